@@ -1,0 +1,7 @@
+//! One module per subcommand; each owns its clap types and a `run` function.
+
+pub mod assess;
+pub mod catalogue;
+pub mod econ;
+pub mod solve;
+pub mod study;

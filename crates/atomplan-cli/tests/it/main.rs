@@ -1,0 +1,3 @@
+//! The one integration-test binary of the CLI; one module per command.
+
+mod common;

@@ -1,0 +1,2 @@
+//! The optimiser: network model, PyPSA CSV import/export, sparse LP/MILP assembly and the
+//! HiGHS backend.

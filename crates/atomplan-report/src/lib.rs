@@ -1,0 +1,1 @@
+//! The HTML report, its charts, and the CSV/Parquet/SQLite writers.

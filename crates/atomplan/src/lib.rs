@@ -1,0 +1,2 @@
+//! API Boundary. Studies and assessments: turns the catalogue and a study file into model
+//! and econ runs, and computes the assessments (`assess`).

@@ -1,0 +1,154 @@
+//! Project automation, in Rust instead of shell scripts.
+//!
+//! `cargo xtask main`  — set up build tools, build atomplan in release mode, run the main job.
+//! `cargo xtask test`  — set up build tools, run every test in the workspace.
+//! `cargo xtask setup` — only the set-up.
+//!
+//! Set-up installs what a fresh machine lacks for building HiGHS (cmake, and libclang for
+//! bindgen) from PyPI into the user's Python, and points cargo at them through environment
+//! variables of the child processes. See ../shared/recipes/highs-build.md for why.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let task = args.first().map_or("help", String::as_str);
+    let rest = &args[args.len().min(1)..];
+    match task {
+        "setup" => setup().map(|_| ()),
+        "test" => test(rest),
+        "main" => main_job(rest),
+        _ => {
+            eprintln!("usage: cargo xtask <setup|test|main> [args]");
+            Ok(())
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// Environment for cargo children: PATH with cmake, LIBCLANG_PATH, parallel C++ build.
+struct BuildEnv {
+    vars: Vec<(String, String)>,
+}
+
+impl BuildEnv {
+    fn apply(&self, command: &mut Command) {
+        for (key, value) in &self.vars {
+            command.env(key, value);
+        }
+    }
+}
+
+fn python_output(code: &str) -> Option<String> {
+    let output = Command::new("python3").args(["-c", code]).output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let text = String::from_utf8(output.stdout).ok()?.trim().to_owned();
+    (!text.is_empty()).then_some(text)
+}
+
+fn pip_install(packages: &[&str]) -> Result<()> {
+    eprintln!("xtask: installing {} with pip", packages.join(", "));
+    let status = Command::new("python3")
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
+        .args(packages)
+        .status()
+        .context("running `python3 -m pip`")?;
+    if !status.success() {
+        bail!("`python3 -m pip install {}` failed", packages.join(" "));
+    }
+    Ok(())
+}
+
+fn setup() -> Result<BuildEnv> {
+    let cmake_dir_code = "import cmake; print(cmake.CMAKE_BIN_DIR)";
+    let clang_dir_code =
+        "import clang, os; print(os.path.join(os.path.dirname(clang.__file__), 'native'))";
+    let have_system_cmake = Command::new("cmake")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let mut missing = Vec::new();
+    if !have_system_cmake && python_output(cmake_dir_code).is_none() {
+        missing.push("cmake");
+    }
+    if std::env::var_os("LIBCLANG_PATH").is_none() && python_output(clang_dir_code).is_none() {
+        missing.push("libclang");
+    }
+    if !missing.is_empty() {
+        pip_install(&missing)?;
+    }
+    let mut vars = Vec::new();
+    let mut path = std::env::var("PATH").unwrap_or_default();
+    if !have_system_cmake {
+        let cmake_dir =
+            python_output(cmake_dir_code).context("cmake from PyPI has no CMAKE_BIN_DIR")?;
+        path = format!("{cmake_dir}:{path}");
+    }
+    vars.push(("PATH".to_owned(), path));
+    if std::env::var_os("LIBCLANG_PATH").is_none() {
+        let clang_dir = python_output(clang_dir_code).context("libclang from PyPI not found")?;
+        vars.push(("LIBCLANG_PATH".to_owned(), clang_dir));
+    }
+    let jobs = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    vars.push(("CMAKE_BUILD_PARALLEL_LEVEL".to_owned(), jobs.to_string()));
+    Ok(BuildEnv { vars })
+}
+
+fn cargo(env: &BuildEnv, args: &[&str]) -> Result<()> {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command.current_dir(workspace_root()).args(args);
+    env.apply(&mut command);
+    let status = command
+        .status()
+        .with_context(|| format!("running `cargo {}`", args.join(" ")))?;
+    if !status.success() {
+        bail!("`cargo {}` failed", args.join(" "));
+    }
+    Ok(())
+}
+
+fn test(extra: &[String]) -> Result<()> {
+    let env = setup()?;
+    let mut args = vec!["test", "--workspace", "--no-fail-fast"];
+    args.extend(extra.iter().map(String::as_str));
+    cargo(&env, &args)
+}
+
+fn main_job(extra: &[String]) -> Result<()> {
+    let env = setup()?;
+    cargo(&env, &["build", "--release", "--bin", "atomplan"])?;
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
+    let binary = target_dir.join("release/atomplan");
+    let args: Vec<String> = if extra.is_empty() {
+        vec!["catalogue".into(), "designs".into()]
+    } else {
+        extra.to_vec()
+    };
+    let status = Command::new(&binary)
+        .current_dir(workspace_root())
+        .args(&args)
+        .status()
+        .with_context(|| format!("running {}", binary.display()))?;
+    if !status.success() {
+        bail!("the main job exited with {status}");
+    }
+    Ok(())
+}

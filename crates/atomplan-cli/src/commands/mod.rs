@@ -5,3 +5,4 @@ pub mod catalogue;
 pub mod econ;
 pub mod solve;
 pub mod study;
+pub mod sweep;

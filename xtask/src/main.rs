@@ -13,6 +13,9 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
+#[cfg(test)]
+mod tidy;
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let task = args.first().map_or("help", String::as_str);

@@ -1,4 +1,23 @@
-//! Pure finance for nuclear projects.
+//! Pure finance for nuclear projects: finance primitives, the NREL ATB and NEA/IEA PCGE
+//! levelised costs, a project cash-flow model with real export-loan and PPA structures,
+//! learning and scale, and seeded Monte Carlo and tornado sensitivity.
 //!
 //! Architecture Invariant: no IO, no printing; inputs are validated settings structs,
-//! outputs are plain data.
+//! outputs are plain data. Case files are parsed by the CLI, not here.
+
+pub mod atb;
+pub mod depreciation;
+pub mod error;
+pub mod finance;
+pub mod spend;
+
+pub use atb::{atb_lcoe, AtbInputs, AtbResult};
+pub use depreciation::Depreciation;
+pub use error::EconError;
+pub use finance::{
+    crf, fv, ipmt, irr, irr_all, mirr, nper, npv, npv_with, pmt, ppmt, pv, FirstPeriod, When,
+};
+pub use spend::SpendProfile;
+
+#[cfg(test)]
+mod tests;

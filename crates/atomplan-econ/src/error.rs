@@ -1,0 +1,157 @@
+//! The one error type of the economics crate.
+//!
+//! Every function that takes user inputs validates them and returns [`EconError`] naming the
+//! input (by the same name the case files use), so callers can point at the offending key.
+
+/// An economics input or computation that cannot give a finite answer.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EconError {
+    /// An input is outside its valid range.
+    #[error("`{field}` is {value}: {reason}")]
+    InvalidInput {
+        field: String,
+        value: f64,
+        reason: String,
+    },
+    /// A structural problem with the inputs (e.g. an empty cash-flow vector).
+    #[error("`{field}`: {reason}")]
+    Invalid { field: String, reason: String },
+    /// No internal rate of return exists (all flows of one sign, or no real root).
+    #[error("no internal rate of return exists for these cash flows")]
+    NoIrr,
+    /// A solver could not find a finite answer.
+    #[error("{0}")]
+    NoSolution(String),
+}
+
+impl EconError {
+    pub(crate) fn input(field: impl Into<String>, value: f64, reason: impl Into<String>) -> Self {
+        EconError::InvalidInput {
+            field: field.into(),
+            value,
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        EconError::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The input name the error is about, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            EconError::InvalidInput { field, .. } | EconError::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+/// Checks shared by all models.
+pub(crate) mod check {
+    use super::EconError;
+
+    pub fn finite(field: &str, value: f64) -> Result<f64, EconError> {
+        if value.is_finite() {
+            Ok(value)
+        } else {
+            Err(EconError::input(field, value, "must be a finite number"))
+        }
+    }
+
+    /// A rate per period: finite and greater than -1.
+    pub fn rate(field: &str, value: f64) -> Result<f64, EconError> {
+        finite(field, value)?;
+        if value <= -1.0 {
+            return Err(EconError::input(
+                field,
+                value,
+                "a rate must be greater than -1",
+            ));
+        }
+        Ok(value)
+    }
+
+    pub fn non_negative(field: &str, value: f64) -> Result<f64, EconError> {
+        finite(field, value)?;
+        if value < 0.0 {
+            return Err(EconError::input(field, value, "must not be negative"));
+        }
+        Ok(value)
+    }
+
+    pub fn positive(field: &str, value: f64) -> Result<f64, EconError> {
+        finite(field, value)?;
+        if value <= 0.0 {
+            return Err(EconError::input(field, value, "must be greater than 0"));
+        }
+        Ok(value)
+    }
+
+    /// A fraction in [0, 1].
+    pub fn fraction(field: &str, value: f64) -> Result<f64, EconError> {
+        finite(field, value)?;
+        if !(0.0..=1.0).contains(&value) {
+            return Err(EconError::input(field, value, "must be between 0 and 1"));
+        }
+        Ok(value)
+    }
+
+    /// A capacity factor in (0, 1].
+    pub fn capacity_factor(field: &str, value: f64) -> Result<f64, EconError> {
+        finite(field, value)?;
+        if value <= 0.0 || value > 1.0 {
+            return Err(EconError::input(
+                field,
+                value,
+                "a capacity factor must be in (0, 1]",
+            ));
+        }
+        Ok(value)
+    }
+
+    /// A tax rate in [0, 1).
+    pub fn tax_rate(field: &str, value: f64) -> Result<f64, EconError> {
+        finite(field, value)?;
+        if !(0.0..1.0).contains(&value) {
+            return Err(EconError::input(
+                field,
+                value,
+                "a tax rate must be in [0, 1)",
+            ));
+        }
+        Ok(value)
+    }
+
+    /// A whole, positive number of years no larger than 1000.
+    pub fn years(field: &str, value: f64) -> Result<usize, EconError> {
+        finite(field, value)?;
+        if value <= 0.0 {
+            return Err(EconError::input(
+                field,
+                value,
+                "must be a positive number of years",
+            ));
+        }
+        if value.fract() != 0.0 || value > 1000.0 {
+            return Err(EconError::input(
+                field,
+                value,
+                "must be a whole number of years (at most 1000)",
+            ));
+        }
+        // Checked above: a positive whole number no larger than 1000.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Ok(value as usize)
+    }
+
+    /// A whole number of years that may be 0.
+    pub fn years_or_zero(field: &str, value: f64) -> Result<usize, EconError> {
+        if value == 0.0 {
+            return Ok(0);
+        }
+        years(field, value)
+    }
+}

@@ -1,3 +1,4 @@
 //! The one integration-test binary of the CLI; one module per command.
 
 mod common;
+mod assess;

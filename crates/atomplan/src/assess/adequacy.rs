@@ -1,0 +1,1 @@
+//! adequacy (in progress).

@@ -1,0 +1,1 @@
+//! emissions (in progress).

@@ -1,0 +1,3 @@
+//! The one integration-test binary of `atomplan`; one module per feature.
+
+mod assess;

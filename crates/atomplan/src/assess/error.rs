@@ -23,6 +23,9 @@ pub enum AssessError {
         transposed: f64,
         expected: f64,
     },
+    /// The case file is not valid TOML or has unknown or mistyped keys.
+    #[error("{location}: {message}")]
+    Toml { location: String, message: String },
     /// The method has no defined answer for this input (e.g. all alternatives identical in TOPSIS).
     #[error("{method} is undefined for this input: {reason}")]
     Undefined { method: String, reason: String },
@@ -55,7 +58,7 @@ impl AssessError {
             AssessError::Shape { key, .. }
             | AssessError::Invalid { key, .. }
             | AssessError::NonReciprocal { key, .. } => Some(key),
-            AssessError::Undefined { .. } => None,
+            AssessError::Undefined { .. } | AssessError::Toml { .. } => None,
         }
     }
 }

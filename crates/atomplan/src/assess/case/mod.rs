@@ -61,7 +61,7 @@ pub fn matrix_values(matrix: &[Vec<NumberOrFraction>], key: &str) -> Result<Vec<
 /// Parses TOML text into a wire struct; the error names the line and the key when TOML gives them.
 ///
 /// # Errors
-/// [`AssessError::Invalid`] with key `line N` (or `toml`) and TOML's own message.
+/// [`AssessError::Toml`] with `line N` (or `toml`) and TOML's own message.
 pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, AssessError> {
     toml::from_str(text).map_err(|error| {
         let key = match error.span() {
@@ -71,6 +71,9 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Asses
             }
             None => "toml".to_owned(),
         };
-        AssessError::invalid(key, error.message().to_owned())
+        AssessError::Toml {
+            location: key,
+            message: error.message().trim_end_matches('.').to_owned(),
+        }
     })
 }

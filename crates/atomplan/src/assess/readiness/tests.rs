@@ -1,0 +1,48 @@
+use super::*;
+
+fn input(status: Vec<[IssueStatus; 3]>) -> ReadinessInput {
+    ReadinessInput {
+        country: "XX".to_owned(),
+        status,
+        assessed_year: 2025,
+        time: TimeSettings { n_samples: 2_000, ..TimeSettings::default() },
+    }
+}
+
+#[test]
+fn nothing_started_takes_the_whole_iaea_band() {
+    let report = readiness(&input(vec![[IssueStatus::NotStarted; 3]; 19])).unwrap();
+    assert_eq!(report.current_phase, 1);
+    assert_eq!(report.overall_completion, 0.0);
+    assert!(report.years_to_first_power.min >= 10.0 && report.years_to_first_power.max <= 15.0);
+    assert!((report.years_to_first_power.mean - 12.5).abs() < 0.2);
+    assert_eq!(report.open_issues.len(), 19);
+}
+
+#[test]
+fn phase_two_from_catalogue_phase() {
+    let report = readiness(&input(statuses_from_phase(2))).unwrap();
+    assert_eq!(report.current_phase, 2);
+    assert!(report.phases[0].milestone_reached);
+    assert!((report.phases[1].completion - 0.5).abs() < 1e-12);
+    // Remaining: 1/3 · 0.5 + 1/3 · 1 = 0.5 of 10–15 years.
+    assert!((report.overall_completion - 0.5).abs() < 1e-12);
+    assert!(report.years_to_first_power.min >= 5.0 && report.years_to_first_power.max <= 7.5);
+}
+
+#[test]
+fn thread_count_does_not_matter() {
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| readiness(&input(statuses_from_phase(1))).unwrap())
+    };
+    assert_eq!(run(1), run(3));
+}
+
+#[test]
+fn wrong_issue_count_is_rejected() {
+    assert_eq!(readiness(&input(vec![[IssueStatus::Met; 3]; 18])).unwrap_err().key(), Some("issues"));
+}

@@ -1,0 +1,23 @@
+//! Studies: one file names a country, candidate designs with financing offers, scenarios and
+//! criteria; this module turns it, with the catalogue, into economics, planning and assessment
+//! runs whose results the report crate writes.
+//!
+//! Data flow: `file` (wire structs) → `validate` (against the catalogue view in `inputs`) →
+//! `system` (the power system per scenario and period, with `profiles`) → the stages in
+//! `pipeline`, each returning plain, serialisable results.
+//! Nothing here prints or writes files; the report crate owns the database and the report.
+
+pub mod file;
+#[doc(hidden)]
+pub mod fixture;
+pub mod inputs;
+pub mod profiles;
+pub mod system;
+pub mod template;
+pub mod validate;
+
+pub use file::StudyFile;
+pub use inputs::StudyCatalogue;
+
+#[cfg(test)]
+mod tests;

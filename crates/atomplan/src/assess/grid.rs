@@ -66,10 +66,11 @@ pub struct GridFitInput {
     pub units_lost_together: u32,
     /// System peak load, MW.
     pub peak_load_mw: f64,
-    /// System minimum load, MW.
-    pub min_load_mw: f64,
-    /// Installed capacity of the system (before the unit), MW.
-    pub installed_capacity_mw: f64,
+    /// System minimum load, MW (ratio skipped when unknown).
+    pub min_load_mw: Option<f64>,
+    /// Installed capacity of the system (before the unit), MW; the basis of the IAEA rule. When
+    /// unknown the rule is applied to the peak load instead (stricter), and the report says so.
+    pub installed_capacity_mw: Option<f64>,
     /// Largest unit already in the system, MW (its loss is the current dimensioning incident).
     #[serde(default)]
     pub largest_existing_unit_mw: f64,
@@ -153,9 +154,11 @@ pub struct GridFitReport {
     pub unit_share_limit: f64,
     pub unit_share_warning: f64,
     pub size: Vec<SizeRatio>,
-    /// `ok`, `warning` or `exceeds` on installed capacity, the basis of the IAEA rule.
+    /// `ok`, `warning` or `exceeds` on the rule's basis.
     pub rule_status: &'static str,
-    /// Largest unit size that meets the limit on installed capacity, MW.
+    /// `installed_capacity` (the IAEA basis) or `peak_load` when installed capacity is unknown.
+    pub rule_basis: &'static str,
+    /// Largest unit size that meets the limit on the rule's basis, MW.
     pub max_unit_mw_within_limit: f64,
     pub reserve: ReserveCheck,
     pub frequency: Option<FrequencyCheck>,
@@ -185,11 +188,16 @@ fn non_negative(value: f64, key: &str) -> Result<f64, AssessError> {
 pub fn grid_fit(input: &GridFitInput) -> Result<GridFitReport, AssessError> {
     let unit_mw = positive(input.unit_mw, "unit_mw")?;
     let peak = positive(input.peak_load_mw, "peak_load_mw")?;
-    let min_load = positive(input.min_load_mw, "min_load_mw")?;
-    let installed = positive(input.installed_capacity_mw, "installed_capacity_mw")?;
+    let min_load = input.min_load_mw.map(|value| positive(value, "min_load_mw")).transpose()?;
+    let installed = input
+        .installed_capacity_mw
+        .map(|value| positive(value, "installed_capacity_mw"))
+        .transpose()?;
     non_negative(input.largest_existing_unit_mw, "largest_existing_unit_mw")?;
-    if min_load > peak {
-        return Err(AssessError::invalid("min_load_mw", format!("{min_load} exceeds peak_load_mw {peak}")));
+    if let Some(min_load) = min_load {
+        if min_load > peak {
+            return Err(AssessError::invalid("min_load_mw", format!("{min_load} exceeds peak_load_mw {peak}")));
+        }
     }
     let limit = input.unit_share_limit.unwrap_or(DEFAULT_UNIT_SHARE_LIMIT);
     let warning = input.unit_share_warning.unwrap_or(DEFAULT_UNIT_SHARE_WARNING);
@@ -207,8 +215,9 @@ pub fn grid_fit(input: &GridFitInput) -> Result<GridFitReport, AssessError> {
             "ok"
         }
     };
-    let size: Vec<SizeRatio> = [("installed_capacity", installed), ("peak_load", peak), ("min_load", min_load)]
+    let size: Vec<SizeRatio> = [("installed_capacity", installed), ("peak_load", Some(peak)), ("min_load", min_load)]
         .into_iter()
+        .filter_map(|(basis, system_mw)| Some((basis, system_mw?)))
         .map(|(basis, system_mw)| SizeRatio {
             basis,
             system_mw,
@@ -245,7 +254,8 @@ pub fn grid_fit(input: &GridFitInput) -> Result<GridFitReport, AssessError> {
         unit_share_limit: limit,
         unit_share_warning: warning,
         rule_status: size[0].status,
-        max_unit_mw_within_limit: limit * installed,
+        rule_basis: size[0].basis,
+        max_unit_mw_within_limit: limit * size[0].system_mw,
         size,
         reserve,
         frequency,

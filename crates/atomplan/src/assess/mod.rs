@@ -11,6 +11,7 @@
 
 pub mod adequacy;
 pub mod case;
+pub mod catalogue;
 pub mod emissions;
 pub mod grid;
 pub mod market;

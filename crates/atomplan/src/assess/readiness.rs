@@ -175,14 +175,16 @@ pub struct ReadinessReport {
     pub years_to_first_power: Distribution,
     /// Calendar year of first power.
     pub first_power_year: Distribution,
-    /// Earliest construction start (first power − construction time), if a construction time was given.
+    /// Earliest construction start (first power − construction time, never before the assessed
+    /// year), if a construction time was given.
     pub earliest_construction_start_year: Option<Distribution>,
 }
 
 /// Scores the statuses and samples the time to first power.
 ///
 /// Remaining time in a sample = `T · Σ_p s_p (1 − c_p)`, with `T ~ U(low, high)` the whole
-/// programme's length, `s_p` the phase's share and `c_p` its completion.
+/// programme's length, `s_p` the phase's share and `c_p` its completion; with a construction time
+/// `C`, first power is at least `C` away and construction starts at first power − `C`.
 ///
 /// # Errors
 /// Not exactly 19 issues, invalid time settings.
@@ -238,7 +240,12 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError>
             let mut rng = ChaCha8Rng::seed_from_u64(time.seed);
             rng.set_stream(sample_idx as u64);
             let total = time.programme_years_low + (time.programme_years_high - time.programme_years_low) * rng.gen::<f64>();
-            total * remaining_fraction
+            let remaining = total * remaining_fraction;
+            // First power needs at least the construction time from today.
+            match time.construction_months {
+                Some(months) => remaining.max(months / 12.0),
+                None => remaining,
+            }
         })
         .collect();
     let mut calendar: Vec<f64> = years.iter().map(|y| f64::from(input.assessed_year) + y).collect();

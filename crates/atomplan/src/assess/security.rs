@@ -340,3 +340,113 @@ pub fn mix_with_addition(options: &[String], values: &[f64], option: &str, added
     }
     (options, values)
 }
+
+/// Gross energy flows for import dependence (any consistent unit, e.g. TWh).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Imports {
+    pub imports: f64,
+    pub exports: f64,
+    pub gross_available: f64,
+}
+
+/// Everything the supply-security assessment can use; empty parts are skipped.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SecurityInput {
+    /// Options of the mix (technologies or fuels).
+    pub options: Vec<String>,
+    pub mix_before: Vec<f64>,
+    pub mix_after: Option<Vec<f64>>,
+    /// Disparity between options (n×n, symmetric, zero diagonal, in [0, 1]).
+    pub disparity: Option<Vec<Vec<f64>>>,
+    /// What the shares are of (generation, capacity, primary supply, imports).
+    pub basis: Option<String>,
+    pub imports: Option<Imports>,
+    /// Import suppliers (countries): names, shares, shares after, political-risk weights.
+    pub supplier_names: Vec<String>,
+    pub supplier_shares: Vec<f64>,
+    pub supplier_shares_after: Option<Vec<f64>>,
+    pub supplier_risks: Vec<f64>,
+    /// Fuel-cycle suppliers of the candidate design.
+    pub fuel_suppliers: Vec<FuelSupplier>,
+}
+
+/// Supplier concentration before (and after).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SupplierReport {
+    pub suppliers: Vec<String>,
+    pub hhi_before: f64,
+    pub risk_weighted_before: f64,
+    pub hhi_after: Option<f64>,
+    pub risk_weighted_after: Option<f64>,
+}
+
+/// The supply-security result.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SecurityReport {
+    pub basis: Option<String>,
+    pub mix_before: Option<DiversityReport>,
+    pub mix_after: Option<DiversityReport>,
+    /// after − before of HHI, Shannon and Stirling.
+    pub hhi_change: Option<f64>,
+    pub shannon_change: Option<f64>,
+    pub stirling_change: Option<f64>,
+    pub import_dependence: Option<f64>,
+    pub suppliers: Option<SupplierReport>,
+    pub fuel: Option<FuelDependenceReport>,
+}
+
+/// Runs every part of the supply-security assessment the input has.
+///
+/// # Errors
+/// Invalid shares, disparity, imports, risks or fuel suppliers, named by key.
+pub fn security(input: &SecurityInput) -> Result<SecurityReport, AssessError> {
+    let disparity = input.disparity.as_deref();
+    let mix_before = if input.options.is_empty() {
+        None
+    } else {
+        Some(diversity(&input.options, &input.mix_before, disparity, "mix.before")?)
+    };
+    let mix_after = match &input.mix_after {
+        Some(after) => Some(diversity(&input.options, after, disparity, "mix.after")?),
+        None => None,
+    };
+    let change = |get: &dyn Fn(&DiversityReport) -> Option<f64>| match (&mix_before, &mix_after) {
+        (Some(before), Some(after)) => Some(get(after)? - get(before)?),
+        _ => None,
+    };
+    let import_dependence = match input.imports {
+        Some(imports) => Some(import_dependence(imports.imports, imports.exports, imports.gross_available)?),
+        None => None,
+    };
+    let suppliers = if input.supplier_names.is_empty() {
+        None
+    } else {
+        let shares_after = input.supplier_shares_after.as_deref();
+        Some(SupplierReport {
+            suppliers: input.supplier_names.clone(),
+            hhi_before: hhi(&input.supplier_shares)?,
+            risk_weighted_before: risk_weighted_concentration(&input.supplier_shares, &input.supplier_risks)?,
+            hhi_after: shares_after.map(hhi).transpose()?,
+            risk_weighted_after: shares_after
+                .map(|after| risk_weighted_concentration(after, &input.supplier_risks))
+                .transpose()?,
+        })
+    };
+    let fuel = if input.fuel_suppliers.is_empty() {
+        None
+    } else {
+        Some(fuel_vendor_dependence(&input.fuel_suppliers)?)
+    };
+    Ok(SecurityReport {
+        basis: input.basis.clone(),
+        hhi_change: change(&|report| Some(report.hhi)),
+        shannon_change: change(&|report| Some(report.shannon)),
+        stirling_change: change(&|report| report.stirling),
+        mix_before,
+        mix_after,
+        import_dependence,
+        suppliers,
+        fuel,
+    })
+}

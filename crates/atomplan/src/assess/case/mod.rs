@@ -4,6 +4,7 @@
 //! This is the only deserialization in `assess`; callers pass the file text (no IO here) and get
 //! either the domain input or an [`AssessError`] naming the key.
 
+pub mod assessments;
 pub mod mcda;
 
 use crate::assess::AssessError;

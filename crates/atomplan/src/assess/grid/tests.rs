@@ -6,8 +6,8 @@ fn mongolia_like() -> GridFitInput {
         n_units: 1,
         units_lost_together: 1,
         peak_load_mw: 1_600.0,
-        min_load_mw: 800.0,
-        installed_capacity_mw: 2_000.0,
+        min_load_mw: Some(800.0),
+        installed_capacity_mw: Some(2_000.0),
         largest_existing_unit_mw: 100.0,
         available_reserve_mw: Some(200.0),
         unit_share_limit: None,
@@ -68,6 +68,17 @@ fn ramp_by_hand() {
 #[test]
 fn min_load_above_peak_is_rejected() {
     let mut input = mongolia_like();
-    input.min_load_mw = 2_000.0;
+    input.min_load_mw = Some(2_000.0);
     assert_eq!(grid_fit(&input).unwrap_err().key(), Some("min_load_mw"));
+}
+
+#[test]
+fn without_installed_capacity_the_rule_uses_peak() {
+    let mut input = mongolia_like();
+    input.installed_capacity_mw = None;
+    input.min_load_mw = None;
+    let report = grid_fit(&input).unwrap();
+    assert_eq!(report.rule_basis, "peak_load");
+    assert_eq!(report.size.len(), 1);
+    assert!((report.max_unit_mw_within_limit - 160.0).abs() < 1e-9);
 }

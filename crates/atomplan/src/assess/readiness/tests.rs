@@ -46,3 +46,13 @@ fn thread_count_does_not_matter() {
 fn wrong_issue_count_is_rejected() {
     assert_eq!(readiness(&input(vec![[IssueStatus::Met; 3]; 18])).unwrap_err().key(), Some("issues"));
 }
+
+#[test]
+fn construction_time_bounds_first_power() {
+    let mut case = input(statuses_from_phase(3));
+    case.time.construction_months = Some(84.0);
+    let report = readiness(&case).unwrap();
+    // Phase 3 half done: remaining 1/6 of 10–15 years < 7 years of construction.
+    assert!((report.years_to_first_power.min - 7.0).abs() < 1e-12);
+    assert!((report.earliest_construction_start_year.unwrap().min - 2025.0).abs() < 1e-9);
+}

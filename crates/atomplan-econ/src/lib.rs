@@ -6,17 +6,24 @@
 //! outputs are plain data. Case files are parsed by the CLI, not here.
 
 pub mod atb;
+pub mod cashflow;
 pub mod depreciation;
 pub mod error;
 pub mod finance;
+pub mod pcge;
 pub mod spend;
 
 pub use atb::{atb_lcoe, AtbInputs, AtbResult};
+pub use cashflow::{
+    cashflow, cashflow_lcoe, CashflowInputs, CashflowResult, CashflowRow, DebtTerms, DebtTranche,
+    GraceInterest, Ppa, RateStep, Repayment, TaxLosses,
+};
 pub use depreciation::Depreciation;
 pub use error::EconError;
 pub use finance::{
     crf, fv, ipmt, irr, irr_all, mirr, nper, npv, npv_with, pmt, ppmt, pv, FirstPeriod, When,
 };
+pub use pcge::{pcge_lcoe, PcgeInputs, PcgeResult, Refurbishment, Timing};
 pub use spend::SpendProfile;
 
 #[cfg(test)]

@@ -308,3 +308,305 @@ fn construction_finance_factor_sanity_values() {
     close(s_curve, 1.0, 1e-12);
     assert!(SpendProfile::Explicit(vec![1.0, 2.0]).fractions(3).is_err());
 }
+
+/// E2: Lazard LCOE v13.0 (2019), nuclear low case.
+pub(crate) fn e2_inputs() -> CashflowInputs {
+    let mut inputs =
+        CashflowInputs::with_defaults(2200.0, 6900.0, 108.5, 3.5, 0.85, 10.45, 0.91, 40.0);
+    inputs.debt_fraction = 0.6;
+    inputs.debt_rate = 0.08;
+    inputs.debt_tenor_years = 40.0;
+    inputs.cost_of_equity = 0.12;
+    inputs.tax_rate = 0.4;
+    inputs.om_escalation = 0.0225;
+    inputs.fuel_escalation = 0.0;
+    inputs.depreciation = Depreciation::Macrs(20);
+    inputs
+}
+
+#[test]
+fn e2_lazard_v13_nuclear_low() {
+    let result = cashflow(&e2_inputs()).unwrap();
+    let published = 118.0;
+    assert!(
+        (result.lcoe_usd_per_mwh - published).abs() / published < 0.03,
+        "E2: {} vs {published}",
+        result.lcoe_usd_per_mwh
+    );
+    // Prototype of the same conventions in plain Python gave 118.897030546.
+    close(result.lcoe_usd_per_mwh, 118.897_030_546, 1e-6);
+    close(result.equity_irr.unwrap(), 0.12, 1e-9);
+    close(result.npv_equity_usd, 0.0, 1e-3);
+    close(
+        cashflow_lcoe(&e2_inputs()).unwrap(),
+        result.lcoe_usd_per_mwh,
+        1e-12,
+    );
+    assert_eq!(result.revenue_basis, "tariff");
+    assert!(result.min_dscr.unwrap() > 0.0);
+    assert!(result.average_dscr.unwrap() >= result.min_dscr.unwrap());
+    assert_eq!(result.rows.len(), 41);
+    // Debt fully repaid over the life.
+    let principal: f64 = result.rows.iter().map(|row| row.principal_usd).sum();
+    close(principal, 0.6 * 6900.0 * 2200.0 * 1000.0, 1e-3);
+}
+
+#[test]
+fn cashflow_no_debt_no_tax_equals_crf_lcoe() {
+    // All-equity, no tax, no escalation: the tariff is the annualised-cost LCOE.
+    let mut inputs =
+        CashflowInputs::with_defaults(1000.0, 5000.0, 100.0, 2.0, 0.5, 10.0, 0.9, 30.0);
+    inputs.cost_of_equity = 0.07;
+    let tariff = cashflow_lcoe(&inputs).unwrap();
+    let expected = (5000.0 * crf(0.07, 30.0) + 100.0) / (8.76 * 0.9) + 2.0 + 5.0;
+    close(tariff, expected, 1e-9);
+    // Semi-annual periods with the equivalent rate per half-year give nearly the same.
+    inputs.periods_per_year = 2;
+    let semi = cashflow_lcoe(&inputs).unwrap();
+    assert!(
+        (semi - expected).abs() / expected < 0.03,
+        "{semi} vs {expected}"
+    );
+}
+
+#[test]
+fn el_dabaa_style_loan_schedule() {
+    // 85 % export loan at 3 %, drawn over the build, capitalised interest, 22 years of
+    // semi-annual equal-principal instalments starting 13.75 years after financial close.
+    let mut inputs =
+        CashflowInputs::with_defaults(4800.0, 6250.0, 120.0, 2.0, 0.7, 10.4, 0.9, 60.0);
+    inputs.construction_years = 12.0;
+    inputs.debt_fraction = 0.85;
+    inputs.debt_rate = 0.03;
+    inputs.debt_tenor_years = 22.0;
+    inputs.debt_terms = DebtTerms {
+        instalments_per_year: 2,
+        grace_years: Some(13.5),
+        repayment: Repayment::StraightLine,
+        ..DebtTerms::default()
+    };
+    inputs.cost_of_equity = 0.08;
+    let result = cashflow(&inputs).unwrap();
+    let drawn = result.debt_drawn_usd;
+    close(drawn, 0.85 * 6250.0 * 4800.0 * 1000.0, 1.0);
+    let capitalised: f64 = result
+        .rows
+        .iter()
+        .map(|row| row.interest_capitalised_usd)
+        .sum();
+    let principal: f64 = result.rows.iter().map(|row| row.principal_usd).sum();
+    close(principal, drawn + capitalised, 1.0);
+    // 44 instalments, the last 13.5 + 21.5 = 35 years after financial close.
+    let last = result
+        .rows
+        .iter()
+        .rposition(|row| row.principal_usd > 0.0)
+        .unwrap();
+    close(result.rows[last].year, 35.0, 1e-9);
+    let count = result
+        .rows
+        .iter()
+        .filter(|row| row.principal_usd > 0.0)
+        .count();
+    assert_eq!(count, 22, "annual model: two instalments per year row");
+    assert!(result.interest_during_construction_usd > 0.0);
+}
+
+#[test]
+fn paks_style_rate_steps_and_annuity() {
+    let mut inputs =
+        CashflowInputs::with_defaults(2400.0, 5200.0, 120.0, 2.0, 0.7, 10.4, 0.9, 60.0);
+    inputs.periods_per_year = 2;
+    inputs.construction_years = 8.0;
+    inputs.debt_fraction = 0.8;
+    inputs.debt_rate = 0.0395;
+    inputs.debt_tenor_years = 21.0;
+    inputs.debt_terms = DebtTerms {
+        instalments_per_year: 2,
+        grace_years: None,
+        repayment: Repayment::Annuity,
+        rate_steps: vec![
+            RateStep {
+                from_repayment_year: 0.0,
+                rate: 0.045,
+            },
+            RateStep {
+                from_repayment_year: 7.0,
+                rate: 0.048,
+            },
+            RateStep {
+                from_repayment_year: 14.0,
+                rate: 0.0495,
+            },
+        ],
+        grace_interest: GraceInterest::Paid,
+        ..DebtTerms::default()
+    };
+    let result = cashflow(&inputs).unwrap();
+    let principal: f64 = result.rows.iter().map(|row| row.principal_usd).sum();
+    close(principal, result.debt_drawn_usd, 1.0);
+    let first = result
+        .rows
+        .iter()
+        .position(|row| row.principal_usd > 0.0)
+        .unwrap();
+    close(result.rows[first].year, 8.5, 1e-9);
+    // Interest accrued up to the first instalment is at 3.95 %, then 4.5 % (per half-year).
+    close(
+        result.rows[first].interest_paid_usd,
+        result.rows[first - 1].debt_balance_usd * 0.01975,
+        1.0,
+    );
+    close(
+        result.rows[first + 1].interest_paid_usd,
+        result.rows[first].debt_balance_usd * 0.0225,
+        1.0,
+    );
+    // Debt service is level within the first seven years of repayment.
+    let service = |idx: usize| result.rows[idx].interest_paid_usd + result.rows[idx].principal_usd;
+    close(
+        service(first + 5),
+        service(first + 1),
+        1e-3 * service(first + 1),
+    );
+    assert!(service(first + 15) > service(first));
+    // Paid interest during construction is equity's.
+    assert!(result.rows[3].equity_cash_flow_usd < -result.rows[3].capex_usd * 0.2 + 1.0);
+}
+
+#[test]
+fn rate_cap_applies() {
+    let mut inputs =
+        CashflowInputs::with_defaults(2400.0, 5000.0, 120.0, 2.0, 0.7, 10.4, 0.9, 60.0);
+    inputs.debt_fraction = 0.9;
+    inputs.debt_rate = 0.053;
+    inputs.debt_tenor_years = 20.0;
+    inputs.debt_terms = DebtTerms {
+        instalments_per_year: 1,
+        rate_cap: Some(0.04),
+        ..DebtTerms::default()
+    };
+    let capped = cashflow(&inputs).unwrap();
+    let first = capped
+        .rows
+        .iter()
+        .position(|row| row.principal_usd > 0.0)
+        .unwrap();
+    close(
+        capped.rows[first].interest_paid_usd,
+        capped.debt_drawn_usd * 0.04,
+        1.0,
+    );
+}
+
+#[test]
+fn akkuyu_style_ppa_and_merchant() {
+    let mut inputs =
+        CashflowInputs::with_defaults(2400.0, 5000.0, 120.0, 2.0, 0.7, 10.4, 0.9, 60.0);
+    inputs.ppas = vec![Ppa {
+        price_usd_per_mwh: 123.5,
+        share_of_output: 0.7,
+        years: 15.0,
+        start_operating_year: 1.0,
+        escalation: 0.0,
+    }];
+    inputs.merchant_price_usd_per_mwh = Some(60.0);
+    let result = cashflow(&inputs).unwrap();
+    assert_eq!(result.revenue_basis, "contracts");
+    let year1 = &result.rows[1];
+    close(
+        year1.revenue_usd,
+        year1.energy_mwh * (0.7 * 123.5 + 0.3 * 60.0),
+        1e-3,
+    );
+    let year16 = &result.rows[16];
+    close(year16.revenue_usd, year16.energy_mwh * 60.0, 1e-3);
+    assert!(result.project_irr.is_some());
+    assert!(result.payback_years.is_some());
+}
+
+#[test]
+fn cashflow_rejects_bad_inputs() {
+    let mut inputs = e2_inputs();
+    inputs.capacity_factor = 0.0;
+    assert_eq!(
+        cashflow(&inputs).unwrap_err().field(),
+        Some("capacity_factor")
+    );
+    let mut inputs = e2_inputs();
+    inputs.life_years = -5.0;
+    assert_eq!(cashflow(&inputs).unwrap_err().field(), Some("life_years"));
+    let mut inputs = e2_inputs();
+    inputs.debt_rate = -1.5;
+    assert_eq!(cashflow(&inputs).unwrap_err().field(), Some("debt_rate"));
+}
+
+fn pcge_base() -> PcgeInputs {
+    PcgeInputs {
+        overnight_cost_usd_per_kw: 4000.0,
+        construction_years: 0.0,
+        spend_profile: SpendProfile::Uniform,
+        fixed_om_usd_per_kw_yr: 0.0,
+        variable_om_usd_per_mwh: 0.0,
+        fuel_cost_usd_per_mwh: 0.0,
+        carbon_price_usd_per_tco2: 30.0,
+        emissions_tco2_per_mwh: 0.0,
+        capacity_factor: 0.85,
+        life_years: 60.0,
+        discount_rate: 0.07,
+        decommissioning_fraction: 0.0,
+        decommissioning_years: 0.0,
+        refurbishments: Vec::new(),
+        timing: Timing::EndOfYear,
+    }
+}
+
+#[test]
+fn pcge_reduces_to_crf_without_construction() {
+    let result = pcge_lcoe(&pcge_base()).unwrap();
+    close(
+        result.lcoe_usd_per_mwh,
+        4000.0 * crf(0.07, 60.0) / (8.76 * 0.85),
+        1e-9,
+    );
+}
+
+#[test]
+fn pcge_construction_decommissioning_refurbishment() {
+    let mut inputs = pcge_base();
+    inputs.construction_years = 7.0;
+    inputs.decommissioning_fraction = 0.15;
+    inputs.decommissioning_years = 1.0;
+    inputs.refurbishments = vec![Refurbishment {
+        operating_year: 30.0,
+        cost_usd_per_kw: 500.0,
+    }];
+    inputs.fixed_om_usd_per_kw_yr = 100.0;
+    inputs.fuel_cost_usd_per_mwh = 9.33;
+    let result = pcge_lcoe(&inputs).unwrap();
+    // Spend at the end of each construction year: years −6..0 relative to commissioning.
+    let at_cod: f64 = (0..7).map(|k| 4000.0 / 7.0 * 1.07f64.powi(6 - k)).sum();
+    close(result.capital_at_commissioning_usd_per_kw, at_cod, 1e-9);
+    let pv_generation = 8.76 * 0.85 / crf(0.07, 60.0);
+    close(result.pv_generation_mwh_per_kw, pv_generation, 1e-9);
+    close(
+        result.decommissioning_usd_per_mwh,
+        600.0 * 1.07f64.powi(-61) / pv_generation,
+        1e-12,
+    );
+    close(
+        result.refurbishment_usd_per_mwh,
+        500.0 * 1.07f64.powi(-30) / pv_generation,
+        1e-12,
+    );
+    close(result.fixed_om_usd_per_mwh, 100.0 / (8.76 * 0.85), 1e-9);
+    let sum = result.capital_usd_per_mwh
+        + result.fixed_om_usd_per_mwh
+        + result.fuel_usd_per_mwh
+        + result.decommissioning_usd_per_mwh
+        + result.refurbishment_usd_per_mwh;
+    close(result.lcoe_usd_per_mwh, sum, 1e-9);
+    // Carbon only counts with emissions.
+    inputs.emissions_tco2_per_mwh = 0.35;
+    close(pcge_lcoe(&inputs).unwrap().carbon_usd_per_mwh, 10.5, 1e-12);
+}

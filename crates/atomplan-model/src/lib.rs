@@ -1,4 +1,196 @@
 //! The optimiser: network model, PyPSA CSV import/export, sparse LP/MILP assembly and the
 //! HiGHS backend.
+//!
+//! It exists to give PyPSA's answers on PyPSA's own networks (least-cost capacity expansion and
+//! hourly dispatch), faster and leaner, and to be the base that the nuclear-planning extensions
+//! (integer modules, N-1 reserves, multi-period) build on.
+//!
+//! # Flow
+//!
+//! ```text
+//! pypsa::read_folder ─► Network ─► build::build ─► Model { LinearProgram, ModelIndex }
+//!        ─► highs_backend::solve ─► LpSolution ─► results::extract ─► Results ─► pypsa::write_results
+//! ```
+//! [`solve_folder`] runs the whole chain and times each stage.
+//!
+//! # The LP assembly types (for extensions)
+//!
+//! [`LinearProgram`] holds a minimisation problem as arrays: per column `col_cost`, `col_lower`,
+//! `col_upper`, `col_integer`; per row `row_lower`, `row_upper` (equal for equalities, ±∞ for
+//! one-sided rows); and the matrix as three parallel triplet vectors `triplet_rows`,
+//! `triplet_cols`, `triplet_values` (duplicates are summed by the backend).
+//! Columns and rows come in named [`lp::Family`] blocks (`Generator-p`, `Bus-balance`,
+//! `GlobalConstraint`) that give every entry a structured name for `--write-lp` and diagnostics.
+//!
+//! To add a constraint family (say an N-1 reserve): write `build/<family>.rs` with one function
+//! that appends its columns with [`LinearProgram::add_col_family`] (set `col_integer` for integer
+//! unit counts), its rows with [`LinearProgram::add_row_family`] or
+//! [`LinearProgram::add_sparse_row_family`], and its coefficients as one [`lp::Triplets`] block
+//! built from arrays; find existing columns through [`build::ModelIndex`] (for example
+//! `index.generator_p(g, t)`, `index.generator_p_nom[g]`, `index.balance_row(bus, t)`), then call
+//! it from the flat sequence in [`build::build`]. Integer columns make HiGHS solve a MILP; nothing
+//! else changes.
 
-pub mod aggregate;
+pub mod build;
+pub mod diagnose;
+pub mod highs_backend;
+pub mod lp;
+pub mod network;
+pub mod pypsa;
+pub mod results;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+use std::time::Instant;
+
+use atomplan_core::Diagnostic;
+
+pub use build::{build, Model, ModelIndex};
+pub use highs_backend::{LpSolution, SolveStatus, SolverSettings};
+pub use lp::{LinearProgram, Triplets};
+pub use network::Network;
+pub use results::Results;
+
+/// Everything that can stop a solve from running. An infeasible model is not an error: it is a
+/// [`SolveStatus`] with a [`diagnose::Diagnosis`].
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A malformed input folder: names the file, line and column.
+    #[error("{}", .0.location_and_message())]
+    Input(Box<Diagnostic>),
+    #[error("the model is too large for HiGHS ({rows} rows, {cols} columns, {nnz} non-zeros)")]
+    TooLarge { rows: usize, cols: usize, nnz: usize },
+    #[error("HiGHS rejected the option `{key}={value}`")]
+    SolverOption { key: String, value: String },
+    #[error("{0}")]
+    Solver(String),
+    #[error("cannot write results: {0}")]
+    Output(String),
+}
+
+trait LocationAndMessage {
+    fn location_and_message(&self) -> String;
+}
+
+impl LocationAndMessage for Diagnostic {
+    fn location_and_message(&self) -> String {
+        format!("{}: {}", self.location, self.message)
+    }
+}
+
+/// Seconds spent in each stage of [`solve_folder`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    pub read_s: f64,
+    pub build_s: f64,
+    /// Passing the model to HiGHS plus HiGHS's run plus reading the solution back.
+    pub solve_s: f64,
+    /// HiGHS's own run time (inside `solve_s`).
+    pub highs_s: f64,
+    pub write_s: f64,
+    pub total_s: f64,
+}
+
+/// Size of the LP handed to HiGHS.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Size {
+    pub rows: usize,
+    pub cols: usize,
+    pub nnz: usize,
+}
+
+/// What [`solve_folder`] returns.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub network: Network,
+    pub warnings: Vec<Diagnostic>,
+    pub results: Results,
+    pub size: Size,
+    pub timings: Timings,
+    /// Present when the solve was not optimal.
+    pub diagnosis: Option<diagnose::Diagnosis>,
+    pub simplex_iterations: i64,
+    pub ipm_iterations: i64,
+}
+
+/// Options of [`solve_folder`].
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub solver: SolverSettings,
+    /// Write results in PyPSA's layout here.
+    pub out_dir: Option<std::path::PathBuf>,
+    /// Write the LP with structured names here before solving.
+    pub write_lp: Option<std::path::PathBuf>,
+}
+
+/// Builds and solves a network held in memory (no files); for tests and library callers.
+pub fn solve_network(
+    network: &Network,
+    settings: &SolverSettings,
+) -> Result<(Model, LpSolution, Results), Error> {
+    let model = build(network)?;
+    let solution = highs_backend::solve(&model.lp, settings)?;
+    let results = results::extract(network, &model.index, &solution);
+    Ok((model, solution, results))
+}
+
+/// Reads a PyPSA folder, builds and solves the LP, diagnoses a failure and writes results.
+pub fn solve_folder(folder: &Path, options: &RunOptions) -> Result<Outcome, Error> {
+    let started = Instant::now();
+    let imported = pypsa::read_folder(folder)?;
+    let read_s = started.elapsed().as_secs_f64();
+    let network = imported.network;
+
+    let build_started = Instant::now();
+    let model = build(&network)?;
+    let build_s = build_started.elapsed().as_secs_f64();
+    if let Some(path) = &options.write_lp {
+        let file = std::fs::File::create(path)
+            .map_err(|error| Error::Output(format!("{}: {error}", path.display())))?;
+        model
+            .lp
+            .write_lp(file)
+            .map_err(|error| Error::Output(format!("{}: {error}", path.display())))?;
+    }
+    let size = Size {
+        rows: model.lp.n_rows(),
+        cols: model.lp.n_cols(),
+        nnz: model.lp.n_nonzeros(),
+    };
+
+    let solve_started = Instant::now();
+    let solution = highs_backend::solve(&model.lp, &options.solver)?;
+    let results = results::extract(&network, &model.index, &solution);
+    let solve_s = solve_started.elapsed().as_secs_f64();
+
+    let diagnosis = if solution.status == SolveStatus::Optimal {
+        None
+    } else {
+        Some(diagnose::diagnose(&network, &model, solution.status, &options.solver))
+    };
+
+    let write_started = Instant::now();
+    if let (Some(out_dir), SolveStatus::Optimal) = (&options.out_dir, solution.status) {
+        pypsa::write_results(folder, out_dir, &network, &results)?;
+    }
+    let write_s = write_started.elapsed().as_secs_f64();
+    Ok(Outcome {
+        network,
+        warnings: imported.warnings,
+        results,
+        size,
+        timings: Timings {
+            read_s,
+            build_s,
+            solve_s,
+            highs_s: solution.highs_s,
+            write_s,
+            total_s: started.elapsed().as_secs_f64(),
+        },
+        diagnosis,
+        simplex_iterations: solution.simplex_iterations,
+        ipm_iterations: solution.ipm_iterations,
+    })
+}

@@ -1,0 +1,204 @@
+//! The one backend: hands a [`LinearProgram`] to HiGHS in one call and reads the solution back.
+//!
+//! Only the `try_*` methods of the `highs` crate are used (the plain ones panic). The matrix is
+//! converted to compressed columns once (`LinearProgram::to_csc`) and passed with the bounds and
+//! costs through `Highs_passLp`/`Highs_passMip`; there is no LP-file round trip.
+//!
+//! Determinism: with `threads = 1` (the default) HiGHS runs serially and returns the same
+//! answer on every run. More threads let HiGHS's parallel parts (presolve's and IPX's linear
+//! algebra, the MIP search) work concurrently; the dual simplex used by default stays serial
+//! unless `parallel=on` is given, so its answer does not depend on the thread count.
+
+use std::time::Instant;
+
+use highs::{ColProblem, HighsModelStatus, Sense};
+
+use crate::lp::LinearProgram;
+use crate::Error;
+
+static PROCESS_THREADS: std::sync::OnceLock<i32> = std::sync::OnceLock::new();
+
+/// Solver settings, each default beside its field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolverSettings {
+    /// HiGHS `threads`; default 1, which makes results independent of the machine.
+    pub threads: u32,
+    /// HiGHS options as `key=value` strings, applied after the defaults below, in order.
+    /// Defaults (see `default_options`): dual simplex after presolve, `random_seed=0`.
+    pub options: Vec<(String, String)>,
+    /// Write HiGHS's log to stderr.
+    pub log_to_console: bool,
+}
+
+impl Default for SolverSettings {
+    fn default() -> Self {
+        SolverSettings {
+            threads: 1,
+            options: Vec::new(),
+            log_to_console: false,
+        }
+    }
+}
+
+/// The options atomplan ships, applied before the user's.
+///
+/// Dual simplex (`simplex_strategy=1`) after presolve, the peer harness's setting, so that solver
+/// time is like for like with PyPSA's; see docs/benchmarks.md for the measurements behind it.
+pub fn default_options() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("solver", "simplex"),
+        ("simplex_strategy", "1"),
+        ("presolve", "on"),
+        ("random_seed", "0"),
+    ]
+}
+
+/// How the solve ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SolveStatus {
+    Optimal,
+    Infeasible,
+    Unbounded,
+    /// HiGHS could not tell infeasible from unbounded.
+    InfeasibleOrUnbounded,
+    TimeLimit,
+    IterationLimit,
+    /// Anything else HiGHS reports (numerical trouble, interrupted, …).
+    Other,
+}
+
+impl SolveStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SolveStatus::Optimal => "optimal",
+            SolveStatus::Infeasible => "infeasible",
+            SolveStatus::Unbounded => "unbounded",
+            SolveStatus::InfeasibleOrUnbounded => "infeasible_or_unbounded",
+            SolveStatus::TimeLimit => "time_limit",
+            SolveStatus::IterationLimit => "iteration_limit",
+            SolveStatus::Other => "error",
+        }
+    }
+}
+
+/// What HiGHS returned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LpSolution {
+    pub status: SolveStatus,
+    /// HiGHS's model status, verbatim, for messages.
+    pub highs_status: String,
+    pub objective: f64,
+    pub col_values: Vec<f64>,
+    pub row_duals: Vec<f64>,
+    /// Wall-clock seconds inside `Highs_run`: HiGHS's own time.
+    pub highs_s: f64,
+    /// Seconds to convert and pass the model.
+    pub pass_s: f64,
+    pub simplex_iterations: i64,
+    pub ipm_iterations: i64,
+}
+
+fn apply_option(model: &mut highs::Model, key: &str, value: &str) -> Result<(), Error> {
+    let invalid = || Error::SolverOption {
+        key: key.to_owned(),
+        value: value.to_owned(),
+    };
+    if key.contains('\0') || value.contains('\0') {
+        return Err(invalid());
+    }
+    let lowered = value.to_ascii_lowercase();
+    if lowered == "true" || lowered == "false" {
+        if model.try_set_option(key, lowered == "true").is_ok() {
+            return Ok(());
+        }
+    }
+    if let Ok(integer) = value.parse::<i32>() {
+        if model.try_set_option(key, integer).is_ok() {
+            return Ok(());
+        }
+    }
+    if let Ok(real) = value.parse::<f64>() {
+        if model.try_set_option(key, real).is_ok() {
+            return Ok(());
+        }
+    }
+    model.try_set_option(key, value).map_err(|_| invalid())
+}
+
+/// Solves `lp` (minimisation) with HiGHS.
+pub fn solve(lp: &LinearProgram, settings: &SolverSettings) -> Result<LpSolution, Error> {
+    let started = Instant::now();
+    let (start, index, value) = lp.to_csc();
+    let mut problem = ColProblem::default();
+    let rows: Vec<highs::Row> = (0..lp.n_rows())
+        .map(|row| problem.add_row(lp.row_lower[row]..=lp.row_upper[row]))
+        .collect();
+    for col in 0..lp.n_cols() {
+        let entries = (start[col]..start[col + 1]).map(|k| (rows[index[k] as usize], value[k]));
+        problem.add_column_with_integrality(
+            lp.col_cost[col],
+            lp.col_lower[col]..=lp.col_upper[col],
+            entries,
+            lp.col_integer[col],
+        );
+    }
+    drop((start, index, value));
+    let mut model = problem
+        .try_optimise(Sense::Minimise)
+        .map_err(|status| Error::Solver(format!("HiGHS refused the model: {status:?}")))?;
+    model.make_quiet();
+    if settings.log_to_console {
+        apply_option(&mut model, "output_flag", "true")?;
+        apply_option(&mut model, "log_to_console", "true")?;
+    }
+    for (key, value) in default_options() {
+        apply_option(&mut model, key, value)?;
+    }
+    let threads = i32::try_from(settings.threads.max(1)).unwrap_or(1);
+    // HiGHS keeps one thread pool per process, sized by the first solve; a later solve asking
+    // for another size fails inside HiGHS, so say so plainly instead.
+    let first_threads = *PROCESS_THREADS.get_or_init(|| threads);
+    if first_threads != threads {
+        return Err(Error::Solver(format!(
+            "HiGHS runs one thread pool per process, started with {first_threads} thread(s); this solve asked for {threads}"
+        )));
+    }
+    model
+        .try_set_option("threads", threads)
+        .map_err(|_| Error::SolverOption {
+            key: "threads".to_owned(),
+            value: threads.to_string(),
+        })?;
+    for (key, value) in &settings.options {
+        apply_option(&mut model, key, value)?;
+    }
+    let pass_s = started.elapsed().as_secs_f64();
+    let run_started = Instant::now();
+    let solved = model
+        .try_solve()
+        .map_err(|status| Error::Solver(format!("HiGHS failed: {status:?}")))?;
+    let highs_s = run_started.elapsed().as_secs_f64();
+    let highs_status = solved.status();
+    let status = match highs_status {
+        HighsModelStatus::Optimal => SolveStatus::Optimal,
+        HighsModelStatus::Infeasible => SolveStatus::Infeasible,
+        HighsModelStatus::Unbounded => SolveStatus::Unbounded,
+        HighsModelStatus::UnboundedOrInfeasible => SolveStatus::InfeasibleOrUnbounded,
+        HighsModelStatus::ReachedTimeLimit => SolveStatus::TimeLimit,
+        HighsModelStatus::ReachedIterationLimit => SolveStatus::IterationLimit,
+        HighsModelStatus::ModelEmpty => SolveStatus::Optimal,
+        _ => SolveStatus::Other,
+    };
+    let solution = solved.get_solution();
+    Ok(LpSolution {
+        status,
+        highs_status: format!("{highs_status:?}"),
+        objective: solved.objective_value(),
+        col_values: solution.columns().to_vec(),
+        row_duals: solution.dual_rows().to_vec(),
+        highs_s,
+        pass_s,
+        simplex_iterations: solved.int_info_value(c"simplex_iteration_count").unwrap_or(0),
+        ipm_iterations: solved.int_info_value(c"ipm_iteration_count").unwrap_or(0),
+    })
+}

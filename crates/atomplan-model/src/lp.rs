@@ -1,0 +1,504 @@
+//! The solver-neutral linear program: columns, rows and one list of (row, column, value) triplets.
+//!
+//! It exists so that model building is plain array work, separate from any solver: each constraint
+//! family appends a block of rows and a block of triplets built from data arrays, and a backend
+//! (`crate::highs_backend`) converts the whole program once.
+//! Columns and rows are grouped in named [`Family`] blocks (`Generator-p`, `Bus-balance`) whose
+//! entries are labelled by component and, for time-indexed families, snapshot; names such as
+//! `Generator-p[coal,17]` are generated from the blocks only when an LP file is written, so a
+//! normal solve allocates no per-entry strings.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::sync::Arc;
+
+/// A named block of consecutive columns or rows.
+///
+/// Entry `k` of the block (0-based) stands for label `labels[k / n_snapshots]` and snapshot
+/// `k % n_snapshots` when `n_snapshots > 0` (entity-major order), or for `labels[k]` otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Family {
+    /// Structured name, e.g. `Generator-p`, `Bus-balance`, `GlobalConstraint`.
+    pub name: String,
+    /// Index of the first entry.
+    pub start: usize,
+    /// Number of entries.
+    pub len: usize,
+    /// One label per entity (component names, or cycle numbers for KVL).
+    pub labels: Arc<[String]>,
+    /// Snapshots per entity; 0 for families that are not time-indexed.
+    pub n_snapshots: usize,
+    /// For sparse time-indexed families: (label index, snapshot index) of each entry; overrides
+    /// the dense layout.
+    pub sparse: Option<Arc<[(u32, u32)]>>,
+}
+
+impl Family {
+    /// `(entity label, snapshot index)` of absolute index `idx` inside this block.
+    pub fn locate(&self, idx: usize) -> (&str, Option<usize>) {
+        let k = idx - self.start;
+        if let Some(sparse) = &self.sparse {
+            let (label_idx, t) = sparse.get(k).copied().unwrap_or((u32::MAX, 0));
+            let label = self
+                .labels
+                .get(label_idx as usize)
+                .map_or("?", String::as_str);
+            return (label, Some(t as usize));
+        }
+        if self.n_snapshots > 0 {
+            let label = self
+                .labels
+                .get(k / self.n_snapshots)
+                .map_or("?", String::as_str);
+            (label, Some(k % self.n_snapshots))
+        } else {
+            (self.labels.get(k).map_or("?", String::as_str), None)
+        }
+    }
+
+    /// `Name[label,t]` or `Name[label]`.
+    pub fn entry_name(&self, idx: usize) -> String {
+        let (label, snapshot) = self.locate(idx);
+        match snapshot {
+            Some(t) => format!("{}[{label},{t}]", self.name),
+            None => format!("{}[{label}]", self.name),
+        }
+    }
+}
+
+/// Column-oriented and row-oriented data of a sparse LP or MILP, minimised.
+///
+/// Invariant: every vector indexed by column has `n_cols()` entries, every vector indexed by row has
+/// `n_rows()` entries, triplet vectors have equal length and refer to existing rows and columns.
+/// Duplicate (row, column) triplets are allowed; backends sum them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LinearProgram {
+    pub col_cost: Vec<f64>,
+    pub col_lower: Vec<f64>,
+    pub col_upper: Vec<f64>,
+    /// True for integer columns; all false for an LP.
+    pub col_integer: Vec<bool>,
+    pub row_lower: Vec<f64>,
+    pub row_upper: Vec<f64>,
+    pub triplet_rows: Vec<u32>,
+    pub triplet_cols: Vec<u32>,
+    pub triplet_values: Vec<f64>,
+    pub col_families: Vec<Family>,
+    pub row_families: Vec<Family>,
+}
+
+fn labels_of<S: AsRef<str>>(labels: &[S]) -> Arc<[String]> {
+    labels.iter().map(|label| label.as_ref().to_owned()).collect()
+}
+
+impl LinearProgram {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn n_cols(&self) -> usize {
+        self.col_cost.len()
+    }
+
+    pub fn n_rows(&self) -> usize {
+        self.row_lower.len()
+    }
+
+    pub fn n_nonzeros(&self) -> usize {
+        self.triplet_values.len()
+    }
+
+    /// Appends a block of `labels.len() · max(n_snapshots, 1)` continuous columns with cost 0 and
+    /// bounds `[lower, upper]`; returns the index of the first.
+    /// Bounds can be tightened afterwards through `col_lower` / `col_upper`.
+    pub fn add_col_family<S: AsRef<str>>(
+        &mut self,
+        name: &str,
+        labels: &[S],
+        n_snapshots: usize,
+        lower: f64,
+        upper: f64,
+    ) -> usize {
+        self.add_col_family_shared(name, labels_of(labels), n_snapshots, lower, upper)
+    }
+
+    /// Like [`Self::add_col_family`] with labels already shared with another family.
+    pub fn add_col_family_shared(
+        &mut self,
+        name: &str,
+        labels: Arc<[String]>,
+        n_snapshots: usize,
+        lower: f64,
+        upper: f64,
+    ) -> usize {
+        let start = self.n_cols();
+        let len = labels.len() * n_snapshots.max(1);
+        self.col_cost.resize(start + len, 0.0);
+        self.col_lower.resize(start + len, lower);
+        self.col_upper.resize(start + len, upper);
+        self.col_integer.resize(start + len, false);
+        self.col_families.push(Family {
+            name: name.to_owned(),
+            start,
+            len,
+            labels,
+            n_snapshots,
+            sparse: None,
+        });
+        start
+    }
+
+    /// Appends a block of rows `lower[k] ≤ a_k·x ≤ upper[k]`, one per entry of the block
+    /// (`labels.len() · max(n_snapshots, 1)`); `lower` and `upper` must have that many entries.
+    /// Returns the index of the first row.
+    pub fn add_row_family<S: AsRef<str>>(
+        &mut self,
+        name: &str,
+        labels: &[S],
+        n_snapshots: usize,
+        lower: Vec<f64>,
+        upper: Vec<f64>,
+    ) -> usize {
+        self.add_row_family_shared(name, labels_of(labels), n_snapshots, lower, upper)
+    }
+
+    /// Like [`Self::add_row_family`] with shared labels.
+    pub fn add_row_family_shared(
+        &mut self,
+        name: &str,
+        labels: Arc<[String]>,
+        n_snapshots: usize,
+        mut lower: Vec<f64>,
+        mut upper: Vec<f64>,
+    ) -> usize {
+        let start = self.n_rows();
+        let len = labels.len() * n_snapshots.max(1);
+        lower.resize(len, f64::NEG_INFINITY);
+        upper.resize(len, f64::INFINITY);
+        self.row_lower.extend_from_slice(&lower);
+        self.row_upper.extend_from_slice(&upper);
+        self.row_families.push(Family {
+            name: name.to_owned(),
+            start,
+            len,
+            labels,
+            n_snapshots,
+            sparse: None,
+        });
+        start
+    }
+
+    /// Appends a sparse block of rows, one per `(label index, snapshot index)` entry.
+    pub fn add_sparse_row_family(
+        &mut self,
+        name: &str,
+        labels: Arc<[String]>,
+        entries: Vec<(u32, u32)>,
+        lower: Vec<f64>,
+        upper: Vec<f64>,
+    ) -> usize {
+        let start = self.n_rows();
+        let len = entries.len();
+        debug_assert_eq!(lower.len(), len);
+        debug_assert_eq!(upper.len(), len);
+        self.row_lower.extend_from_slice(&lower);
+        self.row_upper.extend_from_slice(&upper);
+        self.row_lower.resize(start + len, f64::NEG_INFINITY);
+        self.row_upper.resize(start + len, f64::INFINITY);
+        self.row_families.push(Family {
+            name: name.to_owned(),
+            start,
+            len,
+            labels,
+            n_snapshots: 1,
+            sparse: Some(entries.into()),
+        });
+        start
+    }
+
+    /// Appends a block of triplets built elsewhere from arrays.
+    pub fn add_triplets(&mut self, block: Triplets) {
+        self.triplet_rows.extend_from_slice(&block.rows);
+        self.triplet_cols.extend_from_slice(&block.cols);
+        self.triplet_values.extend_from_slice(&block.values);
+    }
+
+    /// The column family containing column `col`.
+    pub fn col_family(&self, col: usize) -> Option<&Family> {
+        find_family(&self.col_families, col)
+    }
+
+    /// The row family containing row `row`.
+    pub fn row_family(&self, row: usize) -> Option<&Family> {
+        find_family(&self.row_families, row)
+    }
+
+    /// Structured name of a column, e.g. `Generator-p[coal,17]`.
+    pub fn col_name(&self, col: usize) -> String {
+        self.col_family(col)
+            .map_or_else(|| format!("x{col}"), |family| family.entry_name(col))
+    }
+
+    /// Structured name of a row, e.g. `Bus-balance[north,17]`.
+    pub fn row_name(&self, row: usize) -> String {
+        self.row_family(row)
+            .map_or_else(|| format!("c{row}"), |family| family.entry_name(row))
+    }
+
+    /// Writes the program in CPLEX LP format with structured names.
+    ///
+    /// Names are made LP-safe: characters other than letters, digits and `_-.[],()` become `_`.
+    /// Triplets are summed per (row, column).
+    pub fn write_lp<W: Write>(&self, out: W) -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::new(out);
+        let col_names: Vec<String> = (0..self.n_cols())
+            .map(|col| lp_safe(&self.col_name(col)))
+            .collect();
+        let by_row = self.row_major();
+        writeln!(out, "\\ atomplan LP: {} rows, {} columns", self.n_rows(), self.n_cols())?;
+        writeln!(out, "minimize")?;
+        let mut line = String::from(" obj:");
+        let mut any = false;
+        for (col, cost) in self.col_cost.iter().enumerate() {
+            if *cost != 0.0 {
+                push_term(&mut line, *cost, &col_names[col], &mut out)?;
+                any = true;
+            }
+        }
+        if !any {
+            line.push_str(" 0 ");
+            line.push_str(col_names.first().map_or("x0", String::as_str));
+        }
+        writeln!(out, "{line}")?;
+        writeln!(out, "subject to")?;
+        for row in 0..self.n_rows() {
+            let (lower, upper) = (self.row_lower[row], self.row_upper[row]);
+            let terms = &by_row[row];
+            let name = lp_safe(&self.row_name(row));
+            let mut write_side = |suffix: &str, sense: &str, rhs: f64| -> std::io::Result<()> {
+                let mut line = format!(" {name}{suffix}:");
+                if terms.is_empty() {
+                    line.push_str(&format!(" 0 {}", col_names.first().map_or("x0", String::as_str)));
+                }
+                for (col, value) in terms {
+                    push_term(&mut line, *value, &col_names[*col], &mut out)?;
+                }
+                writeln!(out, "{line} {sense} {}", fmt_num(rhs))
+            };
+            if lower == upper {
+                write_side("", "=", lower)?;
+            } else {
+                if lower.is_finite() && upper.is_finite() {
+                    write_side("-lower", ">=", lower)?;
+                    write_side("-upper", "<=", upper)?;
+                } else if lower.is_finite() {
+                    write_side("", ">=", lower)?;
+                } else if upper.is_finite() {
+                    write_side("", "<=", upper)?;
+                }
+            }
+        }
+        writeln!(out, "bounds")?;
+        for col in 0..self.n_cols() {
+            let (lower, upper) = (self.col_lower[col], self.col_upper[col]);
+            let name = &col_names[col];
+            if lower == upper {
+                writeln!(out, " {name} = {}", fmt_num(lower))?;
+            } else if lower == f64::NEG_INFINITY && upper == f64::INFINITY {
+                writeln!(out, " {name} free")?;
+            } else {
+                let low = if lower == f64::NEG_INFINITY {
+                    "-inf".to_owned()
+                } else {
+                    fmt_num(lower)
+                };
+                let up = if upper == f64::INFINITY {
+                    "+inf".to_owned()
+                } else {
+                    fmt_num(upper)
+                };
+                writeln!(out, " {low} <= {name} <= {up}")?;
+            }
+        }
+        if self.col_integer.iter().any(|integer| *integer) {
+            writeln!(out, "general")?;
+            for col in 0..self.n_cols() {
+                if self.col_integer[col] {
+                    writeln!(out, " {}", col_names[col])?;
+                }
+            }
+        }
+        writeln!(out, "end")?;
+        out.flush()
+    }
+
+    /// Triplets grouped by row, duplicates summed, in column order.
+    pub fn row_major(&self) -> Vec<Vec<(usize, f64)>> {
+        let mut by_row: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.n_rows()];
+        for ((row, col), value) in self
+            .triplet_rows
+            .iter()
+            .zip(&self.triplet_cols)
+            .zip(&self.triplet_values)
+        {
+            by_row[*row as usize].push((*col as usize, *value));
+        }
+        for terms in &mut by_row {
+            terms.sort_by_key(|(col, _)| *col);
+            terms.dedup_by(|next, kept| {
+                if next.0 == kept.0 {
+                    kept.1 += next.1;
+                    true
+                } else {
+                    false
+                }
+            });
+        }
+        by_row
+    }
+
+    /// Compressed sparse columns: (`start` of length n_cols+1, row `index`, `value`), duplicates
+    /// summed, explicit zeros dropped. O(nnz + n_rows + n_cols).
+    pub fn to_csc(&self) -> (Vec<usize>, Vec<u32>, Vec<f64>) {
+        let n_cols = self.n_cols();
+        let mut start = vec![0usize; n_cols + 1];
+        for col in &self.triplet_cols {
+            start[*col as usize + 1] += 1;
+        }
+        for col in 0..n_cols {
+            start[col + 1] += start[col];
+        }
+        let nnz = self.n_nonzeros();
+        let mut index = vec![0u32; nnz];
+        let mut value = vec![0.0f64; nnz];
+        let mut next = start.clone();
+        for ((row, col), coefficient) in self
+            .triplet_rows
+            .iter()
+            .zip(&self.triplet_cols)
+            .zip(&self.triplet_values)
+        {
+            let slot = &mut next[*col as usize];
+            index[*slot] = *row;
+            value[*slot] = *coefficient;
+            *slot += 1;
+        }
+        // Merge duplicates within each column and drop zeros, compacting in place.
+        let mut seen_at = vec![usize::MAX; self.n_rows()];
+        let mut write = 0usize;
+        let mut compact_start = vec![0usize; n_cols + 1];
+        for col in 0..n_cols {
+            let col_begin = write;
+            for read in start[col]..start[col + 1] {
+                let row = index[read] as usize;
+                let coefficient = value[read];
+                if seen_at[row] != usize::MAX && seen_at[row] >= col_begin {
+                    value[seen_at[row]] += coefficient;
+                } else {
+                    seen_at[row] = write;
+                    index[write] = index[read];
+                    value[write] = coefficient;
+                    write += 1;
+                }
+            }
+            // Drop entries that summed (or were) zero.
+            let mut keep = col_begin;
+            for read in col_begin..write {
+                if value[read] != 0.0 {
+                    index[keep] = index[read];
+                    value[keep] = value[read];
+                    keep += 1;
+                }
+            }
+            write = keep;
+            compact_start[col + 1] = write;
+        }
+        index.truncate(write);
+        value.truncate(write);
+        (compact_start, index, value)
+    }
+}
+
+fn find_family(families: &[Family], idx: usize) -> Option<&Family> {
+    let position = families.partition_point(|family| family.start + family.len <= idx);
+    families
+        .get(position)
+        .filter(|family| family.start <= idx && idx < family.start + family.len)
+}
+
+/// A block of triplets for one constraint family, built from arrays.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Triplets {
+    pub rows: Vec<u32>,
+    pub cols: Vec<u32>,
+    pub values: Vec<f64>,
+}
+
+impl Triplets {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_capacity(capacity: usize) -> Self {
+        Triplets {
+            rows: Vec::with_capacity(capacity),
+            cols: Vec::with_capacity(capacity),
+            values: Vec::with_capacity(capacity),
+        }
+    }
+
+    /// Adds one coefficient. Indices above `u32::MAX` cannot occur: HiGHS itself indexes with
+    /// 32-bit integers, and the builder checks sizes first.
+    #[inline]
+    pub fn push(&mut self, row: usize, col: usize, value: f64) {
+        self.rows.push(row as u32);
+        self.cols.push(col as u32);
+        self.values.push(value);
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+fn lp_safe(name: &str) -> String {
+    name.chars()
+        .map(|character| {
+            if character.is_ascii_alphanumeric() || "_-.[],()".contains(character) {
+                character
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn fmt_num(value: f64) -> String {
+    if value == f64::INFINITY {
+        "inf".to_owned()
+    } else if value == f64::NEG_INFINITY {
+        "-inf".to_owned()
+    } else {
+        format!("{value:?}")
+    }
+}
+
+/// Appends ` + 2.5 name` and flushes long lines.
+fn push_term<W: Write>(
+    line: &mut String,
+    value: f64,
+    name: &str,
+    out: &mut W,
+) -> std::io::Result<()> {
+    let sign = if value < 0.0 { '-' } else { '+' };
+    let _ = write!(line, " {sign} {} {name}", fmt_num(value.abs()));
+    if line.len() > 200 {
+        writeln!(out, "{line}")?;
+        line.clear();
+    }
+    Ok(())
+}

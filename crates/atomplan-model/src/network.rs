@@ -1,0 +1,338 @@
+//! The network: what the optimiser plans, in PyPSA's vocabulary.
+//!
+//! It exists so that the LP builder works on validated, index-linked data (bus indices, not names;
+//! every default already applied) and knows no file format.
+//! Units follow PyPSA: MW, MWh, currency per MW per modelled horizon (`capital_cost`),
+//! currency per MWh (`marginal_cost`), t CO2 per MWh of primary energy (`co2_emissions`).
+
+/// A value that is either the same in every snapshot or given per snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Series {
+    Static(f64),
+    /// One value per snapshot, in snapshot order.
+    Varying(Vec<f64>),
+}
+
+impl Series {
+    /// The value at snapshot `snapshot_idx`.
+    ///
+    /// A `Varying` series shorter than the snapshot axis cannot come out of the importer; should it
+    /// happen anyway the last value is repeated rather than panicking.
+    #[inline]
+    pub fn at(&self, snapshot_idx: usize) -> f64 {
+        match self {
+            Series::Static(value) => *value,
+            Series::Varying(values) => values
+                .get(snapshot_idx)
+                .or(values.last())
+                .copied()
+                .unwrap_or(0.0),
+        }
+    }
+
+    pub fn is_varying(&self) -> bool {
+        matches!(self, Series::Varying(_))
+    }
+}
+
+/// The time axis with PyPSA's three weightings (hours each snapshot stands for).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshots {
+    /// Labels as written in `snapshots.csv` (naive timestamps).
+    pub names: Vec<String>,
+    /// Multiplies operating cost in the objective.
+    pub objective: Vec<f64>,
+    /// Hours per snapshot in the storage balance.
+    pub stores: Vec<f64>,
+    /// Multiplies generator energy in global constraints (CO2).
+    pub generators: Vec<f64>,
+}
+
+impl Snapshots {
+    /// `n` hourly snapshots named `0 … n-1`, every weighting 1.
+    pub fn hourly(n_snapshots: usize) -> Self {
+        Snapshots {
+            names: (0..n_snapshots).map(|t| t.to_string()).collect(),
+            objective: vec![1.0; n_snapshots],
+            stores: vec![1.0; n_snapshots],
+            generators: vec![1.0; n_snapshots],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bus {
+    pub name: String,
+    /// Nominal voltage in kV; converts line reactance to per unit (`x / v_nom²`).
+    pub v_nom: f64,
+    /// `AC` or `DC`: which impedance (x or r) enters Kirchhoff's voltage law.
+    pub carrier: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Carrier {
+    pub name: String,
+    /// t CO2 per MWh of primary energy.
+    pub co2_emissions: f64,
+}
+
+/// Capacity of an asset: fixed (`p_nom`) or chosen by the optimiser between `min` and `max`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capacity {
+    /// `p_nom` (or `s_nom`): the fixed capacity when not extendable.
+    pub nominal: f64,
+    pub extendable: bool,
+    pub min: f64,
+    pub max: f64,
+    /// Currency per MW per modelled horizon; enters the objective only when extendable.
+    pub capital_cost: f64,
+}
+
+impl Capacity {
+    pub fn fixed(nominal: f64) -> Self {
+        Capacity {
+            nominal,
+            extendable: false,
+            min: 0.0,
+            max: f64::INFINITY,
+            capital_cost: 0.0,
+        }
+    }
+
+    pub fn extendable(min: f64, max: f64, capital_cost: f64) -> Self {
+        Capacity {
+            nominal: 0.0,
+            extendable: true,
+            min,
+            max,
+            capital_cost,
+        }
+    }
+
+    /// The largest capacity the asset can have.
+    pub fn upper(&self) -> f64 {
+        if self.extendable {
+            self.max
+        } else {
+            self.nominal
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generator {
+    pub name: String,
+    pub bus: usize,
+    pub carrier: String,
+    pub capacity: Capacity,
+    pub p_min_pu: Series,
+    pub p_max_pu: Series,
+    pub marginal_cost: Series,
+    /// Output per unit of primary energy; only used by primary-energy (CO2) constraints.
+    pub efficiency: f64,
+    /// +1 injects into the bus (PyPSA's `sign`).
+    pub sign: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Load {
+    pub name: String,
+    pub bus: usize,
+    pub p_set: Series,
+    /// PyPSA's `sign`, default -1 (consumption).
+    pub sign: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorageUnit {
+    pub name: String,
+    pub bus: usize,
+    pub carrier: String,
+    pub capacity: Capacity,
+    /// Charging limit is `-p_min_pu · p_nom` (default -1).
+    pub p_min_pu: Series,
+    pub p_max_pu: Series,
+    /// Applies to `p_dispatch` only.
+    pub marginal_cost: Series,
+    pub max_hours: f64,
+    pub efficiency_store: f64,
+    pub efficiency_dispatch: f64,
+    /// Per hour of `stores` weighting.
+    pub standing_loss: f64,
+    pub cyclic_state_of_charge: bool,
+    pub state_of_charge_initial: f64,
+    /// MW of natural inflow; positive inflow also creates a spill variable.
+    pub inflow: Series,
+    pub sign: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub name: String,
+    pub bus0: usize,
+    pub bus1: usize,
+    pub carrier: String,
+    pub capacity: Capacity,
+    pub efficiency: f64,
+    pub p_min_pu: Series,
+    pub p_max_pu: Series,
+    pub marginal_cost: Series,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub name: String,
+    pub bus0: usize,
+    pub bus1: usize,
+    /// Ohm.
+    pub x: f64,
+    /// Ohm; used instead of `x` on DC buses.
+    pub r: f64,
+    /// `s_nom` and its extendability.
+    pub capacity: Capacity,
+    pub s_max_pu: Series,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConstraintSense {
+    LessEqual,
+    GreaterEqual,
+    Equal,
+}
+
+impl ConstraintSense {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConstraintSense::LessEqual => "<=",
+            ConstraintSense::GreaterEqual => ">=",
+            ConstraintSense::Equal => "==",
+        }
+    }
+}
+
+/// PyPSA's `primary_energy` global constraint on a carrier attribute (always `co2_emissions` here).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlobalConstraint {
+    pub name: String,
+    pub carrier_attribute: String,
+    pub sense: ConstraintSense,
+    pub constant: f64,
+}
+
+/// A whole network. Component fields refer to buses by index into `buses`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Network {
+    pub name: String,
+    pub snapshots: Snapshots,
+    pub buses: Vec<Bus>,
+    pub carriers: Vec<Carrier>,
+    pub generators: Vec<Generator>,
+    pub loads: Vec<Load>,
+    pub storage_units: Vec<StorageUnit>,
+    pub links: Vec<Link>,
+    pub lines: Vec<Line>,
+    pub global_constraints: Vec<GlobalConstraint>,
+}
+
+impl Network {
+    /// `co2_emissions` (or another attribute, when ever supported) of a carrier; 0 if unknown.
+    pub fn carrier_attribute(&self, carrier: &str, attribute: &str) -> f64 {
+        if attribute != "co2_emissions" {
+            return 0.0;
+        }
+        self.carriers
+            .iter()
+            .find(|candidate| candidate.name == carrier)
+            .map_or(0.0, |found| found.co2_emissions)
+    }
+
+    /// Adds a bus and returns its index (for building networks in code and in tests).
+    pub fn add_bus(&mut self, name: &str) -> usize {
+        self.buses.push(Bus {
+            name: name.to_owned(),
+            v_nom: 1.0,
+            carrier: "AC".to_owned(),
+        });
+        self.buses.len() - 1
+    }
+}
+
+impl Generator {
+    /// A generator with PyPSA's defaults: fixed 0 MW, `p_max_pu` 1, no costs, efficiency 1.
+    pub fn new(name: &str, bus: usize, carrier: &str) -> Self {
+        Generator {
+            name: name.to_owned(),
+            bus,
+            carrier: carrier.to_owned(),
+            capacity: Capacity::fixed(0.0),
+            p_min_pu: Series::Static(0.0),
+            p_max_pu: Series::Static(1.0),
+            marginal_cost: Series::Static(0.0),
+            efficiency: 1.0,
+            sign: 1.0,
+        }
+    }
+}
+
+impl StorageUnit {
+    /// A storage unit with PyPSA's defaults (non-cyclic, starts empty, 1 h, lossless).
+    pub fn new(name: &str, bus: usize, carrier: &str) -> Self {
+        StorageUnit {
+            name: name.to_owned(),
+            bus,
+            carrier: carrier.to_owned(),
+            capacity: Capacity::fixed(0.0),
+            p_min_pu: Series::Static(-1.0),
+            p_max_pu: Series::Static(1.0),
+            marginal_cost: Series::Static(0.0),
+            max_hours: 1.0,
+            efficiency_store: 1.0,
+            efficiency_dispatch: 1.0,
+            standing_loss: 0.0,
+            cyclic_state_of_charge: false,
+            state_of_charge_initial: 0.0,
+            inflow: Series::Static(0.0),
+            sign: 1.0,
+        }
+    }
+}
+
+impl Link {
+    /// A link with PyPSA's defaults (one-way, lossless, fixed 0 MW).
+    pub fn new(name: &str, bus0: usize, bus1: usize) -> Self {
+        Link {
+            name: name.to_owned(),
+            bus0,
+            bus1,
+            carrier: String::new(),
+            capacity: Capacity::fixed(0.0),
+            efficiency: 1.0,
+            p_min_pu: Series::Static(0.0),
+            p_max_pu: Series::Static(1.0),
+            marginal_cost: Series::Static(0.0),
+        }
+    }
+}
+
+impl Line {
+    /// A line with PyPSA's defaults apart from the reactance `x` (Ohm).
+    pub fn new(name: &str, bus0: usize, bus1: usize, x: f64) -> Self {
+        Line {
+            name: name.to_owned(),
+            bus0,
+            bus1,
+            x,
+            r: 0.0,
+            capacity: Capacity::fixed(0.0),
+            s_max_pu: Series::Static(1.0),
+        }
+    }
+}

@@ -1,0 +1,571 @@
+//! The planning file (TOML): wire types, parsing and validation.
+//!
+//! A planning file sits next to a PyPSA folder and switches on the nuclear-aware extensions
+//! (see docs/planning-file.md for every key).
+//! Parsing goes through wire structs with `deny_unknown_fields`; [`validate`] then checks each
+//! concern separately and reports every problem as a [`Diagnostic`] naming the file and the
+//! dotted key, so that a user sees all mistakes at once.
+
+use std::collections::BTreeMap;
+
+use atomplan_core::{Diagnostic, Location};
+use serde::Deserialize;
+
+/// The whole file. Every section is optional: an empty file switches every extension off.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanningFile {
+    #[serde(default)]
+    pub solver: SolverWire,
+    pub aggregation: Option<AggregationWire>,
+    pub investment: Option<InvestmentWire>,
+    #[serde(default)]
+    pub areas: Vec<AreaWire>,
+    /// Keyed by the PyPSA generator name.
+    #[serde(default)]
+    pub units: BTreeMap<String, UnitWire>,
+    /// Keyed by vendor name, referenced by `units.<name>.vendor`.
+    #[serde(default)]
+    pub vendors: BTreeMap<String, VendorWire>,
+}
+
+/// `[solver]`: MILP controls, reported back in the result.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SolverWire {
+    /// Relative MIP gap at which HiGHS stops. Default 1e-4.
+    #[serde(default = "default_gap")]
+    pub mip_rel_gap: f64,
+    /// Wall-clock limit in seconds; absent means none.
+    pub time_limit: Option<f64>,
+    /// Solve the linear relaxation: integer units and commitment become continuous.
+    #[serde(default)]
+    pub relax_integers: bool,
+    /// HiGHS threads. Default 1 (reproducible).
+    #[serde(default = "default_threads")]
+    pub threads: u32,
+}
+
+fn default_gap() -> f64 {
+    1e-4
+}
+fn default_threads() -> u32 {
+    1
+}
+
+impl Default for SolverWire {
+    fn default() -> Self {
+        SolverWire {
+            mip_rel_gap: default_gap(),
+            time_limit: None,
+            relax_integers: false,
+            threads: default_threads(),
+        }
+    }
+}
+
+/// `[aggregation]`: representative periods.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AggregationWire {
+    /// `kmedoids` (default) or `ward`.
+    #[serde(default = "default_method")]
+    pub method: String,
+    /// `day` (default) or `week`.
+    #[serde(default = "default_period")]
+    pub period: String,
+    pub representatives: usize,
+    #[serde(default)]
+    pub seed: u64,
+}
+
+fn default_method() -> String {
+    "kmedoids".into()
+}
+fn default_period() -> String {
+    "day".into()
+}
+
+/// `[investment]`: multi-period planning.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvestmentWire {
+    /// Year to which costs are discounted, and the year decisions are taken
+    /// (a design's first commissioning is at least `decision_year + lead_time_years`).
+    pub decision_year: i32,
+    /// First year of each investment period, increasing.
+    pub periods: Vec<i32>,
+    /// Real discount rate per year, e.g. 0.05.
+    pub discount_rate: f64,
+    /// Last year covered by the final period (default: last period start + the mean period length, or +5).
+    pub end_year: Option<i32>,
+    /// Multiplier on every load in each period (same length as `periods`); default 1.
+    pub load_scale: Option<Vec<f64>>,
+}
+
+/// `[[areas]]`: a synchronous area with its reserves.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaWire {
+    pub name: String,
+    /// PyPSA bus names in the area.
+    pub buses: Vec<String>,
+    /// Require an upward contingency reserve of at least the largest unit online (N-1).
+    #[serde(default)]
+    pub n1_reserve: bool,
+    /// Reserve the interconnectors may bring in, MW. Default 0.
+    #[serde(default)]
+    pub interconnector_reserve_mw: f64,
+    /// Planning reserve margin over the area's peak load, e.g. 0.15; absent means none.
+    pub reserve_margin: Option<f64>,
+}
+
+/// `[units.<generator>]`: nuclear and integer-unit attributes of one PyPSA generator.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitWire {
+    /// Unit (module) size; the generator is then built and committed in whole units.
+    pub unit_size_mw: Option<f64>,
+    /// Most units that may exist at once (new and existing).
+    pub max_units: Option<u32>,
+    /// Units already there at the start.
+    #[serde(default)]
+    pub existing_units: u32,
+    /// Year the existing units retire (first year they are gone).
+    pub retire_year: Option<i32>,
+    /// Unit commitment with integer committed units.
+    #[serde(default)]
+    pub committable: bool,
+    /// Minimum stable load, per unit of the committed capacity.
+    #[serde(default)]
+    pub min_stable_load: f64,
+    /// Ramp limit up and down, per unit of capacity per hour; absent means no limit.
+    pub ramp_rate: Option<f64>,
+    pub start_up_cost: Option<f64>,
+    /// `flexible` (default), `load_following` (committable, min stable load, ramp) or
+    /// `must_run` (runs at its available output).
+    pub operation: Option<String>,
+    /// Whether the loss of one unit sets the N-1 reserve; default true when `unit_size_mw` is set.
+    pub contingency: Option<bool>,
+    /// Share of capacity counted in the planning reserve margin; default 1.
+    pub capacity_credit: Option<f64>,
+    /// Share of capacity per hour that can be offered as reserve (response limit); default `ramp_rate` or 1.
+    pub reserve_ramp: Option<f64>,
+    pub refuelling: Option<RefuellingWire>,
+    /// Multi-period cost: overnight cost, USD per kWe.
+    pub overnight_cost_usd_per_kw: Option<f64>,
+    /// Fixed O&M, USD per kWe and year.
+    #[serde(default)]
+    pub fixed_om_usd_per_kw_year: f64,
+    /// Economic lifetime of new units, years.
+    pub lifetime_years: Option<f64>,
+    /// Earliest year a first unit can start operating (licensing, country readiness).
+    pub earliest_year: Option<i32>,
+    /// Construction time, years: a unit commissioned in year y was decided in y - lead time.
+    #[serde(default)]
+    pub lead_time_years: f64,
+    /// Interest rate during construction; default the investment discount rate.
+    pub construction_interest_rate: Option<f64>,
+    /// Most new units commissioned per investment period.
+    pub max_units_per_period: Option<u32>,
+    /// Vendor whose learning steps set the overnight cost (`[vendors.<name>]`).
+    pub vendor: Option<String>,
+}
+
+/// `refuelling = { ... }` of a unit.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefuellingWire {
+    /// Months between refuellings of one unit, e.g. 18.
+    pub cycle_months: f64,
+    /// Days one unit is off-line per refuelling, e.g. 30.
+    pub outage_days: f64,
+    /// `staggered` (default: at most one unit of the design off-line at a time) or
+    /// `simultaneous` (all units off-line together).
+    #[serde(default = "default_schedule")]
+    pub schedule: String,
+    /// Let the optimiser choose which representative periods hold the refuelling season;
+    /// default false: the lowest-load periods.
+    #[serde(default)]
+    pub optimise: bool,
+    /// Days per year during which an outage is under way; default `outage_days * 12 / cycle_months`
+    /// for `simultaneous`, times `max_units` for `staggered`.
+    pub season_days: Option<f64>,
+}
+
+fn default_schedule() -> String {
+    "staggered".into()
+}
+
+/// `[vendors.<name>]`: FOAK to NOAK learning as piecewise cost steps.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorWire {
+    /// Cost steps in the order units are built; every step but the last has `units`.
+    pub learning: Vec<LearningStepWire>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LearningStepWire {
+    /// Units in this step (absent on the last step: unlimited).
+    pub units: Option<u32>,
+    pub overnight_cost_usd_per_kw: f64,
+}
+
+/// Parse a planning file's text. A TOML error becomes one diagnostic with the line and column.
+pub fn parse(text: &str, file: &str) -> Result<PlanningFile, Vec<Diagnostic>> {
+    toml::from_str::<PlanningFile>(text).map_err(|e| {
+        let mut loc = Location::file(file);
+        if let Some(span) = e.span() {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            loc = loc.with_line(line).with_column(column);
+        }
+        vec![Diagnostic::error(loc, e.message().trim().to_string())]
+    })
+}
+
+/// Check every concern of a parsed file; returns all problems found (errors and warnings).
+pub fn validate(plan: &PlanningFile, file: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    check_solver(plan, file, &mut out);
+    check_aggregation(plan, file, &mut out);
+    check_investment(plan, file, &mut out);
+    check_areas(plan, file, &mut out);
+    check_units(plan, file, &mut out);
+    check_vendors(plan, file, &mut out);
+    out
+}
+
+fn err(out: &mut Vec<Diagnostic>, file: &str, field: &str, message: String) {
+    out.push(Diagnostic::error(
+        Location::file(file).with_field(field),
+        message,
+    ));
+}
+
+fn check_range(
+    out: &mut Vec<Diagnostic>,
+    file: &str,
+    field: &str,
+    value: f64,
+    lo: f64,
+    hi: f64,
+) {
+    if !value.is_finite() || value < lo || value > hi {
+        err(
+            out,
+            file,
+            field,
+            format!("must be between {lo} and {hi}, got {value}"),
+        );
+    }
+}
+
+fn check_positive(out: &mut Vec<Diagnostic>, file: &str, field: &str, value: f64) {
+    if !value.is_finite() || value <= 0.0 {
+        err(out, file, field, format!("must be positive, got {value}"));
+    }
+}
+
+fn check_solver(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
+    check_range(out, file, "solver.mip_rel_gap", plan.solver.mip_rel_gap, 0.0, 1.0);
+    if let Some(t) = plan.solver.time_limit {
+        check_positive(out, file, "solver.time_limit", t);
+    }
+    if plan.solver.threads == 0 {
+        err(out, file, "solver.threads", "must be at least 1".into());
+    }
+}
+
+fn check_aggregation(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
+    let Some(a) = &plan.aggregation else { return };
+    if !matches!(a.method.as_str(), "kmedoids" | "ward") {
+        err(
+            out,
+            file,
+            "aggregation.method",
+            format!("unknown method `{}`, expected `kmedoids` or `ward`", a.method),
+        );
+    }
+    if !matches!(a.period.as_str(), "day" | "week") {
+        err(
+            out,
+            file,
+            "aggregation.period",
+            format!("unknown period `{}`, expected `day` or `week`", a.period),
+        );
+    }
+    if a.representatives == 0 {
+        err(
+            out,
+            file,
+            "aggregation.representatives",
+            "must be at least 1".into(),
+        );
+    }
+}
+
+fn check_investment(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
+    let Some(inv) = &plan.investment else { return };
+    if inv.periods.is_empty() {
+        err(out, file, "investment.periods", "must list at least one year".into());
+    }
+    if inv.periods.windows(2).any(|w| w[1] <= w[0]) {
+        err(
+            out,
+            file,
+            "investment.periods",
+            "years must be strictly increasing".into(),
+        );
+    }
+    if inv.periods.first().is_some_and(|&y| y < inv.decision_year) {
+        err(
+            out,
+            file,
+            "investment.periods",
+            format!(
+                "the first period starts before `decision_year` {}",
+                inv.decision_year
+            ),
+        );
+    }
+    check_range(out, file, "investment.discount_rate", inv.discount_rate, -0.5, 1.0);
+    if let Some(ls) = &inv.load_scale {
+        if ls.len() != inv.periods.len() {
+            err(
+                out,
+                file,
+                "investment.load_scale",
+                format!("has {} values but `periods` has {}", ls.len(), inv.periods.len()),
+            );
+        }
+        for (i, &v) in ls.iter().enumerate() {
+            check_range(out, file, &format!("investment.load_scale[{i}]"), v, 0.0, 100.0);
+        }
+    }
+    if let (Some(end), Some(&last)) = (inv.end_year, inv.periods.last()) {
+        if end <= last {
+            err(
+                out,
+                file,
+                "investment.end_year",
+                format!("must be after the last period {last}"),
+            );
+        }
+    }
+}
+
+fn check_areas(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
+    let mut seen_bus: BTreeMap<&str, &str> = BTreeMap::new();
+    for (i, a) in plan.areas.iter().enumerate() {
+        let key = format!("areas[{i}]");
+        if a.buses.is_empty() {
+            err(out, file, &format!("{key}.buses"), "must list at least one bus".into());
+        }
+        for b in &a.buses {
+            if let Some(other) = seen_bus.insert(b, &a.name) {
+                err(
+                    out,
+                    file,
+                    &format!("{key}.buses"),
+                    format!("bus `{b}` is already in area `{other}`"),
+                );
+            }
+        }
+        if plan.areas[..i].iter().any(|o| o.name == a.name) {
+            err(out, file, &format!("{key}.name"), format!("duplicate area `{}`", a.name));
+        }
+        if !a.interconnector_reserve_mw.is_finite() || a.interconnector_reserve_mw < 0.0 {
+            err(
+                out,
+                file,
+                &format!("{key}.interconnector_reserve_mw"),
+                format!("must be >= 0, got {}", a.interconnector_reserve_mw),
+            );
+        }
+        if let Some(m) = a.reserve_margin {
+            check_range(out, file, &format!("{key}.reserve_margin"), m, 0.0, 5.0);
+        }
+    }
+}
+
+fn check_units(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
+    for (name, u) in &plan.units {
+        let key = |f: &str| format!("units.{name}.{f}");
+        if let Some(s) = u.unit_size_mw {
+            check_positive(out, file, &key("unit_size_mw"), s);
+        } else {
+            for (set, field) in [
+                (u.max_units.is_some(), "max_units"),
+                (u.existing_units > 0, "existing_units"),
+                (u.max_units_per_period.is_some(), "max_units_per_period"),
+            ] {
+                if set {
+                    err(
+                        out,
+                        file,
+                        &key(field),
+                        "needs `unit_size_mw`".into(),
+                    );
+                }
+            }
+        }
+        if let Some(m) = u.max_units {
+            if m < u.existing_units {
+                err(
+                    out,
+                    file,
+                    &key("max_units"),
+                    format!("is below `existing_units` {}", u.existing_units),
+                );
+            }
+        }
+        check_range(out, file, &key("min_stable_load"), u.min_stable_load, 0.0, 1.0);
+        if let Some(r) = u.ramp_rate {
+            check_range(out, file, &key("ramp_rate"), r, 0.0, 1.0);
+        }
+        if let Some(r) = u.reserve_ramp {
+            check_range(out, file, &key("reserve_ramp"), r, 0.0, 1.0);
+        }
+        if let Some(c) = u.capacity_credit {
+            check_range(out, file, &key("capacity_credit"), c, 0.0, 1.0);
+        }
+        if let Some(c) = u.start_up_cost {
+            check_range(out, file, &key("start_up_cost"), c, 0.0, f64::MAX);
+        }
+        if let Some(op) = &u.operation {
+            if !matches!(op.as_str(), "flexible" | "load_following" | "must_run") {
+                err(
+                    out,
+                    file,
+                    &key("operation"),
+                    format!(
+                        "unknown operation `{op}`, expected `flexible`, `load_following` or `must_run`"
+                    ),
+                );
+            }
+            if op == "load_following" && !u.committable {
+                out.push(
+                    Diagnostic::warning(
+                        Location::file(file).with_field(key("operation")),
+                        "`load_following` without `committable = true` ignores the minimum stable load when the unit is off",
+                    )
+                    .with_hint("set `committable = true` to let units switch off"),
+                );
+            }
+        }
+        if u.committable && u.unit_size_mw.is_none() {
+            err(
+                out,
+                file,
+                &key("committable"),
+                "needs `unit_size_mw` (the size of one committed unit)".into(),
+            );
+        }
+        if let Some(r) = &u.refuelling {
+            check_positive(out, file, &key("refuelling.cycle_months"), r.cycle_months);
+            check_positive(out, file, &key("refuelling.outage_days"), r.outage_days);
+            if r.outage_days.is_finite()
+                && r.cycle_months.is_finite()
+                && r.outage_days >= r.cycle_months * 30.44
+            {
+                err(
+                    out,
+                    file,
+                    &key("refuelling.outage_days"),
+                    "must be shorter than the cycle".into(),
+                );
+            }
+            if !matches!(r.schedule.as_str(), "staggered" | "simultaneous") {
+                err(
+                    out,
+                    file,
+                    &key("refuelling.schedule"),
+                    format!(
+                        "unknown schedule `{}`, expected `staggered` or `simultaneous`",
+                        r.schedule
+                    ),
+                );
+            }
+            if let Some(d) = r.season_days {
+                check_range(out, file, &key("refuelling.season_days"), d, 0.0, 366.0);
+            }
+            if u.unit_size_mw.is_none() {
+                err(out, file, &key("refuelling"), "needs `unit_size_mw`".into());
+            }
+        }
+        if let Some(c) = u.overnight_cost_usd_per_kw {
+            check_range(out, file, &key("overnight_cost_usd_per_kw"), c, 0.0, 1e6);
+        }
+        check_range(
+            out,
+            file,
+            &key("fixed_om_usd_per_kw_year"),
+            u.fixed_om_usd_per_kw_year,
+            0.0,
+            1e5,
+        );
+        if let Some(l) = u.lifetime_years {
+            check_positive(out, file, &key("lifetime_years"), l);
+        }
+        check_range(out, file, &key("lead_time_years"), u.lead_time_years, 0.0, 50.0);
+        if let Some(r) = u.construction_interest_rate {
+            check_range(out, file, &key("construction_interest_rate"), r, -0.5, 1.0);
+        }
+        if let Some(v) = &u.vendor {
+            if !plan.vendors.contains_key(v) {
+                err(
+                    out,
+                    file,
+                    &key("vendor"),
+                    format!("unknown vendor `{v}`, not in `[vendors]`"),
+                );
+            }
+        }
+        let multi = u.overnight_cost_usd_per_kw.is_some() || u.vendor.is_some();
+        if multi && plan.investment.is_none() {
+            out.push(Diagnostic::warning(
+                Location::file(file).with_field(key("overnight_cost_usd_per_kw")),
+                "ignored without an `[investment]` section: the network's `capital_cost` is used",
+            ));
+        }
+    }
+}
+
+fn check_vendors(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
+    for (name, v) in &plan.vendors {
+        let key = format!("vendors.{name}.learning");
+        if v.learning.is_empty() {
+            err(out, file, &key, "must list at least one step".into());
+        }
+        for (i, s) in v.learning.iter().enumerate() {
+            let last = i + 1 == v.learning.len();
+            match (s.units, last) {
+                (None, false) => err(
+                    out,
+                    file,
+                    &format!("{key}[{i}].units"),
+                    "is required on every step but the last".into(),
+                ),
+                (Some(0), _) => err(
+                    out,
+                    file,
+                    &format!("{key}[{i}].units"),
+                    "must be at least 1".into(),
+                ),
+                _ => {}
+            }
+            check_range(
+                out,
+                file,
+                &format!("{key}[{i}].overnight_cost_usd_per_kw"),
+                s.overnight_cost_usd_per_kw,
+                0.0,
+                1e6,
+            );
+        }
+    }
+}

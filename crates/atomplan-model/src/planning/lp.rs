@@ -1,0 +1,265 @@
+//! A small solver-neutral MILP in triplet form, and its HiGHS backend, for the planning model.
+//!
+//! Columns and rows are pushed with their bounds; coefficients go into one triplet array that
+//! each constraint family fills as a block; the matrix is built column-wise once at the end.
+//! Names are structured (`Family[key]`) so that an MPS file can be searched.
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+/// Column index.
+pub type Col = usize;
+/// Row index.
+pub type Row = usize;
+
+#[derive(Debug, Default, Clone)]
+pub struct Lp {
+    pub col_cost: Vec<f64>,
+    pub col_lower: Vec<f64>,
+    pub col_upper: Vec<f64>,
+    pub col_integer: Vec<bool>,
+    pub col_names: Vec<String>,
+    pub row_lower: Vec<f64>,
+    pub row_upper: Vec<f64>,
+    pub row_names: Vec<String>,
+    /// (row, col, value)
+    pub triplets: Vec<(Row, Col, f64)>,
+}
+
+impl Lp {
+    pub fn col(&mut self, name: impl Into<String>, cost: f64, lower: f64, upper: f64, integer: bool) -> Col {
+        self.col_cost.push(cost);
+        self.col_lower.push(lower);
+        self.col_upper.push(upper);
+        self.col_integer.push(integer);
+        self.col_names.push(name.into());
+        self.col_cost.len() - 1
+    }
+
+    pub fn row(&mut self, name: impl Into<String>, lower: f64, upper: f64) -> Row {
+        self.row_lower.push(lower);
+        self.row_upper.push(upper);
+        self.row_names.push(name.into());
+        self.row_lower.len() - 1
+    }
+
+    /// A row with its coefficients.
+    pub fn row_with(&mut self, name: impl Into<String>, lower: f64, upper: f64, terms: &[(Col, f64)]) -> Row {
+        let r = self.row(name, lower, upper);
+        for &(c, v) in terms {
+            self.triplets.push((r, c, v));
+        }
+        r
+    }
+
+    pub fn push(&mut self, row: Row, col: Col, value: f64) {
+        self.triplets.push((row, col, value));
+    }
+
+    pub fn num_cols(&self) -> usize {
+        self.col_cost.len()
+    }
+    pub fn num_rows(&self) -> usize {
+        self.row_lower.len()
+    }
+    pub fn num_integer(&self) -> usize {
+        self.col_integer.iter().filter(|&&b| b).count()
+    }
+
+    /// The problem in free MPS format (minimisation); infinite bounds are left out.
+    pub fn to_mps(&self, name: &str) -> String {
+        let mut by_col: Vec<Vec<(Row, f64)>> = vec![Vec::new(); self.num_cols()];
+        for &(r, c, v) in &self.triplets {
+            by_col[c].push((r, v));
+        }
+        let mut s = String::new();
+        let _ = writeln!(s, "NAME {name}\nROWS\n N obj");
+        let mut kinds = Vec::with_capacity(self.num_rows());
+        for r in 0..self.num_rows() {
+            let (lo, up) = (self.row_lower[r], self.row_upper[r]);
+            let k = if lo == up {
+                "E"
+            } else if lo.is_finite() && up.is_finite() {
+                "G" // ranged: G with RANGES
+            } else if lo.is_finite() {
+                "G"
+            } else {
+                "L"
+            };
+            kinds.push(k);
+            let _ = writeln!(s, " {k} {}", self.row_names[r]);
+        }
+        let _ = writeln!(s, "COLUMNS");
+        let mut in_int = false;
+        for c in 0..self.num_cols() {
+            if self.col_integer[c] != in_int {
+                let tag = if self.col_integer[c] { "INTORG" } else { "INTEND" };
+                let _ = writeln!(s, " MARKER 'MARKER' '{tag}'");
+                in_int = self.col_integer[c];
+            }
+            let n = &self.col_names[c];
+            if self.col_cost[c] != 0.0 {
+                let _ = writeln!(s, " {n} obj {:e}", self.col_cost[c]);
+            }
+            for &(r, v) in &by_col[c] {
+                let _ = writeln!(s, " {n} {} {v:e}", self.row_names[r]);
+            }
+            if self.col_cost[c] == 0.0 && by_col[c].is_empty() {
+                let _ = writeln!(s, " {n} obj 0");
+            }
+        }
+        if in_int {
+            let _ = writeln!(s, " MARKER 'MARKER' 'INTEND'");
+        }
+        let _ = writeln!(s, "RHS");
+        for r in 0..self.num_rows() {
+            let (lo, up) = (self.row_lower[r], self.row_upper[r]);
+            let rhs = if kinds[r] == "L" { up } else { lo };
+            if rhs != 0.0 {
+                let _ = writeln!(s, " RHS {} {rhs:e}", self.row_names[r]);
+            }
+        }
+        let ranged: Vec<usize> = (0..self.num_rows())
+            .filter(|&r| {
+                let (lo, up) = (self.row_lower[r], self.row_upper[r]);
+                lo != up && lo.is_finite() && up.is_finite()
+            })
+            .collect();
+        if !ranged.is_empty() {
+            let _ = writeln!(s, "RANGES");
+            for r in ranged {
+                let _ = writeln!(
+                    s,
+                    " RNG {} {:e}",
+                    self.row_names[r],
+                    self.row_upper[r] - self.row_lower[r]
+                );
+            }
+        }
+        let _ = writeln!(s, "BOUNDS");
+        for c in 0..self.num_cols() {
+            let (lo, up) = (self.col_lower[c], self.col_upper[c]);
+            let n = &self.col_names[c];
+            if lo == up {
+                let _ = writeln!(s, " FX BND {n} {lo:e}");
+                continue;
+            }
+            if lo == f64::NEG_INFINITY {
+                let _ = writeln!(s, " MI BND {n}");
+            } else if lo != 0.0 || self.col_integer[c] {
+                let _ = writeln!(s, " LO BND {n} {lo:e}");
+            }
+            if up.is_finite() {
+                let _ = writeln!(s, " UP BND {n} {up:e}");
+            } else if self.col_integer[c] {
+                let _ = writeln!(s, " PL BND {n}");
+            }
+        }
+        let _ = writeln!(s, "ENDATA");
+        s
+    }
+}
+
+/// Options passed to HiGHS.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SolveOptions {
+    pub mip_rel_gap: f64,
+    pub time_limit: Option<f64>,
+    pub threads: u32,
+}
+
+/// How a solve ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Status {
+    Optimal,
+    Infeasible,
+    /// Stopped at the time limit; a solution is returned when one was found.
+    TimeLimit,
+    Unbounded,
+    Error,
+}
+
+#[derive(Debug, Clone)]
+pub struct Solved {
+    pub status: Status,
+    pub objective: f64,
+    /// Relative MIP gap at the end (0 for an LP).
+    pub mip_gap: f64,
+    pub columns: Vec<f64>,
+    pub solve_s: f64,
+    pub has_solution: bool,
+}
+
+/// Solve with HiGHS, using only its `try_*` methods.
+pub fn solve(lp: &Lp, opts: &SolveOptions) -> Solved {
+    let start = Instant::now();
+    let mut pb = highs::ColProblem::new();
+    let rows: Vec<highs::Row> = (0..lp.num_rows())
+        .map(|r| pb.add_row(lp.row_lower[r]..=lp.row_upper[r]))
+        .collect();
+    let mut by_col: Vec<Vec<(highs::Row, f64)>> = vec![Vec::new(); lp.num_cols()];
+    for &(r, c, v) in &lp.triplets {
+        by_col[c].push((rows[r], v));
+    }
+    for (c, entries) in by_col.into_iter().enumerate() {
+        pb.add_column_with_integrality(
+            lp.col_cost[c],
+            lp.col_lower[c]..=lp.col_upper[c],
+            entries,
+            lp.col_integer[c],
+        );
+    }
+    let failed = |start: Instant| Solved {
+        status: Status::Error,
+        objective: 0.0,
+        mip_gap: 0.0,
+        columns: vec![0.0; lp.num_cols()],
+        solve_s: start.elapsed().as_secs_f64(),
+        has_solution: false,
+    };
+    let Ok(mut model) = pb.try_optimise(highs::Sense::Minimise) else {
+        return failed(start);
+    };
+    model.make_quiet();
+    let threads = i32::try_from(opts.threads.max(1)).unwrap_or(1);
+    let ok = model.try_set_option("mip_rel_gap", opts.mip_rel_gap).is_ok()
+        && model.try_set_option("threads", threads).is_ok()
+        && model.try_set_option("random_seed", 0).is_ok()
+        && opts
+            .time_limit
+            .is_none_or(|t| model.try_set_option("time_limit", t).is_ok());
+    if !ok {
+        return failed(start);
+    }
+    let Ok(solved) = model.try_solve() else {
+        return failed(start);
+    };
+    let status = match solved.status() {
+        highs::HighsModelStatus::Optimal => Status::Optimal,
+        highs::HighsModelStatus::Infeasible => Status::Infeasible,
+        highs::HighsModelStatus::ReachedTimeLimit => Status::TimeLimit,
+        highs::HighsModelStatus::Unbounded | highs::HighsModelStatus::UnboundedOrInfeasible => {
+            Status::Unbounded
+        }
+        _ => Status::Error,
+    };
+    let has_solution = matches!(
+        solved.primal_solution_status(),
+        highs::HighsSolutionStatus::Feasible
+    );
+    let columns = if has_solution {
+        solved.get_solution().columns().to_vec()
+    } else {
+        vec![0.0; lp.num_cols()]
+    };
+    let objective = if has_solution { solved.objective_value() } else { 0.0 };
+    let gap = if lp.num_integer() > 0 { solved.mip_gap() } else { 0.0 };
+    Solved {
+        status,
+        objective,
+        mip_gap: if gap.is_finite() { gap } else { 1.0 },
+        columns,
+        solve_s: start.elapsed().as_secs_f64(),
+        has_solution,
+    }
+}

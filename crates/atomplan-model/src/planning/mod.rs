@@ -1,0 +1,210 @@
+//! Nuclear-aware planning on top of the optimiser: integer modules, unit commitment, the N-1
+//! reserve tied to the largest unit built, planning reserve margin, nuclear operations and
+//! refuelling, multi-period investment with lead times and learning, and representative periods.
+//!
+//! General capacity-expansion models treat a 1,200 MWe reactor and 22 modules of 55 MWe alike;
+//! in a small grid they are not, because the reserve must cover the loss of the largest unit.
+//! This module reads a planning file ([`file`]), builds the model ([`model`]) on a [`System`]
+//! and solves it with HiGHS ([`lp`]).
+//! Call [`plan`] from a library, or `atomplan solve <folder> --planning FILE.toml`.
+
+pub mod file;
+pub mod lp;
+pub mod model;
+pub mod system;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use atomplan_core::Diagnostic;
+use serde::Serialize;
+
+pub use file::PlanningFile;
+pub use lp::Status;
+pub use system::System;
+
+use crate::aggregate;
+
+/// Read and validate a planning file. Errors and warnings come back together; the caller
+/// stops on any error.
+pub fn load(text: &str, file: &str) -> (Option<PlanningFile>, Vec<Diagnostic>) {
+    match file::parse(text, file) {
+        Ok(plan) => {
+            let diags = file::validate(&plan, file);
+            (Some(plan), diags)
+        }
+        Err(d) => (None, d),
+    }
+}
+
+/// Capacity of one generator in one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CapacityResult {
+    pub generator: String,
+    pub period: Option<i32>,
+    pub p_nom_opt_mw: f64,
+    /// Units online (unit-sized generators only).
+    pub units: Option<f64>,
+    /// New units (or MW without a unit size) built in this period.
+    pub built: f64,
+    /// Energy produced in the period's year, MWh (weighted).
+    pub energy_mwh: f64,
+}
+
+/// Time-series aggregation report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AggregationReport {
+    pub period_hours: usize,
+    pub representatives: usize,
+    /// Error of the first load's rebuilt year against the full one.
+    pub load_nrmse: f64,
+    pub load_energy_rel: f64,
+    pub load_peak_rel: f64,
+}
+
+/// What a planning solve returns (serialised as the JSON of `atomplan solve --planning`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanResult {
+    pub status: Status,
+    /// Objective, USD (discounted over the periods in a multi-period run).
+    pub objective: f64,
+    /// Relative MIP gap at the end (0 for an LP).
+    pub mip_gap: f64,
+    pub has_solution: bool,
+    pub variables: usize,
+    pub integer_variables: usize,
+    pub constraints: usize,
+    pub nonzeros: usize,
+    pub build_s: f64,
+    pub solve_s: f64,
+    pub capacities: Vec<CapacityResult>,
+    pub aggregation: Option<AggregationReport>,
+}
+
+impl PlanResult {
+    /// Capacity of `generator` in the first period, MW.
+    pub fn p_nom_opt(&self, generator: &str) -> Option<f64> {
+        self.capacities.iter().find(|c| c.generator == generator).map(|c| c.p_nom_opt_mw)
+    }
+    /// Units of `generator` in the first period.
+    pub fn units(&self, generator: &str) -> Option<f64> {
+        self.capacities.iter().find(|c| c.generator == generator).and_then(|c| c.units)
+    }
+    /// Capacities by generator and period.
+    pub fn by_period(&self) -> BTreeMap<(String, Option<i32>), f64> {
+        self.capacities
+            .iter()
+            .map(|c| ((c.generator.clone(), c.period), c.p_nom_opt_mw))
+            .collect()
+    }
+}
+
+/// Why a plan could not be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanError {
+    #[error("time-series aggregation failed: {0}")]
+    Aggregate(#[from] aggregate::AggregateError),
+}
+
+/// Aggregate (if the plan asks for it), build and solve.
+pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanError> {
+    let (lp, built, agg_report) = build_lp(system, plan)?;
+    let solved = lp::solve(
+        &lp,
+        &lp::SolveOptions {
+            mip_rel_gap: plan.solver.mip_rel_gap,
+            time_limit: plan.solver.time_limit,
+            threads: plan.solver.threads,
+        },
+    );
+    let (sys, index, periods, build_s) = built;
+    let value = |e: &model::Expr| -> f64 {
+        e.constant + e.terms.iter().map(|&(c, v)| v * solved.columns[c]).sum::<f64>()
+    };
+    let mut capacities = Vec::new();
+    for (g, gen) in sys.generators.iter().enumerate() {
+        for (y, per) in periods.iter().enumerate() {
+            let energy = index.p[g][y]
+                .iter()
+                .enumerate()
+                .map(|(t, &c)| solved.columns[c] * sys.weights[t])
+                .sum();
+            capacities.push(CapacityResult {
+                generator: gen.name.clone(),
+                period: per.year,
+                p_nom_opt_mw: clean(value(&index.capacity[g][y])),
+                units: index.units[g][y].as_ref().map(|e| clean(value(e))),
+                built: clean(value(&index.built[g][y])),
+                energy_mwh: clean(energy),
+            });
+        }
+    }
+    Ok(PlanResult {
+        status: solved.status,
+        objective: clean(solved.objective),
+        mip_gap: clean(solved.mip_gap),
+        has_solution: solved.has_solution,
+        variables: lp.num_cols(),
+        integer_variables: lp.num_integer(),
+        constraints: lp.num_rows(),
+        nonzeros: lp.triplets.len(),
+        build_s,
+        solve_s: solved.solve_s,
+        capacities,
+        aggregation: agg_report,
+    })
+}
+
+type BuiltParts = (System, model::Index, Vec<model::Period>, f64);
+
+/// Build the MILP without solving it (for MPS export and tests).
+pub fn build_lp(
+    system: &System,
+    plan: &PlanningFile,
+) -> Result<(lp::Lp, BuiltParts, Option<AggregationReport>), PlanError> {
+    let start = std::time::Instant::now();
+    let (sys, report) = match &plan.aggregation {
+        Some(a) => {
+            let settings = aggregate::Settings {
+                period_hours: if a.period == "week" { 168 } else { 24 },
+                representatives: a.representatives,
+                method: if a.method == "ward" {
+                    aggregate::Method::Ward
+                } else {
+                    aggregate::Method::KMedoids { seed: a.seed }
+                },
+            };
+            let (sys, agg) = system.aggregated(&settings)?;
+            let report = system.loads.iter().find(|l| l.p_set.len() > 1).map(|l| {
+                let e = agg.error(&l.p_set);
+                AggregationReport {
+                    period_hours: agg.period_hours,
+                    representatives: agg.len(),
+                    load_nrmse: clean(e.nrmse),
+                    load_energy_rel: clean(e.energy_rel),
+                    load_peak_rel: clean(e.peak_rel),
+                }
+            });
+            (sys, report)
+        }
+        None => (system.clone(), None),
+    };
+    let built = model::build(&sys, plan);
+    let build_s = start.elapsed().as_secs_f64();
+    Ok((built.lp, (sys, built.index, built.periods, build_s), report))
+}
+
+/// Round away solver noise and never return NaN.
+fn clean(v: f64) -> f64 {
+    if !v.is_finite() {
+        return 0.0;
+    }
+    let r = (v * 1e6).round() / 1e6;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}

@@ -1,0 +1,799 @@
+//! The planning model: capacity expansion and dispatch over investment periods and
+//! representative hours, with the nuclear-aware constraint families.
+//!
+//! `build` is a flat sequence: capacity and build variables (integer units, learning steps,
+//! lead times), dispatch and commitment, availability with refuelling, ramping, N-1 reserve,
+//! planning reserve margin, then the nodal balance and the objective.
+//! Each family is a function that appends its rows and (row, col, value) triplets to the [`Lp`].
+//! The formulation is written out in docs/formulation/planning.md.
+
+use super::file::{PlanningFile, UnitWire};
+use super::lp::{Col, Lp, Row};
+use super::system::System;
+
+/// A linear expression: Σ coef · col + constant.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Expr {
+    pub terms: Vec<(Col, f64)>,
+    pub constant: f64,
+}
+
+impl Expr {
+    fn constant(c: f64) -> Self {
+        Expr {
+            terms: Vec::new(),
+            constant: c,
+        }
+    }
+    fn scaled(&self, k: f64) -> Expr {
+        Expr {
+            terms: self.terms.iter().map(|&(c, v)| (c, v * k)).collect(),
+            constant: self.constant * k,
+        }
+    }
+    fn add(&mut self, other: &Expr) {
+        self.terms.extend_from_slice(&other.terms);
+        self.constant += other.constant;
+    }
+}
+
+/// One investment period.
+#[derive(Debug, Clone)]
+pub(crate) struct Period {
+    pub year: Option<i32>,
+    /// Σ over the period's years of the discount factor (1 for a single-period run).
+    pub weight: f64,
+    pub load_scale: f64,
+}
+
+/// Index of columns the result reads back.
+#[derive(Debug, Default)]
+pub(crate) struct Index {
+    /// [g][y] capacity expression (MW).
+    pub capacity: Vec<Vec<Expr>>,
+    /// [g][y] units online expression (unit-sized generators only).
+    pub units: Vec<Vec<Option<Expr>>>,
+    /// [g][y] new units or MW built in period y.
+    pub built: Vec<Vec<Expr>>,
+    /// [g][y][t] dispatch column.
+    pub p: Vec<Vec<Vec<Col>>>,
+    /// [g][y] "at least one unit built" binary, when the design sets the N-1 reserve.
+    pub any_built: Vec<Vec<Option<Expr>>>,
+    /// [a][y][t] interconnector reserve column.
+    pub reserve_import: Vec<Vec<Vec<Col>>>,
+    /// (generator, period, step) learning build columns.
+    pub learning: Vec<(usize, usize, usize, Col)>,
+    /// [g][y] season choice columns per block, if optimised refuelling.
+    pub season: Vec<Vec<Vec<Col>>>,
+}
+
+pub(crate) struct Built {
+    pub lp: Lp,
+    pub index: Index,
+    pub periods: Vec<Period>,
+}
+
+const BIG_UNITS: f64 = 1000.0;
+
+fn unit_of<'a>(plan: &'a PlanningFile, name: &str) -> Option<&'a UnitWire> {
+    plan.units.get(name)
+}
+
+fn annuity(rate: f64, years: f64) -> f64 {
+    if rate.abs() < 1e-12 {
+        1.0 / years
+    } else {
+        rate / (1.0 - (1.0 + rate).powf(-years))
+    }
+}
+
+/// Interest during construction as a factor on overnight cost: spend spread evenly over the
+/// construction years, each year's spend compounded from mid-year to commissioning.
+/// `(1/T) Σ_{i=1..T} (1+r)^{i-1/2}`; 1 for T = 0 or r = 0.
+pub fn idc_factor(rate: f64, lead_time_years: f64) -> f64 {
+    let t = lead_time_years.ceil();
+    if t < 1.0 || rate == 0.0 {
+        return 1.0;
+    }
+    let n = t as usize;
+    (1..=n).map(|i| (1.0 + rate).powf(i as f64 - 0.5)).sum::<f64>() / t
+}
+
+fn periods(plan: &PlanningFile) -> Vec<Period> {
+    let Some(inv) = &plan.investment else {
+        return vec![Period {
+            year: None,
+            weight: 1.0,
+            load_scale: 1.0,
+        }];
+    };
+    let n = inv.periods.len();
+    let mean_len = if n > 1 {
+        (inv.periods[n - 1] - inv.periods[0]) / (n as i32 - 1)
+    } else {
+        5
+    };
+    let end = inv.end_year.unwrap_or(inv.periods[n - 1] + mean_len);
+    (0..n)
+        .map(|i| {
+            let from = inv.periods[i];
+            let to = if i + 1 < n { inv.periods[i + 1] } else { end };
+            let weight = (from..to)
+                .map(|y| (1.0 + inv.discount_rate).powi(-(y - inv.decision_year)))
+                .sum();
+            Period {
+                year: Some(from),
+                weight,
+                load_scale: inv.load_scale.as_ref().and_then(|v| v.get(i)).copied().unwrap_or(1.0),
+            }
+        })
+        .collect()
+}
+
+/// Blocks (representative periods) of hours: chronology wraps within each block.
+fn prev_hour(t: usize, block_hours: usize) -> usize {
+    let start = t - t % block_hours;
+    if t == start {
+        start + block_hours - 1
+    } else {
+        t - 1
+    }
+}
+
+pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
+    let mut lp = Lp::default();
+    let periods = periods(plan);
+    let ny = periods.len();
+    let nt = sys.hours();
+    let ng = sys.generators.len();
+    let relax = plan.solver.relax_integers;
+    let multi = plan.investment.is_some();
+    let mut ix = Index::default();
+    let rate = plan.investment.as_ref().map_or(0.0, |i| i.discount_rate);
+
+    // ---- capacity and build variables ----
+    for (g, gen) in sys.generators.iter().enumerate() {
+        let unit = unit_of(plan, &gen.name);
+        let size = unit.and_then(|u| u.unit_size_mw);
+        let mut cap_y = Vec::with_capacity(ny);
+        let mut units_y = Vec::with_capacity(ny);
+        let mut built_y = Vec::with_capacity(ny);
+        // Existing capacity per period (retirement).
+        let retire = unit.and_then(|u| u.retire_year);
+        let alive = |y: usize| match (periods[y].year, retire) {
+            (Some(yr), Some(r)) => yr < r,
+            _ => true,
+        };
+        let existing_units = unit.map_or(0, |u| u.existing_units);
+        if !multi {
+            // Single period, PyPSA semantics: the extendable capacity is one variable
+            // p_nom_opt in [p_nom_min, p_nom_max], costed in full at capital_cost.
+            match (size, gen.extendable) {
+                (Some(s), true) => {
+                    let lo = (gen.p_nom_min / s - 1e-9).ceil().max(f64::from(existing_units));
+                    let hi_cap = (gen.p_nom_max / s + 1e-9).floor();
+                    let hi = unit
+                        .and_then(|u| u.max_units)
+                        .map_or(hi_cap, |m| f64::from(m).min(hi_cap));
+                    let hi = if hi.is_finite() { hi } else { BIG_UNITS };
+                    let n = lp.col(
+                        format!("Generator-units[{}]", gen.name),
+                        gen.capital_cost * s,
+                        lo,
+                        hi.max(lo),
+                        !relax,
+                    );
+                    let e = Expr {
+                        terms: vec![(n, 1.0)],
+                        constant: 0.0,
+                    };
+                    cap_y.push(e.scaled(s));
+                    units_y.push(Some(e.clone()));
+                    built_y.push(e);
+                }
+                (None, true) => {
+                    let c = lp.col(
+                        format!("Generator-p_nom[{}]", gen.name),
+                        gen.capital_cost,
+                        gen.p_nom_min,
+                        gen.p_nom_max,
+                        false,
+                    );
+                    let e = Expr {
+                        terms: vec![(c, 1.0)],
+                        constant: 0.0,
+                    };
+                    cap_y.push(e.clone());
+                    units_y.push(None);
+                    built_y.push(e);
+                }
+                (Some(s), false) => {
+                    let n = (gen.p_nom / s).round().max(f64::from(existing_units));
+                    cap_y.push(Expr::constant(n * s));
+                    units_y.push(Some(Expr::constant(n)));
+                    built_y.push(Expr::constant(0.0));
+                }
+                (None, false) => {
+                    cap_y.push(Expr::constant(gen.p_nom));
+                    units_y.push(None);
+                    built_y.push(Expr::constant(0.0));
+                }
+            }
+        } else {
+            // Multi-period: new builds per period, active for their lifetime.
+            let u = unit.cloned().unwrap_or_default();
+            let lifetime = u.lifetime_years.unwrap_or(f64::INFINITY);
+            let ir = u.construction_interest_rate.unwrap_or(rate);
+            let idc = idc_factor(ir, u.lead_time_years);
+            let fom = u.fixed_om_usd_per_kw_year * 1000.0;
+            // Annual fixed cost per MW of a new build, and per MW at each learning step.
+            let annual = |overnight_per_kw: f64| {
+                overnight_per_kw * 1000.0 * idc * annuity(rate, lifetime.min(1e4)) + fom
+            };
+            let base_annual = u
+                .overnight_cost_usd_per_kw
+                .map_or(gen.capital_cost, annual);
+            let inv = plan.investment.as_ref();
+            let first_year = inv.map_or(i32::MIN, |i| {
+                let lead = i.decision_year + u.lead_time_years.ceil() as i32;
+                lead.max(u.earliest_year.unwrap_or(i32::MIN))
+            });
+            let existing_mw = match size {
+                Some(s) => f64::from(existing_units) * s,
+                None => gen.p_nom,
+            };
+            let steps: Vec<(Option<u32>, f64)> = u
+                .vendor
+                .as_ref()
+                .and_then(|v| plan.vendors.get(v))
+                .map(|v| {
+                    v.learning
+                        .iter()
+                        .map(|s| (s.units, annual(s.overnight_cost_usd_per_kw)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            // Build columns per period (per step if learning).
+            let mut builds: Vec<Vec<(Col, f64)>> = Vec::with_capacity(ny); // (col, annual cost)
+            for (y, per) in periods.iter().enumerate() {
+                let yr = per.year.unwrap_or(0);
+                let allowed = gen.extendable && yr >= first_year;
+                let active_weight: f64 = periods
+                    .iter()
+                    .filter(|q| {
+                        let qy = q.year.unwrap_or(0);
+                        qy >= yr && f64::from(qy - yr) < lifetime
+                    })
+                    .map(|q| q.weight)
+                    .sum();
+                let ub = if allowed {
+                    match size {
+                        Some(_) => u
+                            .max_units_per_period
+                            .map_or(BIG_UNITS, f64::from)
+                            .min(u.max_units.map_or(BIG_UNITS, f64::from)),
+                        None => gen.p_nom_max,
+                    }
+                } else {
+                    0.0
+                };
+                let mut cols = Vec::new();
+                let scale = size.unwrap_or(1.0);
+                if steps.is_empty() || size.is_none() {
+                    let c = lp.col(
+                        format!("Generator-build[{},{yr}]", gen.name),
+                        base_annual * scale * active_weight,
+                        0.0,
+                        ub,
+                        size.is_some() && !relax,
+                    );
+                    cols.push((c, base_annual));
+                } else {
+                    for (k, &(_, cost)) in steps.iter().enumerate() {
+                        let c = lp.col(
+                            format!("Generator-build[{},{yr},step{k}]", gen.name),
+                            cost * scale * active_weight,
+                            0.0,
+                            ub,
+                            !relax,
+                        );
+                        ix.learning.push((g, y, k, c));
+                        cols.push((c, cost));
+                    }
+                    if ub > 0.0 && steps.len() > 1 {
+                        let r = lp.row(
+                            format!("Generator-build-limit[{},{yr}]", gen.name),
+                            f64::NEG_INFINITY,
+                            ub,
+                        );
+                        for &(c, _) in &cols {
+                            lp.push(r, c, 1.0);
+                        }
+                    }
+                }
+                builds.push(cols);
+            }
+            for (y, per) in periods.iter().enumerate() {
+                let yr = per.year.unwrap_or(0);
+                let mut units = Expr::constant(0.0);
+                for (yb, cols) in builds.iter().enumerate() {
+                    let byr = periods[yb].year.unwrap_or(0);
+                    if byr <= yr && f64::from(yr - byr) < lifetime {
+                        for &(c, _) in cols {
+                            units.terms.push((c, 1.0));
+                        }
+                    }
+                }
+                let ex = if alive(y) { existing_mw } else { 0.0 };
+                let mut built = Expr::constant(0.0);
+                for &(c, _) in &builds[y] {
+                    built.terms.push((c, 1.0));
+                }
+                match size {
+                    Some(s) => {
+                        let mut n = units.clone();
+                        n.constant += ex / s;
+                        if let Some(m) = u.max_units {
+                            let terms: Vec<(Col, f64)> = units.terms.clone();
+                            if !terms.is_empty() {
+                                lp.row_with(
+                                    format!("Generator-max-units[{},{yr}]", gen.name),
+                                    f64::NEG_INFINITY,
+                                    f64::from(m) - ex / s,
+                                    &terms,
+                                );
+                            }
+                        }
+                        cap_y.push(n.scaled(s));
+                        units_y.push(Some(n));
+                    }
+                    None => {
+                        let mut c = units.clone();
+                        c.constant += ex;
+                        if gen.extendable && gen.p_nom_max.is_finite() && !c.terms.is_empty() {
+                            lp.row_with(
+                                format!("Generator-p_nom-max[{},{yr}]", gen.name),
+                                f64::NEG_INFINITY,
+                                gen.p_nom_max - ex,
+                                &c.terms,
+                            );
+                        }
+                        cap_y.push(c);
+                        units_y.push(None);
+                    }
+                }
+                built_y.push(built);
+            }
+            // Learning: vendor-level cumulative caps and ordering are added below.
+        }
+        ix.capacity.push(cap_y);
+        ix.units.push(units_y);
+        ix.built.push(built_y);
+    }
+    if multi {
+        add_learning(&mut lp, sys, plan, &periods, &mut ix);
+    }
+
+    // ---- "at least one unit built" binaries for contingency designs ----
+    for (g, gen) in sys.generators.iter().enumerate() {
+        let unit = unit_of(plan, &gen.name);
+        let sets_n1 = unit.is_some_and(|u| u.unit_size_mw.is_some() && u.contingency.unwrap_or(true));
+        let mut row = Vec::with_capacity(ny);
+        for y in 0..ny {
+            let Some(n) = ix.units[g][y].clone().filter(|_| sets_n1) else {
+                row.push(None);
+                continue;
+            };
+            if n.terms.is_empty() {
+                row.push(Some(Expr::constant(if n.constant > 0.5 { 1.0 } else { 0.0 })));
+                continue;
+            }
+            if n.constant > 0.5 {
+                row.push(Some(Expr::constant(1.0)));
+                continue;
+            }
+            let z = lp.col(format!("Generator-any-built[{},{y}]", gen.name), 0.0, 0.0, 1.0, !relax);
+            // n <= N_max · z
+            let nmax = unit.and_then(|u| u.max_units).map_or(BIG_UNITS, f64::from);
+            let mut terms = n.terms.clone();
+            terms.push((z, -nmax));
+            lp.row_with(
+                format!("Generator-any-built-link[{},{y}]", gen.name),
+                f64::NEG_INFINITY,
+                -n.constant,
+                &terms,
+            );
+            row.push(Some(Expr {
+                terms: vec![(z, 1.0)],
+                constant: 0.0,
+            }));
+        }
+        ix.any_built.push(row);
+    }
+
+    // ---- dispatch, availability, commitment, refuelling, ramping, reserves ----
+    let blocks = sys.blocks();
+    let area_of_bus = sys.area_of_bus(plan);
+    let n1_areas: Vec<bool> = plan.areas.iter().map(|a| a.n1_reserve).collect();
+    // reserve columns [g][y][t]
+    let mut reserve: Vec<Vec<Vec<Option<Col>>>> = vec![vec![vec![None; nt]; ny]; ng];
+    for (g, gen) in sys.generators.iter().enumerate() {
+        let unit = unit_of(plan, &gen.name);
+        let size = unit.and_then(|u| u.unit_size_mw);
+        let op = unit.and_then(|u| u.operation.as_deref()).unwrap_or("flexible");
+        let committable = unit.is_some_and(|u| u.committable);
+        let msl = unit.map_or(0.0, |u| u.min_stable_load);
+        let ramp = unit.and_then(|u| u.ramp_rate);
+        let in_n1 = area_of_bus[gen.bus].is_some_and(|a| n1_areas[a]);
+        let big_units = unit.map_or(BIG_UNITS, |u| f64::from(u.max_units.unwrap_or(u.existing_units.max(1))));
+        let reserve_ramp = unit.and_then(|u| u.reserve_ramp.or(u.ramp_rate)).unwrap_or(1.0);
+        let mut p_y = Vec::with_capacity(ny);
+        let mut season_y = Vec::new();
+        for y in 0..ny {
+            let cap = ix.capacity[g][y].clone();
+            let units = ix.units[g][y].clone();
+            // Refuelling: which blocks are in the season, and what is off-line there.
+            let season = refuelling_season(&mut lp, sys, plan, g, y, &blocks, &mut season_y);
+            let mut p_t = Vec::with_capacity(nt);
+            let mut u_prev: Vec<Option<Col>> = vec![None; nt];
+            for t in 0..nt {
+                let avail = gen.p_max_pu_at(t);
+                let p = lp.col(
+                    format!("Generator-p[{},{y},{t}]", gen.name),
+                    gen.marginal_cost * sys.weights[t] * periods[y].weight,
+                    0.0,
+                    f64::INFINITY,
+                    false,
+                );
+                p_t.push(p);
+                // Available capacity A (MW) as an expression.
+                let mut a = cap.scaled(avail);
+                let block = t / sys.block_hours;
+                if let Some(s) = &season {
+                    apply_season(&mut lp, s, block, size.unwrap_or(0.0) * avail, big_units * size.unwrap_or(0.0), &units, &ix.any_built[g][y], &mut a, format!("{},{y},{t}", gen.name));
+                }
+                let r = if in_n1 && op != "must_run" {
+                    let rc = lp.col(format!("Generator-reserve[{},{y},{t}]", gen.name), 0.0, 0.0, f64::INFINITY, false);
+                    // r <= reserve_ramp · cap
+                    if reserve_ramp < 1.0 {
+                        let mut terms = vec![(rc, 1.0)];
+                        terms.extend(cap.terms.iter().map(|&(c, v)| (c, -v * reserve_ramp)));
+                        lp.row_with(format!("Generator-reserve-ramp[{},{y},{t}]", gen.name), f64::NEG_INFINITY, cap.constant * reserve_ramp, &terms);
+                    }
+                    Some(rc)
+                } else {
+                    None
+                };
+                reserve[g][y][t] = r;
+                if committable {
+                    let s = size.unwrap_or(1.0);
+                    let ub = units.as_ref().map_or(0.0, |n| if n.terms.is_empty() { n.constant } else { BIG_UNITS });
+                    let uc = lp.col(format!("Generator-status[{},{y},{t}]", gen.name), 0.0, 0.0, ub, !relax);
+                    u_prev[t] = Some(uc);
+                    // u <= N (minus units in refuelling outage)
+                    let n = units.clone().unwrap_or_default();
+                    let mut online = n.clone();
+                    if let Some(sea) = &season {
+                        apply_season(&mut lp, sea, block, 1.0, big_units, &units, &ix.any_built[g][y], &mut online, format!("{},{y},{t},units", gen.name));
+                    }
+                    let mut terms = vec![(uc, 1.0)];
+                    terms.extend(online.terms.iter().map(|&(c, v)| (c, -v)));
+                    lp.row_with(format!("Generator-status-max[{},{y},{t}]", gen.name), f64::NEG_INFINITY, online.constant, &terms);
+                    // p + r <= avail · s · u ; p >= msl · avail · s · u
+                    let mut terms = vec![(p, 1.0), (uc, -avail * s)];
+                    if let Some(rc) = r {
+                        terms.push((rc, 1.0));
+                    }
+                    lp.row_with(format!("Generator-p-upper[{},{y},{t}]", gen.name), f64::NEG_INFINITY, 0.0, &terms);
+                    if msl > 0.0 {
+                        lp.row_with(format!("Generator-p-lower[{},{y},{t}]", gen.name), 0.0, f64::INFINITY, &[(p, 1.0), (uc, -msl * avail * s)]);
+                    }
+                    if op == "must_run" {
+                        // All available units committed.
+                        let mut terms = vec![(uc, 1.0)];
+                        terms.extend(online.terms.iter().map(|&(c, v)| (c, -v)));
+                        lp.row_with(format!("Generator-must-run[{},{y},{t}]", gen.name), online.constant, f64::INFINITY, &terms);
+                    }
+                } else {
+                    // p + r <= A
+                    let mut terms = vec![(p, 1.0)];
+                    if let Some(rc) = r {
+                        terms.push((rc, 1.0));
+                    }
+                    terms.extend(a.terms.iter().map(|&(c, v)| (c, -v)));
+                    lp.row_with(format!("Generator-p-upper[{},{y},{t}]", gen.name), f64::NEG_INFINITY, a.constant, &terms);
+                    let lower = if op == "must_run" { 1.0 } else { msl.max(gen.p_min_pu) };
+                    if lower > 0.0 {
+                        let mut terms = vec![(p, 1.0)];
+                        terms.extend(a.terms.iter().map(|&(c, v)| (c, -v * lower)));
+                        lp.row_with(format!("Generator-p-lower[{},{y},{t}]", gen.name), a.constant * lower, f64::INFINITY, &terms);
+                    }
+                }
+            }
+            // Start-up costs and ramps, wrapping within each block.
+            if committable {
+                let su_cost = unit.and_then(|u| u.start_up_cost).unwrap_or(0.0);
+                if su_cost > 0.0 {
+                    for t in 0..nt {
+                        let (Some(u_t), Some(u_p)) = (u_prev[t], u_prev[prev_hour(t, sys.block_hours)]) else { continue };
+                        let su = lp.col(format!("Generator-start-up[{},{y},{t}]", gen.name), su_cost * sys.weights[t] * periods[y].weight, 0.0, f64::INFINITY, false);
+                        lp.row_with(format!("Generator-start-up-def[{},{y},{t}]", gen.name), 0.0, f64::INFINITY, &[(su, 1.0), (u_t, -1.0), (u_p, 1.0)]);
+                    }
+                }
+            }
+            if let Some(rr) = ramp {
+                for t in 0..nt {
+                    let tp = prev_hour(t, sys.block_hours);
+                    if tp == t {
+                        continue;
+                    }
+                    for (dir, sign) in [("up", 1.0), ("down", -1.0)] {
+                        let mut terms = vec![(p_t[t], sign), (p_t[tp], -sign)];
+                        terms.extend(cap.terms.iter().map(|&(c, v)| (c, -v * rr)));
+                        lp.row_with(format!("Generator-ramp-{dir}[{},{y},{t}]", gen.name), f64::NEG_INFINITY, cap.constant * rr, &terms);
+                    }
+                }
+            }
+            p_y.push(p_t);
+        }
+        ix.p.push(p_y);
+        ix.season.push(season_y);
+    }
+
+    // ---- N-1 contingency reserve per area, period and hour ----
+    for (a, area) in plan.areas.iter().enumerate() {
+        let mut imp_y = Vec::with_capacity(ny);
+        for y in 0..ny {
+            let mut imp_t = Vec::with_capacity(nt);
+            for t in 0..nt {
+                if !area.n1_reserve {
+                    continue;
+                }
+                let imp = lp.col(format!("Area-reserve-import[{},{y},{t}]", area.name), 0.0, 0.0, area.interconnector_reserve_mw, false);
+                imp_t.push(imp);
+                for (c, gen) in sys.generators.iter().enumerate() {
+                    if area_of_bus[gen.bus] != Some(a) {
+                        continue;
+                    }
+                    let Some(z) = &ix.any_built[c][y] else { continue };
+                    let size = unit_of(plan, &gen.name).and_then(|u| u.unit_size_mw).unwrap_or(0.0);
+                    // Σ_{g in a, g != c} r_g + imp - size_c · z_c >= 0
+                    let mut terms = vec![(imp, 1.0)];
+                    for (g, other) in sys.generators.iter().enumerate() {
+                        if g != c && area_of_bus[other.bus] == Some(a) {
+                            if let Some(r) = reserve[g][y][t] {
+                                terms.push((r, 1.0));
+                            }
+                        }
+                    }
+                    terms.extend(z.terms.iter().map(|&(col, v)| (col, -v * size)));
+                    lp.row_with(format!("Area-contingency[{},{},{y},{t}]", area.name, gen.name), z.constant * size, f64::INFINITY, &terms);
+                }
+            }
+            imp_y.push(imp_t);
+        }
+        ix.reserve_import.push(imp_y);
+    }
+
+    // ---- planning reserve margin ----
+    for (a, area) in plan.areas.iter().enumerate() {
+        let Some(margin) = area.reserve_margin else { continue };
+        for (y, per) in periods.iter().enumerate() {
+            let peak = (0..nt)
+                .map(|t| {
+                    sys.loads
+                        .iter()
+                        .filter(|l| area_of_bus[l.bus] == Some(a))
+                        .map(|l| l.p_set_at(t))
+                        .sum::<f64>()
+                })
+                .fold(0.0, f64::max)
+                * per.load_scale;
+            let mut e = Expr::default();
+            for (g, gen) in sys.generators.iter().enumerate() {
+                if area_of_bus[gen.bus] == Some(a) {
+                    let credit = unit_of(plan, &gen.name).and_then(|u| u.capacity_credit).unwrap_or(1.0);
+                    e.add(&ix.capacity[g][y].scaled(credit));
+                }
+            }
+            lp.row_with(format!("Area-reserve-margin[{},{y}]", area.name), (1.0 + margin) * peak - e.constant, f64::INFINITY, &e.terms);
+        }
+    }
+
+    // ---- links ----
+    let mut flows: Vec<Vec<Vec<Col>>> = Vec::with_capacity(sys.links.len());
+    for link in &sys.links {
+        let mut f_y = Vec::with_capacity(ny);
+        for y in 0..ny {
+            let lo = if link.bidirectional { -link.p_nom } else { 0.0 };
+            f_y.push((0..nt).map(|t| lp.col(format!("Link-p[{},{y},{t}]", link.name), 0.0, lo, link.p_nom, false)).collect());
+        }
+        flows.push(f_y);
+    }
+
+    // ---- nodal balance ----
+    for (y, per) in periods.iter().enumerate() {
+        for (b, bus) in sys.buses.iter().enumerate() {
+            for t in 0..nt {
+                let load: f64 = sys.loads.iter().filter(|l| l.bus == b).map(|l| l.p_set_at(t)).sum::<f64>() * per.load_scale;
+                let r: Row = lp.row(format!("Bus-balance[{bus},{y},{t}]"), load, load);
+                for (g, gen) in sys.generators.iter().enumerate() {
+                    if gen.bus == b {
+                        lp.push(r, ix.p[g][y][t], 1.0);
+                    }
+                }
+                for (l, link) in sys.links.iter().enumerate() {
+                    if link.bus0 == b {
+                        lp.push(r, flows[l][y][t], -1.0);
+                    }
+                    if link.bus1 == b {
+                        lp.push(r, flows[l][y][t], link.efficiency);
+                    }
+                }
+            }
+        }
+    }
+
+    Built { lp, index: ix, periods }
+}
+
+/// Which blocks hold the refuelling season of generator `g` in period `y`.
+pub(crate) enum Season {
+    /// Fixed set of blocks in the season; staggered (one unit out) or not (all out).
+    Fixed { blocks: Vec<bool>, staggered: bool },
+    /// Season chosen by the optimiser: one binary per block.
+    Chosen { cols: Vec<Col>, staggered: bool },
+}
+
+fn refuelling_season(
+    lp: &mut Lp,
+    sys: &System,
+    plan: &PlanningFile,
+    g: usize,
+    y: usize,
+    blocks: &[f64],
+    season_y: &mut Vec<Vec<Col>>,
+) -> Option<Season> {
+    let gen = &sys.generators[g];
+    let u = plan.units.get(&gen.name)?;
+    let r = u.refuelling.as_ref()?;
+    let size = u.unit_size_mw?;
+    let staggered = r.schedule != "simultaneous";
+    let outage_days_per_year = r.outage_days * 12.0 / r.cycle_months;
+    let units_max = f64::from(u.max_units.unwrap_or(u.existing_units.max(1)));
+    let season_days = r
+        .season_days
+        .unwrap_or(if staggered { outage_days_per_year * units_max } else { outage_days_per_year })
+        .min(365.0);
+    let season_hours = season_days * 24.0;
+    let nb = blocks.len();
+    if r.optimise {
+        let cols: Vec<Col> = (0..nb)
+            .map(|b| lp.col(format!("Generator-refuelling-season[{},{y},{b}]", gen.name), 0.0, 0.0, 1.0, true))
+            .collect();
+        let terms: Vec<(Col, f64)> = cols.iter().zip(blocks).map(|(&c, &w)| (c, w)).collect();
+        lp.row_with(format!("Generator-refuelling-hours[{},{y}]", gen.name), season_hours, f64::INFINITY, &terms);
+        season_y.push(cols.clone());
+        return Some(Season::Chosen { cols, staggered });
+    }
+    // Fixed: the lowest-load blocks until the season's hours are covered.
+    let mut order: Vec<usize> = (0..nb).collect();
+    let mean_load: Vec<f64> = (0..nb)
+        .map(|b| {
+            let hours = b * sys.block_hours..(b + 1) * sys.block_hours;
+            hours.map(|t| sys.loads.iter().map(|l| l.p_set_at(t)).sum::<f64>()).sum::<f64>()
+        })
+        .collect();
+    order.sort_by(|&a, &b| mean_load[a].total_cmp(&mean_load[b]).then(a.cmp(&b)));
+    let mut in_season = vec![false; nb];
+    let mut covered = 0.0;
+    for b in order {
+        if covered >= season_hours - 1e-9 {
+            break;
+        }
+        in_season[b] = true;
+        covered += blocks[b];
+    }
+    Some(Season::Fixed { blocks: in_season, staggered })
+}
+
+/// Reduce the available expression `a` in block `block` for a refuelling season:
+/// staggered removes one unit (`per_unit` MW) if any is built, simultaneous removes all.
+#[allow(clippy::too_many_arguments)]
+fn apply_season(
+    lp: &mut Lp,
+    season: &Season,
+    block: usize,
+    per_unit: f64,
+    big: f64,
+    units: &Option<Expr>,
+    any_built: &Option<Expr>,
+    a: &mut Expr,
+    key: String,
+) {
+    let one_if_built = any_built.clone().unwrap_or_else(|| {
+        // Not a contingency design: derive "any built" from the units count directly when fixed.
+        units.as_ref().map_or(Expr::constant(0.0), |n| {
+            if n.terms.is_empty() {
+                Expr::constant(if n.constant > 0.5 { 1.0 } else { 0.0 })
+            } else {
+                Expr::constant(1.0)
+            }
+        })
+    });
+    match season {
+        Season::Fixed { blocks, staggered } => {
+            if !blocks[block] {
+                return;
+            }
+            if *staggered {
+                a.add(&one_if_built.scaled(-per_unit));
+            } else {
+                *a = Expr::constant(0.0);
+            }
+        }
+        Season::Chosen { cols, staggered } => {
+            let s = cols[block];
+            if *staggered {
+                // w >= z + s - 1, A -= per_unit · w
+                let w = lp.col(format!("Generator-refuelling-out[{key}]"), 0.0, 0.0, 1.0, false);
+                let mut terms = vec![(w, 1.0), (s, -1.0)];
+                terms.extend(one_if_built.terms.iter().map(|&(c, v)| (c, -v)));
+                lp.row_with(format!("Generator-refuelling-out-def[{key}]"), one_if_built.constant - 1.0, f64::INFINITY, &terms);
+                a.terms.push((w, -per_unit));
+            } else {
+                // A <= big_m (1 - s): add a separate upper expression via a helper column.
+                let cap = lp.col(format!("Generator-refuelling-cap[{key}]"), 0.0, f64::NEG_INFINITY, f64::INFINITY, false);
+                // cap <= A
+                let mut terms = vec![(cap, 1.0)];
+                terms.extend(a.terms.iter().map(|&(c, v)| (c, -v)));
+                lp.row_with(format!("Generator-refuelling-cap-a[{key}]"), f64::NEG_INFINITY, a.constant, &terms);
+                // cap <= M (1 - s)
+                let m = big;
+                lp.row_with(format!("Generator-refuelling-cap-s[{key}]"), f64::NEG_INFINITY, m, &[(cap, 1.0), (s, m)]);
+                *a = Expr { terms: vec![(cap, 1.0)], constant: 0.0 };
+            }
+        }
+    }
+}
+
+/// FOAK → NOAK learning: each vendor's steps hold a number of units across all its designs
+/// and periods, and a step opens only when the previous one is full.
+fn add_learning(lp: &mut Lp, sys: &System, plan: &PlanningFile, periods: &[Period], ix: &mut Index) {
+    for (vname, vendor) in &plan.vendors {
+        let nsteps = vendor.learning.len();
+        for (k, step) in vendor.learning.iter().enumerate() {
+            let cols_in = |kk: usize, upto: usize| -> Vec<Col> {
+                ix.learning
+                    .iter()
+                    .filter(|&&(g, y, s, _)| {
+                        s == kk
+                            && y <= upto
+                            && plan.units.get(&sys.generators[g].name).and_then(|u| u.vendor.as_deref()) == Some(vname.as_str())
+                    })
+                    .map(|&(_, _, _, c)| c)
+                    .collect()
+            };
+            let all = cols_in(k, periods.len());
+            if all.is_empty() {
+                continue;
+            }
+            if let Some(units) = step.units {
+                let terms: Vec<(Col, f64)> = all.iter().map(|&c| (c, 1.0)).collect();
+                lp.row_with(format!("Vendor-step-size[{vname},{k}]"), f64::NEG_INFINITY, f64::from(units), &terms);
+                if k + 1 < nsteps {
+                    for y in 0..periods.len() {
+                        // full_{k,y} binary: Σ_{y'<=y} b_k >= units · full ; Σ_{y'<=y} b_{k+1} <= BIG · full
+                        let full = lp.col(format!("Vendor-step-full[{vname},{k},{y}]"), 0.0, 0.0, 1.0, !plan.solver.relax_integers);
+                        let mut terms: Vec<(Col, f64)> = cols_in(k, y).iter().map(|&c| (c, 1.0)).collect();
+                        terms.push((full, -f64::from(units)));
+                        lp.row_with(format!("Vendor-step-full-def[{vname},{k},{y}]"), 0.0, f64::INFINITY, &terms);
+                        let mut terms: Vec<(Col, f64)> = cols_in(k + 1, y).iter().map(|&c| (c, 1.0)).collect();
+                        terms.push((full, -BIG_UNITS));
+                        lp.row_with(format!("Vendor-step-order[{vname},{k},{y}]"), f64::NEG_INFINITY, 0.0, &terms);
+                    }
+                }
+            }
+        }
+    }
+}

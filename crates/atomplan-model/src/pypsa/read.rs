@@ -1,0 +1,745 @@
+//! Reads a folder written by `pypsa.Network.export_to_csv_folder` (PyPSA 1.x).
+//!
+//! PyPSA writes only non-default data: a static column is absent when every row has the default,
+//! a time-series column only when some value differs. Every default applied here is PyPSA 1.4's
+//! (its component attribute tables), written beside the read.
+//! Because only non-default columns are written, any column we do not use is a real setting we
+//! would drop: it is reported as a warning, or refused when ignoring it would change the problem's
+//! meaning (unit commitment, integer modules, annuitised overnight costs, multi-period).
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use atomplan_core::{Diagnostic, Location};
+
+use crate::network::{
+    Bus, Capacity, Carrier, ConstraintSense, Generator, GlobalConstraint, Line, Link, Load,
+    Network, Series, Snapshots, StorageUnit,
+};
+use crate::pypsa::table::{malformed, parse_number, Table};
+use crate::Error;
+
+/// A network read from a folder, with the warnings found on the way.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub network: Network,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Static files we read, in the order we read them.
+const SUPPORTED_FILES: &[&str] = &[
+    "network.csv",
+    "snapshots.csv",
+    "buses.csv",
+    "carriers.csv",
+    "generators.csv",
+    "loads.csv",
+    "storage_units.csv",
+    "links.csv",
+    "lines.csv",
+    "global_constraints.csv",
+];
+
+/// Components atomplan does not model; a folder with rows for any of them is refused.
+const UNSUPPORTED_COMPONENTS: &[(&str, &str)] = &[
+    ("stores.csv", "Store"),
+    ("transformers.csv", "Transformer"),
+    ("shunt_impedances.csv", "ShuntImpedance"),
+    ("processes.csv", "Process"),
+    ("investment_periods.csv", "investment periods"),
+    ("scenarios.csv", "Scenario"),
+];
+
+/// Files and columns that carry no optimisation meaning (geometry, labels, power-flow set points).
+const HARMLESS_FILES: &[&str] = &[
+    "meta.json",
+    "crs.json",
+    "sub_networks.csv",
+    "shapes.csv",
+    "line_types.csv",
+    "transformer_types.csv",
+];
+const HARMLESS_COLUMNS: &[&str] = &[
+    "x", "y", "type", "unit", "location", "country", "control", "sub_network", "v_mag_pu_set",
+    "v_mag_pu_min", "v_mag_pu_max", "generator", "q_set", "weight", "color", "nice_name", "length",
+    "terrain_factor", "build_year", "lifetime", "p_nom_opt", "s_nom_opt", "mu", "g", "b",
+    "num_parallel", "v_ang_min", "v_ang_max", "max_growth", "max_relative_growth", "x_pu", "r_pu",
+    "g_pu", "b_pu", "x_pu_eff", "r_pu_eff", "srid", "pypsa_version", "name", "carrier",
+    "p_nom", "s_nom",
+];
+/// Time-series attributes that are outputs of a previous solve (ignored silently).
+const OUTPUT_SERIES: &[&str] = &[
+    "p", "q", "p0", "p1", "q0", "q1", "p_dispatch", "p_store", "state_of_charge", "spill",
+    "marginal_price", "v_ang", "v_mag_pu", "mu_upper", "mu_lower", "mu_energy_balance", "status",
+    "start_up", "shut_down", "mu_state_of_charge_set", "mu_p_set", "e",
+];
+
+/// Reads a PyPSA CSV folder.
+pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
+    if !folder.is_dir() {
+        return Err(malformed(
+            &folder.display().to_string(),
+            None,
+            None,
+            "not a folder".to_owned(),
+        ));
+    }
+    let mut warnings = Vec::new();
+    let files = list_files(folder)?;
+    for (file, component) in UNSUPPORTED_COMPONENTS {
+        if files.contains(*file) {
+            let table = Table::read(folder, file)?;
+            if table.len() > 0 {
+                return Err(malformed(
+                    file,
+                    None,
+                    None,
+                    format!("the `{component}` component is not supported by atomplan ({} rows)", table.len()),
+                ));
+            }
+        }
+    }
+    let mut network = Network {
+        name: folder
+            .file_name()
+            .map_or_else(String::new, |name| name.to_string_lossy().into_owned()),
+        ..Network::default()
+    };
+    if files.contains("network.csv") {
+        let table = Table::read(folder, "network.csv")?;
+        if table.len() > 0 {
+            network.name = table.str_or(0, "name", &network.name);
+            let multi = table.str_or(0, "_multi_invest", "0");
+            if !matches!(multi.as_str(), "0" | "False" | "false" | "0.0") {
+                return Err(malformed(
+                    "network.csv",
+                    Some(table.lines[0]),
+                    Some("_multi_invest"),
+                    "multi-period investment networks are not supported".to_owned(),
+                ));
+            }
+        }
+    }
+    network.snapshots = read_snapshots(folder, &files)?;
+    let n_t = network.snapshots.len();
+
+    let buses = read_optional(folder, &files, "buses.csv")?;
+    if let Some(table) = &buses {
+        for row in 0..table.len() {
+            network.buses.push(Bus {
+                name: table.required_str(row, "name")?,
+                v_nom: table.f64_or(row, "v_nom", 1.0)?,
+                carrier: table.str_or(row, "carrier", "AC"),
+            });
+        }
+        warn_unused(table, &mut warnings);
+    }
+    let bus_index: HashMap<String, usize> = network
+        .buses
+        .iter()
+        .enumerate()
+        .map(|(idx, bus)| (bus.name.clone(), idx))
+        .collect();
+    let find_bus = |table: &Table, row: usize, column: &str| -> Result<usize, Error> {
+        let name = table.required_str(row, column)?;
+        bus_index.get(&name).copied().ok_or_else(|| {
+            malformed(
+                &table.file,
+                Some(table.lines[row]),
+                Some(column),
+                format!("bus `{name}` is not in buses.csv"),
+            )
+        })
+    };
+
+    if let Some(table) = read_optional(folder, &files, "carriers.csv")? {
+        for row in 0..table.len() {
+            network.carriers.push(Carrier {
+                name: table.required_str(row, "name")?,
+                co2_emissions: table.f64_or(row, "co2_emissions", 0.0)?,
+            });
+        }
+        warn_unused(&table, &mut warnings);
+    }
+
+    // Generators.
+    if let Some(table) = read_optional(folder, &files, "generators.csv")? {
+        let active = active_rows(&table)?;
+        let mut series = SeriesFiles::new(folder, &files, "generators", n_t);
+        for &row in &active {
+            refuse_if_set(&table, row, "committable", "unit commitment")?;
+            refuse_nonzero(&table, row, "p_nom_mod", "integer capacity modules")?;
+            refuse_nonzero(&table, row, "marginal_cost_quadratic", "quadratic costs")?;
+            refuse_overnight_cost(&table, row)?;
+            let name = table.required_str(row, "name")?;
+            let generator = Generator {
+                bus: find_bus(&table, row, "bus")?,
+                carrier: table.str_or(row, "carrier", ""),
+                capacity: read_capacity(&table, row, "p")?,
+                p_min_pu: series.get(&table, row, &name, "p_min_pu", 0.0)?,
+                p_max_pu: series.get(&table, row, &name, "p_max_pu", 1.0)?,
+                marginal_cost: series.get(&table, row, &name, "marginal_cost", 0.0)?,
+                efficiency: table.f64_or(row, "efficiency", 1.0)?,
+                sign: table.f64_or(row, "sign", 1.0)?,
+                name,
+            };
+            network.generators.push(generator);
+        }
+        warn_unused(&table, &mut warnings);
+        series.finish(&table, &active, &mut warnings)?;
+    }
+
+    // Loads.
+    if let Some(table) = read_optional(folder, &files, "loads.csv")? {
+        let active = active_rows(&table)?;
+        let mut series = SeriesFiles::new(folder, &files, "loads", n_t);
+        for &row in &active {
+            let name = table.required_str(row, "name")?;
+            network.loads.push(Load {
+                bus: find_bus(&table, row, "bus")?,
+                p_set: series.get(&table, row, &name, "p_set", 0.0)?,
+                sign: table.f64_or(row, "sign", -1.0)?,
+                name,
+            });
+        }
+        warn_unused(&table, &mut warnings);
+        series.finish(&table, &active, &mut warnings)?;
+    }
+
+    // Storage units.
+    if let Some(table) = read_optional(folder, &files, "storage_units.csv")? {
+        let active = active_rows(&table)?;
+        let mut series = SeriesFiles::new(folder, &files, "storage_units", n_t);
+        for &row in &active {
+            refuse_nonzero(&table, row, "p_nom_mod", "integer capacity modules")?;
+            refuse_nonzero(&table, row, "marginal_cost_quadratic", "quadratic costs")?;
+            refuse_overnight_cost(&table, row)?;
+            let name = table.required_str(row, "name")?;
+            let unit = StorageUnit {
+                bus: find_bus(&table, row, "bus")?,
+                carrier: table.str_or(row, "carrier", ""),
+                capacity: read_capacity(&table, row, "p")?,
+                p_min_pu: series.get(&table, row, &name, "p_min_pu", -1.0)?,
+                p_max_pu: series.get(&table, row, &name, "p_max_pu", 1.0)?,
+                marginal_cost: series.get(&table, row, &name, "marginal_cost", 0.0)?,
+                max_hours: table.f64_or(row, "max_hours", 1.0)?,
+                efficiency_store: table.f64_or(row, "efficiency_store", 1.0)?,
+                efficiency_dispatch: positive(&table, row, "efficiency_dispatch", 1.0)?,
+                standing_loss: table.f64_or(row, "standing_loss", 0.0)?,
+                cyclic_state_of_charge: table.bool_or(row, "cyclic_state_of_charge", false)?,
+                state_of_charge_initial: table.f64_or(row, "state_of_charge_initial", 0.0)?,
+                inflow: series.get(&table, row, &name, "inflow", 0.0)?,
+                sign: table.f64_or(row, "sign", 1.0)?,
+                name,
+            };
+            network.storage_units.push(unit);
+        }
+        warn_unused(&table, &mut warnings);
+        series.finish(&table, &active, &mut warnings)?;
+    }
+
+    // Links.
+    if let Some(table) = read_optional(folder, &files, "links.csv")? {
+        let active = active_rows(&table)?;
+        let mut series = SeriesFiles::new(folder, &files, "links", n_t);
+        for header in &table.headers {
+            let is_extra_bus = header.strip_prefix("bus").is_some_and(|rest| {
+                !rest.is_empty() && rest != "0" && rest != "1" && rest.chars().all(|c| c.is_ascii_digit())
+            });
+            if is_extra_bus {
+                let column = header.clone();
+                for &row in &active {
+                    if !table.str_or(row, &column, "").is_empty() {
+                        return Err(malformed(
+                            &table.file,
+                            Some(table.lines[row]),
+                            Some(&column),
+                            "links with more than two buses are not supported".to_owned(),
+                        ));
+                    }
+                }
+            }
+        }
+        for &row in &active {
+            refuse_if_set(&table, row, "committable", "unit commitment")?;
+            refuse_nonzero(&table, row, "p_nom_mod", "integer capacity modules")?;
+            refuse_nonzero(&table, row, "marginal_cost_quadratic", "quadratic costs")?;
+            refuse_overnight_cost(&table, row)?;
+            let name = table.required_str(row, "name")?;
+            let link = Link {
+                bus0: find_bus(&table, row, "bus0")?,
+                bus1: find_bus(&table, row, "bus1")?,
+                carrier: table.str_or(row, "carrier", ""),
+                capacity: read_capacity(&table, row, "p")?,
+                efficiency: table.f64_or(row, "efficiency", 1.0)?,
+                p_min_pu: series.get(&table, row, &name, "p_min_pu", 0.0)?,
+                p_max_pu: series.get(&table, row, &name, "p_max_pu", 1.0)?,
+                marginal_cost: series.get(&table, row, &name, "marginal_cost", 0.0)?,
+                name,
+            };
+            network.links.push(link);
+        }
+        warn_unused(&table, &mut warnings);
+        series.finish(&table, &active, &mut warnings)?;
+    }
+
+    // Lines.
+    if let Some(table) = read_optional(folder, &files, "lines.csv")? {
+        let active = active_rows(&table)?;
+        let mut series = SeriesFiles::new(folder, &files, "lines", n_t);
+        for &row in &active {
+            refuse_nonzero(&table, row, "s_nom_mod", "integer capacity modules")?;
+            refuse_overnight_cost(&table, row)?;
+            if !table.str_or(row, "type", "").is_empty() {
+                warnings.push(Diagnostic::warning(
+                    Location::file(&table.file).with_line(table.lines[row]).with_field("type"),
+                    "standard line types are not supported; `x` and `r` are used as given",
+                ));
+            }
+            let name = table.required_str(row, "name")?;
+            let line = Line {
+                bus0: find_bus(&table, row, "bus0")?,
+                bus1: find_bus(&table, row, "bus1")?,
+                x: table.f64_or(row, "x", 0.0)?,
+                r: table.f64_or(row, "r", 0.0)?,
+                capacity: read_capacity(&table, row, "s")?,
+                s_max_pu: series.get(&table, row, &name, "s_max_pu", 1.0)?,
+                name,
+            };
+            network.lines.push(line);
+        }
+        warn_unused(&table, &mut warnings);
+        series.finish(&table, &active, &mut warnings)?;
+    }
+
+    // Global constraints.
+    if let Some(table) = read_optional(folder, &files, "global_constraints.csv")? {
+        for row in 0..table.len() {
+            let name = table.required_str(row, "name")?;
+            let kind = table.str_or(row, "type", "primary_energy");
+            if kind != "primary_energy" {
+                return Err(malformed(
+                    &table.file,
+                    Some(table.lines[row]),
+                    Some("type"),
+                    format!("global constraint type `{kind}` is not supported (only `primary_energy`)"),
+                ));
+            }
+            if table.f64_opt(row, "investment_period")?.is_some() {
+                return Err(malformed(
+                    &table.file,
+                    Some(table.lines[row]),
+                    Some("investment_period"),
+                    "global constraints per investment period are not supported".to_owned(),
+                ));
+            }
+            let carrier_attribute = table.str_or(row, "carrier_attribute", "co2_emissions");
+            if carrier_attribute != "co2_emissions" {
+                return Err(malformed(
+                    &table.file,
+                    Some(table.lines[row]),
+                    Some("carrier_attribute"),
+                    format!("carrier attribute `{carrier_attribute}` is not supported (only `co2_emissions`)"),
+                ));
+            }
+            let sense_text = table.str_or(row, "sense", "==");
+            let sense = match sense_text.as_str() {
+                "<=" => ConstraintSense::LessEqual,
+                ">=" => ConstraintSense::GreaterEqual,
+                "==" | "=" => ConstraintSense::Equal,
+                other => {
+                    return Err(malformed(
+                        &table.file,
+                        Some(table.lines[row]),
+                        Some("sense"),
+                        format!("`{other}` is not a sense (`<=`, `>=` or `==`)"),
+                    ))
+                }
+            };
+            let constant = table.f64_or(row, "constant", 0.0)?;
+            if !constant.is_finite() {
+                return Err(malformed(
+                    &table.file,
+                    Some(table.lines[row]),
+                    Some("constant"),
+                    "the constant must be finite".to_owned(),
+                ));
+            }
+            let _ = table.column("bus");
+            network.global_constraints.push(GlobalConstraint {
+                name,
+                carrier_attribute,
+                sense,
+                constant,
+            });
+        }
+        warn_unused(&table, &mut warnings);
+    }
+
+    // Files we do not know at all.
+    for file in &files {
+        let known = SUPPORTED_FILES.contains(&file.as_str())
+            || HARMLESS_FILES.contains(&file.as_str())
+            || UNSUPPORTED_COMPONENTS.iter().any(|(name, _)| name == file)
+            || is_series_file(file);
+        if !known {
+            warnings.push(Diagnostic::warning(
+                Location::file(file),
+                "file not recognised; ignored",
+            ));
+        }
+    }
+    check_names_unique(&network)?;
+    Ok(Imported { network, warnings })
+}
+
+fn is_series_file(file: &str) -> bool {
+    let Some(stem) = file.strip_suffix(".csv") else {
+        return false;
+    };
+    let Some((component, _attribute)) = stem.split_once('-') else {
+        return false;
+    };
+    SUPPORTED_FILES.contains(&format!("{component}.csv").as_str())
+}
+
+fn list_files(folder: &Path) -> Result<HashSet<String>, Error> {
+    let entries = std::fs::read_dir(folder).map_err(|error| {
+        malformed(
+            &folder.display().to_string(),
+            None,
+            None,
+            format!("cannot list the folder: {error}"),
+        )
+    })?;
+    Ok(entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().is_file())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect())
+}
+
+fn read_optional(folder: &Path, files: &HashSet<String>, file: &str) -> Result<Option<Table>, Error> {
+    if files.contains(file) {
+        Table::read(folder, file).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+fn read_snapshots(folder: &Path, files: &HashSet<String>) -> Result<Snapshots, Error> {
+    let Some(table) = read_optional(folder, files, "snapshots.csv")? else {
+        // PyPSA's default: one snapshot "now" with weight 1.
+        return Ok(Snapshots {
+            names: vec!["now".to_owned()],
+            objective: vec![1.0],
+            stores: vec![1.0],
+            generators: vec![1.0],
+        });
+    };
+    let name_column = if table.has_column("snapshot") {
+        "snapshot".to_owned()
+    } else if table.has_column("name") {
+        "name".to_owned()
+    } else {
+        table.headers.first().cloned().unwrap_or_default()
+    };
+    let mut snapshots = Snapshots::default();
+    for row in 0..table.len() {
+        snapshots.names.push(table.str_or(row, &name_column, &row.to_string()));
+        for (column, target) in [
+            ("objective", &mut snapshots.objective),
+            ("stores", &mut snapshots.stores),
+            ("generators", &mut snapshots.generators),
+        ] {
+            let value = table.f64_or(row, column, 1.0)?;
+            if !value.is_finite() || value < 0.0 {
+                return Err(malformed(
+                    &table.file,
+                    Some(table.lines[row]),
+                    Some(column),
+                    format!("weighting `{value}` must be a finite number ≥ 0"),
+                ));
+            }
+            target.push(value);
+        }
+    }
+    if snapshots.is_empty() {
+        return Err(malformed(
+            "snapshots.csv",
+            None,
+            None,
+            "no snapshots".to_owned(),
+        ));
+    }
+    Ok(snapshots)
+}
+
+fn active_rows(table: &Table) -> Result<Vec<usize>, Error> {
+    let mut rows = Vec::with_capacity(table.len());
+    for row in 0..table.len() {
+        if table.bool_or(row, "active", true)? {
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}
+
+/// `p_nom`/`s_nom` with extendability, limits and capital cost (`prefix` is `p` or `s`).
+fn read_capacity(table: &Table, row: usize, prefix: &str) -> Result<Capacity, Error> {
+    let nominal = table.f64_or(row, &format!("{prefix}_nom"), 0.0)?;
+    let extendable = table.bool_or(row, &format!("{prefix}_nom_extendable"), false)?;
+    let min = table.f64_or(row, &format!("{prefix}_nom_min"), 0.0)?;
+    let max = table.f64_or(row, &format!("{prefix}_nom_max"), f64::INFINITY)?;
+    let capital_cost = table.f64_or(row, "capital_cost", 0.0)?;
+    // PyPSA 1.x adds `fom_cost` to annuitised overnight costs; refused rather than guessed.
+    refuse_nonzero(table, row, "fom_cost", "fixed O&M costs given apart from `capital_cost`")?;
+    let _ = table.column(&format!("{prefix}_nom_set"));
+    if let Some(set) = table.f64_opt(row, &format!("{prefix}_nom_set"))? {
+        return Err(malformed(
+            &table.file,
+            Some(table.lines[row]),
+            Some(&format!("{prefix}_nom_set")),
+            format!("`{prefix}_nom_set` ({set}) is not supported; use `{prefix}_nom_min` and `{prefix}_nom_max`"),
+        ));
+    }
+    for (column, value) in [
+        (format!("{prefix}_nom"), nominal),
+        ("capital_cost".to_owned(), capital_cost),
+    ] {
+        if !value.is_finite() {
+            return Err(malformed(
+                &table.file,
+                Some(table.lines[row]),
+                Some(&column),
+                format!("`{column}` must be finite"),
+            ));
+        }
+    }
+    if extendable && min > max {
+        return Err(malformed(
+            &table.file,
+            Some(table.lines[row]),
+            Some(&format!("{prefix}_nom_min")),
+            format!("`{prefix}_nom_min` ({min}) exceeds `{prefix}_nom_max` ({max})"),
+        ));
+    }
+    Ok(Capacity {
+        nominal,
+        extendable,
+        min,
+        max,
+        capital_cost,
+    })
+}
+
+fn positive(table: &Table, row: usize, column: &str, default: f64) -> Result<f64, Error> {
+    let value = table.f64_or(row, column, default)?;
+    if value > 0.0 && value.is_finite() {
+        Ok(value)
+    } else {
+        Err(malformed(
+            &table.file,
+            Some(table.lines[row]),
+            Some(column),
+            format!("`{column}` must be a positive finite number, not {value}"),
+        ))
+    }
+}
+
+fn refuse_if_set(table: &Table, row: usize, column: &str, what: &str) -> Result<(), Error> {
+    if table.bool_or(row, column, false)? {
+        return Err(malformed(
+            &table.file,
+            Some(table.lines[row]),
+            Some(column),
+            format!("{what} (`{column}`) is not supported"),
+        ));
+    }
+    Ok(())
+}
+
+fn refuse_nonzero(table: &Table, row: usize, column: &str, what: &str) -> Result<(), Error> {
+    let value = table.f64_or(row, column, 0.0)?;
+    if value != 0.0 {
+        return Err(malformed(
+            &table.file,
+            Some(table.lines[row]),
+            Some(column),
+            format!("{what} (`{column}` = {value}) are not supported"),
+        ));
+    }
+    Ok(())
+}
+
+fn refuse_overnight_cost(table: &Table, row: usize) -> Result<(), Error> {
+    let _ = table.column("discount_rate");
+    if let Some(value) = table.f64_opt(row, "overnight_cost")? {
+        return Err(malformed(
+            &table.file,
+            Some(table.lines[row]),
+            Some("overnight_cost"),
+            format!("`overnight_cost` ({value}) is not supported; give an annualised `capital_cost`"),
+        ));
+    }
+    Ok(())
+}
+
+fn warn_unused(table: &Table, warnings: &mut Vec<Diagnostic>) {
+    for column in table.unused_columns() {
+        if HARMLESS_COLUMNS.contains(&column.as_str()) || column == "active" {
+            continue;
+        }
+        warnings.push(Diagnostic::warning(
+            Location::file(&table.file).with_field(&column),
+            "attribute not supported by atomplan; ignored",
+        ));
+    }
+}
+
+/// The time-series files of one component (`generators-p_max_pu.csv`, …), read on first use.
+struct SeriesFiles<'a> {
+    folder: &'a Path,
+    files: &'a HashSet<String>,
+    component: &'static str,
+    n_snapshots: usize,
+    /// attribute → (file name, column name → values).
+    loaded: HashMap<String, (String, HashMap<String, Vec<f64>>)>,
+}
+
+impl<'a> SeriesFiles<'a> {
+    fn new(folder: &'a Path, files: &'a HashSet<String>, component: &'static str, n_snapshots: usize) -> Self {
+        SeriesFiles {
+            folder,
+            files,
+            component,
+            n_snapshots,
+            loaded: HashMap::new(),
+        }
+    }
+
+    fn load(&mut self, attribute: &str) -> Result<(), Error> {
+        if self.loaded.contains_key(attribute) {
+            return Ok(());
+        }
+        let file = format!("{}-{attribute}.csv", self.component);
+        let mut columns = HashMap::new();
+        if self.files.contains(&file) {
+            let table = Table::read(self.folder, &file)?;
+            if table.len() != self.n_snapshots {
+                return Err(malformed(
+                    &file,
+                    None,
+                    None,
+                    format!(
+                        "{} rows, but snapshots.csv has {} snapshots",
+                        table.len(),
+                        self.n_snapshots
+                    ),
+                ));
+            }
+            for (column_idx, header) in table.headers.iter().enumerate().skip(1) {
+                let mut values = Vec::with_capacity(table.len());
+                for (row, record) in table.records.iter().enumerate() {
+                    let text = record.get(column_idx).unwrap_or("").trim();
+                    let value = parse_number(text).filter(|value| value.is_finite()).ok_or_else(|| {
+                        malformed(
+                            &file,
+                            Some(table.lines[row]),
+                            Some(header),
+                            format!("`{text}` is not a finite number"),
+                        )
+                    })?;
+                    values.push(value);
+                }
+                columns.insert(header.clone(), values);
+            }
+        }
+        self.loaded.insert(attribute.to_owned(), (file, columns));
+        Ok(())
+    }
+
+    /// The series of `attribute` for component `name`: its column in the series file if any, else
+    /// the static column, else `default`.
+    fn get(&mut self, table: &Table, row: usize, name: &str, attribute: &str, default: f64) -> Result<Series, Error> {
+        self.load(attribute)?;
+        let static_value = table.f64_or(row, attribute, default)?;
+        if let Some((_, columns)) = self.loaded.get(attribute) {
+            if let Some(values) = columns.get(name) {
+                return Ok(Series::Varying(values.clone()));
+            }
+        }
+        if !static_value.is_finite() {
+            return Err(malformed(
+                &table.file,
+                Some(table.lines[row]),
+                Some(attribute),
+                format!("`{attribute}` must be finite"),
+            ));
+        }
+        Ok(Series::Static(static_value))
+    }
+
+    /// Checks that every series column names an existing component, and warns on series files
+    /// of attributes that were not read.
+    fn finish(&self, table: &Table, active: &[usize], warnings: &mut Vec<Diagnostic>) -> Result<(), Error> {
+        let all_names: HashSet<String> = (0..table.len())
+            .map(|row| table.str_or(row, "name", ""))
+            .collect();
+        let _ = active;
+        for (file, columns) in self.loaded.values() {
+            for column in columns.keys() {
+                if !all_names.contains(column) {
+                    return Err(malformed(
+                        file,
+                        Some(1),
+                        Some(column),
+                        format!("no component named `{column}` in {}", table.file),
+                    ));
+                }
+            }
+        }
+        let prefix = format!("{}-", self.component);
+        let mut unread: Vec<&String> = self
+            .files
+            .iter()
+            .filter(|file| file.starts_with(&prefix) && file.ends_with(".csv"))
+            .collect();
+        unread.sort();
+        for file in unread {
+            let attribute = &file[prefix.len()..file.len() - 4];
+            if self.loaded.contains_key(attribute) || OUTPUT_SERIES.contains(&attribute) {
+                continue;
+            }
+            warnings.push(Diagnostic::warning(
+                Location::file(file),
+                format!("time series of `{attribute}` not supported by atomplan; ignored"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn check_names_unique(network: &Network) -> Result<(), Error> {
+    fn check<'a>(file: &str, names: impl Iterator<Item = &'a String>) -> Result<(), Error> {
+        let mut seen = HashSet::new();
+        for name in names {
+            if !seen.insert(name) {
+                return Err(malformed(
+                    file,
+                    None,
+                    Some("name"),
+                    format!("the name `{name}` appears twice"),
+                ));
+            }
+        }
+        Ok(())
+    }
+    check("buses.csv", network.buses.iter().map(|c| &c.name))?;
+    check("generators.csv", network.generators.iter().map(|c| &c.name))?;
+    check("loads.csv", network.loads.iter().map(|c| &c.name))?;
+    check("storage_units.csv", network.storage_units.iter().map(|c| &c.name))?;
+    check("links.csv", network.links.iter().map(|c| &c.name))?;
+    check("lines.csv", network.lines.iter().map(|c| &c.name))?;
+    check("global_constraints.csv", network.global_constraints.iter().map(|c| &c.name))
+}

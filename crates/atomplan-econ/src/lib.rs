@@ -6,10 +6,13 @@
 //! outputs are plain data. Case files are parsed by the CLI, not here.
 
 pub mod atb;
+pub mod case;
 pub mod cashflow;
 pub mod depreciation;
 pub mod error;
 pub mod finance;
+pub mod learning;
+pub mod mc;
 pub mod pcge;
 pub mod spend;
 
@@ -25,6 +28,12 @@ pub use finance::{
 };
 pub use pcge::{pcge_lcoe, PcgeInputs, PcgeResult, Refurbishment, Timing};
 pub use spend::SpendProfile;
+
+pub use case::{Case, ParamId};
+pub use mc::{
+    monte_carlo, tornado, Apply, Distribution, MonteCarloResult, MonteCarloSettings, TornadoInput,
+    TornadoResult, UncertainInput,
+};
 
 #[cfg(test)]
 mod tests;

@@ -610,3 +610,383 @@ fn pcge_construction_decommissioning_refurbishment() {
     inputs.emissions_tco2_per_mwh = 0.35;
     close(pcge_lcoe(&inputs).unwrap().carbon_usd_per_mwh, 10.5, 1e-12);
 }
+
+// Monte Carlo, tornado, learning.
+
+fn normal(name: &str, mean: f64, sd: f64) -> UncertainInput {
+    UncertainInput {
+        name: name.to_owned(),
+        distribution: Distribution::Normal { mean, sd },
+        apply: Apply::Set,
+    }
+}
+
+fn settings(samples: usize, seed: u64) -> MonteCarloSettings {
+    MonteCarloSettings {
+        samples,
+        seed,
+        histogram_bins: 20,
+    }
+}
+
+#[test]
+fn monte_carlo_zero_variance_equals_deterministic() {
+    for case in [
+        Case::Atb(e1_inputs()),
+        Case::Cashflow(Box::new(e2_inputs())),
+    ] {
+        let base = case.lcoe().unwrap();
+        let inputs = vec![
+            normal(
+                "capacity_factor",
+                case.get(case.param_id("capacity_factor").unwrap()),
+                0.0,
+            ),
+            UncertainInput {
+                name: "fixed_om_usd_per_kw_yr".to_owned(),
+                distribution: Distribution::Uniform { min: 1.0, max: 1.0 },
+                apply: Apply::Scale,
+            },
+            UncertainInput {
+                name: "variable_om_usd_per_mwh".to_owned(),
+                distribution: Distribution::Triangular {
+                    min: 0.0,
+                    mode: 0.0,
+                    max: 0.0,
+                },
+                apply: Apply::Add,
+            },
+        ];
+        let result = monte_carlo(&case, &inputs, settings(300, 7)).unwrap();
+        assert_eq!(result.failed, 0);
+        assert!(
+            result.values.iter().all(|value| *value == base),
+            "{} {}",
+            result.values[0],
+            base
+        );
+        assert_eq!(result.deterministic, base);
+    }
+}
+
+fn run_in_pool<T: Send>(threads: usize, job: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(job)
+}
+
+#[test]
+fn monte_carlo_identical_for_any_thread_count() {
+    let case = Case::Atb(e1_inputs());
+    let inputs = vec![
+        UncertainInput {
+            name: "overnight_cost_usd_per_kw".to_owned(),
+            distribution: Distribution::Pert {
+                min: 5000.0,
+                mode: 5750.0,
+                max: 9000.0,
+                lambda: 4.0,
+            },
+            apply: Apply::Set,
+        },
+        UncertainInput {
+            name: "construction_finance_factor".to_owned(),
+            distribution: Distribution::LogNormal {
+                mu: 0.26,
+                sigma: 0.05,
+            },
+            apply: Apply::Set,
+        },
+        normal("capacity_factor", 0.9, 0.03),
+        UncertainInput {
+            name: "fixed_om_usd_per_kw_yr".to_owned(),
+            distribution: Distribution::Empirical {
+                values: vec![150.0, 175.0, 200.0],
+            },
+            apply: Apply::Set,
+        },
+    ];
+    let one = run_in_pool(1, || {
+        monte_carlo(&case, &inputs, settings(10_000, 42)).unwrap()
+    });
+    let three = run_in_pool(3, || {
+        monte_carlo(&case, &inputs, settings(10_000, 42)).unwrap()
+    });
+    assert_eq!(one, three);
+    let other_seed = run_in_pool(2, || {
+        monte_carlo(&case, &inputs, settings(10_000, 43)).unwrap()
+    });
+    assert_ne!(one.values, other_seed.values);
+    // A prefix of samples is the same whatever the total.
+    let short = monte_carlo(&case, &inputs, settings(100, 42)).unwrap();
+    assert_eq!(short.values[..], one.values[..short.values.len()]);
+    assert_eq!(one.histogram.counts.iter().sum::<usize>(), one.values.len());
+    assert!(one.percentiles[0].1 <= one.percentiles[8].1);
+}
+
+#[test]
+fn distributions_have_the_right_moments() {
+    use rand_chacha::rand_core::SeedableRng;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+    let mean_of = |distribution: &Distribution, rng: &mut rand_chacha::ChaCha8Rng| {
+        (0..200_000).map(|_| distribution.sample(rng)).sum::<f64>() / 200_000.0
+    };
+    close(
+        mean_of(&Distribution::Normal { mean: 3.0, sd: 2.0 }, &mut rng),
+        3.0,
+        0.02,
+    );
+    close(
+        mean_of(
+            &Distribution::LogNormal {
+                mu: 0.0,
+                sigma: 0.5,
+            },
+            &mut rng,
+        ),
+        (0.125f64).exp(),
+        0.01,
+    );
+    close(
+        mean_of(
+            &Distribution::Triangular {
+                min: 0.0,
+                mode: 1.0,
+                max: 5.0,
+            },
+            &mut rng,
+        ),
+        2.0,
+        0.02,
+    );
+    // PERT mean (min + λ·mode + max)/(λ + 2).
+    close(
+        mean_of(
+            &Distribution::Pert {
+                min: 0.0,
+                mode: 1.0,
+                max: 5.0,
+                lambda: 4.0,
+            },
+            &mut rng,
+        ),
+        1.5,
+        0.02,
+    );
+    close(
+        mean_of(&Distribution::Uniform { min: 2.0, max: 4.0 }, &mut rng),
+        3.0,
+        0.01,
+    );
+    close(mc::inverse_normal_cdf(0.975), 1.959_963_984_540_054, 1e-8);
+    close(
+        Distribution::Pert {
+            min: 0.0,
+            mode: 0.5,
+            max: 1.0,
+            lambda: 4.0,
+        }
+        .quantile(0.5),
+        0.5,
+        1e-9,
+    );
+    close(
+        Distribution::Triangular {
+            min: 0.0,
+            mode: 0.0,
+            max: 1.0,
+        }
+        .quantile(0.75),
+        0.5,
+        1e-12,
+    );
+}
+
+#[test]
+fn tornado_orders_by_swing() {
+    let case = Case::Atb(e1_inputs());
+    let inputs = vec![
+        TornadoInput {
+            name: "variable_om_usd_per_mwh".to_owned(),
+            low: 2.0,
+            high: 4.0,
+        },
+        TornadoInput {
+            name: "overnight_cost_usd_per_kw".to_owned(),
+            low: 5000.0,
+            high: 8000.0,
+        },
+    ];
+    let result = tornado(&case, &inputs).unwrap();
+    assert_eq!(result.bars[0].name, "overnight_cost_usd_per_kw");
+    close(result.bars[1].swing, 2.0, 1e-9);
+    assert!(tornado(
+        &case,
+        &[TornadoInput {
+            name: "nope".to_owned(),
+            low: 0.0,
+            high: 1.0
+        }]
+    )
+    .is_err());
+    let bad = tornado(
+        &case,
+        &[TornadoInput {
+            name: "capacity_factor".to_owned(),
+            low: 0.5,
+            high: 1.5,
+        }],
+    );
+    assert_eq!(bad.unwrap_err().field(), Some("capacity_factor"));
+}
+
+#[test]
+fn learning_and_scale_sanity_values() {
+    use learning::*;
+    // Economics reference §10: LR 10 % → unit 2 = 0.90, unit 10 = 0.705; LR 5 % → 0.843; 15 % → 0.583.
+    close(
+        unit_cost(1.0, 0.10, 2, LearningForm::Unit).unwrap(),
+        0.90,
+        1e-12,
+    );
+    close(
+        unit_cost(1.0, 0.10, 10, LearningForm::Unit).unwrap(),
+        0.705,
+        5e-4,
+    );
+    close(
+        unit_cost(1.0, 0.05, 10, LearningForm::Unit).unwrap(),
+        0.843,
+        5e-4,
+    );
+    close(
+        unit_cost(1.0, 0.15, 10, LearningForm::Unit).unwrap(),
+        0.583,
+        5e-4,
+    );
+    close(learning_exponent(0.10).unwrap(), 0.152, 5e-4);
+    // Cumulative average: average of the first 2 units is 0.9.
+    let second = unit_cost(1.0, 0.10, 2, LearningForm::CumulativeAverage).unwrap();
+    close((1.0 + second) / 2.0, 0.9, 1e-12);
+    // Scale: 300 MWe against 1,000 MWe with n = 0.6 → +62 % per kW.
+    close(
+        scaled_cost_per_kw(1.0, 1000.0, 300.0, 0.6).unwrap(),
+        1.62,
+        5e-3,
+    );
+    let schedule = LearningSchedule {
+        foak_cost_usd_per_kw: 10_000.0,
+        vendor_learning_rate: 0.05,
+        country_learning_rate: 0.10,
+        vendor_units_built: 0,
+        country_units_built: 0,
+        noak_floor_usd_per_kw: 7_000.0,
+    };
+    let costs = schedule.programme_costs(8).unwrap();
+    close(costs[0], 10_000.0, 1e-9);
+    close(costs[1], 10_000.0 * 0.95 * 0.90, 1e-9);
+    assert!(costs.windows(2).all(|pair| pair[1] <= pair[0]));
+    assert!(costs.iter().all(|cost| *cost >= 7_000.0));
+    // Delay of 3 years and +30 % overrun on a 7-year uniform build at 7 %.
+    let (before, after) =
+        construction_with_delay(5000.0, 7, &SpendProfile::Uniform, 0.07, 3, 0.3).unwrap();
+    close(before.construction_finance_factor, 1.2788, 5e-5);
+    assert!(after.idc_usd_per_kw > before.idc_usd_per_kw * 1.3);
+    close(after.overnight_cost_usd_per_kw, 6500.0, 1e-9);
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn npv_at_irr_is_zero(
+            outlay in 10.0f64..1e6,
+            flows in proptest::collection::vec(0.0f64..1e5, 1..40),
+        ) {
+            let mut values = vec![-outlay];
+            values.extend(flows.iter().copied());
+            if let Ok(rate) = irr(&values) {
+                let scale = values.iter().map(|value| value.abs()).sum::<f64>();
+                prop_assert!(npv(rate, &values).abs() <= 1e-8 * scale, "npv {} at {}", npv(rate, &values), rate);
+            } else {
+                prop_assert!(flows.iter().all(|flow| *flow == 0.0));
+            }
+        }
+
+        #[test]
+        fn every_reported_root_is_a_root(values in proptest::collection::vec(-1e4f64..1e4, 2..30)) {
+            let scale = values.iter().map(|value| value.abs()).sum::<f64>();
+            for rate in irr_all(&values) {
+                // Relative to the discounted magnitude at that rate.
+                let magnitude: f64 = values.iter().enumerate().map(|(t, v)| v.abs() * (1.0 + rate).powi(-(t as i32))).sum();
+                prop_assert!(npv(rate, &values).abs() <= 1e-7 * magnitude.max(scale * 1e-12), "rate {}", rate);
+            }
+        }
+
+        #[test]
+        fn atb_lcoe_rises_with_capex_and_wacc(
+            overnight in 1000.0f64..15000.0,
+            extra in 1.0f64..5000.0,
+            equity_return in 0.0f64..0.2,
+            bump in 0.001f64..0.05,
+        ) {
+            let mut inputs = e1_inputs();
+            inputs.overnight_cost_usd_per_kw = overnight;
+            inputs.rate_of_return_on_equity_nominal = equity_return;
+            let base = atb_lcoe(&inputs).unwrap().lcoe_usd_per_mwh;
+            let mut dearer = inputs.clone();
+            dearer.overnight_cost_usd_per_kw += extra;
+            prop_assert!(atb_lcoe(&dearer).unwrap().lcoe_usd_per_mwh > base);
+            let mut costlier_money = inputs.clone();
+            costlier_money.rate_of_return_on_equity_nominal += bump;
+            prop_assert!(atb_lcoe(&costlier_money).unwrap().lcoe_usd_per_mwh > base);
+        }
+
+        #[test]
+        fn pcge_and_cashflow_lcoe_rise_with_capex_and_rate(
+            capex in 1000.0f64..12000.0,
+            rate in 0.01f64..0.12,
+            extra in 10.0f64..3000.0,
+        ) {
+            let mut pcge = pcge_base();
+            pcge.construction_years = 6.0;
+            pcge.overnight_cost_usd_per_kw = capex;
+            pcge.discount_rate = rate;
+            let base = pcge_lcoe(&pcge).unwrap().lcoe_usd_per_mwh;
+            let mut dearer = pcge.clone();
+            dearer.overnight_cost_usd_per_kw += extra;
+            prop_assert!(pcge_lcoe(&dearer).unwrap().lcoe_usd_per_mwh > base);
+            dearer.discount_rate += 0.01;
+            prop_assert!(pcge_lcoe(&dearer).unwrap().lcoe_usd_per_mwh > pcge_lcoe(&pcge).unwrap().lcoe_usd_per_mwh);
+
+            let mut cash = e2_inputs();
+            cash.total_capital_cost_usd_per_kw = capex;
+            cash.cost_of_equity = rate + 0.02;
+            let base = cashflow_lcoe(&cash).unwrap();
+            let mut dearer = cash.clone();
+            dearer.total_capital_cost_usd_per_kw += extra;
+            prop_assert!(cashflow_lcoe(&dearer).unwrap() > base);
+            dearer.debt_rate += 0.01;
+            dearer.cost_of_equity += 0.01;
+            prop_assert!(cashflow_lcoe(&dearer).unwrap() > cashflow_lcoe(&cash).unwrap() );
+        }
+
+        #[test]
+        fn monte_carlo_thread_invariant(seed in 0u64..1000, samples in 1usize..3000) {
+            let case = Case::Pcge(pcge_base());
+            let inputs = vec![
+                UncertainInput { name: "overnight_cost_usd_per_kw".to_owned(), distribution: Distribution::Triangular { min: 3000.0, mode: 4000.0, max: 7000.0 }, apply: Apply::Set },
+                normal("discount_rate", 0.07, 0.01),
+            ];
+            let one = run_in_pool(1, || monte_carlo(&case, &inputs, settings(samples, seed)).unwrap());
+            let two = run_in_pool(2, || monte_carlo(&case, &inputs, settings(samples, seed)).unwrap());
+            prop_assert_eq!(one, two);
+        }
+    }
+}

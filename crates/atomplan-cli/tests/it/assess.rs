@@ -149,3 +149,98 @@ fn missing_case_file() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("does/not/exist.toml"));
 }
+
+/// Runs a non-MCDA subcommand on a fixture; returns the JSON (exit 0 required).
+fn run_ok(subcommand: &str, name: &str) -> Value {
+    let (code, json, stderr) = run_case(subcommand, name);
+    assert_eq!(code, 0, "{subcommand} {name}: {stderr}");
+    json
+}
+
+fn close(value: &Value, expected: f64, tolerance: f64) -> bool {
+    value.as_f64().is_some_and(|actual| (actual - expected).abs() <= tolerance)
+}
+
+#[test]
+fn grid_fit_case() {
+    let json = run_ok("grid-fit", "grid_fit_small.toml");
+    assert_eq!(json["rule_status"], "exceeds");
+    assert!(close(&json["size"][0]["ratio"], 0.557, 1e-12));
+    assert_eq!(json["reserve"]["sufficient"], false);
+    assert!(close(&json["frequency"]["rocof_hz_per_s"], 1114.0 * 50.0 / (2.0 * 5.0 * 20_000.0), 1e-12));
+    assert!(close(&json["ramp"]["plant_ramp_capability_mw_per_h"], 1114.0 * 0.25 / 100.0 * 60.0, 1e-9));
+}
+
+#[test]
+fn adequacy_case_before_after() {
+    let json = run_ok("adequacy", "adequacy_two_units.toml");
+    assert!(close(&json["before"]["lolp"], 0.19, 0.015), "{json}");
+    assert!(json["after"]["lole_h"].as_f64().unwrap() < json["before"]["lole_h"].as_f64().unwrap());
+    // Same seed, same answer.
+    assert_eq!(json, run_ok("adequacy", "adequacy_two_units.toml"));
+}
+
+#[test]
+fn security_case() {
+    let json = run_ok("security", "security_mix.toml");
+    assert!(close(&json["mix_before"]["hhi"], 2_600.0, 1e-9));
+    assert!(close(&json["mix_before"]["stirling"], 1.0 - 0.26, 1e-12));
+    assert!(close(&json["hhi_change"], 2_500.0 - 2_600.0, 1e-9));
+    assert!(close(&json["import_dependence"], 0.5, 1e-12));
+    assert!(close(&json["suppliers"]["risk_weighted_before"], 0.8 * 3_600.0, 1e-9));
+    assert_eq!(json["fuel"]["steps"][0]["single_vendor"], true);
+    assert!(close(&json["fuel"]["steps"][0]["hhi"], 10_000.0, 1e-9));
+}
+
+#[test]
+fn security_bad_disparity() {
+    let (code, _, stderr) = run_case("security", "bad_security_disparity.toml");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("bad_security_disparity.toml") && stderr.contains("disparity[0][1]"), "{stderr}");
+}
+
+#[test]
+fn emissions_case() {
+    let json = run_ok("emissions", "emissions_simple.toml");
+    assert_eq!(json["cumulative_mt"], serde_json::json!([10.0, 18.0, 22.0]));
+    assert_eq!(json["targets"][0]["met"], false);
+    assert_eq!(json["budget_exceeded_in"], 2035);
+}
+
+#[test]
+fn readiness_case() {
+    let json = run_ok("readiness", "readiness_phase2.toml");
+    assert_eq!(json["current_phase"], 2);
+    assert!(close(&json["overall_completion"], 0.5, 1e-12));
+    let p50 = json["years_to_first_power"]["p50"].as_f64().unwrap();
+    assert!((5.0..=7.5).contains(&p50), "{p50}");
+}
+
+#[test]
+fn readiness_unknown_issue() {
+    let (code, _, stderr) = run_case("readiness", "bad_readiness_issue.toml");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("issues.weather"), "{stderr}");
+}
+
+#[test]
+fn market_case() {
+    let json = run_ok("market", "market_small.toml");
+    assert_eq!(json["export_projects"], 2);
+    assert_eq!(json["total"]["vendors"][0]["vendor_country"], "RU");
+    assert!(close(&json["total"]["vendors"][0]["share_of_units"], 4.0 / 6.0, 1e-12));
+}
+
+#[test]
+fn catalogue_grid_fit_and_market_run() {
+    for args in [
+        &["assess", "grid-fit", "--country", "TR", "--design", "vver-1200", "--format", "json"][..],
+        &["assess", "market", "--format", "json"][..],
+        &["assess", "readiness", "--country", "KZ", "--format", "json"][..],
+    ] {
+        let output = common::run(args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(json.is_object());
+    }
+}

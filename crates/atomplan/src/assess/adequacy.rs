@@ -6,7 +6,7 @@
 //! Reproducible whatever the thread count: sample `k` of unit `u` draws from its own ChaCha8
 //! stream, seeded from (seed, u) with stream k, and samples are summed in order. Units keep their
 //! streams when candidates are appended, so before/after use common random numbers.
-//! Method: Billinton & Allan, *Reliability Evaluation of Power Systems* (1996), ch. 12 (sequential
+//! Method: Billinton & Li (1994), *Reliability Assessment of Electric Power Systems Using Monte Carlo Methods* (sequential
 //! Monte Carlo). See `docs/methods/adequacy.md`.
 
 use rand::{Rng, SeedableRng};

@@ -417,6 +417,10 @@ pub struct CashflowResult {
     /// "tariff" when the metrics below use the solved tariff, "contracts" when they use the
     /// PPA and merchant revenue.
     pub revenue_basis: String,
+    /// With PPAs and no merchant price: the price of uncontracted output (first operating
+    /// year, escalating at `merchant_escalation`) that gives equity its target return; the
+    /// metrics then use it.
+    pub required_merchant_price_usd_per_mwh: Option<f64>,
     pub total_capital_usd: f64,
     /// Interest accrued before COD (capitalised or paid).
     pub interest_during_construction_usd: f64,
@@ -610,6 +614,8 @@ struct Skeleton {
     /// Revenue per $/MWh of first-year tariff.
     tariff_coefficient: Vec<f64>,
     contract_revenue: Vec<f64>,
+    /// Uncontracted energy × merchant escalation (revenue per $/MWh of merchant price).
+    uncontracted_coefficient: Vec<f64>,
     om: Vec<f64>,
     fuel: Vec<f64>,
     decommissioning: Vec<f64>,
@@ -679,6 +685,7 @@ fn build_skeleton(inputs: &CashflowInputs) -> Result<Skeleton, EconError> {
     let mut operating_year = vec![0usize; n_points];
     let mut tariff_coefficient = vec![0.0; n_points];
     let mut contract_revenue = vec![0.0; n_points];
+    let mut uncontracted_coefficient = vec![0.0; n_points];
     let mut om = vec![0.0; n_points];
     let mut fuel = vec![0.0; n_points];
     let mut decommissioning = vec![0.0; n_points];
@@ -736,6 +743,9 @@ fn build_skeleton(inputs: &CashflowInputs) -> Result<Skeleton, EconError> {
             }
         }
         let uncontracted = (1.0 - contracted).max(0.0);
+        uncontracted_coefficient[idx] = energy_per_period
+            * uncontracted
+            * (1.0 + inputs.merchant_escalation).powf(years_elapsed);
         revenue += energy_per_period
             * uncontracted
             * merchant
@@ -763,6 +773,7 @@ fn build_skeleton(inputs: &CashflowInputs) -> Result<Skeleton, EconError> {
         operating_year,
         tariff_coefficient,
         contract_revenue,
+        uncontracted_coefficient,
         om,
         fuel,
         decommissioning,
@@ -831,30 +842,71 @@ fn equity_flows(skeleton: &Skeleton, revenue: &[f64], tax: &[f64]) -> Vec<f64> {
         .collect()
 }
 
+/// Revenue of a tariff-like price: `fixed + price × coefficient`.
+#[derive(Clone, Copy)]
+struct RevenueBasis<'a> {
+    fixed: Option<&'a [f64]>,
+    coefficient: &'a [f64],
+}
+
+impl RevenueBasis<'_> {
+    fn revenue(&self, price: f64) -> Vec<f64> {
+        match self.fixed {
+            Some(fixed) => fixed
+                .iter()
+                .zip(self.coefficient)
+                .map(|(fixed, coefficient)| fixed + coefficient * price)
+                .collect(),
+            None => self
+                .coefficient
+                .iter()
+                .map(|coefficient| coefficient * price)
+                .collect(),
+        }
+    }
+}
+
 fn revenue_at_tariff(skeleton: &Skeleton, tariff: f64) -> Vec<f64> {
-    skeleton
-        .tariff_coefficient
-        .iter()
-        .map(|coefficient| coefficient * tariff)
-        .collect()
+    RevenueBasis {
+        fixed: None,
+        coefficient: &skeleton.tariff_coefficient,
+    }
+    .revenue(tariff)
 }
 
 fn equity_npv_at_tariff(
     skeleton: &Skeleton,
     inputs: &CashflowInputs,
+    basis: RevenueBasis<'_>,
     rate_per_period: f64,
     tariff: f64,
 ) -> f64 {
-    let revenue = revenue_at_tariff(skeleton, tariff);
+    let revenue = basis.revenue(tariff);
     let (_, tax) = taxes(skeleton, &revenue, inputs.tax_rate, inputs.tax_losses, true);
     npv(rate_per_period, &equity_flows(skeleton, &revenue, &tax))
 }
 
 /// Solves for the first-year tariff at which the equity NPV at the cost of equity is zero.
 fn solve_tariff(skeleton: &Skeleton, inputs: &CashflowInputs) -> Result<f64, EconError> {
+    solve_price(
+        skeleton,
+        inputs,
+        RevenueBasis {
+            fixed: None,
+            coefficient: &skeleton.tariff_coefficient,
+        },
+    )
+}
+
+/// Solves for the price at which the equity NPV at the cost of equity is zero.
+fn solve_price(
+    skeleton: &Skeleton,
+    inputs: &CashflowInputs,
+    basis: RevenueBasis<'_>,
+) -> Result<f64, EconError> {
     let rate_per_period =
         crate::finance::per_period(inputs.cost_of_equity, inputs.periods_per_year);
-    let f = |tariff: f64| equity_npv_at_tariff(skeleton, inputs, rate_per_period, tariff);
+    let f = |tariff: f64| equity_npv_at_tariff(skeleton, inputs, basis, rate_per_period, tariff);
     // Equity NPV is affine in the tariff when tax losses are a benefit, and non-decreasing
     // otherwise: take the secant through two points, then bracket and refine.
     let f0 = f(0.0);
@@ -927,10 +979,25 @@ pub fn cashflow(inputs: &CashflowInputs) -> Result<CashflowResult, EconError> {
     let skeleton = build_skeleton(inputs)?;
     let tariff = solve_tariff(&skeleton, inputs)?;
     let contracts = !inputs.ppas.is_empty() || inputs.merchant_price_usd_per_mwh.is_some();
-    let revenue = if contracts {
-        skeleton.contract_revenue.clone()
-    } else {
-        revenue_at_tariff(&skeleton, tariff)
+    // With contracts but no merchant price, solve the price the uncontracted output needs.
+    let required_merchant_price_usd_per_mwh =
+        if !inputs.ppas.is_empty() && inputs.merchant_price_usd_per_mwh.is_none() {
+            let basis = RevenueBasis {
+                fixed: Some(&skeleton.contract_revenue),
+                coefficient: &skeleton.uncontracted_coefficient,
+            };
+            Some(solve_price(&skeleton, inputs, basis)?)
+        } else {
+            None
+        };
+    let revenue = match (contracts, required_merchant_price_usd_per_mwh) {
+        (true, Some(price)) => RevenueBasis {
+            fixed: Some(&skeleton.contract_revenue),
+            coefficient: &skeleton.uncontracted_coefficient,
+        }
+        .revenue(price),
+        (true, None) => skeleton.contract_revenue.clone(),
+        (false, _) => revenue_at_tariff(&skeleton, tariff),
     };
     let (taxable, tax) = taxes(
         &skeleton,
@@ -1054,6 +1121,7 @@ pub fn cashflow(inputs: &CashflowInputs) -> Result<CashflowResult, EconError> {
     Ok(CashflowResult {
         lcoe_usd_per_mwh: tariff,
         revenue_basis: if contracts { "contracts" } else { "tariff" }.to_owned(),
+        required_merchant_price_usd_per_mwh,
         total_capital_usd,
         interest_during_construction_usd,
         debt_drawn_usd: skeleton.debt.drawn.iter().sum(),

@@ -672,3 +672,27 @@ pub fn tornado_inputs_from_distributions(
         })
         .collect())
 }
+
+/// [`monte_carlo`] on a dedicated pool of `threads` threads (`None`: rayon's default pool).
+///
+/// # Errors
+/// As [`monte_carlo`], or when the thread pool cannot be created.
+pub fn monte_carlo_on_threads(
+    case: &Case,
+    inputs: &[UncertainInput],
+    settings: MonteCarloSettings,
+    threads: Option<usize>,
+) -> Result<MonteCarloResult, EconError> {
+    match threads {
+        None => monte_carlo(case, inputs, settings),
+        Some(threads) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads.max(1))
+                .build()
+                .map_err(|error| {
+                    EconError::NoSolution(format!("cannot start {threads} threads: {error}"))
+                })?;
+            pool.install(|| monte_carlo(case, inputs, settings))
+        }
+    }
+}

@@ -990,3 +990,20 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn ppa_without_merchant_price_solves_the_required_price() {
+    let mut inputs = e2_inputs();
+    inputs.ppas = vec![Ppa {
+        price_usd_per_mwh: 123.5,
+        share_of_output: 0.35,
+        years: 15.0,
+        start_operating_year: 1.0,
+        escalation: 0.0,
+    }];
+    let result = cashflow(&inputs).unwrap();
+    let required = result.required_merchant_price_usd_per_mwh.unwrap();
+    close(result.equity_irr.unwrap(), 0.12, 1e-9);
+    // The PPA price is above the levelised tariff, so the rest needs less than the tariff.
+    assert!(required < result.lcoe_usd_per_mwh, "{required}");
+}

@@ -143,7 +143,8 @@ pub fn run(command: Command, global: &GlobalArgs, printer: &Printer) -> anyhow::
 }
 
 fn read_case(path: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path).map_err(|error| anyhow::anyhow!("cannot read case file {}: {error}", path.display()))
+    std::fs::read_to_string(path)
+        .map_err(|error| anyhow::anyhow!("cannot read case file {}: {error}", path.display()))
 }
 
 /// Prints an assessment error naming the file and the key, and returns exit code 2.
@@ -173,7 +174,12 @@ fn mcda_csv(report: &McdaReport) -> String {
     let mut out = String::from("rank,alternative,score\n");
     for (rank, name) in report.ranking.iter().enumerate() {
         let score = report.scores.get(name).copied().unwrap_or(f64::NAN);
-        out.push_str(&format!("{},{},{}\n", rank + 1, csv_field(name), finite_or_empty(score)));
+        out.push_str(&format!(
+            "{},{},{}\n",
+            rank + 1,
+            csv_field(name),
+            finite_or_empty(score)
+        ));
     }
     out
 }
@@ -184,16 +190,31 @@ fn mcda_text(report: &McdaReport) -> String {
         out.push_str(&format!(" ({normalization} normalisation)"));
     }
     out.push('\n');
-    let width = report.ranking.iter().map(String::len).max().unwrap_or(0).max(11);
-    out.push_str(&format!("{:>4}  {:<width$}  {:>12}\n", "rank", "alternative", "score"));
+    let width = report
+        .ranking
+        .iter()
+        .map(String::len)
+        .max()
+        .unwrap_or(0)
+        .max(11);
+    out.push_str(&format!(
+        "{:>4}  {:<width$}  {:>12}\n",
+        "rank", "alternative", "score"
+    ));
     for (rank, name) in report.ranking.iter().enumerate() {
         let score = report.scores.get(name).copied().unwrap_or(f64::NAN);
-        out.push_str(&format!("{:>4}  {name:<width$}  {:>12}\n", rank + 1, finite_or_empty(score)));
+        out.push_str(&format!(
+            "{:>4}  {name:<width$}  {:>12}\n",
+            rank + 1,
+            finite_or_empty(score)
+        ));
     }
     if let (Some(lambda_max), Some(ci)) = (report.lambda_max, report.ci) {
         out.push_str(&format!(
             "criteria: lambda_max {lambda_max:.6}, CI {ci:.6}, CR {}\n",
-            report.cr.map_or_else(|| "n/a".to_owned(), |cr| format!("{cr:.6}"))
+            report
+                .cr
+                .map_or_else(|| "n/a".to_owned(), |cr| format!("{cr:.6}"))
         ));
     }
     out
@@ -234,7 +255,11 @@ fn load_catalogue(global: &GlobalArgs, printer: &Printer) -> Option<Catalogue> {
 
 /// Prints a serialisable report: JSON, or for text and CSV the JSON as well (these reports are
 /// nested; use `--format json` for machine reading).
-fn print_report<T: Serialize>(report: &T, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<()> {
+fn print_report<T: Serialize>(
+    report: &T,
+    global: &GlobalArgs,
+    printer: &Printer,
+) -> anyhow::Result<()> {
     let value = serde_json::to_value(report)?;
     match global.format {
         Format::Json | Format::Csv | Format::Text => printer.json(&value),
@@ -248,7 +273,11 @@ fn missing(printer: &Printer, what: &str, flag: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn run_grid_fit(args: &GridFitArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
+fn run_grid_fit(
+    args: &GridFitArgs,
+    global: &GlobalArgs,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     let mut input = if let Some(path) = &args.case {
         match cases::parse_grid_fit(&read_case(path)?) {
             Ok(input) => input,
@@ -281,14 +310,24 @@ fn run_grid_fit(args: &GridFitArgs, global: &GlobalArgs, printer: &Printer) -> a
             printer.info(&format!("catalogue: {note}"));
         }
         let Some(unit_mw) = args.unit_mw.or(defaults.unit_mw) else {
-            return Ok(missing(printer, "the unit size", "--design ID or --unit-mw MW"));
+            return Ok(missing(
+                printer,
+                "the unit size",
+                "--design ID or --unit-mw MW",
+            ));
         };
         let Some(peak_load_mw) = args.peak_mw.or(defaults.peak_load_mw) else {
-            return Ok(missing(printer, &format!("the peak load of {code}"), "--peak-mw MW"));
+            return Ok(missing(
+                printer,
+                &format!("the peak load of {code}"),
+                "--peak-mw MW",
+            ));
         };
         let min_load_mw = args.min_load_mw.or(defaults.min_load_mw);
         if min_load_mw.is_none() {
-            printer.warning(&format!("the minimum load of {code} is not in the catalogue: that ratio is skipped"));
+            printer.warning(&format!(
+                "the minimum load of {code} is not in the catalogue: that ratio is skipped"
+            ));
             printer.hint("pass --min-load-mw MW");
         }
         let installed_capacity_mw = args.installed_mw.or(defaults.installed_capacity_mw);
@@ -305,7 +344,10 @@ fn run_grid_fit(args: &GridFitArgs, global: &GlobalArgs, printer: &Printer) -> a
             peak_load_mw,
             min_load_mw,
             installed_capacity_mw,
-            largest_existing_unit_mw: args.largest_existing_mw.or(defaults.largest_existing_unit_mw).unwrap_or(0.0),
+            largest_existing_unit_mw: args
+                .largest_existing_mw
+                .or(defaults.largest_existing_unit_mw)
+                .unwrap_or(0.0),
             available_reserve_mw: None,
             unit_share_limit: None,
             unit_share_warning: None,
@@ -340,7 +382,10 @@ fn run_grid_fit(args: &GridFitArgs, global: &GlobalArgs, printer: &Printer) -> a
     if let Some(value) = args.reserve_mw {
         input.available_reserve_mw = Some(value);
     }
-    let label = args.case.clone().unwrap_or_else(|| PathBuf::from("command line"));
+    let label = args
+        .case
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("command line"));
     match grid::grid_fit(&input) {
         Ok(report) => {
             print_report(&report, global, printer)?;
@@ -350,16 +395,27 @@ fn run_grid_fit(args: &GridFitArgs, global: &GlobalArgs, printer: &Printer) -> a
     }
 }
 
-fn run_adequacy(args: &CaseArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
+fn run_adequacy(
+    args: &CaseArgs,
+    global: &GlobalArgs,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     let text = read_case(&args.case)?;
-    let base_dir = args.case.parent().map(Path::to_path_buf).unwrap_or_default();
-    let read_file = |relative: &str| std::fs::read_to_string(base_dir.join(relative)).map_err(|error| error.to_string());
+    let base_dir = args
+        .case
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let read_file = |relative: &str| {
+        std::fs::read_to_string(base_dir.join(relative)).map_err(|error| error.to_string())
+    };
     let case = match cases::parse_adequacy(&text, &read_file) {
         Ok(case) => case,
         Err(error) => return Ok(bad_input(printer, &args.case, &error)),
     };
     let result = if case.candidates.is_empty() {
-        adequacy::adequacy(&case.input, &case.settings).map(|report| serde_json::json!({ "before": report }))
+        adequacy::adequacy(&case.input, &case.settings)
+            .map(|report| serde_json::json!({ "before": report }))
     } else {
         adequacy::adequacy_before_after(&case.input, &case.candidates, &case.settings)
             .map(|comparison| serde_json::to_value(comparison).unwrap_or_default())
@@ -375,7 +431,11 @@ fn run_adequacy(args: &CaseArgs, global: &GlobalArgs, printer: &Printer) -> anyh
     }
 }
 
-fn run_security(args: &SecurityArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
+fn run_security(
+    args: &SecurityArgs,
+    global: &GlobalArgs,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     let (input, label) = if let Some(path) = &args.case {
         match cases::parse_security(&read_case(path)?) {
             Ok(input) => (input, path.clone()),
@@ -394,7 +454,11 @@ fn run_security(args: &SecurityArgs, global: &GlobalArgs, printer: &Printer) -> 
             return Ok(ExitCode::from(2));
         };
         let Some((options, values, basis)) = from_catalogue::generation_mix_twh(country) else {
-            return Ok(missing(printer, &format!("the generation mix of {code}"), "a case file with [mix]"));
+            return Ok(missing(
+                printer,
+                &format!("the generation mix of {code}"),
+                "a case file with [mix]",
+            ));
         };
         printer.info(&format!("catalogue: mix = {basis}"));
         let mut input = security::SecurityInput {
@@ -408,11 +472,21 @@ fn run_security(args: &SecurityArgs, global: &GlobalArgs, printer: &Printer) -> 
                 printer.error(&format!("unknown design `{id}` in the catalogue"));
                 return Ok(ExitCode::from(2));
             };
-            let Some(added) = from_catalogue::plant_output_twh(design, args.plants, args.capacity_factor) else {
-                return Ok(missing(printer, &format!("the rating or capacity factor of `{id}`"), "--capacity-factor CF"));
+            let Some(added) =
+                from_catalogue::plant_output_twh(design, args.plants, args.capacity_factor)
+            else {
+                return Ok(missing(
+                    printer,
+                    &format!("the rating or capacity factor of `{id}`"),
+                    "--capacity-factor CF",
+                ));
             };
-            printer.info(&format!("catalogue: after = before + {added:.2} TWh of nuclear from {} × `{id}`", args.plants));
-            let (options, after) = security::mix_with_addition(&input.options, &input.mix_before, "nuclear", added);
+            printer.info(&format!(
+                "catalogue: after = before + {added:.2} TWh of nuclear from {} × `{id}`",
+                args.plants
+            ));
+            let (options, after) =
+                security::mix_with_addition(&input.options, &input.mix_before, "nuclear", added);
             if options.len() > input.options.len() {
                 input.mix_before.push(0.0);
             }
@@ -430,7 +504,11 @@ fn run_security(args: &SecurityArgs, global: &GlobalArgs, printer: &Printer) -> 
     }
 }
 
-fn run_emissions(args: &CaseArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
+fn run_emissions(
+    args: &CaseArgs,
+    global: &GlobalArgs,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     let text = read_case(&args.case)?;
     match cases::parse_emissions(&text).and_then(|input| emissions::emissions(&input)) {
         Ok(report) => {
@@ -441,7 +519,11 @@ fn run_emissions(args: &CaseArgs, global: &GlobalArgs, printer: &Printer) -> any
     }
 }
 
-fn run_readiness(args: &ReadinessArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
+fn run_readiness(
+    args: &ReadinessArgs,
+    global: &GlobalArgs,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     let needs_catalogue = args.case.is_none() || args.design.is_some();
     let catalogue = if needs_catalogue {
         match load_catalogue(global, printer) {
@@ -466,12 +548,19 @@ fn run_readiness(args: &ReadinessArgs, global: &GlobalArgs, printer: &Printer) -
             printer.error("`atomplan assess readiness` needs --case FILE.toml or --country CODE");
             return Ok(ExitCode::from(2));
         };
-        let Some(country) = catalogue.as_ref().and_then(|catalogue| catalogue.country(code)) else {
+        let Some(country) = catalogue
+            .as_ref()
+            .and_then(|catalogue| catalogue.country(code))
+        else {
             printer.error(&format!("unknown country `{code}` in the catalogue"));
             return Ok(ExitCode::from(2));
         };
         let Some(phase) = &country.iaea_milestones else {
-            return Ok(missing(printer, &format!("the Milestones phase of {code}"), "a case file with [issues]"));
+            return Ok(missing(
+                printer,
+                &format!("the Milestones phase of {code}"),
+                "a case file with [issues]",
+            ));
         };
         printer.info(&format!(
             "catalogue: phase {} ({}; {}, {}); per-issue statuses implied by the phase",
@@ -489,7 +578,10 @@ fn run_readiness(args: &ReadinessArgs, global: &GlobalArgs, printer: &Printer) -
         (input, PathBuf::from(format!("catalogue country {code}")))
     };
     if let Some(id) = &args.design {
-        match catalogue.as_ref().and_then(|catalogue| catalogue.design(id)) {
+        match catalogue
+            .as_ref()
+            .and_then(|catalogue| catalogue.design(id))
+        {
             Some(design) => {
                 if design.construction_months.is_some() {
                     input.time.construction_months = design.construction_months;
@@ -516,7 +608,11 @@ fn run_readiness(args: &ReadinessArgs, global: &GlobalArgs, printer: &Printer) -
     }
 }
 
-fn run_market(args: &MarketArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
+fn run_market(
+    args: &MarketArgs,
+    global: &GlobalArgs,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     let (projects, mut statuses, label) = if let Some(path) = &args.case {
         match cases::parse_market(&read_case(path)?) {
             Ok((projects, statuses)) => (projects, statuses, path.clone()),

@@ -7,7 +7,10 @@ use crate::common;
 const TOLERANCE: f64 = 1e-6;
 
 fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/assess/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/tests/fixtures/assess/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 /// Runs `atomplan assess <sub> --case <fixture> --format json`; returns (exit code, JSON, stderr).
@@ -26,9 +29,17 @@ fn check(name: &str, expected_scores: &[(&str, f64)], expected_ranking: &[&str])
     assert_eq!(code, 0, "{name}: {stderr}");
     for (alternative, expected) in expected_scores {
         let actual = json["scores"][alternative].as_f64().unwrap_or(f64::NAN);
-        assert!((actual - expected).abs() <= TOLERANCE, "{name}: {alternative} = {actual}, expected {expected}");
+        assert!(
+            (actual - expected).abs() <= TOLERANCE,
+            "{name}: {alternative} = {actual}, expected {expected}"
+        );
     }
-    let ranking: Vec<&str> = json["ranking"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let ranking: Vec<&str> = json["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert_eq!(ranking, expected_ranking, "{name}");
     json
 }
@@ -37,9 +48,15 @@ fn check(name: &str, expected_scores: &[(&str, f64)], expected_ranking: &[&str])
 fn check_bad(name: &str, needles: &[&str]) {
     let (code, _, stderr) = run_case("mcda", name);
     assert_eq!(code, 2, "{name}: {stderr}");
-    assert!(stderr.contains(name), "{name}: stderr does not name the file: {stderr}");
+    assert!(
+        stderr.contains(name),
+        "{name}: stderr does not name the file: {stderr}"
+    );
     for needle in needles {
-        assert!(stderr.contains(needle), "{name}: stderr does not contain `{needle}`: {stderr}");
+        assert!(
+            stderr.contains(needle),
+            "{name}: stderr does not contain `{needle}`: {stderr}"
+        );
     }
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
@@ -48,7 +65,12 @@ fn check_bad(name: &str, needles: &[&str]) {
 fn e4_topsis_vector() {
     check(
         "e4_topsis_vector.toml",
-        &[("A1", 0.629_023), ("A2", 0.0), ("A3", 0.773_889), ("A4", 1.0)],
+        &[
+            ("A1", 0.629_023),
+            ("A2", 0.0),
+            ("A3", 0.773_889),
+            ("A4", 1.0),
+        ],
         &["A4", "A3", "A1", "A2"],
     );
 }
@@ -57,7 +79,12 @@ fn e4_topsis_vector() {
 fn e4_topsis_min_max() {
     check(
         "e4_topsis_min_max.toml",
-        &[("A1", 0.612_574), ("A2", 0.0), ("A3", 0.782_871), ("A4", 1.0)],
+        &[
+            ("A1", 0.612_574),
+            ("A2", 0.0),
+            ("A3", 0.782_871),
+            ("A4", 1.0),
+        ],
         &["A4", "A3", "A1", "A2"],
     );
 }
@@ -87,7 +114,11 @@ fn e3_ahp_drinks() {
 
 #[test]
 fn ahp_two_level_hierarchy() {
-    let json = check("ahp_two_level.toml", &[("A", 0.3125), ("B", 0.6875)], &["B", "A"]);
+    let json = check(
+        "ahp_two_level.toml",
+        &[("A", 0.3125), ("B", 0.6875)],
+        &["B", "A"],
+    );
     assert!((json["criteria_weights"]["cost"].as_f64().unwrap() - 0.75).abs() < TOLERANCE);
     assert!((json["criteria_weights"]["fuel"].as_f64().unwrap() - 0.125).abs() < TOLERANCE);
     assert!((json["lambda_max"].as_f64().unwrap() - 2.0).abs() < TOLERANCE);
@@ -98,7 +129,12 @@ fn ahp_two_level_hierarchy() {
 fn promethee2_usual_and_linear() {
     let json = check(
         "promethee_usual.toml",
-        &[("A1", 1.0 / 6.0), ("A2", -8.0 / 9.0), ("A3", 1.0 / 9.0), ("A4", 11.0 / 18.0)],
+        &[
+            ("A1", 1.0 / 6.0),
+            ("A2", -8.0 / 9.0),
+            ("A3", 1.0 / 9.0),
+            ("A4", 11.0 / 18.0),
+        ],
         &["A4", "A1", "A3", "A2"],
     );
     assert!((json["positive_flows"]["A4"].as_f64().unwrap() - 11.0 / 18.0).abs() < TOLERANCE);
@@ -108,18 +144,27 @@ fn promethee2_usual_and_linear() {
 fn weights_not_summing_to_one_are_normalised_with_a_warning() {
     let (code, json, stderr) = run_case("mcda", "weights_not_normalised.toml");
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("warning") && stderr.contains("normalised"), "{stderr}");
+    assert!(
+        stderr.contains("warning") && stderr.contains("normalised"),
+        "{stderr}"
+    );
     assert!((json["scores"]["A1"].as_f64().unwrap() - 0.629_023).abs() < TOLERANCE);
     assert_eq!(json["criteria_weights"]["c1"], 0.5);
 }
 
 #[test]
 fn weight_analysis() {
-    let json = check("wsm_analysis.toml", &[("A", 0.85), ("B", 0.65)], &["A", "B"]);
+    let json = check(
+        "wsm_analysis.toml",
+        &[("A", 0.85), ("B", 0.65)],
+        &["A", "B"],
+    );
     let sensitivity = &json["weight_sensitivity"][0];
     assert!((sensitivity["winner_holds"][0].as_f64().unwrap() - 0.5).abs() < 1e-8);
     assert_eq!(json["monte_carlo"]["samples"], 1000);
-    let first = json["monte_carlo"]["rank_acceptability"]["A"][0].as_f64().unwrap();
+    let first = json["monte_carlo"]["rank_acceptability"]["A"][0]
+        .as_f64()
+        .unwrap();
     assert!((0.4..0.6).contains(&first), "{first}");
 }
 
@@ -130,12 +175,18 @@ fn bad_shape() {
 
 #[test]
 fn bad_preference_function() {
-    check_bad("bad_preference.toml", &["criteria[0].preference", "sigmoid"]);
+    check_bad(
+        "bad_preference.toml",
+        &["criteria[0].preference", "sigmoid"],
+    );
 }
 
 #[test]
 fn bad_non_reciprocal() {
-    check_bad("bad_reciprocal.toml", &["ahp.criteria_pairwise", "reciprocal"]);
+    check_bad(
+        "bad_reciprocal.toml",
+        &["ahp.criteria_pairwise", "reciprocal"],
+    );
 }
 
 #[test]
@@ -145,7 +196,14 @@ fn bad_unknown_key() {
 
 #[test]
 fn missing_case_file() {
-    let output = common::run(&["assess", "mcda", "--case", "does/not/exist.toml", "--format", "json"]);
+    let output = common::run(&[
+        "assess",
+        "mcda",
+        "--case",
+        "does/not/exist.toml",
+        "--format",
+        "json",
+    ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("does/not/exist.toml"));
 }
@@ -158,7 +216,9 @@ fn run_ok(subcommand: &str, name: &str) -> Value {
 }
 
 fn close(value: &Value, expected: f64, tolerance: f64) -> bool {
-    value.as_f64().is_some_and(|actual| (actual - expected).abs() <= tolerance)
+    value
+        .as_f64()
+        .is_some_and(|actual| (actual - expected).abs() <= tolerance)
 }
 
 #[test]
@@ -167,8 +227,16 @@ fn grid_fit_case() {
     assert_eq!(json["rule_status"], "exceeds");
     assert!(close(&json["size"][0]["ratio"], 0.557, 1e-12));
     assert_eq!(json["reserve"]["sufficient"], false);
-    assert!(close(&json["frequency"]["rocof_hz_per_s"], 1114.0 * 50.0 / (2.0 * 5.0 * 20_000.0), 1e-12));
-    assert!(close(&json["ramp"]["plant_ramp_capability_mw_per_h"], 1114.0 * 0.25 / 100.0 * 60.0, 1e-9));
+    assert!(close(
+        &json["frequency"]["rocof_hz_per_s"],
+        1114.0 * 50.0 / (2.0 * 5.0 * 20_000.0),
+        1e-12
+    ));
+    assert!(close(
+        &json["ramp"]["plant_ramp_capability_mw_per_h"],
+        1114.0 * 0.25 / 100.0 * 60.0,
+        1e-9
+    ));
 }
 
 #[test]
@@ -187,7 +255,11 @@ fn security_case() {
     assert!(close(&json["mix_before"]["stirling"], 1.0 - 0.26, 1e-12));
     assert!(close(&json["hhi_change"], 2_500.0 - 2_600.0, 1e-9));
     assert!(close(&json["import_dependence"], 0.5, 1e-12));
-    assert!(close(&json["suppliers"]["risk_weighted_before"], 0.8 * 3_600.0, 1e-9));
+    assert!(close(
+        &json["suppliers"]["risk_weighted_before"],
+        0.8 * 3_600.0,
+        1e-9
+    ));
     assert_eq!(json["fuel"]["steps"][0]["single_vendor"], true);
     assert!(close(&json["fuel"]["steps"][0]["hhi"], 10_000.0, 1e-9));
 }
@@ -196,7 +268,10 @@ fn security_case() {
 fn security_bad_disparity() {
     let (code, _, stderr) = run_case("security", "bad_security_disparity.toml");
     assert_eq!(code, 2);
-    assert!(stderr.contains("bad_security_disparity.toml") && stderr.contains("disparity[0][1]"), "{stderr}");
+    assert!(
+        stderr.contains("bad_security_disparity.toml") && stderr.contains("disparity[0][1]"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -228,18 +303,36 @@ fn market_case() {
     let json = run_ok("market", "market_small.toml");
     assert_eq!(json["export_projects"], 2);
     assert_eq!(json["total"]["vendors"][0]["vendor_country"], "RU");
-    assert!(close(&json["total"]["vendors"][0]["share_of_units"], 4.0 / 6.0, 1e-12));
+    assert!(close(
+        &json["total"]["vendors"][0]["share_of_units"],
+        4.0 / 6.0,
+        1e-12
+    ));
 }
 
 #[test]
 fn catalogue_grid_fit_and_market_run() {
     for args in [
-        &["assess", "grid-fit", "--country", "TR", "--design", "vver-1200", "--format", "json"][..],
+        &[
+            "assess",
+            "grid-fit",
+            "--country",
+            "TR",
+            "--design",
+            "vver-1200",
+            "--format",
+            "json",
+        ][..],
         &["assess", "market", "--format", "json"][..],
         &["assess", "readiness", "--country", "KZ", "--format", "json"][..],
     ] {
         let output = common::run(args);
-        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let json: Value = serde_json::from_slice(&output.stdout).unwrap();
         assert!(json.is_object());
     }

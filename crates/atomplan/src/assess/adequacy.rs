@@ -57,11 +57,17 @@ impl AdequacyUnit {
     /// Neither given, or values out of range.
     pub fn mttf(&self, key: &str) -> Result<f64, AssessError> {
         if !(self.mttr_h.is_finite() && self.mttr_h > 0.0) {
-            return Err(AssessError::invalid(format!("{key}.mttr_h"), format!("must be > 0, found {}", self.mttr_h)));
+            return Err(AssessError::invalid(
+                format!("{key}.mttr_h"),
+                format!("must be > 0, found {}", self.mttr_h),
+            ));
         }
         match (self.mttf_h, self.forced_outage_rate) {
             (Some(mttf), _) if mttf.is_finite() && mttf > 0.0 => Ok(mttf),
-            (Some(mttf), _) => Err(AssessError::invalid(format!("{key}.mttf_h"), format!("must be > 0, found {mttf}"))),
+            (Some(mttf), _) => Err(AssessError::invalid(
+                format!("{key}.mttf_h"),
+                format!("must be > 0, found {mttf}"),
+            )),
             (None, Some(rate)) if (0.0..1.0).contains(&rate) => {
                 if rate == 0.0 {
                     Ok(f64::INFINITY)
@@ -73,7 +79,10 @@ impl AdequacyUnit {
                 format!("{key}.forced_outage_rate"),
                 format!("must be in [0, 1), found {rate}"),
             )),
-            (None, None) => Err(AssessError::invalid(key, "give `mttf_h` or `forced_outage_rate`")),
+            (None, None) => Err(AssessError::invalid(
+                key,
+                "give `mttf_h` or `forced_outage_rate`",
+            )),
         }
     }
 }
@@ -96,7 +105,10 @@ pub struct AdequacySettings {
 
 impl Default for AdequacySettings {
     fn default() -> Self {
-        AdequacySettings { n_samples: 1_000, seed: 42 }
+        AdequacySettings {
+            n_samples: 1_000,
+            seed: 42,
+        }
     }
 }
 
@@ -130,7 +142,10 @@ struct SampleOutcome {
 
 fn unit_seed(seed: u64, unit_idx: usize) -> u64 {
     // SplitMix64 of (seed, unit): distinct, well-mixed seeds per unit.
-    let mut z = seed ^ (unit_idx as u64).wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut z = seed
+        ^ (unit_idx as u64)
+            .wrapping_add(1)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -154,16 +169,29 @@ struct PreparedUnit {
 
 fn prepare(input: &AdequacyInput) -> Result<Vec<PreparedUnit>, AssessError> {
     if input.load_mw.is_empty() {
-        return Err(AssessError::invalid("load_mw", "at least one hour of load is needed"));
+        return Err(AssessError::invalid(
+            "load_mw",
+            "at least one hour of load is needed",
+        ));
     }
-    if let Some(idx) = input.load_mw.iter().position(|load| !load.is_finite() || *load < 0.0) {
-        return Err(AssessError::invalid(format!("load_mw[{idx}]"), "must be a finite number >= 0"));
+    if let Some(idx) = input
+        .load_mw
+        .iter()
+        .position(|load| !load.is_finite() || *load < 0.0)
+    {
+        return Err(AssessError::invalid(
+            format!("load_mw[{idx}]"),
+            "must be a finite number >= 0",
+        ));
     }
     let mut prepared = Vec::new();
     for (unit_idx, unit) in input.units.iter().enumerate() {
         let key = format!("units[{unit_idx}]");
         if !(unit.capacity_mw.is_finite() && unit.capacity_mw >= 0.0) {
-            return Err(AssessError::invalid(format!("{key}.capacity_mw"), "must be a finite number >= 0"));
+            return Err(AssessError::invalid(
+                format!("{key}.capacity_mw"),
+                "must be a finite number >= 0",
+            ));
         }
         let mttf_h = unit.mttf(&key)?;
         for (outage_idx, outage) in unit.planned_outages.iter().enumerate() {
@@ -186,16 +214,24 @@ fn prepare(input: &AdequacyInput) -> Result<Vec<PreparedUnit>, AssessError> {
     Ok(prepared)
 }
 
-fn simulate_sample(units: &[PreparedUnit], load_mw: &[f64], seed: u64, sample_idx: u64) -> SampleOutcome {
+fn simulate_sample(
+    units: &[PreparedUnit],
+    load_mw: &[f64],
+    seed: u64,
+    sample_idx: u64,
+) -> SampleOutcome {
     let hours = load_mw.len();
     let total: f64 = units.iter().map(|unit| unit.capacity_mw).sum();
     let mut available = vec![total; hours];
-    let mut down = vec![false; hours];
+    let mut intervals: Vec<(usize, usize)> = Vec::new();
     for (unit_idx, unit) in units.iter().enumerate() {
-        down.iter_mut().for_each(|flag| *flag = false);
+        // Hours down, as half-open intervals: planned outages, then forced outages.
+        intervals.clear();
         for outage in &unit.planned {
             let end = (outage.start_hour + outage.duration_h).min(hours);
-            down[outage.start_hour..end].iter_mut().for_each(|flag| *flag = true);
+            if end > outage.start_hour {
+                intervals.push((outage.start_hour, end));
+            }
         }
         if unit.mttf_h.is_finite() {
             let mut rng = ChaCha8Rng::seed_from_u64(unit_seed(seed, unit_idx));
@@ -205,18 +241,26 @@ fn simulate_sample(units: &[PreparedUnit], load_mw: &[f64], seed: u64, sample_id
             let mut is_up = rng.gen::<f64>() < availability;
             let mut hour = 0;
             while hour < hours {
-                let duration = exponential_hours(&mut rng, if is_up { unit.mttf_h } else { unit.mttr_h });
+                let duration =
+                    exponential_hours(&mut rng, if is_up { unit.mttf_h } else { unit.mttr_h });
                 let end = hour.saturating_add(duration).min(hours);
                 if !is_up {
-                    down[hour..end].iter_mut().for_each(|flag| *flag = true);
+                    intervals.push((hour, end));
                 }
                 hour = end;
                 is_up = !is_up;
             }
         }
-        for (capacity, is_down) in available.iter_mut().zip(&down) {
-            if *is_down {
-                *capacity -= unit.capacity_mw;
+        // Merge overlaps so that a unit is never subtracted twice in one hour.
+        intervals.sort_unstable();
+        let mut merged_end = 0;
+        for &(start, end) in intervals.iter() {
+            let start = start.max(merged_end);
+            if end > start {
+                available[start..end]
+                    .iter_mut()
+                    .for_each(|capacity| *capacity -= unit.capacity_mw);
+                merged_end = end;
             }
         }
     }
@@ -247,7 +291,10 @@ fn simulate_sample(units: &[PreparedUnit], load_mw: &[f64], seed: u64, sample_id
 ///
 /// # Errors
 /// Empty or negative load, invalid unit data, zero samples.
-pub fn adequacy(input: &AdequacyInput, settings: &AdequacySettings) -> Result<AdequacyReport, AssessError> {
+pub fn adequacy(
+    input: &AdequacyInput,
+    settings: &AdequacySettings,
+) -> Result<AdequacyReport, AssessError> {
     if settings.n_samples == 0 {
         return Err(AssessError::invalid("samples", "must be at least 1"));
     }
@@ -258,12 +305,17 @@ pub fn adequacy(input: &AdequacyInput, settings: &AdequacySettings) -> Result<Ad
         .collect();
     #[allow(clippy::cast_precision_loss)]
     let n = settings.n_samples as f64;
-    let mean = |values: &dyn Fn(&SampleOutcome) -> f64| outcomes.iter().map(values).sum::<f64>() / n;
+    let mean =
+        |values: &dyn Fn(&SampleOutcome) -> f64| outcomes.iter().map(values).sum::<f64>() / n;
     let std_error = |values: &dyn Fn(&SampleOutcome) -> f64, mean: f64| {
         if outcomes.len() < 2 {
             return 0.0;
         }
-        let variance = outcomes.iter().map(|outcome| (values(outcome) - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let variance = outcomes
+            .iter()
+            .map(|outcome| (values(outcome) - mean).powi(2))
+            .sum::<f64>()
+            / (n - 1.0);
         (variance / n).sqrt()
     };
     let lole = mean(&|outcome| outcome.loss_hours);
@@ -280,7 +332,13 @@ pub fn adequacy(input: &AdequacyInput, settings: &AdequacySettings) -> Result<Ad
         eue_std_error_mwh: std_error(&|outcome| outcome.unserved_mwh, eue),
         lolp: lole / hours,
         lolf_per_period: mean(&|outcome| outcome.events),
-        share_of_periods_with_loss: mean(&|outcome| if outcome.loss_hours > 0.0 { 1.0 } else { 0.0 }),
+        share_of_periods_with_loss: mean(&|outcome| {
+            if outcome.loss_hours > 0.0 {
+                1.0
+            } else {
+                0.0
+            }
+        }),
         eue_share_of_demand: if demand > 0.0 { eue / demand } else { 0.0 },
     })
 }

@@ -72,7 +72,11 @@ pub fn hourly_load_mw(country: &Country) -> Option<(Vec<f64>, String)> {
     let mut load = Vec::with_capacity(8_760);
     for (month_idx, days) in DAYS_IN_MONTH.iter().enumerate() {
         for _ in 0..*days {
-            load.extend(shape.month_hour[month_idx].iter().map(|factor| factor * mean_mw));
+            load.extend(
+                shape.month_hour[month_idx]
+                    .iter()
+                    .map(|factor| factor * mean_mw),
+            );
         }
     }
     let note = format!(
@@ -80,7 +84,10 @@ pub fn hourly_load_mw(country: &Country) -> Option<(Vec<f64>, String)> {
         shape.source.as_str(),
         demand.value,
         demand.source.as_str(),
-        demand.year.map(|year| format!(", {year}")).unwrap_or_default()
+        demand
+            .year
+            .map(|year| format!(", {year}"))
+            .unwrap_or_default()
     );
     Some((load, note))
 }
@@ -93,7 +100,10 @@ pub fn grid_defaults(country: &Country, design: Option<&Design>) -> GridDefaults
         defaults.unit_mw = design.mwe_per_module();
         defaults.n_units = design.modules_per_plant;
         if let Some(unit_mw) = defaults.unit_mw {
-            defaults.notes.push(format!("unit_mw {unit_mw} from design `{}`", design.id.as_str()));
+            defaults.notes.push(format!(
+                "unit_mw {unit_mw} from design `{}`",
+                design.id.as_str()
+            ));
         }
     }
     if let Some(peak) = country.peak_demand() {
@@ -102,35 +112,55 @@ pub fn grid_defaults(country: &Country, design: Option<&Design>) -> GridDefaults
             "peak_load_mw {} from {}{}",
             peak.value,
             peak.source.as_str(),
-            peak.year.map(|year| format!(" ({year})")).unwrap_or_default()
+            peak.year
+                .map(|year| format!(" ({year})"))
+                .unwrap_or_default()
         ));
     }
     let capacity = country.capacity_by_technology();
-    if let Some(total) = capacity.iter().find(|obs| obs.technology.as_deref() == Some("total")) {
+    if let Some(total) = capacity
+        .iter()
+        .find(|obs| obs.technology.as_deref() == Some("total"))
+    {
         defaults.installed_capacity_mw = Some(total.value);
         defaults.notes.push(format!(
             "installed_capacity_mw {} from {}{}",
             total.value,
             total.source.as_str(),
-            total.year.map(|year| format!(" ({year})")).unwrap_or_default()
+            total
+                .year
+                .map(|year| format!(" ({year})"))
+                .unwrap_or_default()
         ));
     }
     if let Some(largest) = country.largest_unit() {
         defaults.largest_existing_unit_mw = Some(largest.value);
-        defaults.notes.push(format!("largest_existing_unit_mw {} from {}", largest.value, largest.source.as_str()));
+        defaults.notes.push(format!(
+            "largest_existing_unit_mw {} from {}",
+            largest.value,
+            largest.source.as_str()
+        ));
     }
     if let Some((load, note)) = hourly_load_mw(country) {
         let min = load.iter().copied().fold(f64::INFINITY, f64::min);
         defaults.min_load_mw = Some(min);
-        defaults.notes.push(format!("min_load_mw {min:.0} derived from the {note}"));
+        defaults
+            .notes
+            .push(format!("min_load_mw {min:.0} derived from the {note}"));
         if let Some(design) = design {
             let (ramp, ramp_note) = match design.ramp_pct_per_min {
                 Some(ramp) => (ramp, format!("design `{}`", design.id.as_str())),
-                None => (EUR_RAMP_PCT_PER_MIN, "the EUR requirement (design value not in the catalogue)".to_owned()),
+                None => (
+                    EUR_RAMP_PCT_PER_MIN,
+                    "the EUR requirement (design value not in the catalogue)".to_owned(),
+                ),
             };
             let (min_fraction, min_note) = match design.min_stable_load_fraction {
                 Some(fraction) => (fraction, format!("design `{}`", design.id.as_str())),
-                None => (EUR_MIN_LOAD_FRACTION, "the EUR requirement (design value not in the catalogue)".to_owned()),
+                None => (
+                    EUR_MIN_LOAD_FRACTION,
+                    "the EUR requirement (design value not in the catalogue)".to_owned(),
+                ),
             };
             defaults.ramp = Some(RampInput {
                 net_load_mw: load,
@@ -153,19 +183,47 @@ pub fn grid_defaults(country: &Country, design: Option<&Design>) -> GridDefaults
 #[must_use]
 pub fn generation_mix_twh(country: &Country) -> Option<(Vec<String>, Vec<f64>, String)> {
     let by_technology = country.generation_by_technology();
-    let usable: Vec<_> = by_technology.iter().filter(|obs| obs.technology.as_deref() != Some("total")).collect();
+    let usable: Vec<_> = by_technology
+        .iter()
+        .filter(|obs| obs.technology.as_deref() != Some("total"))
+        .collect();
     if !usable.is_empty() {
-        let options = usable.iter().filter_map(|obs| obs.technology.clone()).collect();
+        let options = usable
+            .iter()
+            .filter_map(|obs| obs.technology.clone())
+            .collect();
         let values = usable.iter().map(|obs| obs.value).collect();
-        let years: Vec<String> = usable.iter().filter_map(|obs| obs.year).map(|y| y.to_string()).collect();
-        return Some((options, values, format!("generation by technology, TWh (years {})", years.join(", "))));
+        let years: Vec<String> = usable
+            .iter()
+            .filter_map(|obs| obs.year)
+            .map(|y| y.to_string())
+            .collect();
+        return Some((
+            options,
+            values,
+            format!("generation by technology, TWh (years {})", years.join(", ")),
+        ));
     }
-    let latest_year = country.generation_share.iter().filter_map(|obs| obs.year).max()?;
-    let shares: Vec<_> = country.generation_share.iter().filter(|obs| obs.year == Some(latest_year)).collect();
+    let latest_year = country
+        .generation_share
+        .iter()
+        .filter_map(|obs| obs.year)
+        .max()?;
+    let shares: Vec<_> = country
+        .generation_share
+        .iter()
+        .filter(|obs| obs.year == Some(latest_year))
+        .collect();
     let basis = shares.first()?.basis.clone();
-    let shares: Vec<_> = shares.into_iter().filter(|obs| obs.basis == basis).collect();
+    let shares: Vec<_> = shares
+        .into_iter()
+        .filter(|obs| obs.basis == basis)
+        .collect();
     let total = country.annual_demand()?;
-    let options = shares.iter().filter_map(|obs| obs.technology.clone()).collect();
+    let options = shares
+        .iter()
+        .filter_map(|obs| obs.technology.clone())
+        .collect();
     let values = shares.iter().map(|obs| obs.value * total.value).collect();
     Some((
         options,
@@ -173,7 +231,10 @@ pub fn generation_mix_twh(country: &Country) -> Option<(Vec<String>, Vec<f64>, S
         format!(
             "shares of {} in {latest_year} ({}) × annual demand {} TWh ({})",
             basis.as_deref().unwrap_or("generation"),
-            shares.first().map(|obs| obs.source.as_str()).unwrap_or_default(),
+            shares
+                .first()
+                .map(|obs| obs.source.as_str())
+                .unwrap_or_default(),
             total.value,
             total.source.as_str()
         ),
@@ -183,7 +244,11 @@ pub fn generation_mix_twh(country: &Country) -> Option<(Vec<String>, Vec<f64>, S
 /// Annual output of `n_plants` reference plants of a design, TWh: `MWe · CF · 8.76 / 1000`,
 /// with the design's capacity factor unless `capacity_factor` is given.
 #[must_use]
-pub fn plant_output_twh(design: &Design, n_plants: u32, capacity_factor: Option<f64>) -> Option<f64> {
+pub fn plant_output_twh(
+    design: &Design,
+    n_plants: u32,
+    capacity_factor: Option<f64>,
+) -> Option<f64> {
     let capacity_factor = capacity_factor.or(design.capacity_factor)?;
     Some(design.plant_mwe()? * capacity_factor * 8.76 / 1_000.0 * f64::from(n_plants))
 }
@@ -202,13 +267,19 @@ pub fn market_projects(catalogue: &Catalogue, price_year: i32) -> Vec<MarketProj
                 .unwrap_or_default();
             let value_bn = project.cost.as_ref().and_then(|cost| {
                 let central = cost.total_bn.central_or_mid()?;
-                catalogue.money().to_usd(central, &cost.currency, cost.price_year, price_year)
+                catalogue
+                    .money()
+                    .to_usd(central, &cost.currency, cost.price_year, price_year)
             });
             let year = match project.status {
-                ProjectStatus::UnderConstruction | ProjectStatus::Operating => {
-                    project.construction_start.map(|date| date.year).or(project.status_date.map(|date| date.year))
-                }
-                _ => project.status_date.map(|date| date.year).or(project.current_target_year),
+                ProjectStatus::UnderConstruction | ProjectStatus::Operating => project
+                    .construction_start
+                    .map(|date| date.year)
+                    .or(project.status_date.map(|date| date.year)),
+                _ => project
+                    .status_date
+                    .map(|date| date.year)
+                    .or(project.current_target_year),
             };
             MarketProject {
                 name: project.name.clone(),

@@ -101,11 +101,17 @@ pub fn emissions(input: &EmissionsInput) -> Result<EmissionsReport, AssessError>
         }
         let factor = series.emission_factor_t_per_mwh;
         if !factor.is_finite() || factor < 0.0 {
-            return Err(AssessError::invalid(format!("{key}.emission_factor_t_per_mwh"), "must be a finite number >= 0"));
+            return Err(AssessError::invalid(
+                format!("{key}.emission_factor_t_per_mwh"),
+                "must be a finite number >= 0",
+            ));
         }
         for (year_idx, value) in series.generation_twh.iter().enumerate() {
             if !value.is_finite() || *value < 0.0 {
-                return Err(AssessError::invalid(format!("{key}.generation_twh[{year_idx}]"), "must be a finite number >= 0"));
+                return Err(AssessError::invalid(
+                    format!("{key}.generation_twh[{year_idx}]"),
+                    "must be a finite number >= 0",
+                ));
             }
             annual[year_idx] += factor * value;
             generation[year_idx] += value;
@@ -126,23 +132,40 @@ pub fn emissions(input: &EmissionsInput) -> Result<EmissionsReport, AssessError>
     let mut targets = Vec::new();
     for (target_idx, target) in input.targets.iter().enumerate() {
         let key = format!("targets[{target_idx}]");
-        let year_idx = year_index(target.year)
-            .ok_or_else(|| AssessError::invalid(format!("{key}.year"), format!("{} is not one of `years`", target.year)))?;
+        let year_idx = year_index(target.year).ok_or_else(|| {
+            AssessError::invalid(
+                format!("{key}.year"),
+                format!("{} is not one of `years`", target.year),
+            )
+        })?;
         let cap = match (target.cap_mt, target.reduction_pct) {
             (Some(cap), _) => cap,
             (None, Some(pct)) => {
                 let base = match (target.base_mt, target.base_year) {
                     (Some(base), _) => base,
-                    (None, Some(base_year)) => annual[year_index(base_year).ok_or_else(|| {
-                        AssessError::invalid(format!("{key}.base_year"), format!("{base_year} is not one of `years`; give `base_mt`"))
-                    })?],
+                    (None, Some(base_year)) => {
+                        annual[year_index(base_year).ok_or_else(|| {
+                            AssessError::invalid(
+                                format!("{key}.base_year"),
+                                format!("{base_year} is not one of `years`; give `base_mt`"),
+                            )
+                        })?]
+                    }
                     (None, None) => {
-                        return Err(AssessError::invalid(format!("{key}.base_mt"), "a reduction target needs `base_mt` or `base_year`"))
+                        return Err(AssessError::invalid(
+                            format!("{key}.base_mt"),
+                            "a reduction target needs `base_mt` or `base_year`",
+                        ))
                     }
                 };
                 base * (1.0 - pct / 100.0)
             }
-            (None, None) => return Err(AssessError::invalid(key, "give `cap_mt` or `reduction_pct`")),
+            (None, None) => {
+                return Err(AssessError::invalid(
+                    key,
+                    "give `cap_mt` or `reduction_pct`",
+                ))
+            }
         };
         targets.push(TargetCheck {
             year: target.year,
@@ -153,9 +176,12 @@ pub fn emissions(input: &EmissionsInput) -> Result<EmissionsReport, AssessError>
             met: annual[year_idx] <= cap + 1e-9,
         });
     }
-    let budget_exceeded_in = input
-        .cumulative_budget_mt
-        .and_then(|budget| cumulative.iter().position(|value| *value > budget).map(|idx| input.years[idx]));
+    let budget_exceeded_in = input.cumulative_budget_mt.and_then(|budget| {
+        cumulative
+            .iter()
+            .position(|value| *value > budget)
+            .map(|idx| input.years[idx])
+    });
     Ok(EmissionsReport {
         years: input.years.clone(),
         annual_mt: annual,

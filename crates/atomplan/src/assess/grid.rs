@@ -169,7 +169,10 @@ fn positive(value: f64, key: &str) -> Result<f64, AssessError> {
     if value.is_finite() && value > 0.0 {
         Ok(value)
     } else {
-        Err(AssessError::invalid(key, format!("must be a finite number > 0, found {value}")))
+        Err(AssessError::invalid(
+            key,
+            format!("must be a finite number > 0, found {value}"),
+        ))
     }
 }
 
@@ -177,7 +180,10 @@ fn non_negative(value: f64, key: &str) -> Result<f64, AssessError> {
     if value.is_finite() && value >= 0.0 {
         Ok(value)
     } else {
-        Err(AssessError::invalid(key, format!("must be a finite number >= 0, found {value}")))
+        Err(AssessError::invalid(
+            key,
+            format!("must be a finite number >= 0, found {value}"),
+        ))
     }
 }
 
@@ -188,7 +194,10 @@ fn non_negative(value: f64, key: &str) -> Result<f64, AssessError> {
 pub fn grid_fit(input: &GridFitInput) -> Result<GridFitReport, AssessError> {
     let unit_mw = positive(input.unit_mw, "unit_mw")?;
     let peak = positive(input.peak_load_mw, "peak_load_mw")?;
-    let min_load = input.min_load_mw.map(|value| positive(value, "min_load_mw")).transpose()?;
+    let min_load = input
+        .min_load_mw
+        .map(|value| positive(value, "min_load_mw"))
+        .transpose()?;
     let installed = input
         .installed_capacity_mw
         .map(|value| positive(value, "installed_capacity_mw"))
@@ -196,15 +205,23 @@ pub fn grid_fit(input: &GridFitInput) -> Result<GridFitReport, AssessError> {
     non_negative(input.largest_existing_unit_mw, "largest_existing_unit_mw")?;
     if let Some(min_load) = min_load {
         if min_load > peak {
-            return Err(AssessError::invalid("min_load_mw", format!("{min_load} exceeds peak_load_mw {peak}")));
+            return Err(AssessError::invalid(
+                "min_load_mw",
+                format!("{min_load} exceeds peak_load_mw {peak}"),
+            ));
         }
     }
     let limit = input.unit_share_limit.unwrap_or(DEFAULT_UNIT_SHARE_LIMIT);
-    let warning = input.unit_share_warning.unwrap_or(DEFAULT_UNIT_SHARE_WARNING);
+    let warning = input
+        .unit_share_warning
+        .unwrap_or(DEFAULT_UNIT_SHARE_WARNING);
     positive(limit, "unit_share_limit")?;
     positive(warning, "unit_share_warning")?;
     if warning > limit {
-        return Err(AssessError::invalid("unit_share_warning", "must not exceed unit_share_limit"));
+        return Err(AssessError::invalid(
+            "unit_share_warning",
+            "must not exceed unit_share_limit",
+        ));
     }
     let status = |ratio: f64| {
         if ratio > limit {
@@ -215,18 +232,25 @@ pub fn grid_fit(input: &GridFitInput) -> Result<GridFitReport, AssessError> {
             "ok"
         }
     };
-    let size: Vec<SizeRatio> = [("installed_capacity", installed), ("peak_load", Some(peak)), ("min_load", min_load)]
-        .into_iter()
-        .filter_map(|(basis, system_mw)| Some((basis, system_mw?)))
-        .map(|(basis, system_mw)| SizeRatio {
-            basis,
-            system_mw,
-            ratio: unit_mw / system_mw,
-            status: status(unit_mw / system_mw),
-        })
-        .collect();
+    let size: Vec<SizeRatio> = [
+        ("installed_capacity", installed),
+        ("peak_load", Some(peak)),
+        ("min_load", min_load),
+    ]
+    .into_iter()
+    .filter_map(|(basis, system_mw)| Some((basis, system_mw?)))
+    .map(|(basis, system_mw)| SizeRatio {
+        basis,
+        system_mw,
+        ratio: unit_mw / system_mw,
+        status: status(unit_mw / system_mw),
+    })
+    .collect();
     if input.units_lost_together == 0 {
-        return Err(AssessError::invalid("units_lost_together", "must be at least 1"));
+        return Err(AssessError::invalid(
+            "units_lost_together",
+            "must be at least 1",
+        ));
     }
     let lost_mw = unit_mw * f64::from(input.units_lost_together);
     let need = lost_mw.max(input.largest_existing_unit_mw);
@@ -270,13 +294,22 @@ pub fn grid_fit(input: &GridFitInput) -> Result<GridFitReport, AssessError> {
 ///
 /// # Errors
 /// Non-positive frequency, inertia, base or droop.
-pub fn frequency_check(input: &FrequencyInput, lost_mw: f64) -> Result<FrequencyCheck, AssessError> {
+pub fn frequency_check(
+    input: &FrequencyInput,
+    lost_mw: f64,
+) -> Result<FrequencyCheck, AssessError> {
     let f0 = positive(input.nominal_hz, "frequency.nominal_hz")?;
     let h = positive(input.inertia_h_s, "frequency.inertia_h_s")?;
     let s = positive(input.system_base_mva, "frequency.system_base_mva")?;
     let droop = positive(input.droop_pu, "frequency.droop_pu")?;
-    let responsive = non_negative(input.responsive_capacity_mw, "frequency.responsive_capacity_mw")?;
-    let damping = non_negative(input.load_damping_mw_per_hz, "frequency.load_damping_mw_per_hz")?;
+    let responsive = non_negative(
+        input.responsive_capacity_mw,
+        "frequency.responsive_capacity_mw",
+    )?;
+    let damping = non_negative(
+        input.load_damping_mw_per_hz,
+        "frequency.load_damping_mw_per_hz",
+    )?;
     let stiffness = responsive / (droop * f0) + damping;
     if stiffness <= 0.0 {
         return Err(AssessError::invalid(
@@ -303,22 +336,46 @@ pub fn frequency_check(input: &FrequencyInput, lost_mw: f64) -> Result<Frequency
 /// Fewer than two hours, non-finite loads, ramp or minimum load out of range.
 pub fn ramp_check(input: &RampInput, unit_mw: f64, n_units: u32) -> Result<RampCheck, AssessError> {
     if input.net_load_mw.len() < 2 {
-        return Err(AssessError::invalid("ramp.net_load_mw", "at least two hours are needed"));
+        return Err(AssessError::invalid(
+            "ramp.net_load_mw",
+            "at least two hours are needed",
+        ));
     }
-    if let Some(idx) = input.net_load_mw.iter().position(|value| !value.is_finite()) {
-        return Err(AssessError::invalid(format!("ramp.net_load_mw[{idx}]"), "not a finite number"));
+    if let Some(idx) = input
+        .net_load_mw
+        .iter()
+        .position(|value| !value.is_finite())
+    {
+        return Err(AssessError::invalid(
+            format!("ramp.net_load_mw[{idx}]"),
+            "not a finite number",
+        ));
     }
-    let ramp_pct = positive(input.design_ramp_pct_per_min, "ramp.design_ramp_pct_per_min")?;
+    let ramp_pct = positive(
+        input.design_ramp_pct_per_min,
+        "ramp.design_ramp_pct_per_min",
+    )?;
     let min_pct = non_negative(input.min_stable_load_pct, "ramp.min_stable_load_pct")?;
     if min_pct > 100.0 {
-        return Err(AssessError::invalid("ramp.min_stable_load_pct", "must be at most 100"));
+        return Err(AssessError::invalid(
+            "ramp.min_stable_load_pct",
+            "must be at most 100",
+        ));
     }
     let fleet_mw = unit_mw * f64::from(n_units.max(1));
     let capability = fleet_mw * ramp_pct / 100.0 * 60.0;
     let min_output = fleet_mw * min_pct / 100.0;
-    let steps: Vec<f64> = input.net_load_mw.windows(2).map(|pair| pair[1] - pair[0]).collect();
+    let steps: Vec<f64> = input
+        .net_load_mw
+        .windows(2)
+        .map(|pair| pair[1] - pair[0])
+        .collect();
     let beyond = steps.iter().filter(|step| step.abs() > capability).count();
-    let below = input.net_load_mw.iter().filter(|load| **load < min_output).count();
+    let below = input
+        .net_load_mw
+        .iter()
+        .filter(|load| **load < min_output)
+        .count();
     #[allow(clippy::cast_precision_loss)]
     Ok(RampCheck {
         max_net_load_ramp_up_mw_per_h: steps.iter().copied().fold(0.0, f64::max),
@@ -327,6 +384,10 @@ pub fn ramp_check(input: &RampInput, unit_mw: f64, n_units: u32) -> Result<RampC
         share_of_steps_beyond_capability: beyond as f64 / steps.len() as f64,
         plant_min_stable_output_mw: min_output,
         share_of_hours_below_min_output: below as f64 / input.net_load_mw.len() as f64,
-        min_net_load_mw: input.net_load_mw.iter().copied().fold(f64::INFINITY, f64::min),
+        min_net_load_mw: input
+            .net_load_mw
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min),
     })
 }

@@ -78,16 +78,18 @@ fn slice(projects: &[&MarketProject]) -> MarketSlice {
         #[allow(clippy::cast_precision_loss)]
         let credit = 1.0 / project.vendor_countries.len().max(1) as f64;
         for vendor in &project.vendor_countries {
-            let entry = vendors.entry(vendor.clone()).or_insert_with(|| VendorShare {
-                vendor_country: vendor.clone(),
-                projects: 0.0,
-                units: 0.0,
-                mwe: 0.0,
-                value_bn: 0.0,
-                share_of_units: 0.0,
-                share_of_mwe: 0.0,
-                share_of_value: 0.0,
-            });
+            let entry = vendors
+                .entry(vendor.clone())
+                .or_insert_with(|| VendorShare {
+                    vendor_country: vendor.clone(),
+                    projects: 0.0,
+                    units: 0.0,
+                    mwe: 0.0,
+                    value_bn: 0.0,
+                    share_of_units: 0.0,
+                    share_of_mwe: 0.0,
+                    share_of_value: 0.0,
+                });
             entry.projects += credit;
             entry.units += credit * f64::from(project.units);
             entry.mwe += credit * project.capacity_mwe.unwrap_or(0.0);
@@ -107,9 +109,16 @@ fn slice(projects: &[&MarketProject]) -> MarketSlice {
             vendor
         })
         .collect();
-    vendors.sort_by(|a, b| b.units.total_cmp(&a.units).then_with(|| a.vendor_country.cmp(&b.vendor_country)));
+    vendors.sort_by(|a, b| {
+        b.units
+            .total_cmp(&a.units)
+            .then_with(|| a.vendor_country.cmp(&b.vendor_country))
+    });
     MarketSlice {
-        hhi_units: vendors.iter().map(|v| (100.0 * v.share_of_units).powi(2)).sum(),
+        hhi_units: vendors
+            .iter()
+            .map(|v| (100.0 * v.share_of_units).powi(2))
+            .sum(),
         vendors,
         total_units,
         total_mwe,
@@ -121,23 +130,39 @@ fn slice(projects: &[&MarketProject]) -> MarketSlice {
 ///
 /// # Errors
 /// A project without vendor countries, or with negative capacity or value.
-pub fn export_market(projects: &[MarketProject], statuses: &[String]) -> Result<MarketReport, AssessError> {
+pub fn export_market(
+    projects: &[MarketProject],
+    statuses: &[String],
+) -> Result<MarketReport, AssessError> {
     let mut exports = Vec::new();
     let mut domestic = 0;
     for (project_idx, project) in projects.iter().enumerate() {
         let key = format!("projects[{project_idx}]");
         if project.vendor_countries.is_empty() {
-            return Err(AssessError::invalid(format!("{key}.vendor_countries"), format!("project `{}` has no vendor country", project.name)));
+            return Err(AssessError::invalid(
+                format!("{key}.vendor_countries"),
+                format!("project `{}` has no vendor country", project.name),
+            ));
         }
-        for (value, field) in [(project.capacity_mwe, "capacity_mwe"), (project.value_bn, "value_bn")] {
+        for (value, field) in [
+            (project.capacity_mwe, "capacity_mwe"),
+            (project.value_bn, "value_bn"),
+        ] {
             if value.is_some_and(|value| !value.is_finite() || value < 0.0) {
-                return Err(AssessError::invalid(format!("{key}.{field}"), "must be a finite number >= 0"));
+                return Err(AssessError::invalid(
+                    format!("{key}.{field}"),
+                    "must be a finite number >= 0",
+                ));
             }
         }
         if !statuses.iter().any(|status| status == &project.status) {
             continue;
         }
-        if project.vendor_countries.iter().any(|vendor| vendor.eq_ignore_ascii_case(&project.host_country)) {
+        if project
+            .vendor_countries
+            .iter()
+            .any(|vendor| vendor.eq_ignore_ascii_case(&project.host_country))
+        {
             domestic += 1;
             continue;
         }
@@ -152,7 +177,10 @@ pub fn export_market(projects: &[MarketProject], statuses: &[String]) -> Result<
     Ok(MarketReport {
         statuses: statuses.to_vec(),
         total: slice(&exports),
-        by_year: years.into_iter().map(|(year, projects)| (year, slice(&projects))).collect(),
+        by_year: years
+            .into_iter()
+            .map(|(year, projects)| (year, slice(&projects)))
+            .collect(),
         export_projects: exports.len(),
         domestic_projects_excluded: domestic,
         projects_without_mwe: exports.iter().filter(|p| p.capacity_mwe.is_none()).count(),

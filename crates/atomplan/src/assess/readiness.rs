@@ -128,9 +128,20 @@ impl Distribution {
         values.sort_by(f64::total_cmp);
         let n = values.len();
         if n == 0 {
-            return Distribution { mean: 0.0, p10: 0.0, p50: 0.0, p90: 0.0, min: 0.0, max: 0.0 };
+            return Distribution {
+                mean: 0.0,
+                p10: 0.0,
+                p50: 0.0,
+                p90: 0.0,
+                min: 0.0,
+                max: 0.0,
+            };
         }
-        #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        #[allow(
+            clippy::cast_precision_loss,
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss
+        )]
         let quantile = |q: f64| values[((q * n as f64).ceil() as usize).clamp(1, n) - 1];
         #[allow(clippy::cast_precision_loss)]
         let mean = values.iter().sum::<f64>() / n as f64;
@@ -190,15 +201,33 @@ pub struct ReadinessReport {
 /// Not exactly 19 issues, invalid time settings.
 pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError> {
     if input.status.len() != ISSUES.len() {
-        return Err(AssessError::shape("issues", "19 issues (IAEA Milestones, Rev. 1)", input.status.len()));
+        return Err(AssessError::shape(
+            "issues",
+            "19 issues (IAEA Milestones, Rev. 1)",
+            input.status.len(),
+        ));
     }
     let time = &input.time;
-    if !(time.programme_years_low.is_finite() && time.programme_years_low >= 0.0 && time.programme_years_high >= time.programme_years_low) {
-        return Err(AssessError::invalid("time.programme_years", "need 0 <= low <= high"));
+    if !(time.programme_years_low.is_finite()
+        && time.programme_years_low >= 0.0
+        && time.programme_years_high >= time.programme_years_low)
+    {
+        return Err(AssessError::invalid(
+            "time.programme_years",
+            "need 0 <= low <= high",
+        ));
     }
     let share_sum: f64 = time.phase_shares.iter().sum();
-    if time.phase_shares.iter().any(|share| !share.is_finite() || *share < 0.0) || share_sum <= 0.0 {
-        return Err(AssessError::invalid("time.phase_shares", "need three shares >= 0 with a positive sum"));
+    if time
+        .phase_shares
+        .iter()
+        .any(|share| !share.is_finite() || *share < 0.0)
+        || share_sum <= 0.0
+    {
+        return Err(AssessError::invalid(
+            "time.phase_shares",
+            "need three shares >= 0 with a positive sum",
+        ));
     }
     if time.n_samples == 0 {
         return Err(AssessError::invalid("time.samples", "must be at least 1"));
@@ -220,7 +249,10 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError>
             milestone_reached: count(IssueStatus::Met) == ISSUES.len(),
         });
     }
-    let current_idx = phases.iter().position(|phase| !phase.milestone_reached).unwrap_or(3);
+    let current_idx = phases
+        .iter()
+        .position(|phase| !phase.milestone_reached)
+        .unwrap_or(3);
     let open_issues = if current_idx < 3 {
         ISSUES
             .iter()
@@ -231,15 +263,24 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError>
     } else {
         Vec::new()
     };
-    let shares: Vec<f64> = time.phase_shares.iter().map(|share| share / share_sum).collect();
-    let remaining_fraction: f64 = phases.iter().zip(&shares).map(|(phase, share)| share * (1.0 - phase.completion)).sum();
+    let shares: Vec<f64> = time
+        .phase_shares
+        .iter()
+        .map(|share| share / share_sum)
+        .collect();
+    let remaining_fraction: f64 = phases
+        .iter()
+        .zip(&shares)
+        .map(|(phase, share)| share * (1.0 - phase.completion))
+        .sum();
     let overall_completion = 1.0 - remaining_fraction;
     let mut years: Vec<f64> = (0..time.n_samples)
         .into_par_iter()
         .map(|sample_idx| {
             let mut rng = ChaCha8Rng::seed_from_u64(time.seed);
             rng.set_stream(sample_idx as u64);
-            let total = time.programme_years_low + (time.programme_years_high - time.programme_years_low) * rng.gen::<f64>();
+            let total = time.programme_years_low
+                + (time.programme_years_high - time.programme_years_low) * rng.gen::<f64>();
             let remaining = total * remaining_fraction;
             // First power needs at least the construction time from today.
             match time.construction_months {
@@ -248,7 +289,10 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError>
             }
         })
         .collect();
-    let mut calendar: Vec<f64> = years.iter().map(|y| f64::from(input.assessed_year) + y).collect();
+    let mut calendar: Vec<f64> = years
+        .iter()
+        .map(|y| f64::from(input.assessed_year) + y)
+        .collect();
     let earliest_construction_start_year = time.construction_months.map(|months| {
         let mut starts: Vec<f64> = calendar.iter().map(|year| year - months / 12.0).collect();
         Distribution::from_samples(&mut starts)

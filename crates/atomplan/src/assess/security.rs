@@ -64,7 +64,12 @@ pub fn shannon(values: &[f64]) -> Result<f64, AssessError> {
 ///
 /// # Errors
 /// A disparity matrix that is not n×n, not in [0, 1], not symmetric or with a non-zero diagonal.
-pub fn stirling(values: &[f64], disparity: &[Vec<f64>], alpha: f64, beta: f64) -> Result<f64, AssessError> {
+pub fn stirling(
+    values: &[f64],
+    disparity: &[Vec<f64>],
+    alpha: f64,
+    beta: f64,
+) -> Result<f64, AssessError> {
     let (shares, _) = normalize_shares(values, "shares")?;
     check_disparity(disparity, shares.len())?;
     let mut total = 0.0;
@@ -82,16 +87,24 @@ pub fn stirling(values: &[f64], disparity: &[Vec<f64>], alpha: f64, beta: f64) -
 ///
 /// # Errors
 /// [`AssessError`] naming `disparity[i][j]`.
+#[allow(clippy::needless_range_loop)] // Pairwise (a, b) indexing reads like the formula.
 pub fn check_disparity(disparity: &[Vec<f64>], n: usize) -> Result<(), AssessError> {
     if disparity.len() != n || disparity.iter().any(|row| row.len() != n) {
-        return Err(AssessError::shape("disparity", format!("{n}×{n} matrix (one row per option)"), format!("{} rows", disparity.len())));
+        return Err(AssessError::shape(
+            "disparity",
+            format!("{n}×{n} matrix (one row per option)"),
+            format!("{} rows", disparity.len()),
+        ));
     }
     for i in 0..n {
         for j in 0..n {
             let value = disparity[i][j];
             let key = format!("disparity[{i}][{j}]");
             if !(0.0..=1.0).contains(&value) {
-                return Err(AssessError::invalid(key, format!("must be in [0, 1], found {value}")));
+                return Err(AssessError::invalid(
+                    key,
+                    format!("must be in [0, 1], found {value}"),
+                ));
             }
             if i == j && value != 0.0 {
                 return Err(AssessError::invalid(key, "the diagonal must be 0"));
@@ -143,7 +156,11 @@ pub fn diversity(
     key: &str,
 ) -> Result<DiversityReport, AssessError> {
     if options.len() != values.len() {
-        return Err(AssessError::shape(key, format!("{} shares", options.len()), values.len()));
+        return Err(AssessError::shape(
+            key,
+            format!("{} shares", options.len()),
+            values.len(),
+        ));
     }
     let (shares, normalised) = normalize_shares(values, key)?;
     let hhi_value = hhi(&shares)?;
@@ -181,10 +198,21 @@ pub fn diversity(
 ///
 /// # Errors
 /// Non-finite or negative inputs, or zero gross available energy.
-pub fn import_dependence(imports: f64, exports: f64, gross_available: f64) -> Result<f64, AssessError> {
-    for (value, key) in [(imports, "imports"), (exports, "exports"), (gross_available, "gross_available")] {
+pub fn import_dependence(
+    imports: f64,
+    exports: f64,
+    gross_available: f64,
+) -> Result<f64, AssessError> {
+    for (value, key) in [
+        (imports, "imports"),
+        (exports, "exports"),
+        (gross_available, "gross_available"),
+    ] {
         if !value.is_finite() || value < 0.0 {
-            return Err(AssessError::invalid(key, format!("must be finite and >= 0, found {value}")));
+            return Err(AssessError::invalid(
+                key,
+                format!("must be finite and >= 0, found {value}"),
+            ));
         }
     }
     if gross_available == 0.0 {
@@ -201,13 +229,20 @@ pub fn import_dependence(imports: f64, exports: f64, gross_available: f64) -> Re
 /// Shapes differ, or a negative or non-finite risk.
 pub fn risk_weighted_concentration(values: &[f64], risks: &[f64]) -> Result<f64, AssessError> {
     if values.len() != risks.len() {
-        return Err(AssessError::shape("risk", format!("{} risks", values.len()), risks.len()));
+        return Err(AssessError::shape(
+            "risk",
+            format!("{} risks", values.len()),
+            risks.len(),
+        ));
     }
     let (shares, _) = normalize_shares(values, "share")?;
     let mut total = 0.0;
     for (idx, (share, risk)) in shares.iter().zip(risks).enumerate() {
         if !risk.is_finite() || *risk < 0.0 {
-            return Err(AssessError::invalid(format!("risk[{idx}]"), format!("must be finite and >= 0, found {risk}")));
+            return Err(AssessError::invalid(
+                format!("risk[{idx}]"),
+                format!("must be finite and >= 0, found {risk}"),
+            ));
         }
         total += risk * (100.0 * share).powi(2);
     }
@@ -265,9 +300,14 @@ pub struct FuelDependenceReport {
 ///
 /// # Errors
 /// No suppliers, or invalid shares/risks in a step.
-pub fn fuel_vendor_dependence(suppliers: &[FuelSupplier]) -> Result<FuelDependenceReport, AssessError> {
+pub fn fuel_vendor_dependence(
+    suppliers: &[FuelSupplier],
+) -> Result<FuelDependenceReport, AssessError> {
     if suppliers.is_empty() {
-        return Err(AssessError::invalid("fuel_suppliers", "at least one supplier is needed"));
+        return Err(AssessError::invalid(
+            "fuel_suppliers",
+            "at least one supplier is needed",
+        ));
     }
     let mut step_names: Vec<&str> = Vec::new();
     for supplier in suppliers {
@@ -278,14 +318,20 @@ pub fn fuel_vendor_dependence(suppliers: &[FuelSupplier]) -> Result<FuelDependen
     let mut steps = Vec::new();
     let mut weakest = (String::new(), -1.0);
     for step in step_names {
-        let rows: Vec<&FuelSupplier> = suppliers.iter().filter(|supplier| supplier.step == step).collect();
+        let rows: Vec<&FuelSupplier> = suppliers
+            .iter()
+            .filter(|supplier| supplier.step == step)
+            .collect();
         let key = format!("fuel_suppliers.{step}");
         let values: Vec<f64> = rows.iter().map(|row| row.share).collect();
         let (shares, _) = normalize_shares(&values, &key)?;
         let risks: Vec<f64> = rows.iter().map(|row| row.risk).collect();
         let mut countries: Vec<(&str, f64)> = Vec::new();
         for (row, share) in rows.iter().zip(&shares) {
-            match countries.iter_mut().find(|(country, _)| *country == row.country) {
+            match countries
+                .iter_mut()
+                .find(|(country, _)| *country == row.country)
+            {
                 Some(entry) => entry.1 += share,
                 None => countries.push((&row.country, *share)),
             }
@@ -314,7 +360,12 @@ pub fn fuel_vendor_dependence(suppliers: &[FuelSupplier]) -> Result<FuelDependen
             risk_weighted_hhi: risk_weighted_concentration(&shares, &risks)?,
             largest_supplier: rows[largest_idx].supplier.clone(),
             largest_share,
-            domestic_share: rows.iter().zip(&shares).filter(|(row, _)| row.domestic).map(|(_, share)| share).sum(),
+            domestic_share: rows
+                .iter()
+                .zip(&shares)
+                .filter(|(row, _)| row.domestic)
+                .map(|(_, share)| share)
+                .sum(),
             single_vendor: rows.len() == 1,
         });
     }
@@ -328,7 +379,12 @@ pub fn fuel_vendor_dependence(suppliers: &[FuelSupplier]) -> Result<FuelDependen
 /// Generation (or capacity) of each option after adding `added` to option `option` (created if
 /// absent): the "after" mix of a before/after comparison.
 #[must_use]
-pub fn mix_with_addition(options: &[String], values: &[f64], option: &str, added: f64) -> (Vec<String>, Vec<f64>) {
+pub fn mix_with_addition(
+    options: &[String],
+    values: &[f64],
+    option: &str,
+    added: f64,
+) -> (Vec<String>, Vec<f64>) {
     let mut options = options.to_vec();
     let mut values = values.to_vec();
     match options.iter().position(|name| name == option) {
@@ -405,7 +461,12 @@ pub fn security(input: &SecurityInput) -> Result<SecurityReport, AssessError> {
     let mix_before = if input.options.is_empty() {
         None
     } else {
-        Some(diversity(&input.options, &input.mix_before, disparity, "mix.before")?)
+        Some(diversity(
+            &input.options,
+            &input.mix_before,
+            disparity,
+            "mix.before",
+        )?)
     };
     let mix_after = match &input.mix_after {
         Some(after) => Some(diversity(&input.options, after, disparity, "mix.after")?),
@@ -416,7 +477,11 @@ pub fn security(input: &SecurityInput) -> Result<SecurityReport, AssessError> {
         _ => None,
     };
     let import_dependence = match input.imports {
-        Some(imports) => Some(import_dependence(imports.imports, imports.exports, imports.gross_available)?),
+        Some(imports) => Some(import_dependence(
+            imports.imports,
+            imports.exports,
+            imports.gross_available,
+        )?),
         None => None,
     };
     let suppliers = if input.supplier_names.is_empty() {
@@ -426,7 +491,10 @@ pub fn security(input: &SecurityInput) -> Result<SecurityReport, AssessError> {
         Some(SupplierReport {
             suppliers: input.supplier_names.clone(),
             hhi_before: hhi(&input.supplier_shares)?,
-            risk_weighted_before: risk_weighted_concentration(&input.supplier_shares, &input.supplier_risks)?,
+            risk_weighted_before: risk_weighted_concentration(
+                &input.supplier_shares,
+                &input.supplier_risks,
+            )?,
             hhi_after: shares_after.map(hhi).transpose()?,
             risk_weighted_after: shares_after
                 .map(|after| risk_weighted_concentration(after, &input.supplier_risks))

@@ -1,7 +1,11 @@
 //! Properties of the assessment methods that must hold for any input.
 
-use atomplan::assess::mcda::ahp::{evaluate, pairwise_priorities, AhpChildren, AhpNode, RandomIndexTable, Synthesis};
-use atomplan::assess::mcda::{score, Direction, Method, Normalization, PreferenceFunction, Problem};
+use atomplan::assess::mcda::ahp::{
+    evaluate, pairwise_priorities, AhpChildren, AhpNode, RandomIndexTable, Synthesis,
+};
+use atomplan::assess::mcda::{
+    score, Direction, Method, Normalization, PreferenceFunction, Problem,
+};
 use atomplan::assess::rank_descending;
 use atomplan::assess::security::{hhi, shannon};
 use proptest::prelude::*;
@@ -10,14 +14,20 @@ use proptest::prelude::*;
 fn problem_strategy() -> impl Strategy<Value = Problem> {
     (2_usize..=6, 1_usize..=5).prop_flat_map(|(n_alternatives, n_criteria)| {
         (
-            prop::collection::vec(prop::collection::vec(1.0_f64..100.0, n_criteria), n_alternatives),
+            prop::collection::vec(
+                prop::collection::vec(1.0_f64..100.0, n_criteria),
+                n_alternatives,
+            ),
             prop::collection::vec(0.05_f64..1.0, n_criteria),
             prop::collection::vec(any::<bool>(), n_criteria),
         )
             .prop_map(|(matrix, weights, benefit)| Problem {
                 matrix,
                 weights,
-                directions: benefit.into_iter().map(|b| if b { Direction::Max } else { Direction::Min }).collect(),
+                directions: benefit
+                    .into_iter()
+                    .map(|b| if b { Direction::Max } else { Direction::Min })
+                    .collect(),
             })
     })
 }
@@ -30,7 +40,10 @@ fn methods(n_criteria: usize) -> Vec<Method> {
         Method::Topsis(Normalization::Vector),
         Method::Topsis(Normalization::MinMax),
         Method::Promethee2(vec![PreferenceFunction::Usual; n_criteria]),
-        Method::Promethee2(vec![PreferenceFunction::Linear { q: 1.0, p: 20.0 }; n_criteria]),
+        Method::Promethee2(vec![
+            PreferenceFunction::Linear { q: 1.0, p: 20.0 };
+            n_criteria
+        ]),
         Method::Promethee2(vec![PreferenceFunction::Gaussian { s: 10.0 }; n_criteria]),
     ]
 }
@@ -51,7 +64,10 @@ fn ahp_scores(problem: &Problem, alternatives: &[String]) -> Vec<f64> {
     let weights = &problem.weights;
     let goal = AhpNode {
         name: "goal".to_owned(),
-        pairwise: weights.iter().map(|wi| weights.iter().map(|wj| wi / wj).collect()).collect(),
+        pairwise: weights
+            .iter()
+            .map(|wi| weights.iter().map(|wj| wi / wj).collect())
+            .collect(),
         children: AhpChildren::Criteria(
             problem
                 .directions
@@ -61,14 +77,25 @@ fn ahp_scores(problem: &Problem, alternatives: &[String]) -> Vec<f64> {
                     name: format!("c{criterion_idx}"),
                     pairwise: Vec::new(),
                     children: AhpChildren::Ratings {
-                        values: problem.matrix.iter().map(|row| row[criterion_idx]).collect(),
+                        values: problem
+                            .matrix
+                            .iter()
+                            .map(|row| row[criterion_idx])
+                            .collect(),
                         direction: *direction,
                     },
                 })
                 .collect(),
         ),
     };
-    evaluate(&goal, alternatives, RandomIndexTable::Saaty1980, Synthesis::Distributive).unwrap().scores
+    evaluate(
+        &goal,
+        alternatives,
+        RandomIndexTable::Saaty1980,
+        Synthesis::Distributive,
+    )
+    .unwrap()
+    .scores
 }
 
 proptest! {

@@ -59,12 +59,17 @@ pub struct AdequacyCase {
 ///
 /// # Errors
 /// Unknown keys, neither or both of `load_mw` and `load_csv`, unreadable or non-numeric CSV.
-pub fn parse_adequacy(text: &str, read_file: &dyn Fn(&str) -> Result<String, String>) -> Result<AdequacyCase, AssessError> {
+pub fn parse_adequacy(
+    text: &str,
+    read_file: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<AdequacyCase, AssessError> {
     let wire: AdequacyWire = parse_toml(text)?;
     let mut load = match (wire.load_mw, &wire.load_csv) {
         (Some(load), None) => load,
         (None, Some(path)) => {
-            let csv = read_file(path).map_err(|error| AssessError::invalid("load_csv", format!("cannot read `{path}`: {error}")))?;
+            let csv = read_file(path).map_err(|error| {
+                AssessError::invalid("load_csv", format!("cannot read `{path}`: {error}"))
+            })?;
             let mut values = Vec::new();
             for (line_idx, line) in csv.lines().enumerate() {
                 let field = line.split(',').next_back().unwrap_or("").trim();
@@ -84,12 +89,25 @@ pub fn parse_adequacy(text: &str, read_file: &dyn Fn(&str) -> Result<String, Str
             }
             values
         }
-        (Some(_), Some(_)) => return Err(AssessError::invalid("load_csv", "give `load_mw` or `load_csv`, not both")),
-        (None, None) => return Err(AssessError::invalid("load_mw", "missing: give `load_mw` (MW per hour) or `load_csv`")),
+        (Some(_), Some(_)) => {
+            return Err(AssessError::invalid(
+                "load_csv",
+                "give `load_mw` or `load_csv`, not both",
+            ))
+        }
+        (None, None) => {
+            return Err(AssessError::invalid(
+                "load_mw",
+                "missing: give `load_mw` (MW per hour) or `load_csv`",
+            ))
+        }
     };
     if let Some(scale) = wire.load_scale {
         if !(scale.is_finite() && scale > 0.0) {
-            return Err(AssessError::invalid("load_scale", "must be a finite number > 0"));
+            return Err(AssessError::invalid(
+                "load_scale",
+                "must be a finite number > 0",
+            ));
         }
         load.iter_mut().for_each(|value| *value *= scale);
     }
@@ -151,11 +169,19 @@ pub fn parse_security(text: &str) -> Result<SecurityCase, AssessError> {
     if let Some(mix) = wire.mix {
         let n = mix.options.len();
         if mix.before.len() != n {
-            return Err(AssessError::shape("mix.before", format!("{n} values (one per option)"), mix.before.len()));
+            return Err(AssessError::shape(
+                "mix.before",
+                format!("{n} values (one per option)"),
+                mix.before.len(),
+            ));
         }
         if let Some(after) = &mix.after {
             if after.len() != n {
-                return Err(AssessError::shape("mix.after", format!("{n} values (one per option)"), after.len()));
+                return Err(AssessError::shape(
+                    "mix.after",
+                    format!("{n} values (one per option)"),
+                    after.len(),
+                ));
             }
         }
         case.options = mix.options;
@@ -165,15 +191,27 @@ pub fn parse_security(text: &str) -> Result<SecurityCase, AssessError> {
         case.basis = mix.basis;
     }
     case.imports = wire.imports;
-    let n_after = wire.suppliers.iter().filter(|s| s.share_after.is_some()).count();
+    let n_after = wire
+        .suppliers
+        .iter()
+        .filter(|s| s.share_after.is_some())
+        .count();
     if n_after != 0 && n_after != wire.suppliers.len() {
-        return Err(AssessError::invalid("suppliers.share_after", "give `share_after` for every supplier or for none"));
+        return Err(AssessError::invalid(
+            "suppliers.share_after",
+            "give `share_after` for every supplier or for none",
+        ));
     }
     case.supplier_names = wire.suppliers.iter().map(|s| s.name.clone()).collect();
     case.supplier_shares = wire.suppliers.iter().map(|s| s.share).collect();
     case.supplier_risks = wire.suppliers.iter().map(|s| s.risk).collect();
     if n_after > 0 {
-        case.supplier_shares_after = Some(wire.suppliers.iter().map(|s| s.share_after.unwrap_or(0.0)).collect());
+        case.supplier_shares_after = Some(
+            wire.suppliers
+                .iter()
+                .map(|s| s.share_after.unwrap_or(0.0))
+                .collect(),
+        );
     }
     case.fuel_suppliers = wire.fuel_suppliers;
     Ok(case)
@@ -232,12 +270,24 @@ pub fn parse_readiness(text: &str) -> Result<(ReadinessInput, Vec<String>), Asse
                         .iter()
                         .find(|(name, _)| issue_key(name) == *issue)
                         .map(|(_, status)| *status)
-                        .ok_or_else(|| AssessError::invalid(format!("issues.{}", issue.replace(' ', "_")), "missing: give the status in each of the 3 phases"))
+                        .ok_or_else(|| {
+                            AssessError::invalid(
+                                format!("issues.{}", issue.replace(' ', "_")),
+                                "missing: give the status in each of the 3 phases",
+                            )
+                        })
                 })
                 .collect::<Result<Vec<_>, _>>()?
         }
-        (None, Some(phase)) if (1..=3).contains(&phase) => crate::assess::readiness::statuses_from_phase(phase),
-        (None, Some(phase)) => return Err(AssessError::invalid("phase", format!("must be 1, 2 or 3, found {phase}"))),
+        (None, Some(phase)) if (1..=3).contains(&phase) => {
+            crate::assess::readiness::statuses_from_phase(phase)
+        }
+        (None, Some(phase)) => {
+            return Err(AssessError::invalid(
+                "phase",
+                format!("must be 1, 2 or 3, found {phase}"),
+            ))
+        }
         (None, None) => return Err(AssessError::invalid("issues", "give `[issues]` or `phase`")),
     };
     let mut time = TimeSettings::default();
@@ -274,10 +324,15 @@ struct MarketWire {
 /// Statuses counted by default: under construction or planned.
 #[must_use]
 pub fn default_market_statuses() -> Vec<String> {
-    ["under-construction", "planned", "site-preparation", "licensing"]
-        .into_iter()
-        .map(str::to_owned)
-        .collect()
+    [
+        "under-construction",
+        "planned",
+        "site-preparation",
+        "licensing",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect()
 }
 
 /// Parses a market case: `statuses` (optional) and `[[projects]]`.
@@ -286,5 +341,8 @@ pub fn default_market_statuses() -> Vec<String> {
 /// Unknown keys or wrong types.
 pub fn parse_market(text: &str) -> Result<(Vec<MarketProject>, Vec<String>), AssessError> {
     let wire: MarketWire = parse_toml(text)?;
-    Ok((wire.projects, wire.statuses.unwrap_or_else(default_market_statuses)))
+    Ok((
+        wire.projects,
+        wire.statuses.unwrap_or_else(default_market_statuses),
+    ))
 }

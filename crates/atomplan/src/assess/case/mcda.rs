@@ -26,7 +26,10 @@ use serde::{Deserialize, Serialize};
 use super::{matrix_values, parse_toml, NumberOrFraction};
 use crate::assess::mcda::ahp::{self, AhpChildren, AhpNode, RandomIndexTable, Synthesis};
 use crate::assess::mcda::sensitivity::{self, MonteCarloSettings, WeightSampling};
-use crate::assess::mcda::{self, promethee, weights_sum_to_one, Direction, Method, Normalization, PreferenceFunction, Problem};
+use crate::assess::mcda::{
+    self, promethee, weights_sum_to_one, Direction, Method, Normalization, PreferenceFunction,
+    Problem,
+};
 use crate::assess::{rank_descending, AssessError};
 
 #[derive(Debug, Deserialize)]
@@ -119,13 +122,23 @@ pub struct Analysis {
     pub monte_carlo: Option<MonteCarloSettings>,
 }
 
-fn parse_direction(text: Option<&str>, key: &str, required: bool) -> Result<Direction, AssessError> {
+fn parse_direction(
+    text: Option<&str>,
+    key: &str,
+    required: bool,
+) -> Result<Direction, AssessError> {
     match text.map(str::to_ascii_lowercase).as_deref() {
         Some("max" | "benefit") => Ok(Direction::Max),
         Some("min" | "cost") => Ok(Direction::Min),
         None if !required => Ok(Direction::Max),
-        None => Err(AssessError::invalid(key, "missing; expected \"max\" or \"min\"")),
-        Some(other) => Err(AssessError::invalid(key, format!("`{other}` is not \"max\" or \"min\""))),
+        None => Err(AssessError::invalid(
+            key,
+            "missing; expected \"max\" or \"min\"",
+        )),
+        Some(other) => Err(AssessError::invalid(
+            key,
+            format!("`{other}` is not \"max\" or \"min\""),
+        )),
     }
 }
 
@@ -133,10 +146,16 @@ fn check_unique(names: &[String], key: &str) -> Result<(), AssessError> {
     let mut seen = BTreeSet::new();
     for (idx, name) in names.iter().enumerate() {
         if name.trim().is_empty() {
-            return Err(AssessError::invalid(format!("{key}[{idx}]"), "name is empty"));
+            return Err(AssessError::invalid(
+                format!("{key}[{idx}]"),
+                "name is empty",
+            ));
         }
         if !seen.insert(name.as_str()) {
-            return Err(AssessError::invalid(format!("{key}[{idx}]"), format!("duplicate name `{name}`")));
+            return Err(AssessError::invalid(
+                format!("{key}[{idx}]"),
+                format!("duplicate name `{name}`"),
+            ));
         }
     }
     Ok(())
@@ -152,9 +171,16 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
     let mut warnings = Vec::new();
     check_unique(&wire.alternatives, "alternatives")?;
     if wire.alternatives.is_empty() {
-        return Err(AssessError::invalid("alternatives", "at least one alternative is needed"));
+        return Err(AssessError::invalid(
+            "alternatives",
+            "at least one alternative is needed",
+        ));
     }
-    let criteria_names: Vec<String> = wire.criteria.iter().map(|criterion| criterion.name.clone()).collect();
+    let criteria_names: Vec<String> = wire
+        .criteria
+        .iter()
+        .map(|criterion| criterion.name.clone())
+        .collect();
     check_unique(&criteria_names, "criteria.name")?;
     let method_name = wire.method.to_ascii_lowercase().replace('_', "-");
     let n_alternatives = wire.alternatives.len();
@@ -180,7 +206,10 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
                 }
                 for (col_idx, value) in row.iter().enumerate() {
                     if !value.is_finite() {
-                        return Err(AssessError::invalid(format!("matrix[{row_idx}][{col_idx}]"), "not a finite number"));
+                        return Err(AssessError::invalid(
+                            format!("matrix[{row_idx}][{col_idx}]"),
+                            "not a finite number",
+                        ));
                     }
                 }
             }
@@ -194,14 +223,16 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
         Some(analysis) => Analysis {
             weight_sensitivity: analysis.weight_sensitivity,
             rank_reversal: analysis.rank_reversal,
-            monte_carlo: analysis.monte_carlo_samples.map(|n_samples| MonteCarloSettings {
-                n_samples,
-                seed: analysis.seed.unwrap_or(42),
-                sampling: match analysis.concentration {
-                    Some(concentration) => WeightSampling::AroundWeights { concentration },
-                    None => WeightSampling::UniformSimplex,
-                },
-            }),
+            monte_carlo: analysis
+                .monte_carlo_samples
+                .map(|n_samples| MonteCarloSettings {
+                    n_samples,
+                    seed: analysis.seed.unwrap_or(42),
+                    sampling: match analysis.concentration {
+                        Some(concentration) => WeightSampling::AroundWeights { concentration },
+                        None => WeightSampling::UniformSimplex,
+                    },
+                }),
         },
     };
 
@@ -209,25 +240,39 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
         if wire.normalization.is_some() {
             warnings.push("`normalization` is ignored by AHP".to_owned());
         }
-        if wire.criteria.iter().any(|criterion| criterion.weight.is_some()) {
-            warnings.push("`criteria.weight` is ignored by AHP: weights come from `ahp.criteria_pairwise`".to_owned());
+        if wire
+            .criteria
+            .iter()
+            .any(|criterion| criterion.weight.is_some())
+        {
+            warnings.push(
+                "`criteria.weight` is ignored by AHP: weights come from `ahp.criteria_pairwise`"
+                    .to_owned(),
+            );
         }
         if wire.analysis.is_some() {
             warnings.push("`analysis` is not available for AHP and is ignored".to_owned());
         }
-        let ahp_wire = wire
-            .ahp
-            .as_ref()
-            .ok_or_else(|| AssessError::invalid("ahp", "method \"ahp\" needs an [ahp] table with `criteria_pairwise`"))?;
+        let ahp_wire = wire.ahp.as_ref().ok_or_else(|| {
+            AssessError::invalid(
+                "ahp",
+                "method \"ahp\" needs an [ahp] table with `criteria_pairwise`",
+            )
+        })?;
         if n_criteria == 0 {
-            return Err(AssessError::invalid("criteria", "at least one [[criteria]] is needed"));
+            return Err(AssessError::invalid(
+                "criteria",
+                "at least one [[criteria]] is needed",
+            ));
         }
         let table = match &ahp_wire.random_index {
             None => RandomIndexTable::default(),
             Some(name) => RandomIndexTable::parse(name).ok_or_else(|| {
                 AssessError::invalid(
                     "ahp.random_index",
-                    format!("unknown table `{name}`; expected saaty1980, saaty-later or donegan-dodd"),
+                    format!(
+                        "unknown table `{name}`; expected saaty1980, saaty-later or donegan-dodd"
+                    ),
                 )
             })?,
         };
@@ -263,7 +308,10 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
         }
         for name in ahp_wire.subcriteria.keys() {
             if !used_subcriteria.contains(name) {
-                return Err(AssessError::invalid(format!("ahp.subcriteria.{name}"), "no criterion has this name"));
+                return Err(AssessError::invalid(
+                    format!("ahp.subcriteria.{name}"),
+                    "no criterion has this name",
+                ));
             }
         }
         let goal = AhpNode {
@@ -274,38 +322,62 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
         return Ok(McdaCase {
             alternatives: wire.alternatives,
             criteria_names,
-            kind: McdaCaseKind::Ahp { goal, table, synthesis },
+            kind: McdaCaseKind::Ahp {
+                goal,
+                table,
+                synthesis,
+            },
             analysis: Analysis::default(),
             warnings,
         });
     }
 
     if wire.ahp.is_some() {
-        warnings.push(format!("the [ahp] table is ignored by method \"{method_name}\""));
+        warnings.push(format!(
+            "the [ahp] table is ignored by method \"{method_name}\""
+        ));
     }
     if n_criteria == 0 {
-        return Err(AssessError::invalid("criteria", "at least one [[criteria]] is needed"));
+        return Err(AssessError::invalid(
+            "criteria",
+            "at least one [[criteria]] is needed",
+        ));
     }
-    let matrix = matrix.ok_or_else(|| AssessError::invalid("matrix", format!("method \"{method_name}\" needs `matrix`")))?;
+    let matrix = matrix.ok_or_else(|| {
+        AssessError::invalid("matrix", format!("method \"{method_name}\" needs `matrix`"))
+    })?;
     let mut weights = Vec::with_capacity(n_criteria);
     let mut directions = Vec::with_capacity(n_criteria);
     for (criterion_idx, criterion) in wire.criteria.iter().enumerate() {
         let key = format!("criteria[{criterion_idx}]");
-        let weight = criterion
-            .weight
-            .ok_or_else(|| AssessError::invalid(format!("{key}.weight"), format!("missing for criterion `{}`", criterion.name)))?;
+        let weight = criterion.weight.ok_or_else(|| {
+            AssessError::invalid(
+                format!("{key}.weight"),
+                format!("missing for criterion `{}`", criterion.name),
+            )
+        })?;
         if !weight.is_finite() || weight < 0.0 {
             return Err(AssessError::invalid(
                 format!("{key}.weight"),
-                format!("must be a finite number >= 0, found {weight} (criterion `{}`)", criterion.name),
+                format!(
+                    "must be a finite number >= 0, found {weight} (criterion `{}`)",
+                    criterion.name
+                ),
             ));
         }
         weights.push(weight);
-        directions.push(parse_direction(criterion.direction.as_deref(), &format!("{key}.direction"), true)?);
+        directions.push(parse_direction(
+            criterion.direction.as_deref(),
+            &format!("{key}.direction"),
+            true,
+        )?);
     }
     let weight_sum: f64 = weights.iter().sum();
     if weight_sum <= 0.0 {
-        return Err(AssessError::invalid("criteria.weight", "weights sum to zero"));
+        return Err(AssessError::invalid(
+            "criteria.weight",
+            "weights sum to zero",
+        ));
     }
     if !weights_sum_to_one(&weights) {
         warnings.push(format!(
@@ -322,9 +394,14 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
             )
         })?),
     };
-    let has_preference = wire.criteria.iter().any(|criterion| criterion.preference.is_some());
+    let has_preference = wire
+        .criteria
+        .iter()
+        .any(|criterion| criterion.preference.is_some());
     let method = match method_name.as_str() {
-        "wsm" | "weighted-sum" | "saw" => Method::WeightedSum(normalization.unwrap_or(Normalization::LinearMax)),
+        "wsm" | "weighted-sum" | "saw" => {
+            Method::WeightedSum(normalization.unwrap_or(Normalization::LinearMax))
+        }
         "topsis" => Method::Topsis(normalization.unwrap_or(Normalization::Vector)),
         "promethee2" | "promethee-ii" | "promethee" => {
             if normalization.is_some() {
@@ -349,12 +426,16 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
         _ => {
             return Err(AssessError::invalid(
                 "method",
-                format!("unknown method `{}`; expected wsm, topsis, ahp or promethee2", wire.method),
+                format!(
+                    "unknown method `{}`; expected wsm, topsis, ahp or promethee2",
+                    wire.method
+                ),
             ))
         }
     };
     if has_preference && !matches!(method, Method::Promethee2(_)) {
-        warnings.push("`criteria.preference` is used only by PROMETHEE II and is ignored".to_owned());
+        warnings
+            .push("`criteria.preference` is used only by PROMETHEE II and is ignored".to_owned());
     }
     Ok(McdaCase {
         alternatives: wire.alternatives,
@@ -389,7 +470,10 @@ impl AhpContext<'_> {
         used_subcriteria: &mut BTreeSet<String>,
     ) -> Result<AhpNode, AssessError> {
         if depth > 32 {
-            return Err(AssessError::invalid(format!("ahp.subcriteria.{name}"), "hierarchy deeper than 32 levels (a cycle?)"));
+            return Err(AssessError::invalid(
+                format!("ahp.subcriteria.{name}"),
+                "hierarchy deeper than 32 levels (a cycle?)",
+            ));
         }
         if let Some(sub) = self.wire.subcriteria.get(name) {
             used_subcriteria.insert(name.to_owned());
@@ -399,7 +483,9 @@ impl AhpContext<'_> {
             let children = sub
                 .criteria
                 .iter()
-                .map(|child| self.node(child, direction, depth + 1, used_pairwise, used_subcriteria))
+                .map(|child| {
+                    self.node(child, direction, depth + 1, used_pairwise, used_subcriteria)
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             return Ok(AhpNode {
                 name: name.to_owned(),
@@ -417,7 +503,10 @@ impl AhpContext<'_> {
             });
         }
         // Rate the alternatives from the criterion's matrix column (top-level criteria only).
-        let criterion_idx = self.criteria.iter().position(|criterion| criterion.name == name);
+        let criterion_idx = self
+            .criteria
+            .iter()
+            .position(|criterion| criterion.name == name);
         match (criterion_idx, self.matrix) {
             (Some(criterion_idx), Some(matrix)) => {
                 let criterion = &self.criteria[criterion_idx];
@@ -541,16 +630,28 @@ pub fn run_case(case: &McdaCase) -> Result<McdaReport, AssessError> {
     };
     let mut warnings = case.warnings.clone();
     match &case.kind {
-        McdaCaseKind::Ahp { goal, table, synthesis } => {
+        McdaCaseKind::Ahp {
+            goal,
+            table,
+            synthesis,
+        } => {
             let result = ahp::evaluate(goal, names, *table, *synthesis)?;
-            let ranking = rank_descending(&result.scores).into_iter().map(|idx| names[idx].clone()).collect();
+            let ranking = rank_descending(&result.scores)
+                .into_iter()
+                .map(|idx| names[idx].clone())
+                .collect();
             let nodes: Vec<NodeReport> = result
                 .nodes
                 .iter()
                 .map(|node| NodeReport {
                     node: node.name.clone(),
                     path: node.path.clone(),
-                    priorities: node.compares.iter().cloned().zip(node.priorities.iter().copied()).collect(),
+                    priorities: node
+                        .compares
+                        .iter()
+                        .cloned()
+                        .zip(node.priorities.iter().copied())
+                        .collect(),
                     global_weight: node.global_weight,
                     lambda_max: node.lambda_max,
                     ci: node.ci,
@@ -611,7 +712,10 @@ pub fn run_case(case: &McdaCase) -> Result<McdaReport, AssessError> {
                     ("promethee2", None, result.net_flows.clone(), Some(result))
                 }
             };
-            let ranking = rank_descending(&scores).into_iter().map(|idx| names[idx].clone()).collect();
+            let ranking = rank_descending(&scores)
+                .into_iter()
+                .map(|idx| names[idx].clone())
+                .collect();
             let weight_sensitivity = if case.analysis.weight_sensitivity {
                 Some(
                     sensitivity::weight_sensitivity(problem, method)?
@@ -645,10 +749,9 @@ pub fn run_case(case: &McdaCase) -> Result<McdaReport, AssessError> {
                         .into_iter()
                         .map(|item| ReversalReport {
                             change: item.change.to_owned(),
-                            alternative: names
-                                .get(item.alternative_idx)
-                                .cloned()
-                                .unwrap_or_else(|| "dominated (worst on every criterion)".to_owned()),
+                            alternative: names.get(item.alternative_idx).cloned().unwrap_or_else(
+                                || "dominated (worst on every criterion)".to_owned(),
+                            ),
                             reversed_pairs: item
                                 .reversed_pairs
                                 .iter()
@@ -666,7 +769,11 @@ pub fn run_case(case: &McdaCase) -> Result<McdaReport, AssessError> {
                     Some(MonteCarloReport {
                         samples: result.n_samples,
                         seed: settings.seed,
-                        rank_acceptability: names.iter().cloned().zip(result.rank_acceptability).collect(),
+                        rank_acceptability: names
+                            .iter()
+                            .cloned()
+                            .zip(result.rank_acceptability)
+                            .collect(),
                         mean_scores: by_name(&result.mean_scores),
                         failed_samples: result.n_failed,
                     })
@@ -678,7 +785,12 @@ pub fn run_case(case: &McdaCase) -> Result<McdaReport, AssessError> {
                 normalization,
                 scores: by_name(&scores),
                 ranking,
-                criteria_weights: case.criteria_names.iter().cloned().zip(problem.weights.iter().copied()).collect(),
+                criteria_weights: case
+                    .criteria_names
+                    .iter()
+                    .cloned()
+                    .zip(problem.weights.iter().copied())
+                    .collect(),
                 lambda_max: None,
                 ci: None,
                 cr: None,

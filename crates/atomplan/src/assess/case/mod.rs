@@ -28,14 +28,21 @@ impl NumberOrFraction {
             NumberOrFraction::Text(text) => {
                 let parse = |part: &str| part.trim().parse::<f64>().ok();
                 let value = match text.split_once('/') {
-                    Some((numerator, denominator)) => match (parse(numerator), parse(denominator)) {
-                        (Some(numerator), Some(denominator)) if denominator != 0.0 => Some(numerator / denominator),
-                        _ => None,
-                    },
+                    Some((numerator, denominator)) => {
+                        match (parse(numerator), parse(denominator)) {
+                            (Some(numerator), Some(denominator)) if denominator != 0.0 => {
+                                Some(numerator / denominator)
+                            }
+                            _ => None,
+                        }
+                    }
                     None => parse(text),
                 };
                 value.filter(|value| value.is_finite()).ok_or_else(|| {
-                    AssessError::invalid(key, format!("`{text}` is not a number or a fraction like \"1/3\""))
+                    AssessError::invalid(
+                        key,
+                        format!("`{text}` is not a number or a fraction like \"1/3\""),
+                    )
                 })
             }
         }
@@ -46,7 +53,10 @@ impl NumberOrFraction {
 ///
 /// # Errors
 /// The first entry that is not a number, named `key[i][j]`.
-pub fn matrix_values(matrix: &[Vec<NumberOrFraction>], key: &str) -> Result<Vec<Vec<f64>>, AssessError> {
+pub fn matrix_values(
+    matrix: &[Vec<NumberOrFraction>],
+    key: &str,
+) -> Result<Vec<Vec<f64>>, AssessError> {
     matrix
         .iter()
         .enumerate()

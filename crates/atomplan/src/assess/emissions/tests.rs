@@ -43,5 +43,8 @@ fn trajectory_targets_and_budget() {
 fn wrong_series_length_names_the_key() {
     let mut bad = input();
     bad.technologies[1].generation_twh.pop();
-    assert_eq!(emissions(&bad).unwrap_err().key(), Some("technologies[1].generation_twh"));
+    assert_eq!(
+        emissions(&bad).unwrap_err().key(),
+        Some("technologies[1].generation_twh")
+    );
 }

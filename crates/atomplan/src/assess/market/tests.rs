@@ -1,6 +1,14 @@
 use super::*;
 
-fn project(name: &str, host: &str, vendors: &[&str], status: &str, units: u32, mwe: f64, year: i32) -> MarketProject {
+fn project(
+    name: &str,
+    host: &str,
+    vendors: &[&str],
+    status: &str,
+    units: u32,
+    mwe: f64,
+    year: i32,
+) -> MarketProject {
     MarketProject {
         name: name.to_owned(),
         host_country: host.to_owned(),
@@ -30,7 +38,12 @@ fn shares_exclude_domestic_and_other_statuses() {
     let russia = &report.total.vendors[0];
     assert_eq!(russia.vendor_country, "RU");
     assert!((russia.share_of_units - 0.6).abs() < 1e-12);
-    let japan = report.total.vendors.iter().find(|v| v.vendor_country == "JP").unwrap();
+    let japan = report
+        .total
+        .vendors
+        .iter()
+        .find(|v| v.vendor_country == "JP")
+        .unwrap();
     assert!((japan.units - 1.0).abs() < 1e-12);
     assert_eq!(report.by_year[&2018].vendors.len(), 2);
     // Units: RU 6, FR 2, US 1, JP 1 of 10 → HHI 3600 + 400 + 100 + 100.

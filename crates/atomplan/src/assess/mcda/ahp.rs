@@ -92,9 +92,17 @@ pub struct PairwiseResult {
 ///
 /// # Errors
 /// [`AssessError::Shape`], [`AssessError::Invalid`] or [`AssessError::NonReciprocal`] naming `key`.
-pub fn check_pairwise(matrix: &[Vec<f64>], n: usize, key: &str) -> Result<Vec<Vec<f64>>, AssessError> {
+pub fn check_pairwise(
+    matrix: &[Vec<f64>],
+    n: usize,
+    key: &str,
+) -> Result<Vec<Vec<f64>>, AssessError> {
     if matrix.len() != n {
-        return Err(AssessError::shape(key, format!("{n}×{n} matrix"), format!("{} rows", matrix.len())));
+        return Err(AssessError::shape(
+            key,
+            format!("{n}×{n} matrix"),
+            format!("{} rows", matrix.len()),
+        ));
     }
     for (row_idx, row) in matrix.iter().enumerate() {
         if row.len() != n {
@@ -160,7 +168,10 @@ pub fn pairwise_priorities(
 ) -> Result<PairwiseResult, AssessError> {
     let n = matrix.len();
     if n == 0 {
-        return Err(AssessError::invalid(key, "a pairwise matrix needs at least one row"));
+        return Err(AssessError::invalid(
+            key,
+            "a pairwise matrix needs at least one row",
+        ));
     }
     let matrix = check_pairwise(matrix, n, key)?;
     let multiply = |vector: &[f64]| -> Vec<f64> {
@@ -176,7 +187,11 @@ pub fn pairwise_priorities(
         let product = multiply(&priorities);
         let sum: f64 = product.iter().sum();
         let next: Vec<f64> = product.iter().map(|value| value / sum).collect();
-        let change: f64 = next.iter().zip(&priorities).map(|(a, b)| (a - b).abs()).sum();
+        let change: f64 = next
+            .iter()
+            .zip(&priorities)
+            .map(|(a, b)| (a - b).abs())
+            .sum();
         priorities = next;
         if change < POWER_ITERATION_TOLERANCE {
             converged = true;
@@ -192,7 +207,12 @@ pub fn pairwise_priorities(
     let product = multiply(&priorities);
     #[allow(clippy::cast_precision_loss)]
     let n_float = n as f64;
-    let lambda_max = product.iter().zip(&priorities).map(|(aw, w)| aw / w).sum::<f64>() / n_float;
+    let lambda_max = product
+        .iter()
+        .zip(&priorities)
+        .map(|(aw, w)| aw / w)
+        .sum::<f64>()
+        / n_float;
     let (ci, cr) = if n <= 2 {
         (0.0, Some(0.0))
     } else {
@@ -316,7 +336,10 @@ fn visit(
                 format!("ahp.subcriteria.{}.pairwise", node.name)
             };
             if children.is_empty() {
-                return Err(AssessError::invalid(key, "a criteria node needs at least one child"));
+                return Err(AssessError::invalid(
+                    key,
+                    "a criteria node needs at least one child",
+                ));
             }
             if node.pairwise.len() != children.len() {
                 return Err(AssessError::shape(
@@ -337,7 +360,15 @@ fn visit(
                 cr: local.cr,
             });
             for (child, priority) in children.iter().zip(&local.priorities) {
-                visit(child, &path, global_weight * priority, alternatives, table, synthesis, result)?;
+                visit(
+                    child,
+                    &path,
+                    global_weight * priority,
+                    alternatives,
+                    table,
+                    synthesis,
+                    result,
+                )?;
             }
         }
         AhpChildren::Alternatives | AhpChildren::Ratings { .. } => {
@@ -361,12 +392,20 @@ fn visit(
                     if node.pairwise.len() != alternatives.len() {
                         return Err(AssessError::shape(
                             key,
-                            format!("{0}×{0} matrix (one row per alternative)", alternatives.len()),
+                            format!(
+                                "{0}×{0} matrix (one row per alternative)",
+                                alternatives.len()
+                            ),
                             format!("{} rows", node.pairwise.len()),
                         ));
                     }
                     let local = pairwise_priorities(&node.pairwise, table, &key)?;
-                    (local.priorities, Some(local.lambda_max), Some(local.ci), local.cr)
+                    (
+                        local.priorities,
+                        Some(local.lambda_max),
+                        Some(local.ci),
+                        local.cr,
+                    )
                 }
             };
             result.nodes.push(AhpNodeResult {

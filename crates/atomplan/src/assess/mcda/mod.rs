@@ -62,7 +62,10 @@ impl Problem {
     pub fn validate(&self) -> Result<(usize, usize), AssessError> {
         let n_criteria = self.weights.len();
         if n_criteria == 0 {
-            return Err(AssessError::invalid("criteria", "at least one criterion is needed"));
+            return Err(AssessError::invalid(
+                "criteria",
+                "at least one criterion is needed",
+            ));
         }
         if self.directions.len() != n_criteria {
             return Err(AssessError::shape(
@@ -117,7 +120,10 @@ pub fn score(problem: &Problem, method: &Method) -> Result<Vec<f64>, AssessError
 /// [`AssessError::Shape`] naming `matrix[i]`, or [`AssessError::Invalid`] for a non-finite value.
 pub fn validate_matrix(matrix: &[Vec<f64>], n_criteria: usize) -> Result<(), AssessError> {
     if matrix.is_empty() {
-        return Err(AssessError::invalid("matrix", "at least one alternative is needed"));
+        return Err(AssessError::invalid(
+            "matrix",
+            "at least one alternative is needed",
+        ));
     }
     for (row_idx, row) in matrix.iter().enumerate() {
         if row.len() != n_criteria {
@@ -154,7 +160,10 @@ pub fn normalized_weights(weights: &[f64]) -> Result<Vec<f64>, AssessError> {
     }
     let sum: f64 = weights.iter().sum();
     if sum <= 0.0 {
-        return Err(AssessError::invalid("criteria.weight", "weights sum to zero"));
+        return Err(AssessError::invalid(
+            "criteria.weight",
+            "weights sum to zero",
+        ));
     }
     Ok(weights.iter().map(|weight| weight / sum).collect())
 }

@@ -55,7 +55,10 @@ impl PreferenceFunction {
             if value > 0.0 {
                 Ok(value)
             } else {
-                Err(AssessError::invalid(format!("{key}.{field}"), "must be > 0"))
+                Err(AssessError::invalid(
+                    format!("{key}.{field}"),
+                    "must be > 0",
+                ))
             }
         };
         let ordered = |q: f64, p: f64| -> Result<(), AssessError> {
@@ -192,6 +195,7 @@ impl PrometheeResult {
 ///
 /// # Errors
 /// One preference function per criterion is needed; see also [`Problem::validate`].
+#[allow(clippy::needless_range_loop)] // Pairwise (a, b) indexing reads like the formula.
 pub fn promethee2(
     problem: &Problem,
     functions: &[PreferenceFunction],
@@ -228,8 +232,12 @@ pub fn promethee2(
     if n_alternatives > 1 {
         #[allow(clippy::cast_precision_loss)]
         let denominator = (n_alternatives - 1) as f64;
-        positive_flows.iter_mut().for_each(|flow| *flow /= denominator);
-        negative_flows.iter_mut().for_each(|flow| *flow /= denominator);
+        positive_flows
+            .iter_mut()
+            .for_each(|flow| *flow /= denominator);
+        negative_flows
+            .iter_mut()
+            .for_each(|flow| *flow /= denominator);
     }
     let net_flows = positive_flows
         .iter()

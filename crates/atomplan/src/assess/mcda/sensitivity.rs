@@ -69,7 +69,12 @@ pub struct WeightSensitivity {
     pub crossings: Vec<Crossing>,
 }
 
-fn ranking_at(problem: &Problem, method: &Method, criterion_idx: usize, x: f64) -> Result<Vec<usize>, AssessError> {
+fn ranking_at(
+    problem: &Problem,
+    method: &Method,
+    criterion_idx: usize,
+    x: f64,
+) -> Result<Vec<usize>, AssessError> {
     let weights = reweighted(&problem.weights, criterion_idx, x);
     let scores = score(&problem.with_weights(weights), method)?;
     Ok(rank_descending(&scores))
@@ -83,7 +88,10 @@ fn ranking_at(problem: &Problem, method: &Method, criterion_idx: usize, x: f64) 
 ///
 /// # Errors
 /// Whatever the method returns for some weight vector on the sweep.
-pub fn weight_sensitivity(problem: &Problem, method: &Method) -> Result<Vec<WeightSensitivity>, AssessError> {
+pub fn weight_sensitivity(
+    problem: &Problem,
+    method: &Method,
+) -> Result<Vec<WeightSensitivity>, AssessError> {
     problem.validate()?;
     let base_weights = normalized_weights(&problem.weights)?;
     let problem = problem.with_weights(base_weights.clone());
@@ -91,7 +99,9 @@ pub fn weight_sensitivity(problem: &Problem, method: &Method) -> Result<Vec<Weig
     for (criterion_idx, &current_weight) in base_weights.iter().enumerate() {
         let mut crossings = Vec::new();
         #[allow(clippy::cast_precision_loss)]
-        let grid: Vec<f64> = (0..=SWEEP_STEPS).map(|step| step as f64 / SWEEP_STEPS as f64).collect();
+        let grid: Vec<f64> = (0..=SWEEP_STEPS)
+            .map(|step| step as f64 / SWEEP_STEPS as f64)
+            .collect();
         let mut previous = ranking_at(&problem, method, criterion_idx, grid[0])?;
         for window in grid.windows(2) {
             let next = ranking_at(&problem, method, criterion_idx, window[1])?;
@@ -183,7 +193,11 @@ pub struct RankReversal {
 fn reversed_pairs(before: &[usize], after: &[usize], kept: &[usize]) -> Vec<(usize, usize)> {
     // `before` and `after` are rankings; `kept` maps indices of `after`'s problem to original ones.
     let original_after: Vec<usize> = after.iter().map(|&idx| kept[idx]).collect();
-    let position_after = |alternative_idx: usize| original_after.iter().position(|&idx| idx == alternative_idx);
+    let position_after = |alternative_idx: usize| {
+        original_after
+            .iter()
+            .position(|&idx| idx == alternative_idx)
+    };
     let mut pairs = Vec::new();
     for (rank, &a) in before.iter().enumerate() {
         for &b in &before[rank + 1..] {
@@ -215,7 +229,9 @@ pub fn rank_reversal(
         for removed_idx in 0..n_alternatives {
             let reduced = problem.without_alternative(removed_idx);
             let ranking = rank_descending(&score(&reduced, method)?);
-            let kept: Vec<usize> = (0..n_alternatives).filter(|&idx| idx != removed_idx).collect();
+            let kept: Vec<usize> = (0..n_alternatives)
+                .filter(|&idx| idx != removed_idx)
+                .collect();
             let pairs = reversed_pairs(&base_ranking, &ranking, &kept);
             if !pairs.is_empty() {
                 reversals.push(RankReversal {
@@ -330,7 +346,11 @@ fn sample_gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
 
 /// Draws one weight vector for sample `sample_idx`.
 #[must_use]
-pub fn sample_weights(base_weights: &[f64], settings: &MonteCarloSettings, sample_idx: u64) -> Vec<f64> {
+pub fn sample_weights(
+    base_weights: &[f64],
+    settings: &MonteCarloSettings,
+    sample_idx: u64,
+) -> Vec<f64> {
     let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
     rng.set_stream(sample_idx);
     let draws: Vec<f64> = base_weights
@@ -367,7 +387,10 @@ pub fn weight_monte_carlo(
     }
     if let WeightSampling::AroundWeights { concentration } = settings.sampling {
         if !(concentration.is_finite() && concentration > 0.0) {
-            return Err(AssessError::invalid("concentration", "must be a finite number > 0"));
+            return Err(AssessError::invalid(
+                "concentration",
+                "must be a finite number > 0",
+            ));
         }
     }
     let base_weights = normalized_weights(&problem.weights)?;
@@ -403,7 +426,9 @@ pub fn weight_monte_carlo(
             .iter()
             .map(|row| {
                 #[allow(clippy::cast_precision_loss)]
-                row.iter().map(|&count| count as f64 / denominator).collect()
+                row.iter()
+                    .map(|&count| count as f64 / denominator)
+                    .collect()
             })
             .collect(),
         mean_scores: score_sums.iter().map(|sum| sum / denominator).collect(),

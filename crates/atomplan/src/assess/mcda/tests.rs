@@ -1,5 +1,9 @@
-use super::ahp::{evaluate, pairwise_priorities, AhpChildren, AhpNode, RandomIndexTable, Synthesis};
-use super::sensitivity::{rank_reversal, reweighted, weight_monte_carlo, weight_sensitivity, MonteCarloSettings};
+use super::ahp::{
+    evaluate, pairwise_priorities, AhpChildren, AhpNode, RandomIndexTable, Synthesis,
+};
+use super::sensitivity::{
+    rank_reversal, reweighted, weight_monte_carlo, weight_sensitivity, MonteCarloSettings,
+};
 use super::*;
 use crate::assess::rank_descending;
 
@@ -15,7 +19,12 @@ fn assert_close(actual: &[f64], expected: &[f64], tolerance: f64) {
 /// E4: pymcdm README example.
 fn e4() -> Problem {
     Problem {
-        matrix: vec![vec![4.0, 4.0], vec![1.0, 5.0], vec![3.0, 2.0], vec![4.0, 2.0]],
+        matrix: vec![
+            vec![4.0, 4.0],
+            vec![1.0, 5.0],
+            vec![3.0, 2.0],
+            vec![4.0, 2.0],
+        ],
         weights: vec![0.5, 0.5],
         directions: vec![Direction::Max, Direction::Min],
     }
@@ -53,8 +62,24 @@ fn topsis_all_identical_is_undefined() {
 fn drinks() -> Vec<Vec<f64>> {
     let rows = [
         [1.0, 9.0, 5.0, 2.0, 1.0, 1.0, 1.0 / 2.0],
-        [1.0 / 9.0, 1.0, 1.0 / 3.0, 1.0 / 9.0, 1.0 / 9.0, 1.0 / 9.0, 1.0 / 9.0],
-        [1.0 / 5.0, 3.0, 1.0, 1.0 / 3.0, 1.0 / 4.0, 1.0 / 3.0, 1.0 / 9.0],
+        [
+            1.0 / 9.0,
+            1.0,
+            1.0 / 3.0,
+            1.0 / 9.0,
+            1.0 / 9.0,
+            1.0 / 9.0,
+            1.0 / 9.0,
+        ],
+        [
+            1.0 / 5.0,
+            3.0,
+            1.0,
+            1.0 / 3.0,
+            1.0 / 4.0,
+            1.0 / 3.0,
+            1.0 / 9.0,
+        ],
         [1.0 / 2.0, 9.0, 3.0, 1.0, 1.0 / 2.0, 1.0, 1.0 / 3.0],
         [1.0, 9.0, 4.0, 2.0, 1.0, 2.0, 1.0 / 2.0],
         [1.0, 9.0, 3.0, 1.0, 1.0 / 2.0, 1.0, 1.0 / 3.0],
@@ -67,12 +92,22 @@ fn check_drinks(table: RandomIndexTable, expected_cr: f64) {
     let result = pairwise_priorities(&drinks(), table, "drinks").unwrap();
     assert_close(
         &result.priorities,
-        &[0.177_457, 0.019_149, 0.041_831, 0.116_417, 0.189_572, 0.128_781, 0.326_793],
+        &[
+            0.177_457, 0.019_149, 0.041_831, 0.116_417, 0.189_572, 0.128_781, 0.326_793,
+        ],
         TOLERANCE,
     );
-    assert!((result.lambda_max - 7.176_629).abs() < TOLERANCE, "{}", result.lambda_max);
+    assert!(
+        (result.lambda_max - 7.176_629).abs() < TOLERANCE,
+        "{}",
+        result.lambda_max
+    );
     assert!((result.ci - 0.029_438).abs() < TOLERANCE, "{}", result.ci);
-    assert!((result.cr.unwrap() - expected_cr).abs() < TOLERANCE, "{:?}", result.cr);
+    assert!(
+        (result.cr.unwrap() - expected_cr).abs() < TOLERANCE,
+        "{:?}",
+        result.cr
+    );
 }
 
 #[test]
@@ -102,14 +137,27 @@ fn ahp_rounded_reciprocals_are_repaired() {
 #[test]
 fn ahp_non_reciprocal_is_rejected() {
     let matrix = vec![vec![1.0, 3.0], vec![3.0, 1.0]];
-    let error = pairwise_priorities(&matrix, RandomIndexTable::Saaty1980, "ahp.criteria_pairwise").unwrap_err();
-    assert!(matches!(error, AssessError::NonReciprocal { row: 0, col: 1, .. }), "{error}");
+    let error = pairwise_priorities(
+        &matrix,
+        RandomIndexTable::Saaty1980,
+        "ahp.criteria_pairwise",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(error, AssessError::NonReciprocal { row: 0, col: 1, .. }),
+        "{error}"
+    );
     assert_eq!(error.key(), Some("ahp.criteria_pairwise"));
 }
 
 #[test]
 fn ahp_two_by_two_has_zero_cr() {
-    let result = pairwise_priorities(&[vec![1.0, 3.0], vec![1.0 / 3.0, 1.0]], RandomIndexTable::Saaty1980, "m").unwrap();
+    let result = pairwise_priorities(
+        &[vec![1.0, 3.0], vec![1.0 / 3.0, 1.0]],
+        RandomIndexTable::Saaty1980,
+        "m",
+    )
+    .unwrap();
     assert_close(&result.priorities, &[0.75, 0.25], 1e-12);
     assert_eq!(result.cr, Some(0.0));
     assert!((result.lambda_max - 2.0).abs() < 1e-12);
@@ -119,7 +167,10 @@ fn ahp_two_by_two_has_zero_cr() {
 fn ahp_consistent_matrix_has_lambda_n() {
     // w = (0.5, 0.3, 0.2): a_ij = w_i / w_j.
     let weights = [0.5, 0.3, 0.2];
-    let matrix: Vec<Vec<f64>> = weights.iter().map(|wi| weights.iter().map(|wj| wi / wj).collect()).collect();
+    let matrix: Vec<Vec<f64>> = weights
+        .iter()
+        .map(|wi| weights.iter().map(|wj| wi / wj).collect())
+        .collect();
     let result = pairwise_priorities(&matrix, RandomIndexTable::Saaty1980, "m").unwrap();
     assert_close(&result.priorities, &weights, 1e-12);
     assert!(result.ci.abs() < 1e-12);
@@ -146,7 +197,13 @@ fn ahp_hierarchy_synthesis() {
             },
         ]),
     };
-    let result = evaluate(&goal, &alternatives, RandomIndexTable::Saaty1980, Synthesis::Distributive).unwrap();
+    let result = evaluate(
+        &goal,
+        &alternatives,
+        RandomIndexTable::Saaty1980,
+        Synthesis::Distributive,
+    )
+    .unwrap();
     // A: 0.75·0.2 + 0.25·(0.5·0.8 + 0.5·0.5) = 0.15 + 0.1625 = 0.3125.
     assert_close(&result.scores, &[0.3125, 0.6875], 1e-12);
     assert_eq!(result.nodes.len(), 5);
@@ -186,17 +243,35 @@ fn shape_errors_name_the_row() {
 
 fn check_preference(function: PreferenceFunction, cases: &[(f64, f64)]) {
     for (d, expected) in cases {
-        assert!((function.preference(*d) - expected).abs() < 1e-12, "{function:?} at {d}");
+        assert!(
+            (function.preference(*d) - expected).abs() < 1e-12,
+            "{function:?} at {d}"
+        );
     }
 }
 
 #[test]
 fn preference_functions() {
-    check_preference(PreferenceFunction::Usual, &[(-1.0, 0.0), (0.0, 0.0), (0.1, 1.0)]);
-    check_preference(PreferenceFunction::UShape { q: 1.0 }, &[(1.0, 0.0), (1.1, 1.0)]);
-    check_preference(PreferenceFunction::VShape { p: 2.0 }, &[(1.0, 0.5), (3.0, 1.0)]);
-    check_preference(PreferenceFunction::Level { q: 1.0, p: 2.0 }, &[(0.5, 0.0), (1.5, 0.5), (2.5, 1.0)]);
-    check_preference(PreferenceFunction::Linear { q: 1.0, p: 3.0 }, &[(1.0, 0.0), (2.0, 0.5), (4.0, 1.0)]);
+    check_preference(
+        PreferenceFunction::Usual,
+        &[(-1.0, 0.0), (0.0, 0.0), (0.1, 1.0)],
+    );
+    check_preference(
+        PreferenceFunction::UShape { q: 1.0 },
+        &[(1.0, 0.0), (1.1, 1.0)],
+    );
+    check_preference(
+        PreferenceFunction::VShape { p: 2.0 },
+        &[(1.0, 0.5), (3.0, 1.0)],
+    );
+    check_preference(
+        PreferenceFunction::Level { q: 1.0, p: 2.0 },
+        &[(0.5, 0.0), (1.5, 0.5), (2.5, 1.0)],
+    );
+    check_preference(
+        PreferenceFunction::Linear { q: 1.0, p: 3.0 },
+        &[(1.0, 0.0), (2.0, 0.5), (4.0, 1.0)],
+    );
     check_preference(
         PreferenceFunction::Gaussian { s: 1.0 },
         &[(0.0, 0.0), (1.0, 1.0 - (-0.5_f64).exp())],
@@ -205,9 +280,11 @@ fn preference_functions() {
 
 #[test]
 fn unknown_preference_function_names_the_key() {
-    let error = PreferenceFunction::from_parts("sigmoid", None, None, None, "criteria[1]").unwrap_err();
+    let error =
+        PreferenceFunction::from_parts("sigmoid", None, None, None, "criteria[1]").unwrap_err();
     assert_eq!(error.key(), Some("criteria[1].preference"));
-    let error = PreferenceFunction::from_parts("linear", Some(1.0), None, None, "criteria[0]").unwrap_err();
+    let error =
+        PreferenceFunction::from_parts("linear", Some(1.0), None, None, "criteria[0]").unwrap_err();
     assert_eq!(error.key(), Some("criteria[0].p"));
 }
 
@@ -221,13 +298,21 @@ fn promethee_by_hand() {
     assert!(result.negative_flows[3].abs() < 1e-12);
     assert!(result.net_flows.iter().sum::<f64>().abs() < 1e-12);
     // A1 and A3 tie at 1/6: each wins three criterion comparisons and loses two.
-    assert_close(&result.net_flows, &[1.0 / 6.0, -1.0, 1.0 / 6.0, 2.0 / 3.0], 1e-12);
+    assert_close(
+        &result.net_flows,
+        &[1.0 / 6.0, -1.0, 1.0 / 6.0, 2.0 / 3.0],
+        1e-12,
+    );
     assert_eq!(result.promethee1(3, 0), Some(std::cmp::Ordering::Greater));
 }
 
 #[test]
 fn reweighting_keeps_ratios() {
-    assert_close(&reweighted(&[0.5, 0.3, 0.2], 0, 0.8), &[0.8, 0.12, 0.08], 1e-12);
+    assert_close(
+        &reweighted(&[0.5, 0.3, 0.2], 0, 0.8),
+        &[0.8, 0.12, 0.08],
+        1e-12,
+    );
 }
 
 #[test]
@@ -239,7 +324,8 @@ fn weight_sensitivity_of_weighted_sum_finds_analytic_crossing() {
         weights: vec![0.7, 0.3],
         directions: vec![Direction::Max, Direction::Max],
     };
-    let result = weight_sensitivity(&problem, &Method::WeightedSum(Normalization::LinearMax)).unwrap();
+    let result =
+        weight_sensitivity(&problem, &Method::WeightedSum(Normalization::LinearMax)).unwrap();
     let first = &result[0];
     assert_eq!(first.crossings.len(), 1);
     assert!((first.crossings[0].weight - 0.5).abs() < 1e-8);
@@ -287,5 +373,13 @@ fn monte_carlo_is_identical_for_any_thread_count() {
 fn template_weights_sum_to_one() {
     let template = template::vendor_template();
     assert_eq!(template.len(), 8);
-    assert!((template.iter().map(|criterion| criterion.weight).sum::<f64>() - 1.0).abs() < 1e-12);
+    assert!(
+        (template
+            .iter()
+            .map(|criterion| criterion.weight)
+            .sum::<f64>()
+            - 1.0)
+            .abs()
+            < 1e-12
+    );
 }

@@ -19,7 +19,12 @@ pub fn topsis(problem: &Problem, normalization: Normalization) -> Result<Vec<f64
     let normalized = normalize_matrix(&problem.matrix, &problem.directions, normalization)?;
     let weighted: Vec<Vec<f64>> = normalized
         .iter()
-        .map(|row| row.iter().zip(&weights).map(|(value, weight)| value * weight).collect())
+        .map(|row| {
+            row.iter()
+                .zip(&weights)
+                .map(|(value, weight)| value * weight)
+                .collect()
+        })
         .collect();
     let n_criteria = weights.len();
     let mut ideal = vec![0.0; n_criteria];
@@ -28,9 +33,10 @@ pub fn topsis(problem: &Problem, normalization: Normalization) -> Result<Vec<f64
         let column = weighted.iter().map(|row| row[criterion_idx]);
         let max = column.clone().fold(f64::NEG_INFINITY, f64::max);
         let min = column.fold(f64::INFINITY, f64::min);
-        let benefit =
-            normalization.handles_direction() || problem.directions[criterion_idx] == Direction::Max;
-        (ideal[criterion_idx], anti_ideal[criterion_idx]) = if benefit { (max, min) } else { (min, max) };
+        let benefit = normalization.handles_direction()
+            || problem.directions[criterion_idx] == Direction::Max;
+        (ideal[criterion_idx], anti_ideal[criterion_idx]) =
+            if benefit { (max, min) } else { (min, max) };
     }
     let distance = |row: &[f64], point: &[f64]| -> f64 {
         row.iter()

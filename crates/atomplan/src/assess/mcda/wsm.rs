@@ -11,7 +11,10 @@ use crate::assess::AssessError;
 ///
 /// # Errors
 /// See [`Problem::validate`] and [`super::normalize::normalize_column`].
-pub fn weighted_sum(problem: &Problem, normalization: Normalization) -> Result<Vec<f64>, AssessError> {
+pub fn weighted_sum(
+    problem: &Problem,
+    normalization: Normalization,
+) -> Result<Vec<f64>, AssessError> {
     problem.validate()?;
     let weights = normalized_weights(&problem.weights)?;
     let normalized = normalize_matrix(&problem.matrix, &problem.directions, normalization)?;
@@ -22,11 +25,12 @@ pub fn weighted_sum(problem: &Problem, normalization: Normalization) -> Result<V
                 .zip(&weights)
                 .zip(&problem.directions)
                 .map(|((value, weight), direction)| {
-                    let oriented = if !normalization.handles_direction() && *direction == Direction::Min {
-                        1.0 - value
-                    } else {
-                        *value
-                    };
+                    let oriented =
+                        if !normalization.handles_direction() && *direction == Direction::Min {
+                            1.0 - value
+                        } else {
+                            *value
+                        };
                     weight * oriented
                 })
                 .sum()

@@ -5,7 +5,10 @@ fn input(status: Vec<[IssueStatus; 3]>) -> ReadinessInput {
         country: "XX".to_owned(),
         status,
         assessed_year: 2025,
-        time: TimeSettings { n_samples: 2_000, ..TimeSettings::default() },
+        time: TimeSettings {
+            n_samples: 2_000,
+            ..TimeSettings::default()
+        },
     }
 }
 
@@ -44,7 +47,12 @@ fn thread_count_does_not_matter() {
 
 #[test]
 fn wrong_issue_count_is_rejected() {
-    assert_eq!(readiness(&input(vec![[IssueStatus::Met; 3]; 18])).unwrap_err().key(), Some("issues"));
+    assert_eq!(
+        readiness(&input(vec![[IssueStatus::Met; 3]; 18]))
+            .unwrap_err()
+            .key(),
+        Some("issues")
+    );
 }
 
 #[test]

@@ -22,18 +22,28 @@ fn shannon_of_equal_shares_is_ln_n() {
 #[test]
 fn stirling_with_unit_disparity_is_gini_simpson() {
     let shares = [0.5, 0.3, 0.2];
-    let ones = vec![vec![0.0, 1.0, 1.0], vec![1.0, 0.0, 1.0], vec![1.0, 1.0, 0.0]];
+    let ones = vec![
+        vec![0.0, 1.0, 1.0],
+        vec![1.0, 0.0, 1.0],
+        vec![1.0, 1.0, 0.0],
+    ];
     let expected = 1.0 - (0.25 + 0.09 + 0.04);
     assert!((stirling(&shares, &ones, 1.0, 1.0).unwrap() - expected).abs() < 1e-12);
     // Halving every disparity halves Rao's quadratic entropy.
-    let halves: Vec<Vec<f64>> = ones.iter().map(|row| row.iter().map(|d| d / 2.0).collect()).collect();
+    let halves: Vec<Vec<f64>> = ones
+        .iter()
+        .map(|row| row.iter().map(|d| d / 2.0).collect())
+        .collect();
     assert!((stirling(&shares, &halves, 1.0, 1.0).unwrap() - expected / 2.0).abs() < 1e-12);
 }
 
 #[test]
 fn disparity_must_be_symmetric() {
     let bad = vec![vec![0.0, 1.0], vec![0.5, 0.0]];
-    assert_eq!(stirling(&[0.5, 0.5], &bad, 1.0, 1.0).unwrap_err().key(), Some("disparity[0][1]"));
+    assert_eq!(
+        stirling(&[0.5, 0.5], &bad, 1.0, 1.0).unwrap_err().key(),
+        Some("disparity[0][1]")
+    );
 }
 
 #[test]
@@ -45,7 +55,9 @@ fn import_dependence_signs() {
 #[test]
 fn risk_weighted_concentration_by_hand() {
     // 0.6² · 0.8 + 0.4² · 0 = 0.288 → 2,880.
-    assert!((risk_weighted_concentration(&[0.6, 0.4], &[0.8, 0.0]).unwrap() - 2_880.0).abs() < 1e-9);
+    assert!(
+        (risk_weighted_concentration(&[0.6, 0.4], &[0.8, 0.0]).unwrap() - 2_880.0).abs() < 1e-9
+    );
 }
 
 #[test]

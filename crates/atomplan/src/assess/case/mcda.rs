@@ -24,6 +24,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{matrix_values, parse_toml, NumberOrFraction};
+
+#[cfg(test)]
+mod tests;
 use crate::assess::mcda::ahp::{self, AhpChildren, AhpNode, RandomIndexTable, Synthesis};
 use crate::assess::mcda::sensitivity::{self, MonteCarloSettings, WeightSampling};
 use crate::assess::mcda::{
@@ -554,6 +557,9 @@ pub struct McdaReport {
     /// AHP: every node with its priorities and consistency.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nodes: Vec<NodeReport>,
+    /// AHP: node name (`goal` for the criteria matrix) → λmax, CI and CR of its pairwise matrix.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub consistency: BTreeMap<String, Consistency>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub random_index: Option<String>,
     /// PROMETHEE: φ+ and φ− by alternative.
@@ -580,6 +586,14 @@ pub struct NodeReport {
     pub global_weight: f64,
     pub lambda_max: Option<f64>,
     pub ci: Option<f64>,
+    pub cr: Option<f64>,
+}
+
+/// λmax, CI and CR of one pairwise matrix.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Consistency {
+    pub lambda_max: f64,
+    pub ci: f64,
     pub cr: Option<f64>,
 }
 
@@ -673,6 +687,19 @@ pub fn run_case(case: &McdaCase) -> Result<McdaReport, AssessError> {
                     ));
                 }
             }
+            let consistency = nodes
+                .iter()
+                .filter_map(|node| {
+                    Some((
+                        node.node.clone(),
+                        Consistency {
+                            lambda_max: node.lambda_max?,
+                            ci: node.ci?,
+                            cr: node.cr,
+                        },
+                    ))
+                })
+                .collect();
             let top = &result.nodes[0];
             Ok(McdaReport {
                 method: "ahp".to_owned(),
@@ -684,6 +711,7 @@ pub fn run_case(case: &McdaCase) -> Result<McdaReport, AssessError> {
                 ci: top.ci,
                 cr: top.cr,
                 nodes,
+                consistency,
                 random_index: Some(result.random_index_table.to_owned()),
                 positive_flows: None,
                 negative_flows: None,
@@ -795,6 +823,7 @@ pub fn run_case(case: &McdaCase) -> Result<McdaReport, AssessError> {
                 ci: None,
                 cr: None,
                 nodes: Vec::new(),
+                consistency: BTreeMap::new(),
                 random_index: None,
                 positive_flows: flows.as_ref().map(|result| by_name(&result.positive_flows)),
                 negative_flows: flows.as_ref().map(|result| by_name(&result.negative_flows)),

@@ -253,8 +253,8 @@ fn load_catalogue(global: &GlobalArgs, printer: &Printer) -> Option<Catalogue> {
     }
 }
 
-/// Prints a serialisable report: JSON, or for text and CSV the JSON as well (these reports are
-/// nested; use `--format json` for machine reading).
+/// Prints a serialisable report: JSON for `--format json` and `csv` (these reports are nested),
+/// and for text a flat `key: value` listing of the same fields.
 fn print_report<T: Serialize>(
     report: &T,
     global: &GlobalArgs,
@@ -262,9 +262,63 @@ fn print_report<T: Serialize>(
 ) -> anyhow::Result<()> {
     let value = serde_json::to_value(report)?;
     match global.format {
-        Format::Json | Format::Csv | Format::Text => printer.json(&value),
+        Format::Json | Format::Csv => printer.json(&value),
+        Format::Text => {
+            let mut lines = Vec::new();
+            flatten("", &value, &mut lines);
+            printer.data(&lines.join("\n"));
+        }
     }
     Ok(())
+}
+
+/// `a.b[0].c: value` lines; long number arrays are summarised.
+fn flatten(prefix: &str, value: &serde_json::Value, lines: &mut Vec<String>) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                flatten(&path, child, lines);
+            }
+        }
+        Value::Array(items) if items.len() > 12 && items.iter().all(Value::is_number) => {
+            lines.push(format!("{prefix}: [{} values]", items.len()));
+        }
+        Value::Array(items)
+            if items
+                .iter()
+                .all(|item| !item.is_object() && !item.is_array()) =>
+        {
+            let parts: Vec<String> = items.iter().map(scalar_text).collect();
+            lines.push(format!("{prefix}: {}", parts.join(", ")));
+        }
+        Value::Array(items) => {
+            for (idx, child) in items.iter().enumerate() {
+                flatten(&format!("{prefix}[{idx}]"), child, lines);
+            }
+        }
+        Value::Null => {}
+        scalar => lines.push(format!("{prefix}: {}", scalar_text(scalar))),
+    }
+}
+
+fn scalar_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Number(number) => match number.as_f64() {
+            Some(float) if number.is_f64() => format!("{float:.6}")
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .to_owned(),
+            _ => number.to_string(),
+        },
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
 }
 
 fn missing(printer: &Printer, what: &str, flag: &str) -> ExitCode {

@@ -45,6 +45,9 @@ pub struct AdequacyUnit {
     pub count: usize,
 }
 
+/// Upper bound on the number of samples, to keep memory bounded.
+pub const MAX_SAMPLES: usize = 1_000_000;
+
 fn one() -> usize {
     1
 }
@@ -228,7 +231,10 @@ fn simulate_sample(
         // Hours down, as half-open intervals: planned outages, then forced outages.
         intervals.clear();
         for outage in &unit.planned {
-            let end = (outage.start_hour + outage.duration_h).min(hours);
+            let end = outage
+                .start_hour
+                .saturating_add(outage.duration_h)
+                .min(hours);
             if end > outage.start_hour {
                 intervals.push((outage.start_hour, end));
             }
@@ -295,8 +301,11 @@ pub fn adequacy(
     input: &AdequacyInput,
     settings: &AdequacySettings,
 ) -> Result<AdequacyReport, AssessError> {
-    if settings.n_samples == 0 {
-        return Err(AssessError::invalid("samples", "must be at least 1"));
+    if settings.n_samples == 0 || settings.n_samples > MAX_SAMPLES {
+        return Err(AssessError::invalid(
+            "samples",
+            format!("must be between 1 and {MAX_SAMPLES}"),
+        ));
     }
     let units = prepare(input)?;
     let outcomes: Vec<SampleOutcome> = (0..settings.n_samples)

@@ -229,8 +229,20 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError>
             "need three shares >= 0 with a positive sum",
         ));
     }
-    if time.n_samples == 0 {
-        return Err(AssessError::invalid("time.samples", "must be at least 1"));
+    if time
+        .construction_months
+        .is_some_and(|months| !(months.is_finite() && months >= 0.0))
+    {
+        return Err(AssessError::invalid(
+            "time.construction_months",
+            "must be a finite number >= 0",
+        ));
+    }
+    if time.n_samples == 0 || time.n_samples > 10_000_000 {
+        return Err(AssessError::invalid(
+            "time.samples",
+            "must be between 1 and 10,000,000",
+        ));
     }
     let mut phases = Vec::with_capacity(3);
     for phase_idx in 0..3 {

@@ -382,8 +382,11 @@ pub fn weight_monte_carlo(
     settings: &MonteCarloSettings,
 ) -> Result<MonteCarloResult, AssessError> {
     let (n_alternatives, _) = problem.validate()?;
-    if settings.n_samples == 0 {
-        return Err(AssessError::invalid("n_samples", "must be at least 1"));
+    if settings.n_samples == 0 || settings.n_samples > 10_000_000 {
+        return Err(AssessError::invalid(
+            "analysis.monte_carlo_samples",
+            "must be between 1 and 10,000,000",
+        ));
     }
     if let WeightSampling::AroundWeights { concentration } = settings.sampling {
         if !(concentration.is_finite() && concentration > 0.0) {

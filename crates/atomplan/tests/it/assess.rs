@@ -189,3 +189,71 @@ proptest! {
         prop_assert!(index >= even - 1e-6 && index <= 10_000.0 + 1e-6);
     }
 }
+
+/// Adding an alternative that is worst on every criterion reverses two others under TOPSIS:
+/// A (7, 1), B (3, 2), C (8, 1), both benefit, equal weights rank C > B > A (0.5258, 0.4742,
+/// 0.4641); with D (3, 1) added they rank C > A > B (0.5361, 0.4739, 0.4639).
+#[test]
+fn topsis_rank_reversal_by_a_dominated_alternative() {
+    use atomplan::assess::mcda::sensitivity::{dominated_alternative, rank_reversal};
+    let problem = Problem {
+        matrix: vec![vec![7.0, 1.0], vec![3.0, 2.0], vec![8.0, 1.0]],
+        weights: vec![0.5, 0.5],
+        directions: vec![Direction::Max, Direction::Max],
+    };
+    let method = Method::Topsis(Normalization::Vector);
+    let scores = score(&problem, &method).unwrap();
+    assert_eq!(rank_descending(&scores), vec![2, 1, 0]);
+    let dominated = dominated_alternative(&problem);
+    assert_eq!(dominated, vec![3.0, 1.0]);
+    let reversals = rank_reversal(&problem, &method, Some(&dominated)).unwrap();
+    let added = reversals
+        .iter()
+        .find(|reversal| reversal.change == "add")
+        .unwrap();
+    assert_eq!(added.reversed_pairs, vec![(1, 0)]);
+    // The weighted sum with linear-max normalisation does not depend on a dominated row.
+    let wsm = Method::WeightedSum(Normalization::LinearMax);
+    let reversals = rank_reversal(&problem, &wsm, Some(&dominated)).unwrap();
+    assert!(reversals.iter().all(|reversal| reversal.change != "add"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// No input text makes the case parser or the run panic.
+    #[test]
+    fn any_case_text_is_handled(text in "\\PC{0,400}") {
+        if let Ok(case) = atomplan::assess::case::mcda::parse_case(&text) {
+            let _ = atomplan::assess::case::mcda::run_case(&case);
+        }
+    }
+
+    /// Structurally plausible cases with arbitrary numbers never panic either.
+    #[test]
+    fn plausible_cases_with_any_numbers_are_handled(
+        method in prop::sample::select(vec!["wsm", "topsis", "promethee2", "ahp", "x"]),
+        values in prop::collection::vec(prop::num::f64::ANY, 4),
+        weights in prop::collection::vec(prop::num::f64::ANY, 2),
+        preference in prop::sample::select(vec!["usual", "u-shape", "v-shape", "level", "linear", "gaussian", "?"]),
+        pairwise in prop::collection::vec(-10.0_f64..10.0, 4),
+    ) {
+        let number = |value: f64| if value.is_finite() { format!("{value:?}") } else { "nan".to_owned() };
+        let text = format!(
+            "method = \"{method}\"\nalternatives = [\"A\", \"B\"]\nmatrix = [[{}, {}], [{}, {}]]\n\
+             [[criteria]]\nname = \"c1\"\nweight = {}\ndirection = \"max\"\npreference = \"{preference}\"\nq = 1\np = 2\ns = 1\n\
+             [[criteria]]\nname = \"c2\"\nweight = {}\ndirection = \"min\"\n\
+             [ahp]\ncriteria_pairwise = [[1, {}], [{}, 1]]\n[ahp.alternatives_pairwise]\nc1 = [[1, {}], [{}, 1]]\n",
+            number(values[0]), number(values[1]), number(values[2]), number(values[3]),
+            number(weights[0]), number(weights[1]),
+            number(pairwise[0]), number(pairwise[1]), number(pairwise[2]), number(pairwise[3]),
+        );
+        if let Ok(case) = atomplan::assess::case::mcda::parse_case(&text) {
+            if let Ok(report) = atomplan::assess::case::mcda::run_case(&case) {
+                // Whatever comes out serialises (NaN would become null, never the text NaN).
+                let json = serde_json::to_string(&report).unwrap();
+                prop_assert!(!json.contains("NaN"));
+            }
+        }
+    }
+}

@@ -2,3 +2,4 @@
 //! and econ runs, and computes the assessments (`assess`).
 pub mod assess;
 pub mod study;
+pub mod sweep;

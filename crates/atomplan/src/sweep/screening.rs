@@ -1,0 +1,83 @@
+//! A minimal per-scenario runner: a screening LCOE for each candidate of the study.
+//!
+//! It exists so that sweeps can run, be sharded, merged and tested before the full study
+//! pipeline (planning with HiGHS, assessments) exposes its per-scenario function; the CLI uses
+//! that function instead once it exists.
+//! What it computes, per candidate: a pre-tax nominal WACC from the financing offer
+//! (`debt_fraction · debt_rate + (1 − debt_fraction) · cost_of_equity`); interest during
+//! construction for spending spread evenly over the construction period; the capital recovery
+//! factor over the design life; and
+//! `LCOE = (capex_with_idc · CRF + fixed O&M) / (8.76 · capacity factor)` in USD/MWh.
+//! Fuel, variable O&M, decommissioning and taxes are left out, so it ranks designs on capital and
+//! fixed costs only; it does no system planning (no `system_cost_usd`, no `co2_t`).
+
+use atomplan_econ::crf;
+
+use super::spec::Scenario;
+use super::ScenarioResult;
+use crate::study::file::Candidate;
+use crate::study::inputs::StudyCatalogue;
+
+/// Interest-during-construction factor for even spending over `years` at `rate`, capitalised
+/// to the start of operation: `((1 + r)^T − 1) / (r · T)`; 1 for `T = 0` or `r = 0`.
+pub fn idc_factor(rate: f64, years: f64) -> f64 {
+    if years <= 0.0 || rate == 0.0 {
+        1.0
+    } else {
+        ((1.0 + rate).powf(years) - 1.0) / (rate * years)
+    }
+}
+
+/// Runs the screening for one scenario against `catalogue`.
+///
+/// Errors (recorded as a failed scenario) name the candidate and the missing or bad figure.
+pub fn run(scenario: &Scenario, catalogue: &StudyCatalogue) -> Result<ScenarioResult, String> {
+    let candidates: Vec<Candidate> = match scenario.study.get("candidates") {
+        Some(value) => value
+            .clone()
+            .try_into()
+            .map_err(|error| format!("`candidates`: {error}"))?,
+        None => return Err("the study has no `candidates`".to_owned()),
+    };
+    if candidates.is_empty() {
+        return Err("the study has no `candidates`".to_owned());
+    }
+    let mut result = ScenarioResult::ok();
+    let mut best: Option<(f64, String)> = None;
+    for candidate in &candidates {
+        let design = catalogue
+            .design(&candidate.design)
+            .ok_or_else(|| format!("candidate `{}`: design `{}` is not in the catalogue", candidate.id, candidate.design))?;
+        let overnight = candidate
+            .overnight_cost_usd_per_kwe
+            .unwrap_or(design.overnight_cost_usd_per_kwe[1]);
+        let financing = &candidate.financing;
+        let wacc = financing.debt_fraction * financing.debt_rate
+            + (1.0 - financing.debt_fraction) * financing.cost_of_equity;
+        let capacity_factor = design.capacity_factor;
+        let life = design.design_life_years;
+        if !(overnight.is_finite() && overnight > 0.0) {
+            return Err(format!("candidate `{}`: overnight cost {overnight} is not a positive number", candidate.id));
+        }
+        if !(capacity_factor > 0.0 && capacity_factor <= 1.0) {
+            return Err(format!("design `{}`: capacity factor {capacity_factor} is not in (0, 1]", design.id));
+        }
+        if !(life > 0.0 && wacc > -1.0) {
+            return Err(format!("candidate `{}`: life {life} or WACC {wacc} out of range", candidate.id));
+        }
+        let capex = overnight * idc_factor(wacc, design.construction_months / 12.0);
+        let fixed_om = design.fixed_om_usd_per_kw_yr.unwrap_or(0.0);
+        let lcoe = (capex * crf(wacc, life) + fixed_om) / (8.76 * capacity_factor);
+        result.metric(format!("lcoe_usd_per_mwh.{}", candidate.id), lcoe);
+        result.metric(format!("capex_usd_per_kwe.{}", candidate.id), capex);
+        result.metric(format!("wacc.{}", candidate.id), wacc);
+        if lcoe.is_finite() && best.as_ref().is_none_or(|(b, _)| lcoe < *b) {
+            best = Some((lcoe, candidate.id.clone()));
+        }
+    }
+    if let Some((lcoe, id)) = best {
+        result.metric("lcoe_min_usd_per_mwh", lcoe);
+        result.label("chosen_design", id);
+    }
+    Ok(result)
+}

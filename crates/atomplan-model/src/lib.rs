@@ -31,11 +31,13 @@
 //! it from the flat sequence in [`build::build`]. Integer columns make HiGHS solve a MILP; nothing
 //! else changes.
 
+pub mod aggregate;
 pub mod build;
 pub mod diagnose;
 pub mod highs_backend;
 pub mod lp;
 pub mod network;
+pub mod planning;
 pub mod pypsa;
 pub mod results;
 

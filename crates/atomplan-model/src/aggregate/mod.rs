@@ -483,7 +483,8 @@ fn ward(features: &[Vec<f64>], dist: &DistanceMatrix, k: usize) -> Vec<usize> {
                 continue;
             }
             let (na, nb, nc) = (size[a] as f64, size[b] as f64, size[c] as f64);
-            let v = ((na + nc) * d[a * n + c] + (nb + nc) * d[b * n + c] - nc * dab) / (na + nb + nc);
+            let v =
+                ((na + nc) * d[a * n + c] + (nb + nc) * d[b * n + c] - nc * dab) / (na + nb + nc);
             d[a * n + c] = v;
             d[c * n + a] = v;
         }

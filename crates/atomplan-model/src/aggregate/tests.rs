@@ -74,7 +74,11 @@ fn same_seed_same_result_and_more_days_less_error() {
     assert_eq!(a, b);
     let many = aggregate(&[&load, &wind], &s(40)).unwrap();
     assert!(many.error(&load).nrmse < a.error(&load).nrmse);
-    assert!(many.error(&load).energy_rel.abs() < 0.02, "{}", many.error(&load));
+    assert!(
+        many.error(&load).energy_rel.abs() < 0.02,
+        "{}",
+        many.error(&load)
+    );
 }
 
 #[test]

@@ -246,14 +246,7 @@ fn err(out: &mut Vec<Diagnostic>, file: &str, field: &str, message: String) {
     ));
 }
 
-fn check_range(
-    out: &mut Vec<Diagnostic>,
-    file: &str,
-    field: &str,
-    value: f64,
-    lo: f64,
-    hi: f64,
-) {
+fn check_range(out: &mut Vec<Diagnostic>, file: &str, field: &str, value: f64, lo: f64, hi: f64) {
     if !value.is_finite() || value < lo || value > hi {
         err(
             out,
@@ -271,7 +264,14 @@ fn check_positive(out: &mut Vec<Diagnostic>, file: &str, field: &str, value: f64
 }
 
 fn check_solver(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
-    check_range(out, file, "solver.mip_rel_gap", plan.solver.mip_rel_gap, 0.0, 1.0);
+    check_range(
+        out,
+        file,
+        "solver.mip_rel_gap",
+        plan.solver.mip_rel_gap,
+        0.0,
+        1.0,
+    );
     if let Some(t) = plan.solver.time_limit {
         check_positive(out, file, "solver.time_limit", t);
     }
@@ -287,7 +287,10 @@ fn check_aggregation(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>)
             out,
             file,
             "aggregation.method",
-            format!("unknown method `{}`, expected `kmedoids` or `ward`", a.method),
+            format!(
+                "unknown method `{}`, expected `kmedoids` or `ward`",
+                a.method
+            ),
         );
     }
     if !matches!(a.period.as_str(), "day" | "week") {
@@ -311,7 +314,12 @@ fn check_aggregation(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>)
 fn check_investment(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
     let Some(inv) = &plan.investment else { return };
     if inv.periods.is_empty() {
-        err(out, file, "investment.periods", "must list at least one year".into());
+        err(
+            out,
+            file,
+            "investment.periods",
+            "must list at least one year".into(),
+        );
     }
     if inv.periods.windows(2).any(|w| w[1] <= w[0]) {
         err(
@@ -332,18 +340,36 @@ fn check_investment(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) 
             ),
         );
     }
-    check_range(out, file, "investment.discount_rate", inv.discount_rate, -0.5, 1.0);
+    check_range(
+        out,
+        file,
+        "investment.discount_rate",
+        inv.discount_rate,
+        -0.5,
+        1.0,
+    );
     if let Some(ls) = &inv.load_scale {
         if ls.len() != inv.periods.len() {
             err(
                 out,
                 file,
                 "investment.load_scale",
-                format!("has {} values but `periods` has {}", ls.len(), inv.periods.len()),
+                format!(
+                    "has {} values but `periods` has {}",
+                    ls.len(),
+                    inv.periods.len()
+                ),
             );
         }
         for (i, &v) in ls.iter().enumerate() {
-            check_range(out, file, &format!("investment.load_scale[{i}]"), v, 0.0, 100.0);
+            check_range(
+                out,
+                file,
+                &format!("investment.load_scale[{i}]"),
+                v,
+                0.0,
+                100.0,
+            );
         }
     }
     if let (Some(end), Some(&last)) = (inv.end_year, inv.periods.last()) {
@@ -363,7 +389,12 @@ fn check_areas(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
     for (i, a) in plan.areas.iter().enumerate() {
         let key = format!("areas[{i}]");
         if a.buses.is_empty() {
-            err(out, file, &format!("{key}.buses"), "must list at least one bus".into());
+            err(
+                out,
+                file,
+                &format!("{key}.buses"),
+                "must list at least one bus".into(),
+            );
         }
         for b in &a.buses {
             if let Some(other) = seen_bus.insert(b, &a.name) {
@@ -376,7 +407,12 @@ fn check_areas(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
             }
         }
         if plan.areas[..i].iter().any(|o| o.name == a.name) {
-            err(out, file, &format!("{key}.name"), format!("duplicate area `{}`", a.name));
+            err(
+                out,
+                file,
+                &format!("{key}.name"),
+                format!("duplicate area `{}`", a.name),
+            );
         }
         if !a.interconnector_reserve_mw.is_finite() || a.interconnector_reserve_mw < 0.0 {
             err(
@@ -404,12 +440,7 @@ fn check_units(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
                 (u.max_units_per_period.is_some(), "max_units_per_period"),
             ] {
                 if set {
-                    err(
-                        out,
-                        file,
-                        &key(field),
-                        "needs `unit_size_mw`".into(),
-                    );
+                    err(out, file, &key(field), "needs `unit_size_mw`".into());
                 }
             }
         }
@@ -423,7 +454,14 @@ fn check_units(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        check_range(out, file, &key("min_stable_load"), u.min_stable_load, 0.0, 1.0);
+        check_range(
+            out,
+            file,
+            &key("min_stable_load"),
+            u.min_stable_load,
+            0.0,
+            1.0,
+        );
         if let Some(r) = u.ramp_rate {
             check_range(out, file, &key("ramp_rate"), r, 0.0, 1.0);
         }
@@ -511,7 +549,14 @@ fn check_units(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
         if let Some(l) = u.lifetime_years {
             check_positive(out, file, &key("lifetime_years"), l);
         }
-        check_range(out, file, &key("lead_time_years"), u.lead_time_years, 0.0, 50.0);
+        check_range(
+            out,
+            file,
+            &key("lead_time_years"),
+            u.lead_time_years,
+            0.0,
+            50.0,
+        );
         if let Some(r) = u.construction_interest_rate {
             check_range(out, file, &key("construction_interest_rate"), r, -0.5, 1.0);
         }

@@ -4,6 +4,9 @@
 //! each constraint family fills as a block; the matrix is built column-wise once at the end.
 //! Names are structured (`Family[key]`) so that an MPS file can be searched.
 
+// Index loops mirror the formulation (g, y, t); iterators would hide the indices.
+#![allow(clippy::needless_range_loop)]
+
 use std::fmt::Write as _;
 use std::time::Instant;
 
@@ -27,7 +30,14 @@ pub struct Lp {
 }
 
 impl Lp {
-    pub fn col(&mut self, name: impl Into<String>, cost: f64, lower: f64, upper: f64, integer: bool) -> Col {
+    pub fn col(
+        &mut self,
+        name: impl Into<String>,
+        cost: f64,
+        lower: f64,
+        upper: f64,
+        integer: bool,
+    ) -> Col {
         self.col_cost.push(cost);
         self.col_lower.push(lower);
         self.col_upper.push(upper);
@@ -44,7 +54,13 @@ impl Lp {
     }
 
     /// A row with its coefficients.
-    pub fn row_with(&mut self, name: impl Into<String>, lower: f64, upper: f64, terms: &[(Col, f64)]) -> Row {
+    pub fn row_with(
+        &mut self,
+        name: impl Into<String>,
+        lower: f64,
+        upper: f64,
+        terms: &[(Col, f64)],
+    ) -> Row {
         let r = self.row(name, lower, upper);
         for &(c, v) in terms {
             self.triplets.push((r, c, v));
@@ -79,9 +95,8 @@ impl Lp {
             let (lo, up) = (self.row_lower[r], self.row_upper[r]);
             let k = if lo == up {
                 "E"
-            } else if lo.is_finite() && up.is_finite() {
-                "G" // ranged: G with RANGES
             } else if lo.is_finite() {
+                // A ranged row is a G row with a RANGES entry.
                 "G"
             } else {
                 "L"
@@ -93,7 +108,11 @@ impl Lp {
         let mut in_int = false;
         for c in 0..self.num_cols() {
             if self.col_integer[c] != in_int {
-                let tag = if self.col_integer[c] { "INTORG" } else { "INTEND" };
+                let tag = if self.col_integer[c] {
+                    "INTORG"
+                } else {
+                    "INTEND"
+                };
                 let _ = writeln!(s, " MARKER 'MARKER' '{tag}'");
                 in_int = self.col_integer[c];
             }
@@ -222,7 +241,9 @@ pub fn solve(lp: &Lp, opts: &SolveOptions) -> Solved {
     };
     model.make_quiet();
     let threads = i32::try_from(opts.threads.max(1)).unwrap_or(1);
-    let ok = model.try_set_option("mip_rel_gap", opts.mip_rel_gap).is_ok()
+    let ok = model
+        .try_set_option("mip_rel_gap", opts.mip_rel_gap)
+        .is_ok()
         && model.try_set_option("threads", threads).is_ok()
         && model.try_set_option("random_seed", 0).is_ok()
         && opts
@@ -252,8 +273,16 @@ pub fn solve(lp: &Lp, opts: &SolveOptions) -> Solved {
     } else {
         vec![0.0; lp.num_cols()]
     };
-    let objective = if has_solution { solved.objective_value() } else { 0.0 };
-    let gap = if lp.num_integer() > 0 { solved.mip_gap() } else { 0.0 };
+    let objective = if has_solution {
+        solved.objective_value()
+    } else {
+        0.0
+    };
+    let gap = if lp.num_integer() > 0 {
+        solved.mip_gap()
+    } else {
+        0.0
+    };
     Solved {
         status,
         objective,

@@ -86,11 +86,17 @@ pub struct PlanResult {
 impl PlanResult {
     /// Capacity of `generator` in the first period, MW.
     pub fn p_nom_opt(&self, generator: &str) -> Option<f64> {
-        self.capacities.iter().find(|c| c.generator == generator).map(|c| c.p_nom_opt_mw)
+        self.capacities
+            .iter()
+            .find(|c| c.generator == generator)
+            .map(|c| c.p_nom_opt_mw)
     }
     /// Units of `generator` in the first period.
     pub fn units(&self, generator: &str) -> Option<f64> {
-        self.capacities.iter().find(|c| c.generator == generator).and_then(|c| c.units)
+        self.capacities
+            .iter()
+            .find(|c| c.generator == generator)
+            .and_then(|c| c.units)
     }
     /// Capacities by generator and period.
     pub fn by_period(&self) -> BTreeMap<(String, Option<i32>), f64> {
@@ -121,7 +127,11 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
     );
     let (sys, index, periods, build_s) = built;
     let value = |e: &model::Expr| -> f64 {
-        e.constant + e.terms.iter().map(|&(c, v)| v * solved.columns[c]).sum::<f64>()
+        e.constant
+            + e.terms
+                .iter()
+                .map(|&(c, v)| v * solved.columns[c])
+                .sum::<f64>()
     };
     let mut capacities = Vec::new();
     for (g, gen) in sys.generators.iter().enumerate() {

@@ -7,13 +7,16 @@
 //! Each family is a function that appends its rows and (row, col, value) triplets to the [`Lp`].
 //! The formulation is written out in docs/formulation/planning.md.
 
+// Index loops mirror the formulation (g, y, t); iterators would hide the indices.
+#![allow(clippy::needless_range_loop)]
+
 use super::file::{PlanningFile, UnitWire};
 use super::lp::{Col, Lp, Row};
 use super::system::System;
 
 /// A linear expression: Σ coef · col + constant.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Expr {
+pub struct Expr {
     pub terms: Vec<(Col, f64)>,
     pub constant: f64,
 }
@@ -39,7 +42,7 @@ impl Expr {
 
 /// One investment period.
 #[derive(Debug, Clone)]
-pub(crate) struct Period {
+pub struct Period {
     pub year: Option<i32>,
     /// Σ over the period's years of the discount factor (1 for a single-period run).
     pub weight: f64,
@@ -48,7 +51,7 @@ pub(crate) struct Period {
 
 /// Index of columns the result reads back.
 #[derive(Debug, Default)]
-pub(crate) struct Index {
+pub struct Index {
     /// [g][y] capacity expression (MW).
     pub capacity: Vec<Vec<Expr>>,
     /// [g][y] units online expression (unit-sized generators only).
@@ -67,7 +70,7 @@ pub(crate) struct Index {
     pub season: Vec<Vec<Vec<Col>>>,
 }
 
-pub(crate) struct Built {
+pub struct Built {
     pub lp: Lp,
     pub index: Index,
     pub periods: Vec<Period>,
@@ -96,7 +99,10 @@ pub fn idc_factor(rate: f64, lead_time_years: f64) -> f64 {
         return 1.0;
     }
     let n = t as usize;
-    (1..=n).map(|i| (1.0 + rate).powf(i as f64 - 0.5)).sum::<f64>() / t
+    (1..=n)
+        .map(|i| (1.0 + rate).powf(i as f64 - 0.5))
+        .sum::<f64>()
+        / t
 }
 
 fn periods(plan: &PlanningFile) -> Vec<Period> {
@@ -124,7 +130,12 @@ fn periods(plan: &PlanningFile) -> Vec<Period> {
             Period {
                 year: Some(from),
                 weight,
-                load_scale: inv.load_scale.as_ref().and_then(|v| v.get(i)).copied().unwrap_or(1.0),
+                load_scale: inv
+                    .load_scale
+                    .as_ref()
+                    .and_then(|v| v.get(i))
+                    .copied()
+                    .unwrap_or(1.0),
             }
         })
         .collect()
@@ -140,7 +151,7 @@ fn prev_hour(t: usize, block_hours: usize) -> usize {
     }
 }
 
-pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
+pub fn build(sys: &System, plan: &PlanningFile) -> Built {
     let mut lp = Lp::default();
     let periods = periods(plan);
     let ny = periods.len();
@@ -170,7 +181,9 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
             // p_nom_opt in [p_nom_min, p_nom_max], costed in full at capital_cost.
             match (size, gen.extendable) {
                 (Some(s), true) => {
-                    let lo = (gen.p_nom_min / s - 1e-9).ceil().max(f64::from(existing_units));
+                    let lo = (gen.p_nom_min / s - 1e-9)
+                        .ceil()
+                        .max(f64::from(existing_units));
                     let hi_cap = (gen.p_nom_max / s + 1e-9).floor();
                     let hi = unit
                         .and_then(|u| u.max_units)
@@ -230,9 +243,7 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
             let annual = |overnight_per_kw: f64| {
                 overnight_per_kw * 1000.0 * idc * annuity(rate, lifetime.min(1e4)) + fom
             };
-            let base_annual = u
-                .overnight_cost_usd_per_kw
-                .map_or(gen.capital_cost, annual);
+            let base_annual = u.overnight_cost_usd_per_kw.map_or(gen.capital_cost, annual);
             let inv = plan.investment.as_ref();
             let first_year = inv.map_or(i32::MIN, |i| {
                 let lead = i.decision_year + u.lead_time_years.ceil() as i32;
@@ -377,7 +388,8 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
     // ---- "at least one unit built" binaries for contingency designs ----
     for (g, gen) in sys.generators.iter().enumerate() {
         let unit = unit_of(plan, &gen.name);
-        let sets_n1 = unit.is_some_and(|u| u.unit_size_mw.is_some() && u.contingency.unwrap_or(true));
+        let sets_n1 =
+            unit.is_some_and(|u| u.unit_size_mw.is_some() && u.contingency.unwrap_or(true));
         let mut row = Vec::with_capacity(ny);
         for y in 0..ny {
             let Some(n) = ix.units[g][y].clone().filter(|_| sets_n1) else {
@@ -385,14 +397,24 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
                 continue;
             };
             if n.terms.is_empty() {
-                row.push(Some(Expr::constant(if n.constant > 0.5 { 1.0 } else { 0.0 })));
+                row.push(Some(Expr::constant(if n.constant > 0.5 {
+                    1.0
+                } else {
+                    0.0
+                })));
                 continue;
             }
             if n.constant > 0.5 {
                 row.push(Some(Expr::constant(1.0)));
                 continue;
             }
-            let z = lp.col(format!("Generator-any-built[{},{y}]", gen.name), 0.0, 0.0, 1.0, !relax);
+            let z = lp.col(
+                format!("Generator-any-built[{},{y}]", gen.name),
+                0.0,
+                0.0,
+                1.0,
+                !relax,
+            );
             // n <= N_max · z
             let nmax = unit.and_then(|u| u.max_units).map_or(BIG_UNITS, f64::from);
             let mut terms = n.terms.clone();
@@ -420,13 +442,19 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
     for (g, gen) in sys.generators.iter().enumerate() {
         let unit = unit_of(plan, &gen.name);
         let size = unit.and_then(|u| u.unit_size_mw);
-        let op = unit.and_then(|u| u.operation.as_deref()).unwrap_or("flexible");
+        let op = unit
+            .and_then(|u| u.operation.as_deref())
+            .unwrap_or("flexible");
         let committable = unit.is_some_and(|u| u.committable);
         let msl = unit.map_or(0.0, |u| u.min_stable_load);
         let ramp = unit.and_then(|u| u.ramp_rate);
         let in_n1 = area_of_bus[gen.bus].is_some_and(|a| n1_areas[a]);
-        let big_units = unit.map_or(BIG_UNITS, |u| f64::from(u.max_units.unwrap_or(u.existing_units.max(1))));
-        let reserve_ramp = unit.and_then(|u| u.reserve_ramp.or(u.ramp_rate)).unwrap_or(1.0);
+        let big_units = unit.map_or(BIG_UNITS, |u| {
+            f64::from(u.max_units.unwrap_or(u.existing_units.max(1)))
+        });
+        let reserve_ramp = unit
+            .and_then(|u| u.reserve_ramp.or(u.ramp_rate))
+            .unwrap_or(1.0);
         let mut p_y = Vec::with_capacity(ny);
         let mut season_y = Vec::new();
         for y in 0..ny {
@@ -450,15 +478,36 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
                 let mut a = cap.scaled(avail);
                 let block = t / sys.block_hours;
                 if let Some(s) = &season {
-                    apply_season(&mut lp, s, block, size.unwrap_or(0.0) * avail, big_units * size.unwrap_or(0.0), &units, &ix.any_built[g][y], &mut a, format!("{},{y},{t}", gen.name));
+                    apply_season(
+                        &mut lp,
+                        s,
+                        block,
+                        size.unwrap_or(0.0) * avail,
+                        big_units * size.unwrap_or(0.0),
+                        &units,
+                        &ix.any_built[g][y],
+                        &mut a,
+                        format!("{},{y},{t}", gen.name),
+                    );
                 }
                 let r = if in_n1 && op != "must_run" {
-                    let rc = lp.col(format!("Generator-reserve[{},{y},{t}]", gen.name), 0.0, 0.0, f64::INFINITY, false);
+                    let rc = lp.col(
+                        format!("Generator-reserve[{},{y},{t}]", gen.name),
+                        0.0,
+                        0.0,
+                        f64::INFINITY,
+                        false,
+                    );
                     // r <= reserve_ramp · cap
                     if reserve_ramp < 1.0 {
                         let mut terms = vec![(rc, 1.0)];
                         terms.extend(cap.terms.iter().map(|&(c, v)| (c, -v * reserve_ramp)));
-                        lp.row_with(format!("Generator-reserve-ramp[{},{y},{t}]", gen.name), f64::NEG_INFINITY, cap.constant * reserve_ramp, &terms);
+                        lp.row_with(
+                            format!("Generator-reserve-ramp[{},{y},{t}]", gen.name),
+                            f64::NEG_INFINITY,
+                            cap.constant * reserve_ramp,
+                            &terms,
+                        );
                     }
                     Some(rc)
                 } else {
@@ -467,32 +516,74 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
                 reserve[g][y][t] = r;
                 if committable {
                     let s = size.unwrap_or(1.0);
-                    let ub = units.as_ref().map_or(0.0, |n| if n.terms.is_empty() { n.constant } else { BIG_UNITS });
-                    let uc = lp.col(format!("Generator-status[{},{y},{t}]", gen.name), 0.0, 0.0, ub, !relax);
+                    let ub = units.as_ref().map_or(0.0, |n| {
+                        if n.terms.is_empty() {
+                            n.constant
+                        } else {
+                            BIG_UNITS
+                        }
+                    });
+                    let uc = lp.col(
+                        format!("Generator-status[{},{y},{t}]", gen.name),
+                        0.0,
+                        0.0,
+                        ub,
+                        !relax,
+                    );
                     u_prev[t] = Some(uc);
                     // u <= N (minus units in refuelling outage)
                     let n = units.clone().unwrap_or_default();
                     let mut online = n.clone();
                     if let Some(sea) = &season {
-                        apply_season(&mut lp, sea, block, 1.0, big_units, &units, &ix.any_built[g][y], &mut online, format!("{},{y},{t},units", gen.name));
+                        apply_season(
+                            &mut lp,
+                            sea,
+                            block,
+                            1.0,
+                            big_units,
+                            &units,
+                            &ix.any_built[g][y],
+                            &mut online,
+                            format!("{},{y},{t},units", gen.name),
+                        );
                     }
                     let mut terms = vec![(uc, 1.0)];
                     terms.extend(online.terms.iter().map(|&(c, v)| (c, -v)));
-                    lp.row_with(format!("Generator-status-max[{},{y},{t}]", gen.name), f64::NEG_INFINITY, online.constant, &terms);
+                    lp.row_with(
+                        format!("Generator-status-max[{},{y},{t}]", gen.name),
+                        f64::NEG_INFINITY,
+                        online.constant,
+                        &terms,
+                    );
                     // p + r <= avail · s · u ; p >= msl · avail · s · u
                     let mut terms = vec![(p, 1.0), (uc, -avail * s)];
                     if let Some(rc) = r {
                         terms.push((rc, 1.0));
                     }
-                    lp.row_with(format!("Generator-p-upper[{},{y},{t}]", gen.name), f64::NEG_INFINITY, 0.0, &terms);
+                    lp.row_with(
+                        format!("Generator-p-upper[{},{y},{t}]", gen.name),
+                        f64::NEG_INFINITY,
+                        0.0,
+                        &terms,
+                    );
                     if msl > 0.0 {
-                        lp.row_with(format!("Generator-p-lower[{},{y},{t}]", gen.name), 0.0, f64::INFINITY, &[(p, 1.0), (uc, -msl * avail * s)]);
+                        lp.row_with(
+                            format!("Generator-p-lower[{},{y},{t}]", gen.name),
+                            0.0,
+                            f64::INFINITY,
+                            &[(p, 1.0), (uc, -msl * avail * s)],
+                        );
                     }
                     if op == "must_run" {
                         // All available units committed.
                         let mut terms = vec![(uc, 1.0)];
                         terms.extend(online.terms.iter().map(|&(c, v)| (c, -v)));
-                        lp.row_with(format!("Generator-must-run[{},{y},{t}]", gen.name), online.constant, f64::INFINITY, &terms);
+                        lp.row_with(
+                            format!("Generator-must-run[{},{y},{t}]", gen.name),
+                            online.constant,
+                            f64::INFINITY,
+                            &terms,
+                        );
                     }
                 } else {
                     // p + r <= A
@@ -501,12 +592,26 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
                         terms.push((rc, 1.0));
                     }
                     terms.extend(a.terms.iter().map(|&(c, v)| (c, -v)));
-                    lp.row_with(format!("Generator-p-upper[{},{y},{t}]", gen.name), f64::NEG_INFINITY, a.constant, &terms);
-                    let lower = if op == "must_run" { 1.0 } else { msl.max(gen.p_min_pu) };
+                    lp.row_with(
+                        format!("Generator-p-upper[{},{y},{t}]", gen.name),
+                        f64::NEG_INFINITY,
+                        a.constant,
+                        &terms,
+                    );
+                    let lower = if op == "must_run" {
+                        1.0
+                    } else {
+                        msl.max(gen.p_min_pu)
+                    };
                     if lower > 0.0 {
                         let mut terms = vec![(p, 1.0)];
                         terms.extend(a.terms.iter().map(|&(c, v)| (c, -v * lower)));
-                        lp.row_with(format!("Generator-p-lower[{},{y},{t}]", gen.name), a.constant * lower, f64::INFINITY, &terms);
+                        lp.row_with(
+                            format!("Generator-p-lower[{},{y},{t}]", gen.name),
+                            a.constant * lower,
+                            f64::INFINITY,
+                            &terms,
+                        );
                     }
                 }
             }
@@ -515,9 +620,24 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
                 let su_cost = unit.and_then(|u| u.start_up_cost).unwrap_or(0.0);
                 if su_cost > 0.0 {
                     for t in 0..nt {
-                        let (Some(u_t), Some(u_p)) = (u_prev[t], u_prev[prev_hour(t, sys.block_hours)]) else { continue };
-                        let su = lp.col(format!("Generator-start-up[{},{y},{t}]", gen.name), su_cost * sys.weights[t] * periods[y].weight, 0.0, f64::INFINITY, false);
-                        lp.row_with(format!("Generator-start-up-def[{},{y},{t}]", gen.name), 0.0, f64::INFINITY, &[(su, 1.0), (u_t, -1.0), (u_p, 1.0)]);
+                        let (Some(u_t), Some(u_p)) =
+                            (u_prev[t], u_prev[prev_hour(t, sys.block_hours)])
+                        else {
+                            continue;
+                        };
+                        let su = lp.col(
+                            format!("Generator-start-up[{},{y},{t}]", gen.name),
+                            su_cost * sys.weights[t] * periods[y].weight,
+                            0.0,
+                            f64::INFINITY,
+                            false,
+                        );
+                        lp.row_with(
+                            format!("Generator-start-up-def[{},{y},{t}]", gen.name),
+                            0.0,
+                            f64::INFINITY,
+                            &[(su, 1.0), (u_t, -1.0), (u_p, 1.0)],
+                        );
                     }
                 }
             }
@@ -530,7 +650,12 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
                     for (dir, sign) in [("up", 1.0), ("down", -1.0)] {
                         let mut terms = vec![(p_t[t], sign), (p_t[tp], -sign)];
                         terms.extend(cap.terms.iter().map(|&(c, v)| (c, -v * rr)));
-                        lp.row_with(format!("Generator-ramp-{dir}[{},{y},{t}]", gen.name), f64::NEG_INFINITY, cap.constant * rr, &terms);
+                        lp.row_with(
+                            format!("Generator-ramp-{dir}[{},{y},{t}]", gen.name),
+                            f64::NEG_INFINITY,
+                            cap.constant * rr,
+                            &terms,
+                        );
                     }
                 }
             }
@@ -549,14 +674,24 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
                 if !area.n1_reserve {
                     continue;
                 }
-                let imp = lp.col(format!("Area-reserve-import[{},{y},{t}]", area.name), 0.0, 0.0, area.interconnector_reserve_mw, false);
+                let imp = lp.col(
+                    format!("Area-reserve-import[{},{y},{t}]", area.name),
+                    0.0,
+                    0.0,
+                    area.interconnector_reserve_mw,
+                    false,
+                );
                 imp_t.push(imp);
                 for (c, gen) in sys.generators.iter().enumerate() {
                     if area_of_bus[gen.bus] != Some(a) {
                         continue;
                     }
-                    let Some(z) = &ix.any_built[c][y] else { continue };
-                    let size = unit_of(plan, &gen.name).and_then(|u| u.unit_size_mw).unwrap_or(0.0);
+                    let Some(z) = &ix.any_built[c][y] else {
+                        continue;
+                    };
+                    let size = unit_of(plan, &gen.name)
+                        .and_then(|u| u.unit_size_mw)
+                        .unwrap_or(0.0);
                     // Σ_{g in a, g != c} r_g + imp - size_c · z_c >= 0
                     let mut terms = vec![(imp, 1.0)];
                     for (g, other) in sys.generators.iter().enumerate() {
@@ -567,7 +702,12 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
                         }
                     }
                     terms.extend(z.terms.iter().map(|&(col, v)| (col, -v * size)));
-                    lp.row_with(format!("Area-contingency[{},{},{y},{t}]", area.name, gen.name), z.constant * size, f64::INFINITY, &terms);
+                    lp.row_with(
+                        format!("Area-contingency[{},{},{y},{t}]", area.name, gen.name),
+                        z.constant * size,
+                        f64::INFINITY,
+                        &terms,
+                    );
                 }
             }
             imp_y.push(imp_t);
@@ -577,7 +717,9 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
 
     // ---- planning reserve margin ----
     for (a, area) in plan.areas.iter().enumerate() {
-        let Some(margin) = area.reserve_margin else { continue };
+        let Some(margin) = area.reserve_margin else {
+            continue;
+        };
         for (y, per) in periods.iter().enumerate() {
             let peak = (0..nt)
                 .map(|t| {
@@ -592,11 +734,18 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
             let mut e = Expr::default();
             for (g, gen) in sys.generators.iter().enumerate() {
                 if area_of_bus[gen.bus] == Some(a) {
-                    let credit = unit_of(plan, &gen.name).and_then(|u| u.capacity_credit).unwrap_or(1.0);
+                    let credit = unit_of(plan, &gen.name)
+                        .and_then(|u| u.capacity_credit)
+                        .unwrap_or(1.0);
                     e.add(&ix.capacity[g][y].scaled(credit));
                 }
             }
-            lp.row_with(format!("Area-reserve-margin[{},{y}]", area.name), (1.0 + margin) * peak - e.constant, f64::INFINITY, &e.terms);
+            lp.row_with(
+                format!("Area-reserve-margin[{},{y}]", area.name),
+                (1.0 + margin) * peak - e.constant,
+                f64::INFINITY,
+                &e.terms,
+            );
         }
     }
 
@@ -606,7 +755,19 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
         let mut f_y = Vec::with_capacity(ny);
         for y in 0..ny {
             let lo = if link.bidirectional { -link.p_nom } else { 0.0 };
-            f_y.push((0..nt).map(|t| lp.col(format!("Link-p[{},{y},{t}]", link.name), 0.0, lo, link.p_nom, false)).collect());
+            f_y.push(
+                (0..nt)
+                    .map(|t| {
+                        lp.col(
+                            format!("Link-p[{},{y},{t}]", link.name),
+                            0.0,
+                            lo,
+                            link.p_nom,
+                            false,
+                        )
+                    })
+                    .collect(),
+            );
         }
         flows.push(f_y);
     }
@@ -615,7 +776,13 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
     for (y, per) in periods.iter().enumerate() {
         for (b, bus) in sys.buses.iter().enumerate() {
             for t in 0..nt {
-                let load: f64 = sys.loads.iter().filter(|l| l.bus == b).map(|l| l.p_set_at(t)).sum::<f64>() * per.load_scale;
+                let load: f64 = sys
+                    .loads
+                    .iter()
+                    .filter(|l| l.bus == b)
+                    .map(|l| l.p_set_at(t))
+                    .sum::<f64>()
+                    * per.load_scale;
                 let r: Row = lp.row(format!("Bus-balance[{bus},{y},{t}]"), load, load);
                 for (g, gen) in sys.generators.iter().enumerate() {
                     if gen.bus == b {
@@ -634,11 +801,15 @@ pub(crate) fn build(sys: &System, plan: &PlanningFile) -> Built {
         }
     }
 
-    Built { lp, index: ix, periods }
+    Built {
+        lp,
+        index: ix,
+        periods,
+    }
 }
 
 /// Which blocks hold the refuelling season of generator `g` in period `y`.
-pub(crate) enum Season {
+pub enum Season {
     /// Fixed set of blocks in the season; staggered (one unit out) or not (all out).
     Fixed { blocks: Vec<bool>, staggered: bool },
     /// Season chosen by the optimiser: one binary per block.
@@ -657,22 +828,39 @@ fn refuelling_season(
     let gen = &sys.generators[g];
     let u = plan.units.get(&gen.name)?;
     let r = u.refuelling.as_ref()?;
-    let size = u.unit_size_mw?;
+    u.unit_size_mw?;
     let staggered = r.schedule != "simultaneous";
     let outage_days_per_year = r.outage_days * 12.0 / r.cycle_months;
     let units_max = f64::from(u.max_units.unwrap_or(u.existing_units.max(1)));
     let season_days = r
         .season_days
-        .unwrap_or(if staggered { outage_days_per_year * units_max } else { outage_days_per_year })
+        .unwrap_or(if staggered {
+            outage_days_per_year * units_max
+        } else {
+            outage_days_per_year
+        })
         .min(365.0);
     let season_hours = season_days * 24.0;
     let nb = blocks.len();
     if r.optimise {
         let cols: Vec<Col> = (0..nb)
-            .map(|b| lp.col(format!("Generator-refuelling-season[{},{y},{b}]", gen.name), 0.0, 0.0, 1.0, true))
+            .map(|b| {
+                lp.col(
+                    format!("Generator-refuelling-season[{},{y},{b}]", gen.name),
+                    0.0,
+                    0.0,
+                    1.0,
+                    true,
+                )
+            })
             .collect();
         let terms: Vec<(Col, f64)> = cols.iter().zip(blocks).map(|(&c, &w)| (c, w)).collect();
-        lp.row_with(format!("Generator-refuelling-hours[{},{y}]", gen.name), season_hours, f64::INFINITY, &terms);
+        lp.row_with(
+            format!("Generator-refuelling-hours[{},{y}]", gen.name),
+            season_hours,
+            f64::INFINITY,
+            &terms,
+        );
         season_y.push(cols.clone());
         return Some(Season::Chosen { cols, staggered });
     }
@@ -681,7 +869,9 @@ fn refuelling_season(
     let mean_load: Vec<f64> = (0..nb)
         .map(|b| {
             let hours = b * sys.block_hours..(b + 1) * sys.block_hours;
-            hours.map(|t| sys.loads.iter().map(|l| l.p_set_at(t)).sum::<f64>()).sum::<f64>()
+            hours
+                .map(|t| sys.loads.iter().map(|l| l.p_set_at(t)).sum::<f64>())
+                .sum::<f64>()
         })
         .collect();
     order.sort_by(|&a, &b| mean_load[a].total_cmp(&mean_load[b]).then(a.cmp(&b)));
@@ -694,7 +884,10 @@ fn refuelling_season(
         in_season[b] = true;
         covered += blocks[b];
     }
-    Some(Season::Fixed { blocks: in_season, staggered })
+    Some(Season::Fixed {
+        blocks: in_season,
+        staggered,
+    })
 }
 
 /// Reduce the available expression `a` in block `block` for a refuelling season:
@@ -736,22 +929,52 @@ fn apply_season(
             let s = cols[block];
             if *staggered {
                 // w >= z + s - 1, A -= per_unit · w
-                let w = lp.col(format!("Generator-refuelling-out[{key}]"), 0.0, 0.0, 1.0, false);
+                let w = lp.col(
+                    format!("Generator-refuelling-out[{key}]"),
+                    0.0,
+                    0.0,
+                    1.0,
+                    false,
+                );
                 let mut terms = vec![(w, 1.0), (s, -1.0)];
                 terms.extend(one_if_built.terms.iter().map(|&(c, v)| (c, -v)));
-                lp.row_with(format!("Generator-refuelling-out-def[{key}]"), one_if_built.constant - 1.0, f64::INFINITY, &terms);
+                lp.row_with(
+                    format!("Generator-refuelling-out-def[{key}]"),
+                    one_if_built.constant - 1.0,
+                    f64::INFINITY,
+                    &terms,
+                );
                 a.terms.push((w, -per_unit));
             } else {
                 // A <= big_m (1 - s): add a separate upper expression via a helper column.
-                let cap = lp.col(format!("Generator-refuelling-cap[{key}]"), 0.0, f64::NEG_INFINITY, f64::INFINITY, false);
+                let cap = lp.col(
+                    format!("Generator-refuelling-cap[{key}]"),
+                    0.0,
+                    f64::NEG_INFINITY,
+                    f64::INFINITY,
+                    false,
+                );
                 // cap <= A
                 let mut terms = vec![(cap, 1.0)];
                 terms.extend(a.terms.iter().map(|&(c, v)| (c, -v)));
-                lp.row_with(format!("Generator-refuelling-cap-a[{key}]"), f64::NEG_INFINITY, a.constant, &terms);
+                lp.row_with(
+                    format!("Generator-refuelling-cap-a[{key}]"),
+                    f64::NEG_INFINITY,
+                    a.constant,
+                    &terms,
+                );
                 // cap <= M (1 - s)
                 let m = big;
-                lp.row_with(format!("Generator-refuelling-cap-s[{key}]"), f64::NEG_INFINITY, m, &[(cap, 1.0), (s, m)]);
-                *a = Expr { terms: vec![(cap, 1.0)], constant: 0.0 };
+                lp.row_with(
+                    format!("Generator-refuelling-cap-s[{key}]"),
+                    f64::NEG_INFINITY,
+                    m,
+                    &[(cap, 1.0), (s, m)],
+                );
+                *a = Expr {
+                    terms: vec![(cap, 1.0)],
+                    constant: 0.0,
+                };
             }
         }
     }
@@ -759,7 +982,13 @@ fn apply_season(
 
 /// FOAK → NOAK learning: each vendor's steps hold a number of units across all its designs
 /// and periods, and a step opens only when the previous one is full.
-fn add_learning(lp: &mut Lp, sys: &System, plan: &PlanningFile, periods: &[Period], ix: &mut Index) {
+fn add_learning(
+    lp: &mut Lp,
+    sys: &System,
+    plan: &PlanningFile,
+    periods: &[Period],
+    ix: &mut Index,
+) {
     for (vname, vendor) in &plan.vendors {
         let nsteps = vendor.learning.len();
         for (k, step) in vendor.learning.iter().enumerate() {
@@ -769,7 +998,11 @@ fn add_learning(lp: &mut Lp, sys: &System, plan: &PlanningFile, periods: &[Perio
                     .filter(|&&(g, y, s, _)| {
                         s == kk
                             && y <= upto
-                            && plan.units.get(&sys.generators[g].name).and_then(|u| u.vendor.as_deref()) == Some(vname.as_str())
+                            && plan
+                                .units
+                                .get(&sys.generators[g].name)
+                                .and_then(|u| u.vendor.as_deref())
+                                == Some(vname.as_str())
                     })
                     .map(|&(_, _, _, c)| c)
                     .collect()
@@ -780,17 +1013,40 @@ fn add_learning(lp: &mut Lp, sys: &System, plan: &PlanningFile, periods: &[Perio
             }
             if let Some(units) = step.units {
                 let terms: Vec<(Col, f64)> = all.iter().map(|&c| (c, 1.0)).collect();
-                lp.row_with(format!("Vendor-step-size[{vname},{k}]"), f64::NEG_INFINITY, f64::from(units), &terms);
+                lp.row_with(
+                    format!("Vendor-step-size[{vname},{k}]"),
+                    f64::NEG_INFINITY,
+                    f64::from(units),
+                    &terms,
+                );
                 if k + 1 < nsteps {
                     for y in 0..periods.len() {
                         // full_{k,y} binary: Σ_{y'<=y} b_k >= units · full ; Σ_{y'<=y} b_{k+1} <= BIG · full
-                        let full = lp.col(format!("Vendor-step-full[{vname},{k},{y}]"), 0.0, 0.0, 1.0, !plan.solver.relax_integers);
-                        let mut terms: Vec<(Col, f64)> = cols_in(k, y).iter().map(|&c| (c, 1.0)).collect();
+                        let full = lp.col(
+                            format!("Vendor-step-full[{vname},{k},{y}]"),
+                            0.0,
+                            0.0,
+                            1.0,
+                            !plan.solver.relax_integers,
+                        );
+                        let mut terms: Vec<(Col, f64)> =
+                            cols_in(k, y).iter().map(|&c| (c, 1.0)).collect();
                         terms.push((full, -f64::from(units)));
-                        lp.row_with(format!("Vendor-step-full-def[{vname},{k},{y}]"), 0.0, f64::INFINITY, &terms);
-                        let mut terms: Vec<(Col, f64)> = cols_in(k + 1, y).iter().map(|&c| (c, 1.0)).collect();
+                        lp.row_with(
+                            format!("Vendor-step-full-def[{vname},{k},{y}]"),
+                            0.0,
+                            f64::INFINITY,
+                            &terms,
+                        );
+                        let mut terms: Vec<(Col, f64)> =
+                            cols_in(k + 1, y).iter().map(|&c| (c, 1.0)).collect();
                         terms.push((full, -BIG_UNITS));
-                        lp.row_with(format!("Vendor-step-order[{vname},{k},{y}]"), f64::NEG_INFINITY, 0.0, &terms);
+                        lp.row_with(
+                            format!("Vendor-step-order[{vname},{k},{y}]"),
+                            f64::NEG_INFINITY,
+                            0.0,
+                            &terms,
+                        );
                     }
                 }
             }

@@ -97,7 +97,11 @@ impl System {
     pub fn area_of_bus(&self, plan: &PlanningFile) -> Vec<Option<usize>> {
         self.buses
             .iter()
-            .map(|b| plan.areas.iter().position(|a| a.buses.iter().any(|x| x == b)))
+            .map(|b| {
+                plan.areas
+                    .iter()
+                    .position(|a| a.buses.iter().any(|x| x == b))
+            })
             .collect()
     }
 
@@ -123,7 +127,13 @@ impl System {
             series.push(&flat);
         }
         let agg = aggregate::aggregate(&series, settings)?;
-        let reduce = |v: &Vec<f64>| if v.len() > 1 { agg.reduce(v) } else { v.clone() };
+        let reduce = |v: &Vec<f64>| {
+            if v.len() > 1 {
+                agg.reduce(v)
+            } else {
+                v.clone()
+            }
+        };
         let sys = System {
             buses: self.buses.clone(),
             loads: self

@@ -4,7 +4,13 @@ use super::file::PlanningFile;
 use super::system::{Generator, Load, System};
 use super::*;
 
-fn gen(name: &str, p_nom: f64, extendable: bool, capital_cost: f64, marginal_cost: f64) -> Generator {
+fn gen(
+    name: &str,
+    p_nom: f64,
+    extendable: bool,
+    capital_cost: f64,
+    marginal_cost: f64,
+) -> Generator {
     Generator {
         name: name.into(),
         bus: 0,
@@ -19,7 +25,12 @@ fn gen(name: &str, p_nom: f64, extendable: bool, capital_cost: f64, marginal_cos
     }
 }
 
-fn one_bus(load: Vec<f64>, weights: Vec<f64>, block_hours: usize, generators: Vec<Generator>) -> System {
+fn one_bus(
+    load: Vec<f64>,
+    weights: Vec<f64>,
+    block_hours: usize,
+    generators: Vec<Generator>,
+) -> System {
     System {
         buses: vec!["grid".into()],
         loads: vec![Load {
@@ -40,16 +51,28 @@ fn parse_plan(text: &str) -> PlanningFile {
     plan.unwrap()
 }
 
-fn check(sys: &System, plan_text: &str, objective: f64, expected: &[(&str, Option<i32>, f64)]) -> PlanResult {
+fn check(
+    sys: &System,
+    plan_text: &str,
+    objective: f64,
+    expected: &[(&str, Option<i32>, f64)],
+) -> PlanResult {
     let plan = parse_plan(plan_text);
     let res = plan_fn(sys, &plan);
     assert_eq!(res.status, Status::Optimal, "{res:?}");
     let rel = (res.objective - objective).abs() / objective.abs().max(1.0);
-    assert!(rel < 1e-6, "objective {} expected {objective}", res.objective);
+    assert!(
+        rel < 1e-6,
+        "objective {} expected {objective}",
+        res.objective
+    );
     let caps = res.by_period();
     for &(g, y, mw) in expected {
         let got = caps[&(g.to_string(), y)];
-        assert!((got - mw).abs() < 1e-4, "{g} {y:?}: {got} MW, expected {mw}");
+        assert!(
+            (got - mw).abs() < 1e-4,
+            "{g} {y:?}: {got} MW, expected {mw}"
+        );
     }
     res
 }
@@ -85,14 +108,33 @@ max_units = 30
 #[test]
 fn without_n1_one_large_unit_is_cheapest() {
     let plan = format!("{N1_UNITS}\n[[areas]]\nname = \"grid\"\nbuses = [\"grid\"]\n");
-    let res = check(&n1_grid(), &plan, 950.4e6, &[("large", None, 1200.0), ("smr", None, 0.0), ("ocgt", None, 0.0)]);
+    let res = check(
+        &n1_grid(),
+        &plan,
+        950.4e6,
+        &[
+            ("large", None, 1200.0),
+            ("smr", None, 0.0),
+            ("ocgt", None, 0.0),
+        ],
+    );
     assert_eq!(res.units("large"), Some(1.0));
 }
 
 #[test]
 fn n1_makes_55_mwe_modules_beat_one_1200_mwe_unit() {
-    let plan = format!("{N1_UNITS}\n[[areas]]\nname = \"grid\"\nbuses = [\"grid\"]\nn1_reserve = true\n");
-    let res = check(&n1_grid(), &plan, 997.75e6, &[("large", None, 0.0), ("smr", None, 1155.0), ("ocgt", None, 0.0)]);
+    let plan =
+        format!("{N1_UNITS}\n[[areas]]\nname = \"grid\"\nbuses = [\"grid\"]\nn1_reserve = true\n");
+    let res = check(
+        &n1_grid(),
+        &plan,
+        997.752e6,
+        &[
+            ("large", None, 0.0),
+            ("smr", None, 1155.0),
+            ("ocgt", None, 0.0),
+        ],
+    );
     assert_eq!(res.units("smr"), Some(21.0));
     assert!(res.integer_variables > 0);
 }
@@ -101,7 +143,12 @@ fn n1_makes_55_mwe_modules_beat_one_1200_mwe_unit() {
 fn n1_with_interconnector_reserve_keeps_the_large_unit() {
     // 1,100 MW of reserve from neighbours covers the large unit's loss with the 100 MW gas headroom.
     let plan = format!("{N1_UNITS}\n[[areas]]\nname = \"grid\"\nbuses = [\"grid\"]\nn1_reserve = true\ninterconnector_reserve_mw = 1100\n");
-    check(&n1_grid(), &plan, 950.4e6, &[("large", None, 1200.0), ("smr", None, 0.0)]);
+    check(
+        &n1_grid(),
+        &plan,
+        950.4e6,
+        &[("large", None, 1200.0), ("smr", None, 0.0)],
+    );
 }
 
 #[test]
@@ -110,7 +157,7 @@ fn relaxation_gives_fractional_modules_and_a_lower_bound() {
     let res = plan_fn(&n1_grid(), &parse_plan(&plan));
     assert_eq!(res.status, Status::Optimal);
     assert_eq!(res.integer_variables, 0);
-    assert!(res.objective <= 997.75e6 + 1.0);
+    assert!(res.objective <= 997.752e6 + 1.0);
     assert_eq!(res.mip_gap, 0.0);
 }
 
@@ -124,7 +171,10 @@ fn refuelling_grid() -> System {
         load,
         weights,
         24,
-        vec![gen("nuclear", 1200.0, false, 0.0, 10.0), gen("gas", 0.0, true, 50_000.0, 80.0)],
+        vec![
+            gen("nuclear", 1200.0, false, 0.0, 10.0),
+            gen("gas", 0.0, true, 50_000.0, 80.0),
+        ],
     )
 }
 
@@ -141,17 +191,32 @@ refuelling = {{ cycle_months = 12, outage_days = 30, schedule = "{schedule}", op
 
 #[test]
 fn staggered_refuelling_needs_one_unit_of_backup() {
-    check(&refuelling_grid(), &refuelling_plan("staggered", false), 133.8e6, &[("gas", None, 300.0)]);
+    check(
+        &refuelling_grid(),
+        &refuelling_plan("staggered", false),
+        133.8e6,
+        &[("gas", None, 300.0)],
+    );
 }
 
 #[test]
 fn simultaneous_refuelling_needs_backup_for_the_whole_plant() {
-    check(&refuelling_grid(), &refuelling_plan("simultaneous", false), 229.32e6, &[("gas", None, 900.0)]);
+    check(
+        &refuelling_grid(),
+        &refuelling_plan("simultaneous", false),
+        229.32e6,
+        &[("gas", None, 900.0)],
+    );
 }
 
 #[test]
 fn optimised_refuelling_season_picks_the_low_load_days() {
-    check(&refuelling_grid(), &refuelling_plan("staggered", true), 133.8e6, &[("gas", None, 300.0)]);
+    check(
+        &refuelling_grid(),
+        &refuelling_plan("staggered", true),
+        133.8e6,
+        &[("gas", None, 300.0)],
+    );
 }
 
 /// Section "Lead time forbids an early build".
@@ -160,7 +225,10 @@ fn lead_time_grid() -> System {
         vec![1000.0],
         vec![8760.0],
         1,
-        vec![gen("nuclear", 0.0, true, 400_000.0, 10.0), gen("gas", 0.0, true, 100_000.0, 60.0)],
+        vec![
+            gen("nuclear", 0.0, true, 400_000.0, 10.0),
+            gen("gas", 0.0, true, 100_000.0, 60.0),
+        ],
     )
 }
 
@@ -185,7 +253,11 @@ fn lead_time_forbids_an_early_build() {
         &lead_time_grid(),
         &lead_time_plan(8.0),
         6066e6,
-        &[("nuclear", Some(2030), 0.0), ("gas", Some(2030), 1000.0), ("nuclear", Some(2035), 1000.0)],
+        &[
+            ("nuclear", Some(2030), 0.0),
+            ("gas", Some(2030), 1000.0),
+            ("nuclear", Some(2035), 1000.0),
+        ],
     );
 }
 
@@ -215,7 +287,14 @@ retire_year = 2035
 "#;
     let mut sys = lead_time_grid();
     sys.generators[1].p_nom = 1000.0;
-    let res = check(&sys, plan, 0.0 + 1000.0 * 8760.0 * 60.0 * 5.0 + 1000.0 * 400_000.0 * 5.0 + 1000.0 * 8760.0 * 10.0 * 5.0, &[("nuclear", Some(2035), 1000.0)]);
+    let res = check(
+        &sys,
+        plan,
+        0.0 + 1000.0 * 8760.0 * 60.0 * 5.0
+            + 1000.0 * 400_000.0 * 5.0
+            + 1000.0 * 8760.0 * 10.0 * 5.0,
+        &[("nuclear", Some(2035), 1000.0)],
+    );
     assert_eq!(res.by_period()[&("gas".to_string(), Some(2030))], 1000.0);
 }
 
@@ -241,14 +320,25 @@ learning = [{ units = 1, overnight_cost_usd_per_kw = 9000 }, { overnight_cost_us
         vec![1000.0],
         vec![8760.0],
         1,
-        vec![gen("nuclear", 0.0, true, 0.0, 10.0), gen("gas", 0.0, true, 3_000_000.0, 60.0)],
+        vec![
+            gen("nuclear", 0.0, true, 0.0, 10.0),
+            gen("gas", 0.0, true, 3_000_000.0, 60.0),
+        ],
     );
     // annuity at r = 0 over 10 years: overnight / 10 per year.
     let foak = 9000.0 * 1000.0 / 10.0 * 1000.0; // USD per year for 1000 MW
     let noak = 6000.0 * 1000.0 / 10.0 * 1000.0;
     let energy = 1000.0 * 8760.0 * 10.0 * 5.0 + 2000.0 * 8760.0 * 10.0 * 5.0;
     let objective = foak * 10.0 + noak * 5.0 + energy;
-    check(&sys, plan, objective, &[("nuclear", Some(2030), 1000.0), ("nuclear", Some(2035), 2000.0)]);
+    check(
+        &sys,
+        plan,
+        objective,
+        &[
+            ("nuclear", Some(2030), 1000.0),
+            ("nuclear", Some(2035), 2000.0),
+        ],
+    );
 }
 
 #[test]
@@ -265,7 +355,10 @@ fn uc_grid() -> System {
         vec![80.0, 30.0],
         vec![1.0, 1.0],
         2,
-        vec![gen("nuclear", 100.0, false, 0.0, 10.0), gen("gas", 100.0, false, 0.0, 50.0)],
+        vec![
+            gen("nuclear", 100.0, false, 0.0, 10.0),
+            gen("gas", 100.0, false, 0.0, 50.0),
+        ],
     )
 }
 
@@ -279,7 +372,10 @@ fn committable_unit_switches_off_below_min_stable_load() {
 fn must_run_unit_cannot_follow_a_low_load() {
     let plan = parse_plan("[units.nuclear]\nunit_size_mw = 100\noperation = \"must_run\"\n");
     let res = plan_fn(&uc_grid(), &plan);
-    assert!(matches!(res.status, Status::Infeasible | Status::Unbounded), "{res:?}");
+    assert!(
+        matches!(res.status, Status::Infeasible | Status::Unbounded),
+        "{res:?}"
+    );
 }
 
 #[test]
@@ -299,7 +395,12 @@ fn ramp_limit_spreads_the_change() {
     // Nuclear: 60?, best profile within ±20: h0 70? Solve by hand: n1 <= 80, n2 <= 30 forced by
     // load, n1 - n2 <= 20 -> n1 <= 50, n0 <= 70 (n0 - n3 wrap <= 20 with n3 <= 30 -> n0 <= 50).
     // So n = [50, 50, 30, 30]; gas = [30, 30, 0, 0].
-    check(&sys, plan, (50.0 + 50.0 + 30.0 + 30.0) * 10.0 + 60.0 * 50.0, &[]);
+    check(
+        &sys,
+        plan,
+        (50.0 + 50.0 + 30.0 + 30.0) * 10.0 + 60.0 * 50.0,
+        &[],
+    );
 }
 
 #[test]
@@ -309,34 +410,59 @@ fn reserve_margin_with_capacity_credit() {
         vec![1000.0],
         vec![1.0],
         1,
-        vec![gen("gas", 1000.0, false, 0.0, 50.0), gen("ocgt", 0.0, true, 100.0, 200.0)],
+        vec![
+            gen("gas", 1000.0, false, 0.0, 50.0),
+            gen("ocgt", 0.0, true, 100.0, 200.0),
+        ],
     );
     let plan = "[[areas]]\nname = \"grid\"\nbuses = [\"grid\"]\nreserve_margin = 0.2\n";
-    check(&sys, plan, 200.0 * 100.0 + 1000.0 * 50.0, &[("ocgt", None, 200.0)]);
+    check(
+        &sys,
+        plan,
+        200.0 * 100.0 + 1000.0 * 50.0,
+        &[("ocgt", None, 200.0)],
+    );
 }
 
 #[test]
 fn empty_plan_is_the_plain_lp() {
     let sys = n1_grid();
     let res = plan_fn(&sys, &parse_plan(""));
-    // Continuous capacities at PyPSA's cost: large at 500k + 10/MWh is the cheapest for 1100 MW
-    // above the gas's 500 MW.
-    let expected = 1100.0 * 500_000.0 + (1100.0 * 10.0 + 500.0 * 70.0) * 8760.0;
-    assert!((res.objective - expected).abs() < 1e-6 * expected, "{}", res.objective);
+    // Continuous capacities at PyPSA's cost: large at 500k/MW-year + 10/MWh costs 67.1/MWh at
+    // full load, below the gas's 70/MWh, so it serves the whole 1600 MW and the gas stays idle.
+    let expected = 1600.0 * 500_000.0 + 1600.0 * 10.0 * 8760.0;
+    assert!(
+        (res.objective - expected).abs() < 1e-6 * expected,
+        "{}",
+        res.objective
+    );
     assert_eq!(res.integer_variables, 0);
 }
 
 #[test]
 fn representative_days_reproduce_a_repetitive_year() {
     // 365 days of two shapes; 2 representative days must give the full-year objective.
-    let day_a: Vec<f64> = (0..24).map(|h| if h < 12 { 800.0 } else { 1200.0 }).collect();
+    let day_a: Vec<f64> = (0..24)
+        .map(|h| if h < 12 { 800.0 } else { 1200.0 })
+        .collect();
     let day_b: Vec<f64> = vec![900.0; 24];
-    let year: Vec<f64> = (0..365).flat_map(|d| if d % 3 == 0 { day_b.clone() } else { day_a.clone() }).collect();
+    let year: Vec<f64> = (0..365)
+        .flat_map(|d| {
+            if d % 3 == 0 {
+                day_b.clone()
+            } else {
+                day_a.clone()
+            }
+        })
+        .collect();
     let sys = one_bus(
         year,
         vec![1.0; 8760],
         8760,
-        vec![gen("base", 0.0, true, 200_000.0, 10.0), gen("peak", 0.0, true, 50_000.0, 100.0)],
+        vec![
+            gen("base", 0.0, true, 200_000.0, 10.0),
+            gen("peak", 0.0, true, 50_000.0, 100.0),
+        ],
     );
     let full = plan_fn(&sys, &parse_plan(""));
     let reduced = plan_fn(&sys, &parse_plan("[aggregation]\nrepresentatives = 2\n"));
@@ -350,13 +476,34 @@ fn representative_days_reproduce_a_repetitive_year() {
 fn planning_file_errors_name_the_key() {
     let (_, d) = load("[units.x]\nunit_size = 5\n", "p.toml");
     assert!(d[0].is_error() && d[0].location.line == Some(2), "{d:?}");
-    let (_, d) = load("[units.x]\ncommittable = true\nmin_stable_load = 1.5\n", "p.toml");
+    let (_, d) = load(
+        "[units.x]\ncommittable = true\nmin_stable_load = 1.5\n",
+        "p.toml",
+    );
     let fields: Vec<_> = d.iter().filter_map(|d| d.location.field.clone()).collect();
-    assert!(fields.contains(&"units.x.committable".to_string()), "{fields:?}");
-    assert!(fields.contains(&"units.x.min_stable_load".to_string()), "{fields:?}");
-    let (_, d) = load("[investment]\ndecision_year = 2025\nperiods = [2035, 2030]\ndiscount_rate = 0.05\n", "p.toml");
-    assert!(d.iter().any(|d| d.location.field.as_deref() == Some("investment.periods")));
-    let (_, d) = load("[units.x]\nunit_size_mw = 5\nvendor = \"nobody\"\n", "p.toml");
-    assert!(d.iter().any(|d| d.message.contains("unknown vendor `nobody`")));
-    assert!(d.iter().all(|d| d.location.file.as_deref() == Some("p.toml")));
+    assert!(
+        fields.contains(&"units.x.committable".to_string()),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&"units.x.min_stable_load".to_string()),
+        "{fields:?}"
+    );
+    let (_, d) = load(
+        "[investment]\ndecision_year = 2025\nperiods = [2035, 2030]\ndiscount_rate = 0.05\n",
+        "p.toml",
+    );
+    assert!(d
+        .iter()
+        .any(|d| d.location.field.as_deref() == Some("investment.periods")));
+    let (_, d) = load(
+        "[units.x]\nunit_size_mw = 5\nvendor = \"nobody\"\n",
+        "p.toml",
+    );
+    assert!(d
+        .iter()
+        .any(|d| d.message.contains("unknown vendor `nobody`")));
+    assert!(d
+        .iter()
+        .all(|d| d.location.file.as_deref() == Some("p.toml")));
 }

@@ -31,7 +31,7 @@ pub use spend::SpendProfile;
 
 pub use case::{Case, ParamId};
 pub use mc::{
-    monte_carlo, tornado, Apply, Distribution, MonteCarloResult, MonteCarloSettings, TornadoInput,
+    monte_carlo, monte_carlo_on_threads, tornado, Apply, Distribution, MonteCarloResult, MonteCarloSettings, TornadoInput,
     TornadoResult, UncertainInput,
 };
 

@@ -1,0 +1,249 @@
+//! `atomplan econ`: published cases through the CLI, real loan structures, bad input.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::common;
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/econ")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Runs `atomplan econ <args> --format json`, asserts success, returns the JSON.
+fn json(args: &[&str]) -> Value {
+    let mut full: Vec<&str> = vec!["econ"];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["--format", "json"]);
+    let output = common::run(&full);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{full:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!stdout.contains("NaN"), "NaN in output");
+    serde_json::from_str(&stdout).expect("valid JSON")
+}
+
+fn number(value: &Value, key: &str) -> f64 {
+    value[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("`{key}` missing or not a number in {value}"))
+}
+
+/// Checks `lcoe_usd_per_mwh` (and any other listed keys) of a case file against expectations.
+fn check(case: &str, expected: &[(&str, f64, f64)]) -> Value {
+    let path = fixture(case);
+    let value = json(&["lcoe", "--case", &path]);
+    for (key, want, tolerance) in expected {
+        let got = number(&value, key);
+        assert!(
+            (got - want).abs() <= *tolerance,
+            "{case}: `{key}` = {got}, expected {want} ± {tolerance}"
+        );
+    }
+    value
+}
+
+#[test]
+fn e1_atb_2024_nuclear_large() {
+    check(
+        "e1_atb_2024_nuclear_large.toml",
+        &[
+            ("lcoe_usd_per_mwh", 96.91955170031575, 1e-6),
+            ("wacc_nominal", 0.0733640468288208, 1e-12),
+            ("wacc_real", 0.04718443593055688, 1e-12),
+            ("crf", 0.0629786482470486, 1e-12),
+            ("pvd", 0.8246524717364285, 1e-12),
+            ("pff", 1.0607789574132014, 1e-12),
+            ("fcr", 0.06680642482679695, 1e-12),
+            ("capex_usd_per_kw", 7616.358969954001, 1e-8),
+        ],
+    );
+}
+
+#[test]
+fn e2_lazard_v13_nuclear_low_within_3_percent() {
+    let value = check(
+        "e2_lazard_v13_nuclear_low.toml",
+        &[
+            ("lcoe_usd_per_mwh", 118.0, 0.03 * 118.0),
+            ("equity_irr", 0.12, 1e-9),
+        ],
+    );
+    for key in [
+        "npv_project_usd",
+        "npv_equity_usd",
+        "project_irr",
+        "min_dscr",
+        "average_dscr",
+        "payback_years",
+    ] {
+        assert!(value[key].is_number(), "`{key}` missing");
+    }
+    assert_eq!(value["cash_flow_table"].as_array().unwrap().len(), 41);
+}
+
+#[test]
+fn pcge_case_runs() {
+    let value = check("pcge_nuclear_7pct.toml", &[]);
+    let lcoe = number(&value, "lcoe_usd_per_mwh");
+    let parts: f64 = [
+        "capital_usd_per_mwh",
+        "fixed_om_usd_per_mwh",
+        "variable_om_usd_per_mwh",
+        "fuel_usd_per_mwh",
+        "carbon_usd_per_mwh",
+        "decommissioning_usd_per_mwh",
+        "refurbishment_usd_per_mwh",
+    ]
+    .iter()
+    .map(|key| number(&value, key))
+    .sum();
+    assert!((lcoe - parts).abs() < 1e-9);
+    assert!(number(&value, "idc_usd_per_kw") > 0.0);
+}
+
+#[test]
+fn export_loan_structures_are_expressible() {
+    for case in [
+        "el_dabaa_export_loan.toml",
+        "rooppur_export_loan.toml",
+        "paks2_state_loan.toml",
+    ] {
+        let value = check(case, &[("equity_irr", 0.07, 1e-9)]);
+        let table = value["cash_flow_table"].as_array().unwrap();
+        let principal: f64 = table.iter().map(|row| number(row, "principal_usd")).sum();
+        let drawn = number(&value, "debt_drawn_usd");
+        let capitalised: f64 = table
+            .iter()
+            .map(|row| number(row, "interest_capitalised_usd"))
+            .sum();
+        assert!(
+            (principal - drawn - capitalised).abs() < 1.0,
+            "{case}: debt not repaid"
+        );
+        assert!(value["min_dscr"].is_number());
+    }
+    // Rooppur: the 4 % cap binds on the 5.25 % floating rate (2 % per half-year).
+    let value = check("rooppur_export_loan.toml", &[]);
+    let table = value["cash_flow_table"].as_array().unwrap();
+    let first = table
+        .iter()
+        .position(|row| number(row, "principal_usd") > 0.0)
+        .unwrap();
+    let interest = number(&table[first], "interest_paid_usd");
+    let balance = number(&table[first - 1], "debt_balance_usd");
+    assert!(
+        (interest - balance * 0.02).abs() < 1.0,
+        "{interest} vs {}",
+        balance * 0.02
+    );
+}
+
+#[test]
+fn akkuyu_ppa_solves_the_required_market_price() {
+    let value = check("akkuyu_boo_ppa.toml", &[("equity_irr", 0.12, 1e-9)]);
+    assert_eq!(value["revenue_basis"], "contracts");
+    let required = number(&value, "required_merchant_price_usd_per_mwh");
+    assert!(required > 0.0 && required < 123.5);
+}
+
+#[test]
+fn monte_carlo_is_seeded_and_thread_invariant() {
+    let path = fixture("e1_atb_2024_nuclear_large.toml");
+    let one = json(&[
+        "mc",
+        "--case",
+        &path,
+        "--samples",
+        "5000",
+        "--seed",
+        "11",
+        "--threads",
+        "1",
+    ]);
+    let two = json(&[
+        "mc",
+        "--case",
+        &path,
+        "--samples",
+        "5000",
+        "--seed",
+        "11",
+        "--threads",
+        "2",
+    ]);
+    assert_eq!(
+        one["percentiles_usd_per_mwh"],
+        two["percentiles_usd_per_mwh"]
+    );
+    assert_eq!(one["mean_usd_per_mwh"], two["mean_usd_per_mwh"]);
+    assert_eq!(one["histogram"], two["histogram"]);
+    let p10 = number(&one["percentiles_usd_per_mwh"], "p10");
+    let p90 = number(&one["percentiles_usd_per_mwh"], "p90");
+    assert!(p10 < p90);
+    assert!((number(&one, "lcoe_usd_per_mwh") - 96.91955170031575).abs() < 1e-9);
+}
+
+#[test]
+fn tornado_from_explicit_inputs_and_from_distributions() {
+    let value = json(&[
+        "tornado",
+        "--case",
+        &fixture("e2_lazard_v13_nuclear_low.toml"),
+    ]);
+    let bars = value["bars"].as_array().unwrap();
+    assert_eq!(bars[0]["name"], "total_capital_cost_usd_per_kw");
+    let value = json(&[
+        "tornado",
+        "--case",
+        &fixture("e1_atb_2024_nuclear_large.toml"),
+    ]);
+    assert_eq!(value["bars"].as_array().unwrap().len(), 4);
+}
+
+/// Bad input: exit 2, the file and the key named on stderr, nothing on stdout.
+fn check_bad(case: &str, subcommand: &str, expected_in_message: &[&str]) {
+    let path = fixture(&format!("bad/{case}"));
+    let output = common::run(&["econ", subcommand, "--case", &path, "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{case}: {stderr}");
+    assert!(stderr.contains(case), "{case}: file not named in {stderr}");
+    for needle in expected_in_message {
+        assert!(
+            stderr.contains(needle),
+            "{case}: `{needle}` not in {stderr}"
+        );
+    }
+    assert!(!stderr.contains("panicked"), "{case}: panic");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn bad_inputs_exit_2_naming_file_and_key() {
+    check_bad("missing_key.toml", "lcoe", &["tax_rate", "[atb]"]);
+    check_bad("unknown_key.toml", "lcoe", &["wacc"]);
+    check_bad(
+        "capacity_factor_above_one.toml",
+        "lcoe",
+        &["capacity_factor"],
+    );
+    check_bad("zero_capacity_factor.toml", "lcoe", &["capacity_factor"]);
+    check_bad("rate_minus_one.toml", "lcoe", &["interest_rate_nominal"]);
+    check_bad("negative_life.toml", "lcoe", &["life_years"]);
+    check_bad("bad_depreciation.toml", "lcoe", &["depreciation"]);
+    check_bad(
+        "wrong_table.toml",
+        "lcoe",
+        &["grid_connection_cost_usd_per_kw"],
+    );
+    check_bad("not_toml.toml", "lcoe", &[":2:"]);
+    check_bad("capacity_factor_above_one.toml", "mc", &["capacity_factor"]);
+    check_bad("negative_life.toml", "tornado", &["life_years"]);
+}

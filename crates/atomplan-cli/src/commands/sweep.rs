@@ -1,11 +1,28 @@
 //! `atomplan study sweep|merge|slurm-script`: scenario sweeps, shards and Slurm job arrays.
 //! Reached through `atomplan study`, see commands/study.rs.
+//!
+//! The sharding contract, which any engine (Slurm, Snakemake, Dask, Ray, a shell loop) can use:
+//! `atomplan study sweep FILE --out DIR --shard I/N` runs the scenarios whose id modulo N is I
+//! and writes `DIR/shard-I-of-N.sqlite` and its manifest; it can be killed and re-run at any
+//! time without losing or recomputing finished scenarios; `atomplan study merge DIR` exits 0 once
+//! every scenario is present, else 1 with the missing shards as `--array=…`.
+//! See docs/sweeps.md.
 
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use atomplan::study::file::StudyFile;
+use atomplan::study::inputs::StudyCatalogue;
+use atomplan::sweep::exec::Progress;
+use atomplan::sweep::store::{array_spec, MergeOutcome};
+use atomplan::sweep::{self, RunOptions, Scenario, ScenarioResult, Shard, ShardStore, Sweep};
+use atomplan_catalogue::Catalogue;
 
 use crate::printer::Printer;
-use crate::GlobalArgs;
+use crate::{Format, GlobalArgs};
 
 /// `atomplan study sweep FILE --out DIR [--shard I/N] [--threads N]`.
 #[derive(Debug, Clone, clap::Args)]
@@ -22,9 +39,24 @@ pub struct SweepArgs {
     /// Worker threads; default `SLURM_CPUS_PER_TASK` when set, else every core
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// What to compute per scenario
+    #[arg(long, value_enum, default_value_t = RunnerKind::Economics)]
+    pub runner: RunnerKind,
     /// Hide the progress bar
     #[arg(long)]
     pub no_progress: bool,
+}
+
+/// The per-scenario function of a sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RunnerKind {
+    /// The study's economics stage: cash-flow LCOE under each offer, social LCOE, Monte Carlo
+    Economics,
+    /// Economics, then the capacity-expansion plan of the first demand and price scenario
+    /// (HiGHS, one thread per scenario)
+    Plan,
+    /// Capital + fixed O&M screening LCOE only (fast; for benchmarks of the engine itself)
+    Screening,
 }
 
 /// `atomplan study merge DIR`.
@@ -44,7 +76,7 @@ pub struct SlurmScriptArgs {
     /// Number of array tasks (shards)
     #[arg(long, value_name = "N")]
     pub shards: usize,
-    /// Folder for results, relative to the submission folder
+    /// Folder for results
     #[arg(long, value_name = "DIR", default_value = "sweep-out")]
     pub out: PathBuf,
     /// CPUs per array task; also the thread count of each shard
@@ -59,31 +91,419 @@ pub struct SlurmScriptArgs {
     /// Partition to submit to (default: the cluster's default)
     #[arg(long, value_name = "NAME")]
     pub partition: Option<String>,
-    /// Path of the atomplan binary on the compute nodes
-    #[arg(long, value_name = "PATH", default_value = "atomplan")]
-    pub atomplan: String,
+    /// Path of the atomplan binary on the compute nodes (default: this binary)
+    #[arg(long, value_name = "PATH")]
+    pub atomplan: Option<String>,
+    /// Per-scenario runner passed to each shard
+    #[arg(long, value_enum, default_value_t = RunnerKind::Economics)]
+    pub runner: RunnerKind,
 }
 
-pub fn run_sweep(
-    _args: SweepArgs,
-    _global: &GlobalArgs,
-    _printer: &Printer,
-) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`atomplan study sweep` is not implemented yet")
+fn read_sweep(file: &Path) -> anyhow::Result<Sweep> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    Ok(Sweep::from_toml_str(&file.display().to_string(), &text)?)
 }
 
-pub fn run_merge(
-    _args: MergeArgs,
-    _global: &GlobalArgs,
-    _printer: &Printer,
-) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`atomplan study merge` is not implemented yet")
+fn load_study_catalogue(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<StudyCatalogue> {
+    let loaded = match &global.data {
+        Some(dir) => Catalogue::load_dir(dir),
+        None => Catalogue::builtin(),
+    };
+    match loaded {
+        Ok(catalogue) => Ok(atomplan::study::from_catalogue::study_catalogue(&catalogue)),
+        Err(diagnostics) => {
+            for diagnostic in &diagnostics {
+                printer.error(&diagnostic.to_string());
+            }
+            bail!("the catalogue has errors")
+        }
+    }
 }
 
-pub fn run_slurm_script(
-    _args: SlurmScriptArgs,
-    _global: &GlobalArgs,
-    _printer: &Printer,
-) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`atomplan study slurm-script` is not implemented yet")
+/// Worker threads: `--threads`, else `SLURM_CPUS_PER_TASK` (Slurm does not pin processes
+/// without a task plugin, so every core would be seen), else every core.
+fn thread_count(requested: Option<usize>) -> anyhow::Result<usize> {
+    if let Some(threads) = requested {
+        if threads == 0 {
+            bail!("`--threads`: must be at least 1");
+        }
+        return Ok(threads);
+    }
+    if let Ok(text) = std::env::var("SLURM_CPUS_PER_TASK") {
+        return text
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .with_context(|| format!("`SLURM_CPUS_PER_TASK={text}`: not a positive whole number"));
+    }
+    Ok(std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
+}
+
+fn study_of(scenario: &Scenario) -> Result<StudyFile, String> {
+    scenario
+        .study
+        .clone()
+        .try_into()
+        .map_err(|error: toml::de::Error| format!("the scenario's study is invalid: {}", error.message().trim()))
+}
+
+/// The study pipeline's economics (and optionally planning) stage as a sweep runner.
+fn run_study(scenario: &Scenario, catalogue: &StudyCatalogue, plan: bool, study_dir: &Path) -> Result<ScenarioResult, String> {
+    let study = study_of(scenario)?;
+    let economics = atomplan::study::pipeline::economics(&study, catalogue)?;
+    let mut result = ScenarioResult::ok();
+    let mut cheapest: Option<(f64, &str)> = None;
+    for row in &economics.rows {
+        let id = &row.candidate;
+        result.metric(format!("lcoe_usd_per_mwh.{id}"), row.lcoe_offer_usd_per_mwh);
+        result.metric(format!("lcoe_social_usd_per_mwh.{id}"), row.lcoe_social_usd_per_mwh);
+        result.metric(format!("lcoe_p95_usd_per_mwh.{id}"), row.mc_p95);
+        if row.lcoe_offer_usd_per_mwh.is_finite() && cheapest.is_none_or(|(best, _)| row.lcoe_offer_usd_per_mwh < best) {
+            cheapest = Some((row.lcoe_offer_usd_per_mwh, id));
+        }
+    }
+    if let Some((_, id)) = cheapest {
+        result.label("cheapest_design", id);
+    }
+    if plan {
+        let system = atomplan::study::pipeline::scenario_system(&study, catalogue, &economics, 0, 0, study_dir)?;
+        let planning = atomplan::study::pipeline::plan_scenario(&study, catalogue, &system)?;
+        if planning.status != "optimal" && planning.status != "Optimal" {
+            let mut failed = ScenarioResult::failed(sweep::Status::Infeasible, format!("planning: {}", planning.status));
+            failed.metrics = result.metrics;
+            failed.labels = result.labels;
+            return Ok(failed);
+        }
+        result.metric("system_cost_usd", planning.objective_usd);
+        result.metric("co2_mt", planning.periods.iter().map(|p| p.emissions_mt).sum::<f64>());
+        let last_year = planning.periods.last().map_or(0, |p| p.year);
+        let mut chosen: Option<(f64, String)> = None;
+        for row in planning.capacities.iter().filter(|r| r.kind == atomplan::study::system::AssetKind::Nuclear && r.year == last_year) {
+            result.metric(format!("capacity_mw.{}", row.asset), row.capacity_mw);
+            if row.capacity_mw > 0.5 && chosen.as_ref().is_none_or(|(best, _)| row.capacity_mw > *best) {
+                chosen = Some((row.capacity_mw, row.asset.clone()));
+            }
+        }
+        result.label("chosen_design", chosen.map_or_else(|| "none".to_owned(), |(_, id)| id));
+    }
+    Ok(result)
+}
+
+/// Progress on stderr: a redrawn bar with ETA on a terminal, a line every 10 % elsewhere
+/// (Slurm logs).
+struct ProgressBar {
+    started: Instant,
+    terminal: bool,
+    enabled: bool,
+    last_draw: Option<Instant>,
+    last_decile: u64,
+}
+
+impl ProgressBar {
+    fn new(enabled: bool) -> Self {
+        ProgressBar {
+            started: Instant::now(),
+            terminal: std::io::stderr().is_terminal(),
+            enabled,
+            last_draw: None,
+            last_decile: 0,
+        }
+    }
+
+    fn update(&mut self, progress: Progress) {
+        if !self.enabled || progress.total == 0 {
+            return;
+        }
+        let elapsed = self.started.elapsed().as_secs_f64();
+        let rate = progress.done as f64 / elapsed.max(1e-9);
+        let remaining = (progress.total - progress.done) as f64 / rate.max(1e-9);
+        let eta = format_duration(remaining);
+        let finished = progress.done == progress.total;
+        let mut stderr = std::io::stderr().lock();
+        if self.terminal {
+            if !finished && self.last_draw.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) {
+                return;
+            }
+            self.last_draw = Some(Instant::now());
+            let width = 30;
+            let filled = (progress.done * width / progress.total) as usize;
+            let _ = write!(
+                stderr,
+                "\r[{}{}] {}/{} scenarios, {:.1}/s, ETA {}, {} not ok\x1b[K",
+                "=".repeat(filled),
+                " ".repeat(width as usize - filled),
+                progress.done,
+                progress.total,
+                rate,
+                eta,
+                progress.not_ok
+            );
+            if finished {
+                let _ = writeln!(stderr);
+            }
+        } else {
+            let decile = progress.done * 10 / progress.total;
+            if decile > self.last_decile || finished {
+                self.last_decile = decile;
+                let _ = writeln!(
+                    stderr,
+                    "progress: {}/{} scenarios, {:.1}/s, ETA {}, {} not ok",
+                    progress.done, progress.total, rate, eta, progress.not_ok
+                );
+            }
+        }
+    }
+}
+
+fn format_duration(seconds: f64) -> String {
+    let seconds = seconds.max(0.0).round() as u64;
+    if seconds >= 3600 {
+        format!("{}h{:02}m", seconds / 3600, (seconds % 3600) / 60)
+    } else if seconds >= 60 {
+        format!("{}m{:02}s", seconds / 60, seconds % 60)
+    } else {
+        format!("{seconds}s")
+    }
+}
+
+pub fn run_sweep(args: SweepArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
+    let sweep = read_sweep(&args.file)?;
+    let shard = match &args.shard {
+        Some(text) => Shard::parse(text)?,
+        None => Shard::ALL,
+    };
+    let threads = thread_count(args.threads)?;
+    let catalogue = load_study_catalogue(global, printer)?;
+    if args.runner != RunnerKind::Screening {
+        // Check the study once, before thousands of scenarios fail the same way.
+        let file = args.file.display().to_string();
+        let study: StudyFile = sweep
+            .base
+            .clone()
+            .try_into()
+            .map_err(|error: toml::de::Error| anyhow::anyhow!("{file}: {}", error.message().trim()))?;
+        let diagnostics = atomplan::study::validate::validate(&file, &study, &catalogue);
+        let errors: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| d.severity == atomplan_core::Severity::Error)
+            .collect();
+        if !errors.is_empty() {
+            for diagnostic in errors {
+                printer.error(&diagnostic.to_string());
+            }
+            return Ok(ExitCode::from(2));
+        }
+    }
+    let study_dir = args.file.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+    // Test hook (docs/sweeps.md): sleep this long in every scenario, so that tests can kill a
+    // shard in the middle of a run.
+    let delay = std::env::var("ATOMPLAN_SWEEP_TEST_DELAY_MS")
+        .ok()
+        .and_then(|text| text.parse::<u64>().ok())
+        .map(Duration::from_millis);
+    let runner_kind = args.runner;
+    let runner = |scenario: &Scenario| -> Result<ScenarioResult, String> {
+        if let Some(delay) = delay {
+            std::thread::sleep(delay);
+        }
+        match runner_kind {
+            RunnerKind::Screening => sweep::screening::run(scenario, &catalogue),
+            RunnerKind::Economics => run_study(scenario, &catalogue, false, &study_dir),
+            RunnerKind::Plan => run_study(scenario, &catalogue, true, &study_dir),
+        }
+    };
+    let mut store = ShardStore::open(&args.out, &sweep, shard)?;
+    let n_in_shard = shard.ids(sweep.len()).count();
+    printer.info(&format!(
+        "sweep {}: {} scenarios, shard {shard} has {n_in_shard}, {} already finished; {threads} threads, 1 solver thread each",
+        args.file.display(),
+        sweep.len(),
+        store.done().iter().filter(|id| shard.contains(**id)).count(),
+    ));
+    let mut bar = ProgressBar::new(!args.no_progress && !printer.is_quiet());
+    let report = sweep::run_shard(&sweep, &mut store, &RunOptions { shard, threads }, &runner, |p| bar.update(p))?;
+    let rate = report.n_run as f64 / report.elapsed_s.max(1e-9);
+    match global.format {
+        Format::Json => printer.json(&serde_json::json!({
+            "shard": shard.to_string(),
+            "n_scenarios": report.n_scenarios,
+            "n_in_shard": report.n_in_shard,
+            "n_skipped": report.n_skipped,
+            "n_run": report.n_run,
+            "n_ok": report.n_ok,
+            "n_infeasible": report.n_infeasible,
+            "n_failed": report.n_failed,
+            "attempt": report.attempt,
+            "threads": threads,
+            "elapsed_s": report.elapsed_s,
+            "scenarios_per_s": rate,
+            "result_file": store.path().display().to_string(),
+        })),
+        _ => printer.data(&format!(
+            "shard {shard}: {} scenarios ({} finished before, {} run: {} ok, {} infeasible, {} failed) in {:.2} s, {:.1} scenarios/s -> {}",
+            report.n_in_shard,
+            report.n_skipped,
+            report.n_run,
+            report.n_ok,
+            report.n_infeasible,
+            report.n_failed,
+            report.elapsed_s,
+            rate,
+            store.path().display()
+        )),
+    }
+    if report.n_failed > 0 {
+        printer.warning(&format!("{} scenarios failed; their messages are in the results", report.n_failed));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_merge(args: MergeArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
+    match sweep::merge(&args.dir)? {
+        MergeOutcome::Complete { n_scenarios, files } => {
+            match global.format {
+                Format::Json => printer.json(&serde_json::json!({
+                    "complete": true,
+                    "n_scenarios": n_scenarios,
+                    "dir": args.dir.display().to_string(),
+                    "files": files,
+                })),
+                _ => printer.data(&format!(
+                    "merged {n_scenarios} scenarios into {}: {}",
+                    args.dir.display(),
+                    files.join(", ")
+                )),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        MergeOutcome::Missing {
+            n_scenarios,
+            n_missing,
+            shard_count,
+            missing_shards,
+        } => {
+            let array = format!("--array={}", array_spec(&missing_shards));
+            printer.error(&format!(
+                "{}: {n_missing} of {n_scenarios} scenarios missing, in {} of {shard_count} shards",
+                args.dir.display(),
+                missing_shards.len()
+            ));
+            printer.hint(&format!(
+                "re-run those shards (finished scenarios are kept), e.g. `sbatch {array} …` or `ARRAY={} bash submit.sh`, then merge again",
+                array_spec(&missing_shards)
+            ));
+            match global.format {
+                Format::Json => printer.json(&serde_json::json!({
+                    "complete": false,
+                    "n_scenarios": n_scenarios,
+                    "n_missing": n_missing,
+                    "shard_count": shard_count,
+                    "missing_shards": missing_shards,
+                    "array": array,
+                })),
+                _ => printer.data(&array),
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// Quotes `text` for a POSIX shell.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map_or_else(|_| path.to_path_buf(), |cwd| cwd.join(path))
+    }
+}
+
+fn runner_name(kind: RunnerKind) -> &'static str {
+    match kind {
+        RunnerKind::Economics => "economics",
+        RunnerKind::Plan => "plan",
+        RunnerKind::Screening => "screening",
+    }
+}
+
+pub fn run_slurm_script(args: SlurmScriptArgs, _global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
+    let sweep = read_sweep(&args.file)?;
+    if args.shards == 0 || args.shards > 1001 {
+        bail!("`--shards {}`: must be between 1 and 1001 (Slurm's default MaxArraySize is 1001)", args.shards);
+    }
+    if args.cpus_per_task == 0 {
+        bail!("`--cpus-per-task`: must be at least 1");
+    }
+    if args.shards as u64 > sweep.len() {
+        printer.warning(&format!(
+            "{} shards for {} scenarios: {} shards will have nothing to do",
+            args.shards,
+            sweep.len(),
+            args.shards as u64 - sweep.len()
+        ));
+    }
+    let binary = match &args.atomplan {
+        Some(path) => path.clone(),
+        None => std::env::current_exe()
+            .map_or_else(|_| "atomplan".to_owned(), |p| p.display().to_string()),
+    };
+    let study = absolute(&args.file);
+    let out = absolute(&args.out);
+    let last = args.shards - 1;
+    let partition = args
+        .partition
+        .as_ref()
+        .map_or_else(String::new, |p| format!(" --partition={}", shell_quote(p)));
+    let script = format!(
+        r#"#!/usr/bin/env bash
+# Generated by `atomplan study slurm-script`: a Slurm job array running the sweep in
+# {study_name} as {shards} shards, then a merge job that starts once every shard succeeded
+# (afterok). It only calls sbatch; nothing here needs to change between clusters except the
+# resource lines. Run: bash submit.sh
+#   ARRAY=2,5 bash submit.sh   re-runs only shards 2 and 5 (as `atomplan study merge` lists them)
+#                              and merges again; finished scenarios are never recomputed.
+#   WAIT=1 bash submit.sh      blocks until the jobs end (sbatch --wait), e.g. in CI.
+set -euo pipefail
+ATOMPLAN=${{ATOMPLAN:-{binary}}}
+STUDY={study}
+OUT={out}
+SHARDS={shards}
+ARRAY=${{ARRAY:-0-{last}}}
+mkdir -p "$OUT/logs"
+array_job=$(sbatch --parsable ${{WAIT:+--wait}} --job-name=atomplan-sweep --array="$ARRAY" \
+  --cpus-per-task={cpus} --mem={mem} --time={time}{partition} \
+  --output="$OUT/logs/shard-%a.out" <<EOF
+#!/bin/bash
+set -euo pipefail
+# N comes from this script, not from SLURM_ARRAY_TASK_COUNT (which counts only this submission).
+# Threads: the sweep reads SLURM_CPUS_PER_TASK.
+exec "$ATOMPLAN" study sweep "$STUDY" --out "$OUT" --shard "\$SLURM_ARRAY_TASK_ID/$SHARDS" --runner {runner} --no-progress
+EOF
+)
+array_job=${{array_job%%;*}}
+merge_job=$(sbatch --parsable ${{WAIT:+--wait}} --job-name=atomplan-merge \
+  --dependency=afterok:"$array_job" --kill-on-invalid-dep=yes \
+  --cpus-per-task=1 --mem={mem} --time={time}{partition} \
+  --output="$OUT/logs/merge.out" \
+  --wrap="exec '$ATOMPLAN' study merge '$OUT'")
+merge_job=${{merge_job%%;*}}
+echo "submitted sweep array $array_job (--array=$ARRAY of $SHARDS shards) and merge $merge_job (afterok)"
+echo "results: $OUT/results.csv once merge $merge_job has run; check with: atomplan study merge $OUT"
+"#,
+        study_name = args.file.display(),
+        shards = args.shards,
+        binary = shell_quote(&binary),
+        study = shell_quote(&study.display().to_string()),
+        out = shell_quote(&out.display().to_string()),
+        cpus = args.cpus_per_task,
+        mem = shell_quote(&args.mem),
+        time = shell_quote(&args.time),
+        runner = runner_name(args.runner),
+    );
+    printer.data(&script);
+    Ok(ExitCode::SUCCESS)
 }

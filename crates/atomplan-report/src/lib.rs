@@ -1,1 +1,35 @@
-//! The HTML report, its charts, and the CSV/Parquet/SQLite writers.
+//! The HTML report, its charts, and the CSV/SQLite writers; and the study runner that commits
+//! each stage to the run database so that an interrupted run resumes where it stopped.
+//!
+//! Architecture Invariant: the report is self-contained (inline SVG, inline CSS, no script, no
+//! network), so it reads offline and prints.
+
+pub mod charts;
+pub mod html;
+pub mod run;
+pub mod store;
+pub mod tables;
+
+pub use run::{run_study, Progress, RunSummary};
+
+use std::path::Path;
+
+/// Why a run or a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("stage `{stage}`: {message}")]
+    Stage { stage: String, message: String },
+    #[error("results database: {0}")]
+    Database(String),
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+}
+
+impl ReportError {
+    pub(crate) fn io(path: &Path, error: &std::io::Error) -> Self {
+        ReportError::Io {
+            path: path.display().to_string(),
+            message: error.to_string(),
+        }
+    }
+}

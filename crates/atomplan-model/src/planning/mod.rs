@@ -11,6 +11,7 @@
 pub mod file;
 pub mod lp;
 pub mod model;
+pub mod network;
 pub mod system;
 
 #[cfg(test)]
@@ -23,6 +24,7 @@ use serde::Serialize;
 
 pub use file::PlanningFile;
 pub use lp::Status;
+pub use network::{solve_folder, system_from_network, FolderOutcome};
 pub use system::System;
 
 use crate::aggregate;

@@ -598,17 +598,24 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                         a.constant,
                         &terms,
                     );
-                    let lower = if op == "must_run" {
-                        1.0
-                    } else {
-                        msl.max(gen.p_min_pu)
-                    };
+                    let lower = if op == "must_run" { 1.0 } else { msl };
                     if lower > 0.0 {
                         let mut terms = vec![(p, 1.0)];
                         terms.extend(a.terms.iter().map(|&(c, v)| (c, -v * lower)));
                         lp.row_with(
                             format!("Generator-p-lower[{},{y},{t}]", gen.name),
                             a.constant * lower,
+                            f64::INFINITY,
+                            &terms,
+                        );
+                    }
+                    // PyPSA's p_min_pu: p >= p_min_pu · p_nom.
+                    if gen.p_min_pu > 0.0 && lower == 0.0 {
+                        let mut terms = vec![(p, 1.0)];
+                        terms.extend(cap.terms.iter().map(|&(c, v)| (c, -v * gen.p_min_pu)));
+                        lp.row_with(
+                            format!("Generator-p-min-pu[{},{y},{t}]", gen.name),
+                            cap.constant * gen.p_min_pu,
                             f64::INFINITY,
                             &terms,
                         );

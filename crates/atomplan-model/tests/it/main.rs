@@ -3,3 +3,4 @@
 mod components;
 mod malformed;
 mod parity;
+mod planning;

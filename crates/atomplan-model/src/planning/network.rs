@@ -1,0 +1,242 @@
+//! From the core's [`Network`] (a PyPSA folder) to the planning [`System`], and the folder-level
+//! entry point used by `atomplan solve <folder> --planning FILE.toml` and by studies.
+//!
+//! The planning model covers generators, loads, fixed links and lines (as transport links);
+//! what it does not model yet (storage units, extendable links and lines, CO2 constraints,
+//! time-varying marginal costs) is refused with a diagnostic rather than silently dropped.
+
+use std::path::Path;
+
+use atomplan_core::{Diagnostic, Location};
+
+use super::file::PlanningFile;
+use super::system::{Generator, Link, Load, System};
+use super::PlanResult;
+use crate::network::{Network, Series};
+
+fn series(s: &Series, n: usize) -> Vec<f64> {
+    match s {
+        Series::Static(v) => vec![*v],
+        Series::Varying(_) => (0..n).map(|t| s.at(t)).collect(),
+    }
+}
+
+/// Convert a network; every unsupported part is one error naming the component and the reason.
+pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Vec<Diagnostic>> {
+    let n = network.snapshots.objective.len();
+    let mut errors = Vec::new();
+    let refuse = |errors: &mut Vec<Diagnostic>, file: &str, what: String| {
+        errors.push(
+            Diagnostic::error(Location::file(format!("{folder}/{file}")), what)
+                .with_hint("solve without `--planning`, or remove it from the network"),
+        );
+    };
+    if !network.storage_units.is_empty() {
+        refuse(
+            &mut errors,
+            "storage_units.csv",
+            format!(
+                "the planning model does not take storage units yet ({} rows)",
+                network.storage_units.len()
+            ),
+        );
+    }
+    if !network.global_constraints.is_empty() {
+        refuse(
+            &mut errors,
+            "global_constraints.csv",
+            "the planning model does not take global (CO2) constraints yet".into(),
+        );
+    }
+    let mut generators = Vec::with_capacity(network.generators.len());
+    for g in &network.generators {
+        let mc = match &g.marginal_cost {
+            Series::Static(v) => *v,
+            Series::Varying(_) => {
+                refuse(&mut errors, "generators-marginal_cost.csv", format!("generator `{}`: time-varying `marginal_cost` is not supported by the planning model", g.name));
+                0.0
+            }
+        };
+        let p_min_pu = match &g.p_min_pu {
+            Series::Static(v) => *v,
+            Series::Varying(_) => {
+                refuse(&mut errors, "generators-p_min_pu.csv", format!("generator `{}`: time-varying `p_min_pu` is not supported by the planning model", g.name));
+                0.0
+            }
+        };
+        if g.sign < 0.0 {
+            refuse(
+                &mut errors,
+                "generators.csv",
+                format!(
+                    "generator `{}`: negative `sign` is not supported by the planning model",
+                    g.name
+                ),
+            );
+        }
+        generators.push(Generator {
+            name: g.name.clone(),
+            bus: g.bus,
+            p_nom: g.capacity.nominal,
+            extendable: g.capacity.extendable,
+            p_nom_min: g.capacity.min,
+            p_nom_max: g.capacity.max,
+            capital_cost: g.capacity.capital_cost,
+            marginal_cost: mc,
+            p_min_pu,
+            p_max_pu: series(&g.p_max_pu, n),
+        });
+    }
+    let mut links = Vec::new();
+    for l in &network.links {
+        if l.capacity.extendable
+            || l.p_max_pu.is_varying()
+            || l.p_min_pu.is_varying()
+            || l.marginal_cost.at(0) != 0.0
+        {
+            refuse(&mut errors, "links.csv", format!("link `{}`: extendable links, varying limits and link costs are not supported by the planning model", l.name));
+            continue;
+        }
+        let lo = l.p_min_pu.at(0);
+        links.push(Link {
+            name: l.name.clone(),
+            bus0: l.bus0,
+            bus1: l.bus1,
+            p_nom: l.capacity.nominal * l.p_max_pu.at(0),
+            efficiency: l.efficiency,
+            bidirectional: lo < 0.0,
+        });
+    }
+    for l in &network.lines {
+        if l.capacity.extendable || l.s_max_pu.is_varying() {
+            refuse(&mut errors, "lines.csv", format!("line `{}`: extendable lines and varying `s_max_pu` are not supported by the planning model", l.name));
+            continue;
+        }
+        links.push(Link {
+            name: l.name.clone(),
+            bus0: l.bus0,
+            bus1: l.bus1,
+            p_nom: l.capacity.nominal * l.s_max_pu.at(0),
+            efficiency: 1.0,
+            bidirectional: true,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(System {
+        buses: network.buses.iter().map(|b| b.name.clone()).collect(),
+        loads: network
+            .loads
+            .iter()
+            .map(|l| Load {
+                name: l.name.clone(),
+                bus: l.bus,
+                p_set: series(&l.p_set, n).iter().map(|v| -l.sign * v).collect(),
+            })
+            .collect(),
+        generators,
+        links,
+        weights: network.snapshots.objective.clone(),
+        block_hours: n.max(1),
+    })
+}
+
+/// Check the plan against the network: every unit and bus it names must exist.
+pub fn check_names(plan: &PlanningFile, system: &System, file: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for name in plan.units.keys() {
+        if !system.generators.iter().any(|g| &g.name == name) {
+            out.push(Diagnostic::error(
+                Location::file(file).with_field(format!("units.{name}")),
+                format!("no generator `{name}` in the network"),
+            ));
+        }
+    }
+    for (i, a) in plan.areas.iter().enumerate() {
+        for b in &a.buses {
+            if !system.buses.contains(b) {
+                out.push(Diagnostic::error(
+                    Location::file(file).with_field(format!("areas[{i}].buses")),
+                    format!("no bus `{b}` in the network"),
+                ));
+            }
+        }
+    }
+    if plan
+        .units
+        .values()
+        .any(|u| u.refuelling.is_some() || u.committable || u.ramp_rate.is_some())
+        && plan.aggregation.is_none()
+        && system.hours() > 24 * 31
+    {
+        out.push(
+            Diagnostic::warning(
+                Location::file(file),
+                format!(
+                    "unit commitment on {} snapshots without `[aggregation]` can be slow",
+                    system.hours()
+                ),
+            )
+            .with_hint("add `[aggregation]` with `representatives = 12` for representative days"),
+        );
+    }
+    out
+}
+
+/// What [`solve_folder`] returns: the result, or the diagnostics that stopped it.
+#[derive(Debug)]
+pub enum FolderOutcome {
+    Solved {
+        result: PlanResult,
+        warnings: Vec<Diagnostic>,
+    },
+    Invalid(Vec<Diagnostic>),
+}
+
+/// Read a PyPSA folder and a planning file's text, validate both, and solve.
+/// This is the library form of `atomplan solve <folder> --planning FILE.toml`.
+pub fn solve_folder(folder: &Path, plan_text: &str, plan_file: &str) -> FolderOutcome {
+    let (plan, mut diags) = super::load(plan_text, plan_file);
+    let Some(plan) = plan else {
+        return FolderOutcome::Invalid(diags);
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return FolderOutcome::Invalid(diags);
+    }
+    let imported = match crate::pypsa::read_folder(folder) {
+        Ok(i) => i,
+        Err(crate::Error::Input(d)) => return FolderOutcome::Invalid(vec![*d]),
+        Err(e) => {
+            return FolderOutcome::Invalid(vec![Diagnostic::error(
+                Location::file(folder.display().to_string()),
+                e.to_string(),
+            )])
+        }
+    };
+    diags.extend(imported.warnings);
+    let system = match system_from_network(&imported.network, &folder.display().to_string()) {
+        Ok(s) => s,
+        Err(mut e) => {
+            diags.append(&mut e);
+            return FolderOutcome::Invalid(diags);
+        }
+    };
+    diags.extend(check_names(&plan, &system, plan_file));
+    if diags.iter().any(Diagnostic::is_error) {
+        return FolderOutcome::Invalid(diags);
+    }
+    match super::plan(&system, &plan) {
+        Ok(result) => FolderOutcome::Solved {
+            result,
+            warnings: diags,
+        },
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                Location::file(plan_file).with_field("aggregation"),
+                e.to_string(),
+            ));
+            FolderOutcome::Invalid(diags)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Issue 5: the planning extensions on PyPSA folders — with every extension off the answer is the
+//! core's, and a planning file switches on integer units and the N-1 reserve.
+
+use std::path::{Path, PathBuf};
+
+use atomplan_model::planning::{self, FolderOutcome, Status};
+use atomplan_model::{solve_folder, RunOptions};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn solved(folder: &Path, plan: &str) -> planning::PlanResult {
+    match planning::solve_folder(folder, plan, "plan.toml") {
+        FolderOutcome::Solved { result, .. } => result,
+        FolderOutcome::Invalid(d) => panic!("{d:?}"),
+    }
+}
+
+#[test]
+fn empty_plan_equals_the_core() {
+    let folder = fixture("planning/toy-1node-24-nostorage");
+    let core = solve_folder(&folder, &RunOptions::default()).unwrap();
+    let plan = solved(&folder, "");
+    assert_eq!(plan.status, Status::Optimal);
+    let rel = (plan.objective - core.results.objective).abs() / core.results.objective;
+    assert!(
+        rel < 1e-6,
+        "planning {} vs core {}",
+        plan.objective,
+        core.results.objective
+    );
+    for (g, r) in core.network.generators.iter().zip(&core.results.generators) {
+        let p = plan.p_nom_opt(&g.name).unwrap();
+        assert!(
+            (p - r.p_nom_opt).abs() < 1e-3 * r.p_nom_opt.max(1.0),
+            "{}: {p} vs {}",
+            g.name,
+            r.p_nom_opt
+        );
+    }
+}
+
+#[test]
+fn integer_units_and_n1_on_a_pypsa_folder() {
+    let folder = fixture("planning/toy-1node-24-nostorage");
+    let text = std::fs::read_to_string(fixture("planning/n1.toml")).unwrap();
+    let lp = solved(&folder, "");
+    let res = solved(&folder, &text);
+    assert_eq!(res.status, Status::Optimal);
+    assert!(res.integer_variables > 0);
+    assert_eq!(res.mip_gap, 0.0);
+    for g in ["nuclear", "SMR"] {
+        let units = res.units(g).unwrap();
+        assert!((units - units.round()).abs() < 1e-6, "{g}: {units}");
+    }
+    // Integer units and a reserve can only cost more.
+    assert!(res.objective >= lp.objective - 1e-6 * lp.objective);
+}
+
+#[test]
+fn bad_plan_names_the_file_and_key() {
+    let folder = fixture("planning/toy-1node-24-nostorage");
+    let FolderOutcome::Invalid(d) =
+        planning::solve_folder(&folder, "[units.nope]\nunit_size_mw = 10\n", "plan.toml")
+    else {
+        panic!("accepted a unit that is not in the network")
+    };
+    assert_eq!(d[0].location.file.as_deref(), Some("plan.toml"));
+    assert_eq!(d[0].location.field.as_deref(), Some("units.nope"));
+    let FolderOutcome::Invalid(d) =
+        planning::solve_folder(&folder, "[solver]\nmip_gap = 0.1\n", "plan.toml")
+    else {
+        panic!("accepted an unknown key")
+    };
+    assert!(
+        d[0].message.contains("unknown field `mip_gap`"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(d[0].location.line, Some(2));
+}
+
+#[test]
+fn storage_is_refused_not_dropped() {
+    let FolderOutcome::Invalid(d) =
+        planning::solve_folder(&fixture("toy-1node-24"), "", "plan.toml")
+    else {
+        panic!("storage silently dropped")
+    };
+    assert!(
+        d.iter().any(|d| d.message.contains("storage units")),
+        "{d:?}"
+    );
+}

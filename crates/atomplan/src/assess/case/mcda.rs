@@ -567,6 +567,10 @@ pub struct McdaReport {
     pub positive_flows: Option<BTreeMap<String, f64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub negative_flows: Option<BTreeMap<String, f64>>,
+    /// PROMETHEE I: one line per pair, `"A outranks B"`, `"A indifferent to B"` or
+    /// `"A incomparable with B"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub promethee1: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight_sensitivity: Option<Vec<SensitivityReport>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -715,6 +719,7 @@ pub fn run_case(case: &McdaCase) -> Result<McdaReport, AssessError> {
                 random_index: Some(result.random_index_table.to_owned()),
                 positive_flows: None,
                 negative_flows: None,
+                promethee1: None,
                 weight_sensitivity: None,
                 rank_reversal: None,
                 monte_carlo: None,
@@ -825,6 +830,9 @@ pub fn run_case(case: &McdaCase) -> Result<McdaReport, AssessError> {
                 nodes: Vec::new(),
                 consistency: BTreeMap::new(),
                 random_index: None,
+                promethee1: flows
+                    .as_ref()
+                    .map(|result| promethee1_relations(result, names)),
                 positive_flows: flows.as_ref().map(|result| by_name(&result.positive_flows)),
                 negative_flows: flows.as_ref().map(|result| by_name(&result.negative_flows)),
                 weight_sensitivity,
@@ -834,4 +842,21 @@ pub fn run_case(case: &McdaCase) -> Result<McdaReport, AssessError> {
             })
         }
     }
+}
+
+fn promethee1_relations(result: &promethee::PrometheeResult, names: &[String]) -> Vec<String> {
+    use std::cmp::Ordering;
+    let mut relations = Vec::new();
+    for a in 0..names.len() {
+        for b in a + 1..names.len() {
+            let (first, second) = (&names[a], &names[b]);
+            relations.push(match result.promethee1(a, b) {
+                Some(Ordering::Greater) => format!("{first} outranks {second}"),
+                Some(Ordering::Less) => format!("{second} outranks {first}"),
+                Some(Ordering::Equal) => format!("{first} indifferent to {second}"),
+                None => format!("{first} incomparable with {second}"),
+            });
+        }
+    }
+    relations
 }

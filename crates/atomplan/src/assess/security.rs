@@ -251,6 +251,7 @@ pub fn risk_weighted_concentration(values: &[f64], risks: &[f64]) -> Result<f64,
 
 /// One supplier of one step of the nuclear fuel cycle.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FuelSupplier {
     /// Fuel-cycle step: `uranium`, `conversion`, `enrichment` or `fabrication` (free text allowed).
     pub step: String,

@@ -129,6 +129,8 @@ pub(crate) fn design(wire: DesignWire, file: &ParsedFile, diagnostics: &mut Vec<
         gross_mwe_per_module: wire.gross_mwe_per_module,
         net_mwe_per_module: wire.net_mwe_per_module,
         mwe_basis,
+        plant_net_mwe: wire.plant_net_mwe,
+        plant_gross_mwe: wire.plant_gross_mwe,
         modules_per_plant: wire.modules_per_plant,
         design_life_years: wire.design_life_years,
         capacity_factor: wire.capacity_factor,

@@ -307,6 +307,8 @@ fn design_fields(b: &mut Builder) {
     b.num("gross_mwe_per_module", "MWe", Range::open_closed(0.0, 2000.0), "Gross electric output per module");
     b.num("net_mwe_per_module", "MWe", Range::open_closed(0.0, 2000.0), "Net electric output per module (or unstated basis, see `mwe_basis`)");
     b.opt("mwe_basis", Kind::Enum(&["net", "gross", "unstated"]), "Whether the published rating is net, gross or unstated");
+    b.num("plant_net_mwe", "MWe", Range::open_closed(0.0, 10_000.0), "Plant net output, given only when no per-module net rating is published");
+    b.num("plant_gross_mwe", "MWe", Range::open_closed(0.0, 10_000.0), "Plant gross output, given only when no per-module gross rating is published");
     b.add("modules_per_plant", Kind::Int, "modules", Some(Range::closed(1.0, 24.0)), false, "Modules (reactors) in the reference plant");
     b.num("design_life_years", "years", Range::open_closed(0.0, 120.0), "Design operating life");
     b.num("capacity_factor", "fraction", FRACTION_POSITIVE, "Design or expected capacity factor");

@@ -143,6 +143,10 @@ pub struct Design {
     pub gross_mwe_per_module: Option<f64>,
     pub net_mwe_per_module: Option<f64>,
     pub mwe_basis: Option<MweBasis>,
+    /// Plant net output, only where no per-module net rating is published.
+    pub plant_net_mwe: Option<f64>,
+    /// Plant gross output, only where no per-module gross rating is published.
+    pub plant_gross_mwe: Option<f64>,
     pub modules_per_plant: Option<u32>,
     pub design_life_years: Option<f64>,
     /// Fraction in (0, 1].
@@ -172,23 +176,34 @@ pub struct Design {
 pub const SMR_MAX_MWE: f64 = 300.0;
 
 impl Design {
-    /// Net rating per module, falling back to the gross rating when only that is published.
+    /// Net rating per module, falling back to the gross rating, then to a published plant
+    /// total divided by the modules (one module when unknown).
     pub fn mwe_per_module(&self) -> Option<f64> {
-        self.net_mwe_per_module.or(self.gross_mwe_per_module)
+        let modules = f64::from(self.modules_per_plant.unwrap_or(1).max(1));
+        self.net_mwe_per_module
+            .or(self.gross_mwe_per_module)
+            .or(self.plant_net_mwe.map(|p| p / modules))
+            .or(self.plant_gross_mwe.map(|p| p / modules))
     }
 
-    /// Rating of the reference plant: per-module rating times modules (one module when unknown).
+    /// Rating of the reference plant: a published plant total, else per-module rating times
+    /// modules (one module when unknown).
     pub fn plant_mwe(&self) -> Option<f64> {
-        self.mwe_per_module()
-            .map(|mwe| mwe * f64::from(self.modules_per_plant.unwrap_or(1)))
+        let from_modules = self
+            .net_mwe_per_module
+            .or(self.gross_mwe_per_module)
+            .map(|mwe| mwe * f64::from(self.modules_per_plant.unwrap_or(1)));
+        from_modules.or(self.plant_net_mwe).or(self.plant_gross_mwe)
     }
 
     /// Small modular reactor (or microreactor): at most [`SMR_MAX_MWE`] per module.
-    /// Designs without any published rating count as small only when they are microreactors.
+    /// Without any electric rating, a thermal rating of at most 1,000 MWt per module counts as
+    /// small (about 300 MWe at a third efficiency); with neither, only microreactors do.
     pub fn is_smr(&self) -> bool {
-        match self.mwe_per_module() {
-            Some(mwe) => mwe <= SMR_MAX_MWE,
-            None => self.reactor_type == ReactorType::Microreactor,
+        match (self.mwe_per_module(), self.thermal_mwt) {
+            (Some(mwe), _) => mwe <= SMR_MAX_MWE,
+            (None, Some(mwt)) => mwt <= 1000.0,
+            (None, None) => self.reactor_type == ReactorType::Microreactor,
         }
     }
 
@@ -429,9 +444,11 @@ impl Country {
         latest(&self.peak_demand_mw, |o| !o.forecast).or_else(|| latest(&self.peak_demand_mw, |_| true))
     }
 
-    /// Latest measured annual demand (consumption).
+    /// Latest measured annual demand (consumption), else generation, else the latest expectation.
     pub fn annual_demand(&self) -> Option<&Observation> {
-        latest(&self.annual_demand_twh, |o| !o.forecast).or_else(|| latest(&self.annual_generation_twh, |o| !o.forecast))
+        latest(&self.annual_demand_twh, |o| !o.forecast)
+            .or_else(|| latest(&self.annual_generation_twh, |o| !o.forecast))
+            .or_else(|| latest(&self.annual_demand_twh, |_| true))
     }
 
     /// Latest installed (not target) capacity per technology, `total` included.

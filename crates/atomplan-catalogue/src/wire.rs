@@ -58,6 +58,8 @@ pub struct DesignWire {
     pub gross_mwe_per_module: Option<f64>,
     pub net_mwe_per_module: Option<f64>,
     pub mwe_basis: Option<String>,
+    pub plant_net_mwe: Option<f64>,
+    pub plant_gross_mwe: Option<f64>,
     pub modules_per_plant: Option<u32>,
     pub design_life_years: Option<f64>,
     pub capacity_factor: Option<f64>,

@@ -2,4 +2,8 @@
 
 mod common;
 mod assess;
+mod solve;
+mod catalogue;
 mod econ;
+mod sweep;
+mod study;

@@ -2,8 +2,5 @@
 
 mod common;
 mod assess;
-mod solve;
-mod catalogue;
 mod econ;
-mod sweep;
-mod study;
+mod catalogue;

@@ -4,3 +4,4 @@ mod common;
 mod assess;
 mod econ;
 mod catalogue;
+mod study;

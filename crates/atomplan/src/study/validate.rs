@@ -51,6 +51,7 @@ pub fn validate(file: &str, study: &StudyFile, catalogue: &StudyCatalogue) -> Ve
     check_zones(study, &at, &mut diagnostics);
     check_candidates(study, catalogue, &at, &mut diagnostics);
     check_scenarios(study, &at, &mut diagnostics);
+    check_base_demand(study, catalogue, &at, &mut diagnostics);
     check_options(study, &at, &mut diagnostics);
     check_mcda(study, &at, &mut diagnostics);
     diagnostics
@@ -357,6 +358,34 @@ fn check_scenarios(study: &StudyFile, at: &At, out: &mut Vec<Diagnostic>) {
             } else if !(value.is_finite() && *value >= 0.0) {
                 out.push(Diagnostic::error(key, format!("must be >= 0 Mt, got {value}")));
             }
+        }
+    }
+}
+
+fn check_base_demand(
+    study: &StudyFile,
+    catalogue: &StudyCatalogue,
+    at: &At,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(country) = catalogue.country(&study.country) else {
+        return;
+    };
+    for (index, scenario) in study.demand_scenarios.iter().enumerate() {
+        if scenario.base_energy_twh.is_none() && country.annual_demand_twh <= 0.0 {
+            out.push(
+                Diagnostic::error(
+                    at(&format!("demand_scenarios[{index}].base_energy_twh")),
+                    format!("the catalogue has no annual demand for `{}`", country.code),
+                )
+                .with_hint("give a sourced `base_energy_twh`"),
+            );
+        }
+        if scenario.base_peak_mw.is_none() && country.peak_mw <= 0.0 {
+            out.push(Diagnostic::error(
+                at(&format!("demand_scenarios[{index}].base_peak_mw")),
+                format!("the catalogue has no peak demand for `{}`", country.code),
+            ));
         }
     }
 }

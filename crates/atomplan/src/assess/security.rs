@@ -278,6 +278,8 @@ pub struct FuelStepReport {
     pub hhi: f64,
     /// HHI of supplier countries.
     pub country_hhi: f64,
+    /// Shannon index of suppliers (natural log).
+    pub shannon: f64,
     pub risk_weighted_hhi: f64,
     pub largest_supplier: String,
     pub largest_share: f64,
@@ -358,6 +360,7 @@ pub fn fuel_vendor_dependence(
             n_suppliers: rows.len(),
             hhi: hhi(&shares)?,
             country_hhi: hhi(&country_shares)?,
+            shannon: shannon(&shares)?,
             risk_weighted_hhi: risk_weighted_concentration(&shares, &risks)?,
             largest_supplier: rows[largest_idx].supplier.clone(),
             largest_share,
@@ -433,6 +436,7 @@ pub struct SecurityInput {
 pub struct SupplierReport {
     pub suppliers: Vec<String>,
     pub hhi_before: f64,
+    pub shannon_before: f64,
     pub risk_weighted_before: f64,
     pub hhi_after: Option<f64>,
     pub risk_weighted_after: Option<f64>,
@@ -492,6 +496,7 @@ pub fn security(input: &SecurityInput) -> Result<SecurityReport, AssessError> {
         Some(SupplierReport {
             suppliers: input.supplier_names.clone(),
             hhi_before: hhi(&input.supplier_shares)?,
+            shannon_before: shannon(&input.supplier_shares)?,
             risk_weighted_before: risk_weighted_concentration(
                 &input.supplier_shares,
                 &input.supplier_risks,

@@ -102,19 +102,43 @@ fn check_unbounded(network: &Network, findings: &mut Vec<Finding>) {
     };
     for generator in &network.generators {
         let c = &generator.capacity;
-        check("Generator-p_nom", &generator.name, c.capital_cost, c.extendable, c.max);
+        check(
+            "Generator-p_nom",
+            &generator.name,
+            c.capital_cost,
+            c.extendable,
+            c.max,
+        );
     }
     for unit in &network.storage_units {
         let c = &unit.capacity;
-        check("StorageUnit-p_nom", &unit.name, c.capital_cost, c.extendable, c.max);
+        check(
+            "StorageUnit-p_nom",
+            &unit.name,
+            c.capital_cost,
+            c.extendable,
+            c.max,
+        );
     }
     for link in &network.links {
         let c = &link.capacity;
-        check("Link-p_nom", &link.name, c.capital_cost, c.extendable, c.max);
+        check(
+            "Link-p_nom",
+            &link.name,
+            c.capital_cost,
+            c.extendable,
+            c.max,
+        );
     }
     for line in &network.lines {
         let c = &line.capacity;
-        check("Line-s_nom", &line.name, c.capital_cost, c.extendable, c.max);
+        check(
+            "Line-s_nom",
+            &line.name,
+            c.capital_cost,
+            c.extendable,
+            c.max,
+        );
     }
 }
 
@@ -148,7 +172,13 @@ fn check_bus_supply(network: &Network, findings: &mut Vec<Finding>) {
     let mut max_absorb = vec![0.0f64; n_buses * n_t];
     let mut must_run = vec![0.0f64; n_buses * n_t];
     let mut demand = vec![0.0f64; n_buses * n_t];
-    let cap_min = |c: &crate::network::Capacity| if c.extendable { c.min.max(0.0) } else { c.nominal };
+    let cap_min = |c: &crate::network::Capacity| {
+        if c.extendable {
+            c.min.max(0.0)
+        } else {
+            c.nominal
+        }
+    };
     for generator in &network.generators {
         let upper = generator.capacity.upper();
         for t in 0..n_t {

@@ -26,7 +26,8 @@ pub struct SolverSettings {
     /// HiGHS options as `key=value` strings, applied after the defaults below, in order.
     /// Defaults (see `default_options`): dual simplex after presolve, `random_seed=0`.
     pub options: Vec<(String, String)>,
-    /// Write HiGHS's log to stderr.
+    /// Write HiGHS's log to stderr (through `log_file=/dev/stderr`, as HiGHS's console log would
+    /// mix with results on stdout).
     pub log_to_console: bool,
 }
 
@@ -107,10 +108,10 @@ fn apply_option(model: &mut highs::Model, key: &str, value: &str) -> Result<(), 
         return Err(invalid());
     }
     let lowered = value.to_ascii_lowercase();
-    if lowered == "true" || lowered == "false" {
-        if model.try_set_option(key, lowered == "true").is_ok() {
-            return Ok(());
-        }
+    if (lowered == "true" || lowered == "false")
+        && model.try_set_option(key, lowered == "true").is_ok()
+    {
+        return Ok(());
     }
     if let Ok(integer) = value.parse::<i32>() {
         if model.try_set_option(key, integer).is_ok() {
@@ -148,8 +149,10 @@ pub fn solve(lp: &LinearProgram, settings: &SolverSettings) -> Result<LpSolution
         .map_err(|status| Error::Solver(format!("HiGHS refused the model: {status:?}")))?;
     model.make_quiet();
     if settings.log_to_console {
+        // HiGHS's console log goes to stdout, which carries our JSON: send it to stderr instead.
         apply_option(&mut model, "output_flag", "true")?;
-        apply_option(&mut model, "log_to_console", "true")?;
+        apply_option(&mut model, "log_to_console", "false")?;
+        apply_option(&mut model, "log_file", "/dev/stderr")?;
     }
     for (key, value) in default_options() {
         apply_option(&mut model, key, value)?;
@@ -198,7 +201,9 @@ pub fn solve(lp: &LinearProgram, settings: &SolverSettings) -> Result<LpSolution
         row_duals: solution.dual_rows().to_vec(),
         highs_s,
         pass_s,
-        simplex_iterations: solved.int_info_value(c"simplex_iteration_count").unwrap_or(0),
+        simplex_iterations: solved
+            .int_info_value(c"simplex_iteration_count")
+            .unwrap_or(0),
         ipm_iterations: solved.int_info_value(c"ipm_iteration_count").unwrap_or(0),
     })
 }

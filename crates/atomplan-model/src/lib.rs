@@ -63,7 +63,11 @@ pub enum Error {
     #[error("{}", .0.location_and_message())]
     Input(Box<Diagnostic>),
     #[error("the model is too large for HiGHS ({rows} rows, {cols} columns, {nnz} non-zeros)")]
-    TooLarge { rows: usize, cols: usize, nnz: usize },
+    TooLarge {
+        rows: usize,
+        cols: usize,
+        nnz: usize,
+    },
     #[error("HiGHS rejected the option `{key}={value}`")]
     SolverOption { key: String, value: String },
     #[error("{0}")]
@@ -170,7 +174,12 @@ pub fn solve_folder(folder: &Path, options: &RunOptions) -> Result<Outcome, Erro
     let diagnosis = if solution.status == SolveStatus::Optimal {
         None
     } else {
-        Some(diagnose::diagnose(&network, &model, solution.status, &options.solver))
+        Some(diagnose::diagnose(
+            &network,
+            &model,
+            solution.status,
+            &options.solver,
+        ))
     };
 
     let write_started = Instant::now();

@@ -8,6 +8,9 @@
 //! `Generator-p[coal,17]` are generated from the blocks only when an LP file is written, so a
 //! normal solve allocates no per-entry strings.
 
+// Loops run over snapshot, row and column indices shared by several arrays.
+#![allow(clippy::needless_range_loop)]
+
 use std::fmt::Write as _;
 use std::io::Write;
 use std::sync::Arc;
@@ -45,14 +48,12 @@ impl Family {
                 .map_or("?", String::as_str);
             return (label, Some(t as usize));
         }
-        if self.n_snapshots > 0 {
-            let label = self
-                .labels
-                .get(k / self.n_snapshots)
-                .map_or("?", String::as_str);
-            (label, Some(k % self.n_snapshots))
-        } else {
-            (self.labels.get(k).map_or("?", String::as_str), None)
+        match k.checked_div(self.n_snapshots) {
+            Some(entity) => {
+                let label = self.labels.get(entity).map_or("?", String::as_str);
+                (label, Some(k % self.n_snapshots))
+            }
+            None => (self.labels.get(k).map_or("?", String::as_str), None),
         }
     }
 
@@ -88,7 +89,10 @@ pub struct LinearProgram {
 }
 
 fn labels_of<S: AsRef<str>>(labels: &[S]) -> Arc<[String]> {
-    labels.iter().map(|label| label.as_ref().to_owned()).collect()
+    labels
+        .iter()
+        .map(|label| label.as_ref().to_owned())
+        .collect()
 }
 
 impl LinearProgram {
@@ -247,7 +251,7 @@ impl LinearProgram {
 
     /// Writes the program in CPLEX LP format with structured names.
     ///
-    /// Names are made LP-safe: characters other than letters, digits and `_-.[],()` become `_`.
+    /// Names are made readable by HiGHS's LP reader (see `lp_safe`): `Generator_p(coal,17)`.
     /// Triplets are summed per (row, column).
     pub fn write_lp<W: Write>(&self, out: W) -> std::io::Result<()> {
         let mut out = std::io::BufWriter::new(out);
@@ -255,7 +259,12 @@ impl LinearProgram {
             .map(|col| lp_safe(&self.col_name(col)))
             .collect();
         let by_row = self.row_major();
-        writeln!(out, "\\ atomplan LP: {} rows, {} columns", self.n_rows(), self.n_cols())?;
+        writeln!(
+            out,
+            "\\ atomplan LP: {} rows, {} columns",
+            self.n_rows(),
+            self.n_cols()
+        )?;
         writeln!(out, "minimize")?;
         let mut line = String::from(" obj:");
         let mut any = false;
@@ -278,7 +287,10 @@ impl LinearProgram {
             let mut write_side = |suffix: &str, sense: &str, rhs: f64| -> std::io::Result<()> {
                 let mut line = format!(" {name}{suffix}:");
                 if terms.is_empty() {
-                    line.push_str(&format!(" 0 {}", col_names.first().map_or("x0", String::as_str)));
+                    line.push_str(&format!(
+                        " 0 {}",
+                        col_names.first().map_or("x0", String::as_str)
+                    ));
                 }
                 for (col, value) in terms {
                     push_term(&mut line, *value, &col_names[*col], &mut out)?;
@@ -289,8 +301,8 @@ impl LinearProgram {
                 write_side("", "=", lower)?;
             } else {
                 if lower.is_finite() && upper.is_finite() {
-                    write_side("-lower", ">=", lower)?;
-                    write_side("-upper", "<=", upper)?;
+                    write_side("_lower", ">=", lower)?;
+                    write_side("_upper", "<=", upper)?;
                 } else if lower.is_finite() {
                     write_side("", ">=", lower)?;
                 } else if upper.is_finite() {
@@ -465,14 +477,16 @@ impl Triplets {
     }
 }
 
+/// HiGHS's LP reader rejects `[`, `]` and `-` in names: brackets become parentheses and every
+/// other character outside letters, digits and `_.(),` becomes `_`
+/// (`Generator-p[coal,17]` is written `Generator_p(coal,17)`).
 fn lp_safe(name: &str) -> String {
     name.chars()
-        .map(|character| {
-            if character.is_ascii_alphanumeric() || "_-.[],()".contains(character) {
-                character
-            } else {
-                '_'
-            }
+        .map(|character| match character {
+            '[' => '(',
+            ']' => ')',
+            c if c.is_ascii_alphanumeric() || "_.(),".contains(c) => c,
+            _ => '_',
         })
         .collect()
 }

@@ -94,8 +94,7 @@ pub fn extract(network: &Network, index: &ModelIndex, solution: &LpSolution) -> 
         .enumerate()
         .map(|(g, generator)| {
             let p = slice(x, index.generator_p(g, 0), n_t);
-            let p_nom_opt =
-                capacity_opt(x, index.generator_p_nom[g], generator.capacity.nominal);
+            let p_nom_opt = capacity_opt(x, index.generator_p_nom[g], generator.capacity.nominal);
             let mut curtailment_mwh = 0.0;
             let mut energy_mwh = 0.0;
             for (t, p_t) in p.iter().enumerate() {
@@ -132,7 +131,8 @@ pub fn extract(network: &Network, index: &ModelIndex, solution: &LpSolution) -> 
                 p_dispatch,
                 p_store,
                 state_of_charge: slice(x, index.storage_state_of_charge(s, 0), n_t),
-                spill: index.storage_spill[s].map_or_else(|| vec![0.0; n_t], |start| slice(x, start, n_t)),
+                spill: index.storage_spill[s]
+                    .map_or_else(|| vec![0.0; n_t], |start| slice(x, start, n_t)),
             }
         })
         .collect();

@@ -1,19 +1,241 @@
-//! `atomplan solve`.
+//! `atomplan solve`: solve a PyPSA CSV-folder network with HiGHS and report capacities, CO2 and
+//! timings; optionally write PyPSA-layout results and the LP with structured names.
 
 use std::process::ExitCode;
 
+use anyhow::Context;
+use atomplan_model::{solve_folder, Outcome, RunOptions, SolveStatus, SolverSettings};
+use serde_json::{json, Map, Value};
+
 use crate::printer::Printer;
-use crate::GlobalArgs;
+use crate::{Format, GlobalArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A PyPSA CSV folder
+    /// A PyPSA CSV folder (as written by `export_to_csv_folder`)
     pub folder: std::path::PathBuf,
+    /// Write results here in PyPSA's layout (static CSVs with `p_nom_opt`, `-p` series)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<std::path::PathBuf>,
+    /// HiGHS threads; results do not depend on it with the default solver settings
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub threads: u32,
+    /// A HiGHS option, e.g. `--solver-option solver=ipm` (repeatable; applied last)
+    #[arg(long = "solver-option", value_name = "KEY=VALUE")]
+    pub solver_options: Vec<String>,
+    /// Write the LP with structured row and column names to FILE before solving
+    #[arg(long, value_name = "FILE")]
+    pub write_lp: Option<std::path::PathBuf>,
 }
 
-pub fn run(args: Args, _global: &GlobalArgs, _printer: &Printer) -> anyhow::Result<ExitCode> {
-    anyhow::bail!(
-        "`atomplan solve {}` is not implemented yet",
-        args.folder.display()
-    )
+fn parse_solver_options(options: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+    options
+        .iter()
+        .map(|option| {
+            let (key, value) = option
+                .split_once('=')
+                .with_context(|| format!("`--solver-option {option}` must be KEY=VALUE"))?;
+            let key = key.trim();
+            if key.is_empty() {
+                anyhow::bail!("`--solver-option {option}` has an empty key");
+            }
+            Ok((key.to_owned(), value.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// A finite number, or JSON null (never NaN).
+fn number(value: f64) -> Value {
+    if value.is_finite() {
+        json!(value)
+    } else {
+        Value::Null
+    }
+}
+
+fn round3(value: f64) -> Value {
+    number((value * 1000.0).round() / 1000.0)
+}
+
+fn capacities<'a>(pairs: impl Iterator<Item = (&'a String, f64)>) -> Value {
+    let mut map = Map::new();
+    for (name, value) in pairs {
+        map.insert(name.clone(), number(value));
+    }
+    Value::Object(map)
+}
+
+fn to_json(outcome: &Outcome) -> Value {
+    let network = &outcome.network;
+    let results = &outcome.results;
+    let optimal = results.status == SolveStatus::Optimal;
+    let timings = &outcome.timings;
+    let mut value = json!({
+        "status": results.status.as_str(),
+        "objective": if optimal { number(results.objective) } else { Value::Null },
+        "generators": capacities(network.generators.iter().map(|c| &c.name).zip(results.generators.iter().map(|r| r.p_nom_opt))),
+        "storage_units": capacities(network.storage_units.iter().map(|c| &c.name).zip(results.storage_units.iter().map(|r| r.p_nom_opt))),
+        "links": capacities(network.links.iter().map(|c| &c.name).zip(results.links.iter().map(|r| r.p_nom_opt))),
+        "lines": capacities(network.lines.iter().map(|c| &c.name).zip(results.lines.iter().map(|r| r.s_nom_opt))),
+        "co2_t": if optimal { number(results.co2_t) } else { Value::Null },
+        "timings": {
+            "read_s": round3(timings.read_s),
+            "build_s": round3(timings.build_s),
+            "solve_s": round3(timings.solve_s),
+            "write_s": round3(timings.write_s),
+            "total_s": round3(timings.total_s),
+            "highs_s": round3(timings.highs_s),
+        },
+        "size": {
+            "rows": outcome.size.rows,
+            "cols": outcome.size.cols,
+            "nnz": outcome.size.nnz,
+        },
+    });
+    if optimal {
+        let mut constraints = Map::new();
+        for constraint in &results.global_constraints {
+            constraints.insert(
+                constraint.name.clone(),
+                json!({ "value": number(constraint.value), "mu": number(constraint.mu), "price": number(-constraint.mu) }),
+            );
+        }
+        value["global_constraints"] = Value::Object(constraints);
+        value["curtailment_mwh"] = capacities(
+            network
+                .generators
+                .iter()
+                .map(|c| &c.name)
+                .zip(results.generators.iter().map(|r| r.curtailment_mwh))
+                .filter(|(_, curtailed)| *curtailed > 0.0),
+        );
+    }
+    if let Some(diagnosis) = &outcome.diagnosis {
+        value["diagnosis"] = Value::Array(
+            diagnosis
+                .findings
+                .iter()
+                .map(|finding| {
+                    json!({
+                        "family": finding.family,
+                        "bus": finding.bus,
+                        "snapshot": finding.snapshot,
+                        "component": finding.component,
+                        "message": finding.message,
+                    })
+                })
+                .collect(),
+        );
+    }
+    value
+}
+
+fn print_text(outcome: &Outcome, printer: &Printer) {
+    let network = &outcome.network;
+    let results = &outcome.results;
+    let timings = &outcome.timings;
+    let mut text = format!("status: {}\n", results.status.as_str());
+    if results.status == SolveStatus::Optimal {
+        text.push_str(&format!("objective: {:.2}\n", results.objective));
+        text.push_str(&format!("co2_t: {:.1}\n", results.co2_t));
+        for constraint in &results.global_constraints {
+            text.push_str(&format!(
+                "global constraint {}: {:.1}, price {:.4} per unit\n",
+                constraint.name, constraint.value, -constraint.mu
+            ));
+        }
+        let sections: [(&str, Vec<(&String, f64)>); 4] = [
+            (
+                "generators (MW)",
+                network
+                    .generators
+                    .iter()
+                    .map(|c| &c.name)
+                    .zip(results.generators.iter().map(|r| r.p_nom_opt))
+                    .collect(),
+            ),
+            (
+                "storage units (MW)",
+                network
+                    .storage_units
+                    .iter()
+                    .map(|c| &c.name)
+                    .zip(results.storage_units.iter().map(|r| r.p_nom_opt))
+                    .collect(),
+            ),
+            (
+                "links (MW)",
+                network
+                    .links
+                    .iter()
+                    .map(|c| &c.name)
+                    .zip(results.links.iter().map(|r| r.p_nom_opt))
+                    .collect(),
+            ),
+            (
+                "lines (MVA)",
+                network
+                    .lines
+                    .iter()
+                    .map(|c| &c.name)
+                    .zip(results.lines.iter().map(|r| r.s_nom_opt))
+                    .collect(),
+            ),
+        ];
+        for (title, rows) in sections {
+            if rows.is_empty() {
+                continue;
+            }
+            text.push_str(&format!("{title}:\n"));
+            for (name, value) in rows {
+                text.push_str(&format!("  {name:<24} {value:>14.3}\n"));
+            }
+        }
+    }
+    text.push_str(&format!(
+        "size: {} rows, {} columns, {} non-zeros\n",
+        outcome.size.rows, outcome.size.cols, outcome.size.nnz
+    ));
+    text.push_str(&format!(
+        "time: read {:.3} s, build {:.3} s, solve {:.3} s (HiGHS {:.3} s), write {:.3} s, total {:.3} s",
+        timings.read_s, timings.build_s, timings.solve_s, timings.highs_s, timings.write_s, timings.total_s
+    ));
+    printer.data(&text);
+}
+
+pub fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
+    let options = RunOptions {
+        solver: SolverSettings {
+            threads: args.threads,
+            options: parse_solver_options(&args.solver_options)?,
+            log_to_console: global.verbose > 1,
+        },
+        out_dir: args.out.clone(),
+        write_lp: args.write_lp.clone(),
+    };
+    let outcome = solve_folder(&args.folder, &options)
+        .with_context(|| format!("cannot solve `{}`", args.folder.display()))?;
+    for warning in &outcome.warnings {
+        printer.warning(&format!("{}: {}", warning.location, warning.message));
+    }
+    match global.format {
+        Format::Json => printer.json(&to_json(&outcome)),
+        Format::Text | Format::Csv => print_text(&outcome, printer),
+    }
+    if outcome.results.status == SolveStatus::Optimal {
+        if let Some(out) = &args.out {
+            printer.info(&format!("results written to {}", out.display()));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    printer.error(&format!(
+        "the model is {}",
+        outcome.results.status.as_str().replace('_', " ")
+    ));
+    if let Some(diagnosis) = &outcome.diagnosis {
+        for line in diagnosis.lines() {
+            printer.error(&line);
+        }
+    }
+    Ok(ExitCode::from(1))
 }

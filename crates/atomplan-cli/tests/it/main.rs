@@ -5,3 +5,4 @@ mod assess;
 mod econ;
 mod catalogue;
 mod study;
+mod solve;

@@ -5,9 +5,9 @@ use crate::lp::{LinearProgram, Triplets};
 use crate::network::{ConstraintSense, Network};
 
 /// For each global constraint $k$ with carrier attribute $a$ (t CO2 per MWh primary):
-/// $$\sum_t w^{gen}_t \sum_g \frac{a_{carrier(g)}}{\eta_g}\, p_{g,t}
-///   - \sum_{s\,\text{non-cyclic}} a_{carrier(s)}\, e_{s,T-1} \;\lessgtr\;
-///   K - \sum_{s\,\text{non-cyclic}} a_{carrier(s)}\, e^{init}_s$$
+/// $$\sum_t w^{gen}_t \sum_g \frac{a_{carrier(g)}}{\eta_g}\, p_{g,t} -
+///   \sum_{s\,\text{non-cyclic}} a_{carrier(s)}\, e_{s,T-1} \;\lessgtr\; K -
+///   \sum_{s\,\text{non-cyclic}} a_{carrier(s)}\, e^{init}_s$$
 /// Links are not counted (PyPSA puts fuel emissions on generators or stores at the fuel bus).
 /// Returns the row of each constraint.
 pub fn add_primary_energy_limits(

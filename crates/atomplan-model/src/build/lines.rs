@@ -29,14 +29,26 @@ pub fn add_flow_limits_for_extendable_lines(
                 entries.push((l as u32, t as u32));
                 let per_unit = line.s_max_pu.at(t);
                 block.push(row, index.line_s(l, t), 1.0);
-                block.push(row, capacity_col, if is_upper { -per_unit } else { per_unit });
+                block.push(
+                    row,
+                    capacity_col,
+                    if is_upper { -per_unit } else { per_unit },
+                );
             }
         }
         let n_rows = entries.len();
         let (lower, upper, name) = if is_upper {
-            (vec![f64::NEG_INFINITY; n_rows], vec![0.0; n_rows], "Line-ext-s-upper")
+            (
+                vec![f64::NEG_INFINITY; n_rows],
+                vec![0.0; n_rows],
+                "Line-ext-s-upper",
+            )
         } else {
-            (vec![0.0; n_rows], vec![f64::INFINITY; n_rows], "Line-ext-s-lower")
+            (
+                vec![0.0; n_rows],
+                vec![f64::INFINITY; n_rows],
+                "Line-ext-s-lower",
+            )
         };
         lp.add_sparse_row_family(name, labels.clone(), entries, lower, upper);
         lp.add_triplets(block);

@@ -1,12 +1,15 @@
 //! The objective, created once: capital cost of extendable capacity plus weighted operating cost.
 
+// Loops run over snapshot, row and column indices shared by several arrays.
+#![allow(clippy::needless_range_loop)]
+
 use crate::build::variables::ModelIndex;
 use crate::lp::LinearProgram;
 use crate::network::Network;
 
 /// Sets every column cost (PyPSA with `include_objective_constant=False`):
-/// $$\sum_{a\,ext} c^{cap}_a P_a + \sum_t w^{obj}_t \Big(\sum_g o_{g,t}\, p_{g,t}
-///   + \sum_s o_{s,t}\, p^{dis}_{s,t} + \sum_l o_{l,t}\, p_{l,t}\Big)$$
+/// $$\sum_{a\,ext} c^{cap}_a P_a + \sum_t w^{obj}_t \Big(\sum_g o_{g,t}\, p_{g,t} +
+///   \sum_s o_{s,t}\, p^{dis}_{s,t} + \sum_l o_{l,t}\, p_{l,t}\Big)$$
 /// Existing non-extendable capacity carries no cost term at all (PyPSA reports it nowhere in the
 /// objective either).
 pub fn add_objective(network: &Network, index: &ModelIndex, lp: &mut LinearProgram) {

@@ -23,7 +23,11 @@ pub fn add_power_and_energy_limits_for_extendable_storage(
         .map(|unit| unit.name.clone())
         .collect();
     // (family, column of (s, t), coefficient of P at (s, t)).
-    type Limit<'a> = (&'a str, fn(&ModelIndex, usize, usize) -> usize, fn(&crate::network::StorageUnit, usize) -> f64);
+    type Limit<'a> = (
+        &'a str,
+        fn(&ModelIndex, usize, usize) -> usize,
+        fn(&crate::network::StorageUnit, usize) -> f64,
+    );
     let limits: [Limit<'_>; 3] = [
         (
             "StorageUnit-ext-p_dispatch-upper",
@@ -76,8 +80,8 @@ pub fn add_power_and_energy_limits_for_extendable_storage(
 
 /// The state-of-charge balance, PyPSA's `StorageUnit-energy_balance`, with $w_t$ the `stores`
 /// weighting and $\eta$ the standing efficiency $(1-\text{standing\_loss})^{w_t}$:
-/// $$e_{s,t} = \eta\, e_{s,t-1} + w_t\Big(\eta^{sto} p^{sto}_{s,t} - \frac{p^{dis}_{s,t}}{\eta^{dis}}
-///   + \text{inflow}_{s,t} - \text{spill}_{s,t}\Big)$$
+/// $$e_{s,t} = \eta\, e_{s,t-1} + w_t\Big(\eta^{sto} p^{sto}_{s,t} - \frac{p^{dis}_{s,t}}{\eta^{dis}} +
+///   \text{inflow}_{s,t} - \text{spill}_{s,t}\Big)$$
 /// where $e_{s,-1}$ is $e_{s,T-1}$ for cyclic units; for the others the first row has no previous
 /// term and `state_of_charge_initial` on its right-hand side (without standing loss, as PyPSA).
 pub fn add_state_of_charge_balance(network: &Network, index: &ModelIndex, lp: &mut LinearProgram) {
@@ -105,7 +109,11 @@ pub fn add_state_of_charge_balance(network: &Network, index: &ModelIndex, lp: &m
             if dispatch_factor.is_finite() {
                 block.push(row, index.storage_p_dispatch(s, t), hours * dispatch_factor);
             }
-            block.push(row, index.storage_p_store(s, t), -hours * unit.efficiency_store);
+            block.push(
+                row,
+                index.storage_p_store(s, t),
+                -hours * unit.efficiency_store,
+            );
             if let Some(spill_start) = index.storage_spill[s] {
                 block.push(row, spill_start + t, hours);
             }
@@ -120,11 +128,7 @@ pub fn add_state_of_charge_balance(network: &Network, index: &ModelIndex, lp: &m
             match previous {
                 Some(previous_t) => {
                     let standing = (1.0 - unit.standing_loss).powf(hours);
-                    block.push(
-                        row,
-                        index.storage_state_of_charge(s, previous_t),
-                        -standing,
-                    );
+                    block.push(row, index.storage_state_of_charge(s, previous_t), -standing);
                 }
                 None => rhs[s * n_t + t] += unit.state_of_charge_initial,
             }

@@ -100,7 +100,11 @@ fn add_capacity_columns(
 
 /// Bounds of a dispatch column of an extendable asset whose rows are
 /// `p ≥ p_min_pu · P` and `p ≤ p_max_pu · P` with `P ≥ 0`: a zero per-unit limit is a bound.
-pub(crate) fn extendable_dispatch_bounds(p_min_pu: f64, p_max_pu: f64, min_capacity: f64) -> (f64, f64) {
+pub(crate) fn extendable_dispatch_bounds(
+    p_min_pu: f64,
+    p_max_pu: f64,
+    min_capacity: f64,
+) -> (f64, f64) {
     let lower = if p_min_pu >= 0.0 && min_capacity >= 0.0 {
         0.0
     } else {
@@ -226,13 +230,8 @@ pub fn add_variables(network: &Network, lp: &mut LinearProgram) -> ModelIndex {
 
     // Lines: |s| ≤ s_max_pu · s_nom.
     let line_names = names(network.lines.iter().map(|l| &l.name));
-    index.line_s = lp.add_col_family_shared(
-        "Line-s",
-        line_names,
-        n_t,
-        f64::NEG_INFINITY,
-        f64::INFINITY,
-    );
+    index.line_s =
+        lp.add_col_family_shared("Line-s", line_names, n_t, f64::NEG_INFINITY, f64::INFINITY);
     for (l, line) in network.lines.iter().enumerate() {
         if line.capacity.extendable {
             continue;

@@ -77,6 +77,8 @@ pub struct Built {
 }
 
 const BIG_UNITS: f64 = 1000.0;
+/// Granularity of refuelling seasons, hours.
+const SEASON_HOURS: usize = 24;
 
 fn unit_of<'a>(plan: &'a PlanningFile, name: &str) -> Option<&'a UnitWire> {
     plan.units.get(name)
@@ -434,7 +436,8 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
     }
 
     // ---- dispatch, availability, commitment, refuelling, ramping, reserves ----
-    let blocks = sys.blocks();
+    // Refuelling seasons are made of whole days (a representative day is one).
+    let blocks: Vec<f64> = sys.weights.chunks(SEASON_HOURS).map(|c| c.iter().sum()).collect();
     let area_of_bus = sys.area_of_bus(plan);
     let n1_areas: Vec<bool> = plan.areas.iter().map(|a| a.n1_reserve).collect();
     // reserve columns [g][y][t]
@@ -476,7 +479,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                 p_t.push(p);
                 // Available capacity A (MW) as an expression.
                 let mut a = cap.scaled(avail);
-                let block = t / sys.block_hours;
+                let block = t / SEASON_HOURS;
                 if let Some(s) = &season {
                     apply_season(
                         &mut lp,
@@ -875,7 +878,7 @@ fn refuelling_season(
     let mut order: Vec<usize> = (0..nb).collect();
     let mean_load: Vec<f64> = (0..nb)
         .map(|b| {
-            let hours = b * sys.block_hours..(b + 1) * sys.block_hours;
+            let hours = b * SEASON_HOURS..((b + 1) * SEASON_HOURS).min(sys.hours());
             hours
                 .map(|t| sys.loads.iter().map(|l| l.p_set_at(t)).sum::<f64>())
                 .sum::<f64>()

@@ -60,18 +60,73 @@ const HARMLESS_FILES: &[&str] = &[
     "transformer_types.csv",
 ];
 const HARMLESS_COLUMNS: &[&str] = &[
-    "x", "y", "type", "unit", "location", "country", "control", "sub_network", "v_mag_pu_set",
-    "v_mag_pu_min", "v_mag_pu_max", "generator", "q_set", "weight", "color", "nice_name", "length",
-    "terrain_factor", "build_year", "lifetime", "p_nom_opt", "s_nom_opt", "mu", "g", "b",
-    "num_parallel", "v_ang_min", "v_ang_max", "max_growth", "max_relative_growth", "x_pu", "r_pu",
-    "g_pu", "b_pu", "x_pu_eff", "r_pu_eff", "srid", "pypsa_version", "name", "carrier",
-    "p_nom", "s_nom",
+    "x",
+    "y",
+    "type",
+    "unit",
+    "location",
+    "country",
+    "control",
+    "sub_network",
+    "v_mag_pu_set",
+    "v_mag_pu_min",
+    "v_mag_pu_max",
+    "generator",
+    "q_set",
+    "weight",
+    "color",
+    "nice_name",
+    "length",
+    "terrain_factor",
+    "build_year",
+    "lifetime",
+    "p_nom_opt",
+    "s_nom_opt",
+    "mu",
+    "g",
+    "b",
+    "num_parallel",
+    "v_ang_min",
+    "v_ang_max",
+    "max_growth",
+    "max_relative_growth",
+    "x_pu",
+    "r_pu",
+    "g_pu",
+    "b_pu",
+    "x_pu_eff",
+    "r_pu_eff",
+    "srid",
+    "pypsa_version",
+    "name",
+    "carrier",
+    "p_nom",
+    "s_nom",
 ];
 /// Time-series attributes that are outputs of a previous solve (ignored silently).
 const OUTPUT_SERIES: &[&str] = &[
-    "p", "q", "p0", "p1", "q0", "q1", "p_dispatch", "p_store", "state_of_charge", "spill",
-    "marginal_price", "v_ang", "v_mag_pu", "mu_upper", "mu_lower", "mu_energy_balance", "status",
-    "start_up", "shut_down", "mu_state_of_charge_set", "mu_p_set", "e",
+    "p",
+    "q",
+    "p0",
+    "p1",
+    "q0",
+    "q1",
+    "p_dispatch",
+    "p_store",
+    "state_of_charge",
+    "spill",
+    "marginal_price",
+    "v_ang",
+    "v_mag_pu",
+    "mu_upper",
+    "mu_lower",
+    "mu_energy_balance",
+    "status",
+    "start_up",
+    "shut_down",
+    "mu_state_of_charge_set",
+    "mu_p_set",
+    "e",
 ];
 
 /// Reads a PyPSA CSV folder.
@@ -94,7 +149,10 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
                     file,
                     None,
                     None,
-                    format!("the `{component}` component is not supported by atomplan ({} rows)", table.len()),
+                    format!(
+                        "the `{component}` component is not supported by atomplan ({} rows)",
+                        table.len()
+                    ),
                 ));
             }
         }
@@ -244,7 +302,10 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
         let mut series = SeriesFiles::new(folder, &files, "links", n_t);
         for header in &table.headers {
             let is_extra_bus = header.strip_prefix("bus").is_some_and(|rest| {
-                !rest.is_empty() && rest != "0" && rest != "1" && rest.chars().all(|c| c.is_ascii_digit())
+                !rest.is_empty()
+                    && rest != "0"
+                    && rest != "1"
+                    && rest.chars().all(|c| c.is_ascii_digit())
             });
             if is_extra_bus {
                 let column = header.clone();
@@ -292,7 +353,9 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
             refuse_overnight_cost(&table, row)?;
             if !table.str_or(row, "type", "").is_empty() {
                 warnings.push(Diagnostic::warning(
-                    Location::file(&table.file).with_line(table.lines[row]).with_field("type"),
+                    Location::file(&table.file)
+                        .with_line(table.lines[row])
+                        .with_field("type"),
                     "standard line types are not supported; `x` and `r` are used as given",
                 ));
             }
@@ -322,7 +385,9 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
                     &table.file,
                     Some(table.lines[row]),
                     Some("type"),
-                    format!("global constraint type `{kind}` is not supported (only `primary_energy`)"),
+                    format!(
+                        "global constraint type `{kind}` is not supported (only `primary_energy`)"
+                    ),
                 ));
             }
             if table.f64_opt(row, "investment_period")?.is_some() {
@@ -419,7 +484,11 @@ fn list_files(folder: &Path) -> Result<HashSet<String>, Error> {
         .collect())
 }
 
-fn read_optional(folder: &Path, files: &HashSet<String>, file: &str) -> Result<Option<Table>, Error> {
+fn read_optional(
+    folder: &Path,
+    files: &HashSet<String>,
+    file: &str,
+) -> Result<Option<Table>, Error> {
     if files.contains(file) {
         Table::read(folder, file).map(Some)
     } else {
@@ -446,7 +515,9 @@ fn read_snapshots(folder: &Path, files: &HashSet<String>) -> Result<Snapshots, E
     };
     let mut snapshots = Snapshots::default();
     for row in 0..table.len() {
-        snapshots.names.push(table.str_or(row, &name_column, &row.to_string()));
+        snapshots
+            .names
+            .push(table.str_or(row, &name_column, &row.to_string()));
         for (column, target) in [
             ("objective", &mut snapshots.objective),
             ("stores", &mut snapshots.stores),
@@ -493,7 +564,12 @@ fn read_capacity(table: &Table, row: usize, prefix: &str) -> Result<Capacity, Er
     let max = table.f64_or(row, &format!("{prefix}_nom_max"), f64::INFINITY)?;
     let capital_cost = table.f64_or(row, "capital_cost", 0.0)?;
     // PyPSA 1.x adds `fom_cost` to annuitised overnight costs; refused rather than guessed.
-    refuse_nonzero(table, row, "fom_cost", "fixed O&M costs given apart from `capital_cost`")?;
+    refuse_nonzero(
+        table,
+        row,
+        "fom_cost",
+        "fixed O&M costs given apart from `capital_cost`",
+    )?;
     let _ = table.column(&format!("{prefix}_nom_set"));
     if let Some(set) = table.f64_opt(row, &format!("{prefix}_nom_set"))? {
         return Err(malformed(
@@ -579,7 +655,9 @@ fn refuse_overnight_cost(table: &Table, row: usize) -> Result<(), Error> {
             &table.file,
             Some(table.lines[row]),
             Some("overnight_cost"),
-            format!("`overnight_cost` ({value}) is not supported; give an annualised `capital_cost`"),
+            format!(
+                "`overnight_cost` ({value}) is not supported; give an annualised `capital_cost`"
+            ),
         ));
     }
     Ok(())
@@ -608,7 +686,12 @@ struct SeriesFiles<'a> {
 }
 
 impl<'a> SeriesFiles<'a> {
-    fn new(folder: &'a Path, files: &'a HashSet<String>, component: &'static str, n_snapshots: usize) -> Self {
+    fn new(
+        folder: &'a Path,
+        files: &'a HashSet<String>,
+        component: &'static str,
+        n_snapshots: usize,
+    ) -> Self {
         SeriesFiles {
             folder,
             files,
@@ -642,14 +725,16 @@ impl<'a> SeriesFiles<'a> {
                 let mut values = Vec::with_capacity(table.len());
                 for (row, record) in table.records.iter().enumerate() {
                     let text = record.get(column_idx).unwrap_or("").trim();
-                    let value = parse_number(text).filter(|value| value.is_finite()).ok_or_else(|| {
-                        malformed(
-                            &file,
-                            Some(table.lines[row]),
-                            Some(header),
-                            format!("`{text}` is not a finite number"),
-                        )
-                    })?;
+                    let value = parse_number(text)
+                        .filter(|value| value.is_finite())
+                        .ok_or_else(|| {
+                            malformed(
+                                &file,
+                                Some(table.lines[row]),
+                                Some(header),
+                                format!("`{text}` is not a finite number"),
+                            )
+                        })?;
                     values.push(value);
                 }
                 columns.insert(header.clone(), values);
@@ -661,7 +746,14 @@ impl<'a> SeriesFiles<'a> {
 
     /// The series of `attribute` for component `name`: its column in the series file if any, else
     /// the static column, else `default`.
-    fn get(&mut self, table: &Table, row: usize, name: &str, attribute: &str, default: f64) -> Result<Series, Error> {
+    fn get(
+        &mut self,
+        table: &Table,
+        row: usize,
+        name: &str,
+        attribute: &str,
+        default: f64,
+    ) -> Result<Series, Error> {
         self.load(attribute)?;
         let static_value = table.f64_or(row, attribute, default)?;
         if let Some((_, columns)) = self.loaded.get(attribute) {
@@ -682,7 +774,12 @@ impl<'a> SeriesFiles<'a> {
 
     /// Checks that every series column names an existing component, and warns on series files
     /// of attributes that were not read.
-    fn finish(&self, table: &Table, active: &[usize], warnings: &mut Vec<Diagnostic>) -> Result<(), Error> {
+    fn finish(
+        &self,
+        table: &Table,
+        active: &[usize],
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<(), Error> {
         let all_names: HashSet<String> = (0..table.len())
             .map(|row| table.str_or(row, "name", ""))
             .collect();
@@ -738,8 +835,14 @@ fn check_names_unique(network: &Network) -> Result<(), Error> {
     check("buses.csv", network.buses.iter().map(|c| &c.name))?;
     check("generators.csv", network.generators.iter().map(|c| &c.name))?;
     check("loads.csv", network.loads.iter().map(|c| &c.name))?;
-    check("storage_units.csv", network.storage_units.iter().map(|c| &c.name))?;
+    check(
+        "storage_units.csv",
+        network.storage_units.iter().map(|c| &c.name),
+    )?;
     check("links.csv", network.links.iter().map(|c| &c.name))?;
     check("lines.csv", network.lines.iter().map(|c| &c.name))?;
-    check("global_constraints.csv", network.global_constraints.iter().map(|c| &c.name))
+    check(
+        "global_constraints.csv",
+        network.global_constraints.iter().map(|c| &c.name),
+    )
 }

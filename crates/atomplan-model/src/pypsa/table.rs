@@ -38,7 +38,9 @@ impl Table {
             .has_headers(true)
             .flexible(false)
             .from_path(&path)
-            .map_err(|error| malformed(file, None, None, format!("cannot read the file: {error}")))?;
+            .map_err(|error| {
+                malformed(file, None, None, format!("cannot read the file: {error}"))
+            })?;
         let headers: Vec<String> = reader
             .headers()
             .map_err(|error| malformed(file, Some(1), None, format!("bad header: {error}")))?
@@ -52,7 +54,11 @@ impl Table {
                 let line = error.position().map(|position| position.line() as usize);
                 malformed(file, line, None, format!("bad CSV record: {error}"))
             })?;
-            lines.push(record.position().map_or(0, |position| position.line() as usize));
+            lines.push(
+                record
+                    .position()
+                    .map_or(0, |position| position.line() as usize),
+            );
             records.push(record);
         }
         Ok(Table {

@@ -31,7 +31,12 @@ fn fmt(value: f64) -> String {
 }
 
 /// Copies `input` to `output` (creating it) and adds the results.
-pub fn write_results(input: &Path, output: &Path, network: &Network, results: &Results) -> Result<(), Error> {
+pub fn write_results(
+    input: &Path,
+    output: &Path,
+    network: &Network,
+    results: &Results,
+) -> Result<(), Error> {
     std::fs::create_dir_all(output).map_err(|error| io_error(output, error))?;
     let entries = std::fs::read_dir(input).map_err(|error| io_error(input, error))?;
     for entry in entries.filter_map(Result::ok) {
@@ -44,32 +49,98 @@ pub fn write_results(input: &Path, output: &Path, network: &Network, results: &R
         }
     }
     let gen_opt: Vec<f64> = results.generators.iter().map(|r| r.p_nom_opt).collect();
-    add_static_column(output, "generators.csv", "p_nom_opt", &names(network.generators.iter().map(|c| &c.name)), &gen_opt)?;
+    add_static_column(
+        output,
+        "generators.csv",
+        "p_nom_opt",
+        &names(network.generators.iter().map(|c| &c.name)),
+        &gen_opt,
+    )?;
     let su_opt: Vec<f64> = results.storage_units.iter().map(|r| r.p_nom_opt).collect();
-    add_static_column(output, "storage_units.csv", "p_nom_opt", &names(network.storage_units.iter().map(|c| &c.name)), &su_opt)?;
+    add_static_column(
+        output,
+        "storage_units.csv",
+        "p_nom_opt",
+        &names(network.storage_units.iter().map(|c| &c.name)),
+        &su_opt,
+    )?;
     let link_opt: Vec<f64> = results.links.iter().map(|r| r.p_nom_opt).collect();
-    add_static_column(output, "links.csv", "p_nom_opt", &names(network.links.iter().map(|c| &c.name)), &link_opt)?;
+    add_static_column(
+        output,
+        "links.csv",
+        "p_nom_opt",
+        &names(network.links.iter().map(|c| &c.name)),
+        &link_opt,
+    )?;
     let line_opt: Vec<f64> = results.lines.iter().map(|r| r.s_nom_opt).collect();
-    add_static_column(output, "lines.csv", "s_nom_opt", &names(network.lines.iter().map(|c| &c.name)), &line_opt)?;
+    add_static_column(
+        output,
+        "lines.csv",
+        "s_nom_opt",
+        &names(network.lines.iter().map(|c| &c.name)),
+        &line_opt,
+    )?;
     let mu: Vec<f64> = results.global_constraints.iter().map(|r| r.mu).collect();
-    add_static_column(output, "global_constraints.csv", "mu", &names(network.global_constraints.iter().map(|c| &c.name)), &mu)?;
+    add_static_column(
+        output,
+        "global_constraints.csv",
+        "mu",
+        &names(network.global_constraints.iter().map(|c| &c.name)),
+        &mu,
+    )?;
 
     let n_t = network.snapshots.len();
     let gen_names = names(network.generators.iter().map(|c| &c.name));
-    write_series(output, "generators-p.csv", &gen_names, n_t, |k, t| results.generators[k].p[t])?;
+    write_series(output, "generators-p.csv", &gen_names, n_t, |k, t| {
+        results.generators[k].p[t]
+    })?;
     let su_names = names(network.storage_units.iter().map(|c| &c.name));
-    write_series(output, "storage_units-p.csv", &su_names, n_t, |k, t| results.storage_units[k].p[t])?;
-    write_series(output, "storage_units-p_dispatch.csv", &su_names, n_t, |k, t| results.storage_units[k].p_dispatch[t])?;
-    write_series(output, "storage_units-p_store.csv", &su_names, n_t, |k, t| results.storage_units[k].p_store[t])?;
-    write_series(output, "storage_units-state_of_charge.csv", &su_names, n_t, |k, t| results.storage_units[k].state_of_charge[t])?;
+    write_series(output, "storage_units-p.csv", &su_names, n_t, |k, t| {
+        results.storage_units[k].p[t]
+    })?;
+    write_series(
+        output,
+        "storage_units-p_dispatch.csv",
+        &su_names,
+        n_t,
+        |k, t| results.storage_units[k].p_dispatch[t],
+    )?;
+    write_series(
+        output,
+        "storage_units-p_store.csv",
+        &su_names,
+        n_t,
+        |k, t| results.storage_units[k].p_store[t],
+    )?;
+    write_series(
+        output,
+        "storage_units-state_of_charge.csv",
+        &su_names,
+        n_t,
+        |k, t| results.storage_units[k].state_of_charge[t],
+    )?;
     let link_names = names(network.links.iter().map(|c| &c.name));
-    write_series(output, "links-p0.csv", &link_names, n_t, |k, t| results.links[k].p0[t])?;
-    write_series(output, "links-p1.csv", &link_names, n_t, |k, t| results.links[k].p1[t])?;
+    write_series(output, "links-p0.csv", &link_names, n_t, |k, t| {
+        results.links[k].p0[t]
+    })?;
+    write_series(output, "links-p1.csv", &link_names, n_t, |k, t| {
+        results.links[k].p1[t]
+    })?;
     let line_names = names(network.lines.iter().map(|c| &c.name));
-    write_series(output, "lines-p0.csv", &line_names, n_t, |k, t| results.lines[k].p0[t])?;
-    write_series(output, "lines-p1.csv", &line_names, n_t, |k, t| results.lines[k].p1[t])?;
+    write_series(output, "lines-p0.csv", &line_names, n_t, |k, t| {
+        results.lines[k].p0[t]
+    })?;
+    write_series(output, "lines-p1.csv", &line_names, n_t, |k, t| {
+        results.lines[k].p1[t]
+    })?;
     let bus_names = names(network.buses.iter().map(|c| &c.name));
-    write_series(output, "buses-marginal_price.csv", &bus_names, n_t, |k, t| results.marginal_price[k][t])?;
+    write_series(
+        output,
+        "buses-marginal_price.csv",
+        &bus_names,
+        n_t,
+        |k, t| results.marginal_price[k][t],
+    )?;
     Ok(())
 }
 
@@ -78,7 +149,13 @@ fn names<'a>(items: impl Iterator<Item = &'a String>) -> Vec<String> {
 }
 
 /// Rewrites `file` in `folder` with `column` set to `values` (matched by the `name` column).
-fn add_static_column(folder: &Path, file: &str, column: &str, component_names: &[String], values: &[f64]) -> Result<(), Error> {
+fn add_static_column(
+    folder: &Path,
+    file: &str,
+    column: &str,
+    component_names: &[String],
+    values: &[f64],
+) -> Result<(), Error> {
     let path = folder.join(file);
     if component_names.is_empty() || !path.is_file() {
         return Ok(());
@@ -111,14 +188,24 @@ fn add_static_column(folder: &Path, file: &str, column: &str, component_names: &
         rows.push(row);
     }
     let mut writer = csv::Writer::from_path(&path).map_err(|error| io_error(&path, error))?;
-    writer.write_record(&headers).map_err(|error| io_error(&path, error))?;
+    writer
+        .write_record(&headers)
+        .map_err(|error| io_error(&path, error))?;
     for row in rows {
-        writer.write_record(&row).map_err(|error| io_error(&path, error))?;
+        writer
+            .write_record(&row)
+            .map_err(|error| io_error(&path, error))?;
     }
     writer.flush().map_err(|error| io_error(&path, error))
 }
 
-fn write_series(folder: &Path, file: &str, component_names: &[String], n_snapshots: usize, value: impl Fn(usize, usize) -> f64) -> Result<(), Error> {
+fn write_series(
+    folder: &Path,
+    file: &str,
+    component_names: &[String],
+    n_snapshots: usize,
+    value: impl Fn(usize, usize) -> f64,
+) -> Result<(), Error> {
     if component_names.is_empty() {
         return Ok(());
     }
@@ -128,9 +215,14 @@ fn write_series(folder: &Path, file: &str, component_names: &[String], n_snapsho
     let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
     let mut header = vec![String::new()];
     header.extend(component_names.iter().cloned());
-    writer.write_record(&header).map_err(|error| io_error(&path, error))?;
-    let header_bytes = writer.into_inner().map_err(|error| io_error(&path, error))?;
-    out.write_all(&header_bytes).map_err(|error| io_error(&path, error))?;
+    writer
+        .write_record(&header)
+        .map_err(|error| io_error(&path, error))?;
+    let header_bytes = writer
+        .into_inner()
+        .map_err(|error| io_error(&path, error))?;
+    out.write_all(&header_bytes)
+        .map_err(|error| io_error(&path, error))?;
     let mut line = String::new();
     for t in 0..n_snapshots {
         line.clear();
@@ -140,7 +232,8 @@ fn write_series(folder: &Path, file: &str, component_names: &[String], n_snapsho
             line.push_str(&fmt(value(k, t)));
         }
         line.push('\n');
-        out.write_all(line.as_bytes()).map_err(|error| io_error(&path, error))?;
+        out.write_all(line.as_bytes())
+            .map_err(|error| io_error(&path, error))?;
     }
     out.flush().map_err(|error| io_error(&path, error))
 }

@@ -53,20 +53,30 @@ fn close(actual: f64, expected: f64, what: &str) {
 #[test]
 fn fixed_generator_meets_load_at_its_marginal_cost() {
     let mut n = network(2, &["bus"]);
-    n.generators.push(generator("g", 0, Capacity::fixed(100.0), 10.0));
+    n.generators
+        .push(generator("g", 0, Capacity::fixed(100.0), 10.0));
     load(&mut n, 0, vec![50.0, 70.0]);
     let results = solve(&n);
     // 10 · (50 + 70) = 1200; the price is the marginal cost.
     close(results.objective, 1200.0, "objective");
     close(results.generators[0].p[1], 70.0, "dispatch");
     close(results.marginal_price[0][0], 10.0, "price");
-    close(results.generators[0].p_nom_opt, 100.0, "fixed capacity is reported as p_nom");
+    close(
+        results.generators[0].p_nom_opt,
+        100.0,
+        "fixed capacity is reported as p_nom",
+    );
 }
 
 #[test]
 fn extendable_generator_is_sized_to_the_peak_scaled_by_availability() {
     let mut n = network(2, &["bus"]);
-    let mut wind = generator("wind", 0, Capacity::extendable(0.0, f64::INFINITY, 100.0), 1.0);
+    let mut wind = generator(
+        "wind",
+        0,
+        Capacity::extendable(0.0, f64::INFINITY, 100.0),
+        1.0,
+    );
     wind.p_max_pu = Series::Varying(vec![1.0, 0.5]);
     n.generators.push(wind);
     load(&mut n, 0, vec![50.0, 50.0]);
@@ -81,8 +91,18 @@ fn extendable_generator_is_sized_to_the_peak_scaled_by_availability() {
 #[test]
 fn extendable_generator_respects_min_and_max_capacity() {
     let mut n = network(1, &["bus"]);
-    n.generators.push(generator("cheap", 0, Capacity::extendable(0.0, 30.0, 1.0), 1.0));
-    n.generators.push(generator("brownfield", 0, Capacity::extendable(40.0, f64::INFINITY, 5.0), 2.0));
+    n.generators.push(generator(
+        "cheap",
+        0,
+        Capacity::extendable(0.0, 30.0, 1.0),
+        1.0,
+    ));
+    n.generators.push(generator(
+        "brownfield",
+        0,
+        Capacity::extendable(40.0, f64::INFINITY, 5.0),
+        2.0,
+    ));
     load(&mut n, 0, vec![50.0]);
     let results = solve(&n);
     // cheap capped at 30; brownfield at least 40 (its whole p_nom_opt is paid): 30·2 + 40·5 + 20·2.
@@ -97,7 +117,8 @@ fn must_run_generator_is_held_above_p_min_pu() {
     let mut nuclear = generator("nuclear", 0, Capacity::fixed(100.0), 10.0);
     nuclear.p_min_pu = Series::Static(0.6);
     n.generators.push(nuclear);
-    n.generators.push(generator("gas", 0, Capacity::fixed(100.0), 1.0));
+    n.generators
+        .push(generator("gas", 0, Capacity::fixed(100.0), 1.0));
     load(&mut n, 0, vec![80.0]);
     let results = solve(&n);
     // nuclear ≥ 60 although gas is cheaper: 60 · 10 + 20 · 1 = 620.
@@ -111,7 +132,8 @@ fn cyclic_storage_shifts_cheap_energy_with_losses() {
     let mut cheap = generator("cheap", 0, Capacity::fixed(200.0), 1.0);
     cheap.p_max_pu = Series::Varying(vec![1.0, 0.0]);
     n.generators.push(cheap);
-    n.generators.push(generator("dear", 0, Capacity::fixed(200.0), 100.0));
+    n.generators
+        .push(generator("dear", 0, Capacity::fixed(200.0), 100.0));
     let mut battery = StorageUnit::new("battery", 0, "battery");
     battery.capacity = Capacity::fixed(50.0);
     battery.efficiency_store = 0.9;
@@ -132,7 +154,8 @@ fn cyclic_storage_shifts_cheap_energy_with_losses() {
 #[test]
 fn non_cyclic_storage_starts_from_its_initial_state_of_charge() {
     let mut n = network(2, &["bus"]);
-    n.generators.push(generator("dear", 0, Capacity::fixed(200.0), 100.0));
+    n.generators
+        .push(generator("dear", 0, Capacity::fixed(200.0), 100.0));
     let mut battery = StorageUnit::new("battery", 0, "battery");
     battery.capacity = Capacity::fixed(50.0);
     battery.max_hours = 2.0;
@@ -184,7 +207,8 @@ fn storage_inflow_can_be_spilled() {
 #[test]
 fn link_delivers_efficiency_times_its_flow() {
     let mut n = network(1, &["A", "B"]);
-    n.generators.push(generator("g", 0, Capacity::fixed(100.0), 1.0));
+    n.generators
+        .push(generator("g", 0, Capacity::fixed(100.0), 1.0));
     let mut link = Link::new("A-B", 0, 1);
     link.efficiency = 0.8;
     link.capacity = Capacity::extendable(0.0, f64::INFINITY, 10.0);
@@ -203,7 +227,8 @@ fn link_delivers_efficiency_times_its_flow() {
 #[test]
 fn bidirectional_link_flows_backwards() {
     let mut n = network(1, &["A", "B"]);
-    n.generators.push(generator("g", 1, Capacity::fixed(100.0), 1.0));
+    n.generators
+        .push(generator("g", 1, Capacity::fixed(100.0), 1.0));
     let mut link = Link::new("A-B", 0, 1);
     link.capacity = Capacity::fixed(100.0);
     link.p_min_pu = Series::Static(-1.0);
@@ -217,7 +242,8 @@ fn bidirectional_link_flows_backwards() {
 #[test]
 fn kirchhoff_splits_flow_inversely_to_reactance() {
     let mut n = network(1, &["0", "1", "2"]);
-    n.generators.push(generator("g", 0, Capacity::fixed(200.0), 1.0));
+    n.generators
+        .push(generator("g", 0, Capacity::fixed(200.0), 1.0));
     for (name, bus0, bus1) in [("01", 0, 1), ("12", 1, 2), ("02", 0, 2)] {
         let mut line = Line::new(name, bus0, bus1, 1.0);
         line.capacity = Capacity::fixed(1000.0);
@@ -234,9 +260,15 @@ fn kirchhoff_splits_flow_inversely_to_reactance() {
 #[test]
 fn kirchhoff_with_a_binding_line_needs_local_generation() {
     let mut n = network(1, &["0", "1", "2"]);
-    n.generators.push(generator("cheap", 0, Capacity::fixed(200.0), 1.0));
-    n.generators.push(generator("local", 2, Capacity::fixed(200.0), 10.0));
-    for (name, bus0, bus1, s_nom) in [("01", 0, 1, 1000.0), ("12", 1, 2, 1000.0), ("02", 0, 2, 40.0)] {
+    n.generators
+        .push(generator("cheap", 0, Capacity::fixed(200.0), 1.0));
+    n.generators
+        .push(generator("local", 2, Capacity::fixed(200.0), 10.0));
+    for (name, bus0, bus1, s_nom) in [
+        ("01", 0, 1, 1000.0),
+        ("12", 1, 2, 1000.0),
+        ("02", 0, 2, 40.0),
+    ] {
         let mut line = Line::new(name, bus0, bus1, 1.0);
         line.capacity = Capacity::fixed(s_nom);
         n.lines.push(line);
@@ -252,7 +284,8 @@ fn kirchhoff_with_a_binding_line_needs_local_generation() {
 #[test]
 fn extendable_line_is_built_to_the_flow() {
     let mut n = network(1, &["A", "B"]);
-    n.generators.push(generator("g", 0, Capacity::fixed(100.0), 1.0));
+    n.generators
+        .push(generator("g", 0, Capacity::fixed(100.0), 1.0));
     let mut line = Line::new("A-B", 0, 1, 1.0);
     line.capacity = Capacity::extendable(0.0, f64::INFINITY, 2.0);
     n.lines.push(line);
@@ -264,7 +297,9 @@ fn extendable_line_is_built_to_the_flow() {
 
 fn co2_network(cap_t: f64) -> Network {
     let mut n = network(1, &["bus"]);
-    for (name, carrier, co2, marginal_cost) in [("coal", "coal", 0.5, 10.0), ("gas", "gas", 0.2, 20.0)] {
+    for (name, carrier, co2, marginal_cost) in
+        [("coal", "coal", 0.5, 10.0), ("gas", "gas", 0.2, 20.0)]
+    {
         n.carriers.push(atomplan_model::network::Carrier {
             name: carrier.to_owned(),
             co2_emissions: co2,
@@ -303,14 +338,20 @@ fn weightings_scale_operating_cost_and_emissions() {
     let results = solve(&n);
     close(results.objective, 3.0 * 1000.0, "objective");
     close(results.co2_t, 2.0 * 100.0, "co2");
-    close(results.marginal_price[0][0], 10.0, "price divided by the objective weighting");
+    close(
+        results.marginal_price[0][0],
+        10.0,
+        "price divided by the objective weighting",
+    );
 }
 
 #[test]
 fn infeasible_demand_is_located_at_bus_and_snapshot() {
     let mut n = network(3, &["north", "south"]);
-    n.generators.push(generator("g", 0, Capacity::fixed(100.0), 1.0));
-    n.generators.push(generator("h", 1, Capacity::fixed(100.0), 1.0));
+    n.generators
+        .push(generator("g", 0, Capacity::fixed(100.0), 1.0));
+    n.generators
+        .push(generator("h", 1, Capacity::fixed(100.0), 1.0));
     load(&mut n, 1, vec![50.0, 150.0, 50.0]);
     let settings = SolverSettings::default();
     let (model, solution, _) = solve_network(&n, &settings).unwrap();
@@ -339,11 +380,19 @@ fn infeasible_co2_cap_reports_minimum_emissions() {
 #[test]
 fn unbounded_model_names_the_asset() {
     let mut n = network(1, &["bus"]);
-    n.generators.push(generator("subsidised", 0, Capacity::extendable(0.0, f64::INFINITY, -1.0), 0.0));
+    n.generators.push(generator(
+        "subsidised",
+        0,
+        Capacity::extendable(0.0, f64::INFINITY, -1.0),
+        0.0,
+    ));
     load(&mut n, 0, vec![10.0]);
     let settings = SolverSettings::default();
     let (model, solution, _) = solve_network(&n, &settings).unwrap();
     assert_ne!(solution.status, SolveStatus::Optimal);
     let diagnosis = diagnose(&n, &model, solution.status, &settings);
-    assert_eq!(diagnosis.findings[0].component.as_deref(), Some("subsidised"));
+    assert_eq!(
+        diagnosis.findings[0].component.as_deref(),
+        Some("subsidised")
+    );
 }

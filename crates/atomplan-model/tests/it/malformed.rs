@@ -50,7 +50,11 @@ fn a_bad_number_names_file_line_and_column() {
 
 #[test]
 fn an_unknown_bus_is_named() {
-    check_error("loads.csv", "name,bus\nload,nowhere\n", &["loads.csv", "bus", "nowhere"]);
+    check_error(
+        "loads.csv",
+        "name,bus\nload,nowhere\n",
+        &["loads.csv", "bus", "nowhere"],
+    );
 }
 
 #[test]
@@ -109,7 +113,9 @@ fn ignored_attributes_are_warned_about() {
     std::fs::remove_file(dir.path().join("generators-p_max_pu.csv")).unwrap();
     let warnings = warnings_of(dir.path());
     assert!(
-        warnings.iter().any(|w| w.contains("generators.csv") && w.contains("ramp_limit_up")),
+        warnings
+            .iter()
+            .any(|w| w.contains("generators.csv") && w.contains("ramp_limit_up")),
         "{warnings:?}"
     );
 }

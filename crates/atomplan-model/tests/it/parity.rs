@@ -33,10 +33,46 @@ fn check(network: &str) {
     // Capacities: relative to the larger of the two values and the largest capacity of the kind,
     // so that a capacity PyPSA reports as 0 compares on the scale of the system.
     let families = [
-        ("generators_p_nom_opt", outcome.network.generators.iter().map(|c| c.name.clone()).zip(outcome.results.generators.iter().map(|r| r.p_nom_opt)).collect::<Vec<_>>()),
-        ("storage_units_p_nom_opt", outcome.network.storage_units.iter().map(|c| c.name.clone()).zip(outcome.results.storage_units.iter().map(|r| r.p_nom_opt)).collect()),
-        ("links_p_nom_opt", outcome.network.links.iter().map(|c| c.name.clone()).zip(outcome.results.links.iter().map(|r| r.p_nom_opt)).collect()),
-        ("lines_s_nom_opt", outcome.network.lines.iter().map(|c| c.name.clone()).zip(outcome.results.lines.iter().map(|r| r.s_nom_opt)).collect()),
+        (
+            "generators_p_nom_opt",
+            outcome
+                .network
+                .generators
+                .iter()
+                .map(|c| c.name.clone())
+                .zip(outcome.results.generators.iter().map(|r| r.p_nom_opt))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "storage_units_p_nom_opt",
+            outcome
+                .network
+                .storage_units
+                .iter()
+                .map(|c| c.name.clone())
+                .zip(outcome.results.storage_units.iter().map(|r| r.p_nom_opt))
+                .collect(),
+        ),
+        (
+            "links_p_nom_opt",
+            outcome
+                .network
+                .links
+                .iter()
+                .map(|c| c.name.clone())
+                .zip(outcome.results.links.iter().map(|r| r.p_nom_opt))
+                .collect(),
+        ),
+        (
+            "lines_s_nom_opt",
+            outcome
+                .network
+                .lines
+                .iter()
+                .map(|c| c.name.clone())
+                .zip(outcome.results.lines.iter().map(|r| r.s_nom_opt))
+                .collect(),
+        ),
     ];
     for (key, ours) in families {
         let Some(theirs) = reference[key].as_object() else {

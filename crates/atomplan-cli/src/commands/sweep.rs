@@ -316,7 +316,7 @@ pub fn run_sweep(args: SweepArgs, global: &GlobalArgs, printer: &Printer) -> any
     let mut store = ShardStore::open(&args.out, &sweep, shard)?;
     let n_in_shard = shard.ids(sweep.len()).count();
     printer.info(&format!(
-        "sweep {}: {} scenarios, shard {shard} has {n_in_shard}, {} already finished; {threads} threads, 1 solver thread each",
+        "sweep {}: {} scenarios, shard {shard} has {n_in_shard}, {} already finished; {threads} worker thread(s), 1 solver thread each",
         args.file.display(),
         sweep.len(),
         store.done().iter().filter(|id| shard.contains(**id)).count(),

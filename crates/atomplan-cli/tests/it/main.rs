@@ -2,7 +2,8 @@
 
 mod common;
 mod assess;
-mod econ;
-mod catalogue;
-mod study;
 mod solve;
+mod catalogue;
+mod econ;
+mod sweep;
+mod study;

@@ -167,7 +167,7 @@ where
         .build()
         .map_err(|error| SweepError::Io {
             path: "rayon thread pool".to_owned(),
-            source: std::io::Error::other(error.to_string()),
+            error: std::io::Error::other(error.to_string()),
         })?;
     let attempt = store.attempt;
     let cancel = AtomicBool::new(false);

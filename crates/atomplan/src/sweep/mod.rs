@@ -58,19 +58,11 @@ pub enum SweepError {
         expected: String,
     },
     /// SQLite error on a result file.
-    #[error("{path}: {source}")]
-    Sqlite {
-        path: String,
-        #[source]
-        source: rusqlite::Error,
-    },
+    #[error("{path}: {error}")]
+    Sqlite { path: String, error: rusqlite::Error },
     /// File-system error.
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
     /// A result file has content this version cannot read.
     #[error("{path}: {message}")]
     Corrupt { path: String, message: String },

@@ -68,16 +68,16 @@ pub struct ShardManifest {
 }
 
 fn sqlite_error(path: &Path) -> impl Fn(rusqlite::Error) -> SweepError + '_ {
-    move |source| SweepError::Sqlite {
+    move |error| SweepError::Sqlite {
         path: path.display().to_string(),
-        source,
+        error,
     }
 }
 
 fn io_error(path: &Path) -> impl Fn(std::io::Error) -> SweepError + '_ {
-    move |source| SweepError::Io {
+    move |error| SweepError::Io {
         path: path.display().to_string(),
-        source,
+        error,
     }
 }
 

@@ -88,6 +88,7 @@ impl AtbInputs {
     ///
     /// # Errors
     /// [`EconError::InvalidInput`] naming the field.
+    #[inline]
     pub fn validate(&self) -> Result<(), EconError> {
         check::non_negative("overnight_cost_usd_per_kw", self.overnight_cost_usd_per_kw)?;
         check::non_negative(
@@ -146,6 +147,7 @@ pub fn atb_lcoe(inputs: &AtbInputs) -> Result<AtbResult, EconError> {
 
 /// The ATB formula without validation, for hot Monte Carlo loops whose inputs were checked.
 #[must_use]
+#[inline]
 pub fn atb_lcoe_unchecked(inputs: &AtbInputs) -> AtbResult {
     let debt = inputs.debt_fraction;
     let tax = inputs.tax_rate;

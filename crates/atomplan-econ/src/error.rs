@@ -25,6 +25,8 @@ pub enum EconError {
 }
 
 impl EconError {
+    #[cold]
+    #[inline(never)]
     pub(crate) fn input(field: impl Into<String>, value: f64, reason: impl Into<String>) -> Self {
         EconError::InvalidInput {
             field: field.into(),
@@ -53,6 +55,7 @@ impl EconError {
 pub(crate) mod check {
     use super::EconError;
 
+    #[inline]
     pub fn finite(field: &str, value: f64) -> Result<f64, EconError> {
         if value.is_finite() {
             Ok(value)
@@ -62,6 +65,7 @@ pub(crate) mod check {
     }
 
     /// A rate per period: finite and greater than -1.
+    #[inline]
     pub fn rate(field: &str, value: f64) -> Result<f64, EconError> {
         finite(field, value)?;
         if value <= -1.0 {
@@ -74,6 +78,7 @@ pub(crate) mod check {
         Ok(value)
     }
 
+    #[inline]
     pub fn non_negative(field: &str, value: f64) -> Result<f64, EconError> {
         finite(field, value)?;
         if value < 0.0 {
@@ -82,6 +87,7 @@ pub(crate) mod check {
         Ok(value)
     }
 
+    #[inline]
     pub fn positive(field: &str, value: f64) -> Result<f64, EconError> {
         finite(field, value)?;
         if value <= 0.0 {
@@ -91,6 +97,7 @@ pub(crate) mod check {
     }
 
     /// A fraction in [0, 1].
+    #[inline]
     pub fn fraction(field: &str, value: f64) -> Result<f64, EconError> {
         finite(field, value)?;
         if !(0.0..=1.0).contains(&value) {
@@ -100,6 +107,7 @@ pub(crate) mod check {
     }
 
     /// A capacity factor in (0, 1].
+    #[inline]
     pub fn capacity_factor(field: &str, value: f64) -> Result<f64, EconError> {
         finite(field, value)?;
         if value <= 0.0 || value > 1.0 {
@@ -113,6 +121,7 @@ pub(crate) mod check {
     }
 
     /// A tax rate in [0, 1).
+    #[inline]
     pub fn tax_rate(field: &str, value: f64) -> Result<f64, EconError> {
         finite(field, value)?;
         if !(0.0..1.0).contains(&value) {

@@ -72,7 +72,9 @@ pub fn crf(rate: f64, n_periods: f64) -> f64 {
     if rate == 0.0 {
         1.0 / n_periods
     } else {
-        rate / (1.0 - (1.0 + rate).powf(-n_periods))
+        // exp(−n·ln(1+r)) is (1+r)^−n, cheaper than `powf` in Monte Carlo loops and more
+        // accurate for small r.
+        rate / (1.0 - (-n_periods * rate.ln_1p()).exp())
     }
 }
 

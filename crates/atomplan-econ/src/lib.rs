@@ -31,8 +31,8 @@ pub use spend::SpendProfile;
 
 pub use case::{Case, ParamId};
 pub use mc::{
-    monte_carlo, monte_carlo_on_threads, tornado, Apply, Distribution, MonteCarloResult, MonteCarloSettings, TornadoInput,
-    TornadoResult, UncertainInput,
+    monte_carlo, monte_carlo_on_threads, tornado, Apply, Distribution, MonteCarloResult,
+    MonteCarloSettings, TornadoInput, TornadoResult, UncertainInput,
 };
 
 #[cfg(test)]

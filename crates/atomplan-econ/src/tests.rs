@@ -728,9 +728,8 @@ fn monte_carlo_identical_for_any_thread_count() {
 
 #[test]
 fn distributions_have_the_right_moments() {
-    use rand_chacha::rand_core::SeedableRng;
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
-    let mean_of = |distribution: &Distribution, rng: &mut rand_chacha::ChaCha8Rng| {
+    let mut rng = mc::SampleRng::new(1, 0);
+    let mean_of = |distribution: &Distribution, rng: &mut mc::SampleRng| {
         (0..200_000).map(|_| distribution.sample(rng)).sum::<f64>() / 200_000.0
     };
     close(
@@ -1006,4 +1005,18 @@ fn ppa_without_merchant_price_solves_the_required_price() {
     close(result.equity_irr.unwrap(), 0.12, 1e-9);
     // The PPA price is above the levelised tariff, so the rest needs less than the tariff.
     assert!(required < result.lcoe_usd_per_mwh, "{required}");
+}
+
+#[test]
+fn percentiles_by_selection_match_sorting() {
+    let case = Case::Pcge(pcge_base());
+    let inputs = vec![normal("discount_rate", 0.07, 0.01)];
+    let result = monte_carlo(&case, &inputs, settings(1001, 3)).unwrap();
+    let mut sorted = result.values.clone();
+    sorted.sort_by(f64::total_cmp);
+    for (p, value) in &result.percentiles {
+        close(*value, mc::percentile_sorted(&sorted, *p), 1e-12);
+    }
+    assert_eq!(result.min, sorted[0]);
+    assert_eq!(result.max, sorted[1000]);
 }

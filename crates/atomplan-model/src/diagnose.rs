@@ -54,6 +54,7 @@ impl Diagnosis {
 }
 
 const TOLERANCE: f64 = 1e-6;
+const DIAGNOSTIC_TIME_LIMIT_S: &str = "60";
 
 /// Runs the checks for `status` on a built model.
 pub fn diagnose(
@@ -63,6 +64,12 @@ pub fn diagnose(
     settings: &SolverSettings,
 ) -> Diagnosis {
     let mut findings = Vec::new();
+    // Each auxiliary LP gets at most a minute, so that a diagnosis never outlasts the solve by much.
+    let mut settings = settings.clone();
+    settings
+        .options
+        .push(("time_limit".to_owned(), DIAGNOSTIC_TIME_LIMIT_S.to_owned()));
+    let settings = &settings;
     if matches!(
         status,
         SolveStatus::Unbounded | SolveStatus::InfeasibleOrUnbounded

@@ -864,13 +864,15 @@ fn uncertain_input(source: &Source, wire: &UncertainWire) -> anyhow::Result<Unce
                 )
             })?,
         },
-        other => return Err(source.error(
-            table,
-            "distribution",
-            &format!(
+        other => {
+            return Err(source.error(
+                table,
+                "distribution",
+                &format!(
                 "is `{other}`; expected normal, lognormal, triangular, pert, uniform or empirical"
             ),
-        )),
+            ))
+        }
     };
     distribution.validate(&wire.key).map_err(|error| {
         source.error(

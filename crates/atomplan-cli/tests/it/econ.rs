@@ -247,3 +247,34 @@ fn bad_inputs_exit_2_naming_file_and_key() {
     check_bad("capacity_factor_above_one.toml", "mc", &["capacity_factor"]);
     check_bad("negative_life.toml", "tornado", &["life_years"]);
 }
+
+#[test]
+fn design_presets_run_on_the_builtin_catalogue() {
+    for financing in ["utility", "state-export-loan", "boo-ppa", "rab"] {
+        let value = json(&[
+            "design",
+            "vver-1200",
+            "--country",
+            "TR",
+            "--financing",
+            financing,
+        ]);
+        let lcoe = number(&value, "lcoe_usd_per_mwh");
+        assert!(lcoe > 20.0 && lcoe < 400.0, "{financing}: {lcoe}");
+        assert_eq!(value["price_year"], 2022);
+        assert_eq!(value["financing"], financing);
+    }
+    let output = common::run(&[
+        "econ",
+        "design",
+        "vver-1200",
+        "--country",
+        "TR",
+        "--financing",
+        "gift",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("gift"));
+    let output = common::run(&["econ", "design", "no-such-design", "--country", "TR"]);
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -18,7 +18,7 @@ ZONES = {"north": 0.45, "south": 0.40, "west": 0.15}
 COAL_SHARE = {"north": 0.75, "south": 0.20, "west": 0.05}
 HYDRO_SHARE = {"north": 0.30, "south": 0.70, "west": 0.0}
 LINKS = [("north-south", "north", "south", 2000.0), ("north-west", "north", "west", 500.0)]
-CO2_PRICE = 60.0  # USD/t folded into marginal costs, a scenario assumption
+CO2_PRICE = 100.0  # USD/t folded into marginal costs, a scenario assumption
 CO2 = {"coal": 0.34, "gas": 0.2}  # t/MWh primary, as in kz-1node-8760 carriers.csv
 
 

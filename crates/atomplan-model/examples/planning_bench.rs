@@ -68,7 +68,9 @@ fn main() -> ExitCode {
                 eprintln!("{w}");
             }
             let mut summary = result.clone();
-            summary.capacities.retain(|c| c.built > 0.0 || c.p_nom_opt_mw > 0.0);
+            summary
+                .capacities
+                .retain(|c| c.built > 0.0 || c.p_nom_opt_mw > 0.0);
             match serde_json::to_string(&summary) {
                 Ok(s) => println!("{s}"),
                 Err(e) => eprintln!("error: {e}"),

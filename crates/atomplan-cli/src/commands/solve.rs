@@ -26,6 +26,10 @@ pub struct Args {
     /// Write the LP with structured row and column names to FILE before solving
     #[arg(long, value_name = "FILE")]
     pub write_lp: Option<std::path::PathBuf>,
+    /// A planning file (TOML, see docs/planning-file.md): integer units, N-1 reserve, refuelling,
+    /// multi-period investment, representative days
+    #[arg(long, value_name = "FILE.toml")]
+    pub planning: Option<std::path::PathBuf>,
 }
 
 fn parse_solver_options(options: &[String]) -> anyhow::Result<Vec<(String, String)>> {
@@ -204,6 +208,9 @@ fn print_text(outcome: &Outcome, printer: &Printer) {
 }
 
 pub fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
+    if let Some(plan) = &args.planning {
+        return run_planning(&args.folder, plan, global, printer);
+    }
     let options = RunOptions {
         solver: SolverSettings {
             threads: args.threads,
@@ -238,4 +245,64 @@ pub fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result
         }
     }
     Ok(ExitCode::from(1))
+}
+
+/// `atomplan solve <folder> --planning FILE.toml`: the nuclear-aware planning model
+/// (`atomplan_model::planning`); JSON keys are those of `PlanResult`.
+fn run_planning(
+    folder: &std::path::Path,
+    plan: &std::path::Path,
+    global: &GlobalArgs,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
+    use atomplan_model::planning::{self, FolderOutcome, Status};
+    let text = std::fs::read_to_string(plan)
+        .with_context(|| format!("cannot read `{}`", plan.display()))?;
+    let file = plan.display().to_string();
+    let (result, warnings) = match planning::solve_folder(folder, &text, &file) {
+        FolderOutcome::Solved { result, warnings } => (result, warnings),
+        FolderOutcome::Invalid(diagnostics) => {
+            for d in &diagnostics {
+                if d.is_error() {
+                    printer.error(&format!("{}: {}", d.location, d.message));
+                } else {
+                    printer.warning(&format!("{}: {}", d.location, d.message));
+                }
+                if let Some(hint) = &d.hint {
+                    printer.hint(hint);
+                }
+            }
+            return Ok(ExitCode::from(2));
+        }
+    };
+    for w in &warnings {
+        printer.warning(&format!("{}: {}", w.location, w.message));
+    }
+    match global.format {
+        Format::Json => printer.json(&serde_json::to_value(&result)?),
+        Format::Text | Format::Csv => {
+            printer.data(&format!(
+                "status {:?}, objective {:.2}, mip_gap {:.6}",
+                result.status, result.objective, result.mip_gap
+            ));
+            for c in &result.capacities {
+                let period = c.period.map_or_else(String::new, |y| format!(" {y}"));
+                let units = c
+                    .units
+                    .map_or_else(String::new, |u| format!(" ({u} units)"));
+                printer.data(&format!(
+                    "{}{period}: {:.1} MW{units}",
+                    c.generator, c.p_nom_opt_mw
+                ));
+            }
+        }
+    }
+    match result.status {
+        Status::Optimal => Ok(ExitCode::SUCCESS),
+        Status::TimeLimit if result.has_solution => Ok(ExitCode::SUCCESS),
+        status => {
+            printer.error(&format!("the planning model is {status:?}"));
+            Ok(ExitCode::from(1))
+        }
+    }
 }

@@ -7,3 +7,4 @@ mod catalogue;
 mod econ;
 mod sweep;
 mod study;
+mod planning;

@@ -437,7 +437,11 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
 
     // ---- dispatch, availability, commitment, refuelling, ramping, reserves ----
     // Refuelling seasons are made of whole days (a representative day is one).
-    let blocks: Vec<f64> = sys.weights.chunks(SEASON_HOURS).map(|c| c.iter().sum()).collect();
+    let blocks: Vec<f64> = sys
+        .weights
+        .chunks(SEASON_HOURS)
+        .map(|c| c.iter().sum())
+        .collect();
     let area_of_bus = sys.area_of_bus(plan);
     let n1_areas: Vec<bool> = plan.areas.iter().map(|a| a.n1_reserve).collect();
     // reserve columns [g][y][t]

@@ -1,0 +1,59 @@
+//! Issue 5: `atomplan solve <folder> --planning FILE.toml`.
+
+use std::path::PathBuf;
+
+use crate::common::run;
+
+fn fixture(path: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../atomplan-model/tests/fixtures")
+        .join(path)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn planning_json_reports_status_objective_and_gap() {
+    let out = run(&[
+        "solve",
+        &fixture("planning/toy-1node-24-nostorage"),
+        "--planning",
+        &fixture("planning/n1.toml"),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "Optimal");
+    assert!(v["objective"].as_f64().unwrap() > 0.0);
+    assert_eq!(v["mip_gap"].as_f64(), Some(0.0));
+    assert!(v["integer_variables"].as_u64().unwrap() > 0);
+    assert!(v["capacities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["generator"] == "SMR"));
+}
+
+#[test]
+fn bad_planning_file_exits_2_naming_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("bad.toml");
+    std::fs::write(&plan, "[units.SMR]\nunit_size_mw = -5\n").unwrap();
+    let out = run(&[
+        "solve",
+        &fixture("planning/toy-1node-24-nostorage"),
+        "--planning",
+        plan.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml") && err.contains("units.SMR.unit_size_mw"),
+        "{err}"
+    );
+}

@@ -518,6 +518,7 @@ fn add_tranche(
     let mut balance = 0.0;
     let mut accrued = 0.0;
     let mut instalments_left = n_instalments;
+    let mut next_instalment_step = first_instalment_step;
     let mut level_payment: Option<(f64, f64)> = None; // (rate, payment)
     let mut straight_principal = 0.0;
     let mut last_balance_step = 0;
@@ -552,10 +553,8 @@ fn add_tranche(
                 flows.drawn[model_idx] += draw;
             }
         }
-        if sub_step >= first_instalment_step
-            && (sub_step - first_instalment_step) % sub_per_instalment == 0
-            && instalments_left > 0
-        {
+        if sub_step == next_instalment_step && instalments_left > 0 {
+            next_instalment_step += sub_per_instalment;
             let rate = rate_at(tranche, years - first_instalment_years);
             let rate_per_instalment = rate / instalments_per_year as f64;
             let principal = match tranche.terms.repayment {
@@ -912,7 +911,7 @@ fn solve_price(
     let f0 = f(0.0);
     let f1 = f(100.0);
     let slope = (f1 - f0) / 100.0;
-    if !(slope > 0.0) || !slope.is_finite() {
+    if slope.is_nan() || slope <= 0.0 || !slope.is_finite() {
         return Err(EconError::NoSolution(
             "the equity return does not rise with the tariff (no energy is sold)".to_owned(),
         ));

@@ -133,7 +133,7 @@ impl Distribution {
                 }
             }
             Distribution::Triangular { min, mode, max } => {
-                if !finite(&[*min, *mode, *max]) || !(min <= mode && mode <= max) {
+                if !finite(&[*min, *mode, *max]) || min > mode || mode > max {
                     return bad("triangular needs finite `min` <= `mode` <= `max`");
                 }
             }
@@ -144,7 +144,8 @@ impl Distribution {
                 lambda,
             } => {
                 if !finite(&[*min, *mode, *max, *lambda])
-                    || !(min <= mode && mode <= max)
+                    || min > mode
+                    || mode > max
                     || *lambda < 0.0
                 {
                     return bad("pert needs finite `min` <= `mode` <= `max` and `lambda` >= 0");

@@ -26,7 +26,9 @@ pub fn colour(name: &str, index: usize) -> &'static str {
         "imports" => "#b2abd2",
         "unserved" => "#d7191c",
         "other" => "#a6dba0",
-        _ => ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"][index % 8],
+        _ => [
+            "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
+        ][index % 8],
     }
 }
 
@@ -39,7 +41,10 @@ fn clean(value: f64) -> f64 {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A "nice" upper bound and tick step for an axis from 0 (or `min`) to `max`.
@@ -58,9 +63,7 @@ fn nice_ticks(min: f64, max: f64) -> (f64, f64, f64) {
 }
 
 fn format_tick(value: f64) -> String {
-    if value.abs() >= 1000.0 {
-        format!("{:.0}", value)
-    } else if value.abs() >= 10.0 || value == 0.0 {
+    if value.abs() >= 10.0 || value == 0.0 {
         format!("{:.0}", value)
     } else {
         format!("{:.2}", value)
@@ -127,7 +130,13 @@ pub struct BarSeries {
 }
 
 /// Grouped (or stacked) vertical bars over `categories`.
-pub fn bars(title: &str, y_label: &str, categories: &[String], series: &[BarSeries], stacked: bool) -> String {
+pub fn bars(
+    title: &str,
+    y_label: &str,
+    categories: &[String],
+    series: &[BarSeries],
+    stacked: bool,
+) -> String {
     let mut svg = String::new();
     open(&mut svg, title, y_label);
     let n = categories.len().max(1);
@@ -135,7 +144,10 @@ pub fn bars(title: &str, y_label: &str, categories: &[String], series: &[BarSeri
     let mut min: f64 = 0.0;
     for c in 0..n {
         if stacked {
-            let total: f64 = series.iter().map(|s| clean(s.values.get(c).copied().unwrap_or(0.0)).max(0.0)).sum();
+            let total: f64 = series
+                .iter()
+                .map(|s| clean(s.values.get(c).copied().unwrap_or(0.0)).max(0.0))
+                .sum();
             max = max.max(total);
         } else {
             for s in series {
@@ -204,18 +216,32 @@ pub fn bars(title: &str, y_label: &str, categories: &[String], series: &[BarSeri
             t = escape(label),
         );
     }
-    let names: Vec<(String, &'static str)> =
-        series.iter().enumerate().map(|(k, s)| (s.name.clone(), colour(&s.name, k))).collect();
+    let names: Vec<(String, &'static str)> = series
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (s.name.clone(), colour(&s.name, k)))
+        .collect();
     legend(&mut svg, &names);
     svg.push_str("</svg>\n");
     svg
 }
 
 /// Stacked areas (by technology) with the load as a line, over hours.
-pub fn stacked_area(title: &str, y_label: &str, series: &[(String, Vec<f64>)], line: Option<(&str, &[f64])>) -> String {
+pub fn stacked_area(
+    title: &str,
+    y_label: &str,
+    series: &[(String, Vec<f64>)],
+    line: Option<(&str, &[f64])>,
+) -> String {
     let mut svg = String::new();
     open(&mut svg, title, y_label);
-    let n = series.iter().map(|(_, v)| v.len()).max().unwrap_or(0).max(line.map_or(0, |l| l.1.len())).max(2);
+    let n = series
+        .iter()
+        .map(|(_, v)| v.len())
+        .max()
+        .unwrap_or(0)
+        .max(line.map_or(0, |l| l.1.len()))
+        .max(2);
     let mut top = vec![0.0; n];
     for (_, values) in series {
         for (t, v) in values.iter().enumerate() {
@@ -235,17 +261,21 @@ pub fn stacked_area(title: &str, y_label: &str, series: &[(String, Vec<f64>)], l
     for (k, (name, values)) in series.iter().enumerate() {
         let fill = colour(name, k);
         let mut points = String::new();
-        for t in 0..n {
+        for (t, below) in base.iter().enumerate() {
             let v = clean(values.get(t).copied().unwrap_or(0.0)).max(0.0);
-            let _ = write!(points, "{:.1},{:.1} ", x_of(t), scale(base[t] + v));
+            let _ = write!(points, "{:.1},{:.1} ", x_of(t), scale(below + v));
         }
-        for t in (0..n).rev() {
-            let _ = write!(points, "{:.1},{:.1} ", x_of(t), scale(base[t]));
+        for (t, below) in base.iter().enumerate().rev() {
+            let _ = write!(points, "{:.1},{:.1} ", x_of(t), scale(*below));
         }
-        for t in 0..n {
-            base[t] += clean(values.get(t).copied().unwrap_or(0.0)).max(0.0);
+        for (t, below) in base.iter_mut().enumerate() {
+            *below += clean(values.get(t).copied().unwrap_or(0.0)).max(0.0);
         }
-        let _ = write!(svg, r#"<polygon points="{points}" fill="{fill}" fill-opacity="0.9"><title>{}</title></polygon>"#, escape(name));
+        let _ = write!(
+            svg,
+            r#"<polygon points="{points}" fill="{fill}" fill-opacity="0.9"><title>{}</title></polygon>"#,
+            escape(name)
+        );
         names.push((name.clone(), fill));
     }
     if let Some((name, values)) = line {
@@ -253,11 +283,19 @@ pub fn stacked_area(title: &str, y_label: &str, series: &[(String, Vec<f64>)], l
         for (t, v) in values.iter().enumerate() {
             let _ = write!(points, "{:.1},{:.1} ", x_of(t), scale(*v));
         }
-        let _ = write!(svg, r##"<polyline points="{points}" fill="none" stroke="#000" stroke-width="1.5"><title>{}</title></polyline>"##, escape(name));
+        let _ = write!(
+            svg,
+            r##"<polyline points="{points}" fill="none" stroke="#000" stroke-width="1.5"><title>{}</title></polyline>"##,
+            escape(name)
+        );
     }
     for day in 0..=(n / 24) {
         let x = x_of((day * 24).min(n - 1));
-        let _ = write!(svg, r#"<text x="{x:.1}" y="{y}" text-anchor="middle">d{day}</text>"#, y = HEIGHT - BOTTOM + 16.0);
+        let _ = write!(
+            svg,
+            r#"<text x="{x:.1}" y="{y}" text-anchor="middle">d{day}</text>"#,
+            y = HEIGHT - BOTTOM + 16.0
+        );
     }
     legend(&mut svg, &names);
     svg.push_str("</svg>\n");
@@ -265,7 +303,12 @@ pub fn stacked_area(title: &str, y_label: &str, series: &[(String, Vec<f64>)], l
 }
 
 /// Lines with markers over numeric x values (years).
-pub fn lines(title: &str, y_label: &str, x: &[f64], series: &[(String, Vec<Option<f64>>)]) -> String {
+pub fn lines(
+    title: &str,
+    y_label: &str,
+    x: &[f64],
+    series: &[(String, Vec<Option<f64>>)],
+) -> String {
     let mut svg = String::new();
     open(&mut svg, title, y_label);
     let max = series
@@ -283,7 +326,13 @@ pub fn lines(title: &str, y_label: &str, x: &[f64], series: &[(String, Vec<Optio
     let span = (x_max - x_min).max(1.0);
     let x_of = |v: f64| LEFT + 20.0 + (plot_w - 40.0) * (v - x_min) / span;
     for value in x {
-        let _ = write!(svg, r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#, x_of(*value), HEIGHT - BOTTOM + 16.0, value);
+        let _ = write!(
+            svg,
+            r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            x_of(*value),
+            HEIGHT - BOTTOM + 16.0,
+            value
+        );
     }
     let mut names = Vec::new();
     for (k, (name, values)) in series.iter().enumerate() {
@@ -292,10 +341,21 @@ pub fn lines(title: &str, y_label: &str, x: &[f64], series: &[(String, Vec<Optio
         for (i, v) in values.iter().enumerate() {
             if let (Some(v), Some(xv)) = (v, x.get(i)) {
                 let _ = write!(points, "{:.1},{:.1} ", x_of(*xv), scale(*v));
-                let _ = write!(svg, r#"<circle cx="{:.1}" cy="{:.1}" r="4" fill="{stroke}"><title>{} {}: {:.2}</title></circle>"#, x_of(*xv), scale(*v), escape(name), xv, v);
+                let _ = write!(
+                    svg,
+                    r#"<circle cx="{:.1}" cy="{:.1}" r="4" fill="{stroke}"><title>{} {}: {:.2}</title></circle>"#,
+                    x_of(*xv),
+                    scale(*v),
+                    escape(name),
+                    xv,
+                    v
+                );
             }
         }
-        let _ = write!(svg, r#"<polyline points="{points}" fill="none" stroke="{stroke}" stroke-width="2"/>"#);
+        let _ = write!(
+            svg,
+            r#"<polyline points="{points}" fill="none" stroke="{stroke}" stroke-width="2"/>"#
+        );
         names.push((name.clone(), stroke));
     }
     legend(&mut svg, &names);

@@ -20,7 +20,9 @@ pub struct Written {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn num(value: f64, digits: usize) -> String {
@@ -41,7 +43,10 @@ impl Page {
     fn chart(&mut self, file: &str, svg: String) -> Result<(), ReportError> {
         let path = self.dir.join(file);
         std::fs::write(&path, &svg).map_err(|e| ReportError::io(&path, &e))?;
-        let _ = write!(self.html, "<figure class=\"chart\" data-chart=\"{file}\">{svg}</figure>");
+        let _ = write!(
+            self.html,
+            "<figure class=\"chart\" data-chart=\"{file}\">{svg}</figure>"
+        );
         self.charts.push(path);
         Ok(())
     }
@@ -71,7 +76,14 @@ fn nuclear_build(plan: &Planning) -> Vec<(i32, String, f64, Option<f64>)> {
     plan.capacities
         .iter()
         .filter(|r| r.kind == AssetKind::Nuclear && r.capacity_mw > 0.5)
-        .map(|r| (r.year, r.asset.trim_start_matches("nuclear-").to_owned(), r.capacity_mw, r.units))
+        .map(|r| {
+            (
+                r.year,
+                r.asset.trim_start_matches("nuclear-").to_owned(),
+                r.capacity_mw,
+                r.units,
+            )
+        })
         .collect()
 }
 
@@ -84,7 +96,11 @@ pub fn write_report(
     results: &Results,
     system: &StudySystem,
 ) -> Result<Written, ReportError> {
-    let mut page = Page { html: String::new(), charts: Vec::new(), dir: charts_dir.to_path_buf() };
+    let mut page = Page {
+        html: String::new(),
+        charts: Vec::new(),
+        dir: charts_dir.to_path_buf(),
+    };
     let country = catalogue.country(&study.country);
     let country_name = country.map_or(study.country.clone(), |c| c.name.clone());
     let plan = &results.plans[0];
@@ -97,18 +113,26 @@ pub fn write_report(
         escape(&study.title),
         "body{font-family:sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:13px}th{background:#f3f3f3}figure.chart{margin:1em 0}.answer{background:#eef6ee;border-left:5px solid #2e7d32;padding:.6em 1em}.synthetic{background:#fff3cd;border-left:5px solid #d4a017;padding:.4em 1em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}small{color:#666}"
     ));
-    page.push(&format!("<h1>{}</h1><p><small>{country_name} · base year {} · periods {} · atomplan {}</small></p>",
+    page.push(&format!(
+        "<h1>{}</h1><p><small>{country_name} · base year {} · periods {} · atomplan {}</small></p>",
         escape(&study.title),
         study.horizon.base_year,
-        study.horizon.periods.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
-        env!("CARGO_PKG_VERSION")));
+        study
+            .horizon
+            .periods
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        env!("CARGO_PKG_VERSION")
+    ));
 
     // ---------------- the answer
     let winner = m.ranking.first().cloned().unwrap_or_default();
-    let cheapest = economics
-        .rows
-        .iter()
-        .min_by(|x, y| x.lcoe_offer_usd_per_mwh.total_cmp(&y.lcoe_offer_usd_per_mwh));
+    let cheapest = economics.rows.iter().min_by(|x, y| {
+        x.lcoe_offer_usd_per_mwh
+            .total_cmp(&y.lcoe_offer_usd_per_mwh)
+    });
     let build = nuclear_build(plan);
     let first_build = build.iter().map(|b| b.0).min();
     let last_year = plan.periods.last().map_or(0, |p| p.year);
@@ -122,7 +146,10 @@ pub fn write_report(
         .collect();
     page.push("<section class=\"answer\"><h2>Answer</h2>");
     if !study.question.is_empty() {
-        page.push(&format!("<p><b>Question.</b> {}</p>", escape(&study.question)));
+        page.push(&format!(
+            "<p><b>Question.</b> {}</p>",
+            escape(&study.question)
+        ));
     }
     page.push("<ul>");
     page.push(&format!(
@@ -144,8 +171,14 @@ pub fn write_report(
     page.push(&format!(
         "<li><b>Least-cost plan ({}):</b> {}{}.</li>",
         escape(&plan.scenario),
-        if built_last.is_empty() { "no nuclear is built by the optimiser".to_owned() } else { format!("{} by {last_year}", built_last.join(", ")) },
-        first_build.map_or(String::new(), |y| format!(", first nuclear in the {y} period"))
+        if built_last.is_empty() {
+            "no nuclear is built by the optimiser".to_owned()
+        } else {
+            format!("{} by {last_year}", built_last.join(", "))
+        },
+        first_build.map_or(String::new(), |y| format!(
+            ", first nuclear in the {y} period"
+        ))
     ));
     for g in &a.grid_fit {
         if g.candidate == winner {
@@ -166,18 +199,36 @@ pub fn write_report(
             first.0,
             num(last.1, 1),
             last.0,
-            last.2.map_or(String::new(), |t| format!(" against a target of {} Mt ({})", num(t, 1), if last.1 <= t { "met" } else { "missed" }))
+            last.2.map_or(String::new(), |t| format!(
+                " against a target of {} Mt ({})",
+                num(t, 1),
+                if last.1 <= t { "met" } else { "missed" }
+            ))
         ));
     }
     page.push("</ul>");
-    let synthetic: Vec<&(String, String)> = plan.profiles.iter().filter(|(_, label)| label.starts_with("SYNTHETIC")).collect();
+    let synthetic: Vec<&(String, String)> = plan
+        .profiles
+        .iter()
+        .filter(|(_, label)| label.starts_with("SYNTHETIC"))
+        .collect();
     if !synthetic.is_empty() {
         page.push(&format!(
             "<p class=\"synthetic\">Synthetic hourly series used: {}. See data-quality notes.</p>",
-            escape(&synthetic.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "))
+            escape(
+                &synthetic
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         ));
     }
-    page.push(&format!("<p><small>Planning method: {}. {}</small></p></section>", escape(&plan.method), escape(&plan.aggregation_note)));
+    page.push(&format!(
+        "<p><small>Planning method: {}. {}</small></p></section>",
+        escape(&plan.method),
+        escape(&plan.aggregation_note)
+    ));
 
     // ---------------- LCOE
     page.push("<h2>Levelised cost by design and financing</h2>");
@@ -191,12 +242,20 @@ pub fn write_report(
             &[
                 BarSeries {
                     name: "vendor offer".to_owned(),
-                    values: economics.rows.iter().map(|r| r.lcoe_offer_usd_per_mwh).collect(),
+                    values: economics
+                        .rows
+                        .iter()
+                        .map(|r| r.lcoe_offer_usd_per_mwh)
+                        .collect(),
                     whiskers: Some(economics.rows.iter().map(|r| (r.mc_p5, r.mc_p95)).collect()),
                 },
                 BarSeries {
                     name: format!("all-equity at {:.1} %", study.options.discount_rate * 100.0),
-                    values: economics.rows.iter().map(|r| r.lcoe_social_usd_per_mwh).collect(),
+                    values: economics
+                        .rows
+                        .iter()
+                        .map(|r| r.lcoe_social_usd_per_mwh)
+                        .collect(),
                     whiskers: None,
                 },
             ],
@@ -217,13 +276,26 @@ pub fn write_report(
                 num(r.lcoe_offer_usd_per_mwh, 1),
                 format!("{}–{}", num(r.mc_p5, 0), num(r.mc_p95, 0)),
                 num(r.lcoe_social_usd_per_mwh, 1),
-                r.ppa_price_usd_per_mwh.map_or_else(String::new, |p| num(p, 1)),
+                r.ppa_price_usd_per_mwh
+                    .map_or_else(String::new, |p| num(p, 1)),
                 r.min_dscr.map_or_else(String::new, |d| num(d, 2)),
             ]
         })
         .collect();
     page.push(&table(
-        &["candidate", "design", "vendor", "financing", "unit MW", "overnight USD/kW", "LCOE offer", "P5–P95", "LCOE social", "PPA USD/MWh", "min DSCR"],
+        &[
+            "candidate",
+            "design",
+            "vendor",
+            "financing",
+            "unit MW",
+            "overnight USD/kW",
+            "LCOE offer",
+            "P5–P95",
+            "LCOE social",
+            "PPA USD/MWh",
+            "min DSCR",
+        ],
         &rows,
     ));
     for note in &economics.notes {
@@ -235,7 +307,11 @@ pub fn write_report(
     for (index, plan) in results.plans.iter().enumerate() {
         let years: Vec<i32> = plan.periods.iter().map(|p| p.year).collect();
         let mut technologies: Vec<String> = Vec::new();
-        for row in plan.capacities.iter().filter(|r| r.kind != AssetKind::Shedding) {
+        for row in plan
+            .capacities
+            .iter()
+            .filter(|r| r.kind != AssetKind::Shedding)
+        {
             if !technologies.contains(&row.technology) {
                 technologies.push(row.technology.clone());
             }
@@ -246,7 +322,15 @@ pub fn write_report(
                 name: t.clone(),
                 values: years
                     .iter()
-                    .map(|y| plan.capacities.iter().filter(|r| r.year == *y && &r.technology == t && r.kind != AssetKind::Shedding).map(|r| r.capacity_mw / 1000.0).sum())
+                    .map(|y| {
+                        plan.capacities
+                            .iter()
+                            .filter(|r| {
+                                r.year == *y && &r.technology == t && r.kind != AssetKind::Shedding
+                            })
+                            .map(|r| r.capacity_mw / 1000.0)
+                            .sum()
+                    })
                     .collect(),
                 whiskers: None,
             })
@@ -263,14 +347,24 @@ pub fn write_report(
         )?;
         let build_rows: Vec<Vec<String>> = nuclear_build(plan)
             .iter()
-            .map(|(y, c, mw, units)| vec![y.to_string(), c.clone(), num(*mw, 0), units.map_or_else(String::new, |u| num(u, 0))])
+            .map(|(y, c, mw, units)| {
+                vec![
+                    y.to_string(),
+                    c.clone(),
+                    num(*mw, 0),
+                    units.map_or_else(String::new, |u| num(u, 0)),
+                ]
+            })
             .collect();
         page.push(&format!("<p>Scenario <b>{}</b>: status {}, objective {} bn USD, MIP gap {} %, {} integer variables, solved in {} s.</p>",
             escape(&plan.scenario), escape(&plan.status), num(plan.objective_usd / 1e9, 2), num(plan.mip_gap * 100.0, 2), plan.integer_variables, num(plan.solve_s, 1)));
         if build_rows.is_empty() {
             page.push("<p>No nuclear capacity in this plan.</p>");
         } else {
-            page.push(&table(&["period", "candidate", "MW online", "units"], &build_rows));
+            page.push(&table(
+                &["period", "candidate", "MW online", "units"],
+                &build_rows,
+            ));
         }
     }
 
@@ -285,7 +379,13 @@ pub fn write_report(
         page.chart(
             &format!("dispatch-{index}.svg"),
             charts::stacked_area(
-                &format!("Dispatch, {} {} (hours {}–{})", week.label, week.year, week.first_hour, week.first_hour + 167),
+                &format!(
+                    "Dispatch, {} {} (hours {}–{})",
+                    week.label,
+                    week.year,
+                    week.first_hour,
+                    week.first_hour + 167
+                ),
                 "MW",
                 &series,
                 Some(("load", &week.load_mw)),
@@ -299,18 +399,54 @@ pub fn write_report(
     let rows: Vec<Vec<String>> = a
         .grid_fit
         .iter()
-        .map(|g| vec![g.candidate.clone(), num(g.unit_mw, 0), format!("{} %", num(g.share_of_installed * 100.0, 1)), format!("{} %", num(g.share_of_peak * 100.0, 1)), g.rule_status.clone(), num(g.max_unit_mw_within_limit, 0), g.n1_verdict.clone()])
+        .map(|g| {
+            vec![
+                g.candidate.clone(),
+                num(g.unit_mw, 0),
+                format!("{} %", num(g.share_of_installed * 100.0, 1)),
+                format!("{} %", num(g.share_of_peak * 100.0, 1)),
+                g.rule_status.clone(),
+                num(g.max_unit_mw_within_limit, 0),
+                g.n1_verdict.clone(),
+            ]
+        })
         .collect();
-    page.push(&table(&["candidate", "unit MW", "share of installed", "share of peak", "IAEA size rule", "largest unit within limit, MW", "N-1 verdict"], &rows));
+    page.push(&table(
+        &[
+            "candidate",
+            "unit MW",
+            "share of installed",
+            "share of peak",
+            "IAEA size rule",
+            "largest unit within limit, MW",
+            "N-1 verdict",
+        ],
+        &rows,
+    ));
     page.chart(
         "grid-fit.svg",
         charts::bars(
             "Unit size against the largest unit within the size rule",
             "MW",
-            &a.grid_fit.iter().map(|g| g.candidate.clone()).collect::<Vec<_>>(),
+            &a.grid_fit
+                .iter()
+                .map(|g| g.candidate.clone())
+                .collect::<Vec<_>>(),
             &[
-                BarSeries { name: "unit size".to_owned(), values: a.grid_fit.iter().map(|g| g.unit_mw).collect(), whiskers: None },
-                BarSeries { name: "limit".to_owned(), values: a.grid_fit.iter().map(|g| g.max_unit_mw_within_limit).collect(), whiskers: None },
+                BarSeries {
+                    name: "unit size".to_owned(),
+                    values: a.grid_fit.iter().map(|g| g.unit_mw).collect(),
+                    whiskers: None,
+                },
+                BarSeries {
+                    name: "limit".to_owned(),
+                    values: a
+                        .grid_fit
+                        .iter()
+                        .map(|g| g.max_unit_mw_within_limit)
+                        .collect(),
+                    whiskers: None,
+                },
             ],
             false,
         ),
@@ -321,26 +457,51 @@ pub fn write_report(
     page.chart(
         "adequacy.svg",
         charts::bars(
-            &format!("Loss-of-load expectation (standard {} h/yr)", num(a.lole_standard_h, 1)),
+            &format!(
+                "Loss-of-load expectation (standard {} h/yr)",
+                num(a.lole_standard_h, 1)
+            ),
             "h/yr",
             &a.adequacy.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
-            &[BarSeries { name: "LOLE".to_owned(), values: a.adequacy.iter().map(|x| x.1).collect(), whiskers: None }],
+            &[BarSeries {
+                name: "LOLE".to_owned(),
+                values: a.adequacy.iter().map(|x| x.1).collect(),
+                whiskers: None,
+            }],
             false,
         ),
     )?;
-    page.push(&table(&["case", "LOLE h/yr", "EUE MWh/yr"], &a.adequacy.iter().map(|x| vec![x.0.clone(), num(x.1, 2), num(x.2, 0)]).collect::<Vec<_>>()));
+    page.push(&table(
+        &["case", "LOLE h/yr", "EUE MWh/yr"],
+        &a.adequacy
+            .iter()
+            .map(|x| vec![x.0.clone(), num(x.1, 2), num(x.2, 0)])
+            .collect::<Vec<_>>(),
+    ));
 
     // ---------------- emissions
     page.push("<h2>Emissions against target</h2>");
     let years: Vec<f64> = a.emissions.iter().map(|e| f64::from(e.0)).collect();
     let mut series: Vec<(String, Vec<Option<f64>>)> = Vec::new();
     for plan in &results.plans {
-        series.push((format!("plan {}", plan.scenario), plan.periods.iter().map(|p| Some(p.emissions_mt)).collect()));
+        series.push((
+            format!("plan {}", plan.scenario),
+            plan.periods.iter().map(|p| Some(p.emissions_mt)).collect(),
+        ));
     }
-    series.push(("target".to_owned(), a.emissions.iter().map(|e| e.2).collect()));
-    page.chart("emissions.svg", charts::lines("Power-sector CO2 emissions", "Mt CO2/yr", &years, &series))?;
+    series.push((
+        "target".to_owned(),
+        a.emissions.iter().map(|e| e.2).collect(),
+    ));
+    page.chart(
+        "emissions.svg",
+        charts::lines("Power-sector CO2 emissions", "Mt CO2/yr", &years, &series),
+    )?;
     if !a.target_note.is_empty() {
-        page.push(&format!("<p><small>Target: {}</small></p>", escape(&a.target_note)));
+        page.push(&format!(
+            "<p><small>Target: {}</small></p>",
+            escape(&a.target_note)
+        ));
     }
 
     // ---------------- supply security
@@ -351,19 +512,37 @@ pub fn write_report(
             "Generation-mix concentration (HHI, lower is more diverse)",
             "HHI (0–10,000)",
             &a.security.iter().map(|s| s.0.clone()).collect::<Vec<_>>(),
-            &[BarSeries { name: "HHI".to_owned(), values: a.security.iter().map(|s| s.1).collect(), whiskers: None }],
+            &[BarSeries {
+                name: "HHI".to_owned(),
+                values: a.security.iter().map(|s| s.1).collect(),
+                whiskers: None,
+            }],
             false,
         ),
     )?;
-    let mut rows: Vec<Vec<String>> = a.security.iter().map(|s| vec![s.0.clone(), num(s.1, 0), num(s.2, 3)]).collect();
+    let mut rows: Vec<Vec<String>> = a
+        .security
+        .iter()
+        .map(|s| vec![s.0.clone(), num(s.1, 0), num(s.2, 3)])
+        .collect();
     if let Some(hhi) = a.gas_import_hhi {
-        rows.push(vec!["gas imports by supplier (catalogue)".to_owned(), num(hhi, 0), String::new()]);
+        rows.push(vec![
+            "gas imports by supplier (catalogue)".to_owned(),
+            num(hhi, 0),
+            String::new(),
+        ]);
     }
     page.push(&table(&["case", "HHI", "Shannon"], &rows));
     if !a.fuel_vendor_shares.is_empty() {
         page.push(&format!(
             "<p>Nuclear fuel supply of the planned fleet by vendor country: {}.</p>",
-            escape(&a.fuel_vendor_shares.iter().map(|(c, s)| format!("{c} {:.0} %", s * 100.0)).collect::<Vec<_>>().join(", "))
+            escape(
+                &a.fuel_vendor_shares
+                    .iter()
+                    .map(|(c, s)| format!("{c} {:.0} %", s * 100.0))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         ));
     }
 
@@ -375,12 +554,21 @@ pub fn write_report(
             &format!("MCDA scores ({})", m.method),
             "score",
             &m.candidates,
-            &[BarSeries { name: "score".to_owned(), values: m.scores.clone(), whiskers: None }],
+            &[BarSeries {
+                name: "score".to_owned(),
+                values: m.scores.clone(),
+                whiskers: None,
+            }],
             false,
         ),
     )?;
     let mut headers = vec!["candidate".to_owned()];
-    headers.extend(m.criteria.iter().zip(&m.weights).map(|(c, w)| format!("{c} (w {:.2})", w)));
+    headers.extend(
+        m.criteria
+            .iter()
+            .zip(&m.weights)
+            .map(|(c, w)| format!("{c} (w {:.2})", w)),
+    );
     let rows: Vec<Vec<String>> = m
         .candidates
         .iter()
@@ -391,11 +579,17 @@ pub fn write_report(
             out
         })
         .collect();
-    page.push(&table(&headers.iter().map(String::as_str).collect::<Vec<_>>(), &rows));
+    page.push(&table(
+        &headers.iter().map(String::as_str).collect::<Vec<_>>(),
+        &rows,
+    ));
     if !m.sensitivity.is_empty() {
         page.push(&table(
             &["criterion", "winner stays first for weights in"],
-            &m.sensitivity.iter().map(|(c, lo, hi)| vec![c.clone(), format!("[{}, {}]", num(*lo, 3), num(*hi, 3))]).collect::<Vec<_>>(),
+            &m.sensitivity
+                .iter()
+                .map(|(c, lo, hi)| vec![c.clone(), format!("[{}, {}]", num(*lo, 3), num(*hi, 3))])
+                .collect::<Vec<_>>(),
         ));
     }
 
@@ -403,13 +597,21 @@ pub fn write_report(
     page.push("<h2>Programme readiness (IAEA Milestones)</h2>");
     page.push(&format!(
         "<p>Phase {} ({}). Phase-weighted completion {}.{}</p>",
-        a.readiness_phase.map_or("unknown".to_owned(), |p| p.to_string()),
+        a.readiness_phase
+            .map_or("unknown".to_owned(), |p| p.to_string()),
         escape(&a.readiness_basis),
-        a.readiness_completion.map_or("unknown".to_owned(), |c| format!("{:.0} %", c * 100.0)),
-        a.first_power_year_p10_p50_p90.map_or(String::new(), |(p10, p50, p90)| format!(" First power (readiness model): P10 {p10:.0}, P50 {p50:.0}, P90 {p90:.0}."))
+        a.readiness_completion
+            .map_or("unknown".to_owned(), |c| format!("{:.0} %", c * 100.0)),
+        a.first_power_year_p10_p50_p90
+            .map_or(String::new(), |(p10, p50, p90)| format!(
+                " First power (readiness model): P10 {p10:.0}, P50 {p50:.0}, P90 {p90:.0}."
+            ))
     ));
     if !a.open_issues.is_empty() {
-        page.push(&format!("<p><small>Open issues in the current phase: {}.</small></p>", escape(&a.open_issues.join(", "))));
+        page.push(&format!(
+            "<p><small>Open issues in the current phase: {}.</small></p>",
+            escape(&a.open_issues.join(", "))
+        ));
     }
     if !a.export_market.is_empty() {
         page.push(&format!(
@@ -420,12 +622,22 @@ pub fn write_report(
 
     // ---------------- sources and data quality
     page.push("<h2>Sources and data-quality notes</h2><h3>Hourly profiles</h3><ul>");
-    for (name, profile) in [("load", &system.load_profile), ("wind", &system.wind_profile), ("solar", &system.solar_profile), ("hydro", &system.hydro_profile)] {
-        page.push(&format!("<li><b>{name}</b>: {}</li>", escape(&profile.origin.label())));
+    for (name, profile) in [
+        ("load", &system.load_profile),
+        ("wind", &system.wind_profile),
+        ("solar", &system.solar_profile),
+        ("hydro", &system.hydro_profile),
+    ] {
+        page.push(&format!(
+            "<li><b>{name}</b>: {}</li>",
+            escape(&profile.origin.label())
+        ));
     }
     page.push("</ul><p><small>Synthetic methods: docs/methods/profiles.md.</small></p><h3>Catalogue and assumptions</h3><ul>");
     let country_code = study.country.to_ascii_uppercase();
-    for note in catalogue.data_notes.iter().filter(|n| !n.contains(": ") || n.starts_with(&format!("{country_code}:")) || n.starts_with("design") ) {
+    for note in catalogue.data_notes.iter().filter(|n| {
+        !n.contains(": ") || n.starts_with(&format!("{country_code}:")) || n.starts_with("design")
+    }) {
         page.push(&format!("<li>{}</li>", escape(note)));
     }
     for note in plan.notes.iter().chain(&a.notes) {
@@ -434,28 +646,50 @@ pub fn write_report(
     page.push("</ul><h3>Sources</h3><ul>");
     for row in &economics.rows {
         if let Some(design) = catalogue.design(&row.design) {
-            page.push(&format!("<li>{}: {}</li>", escape(&design.name), escape(&design.sources.join(", "))));
+            page.push(&format!(
+                "<li>{}: {}</li>",
+                escape(&design.name),
+                escape(&design.sources.join(", "))
+            ));
         }
     }
     for candidate in &study.candidates {
         if !candidate.financing.source.is_empty() {
-            page.push(&format!("<li>financing of {}: {}</li>", escape(&candidate.id), escape(&candidate.financing.source)));
+            page.push(&format!(
+                "<li>financing of {}: {}</li>",
+                escape(&candidate.id),
+                escape(&candidate.financing.source)
+            ));
         }
     }
     for scenario in &study.demand_scenarios {
         if !scenario.source.is_empty() {
-            page.push(&format!("<li>demand {}: {}</li>", escape(&scenario.name), escape(&scenario.source)));
+            page.push(&format!(
+                "<li>demand {}: {}</li>",
+                escape(&scenario.name),
+                escape(&scenario.source)
+            ));
         }
     }
     for scenario in &study.price_scenarios {
         if !scenario.source.is_empty() {
-            page.push(&format!("<li>prices {}: {}</li>", escape(&scenario.name), escape(&scenario.source)));
+            page.push(&format!(
+                "<li>prices {}: {}</li>",
+                escape(&scenario.name),
+                escape(&scenario.source)
+            ));
         }
     }
-    page.push(&format!("<li>catalogue: {}</li></ul>", escape(&catalogue.version)));
+    page.push(&format!(
+        "<li>catalogue: {}</li></ul>",
+        escape(&catalogue.version)
+    ));
     page.push("<p><small>Results: results.sqlite (every table, inputs, provenance, stage log) and csv/.</small></p></body></html>\n");
 
     let path = out_dir.join("report.html");
     std::fs::write(&path, &page.html).map_err(|e| ReportError::io(&path, &e))?;
-    Ok(Written { path, charts: page.charts })
+    Ok(Written {
+        path,
+        charts: page.charts,
+    })
 }

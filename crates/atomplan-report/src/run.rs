@@ -98,10 +98,15 @@ impl Runner<'_> {
         });
         self.store.log_start(name)?;
         let start = Instant::now();
-        let value = compute().map_err(|message| ReportError::Stage { stage: name.to_owned(), message })?;
+        let value = compute().map_err(|message| ReportError::Stage {
+            stage: name.to_owned(),
+            message,
+        })?;
         let seconds = start.elapsed().as_secs_f64();
-        let json = serde_json::to_string(&value).map_err(|e| ReportError::Database(e.to_string()))?;
-        self.store.commit_stage(name, &json, &to_tables(&value), seconds)?;
+        let json =
+            serde_json::to_string(&value).map_err(|e| ReportError::Database(e.to_string()))?;
+        self.store
+            .commit_stage(name, &json, &to_tables(&value), seconds)?;
         self.computed.push(name.to_owned());
         (self.progress)(&Progress {
             stage: name.to_owned(),
@@ -146,7 +151,10 @@ pub fn run_study(
             ("data_notes", catalogue.data_notes.join("\n")),
         ],
     )?;
-    let study_dir = study_path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let study_dir = study_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     let n_scenarios = study.demand_scenarios.len() * study.price_scenarios.len();
     let mut runner = Runner {
         store,
@@ -157,7 +165,11 @@ pub fn run_study(
         reused: Vec::new(),
     };
 
-    let economics = runner.stage("economics", || pipeline::economics(study, catalogue), tables::economics)?;
+    let economics = runner.stage(
+        "economics",
+        || pipeline::economics(study, catalogue),
+        tables::economics,
+    )?;
     let mut plans = Vec::new();
     let mut first_system = None;
     for demand_idx in 0..study.demand_scenarios.len() {
@@ -166,9 +178,18 @@ pub fn run_study(
                 "planning/{}/{}",
                 study.demand_scenarios[demand_idx].name, study.price_scenarios[price_idx].name
             );
-            let system = pipeline::scenario_system(study, catalogue, &economics, demand_idx, price_idx, &study_dir)
-                .map_err(|message| ReportError::Stage { stage: name.clone(), message })?;
-            let plan = runner.stage(&name, || pipeline::plan_scenario(study, catalogue, &system), tables::planning)?;
+            let system = pipeline::scenario_system(
+                study, catalogue, &economics, demand_idx, price_idx, &study_dir,
+            )
+            .map_err(|message| ReportError::Stage {
+                stage: name.clone(),
+                message,
+            })?;
+            let plan = runner.stage(
+                &name,
+                || pipeline::plan_scenario(study, catalogue, &system),
+                tables::planning,
+            )?;
             if first_system.is_none() {
                 first_system = Some(system);
             }
@@ -191,7 +212,12 @@ pub fn run_study(
     )?;
 
     // Outputs, always rebuilt from the stage results (cheap and deterministic).
-    let results = Results { economics, plans, assessments, mcda };
+    let results = Results {
+        economics,
+        plans,
+        assessments,
+        mcda,
+    };
     let mut csv = Vec::new();
     let csv_dir = out_dir.join("csv");
     std::fs::create_dir_all(&csv_dir).map_err(|e| ReportError::io(&csv_dir, &e))?;
@@ -213,7 +239,8 @@ pub fn run_study(
     all_tables.push(tables::profiles(&system));
     for table in &all_tables {
         let path = csv_dir.join(format!("{}.csv", table.name));
-        std::fs::write(&path, runner.store.table_csv(table)).map_err(|e| ReportError::io(&path, &e))?;
+        std::fs::write(&path, runner.store.table_csv(table))
+            .map_err(|e| ReportError::io(&path, &e))?;
         csv.push(path);
     }
     let charts_dir = out_dir.join("charts");

@@ -142,7 +142,10 @@ impl Store {
         let transaction = self.connection.transaction().map_err(sql_error)?;
         for (key, value) in inputs {
             transaction
-                .execute("INSERT OR REPLACE INTO inputs (key, value) VALUES (?1, ?2)", params![key, value])
+                .execute(
+                    "INSERT OR REPLACE INTO inputs (key, value) VALUES (?1, ?2)",
+                    params![key, value],
+                )
                 .map_err(sql_error)?;
         }
         for (key, value) in provenance {
@@ -203,13 +206,23 @@ impl Store {
                 ))
                 .map_err(sql_error)?;
             transaction
-                .execute(&format!("DELETE FROM {} WHERE stage = ?1", quote(&table.name)), params![stage])
+                .execute(
+                    &format!("DELETE FROM {} WHERE stage = ?1", quote(&table.name)),
+                    params![stage],
+                )
                 .map_err(sql_error)?;
-            let placeholders: Vec<String> = (1..=table.columns.len() + 1).map(|i| format!("?{i}")).collect();
+            let placeholders: Vec<String> = (1..=table.columns.len() + 1)
+                .map(|i| format!("?{i}"))
+                .collect();
             let sql = format!(
                 "INSERT INTO {} (stage, {}) VALUES ({})",
                 quote(&table.name),
-                table.columns.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "),
+                table
+                    .columns
+                    .iter()
+                    .map(|c| quote(c))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 placeholders.join(", ")
             );
             let mut statement = transaction.prepare(&sql).map_err(sql_error)?;

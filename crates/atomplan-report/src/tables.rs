@@ -17,10 +17,24 @@ pub fn economics(economics: &Economics) -> Vec<Table> {
     let mut lcoe = table(
         "lcoe",
         &[
-            "candidate", "design", "vendor", "vendor_country", "financing", "unit_mw",
-            "overnight_usd_per_kw", "lcoe_offer_usd_per_mwh", "lcoe_social_usd_per_mwh",
-            "mc_mean", "mc_p5", "mc_p50", "mc_p95", "mc_samples",
-            "capital_charge_usd_per_kw_yr", "idc_musd", "min_dscr", "ppa_price_usd_per_mwh",
+            "candidate",
+            "design",
+            "vendor",
+            "vendor_country",
+            "financing",
+            "unit_mw",
+            "overnight_usd_per_kw",
+            "lcoe_offer_usd_per_mwh",
+            "lcoe_social_usd_per_mwh",
+            "mc_mean",
+            "mc_p5",
+            "mc_p50",
+            "mc_p95",
+            "mc_samples",
+            "capital_charge_usd_per_kw_yr",
+            "idc_musd",
+            "min_dscr",
+            "ppa_price_usd_per_mwh",
         ],
     );
     for row in &economics.rows {
@@ -45,7 +59,10 @@ pub fn economics(economics: &Economics) -> Vec<Table> {
             row.ppa_price_usd_per_mwh.into(),
         ]);
     }
-    let mut histogram = table("lcoe_histogram", &["candidate", "bin_low", "bin_high", "count"]);
+    let mut histogram = table(
+        "lcoe_histogram",
+        &["candidate", "bin_low", "bin_high", "count"],
+    );
     for h in &economics.histograms {
         for (k, count) in h.counts.iter().enumerate() {
             histogram.rows.push(vec![
@@ -62,7 +79,16 @@ pub fn economics(economics: &Economics) -> Vec<Table> {
 pub fn planning(plan: &Planning) -> Vec<Table> {
     let mut capacity = table(
         "capacity",
-        &["asset", "technology", "kind", "year", "capacity_mw", "units", "built", "energy_twh"],
+        &[
+            "asset",
+            "technology",
+            "kind",
+            "year",
+            "capacity_mw",
+            "units",
+            "built",
+            "energy_twh",
+        ],
     );
     for row in &plan.capacities {
         capacity.rows.push(vec![
@@ -78,7 +104,17 @@ pub fn planning(plan: &Planning) -> Vec<Table> {
     }
     let mut periods = table(
         "periods",
-        &["year", "demand_twh", "peak_mw", "emissions_mt", "nuclear_mw", "largest_unit_mw", "unserved_twh", "status", "objective_usd"],
+        &[
+            "year",
+            "demand_twh",
+            "peak_mw",
+            "emissions_mt",
+            "nuclear_mw",
+            "largest_unit_mw",
+            "unserved_twh",
+            "status",
+            "objective_usd",
+        ],
     );
     for p in &plan.periods {
         periods.rows.push(vec![
@@ -122,7 +158,16 @@ pub fn planning(plan: &Planning) -> Vec<Table> {
 pub fn assessments(a: &Assessments) -> Vec<Table> {
     let mut grid = table(
         "grid_fit",
-        &["candidate", "unit_mw", "share_of_installed", "share_of_peak", "rule_status", "max_unit_mw_within_limit", "n1_reserve_need_mw", "n1_verdict"],
+        &[
+            "candidate",
+            "unit_mw",
+            "share_of_installed",
+            "share_of_peak",
+            "rule_status",
+            "max_unit_mw_within_limit",
+            "n1_reserve_need_mw",
+            "n1_verdict",
+        ],
     );
     for g in &a.grid_fit {
         grid.rows.push(vec![
@@ -136,19 +181,41 @@ pub fn assessments(a: &Assessments) -> Vec<Table> {
             g.n1_verdict.clone().into(),
         ]);
     }
-    let mut adequacy = table("adequacy", &["case", "lole_h", "eue_mwh", "lole_standard_h"]);
+    let mut adequacy = table(
+        "adequacy",
+        &["case", "lole_h", "eue_mwh", "lole_standard_h"],
+    );
     for (label, lole, eue) in &a.adequacy {
-        adequacy.rows.push(vec![label.clone().into(), (*lole).into(), (*eue).into(), a.lole_standard_h.into()]);
+        adequacy.rows.push(vec![
+            label.clone().into(),
+            (*lole).into(),
+            (*eue).into(),
+            a.lole_standard_h.into(),
+        ]);
     }
     let mut security = table("security", &["case", "hhi", "shannon"]);
     for (label, hhi, shannon) in &a.security {
-        security.rows.push(vec![label.clone().into(), (*hhi).into(), (*shannon).into()]);
+        security
+            .rows
+            .push(vec![label.clone().into(), (*hhi).into(), (*shannon).into()]);
     }
     let mut emissions = table("emissions", &["year", "emissions_mt", "target_mt"]);
     for (year, mt, target) in &a.emissions {
-        emissions.rows.push(vec![(*year).into(), (*mt).into(), (*target).into()]);
+        emissions
+            .rows
+            .push(vec![(*year).into(), (*mt).into(), (*target).into()]);
     }
-    let mut readiness = table("readiness", &["phase", "completion", "first_power_p10", "first_power_p50", "first_power_p90", "basis"]);
+    let mut readiness = table(
+        "readiness",
+        &[
+            "phase",
+            "completion",
+            "first_power_p10",
+            "first_power_p50",
+            "first_power_p90",
+            "basis",
+        ],
+    );
     readiness.rows.push(vec![
         a.readiness_phase.map(i32::from).into(),
         a.readiness_completion.into(),
@@ -163,10 +230,26 @@ pub fn assessments(a: &Assessments) -> Vec<Table> {
 pub fn mcda(m: &McdaResult) -> Vec<Table> {
     let mut scores = table("mcda", &["rank", "candidate", "score"]);
     for (rank, candidate) in m.ranking.iter().enumerate() {
-        let index = m.candidates.iter().position(|c| c == candidate).unwrap_or(0);
-        scores.rows.push(vec![(rank + 1).into(), candidate.clone().into(), m.scores.get(index).copied().into()]);
+        let index = m
+            .candidates
+            .iter()
+            .position(|c| c == candidate)
+            .unwrap_or(0);
+        scores.rows.push(vec![
+            (rank + 1).into(),
+            candidate.clone().into(),
+            m.scores.get(index).copied().into(),
+        ]);
     }
-    let mut sensitivity = table("mcda_sensitivity", &["criterion", "weight", "winner_holds_from", "winner_holds_to"]);
+    let mut sensitivity = table(
+        "mcda_sensitivity",
+        &[
+            "criterion",
+            "weight",
+            "winner_holds_from",
+            "winner_holds_to",
+        ],
+    );
     for (index, (criterion, from, to)) in m.sensitivity.iter().enumerate() {
         sensitivity.rows.push(vec![
             criterion.clone().into(),

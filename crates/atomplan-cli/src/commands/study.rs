@@ -68,11 +68,16 @@ pub fn run(command: Command, global: &GlobalArgs, printer: &Printer) -> anyhow::
         Command::Run(args) => run_study(&args, global, printer),
         Command::Sweep(args) => crate::commands::sweep::run_sweep(args, global, printer),
         Command::Merge(args) => crate::commands::sweep::run_merge(args, global, printer),
-        Command::SlurmScript(args) => crate::commands::sweep::run_slurm_script(args, global, printer),
+        Command::SlurmScript(args) => {
+            crate::commands::sweep::run_slurm_script(args, global, printer)
+        }
     }
 }
 
-fn catalogue_view(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Option<StudyCatalogue>> {
+fn catalogue_view(
+    global: &GlobalArgs,
+    printer: &Printer,
+) -> anyhow::Result<Option<StudyCatalogue>> {
     let catalogue = match &global.data {
         Some(dir) => Catalogue::load_dir(dir),
         None => Catalogue::builtin(),
@@ -94,13 +99,18 @@ fn new(args: &NewArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Result
     };
     let Some(text) = template::new_study(&catalogue, &args.country) else {
         printer.error(&format!("--country: unknown country `{}`", args.country));
-        let known: Vec<&str> = catalogue.countries.iter().map(|c| c.code.as_str()).collect();
+        let known: Vec<&str> = catalogue
+            .countries
+            .iter()
+            .map(|c| c.code.as_str())
+            .collect();
         printer.hint(&format!("countries in the catalogue: {}", known.join(", ")));
         return Ok(ExitCode::from(2));
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(path, &text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             printer.info(&format!("wrote {}", path.display()));
         }
         None => printer.data(&text),
@@ -114,7 +124,8 @@ fn load(
     global: &GlobalArgs,
     printer: &Printer,
 ) -> anyhow::Result<Option<(String, StudyFile, StudyCatalogue)>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let file = path.display().to_string();
     let study = match validate::parse(&file, &text) {
         Ok(study) => study,
@@ -159,15 +170,28 @@ fn run_study(args: &RunArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::
     let mut progress = |p: &atomplan_report::Progress| {
         match p.event {
             "started" => printer.info(&format!("[{}/{}] {} ...", p.index, p.total, p.stage)),
-            "reused" => printer.info(&format!("[{}/{}] {} (done in an earlier run, reused)", p.index, p.total, p.stage)),
-            _ => printer.info(&format!("[{}/{}] {} done in {:.1} s", p.index, p.total, p.stage, p.seconds)),
+            "reused" => printer.info(&format!(
+                "[{}/{}] {} (done in an earlier run, reused)",
+                p.index, p.total, p.stage
+            )),
+            _ => printer.info(&format!(
+                "[{}/{}] {} done in {:.1} s",
+                p.index, p.total, p.stage, p.seconds
+            )),
         }
         if p.event == "finished" && pause_after.as_deref() == Some(p.stage.as_str()) {
             std::thread::sleep(std::time::Duration::from_secs(600));
         }
     };
-    let summary = atomplan_report::run_study(&args.file, &text, &study, &catalogue, &args.out, &mut progress)
-        .map_err(|error| anyhow::anyhow!("{}: {error}", args.file.display()))?;
+    let summary = atomplan_report::run_study(
+        &args.file,
+        &text,
+        &study,
+        &catalogue,
+        &args.out,
+        &mut progress,
+    )
+    .map_err(|error| anyhow::anyhow!("{}: {error}", args.file.display()))?;
     match global.format {
         Format::Json => printer.json(&serde_json::to_value(&summary).unwrap_or_default()),
         Format::Text | Format::Csv => {

@@ -27,7 +27,14 @@ fn design(id: &str, mwe: f64, cost: f64, months: f64) -> DesignInfo {
     }
 }
 
-fn technology(key: &str, capex: f64, fom: f64, vom: f64, heat_rate: f64, co2: f64) -> TechnologyInfo {
+fn technology(
+    key: &str,
+    capex: f64,
+    fom: f64,
+    vom: f64,
+    heat_rate: f64,
+    co2: f64,
+) -> TechnologyInfo {
     TechnologyInfo {
         technology: key.to_owned(),
         capex_usd_per_kw: capex,
@@ -61,7 +68,10 @@ pub fn catalogue() -> StudyCatalogue {
             annual_demand_twh: 10.0,
             peak_mw: 1800.0,
             demand_growth_per_year: Some(0.03),
-            zones: vec![ZoneInfo { name: "central".to_owned(), demand_share: 1.0 }],
+            zones: vec![ZoneInfo {
+                name: "central".to_owned(),
+                demand_share: 1.0,
+            }],
             links: Vec::new(),
             fleet: vec![
                 fleet("coal", 1500.0, 0.03),

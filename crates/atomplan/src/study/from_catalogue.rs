@@ -12,7 +12,9 @@
 
 use atomplan_catalogue::{Catalogue, Country, Design};
 
-use super::inputs::{CountryInfo, DesignInfo, FleetEntry, StudyCatalogue, TechnologyInfo, ZoneInfo};
+use super::inputs::{
+    CountryInfo, DesignInfo, FleetEntry, StudyCatalogue, TechnologyInfo, ZoneInfo,
+};
 
 /// MMBtu in one MWh.
 const MMBTU_PER_MWH: f64 = 3.412_141_633;
@@ -63,7 +65,11 @@ pub fn study_catalogue(catalogue: &Catalogue) -> StudyCatalogue {
     }
 }
 
-fn design_info(catalogue: &Catalogue, design: &Design, notes: &mut Vec<String>) -> Option<DesignInfo> {
+fn design_info(
+    catalogue: &Catalogue,
+    design: &Design,
+    notes: &mut Vec<String>,
+) -> Option<DesignInfo> {
     let mwe = design.mwe_per_module()?;
     let cost = design.overnight_cost.as_ref();
     let to_usd = |value: Option<f64>| -> Option<f64> {
@@ -72,13 +78,17 @@ fn design_info(catalogue: &Catalogue, design: &Design, notes: &mut Vec<String>) 
             .money()
             .to_usd(value?, &cost.currency, cost.price_year, PRICE_YEAR)
     };
-    let per_kw = cost.map(|c| c.per_kw.clone());
+    let per_kw = cost.map(|c| c.per_kw);
     let central = per_kw.as_ref().and_then(|e| to_usd(e.central_or_mid()));
     let (central, cost_note) = match central {
         Some(value) => (value, None),
         None => {
             // Fall back to the ATB generic nuclear cost of the right size class.
-            let generic = if design.is_smr() { "nuclear_smr" } else { "nuclear_large" };
+            let generic = if design.is_smr() {
+                "nuclear_smr"
+            } else {
+                "nuclear_large"
+            };
             let value = catalogue
                 .technology(generic)
                 .and_then(|t| t.parameter("overnight_capital_cost"))
@@ -95,9 +105,19 @@ fn design_info(catalogue: &Catalogue, design: &Design, notes: &mut Vec<String>) 
     if let Some(note) = cost_note {
         notes.push(note);
     }
-    let low = per_kw.as_ref().and_then(|e| to_usd(e.low)).unwrap_or(central * 0.8);
-    let high = per_kw.as_ref().and_then(|e| to_usd(e.high)).unwrap_or(central * 1.5);
-    let generic = if design.is_smr() { "nuclear_smr" } else { "nuclear_large" };
+    let low = per_kw
+        .as_ref()
+        .and_then(|e| to_usd(e.low))
+        .unwrap_or(central * 0.8);
+    let high = per_kw
+        .as_ref()
+        .and_then(|e| to_usd(e.high))
+        .unwrap_or(central * 1.5);
+    let generic = if design.is_smr() {
+        "nuclear_smr"
+    } else {
+        "nuclear_large"
+    };
     let fixed_om = catalogue
         .technology(generic)
         .and_then(|t| t.parameter("fixed_om"))
@@ -114,7 +134,11 @@ fn design_info(catalogue: &Catalogue, design: &Design, notes: &mut Vec<String>) 
         net_mwe_per_unit: mwe,
         capacity_factor: design.capacity_factor.unwrap_or(0.9),
         design_life_years: design.design_life_years.unwrap_or(60.0),
-        construction_months: design.construction_months.unwrap_or(if design.is_smr() { 48.0 } else { 72.0 }),
+        construction_months: design.construction_months.unwrap_or(if design.is_smr() {
+            48.0
+        } else {
+            72.0
+        }),
         overnight_cost_usd_per_kwe: [low.min(central), central, high.max(central)],
         cost_price_year: PRICE_YEAR,
         fixed_om_usd_per_kw_yr: fixed_om,
@@ -142,7 +166,9 @@ fn technologies(catalogue: &Catalogue, notes: &mut Vec<String>) -> Vec<Technolog
         ("utility_pv", true),
     ] {
         let Some(tech) = catalogue.technology(key) else {
-            notes.push(format!("technology `{key}` is missing from the catalogue; it is left out"));
+            notes.push(format!(
+                "technology `{key}` is missing from the catalogue; it is left out"
+            ));
             continue;
         };
         let value = |name: &str| tech.parameter(name).map(|p| p.value);
@@ -165,7 +191,11 @@ fn technologies(catalogue: &Catalogue, notes: &mut Vec<String>) -> Vec<Technolog
         });
     }
     // Existing coal fleet uses the new-build coal heat rate and emission factor.
-    if let Some(coal) = out.iter().find(|t| t.technology == "coal_new_pulverised").cloned() {
+    if let Some(coal) = out
+        .iter()
+        .find(|t| t.technology == "coal_new_pulverised")
+        .cloned()
+    {
         out.push(TechnologyInfo {
             technology: "coal".to_owned(),
             extendable: false,
@@ -190,14 +220,22 @@ fn fleet_group(technology: &str) -> Option<&'static str> {
     })
 }
 
-fn country_info(country: &Country, technologies: &[TechnologyInfo], notes: &mut Vec<String>) -> CountryInfo {
+fn country_info(
+    country: &Country,
+    technologies: &[TechnologyInfo],
+    notes: &mut Vec<String>,
+) -> CountryInfo {
     let code = country.code.to_string();
     let demand = country.annual_demand();
     let annual_demand_twh = demand.map_or(0.0, |o| o.value);
     let data_year = demand.and_then(|o| o.year).unwrap_or(2024);
-    let peak_mw = country.peak_demand().map_or(annual_demand_twh * 1e6 / 8760.0 / 0.7, |o| o.value);
+    let peak_mw = country
+        .peak_demand()
+        .map_or(annual_demand_twh * 1e6 / 8760.0 / 0.7, |o| o.value);
     if country.peak_demand().is_none() {
-        notes.push(format!("{code}: no sourced peak; peak taken as mean load / 0.7 (assumed load factor)"));
+        notes.push(format!(
+            "{code}: no sourced peak; peak taken as mean load / 0.7 (assumed load factor)"
+        ));
     }
     let growth = country
         .demand_growth_pct_per_year
@@ -215,7 +253,9 @@ fn country_info(country: &Country, technologies: &[TechnologyInfo], notes: &mut 
             total_mw = Some(obs.value);
             continue;
         }
-        let Some(group) = fleet_group(technology) else { continue };
+        let Some(group) = fleet_group(technology) else {
+            continue;
+        };
         if group == "nuclear" || obs.value <= 0.0 {
             continue;
         }
@@ -232,7 +272,9 @@ fn country_info(country: &Country, technologies: &[TechnologyInfo], notes: &mut 
     // Generation shares for groups without a sourced capacity.
     let mut shares: Vec<(String, f64)> = Vec::new();
     for obs in &country.generation_share {
-        let Some(group) = obs.technology.as_deref().and_then(fleet_group) else { continue };
+        let Some(group) = obs.technology.as_deref().and_then(fleet_group) else {
+            continue;
+        };
         if group == "nuclear" || fleet.iter().any(|f| f.technology == group) {
             continue;
         }
@@ -250,14 +292,19 @@ fn country_info(country: &Country, technologies: &[TechnologyInfo], notes: &mut 
     if share_total > 0.0 {
         let sourced: f64 = fleet.iter().map(|f| f.capacity_mw).sum();
         let (pool, basis) = match total_mw {
-            Some(total) if total > sourced => (total - sourced, "remainder of the sourced total capacity"),
+            Some(total) if total > sourced => {
+                (total - sourced, "remainder of the sourced total capacity")
+            }
             _ => {
                 let firm_sourced: f64 = fleet
                     .iter()
                     .filter(|f| !matches!(f.technology.as_str(), "wind" | "solar"))
                     .map(|f| f.capacity_mw)
                     .sum();
-                ((1.15 * peak_mw - firm_sourced).max(0.0), "ASSUMPTION: 1.15 x peak minus sourced firm capacity")
+                (
+                    (1.15 * peak_mw - firm_sourced).max(0.0),
+                    "ASSUMPTION: 1.15 x peak minus sourced firm capacity",
+                )
             }
         };
         for (group, share) in &shares {
@@ -284,7 +331,10 @@ fn country_info(country: &Country, technologies: &[TechnologyInfo], notes: &mut 
     ));
 
     let capacity_factor = |group: &str, typical_tech: &str| -> Option<f64> {
-        let capacity = fleet.iter().find(|f| f.technology == group).map(|f| f.capacity_mw)?;
+        let capacity = fleet
+            .iter()
+            .find(|f| f.technology == group)
+            .map(|f| f.capacity_mw)?;
         let generation = country
             .generation_by_technology()
             .into_iter()
@@ -334,14 +384,20 @@ fn country_info(country: &Country, technologies: &[TechnologyInfo], notes: &mut 
             .zones
             .iter()
             .filter(|z| z.kind == "main")
-            .map(|z| ZoneInfo { name: z.id.clone(), demand_share: 1.0 })
+            .map(|z| ZoneInfo {
+                name: z.id.clone(),
+                demand_share: 1.0,
+            })
             .collect(),
         links: Vec::new(),
         fleet,
         largest_unit_mw: country.largest_unit().map(|o| o.value),
         load_shape_month_hour: load_shape.map(|s| s.month_hour.clone()),
         load_shape_source: load_shape.map_or_else(String::new, |s| s.source.to_string()),
-        peak_season: country.peak_season.clone().unwrap_or_else(|| "winter".to_owned()),
+        peak_season: country
+            .peak_season
+            .clone()
+            .unwrap_or_else(|| "winter".to_owned()),
         wind_capacity_factor: Some(wind_cf),
         solar_capacity_factor: Some(solar_cf),
         hydro_capacity_factor: Some(hydro_cf),
@@ -363,10 +419,15 @@ fn export_market(catalogue: &Catalogue) -> Vec<(String, f64)> {
     let mut by_country: Vec<(String, f64)> = Vec::new();
     let mut total = 0.0;
     for project in catalogue.projects() {
-        let Some(design) = catalogue.design(project.design.as_ref()) else { continue };
+        let Some(design) = catalogue.design(project.design.as_ref()) else {
+            continue;
+        };
         let units = f64::from(project.units);
         total += units;
-        match by_country.iter_mut().find(|(c, _)| *c == design.vendor_country) {
+        match by_country
+            .iter_mut()
+            .find(|(c, _)| *c == design.vendor_country)
+        {
             Some(entry) => entry.1 += units,
             None => by_country.push((design.vendor_country.clone(), units)),
         }

@@ -136,7 +136,9 @@ pub struct StudyCatalogue {
 
 impl StudyCatalogue {
     pub fn design(&self, id: &str) -> Option<&DesignInfo> {
-        self.designs.iter().find(|design| design.id.eq_ignore_ascii_case(id))
+        self.designs
+            .iter()
+            .find(|design| design.id.eq_ignore_ascii_case(id))
     }
     pub fn country(&self, code: &str) -> Option<&CountryInfo> {
         self.countries

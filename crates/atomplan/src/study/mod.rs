@@ -8,9 +8,9 @@
 //! Nothing here prints or writes files; the report crate owns the database and the report.
 
 pub mod file;
-pub mod from_catalogue;
 #[doc(hidden)]
 pub mod fixture;
+pub mod from_catalogue;
 pub mod inputs;
 pub mod pipeline;
 pub mod profiles;

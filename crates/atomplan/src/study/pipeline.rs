@@ -11,7 +11,9 @@
 use serde::{Deserialize, Serialize};
 
 use atomplan_econ as econ;
-use atomplan_model::network::{Capacity, Generator as NetGenerator, Link as NetLink, Load as NetLoad, Series, Snapshots};
+use atomplan_model::network::{
+    Capacity, Generator as NetGenerator, Link as NetLink, Load as NetLoad, Series, Snapshots,
+};
 use atomplan_model::planning::{self, file as pfile};
 
 use super::file::{Candidate, Direction, FinancingStructure, McdaMethod, StudyFile};
@@ -151,12 +153,20 @@ pub fn economics(study: &StudyFile, catalogue: &StudyCatalogue) -> Result<Econom
             },
             econ::UncertainInput {
                 name: "construction_delay_years".to_owned(),
-                distribution: econ::Distribution::Triangular { min: 0.0, mode: 1.0, max: 4.0 },
+                distribution: econ::Distribution::Triangular {
+                    min: 0.0,
+                    mode: 1.0,
+                    max: 4.0,
+                },
                 apply: econ::Apply::Set,
             },
             econ::UncertainInput {
                 name: "capacity_factor".to_owned(),
-                distribution: econ::Distribution::Triangular { min: -0.10, mode: 0.0, max: 0.02 },
+                distribution: econ::Distribution::Triangular {
+                    min: -0.10,
+                    mode: 0.0,
+                    max: 0.02,
+                },
                 apply: econ::Apply::Add,
             },
         ];
@@ -182,7 +192,10 @@ pub fn economics(study: &StudyFile, catalogue: &StudyCatalogue) -> Result<Econom
         rows.push(EconomicsRow {
             candidate: candidate.id.clone(),
             design: design.id.clone(),
-            vendor: candidate.vendor.clone().unwrap_or_else(|| design.vendor.clone()),
+            vendor: candidate
+                .vendor
+                .clone()
+                .unwrap_or_else(|| design.vendor.clone()),
             vendor_country: design.vendor_country.clone(),
             financing: financing_label(candidate.financing.structure).to_owned(),
             unit_mw: design.net_mwe_per_unit,
@@ -206,7 +219,11 @@ pub fn economics(study: &StudyFile, catalogue: &StudyCatalogue) -> Result<Econom
             counts: mc.histogram.counts.clone(),
         });
     }
-    Ok(Economics { rows, histograms, notes })
+    Ok(Economics {
+        rows,
+        histograms,
+        notes,
+    })
 }
 
 // ---------------------------------------------------------------- planning
@@ -308,13 +325,27 @@ pub fn plan_scenario(
     // last period's list (every candidate present) and let earliest_year gate the builds.
     let last = system.periods.last().ok_or("no periods")?;
     let base_load_mw: Vec<f64> = {
-        let mean_mw = first.annual_energy_twh * 1e6 / HOURS as f64
-            / (1.0 + study.demand_scenarios.iter().find(|d| d.name == system.demand_scenario).map_or(0.0, |d| d.growth_per_year))
-                .powf(f64::from(first.year - base_year));
-        system.load_profile.values.iter().map(|v| v * mean_mw).collect()
+        let mean_mw = first.annual_energy_twh * 1e6
+            / HOURS as f64
+            / (1.0
+                + study
+                    .demand_scenarios
+                    .iter()
+                    .find(|d| d.name == system.demand_scenario)
+                    .map_or(0.0, |d| d.growth_per_year))
+            .powf(f64::from(first.year - base_year));
+        system
+            .load_profile
+            .values
+            .iter()
+            .map(|v| v * mean_mw)
+            .collect()
     };
     let growth = |year: i32| -> f64 {
-        let scenario = study.demand_scenarios.iter().find(|d| d.name == system.demand_scenario);
+        let scenario = study
+            .demand_scenarios
+            .iter()
+            .find(|d| d.name == system.demand_scenario);
         (1.0 + scenario.map_or(0.0, |d| d.growth_per_year)).powf(f64::from(year - base_year))
     };
 
@@ -388,7 +419,10 @@ pub fn plan_scenario(
         &last.assets
     };
     let first_assets = &first.assets;
-    for asset in first_assets.iter().filter(|a| a.kind == AssetKind::Existing) {
+    for asset in first_assets
+        .iter()
+        .filter(|a| a.kind == AssetKind::Existing)
+    {
         let retirement = fleet_of(&asset.name).unwrap_or(0.0);
         let years_first = f64::from(first.year - base_year);
         let base_capacity = if retirement > 0.0 {
@@ -396,13 +430,20 @@ pub fn plan_scenario(
         } else {
             asset.capacity_mw
         };
-        let p_max = asset.profile.as_ref().and_then(|p| system.profile(p)).map(|p| p.values.clone());
+        let p_max = asset
+            .profile
+            .as_ref()
+            .and_then(|p| system.profile(p))
+            .map(|p| p.values.clone());
         let tranches = if retirement > 0.0 { retire_steps } else { 1 };
         for tranche in 0..tranches {
             let name = format!("{}-t{tranche}", asset.name);
             let capacity = base_capacity / tranches as f64;
             let retire_year = if retirement > 0.0 {
-                Some(base_year + (((tranche + 1) as f64 / tranches as f64) / retirement).round() as i32)
+                Some(
+                    base_year
+                        + (((tranche + 1) as f64 / tranches as f64) / retirement).round() as i32,
+                )
             } else {
                 None
             };
@@ -412,7 +453,10 @@ pub fn plan_scenario(
                 }
                 plan.units.insert(
                     name.clone(),
-                    pfile::UnitWire { retire_year: Some(year), ..Default::default() },
+                    pfile::UnitWire {
+                        retire_year: Some(year),
+                        ..Default::default()
+                    },
                 );
             }
             sys.generators.push(planning::system::Generator {
@@ -425,13 +469,19 @@ pub fn plan_scenario(
                 capital_cost: 0.0,
                 marginal_cost: asset.marginal_cost_usd_per_mwh,
                 p_min_pu: 0.0,
-                p_max_pu: p_max.clone().unwrap_or_else(|| vec![asset.static_availability]),
+                p_max_pu: p_max
+                    .clone()
+                    .unwrap_or_else(|| vec![asset.static_availability]),
             });
             asset_of_generator.push((asset.name.clone(), asset.kind, asset.technology.clone()));
         }
     }
     for asset in base_assets.iter().filter(|a| a.kind != AssetKind::Existing) {
-        let p_max = asset.profile.as_ref().and_then(|p| system.profile(p)).map(|p| p.values.clone());
+        let p_max = asset
+            .profile
+            .as_ref()
+            .and_then(|p| system.profile(p))
+            .map(|p| p.values.clone());
         let extendable = matches!(asset.kind, AssetKind::Nuclear | AssetKind::Expansion);
         sys.generators.push(planning::system::Generator {
             name: asset.name.clone(),
@@ -471,7 +521,11 @@ pub fn plan_scenario(
     let status = format!("{:?}", result.status);
     let mut capacities = Vec::new();
     for capacity in &result.capacities {
-        let Some(index) = sys.generators.iter().position(|g| g.name == capacity.generator) else {
+        let Some(index) = sys
+            .generators
+            .iter()
+            .position(|g| g.name == capacity.generator)
+        else {
             continue;
         };
         let (asset, kind, technology) = &asset_of_generator[index];
@@ -499,7 +553,10 @@ pub fn plan_scenario(
     }
     let mut periods_out = Vec::new();
     for period in &system.periods {
-        let rows: Vec<&CapacityRow> = capacities.iter().filter(|r| r.year == period.year).collect();
+        let rows: Vec<&CapacityRow> = capacities
+            .iter()
+            .filter(|r| r.year == period.year)
+            .collect();
         let emissions_t: f64 = rows
             .iter()
             .map(|row| {
@@ -511,13 +568,27 @@ pub fn plan_scenario(
                 row.energy_twh * 1e6 * factor
             })
             .sum();
-        let nuclear_mw = rows.iter().filter(|r| r.kind == AssetKind::Nuclear).map(|r| r.capacity_mw).sum();
+        let nuclear_mw = rows
+            .iter()
+            .filter(|r| r.kind == AssetKind::Nuclear)
+            .map(|r| r.capacity_mw)
+            .sum();
         let largest_unit = rows
             .iter()
             .filter(|r| r.kind == AssetKind::Nuclear && r.capacity_mw > 0.5)
-            .filter_map(|r| period.assets.iter().find(|a| a.name == r.asset).and_then(|a| a.unit_mw))
+            .filter_map(|r| {
+                period
+                    .assets
+                    .iter()
+                    .find(|a| a.name == r.asset)
+                    .and_then(|a| a.unit_mw)
+            })
             .fold(0.0, f64::max);
-        let unserved = rows.iter().filter(|r| r.kind == AssetKind::Shedding).map(|r| r.energy_twh).sum();
+        let unserved = rows
+            .iter()
+            .filter(|r| r.kind == AssetKind::Shedding)
+            .map(|r| r.energy_twh)
+            .sum();
         periods_out.push(PeriodSummary {
             year: period.year,
             demand_twh: period.annual_energy_twh,
@@ -577,7 +648,10 @@ fn dispatch_weeks(
     let peak_hour = load_mw
         .iter()
         .enumerate()
-        .fold((0, f64::MIN), |best, (h, v)| if *v > best.1 { (h, *v) } else { best })
+        .fold(
+            (0, f64::MIN),
+            |best, (h, v)| if *v > best.1 { (h, *v) } else { best },
+        )
         .0;
     let stress_start = peak_hour.saturating_sub(84).min(HOURS - 168);
     // Typical: the week whose mean load is closest to the annual mean.
@@ -591,7 +665,10 @@ fn dispatch_weeks(
         })
         .unwrap_or(0);
     let mut weeks = Vec::new();
-    for (label, start) in [("typical week", typical_start), ("stress week (annual peak)", stress_start)] {
+    for (label, start) in [
+        ("typical week", typical_start),
+        ("stress week (annual peak)", stress_start),
+    ] {
         let mut network = atomplan_model::Network {
             name: format!("{} {label}", system.scenario),
             snapshots: Snapshots::hourly(168),
@@ -604,7 +681,12 @@ fn dispatch_weeks(
             network.loads.push(NetLoad {
                 name: format!("load-{zone}"),
                 bus: zone,
-                p_set: Series::Varying(load_mw[start..start + 168].iter().map(|v| v * share).collect()),
+                p_set: Series::Varying(
+                    load_mw[start..start + 168]
+                        .iter()
+                        .map(|v| v * share)
+                        .collect(),
+                ),
                 sign: -1.0,
             });
         }
@@ -620,7 +702,11 @@ fn dispatch_weeks(
                 .iter()
                 .find(|r| r.asset == asset.name && r.year == period.year)
                 .map_or(0.0, |r| r.capacity_mw);
-            let capacity = if asset.kind == AssetKind::Shedding { asset.capacity_mw } else { capacity };
+            let capacity = if asset.kind == AssetKind::Shedding {
+                asset.capacity_mw
+            } else {
+                capacity
+            };
             if capacity <= 1e-6 {
                 continue;
             }
@@ -634,7 +720,8 @@ fn dispatch_weeks(
             network.generators.push(generator);
             technologies.push(asset.technology.clone());
         }
-        let outcome = atomplan_model::solve_network(&network, &atomplan_model::SolverSettings::default());
+        let outcome =
+            atomplan_model::solve_network(&network, &atomplan_model::SolverSettings::default());
         let (status, by_technology) = match outcome {
             Ok((_, _, results)) => {
                 let mut grouped: Vec<(String, Vec<f64>)> = Vec::new();
@@ -723,7 +810,11 @@ pub fn assessments(
             peak_load_mw: country.peak_mw,
             min_load_mw: None,
             installed_capacity_mw: (installed > 0.0).then_some(installed),
-            largest_existing_unit_mw: country.largest_unit_mw.unwrap_or(0.0).min(row.unit_mw.max(0.0)).max(0.0),
+            largest_existing_unit_mw: country
+                .largest_unit_mw
+                .unwrap_or(0.0)
+                .min(row.unit_mw.max(0.0))
+                .max(0.0),
             available_reserve_mw: None,
             unit_share_limit: None,
             unit_share_warning: None,
@@ -737,16 +828,20 @@ pub fn assessments(
                         .size
                         .iter()
                         .find(|s| format!("{s:?}").to_lowercase().contains(basis))
-                        .map(|s| serde_json::to_value(s).ok())
-                        .flatten()
+                        .and_then(|s| serde_json::to_value(s).ok())
                         .and_then(|v| v.get("ratio").and_then(serde_json::Value::as_f64))
                 };
                 let n1_need = row.unit_mw.max(country.largest_unit_mw.unwrap_or(0.0));
                 grid_fit.push(GridFitRow {
                     candidate: row.candidate.clone(),
                     unit_mw: row.unit_mw,
-                    share_of_installed: share_of("installed").unwrap_or(if installed > 0.0 { row.unit_mw / installed } else { 0.0 }),
-                    share_of_peak: share_of("peak").unwrap_or(row.unit_mw / country.peak_mw.max(1.0)),
+                    share_of_installed: share_of("installed").unwrap_or(if installed > 0.0 {
+                        row.unit_mw / installed
+                    } else {
+                        0.0
+                    }),
+                    share_of_peak: share_of("peak")
+                        .unwrap_or(row.unit_mw / country.peak_mw.max(1.0)),
                     rule_status: report.rule_status.to_owned(),
                     max_unit_mw_within_limit: report.max_unit_mw_within_limit,
                     n1_reserve_need_mw: n1_need,
@@ -768,18 +863,23 @@ pub fn assessments(
     // Adequacy before and after, in the last period, with planned capacities.
     let period = system.periods.last().ok_or("no periods")?;
     let load_mw = system.load_mw(period);
-    let unit = |name: &str, capacity: f64, forced: f64, count: usize| assess::adequacy::AdequacyUnit {
-        name: name.to_owned(),
-        capacity_mw: capacity,
-        mttf_h: None,
-        mttr_h: 50.0,
-        forced_outage_rate: Some(forced),
-        planned_outages: Vec::new(),
-        count,
-    };
+    let unit =
+        |name: &str, capacity: f64, forced: f64, count: usize| assess::adequacy::AdequacyUnit {
+            name: name.to_owned(),
+            capacity_mw: capacity,
+            mttf_h: None,
+            mttr_h: 50.0,
+            forced_outage_rate: Some(forced),
+            planned_outages: Vec::new(),
+            count,
+        };
     let mut before_units = Vec::new();
     let mut nuclear_units = Vec::new();
-    for row in plan.capacities.iter().filter(|r| r.year == period.year && r.capacity_mw > 1.0) {
+    for row in plan
+        .capacities
+        .iter()
+        .filter(|r| r.year == period.year && r.capacity_mw > 1.0)
+    {
         let asset = period.assets.iter().find(|a| a.name == row.asset);
         match row.kind {
             AssetKind::Shedding => {}
@@ -791,11 +891,10 @@ pub fn assessments(
             _ => {
                 // Variable renewables at their mean availability; thermal in 200 MW blocks.
                 let derate = match row.technology.as_str() {
-                    "wind" | "solar" | "hydro" => {
-                        asset.and_then(|a| a.profile.as_ref()).and_then(|p| system.profile(p)).map_or(1.0, |p| {
-                            p.values.iter().sum::<f64>() / HOURS as f64
-                        })
-                    }
+                    "wind" | "solar" | "hydro" => asset
+                        .and_then(|a| a.profile.as_ref())
+                        .and_then(|p| system.profile(p))
+                        .map_or(1.0, |p| p.values.iter().sum::<f64>() / HOURS as f64),
                     _ => 1.0,
                 };
                 let capacity = row.capacity_mw * derate;
@@ -811,13 +910,24 @@ pub fn assessments(
     };
     let mut adequacy = Vec::new();
     match assess::adequacy::adequacy_before_after(
-        &assess::adequacy::AdequacyInput { units: before_units, load_mw: load_mw.clone() },
+        &assess::adequacy::AdequacyInput {
+            units: before_units,
+            load_mw: load_mw.clone(),
+        },
         &nuclear_units,
         &settings,
     ) {
         Ok(comparison) => {
-            adequacy.push((format!("{} without new nuclear", period.year), comparison.before.lole_h, comparison.before.eue_mwh));
-            adequacy.push((format!("{} with planned nuclear", period.year), comparison.after.lole_h, comparison.after.eue_mwh));
+            adequacy.push((
+                format!("{} without new nuclear", period.year),
+                comparison.before.lole_h,
+                comparison.before.eue_mwh,
+            ));
+            adequacy.push((
+                format!("{} with planned nuclear", period.year),
+                comparison.after.lole_h,
+                comparison.after.eue_mwh,
+            ));
         }
         Err(error) => notes.push(format!("adequacy: {error}")),
     }
@@ -827,7 +937,11 @@ pub fn assessments(
     let mix = |year: i32, with_nuclear: bool| -> (Vec<String>, Vec<f64>) {
         let mut names: Vec<String> = Vec::new();
         let mut values: Vec<f64> = Vec::new();
-        for row in plan.capacities.iter().filter(|r| r.year == year && r.kind != AssetKind::Shedding) {
+        for row in plan
+            .capacities
+            .iter()
+            .filter(|r| r.year == year && r.kind != AssetKind::Shedding)
+        {
             if !with_nuclear && row.kind == AssetKind::Nuclear {
                 continue;
             }
@@ -843,7 +957,11 @@ pub fn assessments(
     };
     let mut security = Vec::new();
     for (label, year, nuclear) in [
-        ("first period, generation mix", plan.periods.first().map_or(0, |p| p.year), true),
+        (
+            "first period, generation mix",
+            plan.periods.first().map_or(0, |p| p.year),
+            true,
+        ),
         ("last period, generation mix", period.year, true),
     ] {
         let (names, values) = mix(year, nuclear);
@@ -860,7 +978,11 @@ pub fn assessments(
         .filter(|r| r.year == period.year && r.kind == AssetKind::Nuclear)
         .map(|r| r.capacity_mw)
         .sum();
-    for row in plan.capacities.iter().filter(|r| r.year == period.year && r.kind == AssetKind::Nuclear && r.capacity_mw > 0.5) {
+    for row in plan
+        .capacities
+        .iter()
+        .filter(|r| r.year == period.year && r.kind == AssetKind::Nuclear && r.capacity_mw > 0.5)
+    {
         let vendor = economics
             .rows
             .iter()
@@ -895,12 +1017,20 @@ pub fn assessments(
                 country: country.name.clone(),
                 status: assess::readiness::statuses_from_phase(phase),
                 assessed_year: study.horizon.base_year,
-                time: assess::readiness::TimeSettings { seed: study.options.seed, n_samples: 2000, ..Default::default() },
+                time: assess::readiness::TimeSettings {
+                    seed: study.options.seed,
+                    n_samples: 2000,
+                    ..Default::default()
+                },
             };
             match assess::readiness::readiness(&input) {
                 Ok(report) => (
                     Some(report.overall_completion),
-                    Some((report.first_power_year.p10, report.first_power_year.p50, report.first_power_year.p90)),
+                    Some((
+                        report.first_power_year.p10,
+                        report.first_power_year.p50,
+                        report.first_power_year.p90,
+                    )),
                     report.open_issues.iter().map(|s| (*s).to_owned()).collect(),
                 ),
                 Err(error) => {
@@ -959,14 +1089,26 @@ pub fn mcda(
     let candidates: Vec<String> = study.candidates.iter().map(|c| c.id.clone()).collect();
     if criteria.is_empty() {
         let mut order: Vec<usize> = (0..economics.rows.len()).collect();
-        order.sort_by(|a, b| economics.rows[*a].lcoe_offer_usd_per_mwh.total_cmp(&economics.rows[*b].lcoe_offer_usd_per_mwh));
+        order.sort_by(|a, b| {
+            economics.rows[*a]
+                .lcoe_offer_usd_per_mwh
+                .total_cmp(&economics.rows[*b].lcoe_offer_usd_per_mwh)
+        });
         return Ok(McdaResult {
             method: "lowest LCOE (no criteria given)".to_owned(),
             criteria: vec!["lcoe".to_owned()],
             weights: vec![1.0],
             candidates: candidates.clone(),
-            matrix: economics.rows.iter().map(|r| vec![r.lcoe_offer_usd_per_mwh]).collect(),
-            scores: economics.rows.iter().map(|r| -r.lcoe_offer_usd_per_mwh).collect(),
+            matrix: economics
+                .rows
+                .iter()
+                .map(|r| vec![r.lcoe_offer_usd_per_mwh])
+                .collect(),
+            scores: economics
+                .rows
+                .iter()
+                .map(|r| -r.lcoe_offer_usd_per_mwh)
+                .collect(),
             ranking: order.iter().map(|i| candidates[*i].clone()).collect(),
             sensitivity: Vec::new(),
         });
@@ -1017,15 +1159,26 @@ pub fn mcda(
             .collect(),
     };
     let method = match study.mcda.method {
-        McdaMethod::Wsm => assess::mcda::Method::WeightedSum(assess::mcda::normalize::Normalization::LinearMax),
-        McdaMethod::Topsis => assess::mcda::Method::Topsis(assess::mcda::normalize::Normalization::Vector),
+        McdaMethod::Wsm => {
+            assess::mcda::Method::WeightedSum(assess::mcda::normalize::Normalization::LinearMax)
+        }
+        McdaMethod::Topsis => {
+            assess::mcda::Method::Topsis(assess::mcda::normalize::Normalization::Vector)
+        }
     };
-    let scores = assess::mcda::score(&problem, &method).map_err(|error| format!("MCDA: {error}"))?;
+    let scores =
+        assess::mcda::score(&problem, &method).map_err(|error| format!("MCDA: {error}"))?;
     let order = assess::rank_descending(&scores);
     let sensitivity = assess::mcda::sensitivity::weight_sensitivity(&problem, &method)
         .map(|all| {
             all.iter()
-                .map(|s| (criteria[s.criterion_idx].name.clone(), s.winner_interval.0, s.winner_interval.1))
+                .map(|s| {
+                    (
+                        criteria[s.criterion_idx].name.clone(),
+                        s.winner_interval.0,
+                        s.winner_interval.1,
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -1033,7 +1186,11 @@ pub fn mcda(
     Ok(McdaResult {
         method: format!("{:?}", study.mcda.method).to_lowercase(),
         criteria: criteria.iter().map(|c| c.name.clone()).collect(),
-        weights: problem.weights.iter().map(|w| w / total.max(1e-12)).collect(),
+        weights: problem
+            .weights
+            .iter()
+            .map(|w| w / total.max(1e-12))
+            .collect(),
         candidates: candidates.clone(),
         matrix,
         scores,

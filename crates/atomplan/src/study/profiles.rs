@@ -32,8 +32,13 @@ impl ProfileOrigin {
     /// One short label for tables and charts.
     pub fn label(&self) -> String {
         match self {
-            ProfileOrigin::Sourced { method, source } => format!("sourced shape ({method}; {source})"),
-            ProfileOrigin::Synthetic { method, calibration } => {
+            ProfileOrigin::Sourced { method, source } => {
+                format!("sourced shape ({method}; {source})")
+            }
+            ProfileOrigin::Synthetic {
+                method,
+                calibration,
+            } => {
                 format!("SYNTHETIC ({method}; calibrated to {calibration})")
             }
             ProfileOrigin::UserCsv { path } => format!("user CSV {path}"),
@@ -107,8 +112,8 @@ pub fn load_per_unit(
             Some(shape) if shape.len() == 12 => shape[month - 1][hour_of_day],
             _ => {
                 let peak_month = if summer_peak { 7.0 } else { 1.0 };
-                let month_factor = 1.0
-                    + 0.10 * (std::f64::consts::TAU * (month as f64 - peak_month) / 12.0).cos();
+                let month_factor =
+                    1.0 + 0.10 * (std::f64::consts::TAU * (month as f64 - peak_month) / 12.0).cos();
                 month_factor * synthetic_day_shape(hour_of_day)
             }
         };
@@ -119,8 +124,9 @@ pub fn load_per_unit(
     stretch_to_peak(&mut values, peak_over_mean);
     let origin = match shape {
         Some(shape) if shape.len() == 12 => ProfileOrigin::Sourced {
-            method: "month x hour shape with seeded daily weather noise, stretched to the sourced peak"
-                .to_owned(),
+            method:
+                "month x hour shape with seeded daily weather noise, stretched to the sourced peak"
+                    .to_owned(),
             source: shape_source.to_owned(),
         },
         _ => ProfileOrigin::Synthetic {
@@ -178,8 +184,7 @@ pub fn wind(capacity_factor: f64, seed: u64) -> Profile {
     for hour in 0..HOURS {
         state = rho * state + (1.0 - rho * rho).sqrt() * normal(&mut rng);
         let season = 0.3 * (std::f64::consts::TAU * (hour as f64 / HOURS as f64)).cos();
-        let diurnal =
-            0.15 * (std::f64::consts::TAU * ((hour % 24) as f64 - 15.0) / 24.0).cos();
+        let diurnal = 0.15 * (std::f64::consts::TAU * ((hour % 24) as f64 - 15.0) / 24.0).cos();
         latent.push(1.6 * state + season + diurnal);
     }
     let logistic = |x: f64, offset: f64| 1.0 / (1.0 + (-(x - offset)).exp());
@@ -235,7 +240,9 @@ pub fn solar(capacity_factor: f64, latitude_deg: f64, seed: u64) -> Profile {
     Profile {
         values,
         origin: ProfileOrigin::Synthetic {
-            method: format!("solar geometry at latitude {latitude_deg:.1} with seeded daily clearness"),
+            method: format!(
+                "solar geometry at latitude {latitude_deg:.1} with seeded daily clearness"
+            ),
             calibration: format!("capacity factor {capacity_factor:.3}"),
         },
     }
@@ -286,16 +293,17 @@ fn bisect(function: impl Fn(f64) -> f64, mut low: f64, mut high: f64) -> f64 {
 
 /// Reads an hourly CSV: a header, then 8760 rows; the last numeric column is used.
 pub fn read_hourly_csv(path: &std::path::Path) -> Result<Vec<f64>, String> {
-    let text = std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
     let mut values = Vec::with_capacity(HOURS);
     for (index, line) in text.lines().enumerate().skip(1) {
         if line.trim().is_empty() {
             continue;
         }
         let cell = line.rsplit(',').next().unwrap_or("").trim();
-        let value: f64 = cell.parse().map_err(|_| {
-            format!("{}:{}: `{cell}` is not a number", path.display(), index + 1)
-        })?;
+        let value: f64 = cell
+            .parse()
+            .map_err(|_| format!("{}:{}: `{cell}` is not a number", path.display(), index + 1))?;
         if !value.is_finite() || value < 0.0 {
             return Err(format!(
                 "{}:{}: value must be finite and >= 0, got {cell}",

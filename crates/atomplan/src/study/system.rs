@@ -117,7 +117,11 @@ impl StudySystem {
     /// National hourly load in MW for a period.
     pub fn load_mw(&self, period: &PeriodSystem) -> Vec<f64> {
         let mean_mw = period.annual_energy_twh * 1e6 / HOURS as f64;
-        self.load_profile.values.iter().map(|v| v * mean_mw).collect()
+        self.load_profile
+            .values
+            .iter()
+            .map(|v| v * mean_mw)
+            .collect()
     }
 }
 
@@ -135,7 +139,10 @@ pub fn capital_recovery_factor(rate: f64, years: f64) -> f64 {
 }
 
 /// Value of a year-keyed table at `year`: linear between keys, held flat beyond the ends.
-pub fn interpolate_by_year(table: &std::collections::BTreeMap<String, f64>, year: i32) -> Option<f64> {
+pub fn interpolate_by_year(
+    table: &std::collections::BTreeMap<String, f64>,
+    year: i32,
+) -> Option<f64> {
     let mut points: Vec<(i32, f64)> = table
         .iter()
         .filter_map(|(key, value)| key.parse::<i32>().ok().map(|y| (y, *value)))
@@ -181,7 +188,11 @@ pub fn build_system(
     let base_energy_twh = demand.base_energy_twh.unwrap_or(country.annual_demand_twh);
     let base_peak_mw = demand.base_peak_mw.unwrap_or(country.peak_mw);
     let mean_mw = base_energy_twh * 1e6 / HOURS as f64;
-    let peak_over_mean = if mean_mw > 0.0 { base_peak_mw / mean_mw } else { 1.5 };
+    let peak_over_mean = if mean_mw > 0.0 {
+        base_peak_mw / mean_mw
+    } else {
+        1.5
+    };
 
     let load_profile = match &study.profiles.load_csv {
         Some(path) => {
@@ -193,7 +204,10 @@ pub fn build_system(
                     values.iter_mut().for_each(|v| *v /= mean);
                 }
             }
-            Profile { values, origin: ProfileOrigin::UserCsv { path: path.clone() } }
+            Profile {
+                values,
+                origin: ProfileOrigin::UserCsv { path: path.clone() },
+            }
         }
         None => profiles::load_per_unit(
             country.load_shape_month_hour.as_deref(),
@@ -203,18 +217,19 @@ pub fn build_system(
             seed,
         ),
     };
-    let availability = |csv: &Option<String>, fallback: &dyn Fn() -> Profile| -> Result<Profile, String> {
-        match csv {
-            Some(path) => Ok(Profile {
-                values: profiles::read_hourly_csv(&settings.study_dir.join(path))?
-                    .into_iter()
-                    .map(|v| v.min(1.0))
-                    .collect(),
-                origin: ProfileOrigin::UserCsv { path: path.clone() },
-            }),
-            None => Ok(fallback()),
-        }
-    };
+    let availability =
+        |csv: &Option<String>, fallback: &dyn Fn() -> Profile| -> Result<Profile, String> {
+            match csv {
+                Some(path) => Ok(Profile {
+                    values: profiles::read_hourly_csv(&settings.study_dir.join(path))?
+                        .into_iter()
+                        .map(|v| v.min(1.0))
+                        .collect(),
+                    origin: ProfileOrigin::UserCsv { path: path.clone() },
+                }),
+                None => Ok(fallback()),
+            }
+        };
     let wind_cf = country.wind_capacity_factor.unwrap_or(0.30);
     let solar_cf = country.solar_capacity_factor.unwrap_or(0.18);
     let hydro_cf = country.hydro_capacity_factor.unwrap_or(0.35);
@@ -247,8 +262,23 @@ pub fn build_system(
             &zone_fleet_share,
             &mut assets,
         );
-        add_expansion(study, catalogue, prices, co2_price, zones.len(), &mut assets);
-        add_nuclear_candidates(study, catalogue, prices, settings, year, &zones, &mut assets);
+        add_expansion(
+            study,
+            catalogue,
+            prices,
+            co2_price,
+            zones.len(),
+            &mut assets,
+        );
+        add_nuclear_candidates(
+            study,
+            catalogue,
+            prices,
+            settings,
+            year,
+            &zones,
+            &mut assets,
+        );
         add_imports_and_shedding(study, country, prices, zones.len(), &mut assets);
         periods.push(PeriodSystem {
             year,
@@ -292,8 +322,17 @@ fn zones_of(study: &StudyFile, country: &CountryInfo) -> (Vec<String>, Vec<f64>,
     if country.zones.is_empty() {
         return (vec!["national".to_owned()], vec![1.0], vec![1.0]);
     }
-    let total: f64 = country.zones.iter().map(|z| z.demand_share).sum::<f64>().max(1e-9);
-    let shares: Vec<f64> = country.zones.iter().map(|z| z.demand_share / total).collect();
+    let total: f64 = country
+        .zones
+        .iter()
+        .map(|z| z.demand_share)
+        .sum::<f64>()
+        .max(1e-9);
+    let shares: Vec<f64> = country
+        .zones
+        .iter()
+        .map(|z| z.demand_share / total)
+        .collect();
     (
         country.zones.iter().map(|z| z.name.clone()).collect(),
         shares.clone(),
@@ -301,7 +340,11 @@ fn zones_of(study: &StudyFile, country: &CountryInfo) -> (Vec<String>, Vec<f64>,
     )
 }
 
-fn links_of(study: &StudyFile, country: &CountryInfo, zones: &[String]) -> Vec<(usize, usize, f64)> {
+fn links_of(
+    study: &StudyFile,
+    country: &CountryInfo,
+    zones: &[String],
+) -> Vec<(usize, usize, f64)> {
     let index = |name: &str| zones.iter().position(|z| z == name);
     let pairs: Vec<(String, String, f64)> = if study.links.is_empty() {
         country
@@ -420,7 +463,8 @@ fn add_expansion(
                 capacity_mw: 0.0,
                 max_new_mw: f64::INFINITY,
                 unit_mw: None,
-                annual_cost_usd_per_mw: (tech.capex_usd_per_kw * crf + tech.fixed_om_usd_per_kw_yr) * 1000.0,
+                annual_cost_usd_per_mw: (tech.capex_usd_per_kw * crf + tech.fixed_om_usd_per_kw_yr)
+                    * 1000.0,
                 marginal_cost_usd_per_mwh: tech.variable_om_usd_per_mwh
                     + fuel_cost(&tech.technology, tech.heat_rate_mmbtu_per_mwh, prices)
                     + tech.emission_t_per_mwh * co2_price,
@@ -470,7 +514,8 @@ fn add_nuclear_candidates(
             .find(|(id, _)| *id == candidate.id)
             .map(|(_, charge)| *charge)
             .unwrap_or_else(|| {
-                overnight * capital_recovery_factor(study.options.discount_rate, design.design_life_years)
+                overnight
+                    * capital_recovery_factor(study.options.discount_rate, design.design_life_years)
                     + design.fixed_om_usd_per_kw_yr.unwrap_or(0.0)
             });
         assets.push(Asset {

@@ -21,28 +21,46 @@ fn check_error(edit: impl Fn(&str) -> String, expected_field: &str) {
 fn fixture_study_is_valid() {
     let study = parse("study.toml", fixture::STUDY).unwrap();
     let diagnostics = validate("study.toml", &study, &fixture::catalogue());
-    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:#?}");
+    assert!(
+        diagnostics.iter().all(|d| !d.is_error()),
+        "{diagnostics:#?}"
+    );
 }
 
 #[test]
 fn unknown_design() {
-    check_error(|s| s.replace("\"small-smr\"", "\"no-such\""), "candidates[0].design");
+    check_error(
+        |s| s.replace("\"small-smr\"", "\"no-such\""),
+        "candidates[0].design",
+    );
 }
 
 #[test]
 fn unknown_country() {
-    check_error(|s| s.replace("country = \"XT\"", "country = \"ZZ\""), "country");
+    check_error(
+        |s| s.replace("country = \"XT\"", "country = \"ZZ\""),
+        "country",
+    );
 }
 
 #[test]
 fn impossible_horizon() {
-    check_error(|s| s.replace("periods = [2035, 2045]", "periods = [2045, 2035]"), "horizon.periods[1]");
-    check_error(|s| s.replace("periods = [2035, 2045]", "periods = [2020, 2045]"), "horizon.periods[0]");
+    check_error(
+        |s| s.replace("periods = [2035, 2045]", "periods = [2045, 2035]"),
+        "horizon.periods[1]",
+    );
+    check_error(
+        |s| s.replace("periods = [2035, 2045]", "periods = [2020, 2045]"),
+        "horizon.periods[0]",
+    );
 }
 
 #[test]
 fn unknown_key_names_the_key() {
-    check_error(|s| s.replace("representative_days", "represenative_days"), "represenative_days");
+    check_error(
+        |s| s.replace("representative_days", "represenative_days"),
+        "represenative_days",
+    );
 }
 
 #[test]
@@ -50,7 +68,10 @@ fn template_parses_and_validates() {
     let text = super::template::new_study(&fixture::catalogue(), "xt").unwrap();
     let study = parse("new.toml", &text).unwrap();
     let diagnostics = validate("new.toml", &study, &fixture::catalogue());
-    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:#?}\n{text}");
+    assert!(
+        diagnostics.iter().all(|d| !d.is_error()),
+        "{diagnostics:#?}\n{text}"
+    );
 }
 
 #[test]
@@ -73,7 +94,10 @@ fn synthetic_profiles_hit_their_calibration() {
 
 #[test]
 fn schema_is_up_to_date() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schema/study.schema.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../schema/study.schema.json"
+    );
     let expected = super::file::json_schema();
     if std::env::var_os("ATOMPLAN_UPDATE_SCHEMA").is_some() {
         std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/../../schema")).unwrap();

@@ -31,7 +31,11 @@ pub fn parse(file: &str, text: &str) -> Result<StudyFile, Vec<Diagnostic>> {
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |rest| rest.chars().count()) + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(0, |rest| rest.chars().count())
+        + 1;
     (line, column)
 }
 
@@ -66,7 +70,11 @@ fn check_country(
     out: &mut Vec<Diagnostic>,
 ) {
     if catalogue.country(&study.country).is_none() {
-        let known: Vec<&str> = catalogue.countries.iter().map(|c| c.code.as_str()).collect();
+        let known: Vec<&str> = catalogue
+            .countries
+            .iter()
+            .map(|c| c.code.as_str())
+            .collect();
         out.push(
             Diagnostic::error(
                 at("country"),
@@ -228,7 +236,10 @@ fn check_candidates(
             }
         }
         if candidate.max_units == 0 {
-            out.push(Diagnostic::error(key("max_units"), "max_units must be at least 1"));
+            out.push(Diagnostic::error(
+                key("max_units"),
+                "max_units must be at least 1",
+            ));
         }
         if let Some(year) = candidate.earliest_year {
             if year > last_period {
@@ -305,10 +316,16 @@ fn check_scenarios(study: &StudyFile, at: &At, out: &mut Vec<Diagnostic>) {
         ));
     }
     for (index, scenario) in study.demand_scenarios.iter().enumerate() {
-        if !(scenario.growth_per_year.is_finite() && scenario.growth_per_year > -0.5 && scenario.growth_per_year < 0.5) {
+        if !(scenario.growth_per_year.is_finite()
+            && scenario.growth_per_year > -0.5
+            && scenario.growth_per_year < 0.5)
+        {
             out.push(Diagnostic::error(
                 at(&format!("demand_scenarios[{index}].growth_per_year")),
-                format!("growth must be in (-0.5, 0.5), got {}", scenario.growth_per_year),
+                format!(
+                    "growth must be in (-0.5, 0.5), got {}",
+                    scenario.growth_per_year
+                ),
             ));
         }
         for (name, value) in [
@@ -329,7 +346,10 @@ fn check_scenarios(study: &StudyFile, at: &At, out: &mut Vec<Diagnostic>) {
         for (name, value) in [
             ("gas_usd_per_mmbtu", scenario.gas_usd_per_mmbtu),
             ("coal_usd_per_mmbtu", scenario.coal_usd_per_mmbtu),
-            ("nuclear_fuel_usd_per_mwh", scenario.nuclear_fuel_usd_per_mwh),
+            (
+                "nuclear_fuel_usd_per_mwh",
+                scenario.nuclear_fuel_usd_per_mwh,
+            ),
         ] {
             if !(value.is_finite() && value >= 0.0) {
                 out.push(Diagnostic::error(
@@ -343,7 +363,10 @@ fn check_scenarios(study: &StudyFile, at: &At, out: &mut Vec<Diagnostic>) {
             if year.parse::<i32>().is_err() {
                 out.push(Diagnostic::error(key, format!("`{year}` is not a year")));
             } else if !(value.is_finite() && *value >= 0.0) {
-                out.push(Diagnostic::error(key, format!("price must be >= 0, got {value}")));
+                out.push(Diagnostic::error(
+                    key,
+                    format!("price must be >= 0, got {value}"),
+                ));
             }
         }
     }
@@ -356,7 +379,10 @@ fn check_scenarios(study: &StudyFile, at: &At, out: &mut Vec<Diagnostic>) {
             if year.parse::<i32>().is_err() {
                 out.push(Diagnostic::error(key, format!("`{year}` is not a year")));
             } else if !(value.is_finite() && *value >= 0.0) {
-                out.push(Diagnostic::error(key, format!("must be >= 0 Mt, got {value}")));
+                out.push(Diagnostic::error(
+                    key,
+                    format!("must be >= 0 Mt, got {value}"),
+                ));
             }
         }
     }
@@ -401,7 +427,10 @@ fn check_options(study: &StudyFile, at: &At, out: &mut Vec<Diagnostic>) {
     if !(1..=1_000_000).contains(&options.monte_carlo_samples) {
         out.push(Diagnostic::error(
             at("options.monte_carlo_samples"),
-            format!("must be in 1..=1000000, got {}", options.monte_carlo_samples),
+            format!(
+                "must be in 1..=1000000, got {}",
+                options.monte_carlo_samples
+            ),
         ));
     }
     if !(1..=100_000).contains(&options.adequacy_samples) {
@@ -410,13 +439,18 @@ fn check_options(study: &StudyFile, at: &At, out: &mut Vec<Diagnostic>) {
             format!("must be in 1..=100000, got {}", options.adequacy_samples),
         ));
     }
-    if !(options.discount_rate.is_finite() && options.discount_rate > -1.0 && options.discount_rate < 1.0) {
+    if !(options.discount_rate.is_finite()
+        && options.discount_rate > -1.0
+        && options.discount_rate < 1.0)
+    {
         out.push(Diagnostic::error(
             at("options.discount_rate"),
             format!("must be in (-1, 1), got {}", options.discount_rate),
         ));
     }
-    if !(options.value_of_lost_load_usd_per_mwh.is_finite() && options.value_of_lost_load_usd_per_mwh > 0.0) {
+    if !(options.value_of_lost_load_usd_per_mwh.is_finite()
+        && options.value_of_lost_load_usd_per_mwh > 0.0)
+    {
         out.push(Diagnostic::error(
             at("options.value_of_lost_load_usd_per_mwh"),
             "must be > 0",

@@ -100,7 +100,8 @@ pub struct SlurmScriptArgs {
 }
 
 fn read_sweep(file: &Path) -> anyhow::Result<Sweep> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("{}: cannot read", file.display()))?;
     Ok(Sweep::from_toml_str(&file.display().to_string(), &text)?)
 }
 
@@ -145,11 +146,21 @@ fn study_of(scenario: &Scenario) -> Result<StudyFile, String> {
         .study
         .clone()
         .try_into()
-        .map_err(|error: toml::de::Error| format!("the scenario's study is invalid: {}", error.message().trim()))
+        .map_err(|error: toml::de::Error| {
+            format!(
+                "the scenario's study is invalid: {}",
+                error.message().trim()
+            )
+        })
 }
 
 /// The study pipeline's economics (and optionally planning) stage as a sweep runner.
-fn run_study(scenario: &Scenario, catalogue: &StudyCatalogue, plan: bool, study_dir: &Path) -> Result<ScenarioResult, String> {
+fn run_study(
+    scenario: &Scenario,
+    catalogue: &StudyCatalogue,
+    plan: bool,
+    study_dir: &Path,
+) -> Result<ScenarioResult, String> {
     let study = study_of(scenario)?;
     let economics = atomplan::study::pipeline::economics(&study, catalogue)?;
     let mut result = ScenarioResult::ok();
@@ -157,9 +168,14 @@ fn run_study(scenario: &Scenario, catalogue: &StudyCatalogue, plan: bool, study_
     for row in &economics.rows {
         let id = &row.candidate;
         result.metric(format!("lcoe_usd_per_mwh.{id}"), row.lcoe_offer_usd_per_mwh);
-        result.metric(format!("lcoe_social_usd_per_mwh.{id}"), row.lcoe_social_usd_per_mwh);
+        result.metric(
+            format!("lcoe_social_usd_per_mwh.{id}"),
+            row.lcoe_social_usd_per_mwh,
+        );
         result.metric(format!("lcoe_p95_usd_per_mwh.{id}"), row.mc_p95);
-        if row.lcoe_offer_usd_per_mwh.is_finite() && cheapest.is_none_or(|(best, _)| row.lcoe_offer_usd_per_mwh < best) {
+        if row.lcoe_offer_usd_per_mwh.is_finite()
+            && cheapest.is_none_or(|(best, _)| row.lcoe_offer_usd_per_mwh < best)
+        {
             cheapest = Some((row.lcoe_offer_usd_per_mwh, id));
         }
     }
@@ -167,25 +183,44 @@ fn run_study(scenario: &Scenario, catalogue: &StudyCatalogue, plan: bool, study_
         result.label("cheapest_design", id);
     }
     if plan {
-        let system = atomplan::study::pipeline::scenario_system(&study, catalogue, &economics, 0, 0, study_dir)?;
+        let system = atomplan::study::pipeline::scenario_system(
+            &study, catalogue, &economics, 0, 0, study_dir,
+        )?;
         let planning = atomplan::study::pipeline::plan_scenario(&study, catalogue, &system)?;
         if planning.status != "optimal" && planning.status != "Optimal" {
-            let mut failed = ScenarioResult::failed(sweep::Status::Infeasible, format!("planning: {}", planning.status));
+            let mut failed = ScenarioResult::failed(
+                sweep::Status::Infeasible,
+                format!("planning: {}", planning.status),
+            );
             failed.metrics = result.metrics;
             failed.labels = result.labels;
             return Ok(failed);
         }
         result.metric("system_cost_usd", planning.objective_usd);
-        result.metric("co2_mt", planning.periods.iter().map(|p| p.emissions_mt).sum::<f64>());
+        result.metric(
+            "co2_mt",
+            planning.periods.iter().map(|p| p.emissions_mt).sum::<f64>(),
+        );
         let last_year = planning.periods.last().map_or(0, |p| p.year);
         let mut chosen: Option<(f64, String)> = None;
-        for row in planning.capacities.iter().filter(|r| r.kind == atomplan::study::system::AssetKind::Nuclear && r.year == last_year) {
-            result.metric(format!("capacity_mw.{}", row.asset), row.capacity_mw);
-            if row.capacity_mw > 0.5 && chosen.as_ref().is_none_or(|(best, _)| row.capacity_mw > *best) {
-                chosen = Some((row.capacity_mw, row.asset.clone()));
+        for row in planning.capacities.iter().filter(|r| {
+            r.kind == atomplan::study::system::AssetKind::Nuclear && r.year == last_year
+        }) {
+            // Planning names nuclear assets `nuclear-<candidate id>`.
+            let candidate = row.asset.strip_prefix("nuclear-").unwrap_or(&row.asset);
+            result.metric(format!("capacity_mw.{candidate}"), row.capacity_mw);
+            if row.capacity_mw > 0.5
+                && chosen
+                    .as_ref()
+                    .is_none_or(|(best, _)| row.capacity_mw > *best)
+            {
+                chosen = Some((row.capacity_mw, candidate.to_owned()));
             }
         }
-        result.label("chosen_design", chosen.map_or_else(|| "none".to_owned(), |(_, id)| id));
+        result.label(
+            "chosen_design",
+            chosen.map_or_else(|| "none".to_owned(), |(_, id)| id),
+        );
     }
     Ok(result)
 }
@@ -222,7 +257,11 @@ impl ProgressBar {
         let finished = progress.done == progress.total;
         let mut stderr = std::io::stderr().lock();
         if self.terminal {
-            if !finished && self.last_draw.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) {
+            if !finished
+                && self
+                    .last_draw
+                    .is_some_and(|t| t.elapsed() < Duration::from_millis(100))
+            {
                 return;
             }
             self.last_draw = Some(Instant::now());
@@ -267,7 +306,11 @@ fn format_duration(seconds: f64) -> String {
     }
 }
 
-pub fn run_sweep(args: SweepArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
+pub fn run_sweep(
+    args: SweepArgs,
+    global: &GlobalArgs,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     let sweep = read_sweep(&args.file)?;
     let shard = match &args.shard {
         Some(text) => Shard::parse(text)?,
@@ -278,11 +321,14 @@ pub fn run_sweep(args: SweepArgs, global: &GlobalArgs, printer: &Printer) -> any
     if args.runner != RunnerKind::Screening {
         // Check the study once, before thousands of scenarios fail the same way.
         let file = args.file.display().to_string();
-        let study: StudyFile = sweep
-            .base
-            .clone()
-            .try_into()
-            .map_err(|error: toml::de::Error| anyhow::anyhow!("{file}: {}", error.message().trim()))?;
+        let study: StudyFile =
+            sweep
+                .base
+                .clone()
+                .try_into()
+                .map_err(|error: toml::de::Error| {
+                    anyhow::anyhow!("{file}: {}", error.message().trim())
+                })?;
         let diagnostics = atomplan::study::validate::validate(&file, &study, &catalogue);
         let errors: Vec<_> = diagnostics
             .iter()
@@ -295,7 +341,10 @@ pub fn run_sweep(args: SweepArgs, global: &GlobalArgs, printer: &Printer) -> any
             return Ok(ExitCode::from(2));
         }
     }
-    let study_dir = args.file.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+    let study_dir = args
+        .file
+        .parent()
+        .map_or_else(PathBuf::new, Path::to_path_buf);
     // Test hook (docs/sweeps.md): sleep this long in every scenario, so that tests can kill a
     // shard in the middle of a run.
     let delay = std::env::var("ATOMPLAN_SWEEP_TEST_DELAY_MS")
@@ -322,7 +371,13 @@ pub fn run_sweep(args: SweepArgs, global: &GlobalArgs, printer: &Printer) -> any
         store.done().iter().filter(|id| shard.contains(**id)).count(),
     ));
     let mut bar = ProgressBar::new(!args.no_progress && !printer.is_quiet());
-    let report = sweep::run_shard(&sweep, &mut store, &RunOptions { shard, threads }, &runner, |p| bar.update(p))?;
+    let report = sweep::run_shard(
+        &sweep,
+        &mut store,
+        &RunOptions { shard, threads },
+        &runner,
+        |p| bar.update(p),
+    )?;
     let rate = report.n_run as f64 / report.elapsed_s.max(1e-9);
     match global.format {
         Format::Json => printer.json(&serde_json::json!({
@@ -354,12 +409,19 @@ pub fn run_sweep(args: SweepArgs, global: &GlobalArgs, printer: &Printer) -> any
         )),
     }
     if report.n_failed > 0 {
-        printer.warning(&format!("{} scenarios failed; their messages are in the results", report.n_failed));
+        printer.warning(&format!(
+            "{} scenarios failed; their messages are in the results",
+            report.n_failed
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run_merge(args: MergeArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
+pub fn run_merge(
+    args: MergeArgs,
+    global: &GlobalArgs,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     match sweep::merge(&args.dir)? {
         MergeOutcome::Complete { n_scenarios, files } => {
             match global.format {
@@ -430,10 +492,17 @@ fn runner_name(kind: RunnerKind) -> &'static str {
     }
 }
 
-pub fn run_slurm_script(args: SlurmScriptArgs, _global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
+pub fn run_slurm_script(
+    args: SlurmScriptArgs,
+    _global: &GlobalArgs,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     let sweep = read_sweep(&args.file)?;
     if args.shards == 0 || args.shards > 1001 {
-        bail!("`--shards {}`: must be between 1 and 1001 (Slurm's default MaxArraySize is 1001)", args.shards);
+        bail!(
+            "`--shards {}`: must be between 1 and 1001 (Slurm's default MaxArraySize is 1001)",
+            args.shards
+        );
     }
     if args.cpus_per_task == 0 {
         bail!("`--cpus-per-task`: must be at least 1");

@@ -10,7 +10,11 @@ use crate::common::{atomplan, run};
 /// A study from `atomplan study new` (built-in catalogue) with a 3 x 2 grid and 4 samples.
 fn study(dir: &Path) -> PathBuf {
     let output = run(&["study", "new", "--country", "KZ"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let text = String::from_utf8(output.stdout).unwrap();
     let text = text.replace("monte_carlo_samples = 1000", "monte_carlo_samples = 100");
     let sweep = r#"
@@ -39,10 +43,21 @@ high = 20000.0
 }
 
 fn sweep(study: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["study", "sweep", study.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-progress"];
+    let mut args = vec![
+        "study",
+        "sweep",
+        study.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-progress",
+    ];
     args.extend_from_slice(extra);
     let output = run(&args);
-    assert!(output.status.success(), "sweep {extra:?}: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "sweep {extra:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     output
 }
 
@@ -53,7 +68,11 @@ fn merge(out: &Path) -> Output {
 /// Merges and returns `results.csv`.
 fn merged_csv(out: &Path) -> String {
     let output = merge(out);
-    assert!(output.status.success(), "merge: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "merge: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     std::fs::read_to_string(out.join("results.csv")).unwrap()
 }
 
@@ -65,27 +84,53 @@ fn sharded_unsharded_and_threads_give_identical_results() {
     sweep(&study, &whole, &["--threads", "1"]);
     let expected = merged_csv(&whole);
     assert_eq!(expected.lines().count(), 1 + 24);
-    assert!(expected.starts_with("id,hash,seed,grid_index,sample_index,status,message,candidates.1.financing.debt_rate"));
-    for out in ["summary.json", "summary.csv", "results.sqlite", "charts/lcoe_usd_per_mwh-boxplot.svg"] {
+    assert!(expected.starts_with(
+        "id,hash,seed,grid_index,sample_index,status,message,candidates.1.financing.debt_rate"
+    ));
+    for out in [
+        "summary.json",
+        "summary.csv",
+        "results.sqlite",
+        "charts/lcoe_usd_per_mwh-boxplot.svg",
+    ] {
         assert!(whole.join(out).exists(), "{out} missing");
     }
-    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(whole.join("summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(whole.join("summary.json")).unwrap())
+            .unwrap();
     assert_eq!(summary["n_ok"], 24);
 
     let sharded = dir.path().join("sharded");
     for shard in ["0/5", "1/5", "2/5", "3/5", "4/5"] {
         sweep(&study, &sharded, &["--shard", shard, "--threads", "2"]);
     }
-    assert_eq!(merged_csv(&sharded), expected, "sharded run differs from the unsharded one");
+    assert_eq!(
+        merged_csv(&sharded),
+        expected,
+        "sharded run differs from the unsharded one"
+    );
 
     let threaded = dir.path().join("threaded");
     sweep(&study, &threaded, &["--threads", "4"]);
-    assert_eq!(merged_csv(&threaded), expected, "4 threads differ from 1 thread");
+    assert_eq!(
+        merged_csv(&threaded),
+        expected,
+        "4 threads differ from 1 thread"
+    );
 
     // SLURM_CPUS_PER_TASK sizes the pool when --threads is absent.
     let slurm_env = dir.path().join("slurm-env");
     let output = atomplan()
-        .args(["--format", "json", "study", "sweep", study.to_str().unwrap(), "--out", slurm_env.to_str().unwrap(), "--no-progress"])
+        .args([
+            "--format",
+            "json",
+            "study",
+            "sweep",
+            study.to_str().unwrap(),
+            "--out",
+            slurm_env.to_str().unwrap(),
+            "--no-progress",
+        ])
         .env("SLURM_CPUS_PER_TASK", "3")
         .output()
         .unwrap();
@@ -106,7 +151,18 @@ fn killed_shard_is_detected_and_resumed_without_recomputing() {
     sweep(&study, &out, &["--shard", "2/3"]);
     // Shard 1/3 (8 scenarios, 150 ms each on one thread) is killed with SIGKILL part-way.
     let mut child = atomplan()
-        .args(["study", "sweep", study.to_str().unwrap(), "--out", out.to_str().unwrap(), "--shard", "1/3", "--threads", "1", "--no-progress"])
+        .args([
+            "study",
+            "sweep",
+            study.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--shard",
+            "1/3",
+            "--threads",
+            "1",
+            "--no-progress",
+        ])
         .env("ATOMPLAN_SWEEP_TEST_DELAY_MS", "150")
         .spawn()
         .unwrap();
@@ -118,17 +174,39 @@ fn killed_shard_is_detected_and_resumed_without_recomputing() {
     std::thread::sleep(Duration::from_millis(700));
     child.kill().unwrap(); // SIGKILL on Unix
     let status = child.wait().unwrap();
-    assert!(!status.success(), "the shard finished before it was killed; raise the delay");
+    assert!(
+        !status.success(),
+        "the shard finished before it was killed; raise the delay"
+    );
 
     let output = merge(&out);
-    assert_eq!(output.status.code(), Some(1), "merge must fail with a missing shard");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "merge must fail with a missing shard"
+    );
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "--array=1");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("missing"), "{stderr}");
     assert!(!out.join("results.csv").exists());
 
-    let output = run(&["--format", "json", "study", "sweep", study.to_str().unwrap(), "--out", out.to_str().unwrap(), "--shard", "1/3", "--no-progress"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = run(&[
+        "--format",
+        "json",
+        "study",
+        "sweep",
+        study.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--shard",
+        "1/3",
+        "--no-progress",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let skipped = report["n_skipped"].as_u64().unwrap();
     let ran = report["n_run"].as_u64().unwrap();
@@ -136,12 +214,30 @@ fn killed_shard_is_detected_and_resumed_without_recomputing() {
     assert!(ran >= 1, "the kill came too late: {report}");
     assert_eq!(skipped + ran, 8, "{report}");
     assert_eq!(report["attempt"], 2);
-    assert_eq!(merged_csv(&out), expected, "recovered run differs from the clean one");
+    assert_eq!(
+        merged_csv(&out),
+        expected,
+        "recovered run differs from the clean one"
+    );
 
     // Running a finished shard again does nothing.
-    let output = run(&["--format", "json", "study", "sweep", study.to_str().unwrap(), "--out", out.to_str().unwrap(), "--shard", "1/3", "--no-progress"]);
+    let output = run(&[
+        "--format",
+        "json",
+        "study",
+        "sweep",
+        study.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--shard",
+        "1/3",
+        "--no-progress",
+    ]);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!((report["n_skipped"].as_u64(), report["n_run"].as_u64()), (Some(8), Some(0)));
+    assert_eq!(
+        (report["n_skipped"].as_u64(), report["n_run"].as_u64()),
+        (Some(8), Some(0))
+    );
 }
 
 /// Checks that `args` exit with `code` and that stderr contains `words`.
@@ -159,21 +255,52 @@ fn bad_inputs_name_the_problem() {
     let out = dir.path().join("out");
     let study = study.to_str().unwrap();
     let out_text = out.to_str().unwrap();
-    check_error(&["study", "sweep", study, "--out", out_text, "--shard", "3/3"], 2, "expected I/N");
-    check_error(&["study", "sweep", study, "--out", out_text, "--threads", "0"], 2, "`--threads`");
+    check_error(
+        &["study", "sweep", study, "--out", out_text, "--shard", "3/3"],
+        2,
+        "expected I/N",
+    );
+    check_error(
+        &["study", "sweep", study, "--out", out_text, "--threads", "0"],
+        2,
+        "`--threads`",
+    );
     check_error(&["study", "merge", out_text], 2, "No such file");
     let bad = dir.path().join("bad.toml");
-    let text = std::fs::read_to_string(study).unwrap().replace("path = \"options.discount_rate\"", "path = \"optoins.discount_rate\"");
+    let text = std::fs::read_to_string(study).unwrap().replace(
+        "path = \"options.discount_rate\"",
+        "path = \"optoins.discount_rate\"",
+    );
     std::fs::write(&bad, text).unwrap();
-    check_error(&["study", "sweep", bad.to_str().unwrap(), "--out", out_text], 2, "`sweep.grid[1].values[0]`");
+    check_error(
+        &["study", "sweep", bad.to_str().unwrap(), "--out", out_text],
+        2,
+        "`sweep.grid[1].values[0]`",
+    );
 }
 
 #[test]
 fn slurm_script_is_complete() {
     let dir = tempfile::tempdir().unwrap();
     let study = study(dir.path());
-    let output = run(&["study", "slurm-script", study.to_str().unwrap(), "--shards", "6", "--cpus-per-task", "4", "--mem", "8G", "--partition", "batch"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = run(&[
+        "study",
+        "slurm-script",
+        study.to_str().unwrap(),
+        "--shards",
+        "6",
+        "--cpus-per-task",
+        "4",
+        "--mem",
+        "8G",
+        "--partition",
+        "batch",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let script = String::from_utf8(output.stdout).unwrap();
     for words in [
         "#!/usr/bin/env bash",
@@ -188,7 +315,10 @@ fn slurm_script_is_complete() {
     ] {
         assert!(script.contains(words), "script lacks {words}:\n{script}");
     }
-    assert!(!script.contains("SLURM_ARRAY_TASK_COUNT\""), "N must not come from SLURM_ARRAY_TASK_COUNT");
+    assert!(
+        !script.contains("SLURM_ARRAY_TASK_COUNT\""),
+        "N must not come from SLURM_ARRAY_TASK_COUNT"
+    );
 }
 
 /// Issue 8: the real Slurm path. Brings up single-node Slurm (ci/slurm-sweep.sh, after
@@ -224,15 +354,23 @@ fn slurm_job_array_end_to_end() {
         eprintln!("skipped slurm_job_array_end_to_end: {}", stderr.trim());
         return;
     }
-    assert!(output.status.success(), "slurm path failed:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("slurm sweep OK: 24 scenarios from 4 shards"), "{stdout}");
+    assert!(
+        output.status.success(),
+        "slurm path failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("slurm sweep OK: 24 scenarios from 4 shards"),
+        "{stdout}"
+    );
     // Check the files here too, not only the script's word.
     let merged = std::fs::read_to_string(work.join("slurm/results.csv")).unwrap();
     let local = std::fs::read_to_string(work.join("local/results.csv")).unwrap();
     assert_eq!(merged.lines().count(), 25);
     assert_eq!(merged, local);
     for shard in 0..4 {
-        assert!(work.join(format!("slurm/shard-{shard}-of-4.sqlite")).exists());
+        assert!(work
+            .join(format!("slurm/shard-{shard}-of-4.sqlite"))
+            .exists());
     }
     eprintln!("{stdout}");
 }

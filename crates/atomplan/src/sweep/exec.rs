@@ -85,16 +85,24 @@ where
             let result = match outcome {
                 Ok(Ok(result)) => result,
                 Ok(Err(message)) => ScenarioResult::failed(Status::Failed, message),
-                Err(_) => ScenarioResult::failed(Status::Failed, "the runner panicked (a bug: please report it)"),
+                Err(_) => ScenarioResult::failed(
+                    Status::Failed,
+                    "the runner panicked (a bug: please report it)",
+                ),
             };
             (Some(scenario), result)
         }
-        Err(error) => (None, ScenarioResult::failed(Status::Failed, error.to_string())),
+        Err(error) => (
+            None,
+            ScenarioResult::failed(Status::Failed, error.to_string()),
+        ),
     };
     let overrides = sweep.overrides(id);
     ResultRow {
         id,
-        hash: scenario.as_ref().map_or_else(String::new, |s| s.hash.clone()),
+        hash: scenario
+            .as_ref()
+            .map_or_else(String::new, |s| s.hash.clone()),
         seed: super::scenario_seed(sweep.seed, id),
         grid_index: id / sweep.samples,
         sample_index: id % sweep.samples,
@@ -108,7 +116,12 @@ where
     }
 }
 
-fn manifest(sweep: &Sweep, store: &ShardStore, options: &RunOptions, elapsed_s: f64) -> ShardManifest {
+fn manifest(
+    sweep: &Sweep,
+    store: &ShardStore,
+    options: &RunOptions,
+    elapsed_s: f64,
+) -> ShardManifest {
     let n_in_shard = options.shard.ids(sweep.len()).count() as u64;
     let n_done = store.done().len() as u64;
     let file_name = store
@@ -179,15 +192,17 @@ where
         let cancel = &cancel;
         scope.spawn(move || {
             pool.install(|| {
-                todo.par_iter().with_max_len(1).for_each_with(sender, |sender, &id| {
-                    if cancel.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    let row = run_one(sweep, id, attempt, runner);
-                    if sender.send(row).is_err() {
-                        cancel.store(true, Ordering::Relaxed);
-                    }
-                });
+                todo.par_iter()
+                    .with_max_len(1)
+                    .for_each_with(sender, |sender, &id| {
+                        if cancel.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        let row = run_one(sweep, id, attempt, runner);
+                        if sender.send(row).is_err() {
+                            cancel.store(true, Ordering::Relaxed);
+                        }
+                    });
             });
         });
         let mut done = 0;

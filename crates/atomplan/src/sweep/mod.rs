@@ -59,7 +59,10 @@ pub enum SweepError {
     },
     /// SQLite error on a result file.
     #[error("{path}: {error}")]
-    Sqlite { path: String, error: rusqlite::Error },
+    Sqlite {
+        path: String,
+        error: rusqlite::Error,
+    },
     /// File-system error.
     #[error("{path}: {error}")]
     Io { path: String, error: std::io::Error },
@@ -144,7 +147,8 @@ impl ScenarioResult {
             if !self.message.is_empty() {
                 self.message.push_str("; ");
             }
-            self.message.push_str(&format!("`{name}` is not a finite number"));
+            self.message
+                .push_str(&format!("`{name}` is not a finite number"));
         }
         self
     }

@@ -45,9 +45,12 @@ pub fn run(scenario: &Scenario, catalogue: &StudyCatalogue) -> Result<ScenarioRe
     let mut result = ScenarioResult::ok();
     let mut best: Option<(f64, String)> = None;
     for candidate in &candidates {
-        let design = catalogue
-            .design(&candidate.design)
-            .ok_or_else(|| format!("candidate `{}`: design `{}` is not in the catalogue", candidate.id, candidate.design))?;
+        let design = catalogue.design(&candidate.design).ok_or_else(|| {
+            format!(
+                "candidate `{}`: design `{}` is not in the catalogue",
+                candidate.id, candidate.design
+            )
+        })?;
         let overnight = candidate
             .overnight_cost_usd_per_kwe
             .unwrap_or(design.overnight_cost_usd_per_kwe[1]);
@@ -57,13 +60,22 @@ pub fn run(scenario: &Scenario, catalogue: &StudyCatalogue) -> Result<ScenarioRe
         let capacity_factor = design.capacity_factor;
         let life = design.design_life_years;
         if !(overnight.is_finite() && overnight > 0.0) {
-            return Err(format!("candidate `{}`: overnight cost {overnight} is not a positive number", candidate.id));
+            return Err(format!(
+                "candidate `{}`: overnight cost {overnight} is not a positive number",
+                candidate.id
+            ));
         }
         if !(capacity_factor > 0.0 && capacity_factor <= 1.0) {
-            return Err(format!("design `{}`: capacity factor {capacity_factor} is not in (0, 1]", design.id));
+            return Err(format!(
+                "design `{}`: capacity factor {capacity_factor} is not in (0, 1]",
+                design.id
+            ));
         }
         if !(life > 0.0 && wacc > -1.0) {
-            return Err(format!("candidate `{}`: life {life} or WACC {wacc} out of range", candidate.id));
+            return Err(format!(
+                "candidate `{}`: life {life} or WACC {wacc} out of range",
+                candidate.id
+            ));
         }
         let capex = overnight * idc_factor(wacc, design.construction_months / 12.0);
         let fixed_om = design.fixed_om_usd_per_kw_yr.unwrap_or(0.0);

@@ -107,7 +107,9 @@ impl Distribution {
             Distribution::Uniform { low, high } => {
                 toml::Value::Float(low + rng.gen::<f64>() * (high - low))
             }
-            Distribution::Normal { mean, sd } => toml::Value::Float(mean + sd * standard_normal(rng)),
+            Distribution::Normal { mean, sd } => {
+                toml::Value::Float(mean + sd * standard_normal(rng))
+            }
             Distribution::LogNormal { median, sigma } => {
                 toml::Value::Float(median * (sigma * standard_normal(rng)).exp())
             }
@@ -263,7 +265,10 @@ fn element_index(array: &[toml::Value], segment: &str) -> Result<usize, String> 
         return if index < array.len() {
             Ok(index)
         } else {
-            Err(format!("index {index} is past the end of an array of {}", array.len()))
+            Err(format!(
+                "index {index} is past the end of an array of {}",
+                array.len()
+            ))
         };
     }
     let matches: Vec<usize> = array
@@ -357,8 +362,16 @@ fn set(root: &mut toml::Value, path: &str, value: toml::Value) -> Result<(), Str
 fn finite(file: &str, key: &str, value: Option<f64>, name: &str) -> Result<f64, SweepError> {
     match value {
         Some(number) if number.is_finite() => Ok(number),
-        Some(_) => Err(invalid(file, format!("{key}.{name}"), "must be a finite number")),
-        None => Err(invalid(file, format!("{key}.{name}"), "is required for this distribution")),
+        Some(_) => Err(invalid(
+            file,
+            format!("{key}.{name}"),
+            "must be a finite number",
+        )),
+        None => Err(invalid(
+            file,
+            format!("{key}.{name}"),
+            "is required for this distribution",
+        )),
     }
 }
 
@@ -407,7 +420,11 @@ fn distribution(file: &str, key: &str, wire: &SampleWire) -> Result<Distribution
             let low = finite(file, key, wire.low, "low")?;
             let high = finite(file, key, wire.high, "high")?;
             if low >= high {
-                return Err(invalid(file, format!("{key}.high"), "must be greater than `low`"));
+                return Err(invalid(
+                    file,
+                    format!("{key}.high"),
+                    "must be greater than `low`",
+                ));
             }
             Distribution::Uniform { low, high }
         }
@@ -435,17 +452,29 @@ fn distribution(file: &str, key: &str, wire: &SampleWire) -> Result<Distribution
             let mode = finite(file, key, wire.mode, "mode")?;
             let high = finite(file, key, wire.high, "high")?;
             if low >= high {
-                return Err(invalid(file, format!("{key}.high"), "must be greater than `low`"));
+                return Err(invalid(
+                    file,
+                    format!("{key}.high"),
+                    "must be greater than `low`",
+                ));
             }
             if !(low..=high).contains(&mode) {
-                return Err(invalid(file, format!("{key}.mode"), "must lie between `low` and `high`"));
+                return Err(invalid(
+                    file,
+                    format!("{key}.mode"),
+                    "must lie between `low` and `high`",
+                ));
             }
             Distribution::Triangular { low, mode, high }
         }
         _ => {
             let values = wire.values.clone().unwrap_or_default();
             if values.is_empty() {
-                return Err(invalid(file, format!("{key}.values"), "needs at least one value"));
+                return Err(invalid(
+                    file,
+                    format!("{key}.values"),
+                    "needs at least one value",
+                ));
             }
             Distribution::Choice { values }
         }
@@ -502,17 +531,31 @@ impl Sweep {
         for (position, grid) in wire.grid.iter().enumerate() {
             let key = format!("sweep.grid[{position}]");
             if grid.values.is_empty() {
-                return Err(invalid(file, format!("{key}.values"), "needs at least one value"));
+                return Err(invalid(
+                    file,
+                    format!("{key}.values"),
+                    "needs at least one value",
+                ));
             }
             for (value_position, value) in grid.values.iter().enumerate() {
                 check_override(&base, &grid.path, value).map_err(|message| {
-                    invalid(file, format!("{key}.values[{value_position}]"), format!("path `{}`: {message}", grid.path))
+                    invalid(
+                        file,
+                        format!("{key}.values[{value_position}]"),
+                        format!("path `{}`: {message}", grid.path),
+                    )
                 })?;
             }
             n_grid = n_grid
                 .checked_mul(grid.values.len() as u64)
                 .filter(|n| *n <= MAX_SCENARIOS)
-                .ok_or_else(|| invalid(file, format!("{key}.values"), format!("the grid exceeds {MAX_SCENARIOS} scenarios")))?;
+                .ok_or_else(|| {
+                    invalid(
+                        file,
+                        format!("{key}.values"),
+                        format!("the grid exceeds {MAX_SCENARIOS} scenarios"),
+                    )
+                })?;
             dimensions.push(Dimension {
                 path: grid.path.clone(),
                 kind: DimensionKind::Grid(grid.values.clone()),
@@ -527,7 +570,11 @@ impl Sweep {
             };
             for value in &probe {
                 check_override(&base, &sample.path, value).map_err(|message| {
-                    invalid(file, format!("{key}.path"), format!("`{}`: {message}", sample.path))
+                    invalid(
+                        file,
+                        format!("{key}.path"),
+                        format!("`{}`: {message}", sample.path),
+                    )
                 })?;
             }
             dimensions.push(Dimension {
@@ -536,18 +583,30 @@ impl Sweep {
             });
         }
         for (position, dimension) in dimensions.iter().enumerate() {
-            if dimensions[..position].iter().any(|other| other.path == dimension.path) {
+            if dimensions[..position]
+                .iter()
+                .any(|other| other.path == dimension.path)
+            {
                 return Err(invalid(
                     file,
                     "sweep",
-                    format!("path `{}` appears in more than one dimension", dimension.path),
+                    format!(
+                        "path `{}` appears in more than one dimension",
+                        dimension.path
+                    ),
                 ));
             }
         }
         n_grid
             .checked_mul(samples)
             .filter(|n| *n <= MAX_SCENARIOS)
-            .ok_or_else(|| invalid(file, "sweep.samples", format!("the sweep exceeds {MAX_SCENARIOS} scenarios")))?;
+            .ok_or_else(|| {
+                invalid(
+                    file,
+                    "sweep.samples",
+                    format!("the sweep exceeds {MAX_SCENARIOS} scenarios"),
+                )
+            })?;
         Ok(Sweep {
             file: file.to_owned(),
             base,
@@ -585,7 +644,8 @@ impl Sweep {
             }
         }
         grid_values.reverse();
-        let sample_stream = splitmix64(self.seed ^ 0x5357_4545_5053_414d) ^ splitmix64(sample_index);
+        let sample_stream =
+            splitmix64(self.seed ^ 0x5357_4545_5053_414d) ^ splitmix64(sample_index);
         for dimension in &self.dimensions {
             if let DimensionKind::Sampled(distribution) = &dimension.kind {
                 let seed = sample_stream ^ fnv1a(dimension.path.as_bytes());
@@ -602,7 +662,14 @@ impl Sweep {
     /// Scenario `id` with its study, seed and hash.
     pub fn scenario(&self, id: u64) -> Result<Scenario, SweepError> {
         if id >= self.len() {
-            return Err(invalid(&self.file, "sweep", format!("scenario {id} does not exist (the sweep has {})", self.len())));
+            return Err(invalid(
+                &self.file,
+                "sweep",
+                format!(
+                    "scenario {id} does not exist (the sweep has {})",
+                    self.len()
+                ),
+            ));
         }
         let overrides = self.overrides(id);
         let seed = scenario_seed(self.seed, id);
@@ -613,7 +680,10 @@ impl Sweep {
                     .entry("options")
                     .or_insert_with(|| toml::Value::Table(toml::Table::new()));
                 if let toml::Value::Table(options) = options {
-                    options.insert("seed".to_owned(), toml::Value::Integer(i64::try_from(seed).unwrap_or(i64::MAX)));
+                    options.insert(
+                        "seed".to_owned(),
+                        toml::Value::Integer(i64::try_from(seed).unwrap_or(i64::MAX)),
+                    );
                 }
             }
         }

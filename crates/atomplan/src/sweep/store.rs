@@ -114,7 +114,9 @@ fn to_u64(value: i64) -> u64 {
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, synced, renamed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SweepError> {
-    let file_name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let file_name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let tmp = path.with_file_name(format!(".{file_name}.tmp.{}", std::process::id()));
     let write = || -> std::io::Result<()> {
         let mut file = std::fs::File::create(&tmp)?;
@@ -147,8 +149,9 @@ fn insert_row(connection: &Connection, row: &ResultRow) -> rusqlite::Result<bool
         ],
     )?;
     if inserted == 1 {
-        let mut statement =
-            connection.prepare_cached("INSERT OR REPLACE INTO metrics (id, name, value) VALUES (?1, ?2, ?3)")?;
+        let mut statement = connection.prepare_cached(
+            "INSERT OR REPLACE INTO metrics (id, name, value) VALUES (?1, ?2, ?3)",
+        )?;
         for (name, value) in &row.result.metrics {
             statement.execute(params![to_i64(row.id), name, value])?;
         }
@@ -164,7 +167,13 @@ fn read_rows(connection: &Connection, path: &Path) -> Result<Vec<ResultRow>, Swe
             .prepare("SELECT id, name, value FROM metrics")
             .map_err(&to_sqlite)?;
         let rows = statement
-            .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, f64>(2)?)))
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, f64>(2)?,
+                ))
+            })
             .map_err(&to_sqlite)?;
         for row in rows {
             let (id, name, value) = row.map_err(&to_sqlite)?;
@@ -200,10 +209,22 @@ fn read_rows(connection: &Connection, path: &Path) -> Result<Vec<ResultRow>, Swe
     };
     let mut out = Vec::new();
     for row in rows {
-        let (id, hash, seed, grid_index, sample_index, status, message, params_json, labels_json, elapsed_s, attempt) =
-            row.map_err(&to_sqlite)?;
+        let (
+            id,
+            hash,
+            seed,
+            grid_index,
+            sample_index,
+            status,
+            message,
+            params_json,
+            labels_json,
+            elapsed_s,
+            attempt,
+        ) = row.map_err(&to_sqlite)?;
         let id = to_u64(id);
-        let status = Status::parse(&status).ok_or_else(|| corrupt(format!("scenario {id}: unknown status `{status}`")))?;
+        let status = Status::parse(&status)
+            .ok_or_else(|| corrupt(format!("scenario {id}: unknown status `{status}`")))?;
         let params: BTreeMap<String, String> = serde_json::from_str(&params_json)
             .map_err(|error| corrupt(format!("scenario {id}: params: {error}")))?;
         let labels: BTreeMap<String, String> = serde_json::from_str(&labels_json)
@@ -238,20 +259,32 @@ fn open_connection(path: &Path) -> Result<Connection, SweepError> {
     connection
         .execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
         .map_err(sqlite_error(path))?;
-    connection.execute_batch(SCHEMA).map_err(sqlite_error(path))?;
+    connection
+        .execute_batch(SCHEMA)
+        .map_err(sqlite_error(path))?;
     Ok(connection)
 }
 
 fn meta(connection: &Connection, path: &Path, key: &str) -> Result<Option<String>, SweepError> {
     connection
-        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0))
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+            row.get(0)
+        })
         .optional()
         .map_err(sqlite_error(path))
 }
 
-fn set_meta(connection: &Connection, path: &Path, key: &str, value: &str) -> Result<(), SweepError> {
+fn set_meta(
+    connection: &Connection,
+    path: &Path,
+    key: &str,
+    value: &str,
+) -> Result<(), SweepError> {
     connection
-        .execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", [key, value])
+        .execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+            [key, value],
+        )
         .map(|_| ())
         .map_err(sqlite_error(path))
 }
@@ -292,7 +325,12 @@ impl ShardStore {
             Some(_) => {}
             None => {
                 set_meta(&connection, &path, "format", FORMAT)?;
-                set_meta(&connection, &path, "definition_hash", &sweep.definition_hash)?;
+                set_meta(
+                    &connection,
+                    &path,
+                    "definition_hash",
+                    &sweep.definition_hash,
+                )?;
                 set_meta(&connection, &path, "shard", &shard.to_string())?;
                 set_meta(&connection, &path, "n_scenarios", &sweep.len().to_string())?;
                 let paths = serde_json::to_string(&sweep.paths()).unwrap_or_default();
@@ -409,10 +447,11 @@ pub fn read_manifests(dir: &Path) -> Result<Vec<(PathBuf, ShardManifest)>, Sweep
         if name.starts_with("shard-") && name.ends_with(".manifest.json") {
             let path = entry.path();
             let text = std::fs::read_to_string(&path).map_err(io_error(&path))?;
-            let manifest: ShardManifest = serde_json::from_str(&text).map_err(|error| SweepError::Corrupt {
-                path: path.display().to_string(),
-                message: error.to_string(),
-            })?;
+            let manifest: ShardManifest =
+                serde_json::from_str(&text).map_err(|error| SweepError::Corrupt {
+                    path: path.display().to_string(),
+                    message: error.to_string(),
+                })?;
             manifests.push((path, manifest));
         }
     }
@@ -450,7 +489,10 @@ pub fn collect(dir: &Path) -> Result<Collected, SweepError> {
                 if existing.hash != row.hash {
                     return Err(SweepError::Corrupt {
                         path: path.display().to_string(),
-                        message: format!("scenario {} has hash {} here and {} in another shard", row.id, row.hash, existing.hash),
+                        message: format!(
+                            "scenario {} has hash {} here and {} in another shard",
+                            row.id, row.hash, existing.hash
+                        ),
                     });
                 }
                 continue;
@@ -458,7 +500,11 @@ pub fn collect(dir: &Path) -> Result<Collected, SweepError> {
             rows.insert(row.id, row);
         }
     }
-    let shard_count = manifests.iter().map(|(_, m)| m.shard_count).max().unwrap_or(1);
+    let shard_count = manifests
+        .iter()
+        .map(|(_, m)| m.shard_count)
+        .max()
+        .unwrap_or(1);
     Ok(Collected {
         study_file: first.study_file.clone(),
         definition_hash: first.definition_hash.clone(),
@@ -495,17 +541,37 @@ fn csv_field(text: &str) -> String {
 /// name and every label name (sorted). Timing columns are left out so that the file is
 /// byte-identical however the sweep was split.
 pub fn results_csv(paths: &[String], rows: &[ResultRow]) -> String {
-    let metric_names: BTreeSet<&String> = rows.iter().flat_map(|row| row.result.metrics.keys()).collect();
-    let label_names: BTreeSet<&String> = rows.iter().flat_map(|row| row.result.labels.keys()).collect();
-    let mut out = String::new();
-    let mut header: Vec<String> = ["id", "hash", "seed", "grid_index", "sample_index", "status", "message"]
+    let metric_names: BTreeSet<&String> = rows
         .iter()
-        .map(|s| (*s).to_owned())
+        .flat_map(|row| row.result.metrics.keys())
         .collect();
+    let label_names: BTreeSet<&String> = rows
+        .iter()
+        .flat_map(|row| row.result.labels.keys())
+        .collect();
+    let mut out = String::new();
+    let mut header: Vec<String> = [
+        "id",
+        "hash",
+        "seed",
+        "grid_index",
+        "sample_index",
+        "status",
+        "message",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
     header.extend(paths.iter().cloned());
     header.extend(metric_names.iter().map(|s| (*s).clone()));
     header.extend(label_names.iter().map(|s| (*s).clone()));
-    out.push_str(&header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(","));
+    out.push_str(
+        &header
+            .iter()
+            .map(|h| csv_field(h))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
     out.push('\n');
     for row in rows {
         let mut fields = vec![
@@ -517,14 +583,30 @@ pub fn results_csv(paths: &[String], rows: &[ResultRow]) -> String {
             row.result.status.as_str().to_owned(),
             row.result.message.clone(),
         ];
-        fields.extend(paths.iter().map(|p| row.params.get(p).cloned().unwrap_or_default()));
         fields.extend(
-            metric_names
+            paths
                 .iter()
-                .map(|name| row.result.metrics.get(*name).map(|v| v.to_string()).unwrap_or_default()),
+                .map(|p| row.params.get(p).cloned().unwrap_or_default()),
         );
-        fields.extend(label_names.iter().map(|name| row.result.labels.get(*name).cloned().unwrap_or_default()));
-        out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        fields.extend(metric_names.iter().map(|name| {
+            row.result
+                .metrics
+                .get(*name)
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        }));
+        fields.extend(
+            label_names
+                .iter()
+                .map(|name| row.result.labels.get(*name).cloned().unwrap_or_default()),
+        );
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push('\n');
     }
     out
@@ -535,14 +617,19 @@ fn write_merged_sqlite(path: &Path, collected: &Collected) -> Result<(), SweepEr
     let _ = std::fs::remove_file(&tmp);
     {
         let mut connection = Connection::open(&tmp).map_err(sqlite_error(&tmp))?;
-        connection.execute_batch(SCHEMA).map_err(sqlite_error(&tmp))?;
+        connection
+            .execute_batch(SCHEMA)
+            .map_err(sqlite_error(&tmp))?;
         let transaction = connection.transaction().map_err(sqlite_error(&tmp))?;
         for (key, value) in [
             ("format", FORMAT.to_owned()),
             ("definition_hash", collected.definition_hash.clone()),
             ("study_file", collected.study_file.clone()),
             ("n_scenarios", collected.n_scenarios.to_string()),
-            ("paths", serde_json::to_string(&collected.paths).unwrap_or_default()),
+            (
+                "paths",
+                serde_json::to_string(&collected.paths).unwrap_or_default(),
+            ),
             ("merged", "true".to_owned()),
         ] {
             set_meta(&transaction, &tmp, key, &value)?;
@@ -560,7 +647,9 @@ fn write_merged_sqlite(path: &Path, collected: &Collected) -> Result<(), SweepEr
 pub fn merge(dir: &Path) -> Result<MergeOutcome, SweepError> {
     let collected = collect(dir)?;
     let present: BTreeSet<u64> = collected.rows.iter().map(|row| row.id).collect();
-    let missing: Vec<u64> = (0..collected.n_scenarios).filter(|id| !present.contains(id)).collect();
+    let missing: Vec<u64> = (0..collected.n_scenarios)
+        .filter(|id| !present.contains(id))
+        .collect();
     if !missing.is_empty() {
         let shard_count = collected.shard_count;
         let missing_shards: BTreeSet<u64> = missing.iter().map(|id| id % shard_count).collect();
@@ -574,7 +663,10 @@ pub fn merge(dir: &Path) -> Result<MergeOutcome, SweepError> {
     let mut files = Vec::new();
     write_merged_sqlite(&dir.join("results.sqlite"), &collected)?;
     files.push("results.sqlite".to_owned());
-    write_atomic(&dir.join("results.csv"), results_csv(&collected.paths, &collected.rows).as_bytes())?;
+    write_atomic(
+        &dir.join("results.csv"),
+        results_csv(&collected.paths, &collected.rows).as_bytes(),
+    )?;
     files.push("results.csv".to_owned());
     let summary = super::summary::summarize(&collected.rows);
     let json = serde_json::to_string_pretty(&summary).unwrap_or_default();

@@ -118,7 +118,11 @@ fn metric_stats(name: &str, values: &mut [f64]) -> MetricStats {
 
 fn histogram(name: &str, sorted: &[f64], n_bins: usize) -> Histogram {
     let (low, high) = (sorted[0], sorted[sorted.len() - 1]);
-    let width = if high > low { (high - low) / n_bins as f64 } else { 1.0 };
+    let width = if high > low {
+        (high - low) / n_bins as f64
+    } else {
+        1.0
+    };
     let edges: Vec<f64> = (0..=n_bins).map(|bin| low + width * bin as f64).collect();
     let mut counts = vec![0_u64; n_bins];
     for value in sorted {
@@ -132,14 +136,24 @@ fn histogram(name: &str, sorted: &[f64], n_bins: usize) -> Histogram {
     }
 }
 
+/// Per option of a family: its values, its regrets, and how often it was best.
+type OptionTally = (Vec<f64>, Vec<f64>, u64);
+
 fn is_cost_family(family: &str) -> bool {
     family.contains("cost") || family.contains("lcoe")
 }
 
 /// Statistics over the rows of a merged sweep (any order).
 pub fn summarize(rows: &[ResultRow]) -> Summary {
-    let ok_rows: Vec<&ResultRow> = rows.iter().filter(|row| row.result.status == Status::Ok).collect();
-    let count = |status: Status| rows.iter().filter(|row| row.result.status == status).count() as u64;
+    let ok_rows: Vec<&ResultRow> = rows
+        .iter()
+        .filter(|row| row.result.status == Status::Ok)
+        .collect();
+    let count = |status: Status| {
+        rows.iter()
+            .filter(|row| row.result.status == status)
+            .count() as u64
+    };
     let mut values: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for row in &ok_rows {
         for (name, value) in &row.result.metrics {
@@ -160,7 +174,9 @@ pub fn summarize(rows: &[ResultRow]) -> Summary {
     let mut label_totals: BTreeMap<&str, u64> = BTreeMap::new();
     for row in &ok_rows {
         for (label, value) in &row.result.labels {
-            *label_counts.entry((label.as_str(), value.as_str())).or_default() += 1;
+            *label_counts
+                .entry((label.as_str(), value.as_str()))
+                .or_default() += 1;
             *label_totals.entry(label.as_str()).or_default() += 1;
         }
     }
@@ -175,7 +191,7 @@ pub fn summarize(rows: &[ResultRow]) -> Summary {
         .collect();
 
     // family -> option -> (values, regrets, times best)
-    let mut per_option: BTreeMap<String, BTreeMap<String, (Vec<f64>, Vec<f64>, u64)>> = BTreeMap::new();
+    let mut per_option: BTreeMap<String, BTreeMap<String, OptionTally>> = BTreeMap::new();
     for row in &ok_rows {
         let mut families: BTreeMap<&str, Vec<(&str, f64)>> = BTreeMap::new();
         for (name, value) in &row.result.metrics {
@@ -189,7 +205,10 @@ pub fn summarize(rows: &[ResultRow]) -> Summary {
             if options.len() < 2 {
                 continue;
             }
-            let best = options.iter().map(|(_, v)| *v).fold(f64::INFINITY, f64::min);
+            let best = options
+                .iter()
+                .map(|(_, v)| *v)
+                .fold(f64::INFINITY, f64::min);
             for (option, value) in options {
                 let entry = per_option
                     .entry(family.to_owned())
@@ -255,11 +274,25 @@ impl Summary {
                     text.to_owned()
                 }
             };
-            let _ = writeln!(out, "{},{},{},{},{}", section, quote(name), quote(option), statistic, value);
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{}",
+                section,
+                quote(name),
+                quote(option),
+                statistic,
+                value
+            );
         };
         line("count", "scenarios", "", "n", self.n_scenarios.to_string());
         line("count", "ok", "", "n", self.n_ok.to_string());
-        line("count", "infeasible", "", "n", self.n_infeasible.to_string());
+        line(
+            "count",
+            "infeasible",
+            "",
+            "n",
+            self.n_infeasible.to_string(),
+        );
         line("count", "failed", "", "n", self.n_failed.to_string());
         for m in &self.metrics {
             let (name, option) = m.name.split_once('.').unwrap_or((&m.name, ""));
@@ -302,7 +335,10 @@ impl Summary {
 }
 
 fn xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A number for a chart label: 3–4 significant figures, thousands as `k`, millions as `M`.
@@ -344,7 +380,11 @@ fn frame(title: &str, n_rows: usize) -> (String, f64) {
 
 fn axis(svg: &mut String, low: f64, high: f64, y: f64) {
     let scale = |v: f64| LEFT + (v - low) / (high - low) * (WIDTH - LEFT - RIGHT);
-    let _ = write!(svg, "<line x1=\"{LEFT}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#444\"/>", WIDTH - RIGHT);
+    let _ = write!(
+        svg,
+        "<line x1=\"{LEFT}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#444\"/>",
+        WIDTH - RIGHT
+    );
     for tick in 0..=4 {
         let value = low + (high - low) * f64::from(tick) / 4.0;
         let x = scale(value);
@@ -369,10 +409,16 @@ fn range(low: f64, high: f64) -> (f64, f64) {
 
 /// Box plots (whiskers p5–p95, box p25–p75, line at the median) of the options of a family.
 fn boxplot(family: &str, stats: &[&MetricStats]) -> String {
-    let (mut svg, height) = frame(&format!("{family}: distribution over the sweep (p5, p25, median, p75, p95)"), stats.len());
+    let (mut svg, height) = frame(
+        &format!("{family}: distribution over the sweep (p5, p25, median, p75, p95)"),
+        stats.len(),
+    );
     let (low, high) = range(
         stats.iter().map(|s| s.p5).fold(f64::INFINITY, f64::min),
-        stats.iter().map(|s| s.p95).fold(f64::NEG_INFINITY, f64::max),
+        stats
+            .iter()
+            .map(|s| s.p95)
+            .fold(f64::NEG_INFINITY, f64::max),
     );
     let scale = |v: f64| LEFT + (v - low) / (high - low) * (WIDTH - LEFT - RIGHT);
     for (position, s) in stats.iter().enumerate() {
@@ -462,7 +508,13 @@ fn histogram_svg(h: &Histogram) -> String {
 
 fn file_stem(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -477,14 +529,18 @@ pub fn charts(summary: &Summary) -> Vec<(String, String)> {
         }
     }
     for (family, stats) in &families {
-        out.push((format!("{}-boxplot.svg", file_stem(family)), boxplot(family, stats)));
+        out.push((
+            format!("{}-boxplot.svg", file_stem(family)),
+            boxplot(family, stats),
+        ));
     }
     let mut labels: BTreeMap<&str, Vec<(String, f64, String)>> = BTreeMap::new();
     for c in &summary.choices {
-        labels
-            .entry(c.label.as_str())
-            .or_default()
-            .push((c.value.clone(), c.share, format!("{:.1} % ({})", c.share * 100.0, c.count)));
+        labels.entry(c.label.as_str()).or_default().push((
+            c.value.clone(),
+            c.share,
+            format!("{:.1} % ({})", c.share * 100.0, c.count),
+        ));
     }
     for (label, items) in labels {
         out.push((
@@ -497,18 +553,29 @@ pub fn charts(summary: &Summary) -> Vec<(String, String)> {
         regret_families.entry(r.family.as_str()).or_default().push((
             r.option.clone(),
             r.max_regret,
-            format!("max {} / mean {}", short(r.max_regret), short(r.mean_regret)),
+            format!(
+                "max {} / mean {}",
+                short(r.max_regret),
+                short(r.mean_regret)
+            ),
         ));
     }
     for (family, items) in regret_families {
         let max = items.iter().map(|i| i.1).fold(0.0, f64::max);
         out.push((
             format!("{}-regret.svg", file_stem(family)),
-            bars(&format!("{family}: maximum regret (lower is more robust)"), &items, max),
+            bars(
+                &format!("{family}: maximum regret (lower is more robust)"),
+                &items,
+                max,
+            ),
         ));
     }
     for h in &summary.histograms {
-        out.push((format!("{}-histogram.svg", file_stem(&h.name)), histogram_svg(h)));
+        out.push((
+            format!("{}-histogram.svg", file_stem(&h.name)),
+            histogram_svg(h),
+        ));
     }
     out
 }

@@ -58,9 +58,17 @@ fn expansion_is_canonical() {
     // Overrides land where the paths say; `options.seed` carries the scenario's seed.
     let study = &scenario.study;
     assert_eq!(study["options"]["discount_rate"].as_float(), Some(0.07));
-    assert_eq!(study["candidates"][1]["financing"]["debt_rate"].as_float(), Some(0.09));
-    assert!(study["candidates"][0]["overnight_cost_usd_per_kwe"].as_float().is_some());
-    assert_eq!(study["options"]["seed"].as_integer(), i64::try_from(scenario.seed).ok());
+    assert_eq!(
+        study["candidates"][1]["financing"]["debt_rate"].as_float(),
+        Some(0.09)
+    );
+    assert!(study["candidates"][0]["overnight_cost_usd_per_kwe"]
+        .as_float()
+        .is_some());
+    assert_eq!(
+        study["options"]["seed"].as_integer(),
+        i64::try_from(scenario.seed).ok()
+    );
     assert!(study.get("sweep").is_none());
     // Stable: the same id twice gives the same scenario.
     assert_eq!(sweep.scenario(29).unwrap(), scenario);
@@ -74,7 +82,11 @@ fn samples_are_common_across_grid_points_and_in_bounds() {
         let first = sweep.overrides(sample);
         for grid in 1..6 {
             let other = sweep.overrides(grid * 5 + sample);
-            assert_eq!(first[2..], other[2..], "sample {sample} differs at grid point {grid}");
+            assert_eq!(
+                first[2..],
+                other[2..],
+                "sample {sample} differs at grid point {grid}"
+            );
         }
         let cost = first[2].value.as_float().unwrap();
         assert!((6000.0..=14000.0).contains(&cost), "{cost}");
@@ -96,7 +108,10 @@ fn check_invalid(sweep_toml: &str, key: &str, words: &str) {
     let error = Sweep::from_toml_str("study.toml", &text).expect_err("invalid sweep");
     let message = error.to_string();
     assert!(message.starts_with("study.toml"), "{message}");
-    assert!(message.contains(&format!("`{key}`")), "{message} lacks `{key}`");
+    assert!(
+        message.contains(&format!("`{key}`")),
+        "{message} lacks `{key}`"
+    );
     assert!(message.contains(words), "{message} lacks {words}");
 }
 
@@ -113,7 +128,9 @@ fn invalid_no_dimensions() {
 #[test]
 fn invalid_unknown_key() {
     let text = format!("{}\n[sweep]\nsead = 1\n", fixture::STUDY);
-    let message = Sweep::from_toml_str("study.toml", &text).unwrap_err().to_string();
+    let message = Sweep::from_toml_str("study.toml", &text)
+        .unwrap_err()
+        .to_string();
     assert!(message.contains("unknown field `sead`"), "{message}");
     assert!(message.contains("line"), "{message}");
 }
@@ -200,7 +217,14 @@ fn array_spec_collapses_ranges() {
 
 fn run_into(dir: &std::path::Path, sweep: &Sweep, shard: Shard, threads: usize) -> RunReport {
     let mut store = ShardStore::open(dir, sweep, shard).unwrap();
-    run_shard(sweep, &mut store, &RunOptions { shard, threads }, &screening_runner, |_| {}).unwrap()
+    run_shard(
+        sweep,
+        &mut store,
+        &RunOptions { shard, threads },
+        &screening_runner,
+        |_| {},
+    )
+    .unwrap()
 }
 
 fn merged_csv(dir: &std::path::Path) -> String {
@@ -218,7 +242,11 @@ fn sharded_and_threaded_runs_merge_identically() {
     assert_eq!((report.n_run, report.n_ok), (30, 30));
     let expected = merged_csv(whole.path());
     assert_eq!(expected.lines().count(), 31);
-    assert!(expected.lines().next().unwrap().contains("lcoe_usd_per_mwh.smr"));
+    assert!(expected
+        .lines()
+        .next()
+        .unwrap()
+        .contains("lcoe_usd_per_mwh.smr"));
 
     let sharded = tempfile::tempdir().unwrap();
     for index in 0..4 {
@@ -263,8 +291,12 @@ fn resume_runs_only_unfinished_scenarios() {
     let path = dir.path().join("shard-0-of-1.sqlite");
     {
         let connection = rusqlite::Connection::open(&path).unwrap();
-        connection.execute("DELETE FROM results WHERE id >= 12", []).unwrap();
-        connection.execute("DELETE FROM metrics WHERE id >= 12", []).unwrap();
+        connection
+            .execute("DELETE FROM results WHERE id >= 12", [])
+            .unwrap();
+        connection
+            .execute("DELETE FROM metrics WHERE id >= 12", [])
+            .unwrap();
     }
     std::fs::remove_file(dir.path().join("results.csv")).unwrap();
     let calls = AtomicUsize::new(0);
@@ -274,12 +306,17 @@ fn resume_runs_only_unfinished_scenarios() {
     };
     let mut store = ShardStore::open(dir.path(), &sweep, Shard::ALL).unwrap();
     assert_eq!(store.attempt, 2);
-    let options = RunOptions { shard: Shard::ALL, threads: 3 };
+    let options = RunOptions {
+        shard: Shard::ALL,
+        threads: 3,
+    };
     let report = run_shard(&sweep, &mut store, &options, &counting, |_| {}).unwrap();
     assert_eq!((report.n_skipped, report.n_run), (12, 18));
     assert_eq!(calls.load(Ordering::Relaxed), 18);
     let rows = store.rows().unwrap();
-    assert!(rows.iter().all(|row| row.attempt == if row.id < 12 { 1 } else { 2 }));
+    assert!(rows
+        .iter()
+        .all(|row| row.attempt == if row.id < 12 { 1 } else { 2 }));
     drop(store);
     assert_eq!(merged_csv(dir.path()), expected);
 }
@@ -288,8 +325,18 @@ fn resume_runs_only_unfinished_scenarios() {
 fn a_different_sweep_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     run_into(dir.path(), &sweep(), Shard::ALL, 1);
-    let changed = Sweep::from_toml_str("study.toml", &format!("{}{}", fixture::STUDY, SWEEP.replace("seed = 11", "seed = 12"))).unwrap();
-    let error = ShardStore::open(dir.path(), &changed, Shard::ALL).err().expect("mismatch");
+    let changed = Sweep::from_toml_str(
+        "study.toml",
+        &format!(
+            "{}{}",
+            fixture::STUDY,
+            SWEEP.replace("seed = 11", "seed = 12")
+        ),
+    )
+    .unwrap();
+    let error = ShardStore::open(dir.path(), &changed, Shard::ALL)
+        .err()
+        .expect("mismatch");
     assert!(error.to_string().contains("different sweep"), "{error}");
 }
 
@@ -305,7 +352,17 @@ fn failures_and_panics_are_recorded_not_fatal() {
             _ => Ok(ScenarioResult::ok()),
         }
     };
-    let report = run_shard(&sweep, &mut store, &RunOptions { shard: Shard::ALL, threads: 2 }, &runner, |_| {}).unwrap();
+    let report = run_shard(
+        &sweep,
+        &mut store,
+        &RunOptions {
+            shard: Shard::ALL,
+            threads: 2,
+        },
+        &runner,
+        |_| {},
+    )
+    .unwrap();
     assert_eq!((report.n_ok, report.n_failed), (10, 20));
     let rows = store.rows().unwrap();
     assert!(rows[1].result.message.contains("panicked"));
@@ -315,7 +372,10 @@ fn failures_and_panics_are_recorded_not_fatal() {
 fn screening_lcoe_matches_hand_calculation() {
     let sweep = Sweep::from_toml_str(
         "study.toml",
-        &format!("{}\n[[sweep.grid]]\npath = \"options.discount_rate\"\nvalues = [0.05]\n", fixture::STUDY),
+        &format!(
+            "{}\n[[sweep.grid]]\npath = \"options.discount_rate\"\nvalues = [0.05]\n",
+            fixture::STUDY
+        ),
     )
     .unwrap();
     let result = screening_runner(&sweep.scenario(0).unwrap()).unwrap();
@@ -352,9 +412,33 @@ fn row(id: u64, metrics: &[(&str, f64)], chosen: &str) -> store::ResultRow {
 fn summary_regret_by_hand() {
     // Scenario 0: a=50, b=60; scenario 1: a=90, b=70; scenario 2: a=55, b=65.
     let rows = vec![
-        row(0, &[("lcoe_usd_per_mwh.a", 50.0), ("lcoe_usd_per_mwh.b", 60.0), ("system_cost_usd", 1.0)], "a"),
-        row(1, &[("lcoe_usd_per_mwh.a", 90.0), ("lcoe_usd_per_mwh.b", 70.0), ("system_cost_usd", 2.0)], "b"),
-        row(2, &[("lcoe_usd_per_mwh.a", 55.0), ("lcoe_usd_per_mwh.b", 65.0), ("system_cost_usd", 3.0)], "a"),
+        row(
+            0,
+            &[
+                ("lcoe_usd_per_mwh.a", 50.0),
+                ("lcoe_usd_per_mwh.b", 60.0),
+                ("system_cost_usd", 1.0),
+            ],
+            "a",
+        ),
+        row(
+            1,
+            &[
+                ("lcoe_usd_per_mwh.a", 90.0),
+                ("lcoe_usd_per_mwh.b", 70.0),
+                ("system_cost_usd", 2.0),
+            ],
+            "b",
+        ),
+        row(
+            2,
+            &[
+                ("lcoe_usd_per_mwh.a", 55.0),
+                ("lcoe_usd_per_mwh.b", 65.0),
+                ("system_cost_usd", 3.0),
+            ],
+            "a",
+        ),
     ];
     let summary = summarize(&rows);
     let a = summary.regret.iter().find(|r| r.option == "a").unwrap();
@@ -364,8 +448,15 @@ fn summary_regret_by_hand() {
     assert!((b.mean_regret - 20.0 / 3.0).abs() < 1e-12);
     assert!((a.share_best - 2.0 / 3.0).abs() < 1e-12);
     assert_eq!(summary.robust_choice["lcoe_usd_per_mwh"], "b");
-    let cost = summary.metrics.iter().find(|m| m.name == "system_cost_usd").unwrap();
-    assert_eq!((cost.min, cost.p50, cost.max, cost.mean), (1.0, 2.0, 3.0, 2.0));
+    let cost = summary
+        .metrics
+        .iter()
+        .find(|m| m.name == "system_cost_usd")
+        .unwrap();
+    assert_eq!(
+        (cost.min, cost.p50, cost.max, cost.mean),
+        (1.0, 2.0, 3.0, 2.0)
+    );
     let chosen_a = summary.choices.iter().find(|c| c.value == "a").unwrap();
     assert_eq!(chosen_a.count, 2);
     let charts = summary::charts(&summary);
@@ -379,8 +470,12 @@ fn summary_regret_by_hand() {
             "system_cost_usd-histogram.svg"
         ]
     );
-    assert!(charts.iter().all(|(_, svg)| svg.starts_with("<svg") && !svg.contains("NaN")));
-    assert!(summary.to_csv().contains("regret,lcoe_usd_per_mwh,b,max_regret,10\n"));
+    assert!(charts
+        .iter()
+        .all(|(_, svg)| svg.starts_with("<svg") && !svg.contains("NaN")));
+    assert!(summary
+        .to_csv()
+        .contains("regret,lcoe_usd_per_mwh,b,max_regret,10\n"));
 }
 
 #[test]

@@ -707,7 +707,7 @@ fn cashflow_inputs(source: &Source, wire: CashflowWire) -> anyhow::Result<Cashfl
         let share = match (tranche.share, tranche.amount_usd) {
             (Some(share), None) => share,
             (None, Some(amount)) => {
-                if !(total_capital_usd > 0.0) || !amount.is_finite() {
+                if total_capital_usd.is_nan() || total_capital_usd <= 0.0 || !amount.is_finite() {
                     return Err(source.error(
                         tranche_table,
                         "amount_usd",

@@ -35,9 +35,14 @@ fn main() {
     let mut code = String::from("/// Files of the built-in catalogue: path relative to `data/`, bytes.\npub static BUILTIN_FILES: &[(&str, &[u8])] = &[\n");
     for (rel, path) in files {
         let abs = path.canonicalize().unwrap_or(path);
-        let _ = writeln!(code, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string());
+        let _ = writeln!(
+            code,
+            "    ({rel:?}, include_bytes!({:?})),",
+            abs.display().to_string()
+        );
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("builtin_files.rs");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("builtin_files.rs");
     std::fs::write(out, code).expect("OUT_DIR is writable");
 }

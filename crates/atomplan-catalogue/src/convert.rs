@@ -9,12 +9,16 @@ use crate::date::PartialDate;
 use crate::ids::{CountryCode, DesignId, ProjectId, SourceId};
 use crate::load::rows;
 use crate::model::{
-    Alternative, ClimateTarget, Country, Deployment, Design, DesignStatus, Estimate, Financing, FinancingModel, FoakNoak, IaeaPhase,
-    Interconnection, LoadShape, Loan, Milestone, MweBasis, Observation, OvernightCost, Ppa, Project, ProjectCost, ProjectStatus,
-    RawObservation, ReactorType, ScheduleBasis, Source, Zone,
+    Alternative, ClimateTarget, Country, Deployment, Design, DesignStatus, Estimate, Financing,
+    FinancingModel, FoakNoak, IaeaPhase, Interconnection, LoadShape, Loan, Milestone, MweBasis,
+    Observation, OvernightCost, Ppa, Project, ProjectCost, ProjectStatus, RawObservation,
+    ReactorType, ScheduleBasis, Source, Zone,
 };
 use crate::validate::{ParsedFile, Val};
-use crate::wire::{AlternativeWire, CountryWire, DesignWire, EstimateWire, ObservationWire, ProjectWire, SourcesWire};
+use crate::wire::{
+    AlternativeWire, CountryWire, DesignWire, EstimateWire, ObservationWire, ProjectWire,
+    SourcesWire,
+};
 
 /// Collects conversion failures for one file.
 struct Ctx<'a> {
@@ -26,7 +30,10 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn fail(&mut self, field: &str, message: String) {
         self.failed = true;
-        self.diagnostics.push(Diagnostic::error(Location::file(&self.file.display_path).with_field(field), message));
+        self.diagnostics.push(Diagnostic::error(
+            Location::file(&self.file.display_path).with_field(field),
+            message,
+        ));
     }
     fn source(&mut self, field: &str, id: String) -> SourceId {
         SourceId::new(id).unwrap_or_else(|e| {
@@ -47,7 +54,12 @@ impl Ctx<'_> {
             }
         }
     }
-    fn parsed<T>(&mut self, field: &str, text: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    fn parsed<T>(
+        &mut self,
+        field: &str,
+        text: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
         let value = parse(text);
         if value.is_none() {
             self.fail(field, format!("`{text}` is not allowed"));
@@ -59,7 +71,11 @@ impl Ctx<'_> {
 fn estimate(wire: Option<EstimateWire>) -> Option<Estimate> {
     match wire? {
         EstimateWire::Number(value) => Some(Estimate::exact(value)),
-        EstimateWire::Range(range) => Some(Estimate { low: range.low, central: range.central, high: range.high }),
+        EstimateWire::Range(range) => Some(Estimate {
+            low: range.low,
+            central: range.central,
+            high: range.high,
+        }),
     }
 }
 
@@ -76,8 +92,16 @@ fn alternatives(ctx: &mut Ctx<'_>, wires: Vec<AlternativeWire>) -> Vec<Alternati
         .collect()
 }
 
-pub(crate) fn sources(wire: SourcesWire, file: &ParsedFile, diagnostics: &mut Vec<Diagnostic>) -> Vec<Source> {
-    let mut ctx = Ctx { file, diagnostics, failed: false };
+pub(crate) fn sources(
+    wire: SourcesWire,
+    file: &ParsedFile,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Source> {
+    let mut ctx = Ctx {
+        file,
+        diagnostics,
+        failed: false,
+    };
     wire.source
         .into_iter()
         .map(|s| Source {
@@ -93,19 +117,36 @@ pub(crate) fn sources(wire: SourcesWire, file: &ParsedFile, diagnostics: &mut Ve
         .collect()
 }
 
-pub(crate) fn design(wire: DesignWire, file: &ParsedFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Design> {
-    let mut ctx = Ctx { file, diagnostics, failed: false };
-    let id = DesignId::new(wire.id.clone()).map_err(|e| ctx.fail("id", e.to_string())).ok();
+pub(crate) fn design(
+    wire: DesignWire,
+    file: &ParsedFile,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Design> {
+    let mut ctx = Ctx {
+        file,
+        diagnostics,
+        failed: false,
+    };
+    let id = DesignId::new(wire.id.clone())
+        .map_err(|e| ctx.fail("id", e.to_string()))
+        .ok();
     let reactor_type = ctx.parsed("reactor_type", &wire.reactor_type, ReactorType::parse);
     let deployment = ctx.parsed("deployment", &wire.deployment, Deployment::parse);
     let status = ctx.parsed("status", &wire.status, DesignStatus::parse);
-    let mwe_basis = wire.mwe_basis.as_deref().and_then(|t| ctx.parsed("mwe_basis", t, MweBasis::parse));
+    let mwe_basis = wire
+        .mwe_basis
+        .as_deref()
+        .and_then(|t| ctx.parsed("mwe_basis", t, MweBasis::parse));
     let construction_months_basis = wire
         .construction_months_basis
         .as_deref()
         .and_then(|t| ctx.parsed("construction_months_basis", t, ScheduleBasis::parse));
     let overnight_cost = wire.overnight_cost.map(|c| OvernightCost {
-        per_kw: Estimate { low: c.low, central: c.central, high: c.high },
+        per_kw: Estimate {
+            low: c.low,
+            central: c.central,
+            high: c.high,
+        },
         foak_noak: c.foak_noak.as_deref().and_then(FoakNoak::parse),
         currency: c.currency,
         price_year: c.price_year,
@@ -154,11 +195,25 @@ pub(crate) fn design(wire: DesignWire, file: &ParsedFile, diagnostics: &mut Vec<
     })
 }
 
-pub(crate) fn project(wire: ProjectWire, file: &ParsedFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Project> {
-    let mut ctx = Ctx { file, diagnostics, failed: false };
-    let id = ProjectId::new(wire.id.clone()).map_err(|e| ctx.fail("id", e.to_string())).ok();
-    let country = CountryCode::new(&wire.country).map_err(|e| ctx.fail("country", e.to_string())).ok();
-    let design = DesignId::new(wire.design.clone()).map_err(|e| ctx.fail("design", e.to_string())).ok();
+pub(crate) fn project(
+    wire: ProjectWire,
+    file: &ParsedFile,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Project> {
+    let mut ctx = Ctx {
+        file,
+        diagnostics,
+        failed: false,
+    };
+    let id = ProjectId::new(wire.id.clone())
+        .map_err(|e| ctx.fail("id", e.to_string()))
+        .ok();
+    let country = CountryCode::new(&wire.country)
+        .map_err(|e| ctx.fail("country", e.to_string()))
+        .ok();
+    let design = DesignId::new(wire.design.clone())
+        .map_err(|e| ctx.fail("design", e.to_string()))
+        .ok();
     let mut other_designs = Vec::new();
     for other in wire.other_designs {
         match DesignId::new(other) {
@@ -172,7 +227,11 @@ pub(crate) fn project(wire: ProjectWire, file: &ParsedFile, diagnostics: &mut Ve
     let grid_connection = ctx.date("grid_connection", wire.grid_connection);
     let commercial_operation = ctx.date("commercial_operation", wire.commercial_operation);
     let cost = wire.cost.map(|c| ProjectCost {
-        total_bn: Estimate { low: c.low_bn, central: c.central_bn, high: c.high_bn },
+        total_bn: Estimate {
+            low: c.low_bn,
+            central: c.central_bn,
+            high: c.high_bn,
+        },
         currency: c.currency,
         price_year: c.price_year,
         scope: c.scope,
@@ -204,7 +263,13 @@ pub(crate) fn project(wire: ProjectWire, file: &ParsedFile, diagnostics: &mut Ve
                 years: p.years,
                 note: p.note,
             });
-            model.map(|model| Financing { model, note: f.note, verify: f.verify, loan, ppa })
+            model.map(|model| Financing {
+                model,
+                note: f.note,
+                verify: f.verify,
+                loan,
+                ppa,
+            })
         }
     };
     let sources = ctx.sources("sources", wire.sources);
@@ -262,7 +327,11 @@ fn observations(ctx: &mut Ctx<'_>, table: &str, wires: Vec<ObservationWire>) -> 
         .collect()
 }
 
-fn load_shape(ctx: &mut Ctx<'_>, file: &ParsedFile, wire: crate::wire::LoadShapeWire) -> Option<LoadShape> {
+fn load_shape(
+    ctx: &mut Ctx<'_>,
+    file: &ParsedFile,
+    wire: crate::wire::LoadShapeWire,
+) -> Option<LoadShape> {
     let mut month_hour = vec![[f64::NAN; 24]; 12];
     for (_, cells) in rows(file) {
         let get = |name: &str| match cells.get(name).map(|e| &e.value) {
@@ -270,7 +339,9 @@ fn load_shape(ctx: &mut Ctx<'_>, file: &ParsedFile, wire: crate::wire::LoadShape
             Some(Val::Float(f)) => Some(*f),
             _ => None,
         };
-        if let (Some(month), Some(hour), Some(value)) = (get("month"), get("hour"), get("load_over_annual_mean")) {
+        if let (Some(month), Some(hour), Some(value)) =
+            (get("month"), get("hour"), get("load_over_annual_mean"))
+        {
             let (month, hour) = (month as usize, hour as usize);
             if (1..=12).contains(&month) && hour < 24 {
                 month_hour[month - 1][hour] = value;
@@ -279,13 +350,21 @@ fn load_shape(ctx: &mut Ctx<'_>, file: &ParsedFile, wire: crate::wire::LoadShape
     }
     if month_hour.iter().flatten().any(|v| v.is_nan()) {
         ctx.diagnostics.push(
-            Diagnostic::error(Location::file(&file.display_path).with_field("load_over_annual_mean"), "load shape must have one row for every month (1-12) and hour (0-23)")
-                .with_hint("12 x 24 = 288 rows"),
+            Diagnostic::error(
+                Location::file(&file.display_path).with_field("load_over_annual_mean"),
+                "load shape must have one row for every month (1-12) and hour (0-23)",
+            )
+            .with_hint("12 x 24 = 288 rows"),
         );
         ctx.failed = true;
         return None;
     }
-    Some(LoadShape { source: ctx.source("load_shape.source", wire.source), file: wire.file, basis: wire.basis, month_hour })
+    Some(LoadShape {
+        source: ctx.source("load_shape.source", wire.source),
+        file: wire.file,
+        basis: wire.basis,
+        month_hour,
+    })
 }
 
 pub(crate) fn country(
@@ -295,8 +374,14 @@ pub(crate) fn country(
     observation_files: &[&ParsedFile],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Country> {
-    let mut ctx = Ctx { file, diagnostics, failed: false };
-    let code = CountryCode::new(&wire.code).map_err(|e| ctx.fail("code", e.to_string())).ok();
+    let mut ctx = Ctx {
+        file,
+        diagnostics,
+        failed: false,
+    };
+    let code = CountryCode::new(&wire.code)
+        .map_err(|e| ctx.fail("code", e.to_string()))
+        .ok();
     let iaea_milestones = wire.iaea_milestones.map(|i| IaeaPhase {
         source: ctx.source("iaea_milestones.source", i.source),
         phase: i.phase,
@@ -308,7 +393,10 @@ pub(crate) fn country(
         Some(shape) => match load_files.get(shape.file.as_str()) {
             Some(load_file) => load_shape(&mut ctx, load_file, shape),
             None => {
-                ctx.fail("load_shape.file", format!("`{}` does not exist", shape.file));
+                ctx.fail(
+                    "load_shape.file",
+                    format!("`{}` does not exist", shape.file),
+                );
                 None
             }
         },
@@ -316,7 +404,13 @@ pub(crate) fn country(
     let zones = wire
         .zones
         .into_iter()
-        .map(|z| Zone { source: ctx.source("zones.source", z.source), id: z.id, name: z.name, kind: z.kind, note: z.note })
+        .map(|z| Zone {
+            source: ctx.source("zones.source", z.source),
+            id: z.id,
+            name: z.name,
+            kind: z.kind,
+            note: z.note,
+        })
         .collect();
     let interconnections = wire
         .interconnections
@@ -337,7 +431,11 @@ pub(crate) fn country(
         let date = ctx.date("milestones.date", Some(m.date));
         let source = ctx.source("milestones.source", m.source);
         if let Some(date) = date {
-            milestones.push(Milestone { date, description: m.description, source });
+            milestones.push(Milestone {
+                date,
+                description: m.description,
+                source,
+            });
         }
     }
     let climate_targets = wire
@@ -355,7 +453,13 @@ pub(crate) fn country(
     let mut raw = Vec::new();
     for obs_file in observation_files {
         for (_, cells) in rows(obs_file) {
-            let text = |name: &str| cells.get(name).and_then(|e| e.value.as_str()).unwrap_or("").to_owned();
+            let text = |name: &str| {
+                cells
+                    .get(name)
+                    .and_then(|e| e.value.as_str())
+                    .unwrap_or("")
+                    .to_owned()
+            };
             if text("country") == wire.code {
                 raw.push(RawObservation {
                     source: ctx.source("observations.source", text("source")),
@@ -379,17 +483,41 @@ pub(crate) fn country(
         climate_targets,
         peak_demand_mw: observations(&mut ctx, "peak_demand_mw", wire.peak_demand_mw),
         annual_demand_twh: observations(&mut ctx, "annual_demand_twh", wire.annual_demand_twh),
-        annual_generation_twh: observations(&mut ctx, "annual_generation_twh", wire.annual_generation_twh),
-        demand_growth_pct_per_year: observations(&mut ctx, "demand_growth_pct_per_year", wire.demand_growth_pct_per_year),
-        demand_forecast_twh: observations(&mut ctx, "demand_forecast_twh", wire.demand_forecast_twh),
+        annual_generation_twh: observations(
+            &mut ctx,
+            "annual_generation_twh",
+            wire.annual_generation_twh,
+        ),
+        demand_growth_pct_per_year: observations(
+            &mut ctx,
+            "demand_growth_pct_per_year",
+            wire.demand_growth_pct_per_year,
+        ),
+        demand_forecast_twh: observations(
+            &mut ctx,
+            "demand_forecast_twh",
+            wire.demand_forecast_twh,
+        ),
         capacity_mw: observations(&mut ctx, "capacity_mw", wire.capacity_mw),
         generation_twh: observations(&mut ctx, "generation_twh", wire.generation_twh),
         generation_share: observations(&mut ctx, "generation_share", wire.generation_share),
         largest_unit_mw: observations(&mut ctx, "largest_unit_mw", wire.largest_unit_mw),
         fuel_import_share: observations(&mut ctx, "fuel_import_share", wire.fuel_import_share),
-        electricity_imports_twh: observations(&mut ctx, "electricity_imports_twh", wire.electricity_imports_twh),
-        electricity_import_share: observations(&mut ctx, "electricity_import_share", wire.electricity_import_share),
-        co2_intensity_g_per_kwh: observations(&mut ctx, "co2_intensity_g_per_kwh", wire.co2_intensity_g_per_kwh),
+        electricity_imports_twh: observations(
+            &mut ctx,
+            "electricity_imports_twh",
+            wire.electricity_imports_twh,
+        ),
+        electricity_import_share: observations(
+            &mut ctx,
+            "electricity_import_share",
+            wire.electricity_import_share,
+        ),
+        co2_intensity_g_per_kwh: observations(
+            &mut ctx,
+            "co2_intensity_g_per_kwh",
+            wire.co2_intensity_g_per_kwh,
+        ),
         observations: raw,
     };
     (!ctx.failed).then_some(country)

@@ -241,12 +241,27 @@ impl Builder {
     fn opt(&mut self, path: &'static str, kind: Kind, description: &'static str) {
         self.add(path, kind, "", None, false, description);
     }
-    fn num(&mut self, path: &'static str, unit: &'static str, range: Range, description: &'static str) {
+    fn num(
+        &mut self,
+        path: &'static str,
+        unit: &'static str,
+        range: Range,
+        description: &'static str,
+    ) {
         self.add(path, Kind::Float, unit, Some(range), false, description);
     }
 }
 
-pub const REACTOR_TYPES: &[&str] = &["PWR", "BWR", "HWR", "LFR", "SFR", "HTGR", "MSR", "microreactor"];
+pub const REACTOR_TYPES: &[&str] = &[
+    "PWR",
+    "BWR",
+    "HWR",
+    "LFR",
+    "SFR",
+    "HTGR",
+    "MSR",
+    "microreactor",
+];
 pub const DEPLOYMENTS: &[&str] = &["land", "floating", "marine"];
 pub const DESIGN_STATUSES: &[&str] = &[
     "concept",
@@ -281,184 +296,746 @@ pub const FINANCING_MODELS: &[&str] = &[
 
 /// The names of the country observation arrays, with the unit and range of their `value`.
 pub const OBSERVATION_TABLES: &[(&str, &str, Range, &str)] = &[
-    ("peak_demand_mw", "MW", Range::open_closed(0.0, 1e6), "Peak demand"),
-    ("annual_demand_twh", "TWh", Range::open_closed(0.0, 1e5), "Annual electricity demand"),
-    ("annual_generation_twh", "TWh", Range::open_closed(0.0, 1e5), "Annual electricity generation"),
-    ("demand_growth_pct_per_year", "%/yr", Range::closed(-50.0, 100.0), "Demand growth, historic or forecast"),
-    ("demand_forecast_twh", "TWh", Range::open_closed(0.0, 1e5), "Official demand or generation forecast for `year`"),
-    ("capacity_mw", "MW", Range::closed(0.0, 1e7), "Installed capacity by `technology` (or target when `target = true`)"),
-    ("generation_twh", "TWh", Range::closed(0.0, 1e5), "Generation by `technology`"),
-    ("generation_share", "fraction", FRACTION, "Share of generation or consumption (`basis`) by `technology`"),
-    ("largest_unit_mw", "MW", Range::open_closed(0.0, 1e5), "Largest single generating unit, `status` existing or planned"),
-    ("fuel_import_share", "fraction", FRACTION, "Share of a `fuel`'s imports from a `supplier`"),
-    ("electricity_imports_twh", "TWh", Range::closed(-1e4, 1e4), "Electricity imports (negative: net exports when `net = true`)"),
-    ("electricity_import_share", "fraction", FRACTION, "Electricity imports as a share of consumption"),
-    ("co2_intensity_g_per_kwh", "gCO2/kWh", Range::closed(0.0, 2000.0), "CO2 intensity of electricity (`official = false` when indicative)"),
+    (
+        "peak_demand_mw",
+        "MW",
+        Range::open_closed(0.0, 1e6),
+        "Peak demand",
+    ),
+    (
+        "annual_demand_twh",
+        "TWh",
+        Range::open_closed(0.0, 1e5),
+        "Annual electricity demand",
+    ),
+    (
+        "annual_generation_twh",
+        "TWh",
+        Range::open_closed(0.0, 1e5),
+        "Annual electricity generation",
+    ),
+    (
+        "demand_growth_pct_per_year",
+        "%/yr",
+        Range::closed(-50.0, 100.0),
+        "Demand growth, historic or forecast",
+    ),
+    (
+        "demand_forecast_twh",
+        "TWh",
+        Range::open_closed(0.0, 1e5),
+        "Official demand or generation forecast for `year`",
+    ),
+    (
+        "capacity_mw",
+        "MW",
+        Range::closed(0.0, 1e7),
+        "Installed capacity by `technology` (or target when `target = true`)",
+    ),
+    (
+        "generation_twh",
+        "TWh",
+        Range::closed(0.0, 1e5),
+        "Generation by `technology`",
+    ),
+    (
+        "generation_share",
+        "fraction",
+        FRACTION,
+        "Share of generation or consumption (`basis`) by `technology`",
+    ),
+    (
+        "largest_unit_mw",
+        "MW",
+        Range::open_closed(0.0, 1e5),
+        "Largest single generating unit, `status` existing or planned",
+    ),
+    (
+        "fuel_import_share",
+        "fraction",
+        FRACTION,
+        "Share of a `fuel`'s imports from a `supplier`",
+    ),
+    (
+        "electricity_imports_twh",
+        "TWh",
+        Range::closed(-1e4, 1e4),
+        "Electricity imports (negative: net exports when `net = true`)",
+    ),
+    (
+        "electricity_import_share",
+        "fraction",
+        FRACTION,
+        "Electricity imports as a share of consumption",
+    ),
+    (
+        "co2_intensity_g_per_kwh",
+        "gCO2/kWh",
+        Range::closed(0.0, 2000.0),
+        "CO2 intensity of electricity (`official = false` when indicative)",
+    ),
 ];
 
 fn design_fields(b: &mut Builder) {
-    b.req("id", Kind::Str, "Design id, lower-case kebab-case, equal to the file name");
+    b.req(
+        "id",
+        Kind::Str,
+        "Design id, lower-case kebab-case, equal to the file name",
+    );
     b.req("name", Kind::Str, "Design name as published");
-    b.req("vendor", Kind::Str, "Vendor or designer (partners in brackets)");
-    b.req("vendor_country", Kind::Str, "Vendor's home country (several separated by `/`)");
-    b.req("reactor_type", Kind::Enum(REACTOR_TYPES), "Reactor technology");
-    b.req("deployment", Kind::Enum(DEPLOYMENTS), "Land-based, floating or marine");
-    b.num("thermal_mwt", "MWt", Range::open_closed(0.0, 6000.0), "Thermal power per module");
-    b.num("gross_mwe_per_module", "MWe", Range::open_closed(0.0, 2000.0), "Gross electric output per module");
-    b.num("net_mwe_per_module", "MWe", Range::open_closed(0.0, 2000.0), "Net electric output per module (or unstated basis, see `mwe_basis`)");
-    b.opt("mwe_basis", Kind::Enum(&["net", "gross", "unstated"]), "Whether the published rating is net, gross or unstated");
-    b.num("plant_net_mwe", "MWe", Range::open_closed(0.0, 10_000.0), "Plant net output, given only when no per-module net rating is published");
-    b.num("plant_gross_mwe", "MWe", Range::open_closed(0.0, 10_000.0), "Plant gross output, given only when no per-module gross rating is published");
-    b.add("modules_per_plant", Kind::Int, "modules", Some(Range::closed(1.0, 24.0)), false, "Modules (reactors) in the reference plant");
-    b.num("design_life_years", "years", Range::open_closed(0.0, 120.0), "Design operating life");
-    b.num("capacity_factor", "fraction", FRACTION_POSITIVE, "Design or expected capacity factor");
-    b.add("refuelling_interval_months", Kind::Estimate, "months", Some(Range::open_closed(0.0, 600.0)), false, "Months between refuellings or core replacements");
+    b.req(
+        "vendor",
+        Kind::Str,
+        "Vendor or designer (partners in brackets)",
+    );
+    b.req(
+        "vendor_country",
+        Kind::Str,
+        "Vendor's home country (several separated by `/`)",
+    );
+    b.req(
+        "reactor_type",
+        Kind::Enum(REACTOR_TYPES),
+        "Reactor technology",
+    );
+    b.req(
+        "deployment",
+        Kind::Enum(DEPLOYMENTS),
+        "Land-based, floating or marine",
+    );
+    b.num(
+        "thermal_mwt",
+        "MWt",
+        Range::open_closed(0.0, 6000.0),
+        "Thermal power per module",
+    );
+    b.num(
+        "gross_mwe_per_module",
+        "MWe",
+        Range::open_closed(0.0, 2000.0),
+        "Gross electric output per module",
+    );
+    b.num(
+        "net_mwe_per_module",
+        "MWe",
+        Range::open_closed(0.0, 2000.0),
+        "Net electric output per module (or unstated basis, see `mwe_basis`)",
+    );
+    b.opt(
+        "mwe_basis",
+        Kind::Enum(&["net", "gross", "unstated"]),
+        "Whether the published rating is net, gross or unstated",
+    );
+    b.num(
+        "plant_net_mwe",
+        "MWe",
+        Range::open_closed(0.0, 10_000.0),
+        "Plant net output, given only when no per-module net rating is published",
+    );
+    b.num(
+        "plant_gross_mwe",
+        "MWe",
+        Range::open_closed(0.0, 10_000.0),
+        "Plant gross output, given only when no per-module gross rating is published",
+    );
+    b.add(
+        "modules_per_plant",
+        Kind::Int,
+        "modules",
+        Some(Range::closed(1.0, 24.0)),
+        false,
+        "Modules (reactors) in the reference plant",
+    );
+    b.num(
+        "design_life_years",
+        "years",
+        Range::open_closed(0.0, 120.0),
+        "Design operating life",
+    );
+    b.num(
+        "capacity_factor",
+        "fraction",
+        FRACTION_POSITIVE,
+        "Design or expected capacity factor",
+    );
+    b.add(
+        "refuelling_interval_months",
+        Kind::Estimate,
+        "months",
+        Some(Range::open_closed(0.0, 600.0)),
+        false,
+        "Months between refuellings or core replacements",
+    );
     b.opt("fuel", Kind::Text, "Fuel form");
-    b.add("fuel_enrichment_pct", Kind::Estimate, "% U-235", Some(PERCENT), false, "Enrichment; `{ high = 20 }` means below 20 % (HALEU, exact value unpublished)");
-    b.num("min_stable_load_fraction", "fraction", FRACTION, "Minimum stable load as a fraction of rated power");
-    b.num("ramp_pct_per_min", "%/min", PERCENT, "Ramp rate in % of rated power per minute");
-    b.num("construction_months", "months", Range::open_closed(0.0, 360.0), "First nuclear concrete (or licence) to grid or commercial operation");
-    b.opt("construction_months_basis", Kind::Enum(&["actual", "target"]), "Whether `construction_months` is an outturn or a target");
-    b.req("status", Kind::Enum(DESIGN_STATUSES), "Most advanced licensing or deployment status");
-    b.opt("status_date", Kind::Date, "Date of the milestone behind `status`");
-    b.opt("reference_plants", Kind::StrList, "Named plants (country, year or target)");
-    b.opt("licensing_milestones", Kind::StrList, "Regulator, step, date");
-    b.opt("data_quality", Kind::Str, "P primary, T trade press, S secondary (combinations allowed)");
+    b.add(
+        "fuel_enrichment_pct",
+        Kind::Estimate,
+        "% U-235",
+        Some(PERCENT),
+        false,
+        "Enrichment; `{ high = 20 }` means below 20 % (HALEU, exact value unpublished)",
+    );
+    b.num(
+        "min_stable_load_fraction",
+        "fraction",
+        FRACTION,
+        "Minimum stable load as a fraction of rated power",
+    );
+    b.num(
+        "ramp_pct_per_min",
+        "%/min",
+        PERCENT,
+        "Ramp rate in % of rated power per minute",
+    );
+    b.num(
+        "construction_months",
+        "months",
+        Range::open_closed(0.0, 360.0),
+        "First nuclear concrete (or licence) to grid or commercial operation",
+    );
+    b.opt(
+        "construction_months_basis",
+        Kind::Enum(&["actual", "target"]),
+        "Whether `construction_months` is an outturn or a target",
+    );
+    b.req(
+        "status",
+        Kind::Enum(DESIGN_STATUSES),
+        "Most advanced licensing or deployment status",
+    );
+    b.opt(
+        "status_date",
+        Kind::Date,
+        "Date of the milestone behind `status`",
+    );
+    b.opt(
+        "reference_plants",
+        Kind::StrList,
+        "Named plants (country, year or target)",
+    );
+    b.opt(
+        "licensing_milestones",
+        Kind::StrList,
+        "Regulator, step, date",
+    );
+    b.opt(
+        "data_quality",
+        Kind::Str,
+        "P primary, T trade press, S secondary (combinations allowed)",
+    );
     b.opt("notes", Kind::Text, "Caveats, in our own words");
-    b.opt("verify", Kind::StrList, "Fields whose values could not be verified and need re-checking");
-    b.opt("sources", Kind::SourceRefs, "Sources backing every number of the record; required when the record has a number");
-    b.opt("overnight_cost", Kind::Table, "Overnight (or as-published) cost per kW");
-    b.add("overnight_cost.low", Kind::Float, "currency/kW", Some(POSITIVE), false, "Low estimate");
-    b.add("overnight_cost.central", Kind::Float, "currency/kW", Some(POSITIVE), false, "Central estimate (absent when the source gives only a range)");
-    b.add("overnight_cost.high", Kind::Float, "currency/kW", Some(POSITIVE), false, "High estimate");
-    b.req("overnight_cost.currency", Kind::Str, "ISO 4217 currency code");
-    b.add("overnight_cost.price_year", Kind::Int, "year", Some(YEAR), true, "Price year of the currency");
-    b.opt("overnight_cost.foak_noak", Kind::Enum(&["foak", "noak"]), "First-of-a-kind or nth-of-a-kind");
-    b.opt("overnight_cost.basis", Kind::Text, "What the figure is (vendor claim, budget, outturn) and how per-kW was derived");
-    b.opt("overnight_cost.verify", Kind::Bool, "True when the figure or its price year needs re-checking");
+    b.opt(
+        "verify",
+        Kind::StrList,
+        "Fields whose values could not be verified and need re-checking",
+    );
+    b.opt(
+        "sources",
+        Kind::SourceRefs,
+        "Sources backing every number of the record; required when the record has a number",
+    );
+    b.opt(
+        "overnight_cost",
+        Kind::Table,
+        "Overnight (or as-published) cost per kW",
+    );
+    b.add(
+        "overnight_cost.low",
+        Kind::Float,
+        "currency/kW",
+        Some(POSITIVE),
+        false,
+        "Low estimate",
+    );
+    b.add(
+        "overnight_cost.central",
+        Kind::Float,
+        "currency/kW",
+        Some(POSITIVE),
+        false,
+        "Central estimate (absent when the source gives only a range)",
+    );
+    b.add(
+        "overnight_cost.high",
+        Kind::Float,
+        "currency/kW",
+        Some(POSITIVE),
+        false,
+        "High estimate",
+    );
+    b.req(
+        "overnight_cost.currency",
+        Kind::Str,
+        "ISO 4217 currency code",
+    );
+    b.add(
+        "overnight_cost.price_year",
+        Kind::Int,
+        "year",
+        Some(YEAR),
+        true,
+        "Price year of the currency",
+    );
+    b.opt(
+        "overnight_cost.foak_noak",
+        Kind::Enum(&["foak", "noak"]),
+        "First-of-a-kind or nth-of-a-kind",
+    );
+    b.opt(
+        "overnight_cost.basis",
+        Kind::Text,
+        "What the figure is (vendor claim, budget, outturn) and how per-kW was derived",
+    );
+    b.opt(
+        "overnight_cost.verify",
+        Kind::Bool,
+        "True when the figure or its price year needs re-checking",
+    );
     alternatives(b);
 }
 
 fn alternatives(b: &mut Builder) {
-    b.opt("alternatives", Kind::TableArray, "Conflicting published values; the record's own field holds the default");
-    b.req("alternatives[].field", Kind::FieldRef, "Field the alternative applies to");
-    b.add("alternatives[].value", Kind::Float, "as field", None, true, "Alternative value");
-    b.req("alternatives[].sources", Kind::SourceRefs, "Sources of the alternative");
-    b.req("alternatives[].note", Kind::Text, "Why the default was preferred");
-    b.opt("alternatives[].verify", Kind::Bool, "True when the source of the alternative is not pinned down");
+    b.opt(
+        "alternatives",
+        Kind::TableArray,
+        "Conflicting published values; the record's own field holds the default",
+    );
+    b.req(
+        "alternatives[].field",
+        Kind::FieldRef,
+        "Field the alternative applies to",
+    );
+    b.add(
+        "alternatives[].value",
+        Kind::Float,
+        "as field",
+        None,
+        true,
+        "Alternative value",
+    );
+    b.req(
+        "alternatives[].sources",
+        Kind::SourceRefs,
+        "Sources of the alternative",
+    );
+    b.req(
+        "alternatives[].note",
+        Kind::Text,
+        "Why the default was preferred",
+    );
+    b.opt(
+        "alternatives[].verify",
+        Kind::Bool,
+        "True when the source of the alternative is not pinned down",
+    );
 }
 
 fn project_fields(b: &mut Builder) {
-    b.req("id", Kind::Str, "Project id, lower-case kebab-case, equal to the file name");
+    b.req(
+        "id",
+        Kind::Str,
+        "Project id, lower-case kebab-case, equal to the file name",
+    );
     b.req("name", Kind::Str, "Project name");
-    b.req("country", Kind::Str, "ISO 3166 alpha-2 code of the host country");
+    b.req(
+        "country",
+        Kind::Str,
+        "ISO 3166 alpha-2 code of the host country",
+    );
     b.req("vendor", Kind::Str, "Vendor, owner and main partners");
     b.req("design", Kind::DesignRef, "Main reactor design");
-    b.opt("other_designs", Kind::DesignRefs, "Further designs at the same project");
-    b.add("units", Kind::Int, "units", Some(Range::closed(1.0, 100.0)), true, "Number of units (reactors or floating units)");
-    b.num("capacity_mwe", "MWe", Range::open_closed(0.0, 50_000.0), "Total capacity");
-    b.opt("capacity_basis", Kind::Enum(&["gross", "net", "as-reported"]), "Basis of `capacity_mwe`");
+    b.opt(
+        "other_designs",
+        Kind::DesignRefs,
+        "Further designs at the same project",
+    );
+    b.add(
+        "units",
+        Kind::Int,
+        "units",
+        Some(Range::closed(1.0, 100.0)),
+        true,
+        "Number of units (reactors or floating units)",
+    );
+    b.num(
+        "capacity_mwe",
+        "MWe",
+        Range::open_closed(0.0, 50_000.0),
+        "Total capacity",
+    );
+    b.opt(
+        "capacity_basis",
+        Kind::Enum(&["gross", "net", "as-reported"]),
+        "Basis of `capacity_mwe`",
+    );
     b.req("status", Kind::Enum(PROJECT_STATUSES), "Project status");
     b.opt("status_date", Kind::Date, "Date of the status");
-    b.opt("construction_start", Kind::Date, "First nuclear concrete of the first unit");
-    b.opt("grid_connection", Kind::Date, "Grid connection of the first unit");
-    b.opt("commercial_operation", Kind::Date, "Commercial operation of the first unit");
-    b.add("original_target_year", Kind::Int, "year", Some(YEAR), false, "First unit's operation year as originally planned");
-    b.add("current_target_year", Kind::Int, "year", Some(YEAR), false, "First unit's operation year as now targeted");
+    b.opt(
+        "construction_start",
+        Kind::Date,
+        "First nuclear concrete of the first unit",
+    );
+    b.opt(
+        "grid_connection",
+        Kind::Date,
+        "Grid connection of the first unit",
+    );
+    b.opt(
+        "commercial_operation",
+        Kind::Date,
+        "Commercial operation of the first unit",
+    );
+    b.add(
+        "original_target_year",
+        Kind::Int,
+        "year",
+        Some(YEAR),
+        false,
+        "First unit's operation year as originally planned",
+    );
+    b.add(
+        "current_target_year",
+        Kind::Int,
+        "year",
+        Some(YEAR),
+        false,
+        "First unit's operation year as now targeted",
+    );
     b.opt("notes", Kind::Text, "Caveats, in our own words");
-    b.opt("data_quality", Kind::Str, "P primary, T trade press, S secondary");
-    b.opt("sources", Kind::SourceRefs, "Sources backing every number of the record; required when the record has a number");
+    b.opt(
+        "data_quality",
+        Kind::Str,
+        "P primary, T trade press, S secondary",
+    );
+    b.opt(
+        "sources",
+        Kind::SourceRefs,
+        "Sources backing every number of the record; required when the record has a number",
+    );
     b.opt("cost", Kind::Table, "Headline project cost");
-    b.num("cost.low_bn", "bn currency", POSITIVE, "Low estimate, billions");
-    b.num("cost.central_bn", "bn currency", POSITIVE, "Central estimate, billions");
-    b.num("cost.high_bn", "bn currency", POSITIVE, "High estimate, billions");
+    b.num(
+        "cost.low_bn",
+        "bn currency",
+        POSITIVE,
+        "Low estimate, billions",
+    );
+    b.num(
+        "cost.central_bn",
+        "bn currency",
+        POSITIVE,
+        "Central estimate, billions",
+    );
+    b.num(
+        "cost.high_bn",
+        "bn currency",
+        POSITIVE,
+        "High estimate, billions",
+    );
     b.req("cost.currency", Kind::Str, "ISO 4217 currency code");
-    b.add("cost.price_year", Kind::Int, "year", Some(YEAR), true, "Price year (or year the nominal figure was stated)");
+    b.add(
+        "cost.price_year",
+        Kind::Int,
+        "year",
+        Some(YEAR),
+        true,
+        "Price year (or year the nominal figure was stated)",
+    );
     b.opt("cost.scope", Kind::Text, "What the cost covers");
-    b.opt("cost.includes_financing", Kind::Bool, "Whether financing costs are included, when known");
-    b.opt("cost.verify", Kind::Bool, "True when the figure or its year needs re-checking");
+    b.opt(
+        "cost.includes_financing",
+        Kind::Bool,
+        "Whether financing costs are included, when known",
+    );
+    b.opt(
+        "cost.verify",
+        Kind::Bool,
+        "True when the figure or its year needs re-checking",
+    );
     b.opt("financing", Kind::Table, "Financing structure");
-    b.req("financing.model", Kind::Enum(FINANCING_MODELS), "Financing model");
+    b.req(
+        "financing.model",
+        Kind::Enum(FINANCING_MODELS),
+        "Financing model",
+    );
     b.opt("financing.note", Kind::Text, "Terms in words");
-    b.opt("financing.verify", Kind::Bool, "True when the terms need re-checking");
-    b.opt("financing.loan", Kind::Table, "Loan terms (state export credit or debt package)");
-    b.num("financing.loan.amount_bn", "bn currency", POSITIVE, "Loan amount, billions");
+    b.opt(
+        "financing.verify",
+        Kind::Bool,
+        "True when the terms need re-checking",
+    );
+    b.opt(
+        "financing.loan",
+        Kind::Table,
+        "Loan terms (state export credit or debt package)",
+    );
+    b.num(
+        "financing.loan.amount_bn",
+        "bn currency",
+        POSITIVE,
+        "Loan amount, billions",
+    );
     b.opt("financing.loan.currency", Kind::Str, "Loan currency");
-    b.num("financing.loan.share_of_cost", "fraction", FRACTION_POSITIVE, "Share of the contract or cost the loan covers");
-    b.num("financing.loan.rate", "fraction/yr", Range::closed(0.0, 0.5), "Fixed interest rate");
-    b.num("financing.loan.rate_max", "fraction/yr", Range::closed(0.0, 0.5), "Cap on a floating rate");
-    b.opt("financing.loan.rate_note", Kind::Text, "Floating-rate formula or other terms");
-    b.num("financing.loan.tenor_years", "years", Range::open_closed(0.0, 100.0), "Repayment period including grace");
-    b.num("financing.loan.grace_years", "years", Range::closed(0.0, 50.0), "Grace period before repayment");
-    b.opt("financing.loan.first_repayment", Kind::Date, "Date of the first repayment");
-    b.opt("financing.ppa", Kind::Table, "Power-purchase agreement or contract for difference");
-    b.num("financing.ppa.price_per_mwh", "currency/MWh", POSITIVE, "Contract price");
+    b.num(
+        "financing.loan.share_of_cost",
+        "fraction",
+        FRACTION_POSITIVE,
+        "Share of the contract or cost the loan covers",
+    );
+    b.num(
+        "financing.loan.rate",
+        "fraction/yr",
+        Range::closed(0.0, 0.5),
+        "Fixed interest rate",
+    );
+    b.num(
+        "financing.loan.rate_max",
+        "fraction/yr",
+        Range::closed(0.0, 0.5),
+        "Cap on a floating rate",
+    );
+    b.opt(
+        "financing.loan.rate_note",
+        Kind::Text,
+        "Floating-rate formula or other terms",
+    );
+    b.num(
+        "financing.loan.tenor_years",
+        "years",
+        Range::open_closed(0.0, 100.0),
+        "Repayment period including grace",
+    );
+    b.num(
+        "financing.loan.grace_years",
+        "years",
+        Range::closed(0.0, 50.0),
+        "Grace period before repayment",
+    );
+    b.opt(
+        "financing.loan.first_repayment",
+        Kind::Date,
+        "Date of the first repayment",
+    );
+    b.opt(
+        "financing.ppa",
+        Kind::Table,
+        "Power-purchase agreement or contract for difference",
+    );
+    b.num(
+        "financing.ppa.price_per_mwh",
+        "currency/MWh",
+        POSITIVE,
+        "Contract price",
+    );
     b.opt("financing.ppa.currency", Kind::Str, "Contract currency");
-    b.num("financing.ppa.share_of_output", "fraction", FRACTION_POSITIVE, "Share of plant output bought at the contract price");
-    b.num("financing.ppa.years", "years", Range::open_closed(0.0, 100.0), "Contract length");
+    b.num(
+        "financing.ppa.share_of_output",
+        "fraction",
+        FRACTION_POSITIVE,
+        "Share of plant output bought at the contract price",
+    );
+    b.num(
+        "financing.ppa.years",
+        "years",
+        Range::open_closed(0.0, 100.0),
+        "Contract length",
+    );
     b.opt("financing.ppa.note", Kind::Text, "Terms in words");
     alternatives(b);
 }
 
 fn country_fields(b: &mut Builder) {
-    b.req("code", Kind::Str, "ISO 3166 alpha-2 code, equal to the file name");
+    b.req(
+        "code",
+        Kind::Str,
+        "ISO 3166 alpha-2 code, equal to the file name",
+    );
     b.req("name", Kind::Str, "Country name");
-    b.opt("peak_season", Kind::Enum(&["summer", "winter"]), "Season of the annual peak");
-    b.opt("iaea_milestones", Kind::Table, "Phase on the IAEA Milestones Approach (our assessment)");
-    b.add("iaea_milestones.phase", Kind::Int, "phase", Some(Range::closed(1.0, 3.0)), true, "Phase 1, 2 or 3");
+    b.opt(
+        "peak_season",
+        Kind::Enum(&["summer", "winter"]),
+        "Season of the annual peak",
+    );
+    b.opt(
+        "iaea_milestones",
+        Kind::Table,
+        "Phase on the IAEA Milestones Approach (our assessment)",
+    );
+    b.add(
+        "iaea_milestones.phase",
+        Kind::Int,
+        "phase",
+        Some(Range::closed(1.0, 3.0)),
+        true,
+        "Phase 1, 2 or 3",
+    );
     b.req("iaea_milestones.basis", Kind::Text, "Why this phase");
-    b.add("iaea_milestones.assessed_year", Kind::Int, "year", Some(YEAR), true, "Year of the assessment");
+    b.add(
+        "iaea_milestones.assessed_year",
+        Kind::Int,
+        "year",
+        Some(YEAR),
+        true,
+        "Year of the assessment",
+    );
     b.req("iaea_milestones.source", Kind::SourceRef, "Source");
     b.opt("load_shape", Kind::Table, "Hourly or seasonal load shape");
-    b.req("load_shape.file", Kind::Str, "CSV file relative to the catalogue directory");
+    b.req(
+        "load_shape.file",
+        Kind::Str,
+        "CSV file relative to the catalogue directory",
+    );
     b.opt("load_shape.basis", Kind::Text, "How the shape was derived");
     b.req("load_shape.source", Kind::SourceRef, "Source");
     b.opt("zones", Kind::TableArray, "Zones and isolated systems");
     b.req("zones[].id", Kind::Str, "Zone id");
     b.req("zones[].name", Kind::Str, "Zone name");
-    b.req("zones[].kind", Kind::Enum(&["main", "isolated"]), "Main grid or isolated system");
+    b.req(
+        "zones[].kind",
+        Kind::Enum(&["main", "isolated"]),
+        "Main grid or isolated system",
+    );
     b.opt("zones[].note", Kind::Text, "Note");
     b.req("zones[].source", Kind::SourceRef, "Source");
-    b.opt("interconnections", Kind::TableArray, "Links between zones or to neighbours");
+    b.opt(
+        "interconnections",
+        Kind::TableArray,
+        "Links between zones or to neighbours",
+    );
     b.req("interconnections[].from", Kind::Str, "Zone id or neighbour");
     b.req("interconnections[].to", Kind::Str, "Zone id or neighbour");
-    b.num("interconnections[].capacity_mw", "MW", POSITIVE, "Transfer capacity");
-    b.num("interconnections[].voltage_kv", "kV", Range::open_closed(0.0, 1500.0), "Voltage");
-    b.opt("interconnections[].direction", Kind::Enum(&["import", "export"]), "Direction the capacity applies to");
-    b.opt("interconnections[].status", Kind::Enum(&["existing", "planned"]), "Existing (default) or planned");
+    b.num(
+        "interconnections[].capacity_mw",
+        "MW",
+        POSITIVE,
+        "Transfer capacity",
+    );
+    b.num(
+        "interconnections[].voltage_kv",
+        "kV",
+        Range::open_closed(0.0, 1500.0),
+        "Voltage",
+    );
+    b.opt(
+        "interconnections[].direction",
+        Kind::Enum(&["import", "export"]),
+        "Direction the capacity applies to",
+    );
+    b.opt(
+        "interconnections[].status",
+        Kind::Enum(&["existing", "planned"]),
+        "Existing (default) or planned",
+    );
     b.opt("interconnections[].note", Kind::Text, "Note");
     b.req("interconnections[].source", Kind::SourceRef, "Source");
-    b.opt("milestones", Kind::TableArray, "Nuclear-programme milestones");
+    b.opt(
+        "milestones",
+        Kind::TableArray,
+        "Nuclear-programme milestones",
+    );
     b.req("milestones[].date", Kind::Date, "Date");
     b.req("milestones[].description", Kind::Text, "What happened");
     b.req("milestones[].source", Kind::SourceRef, "Source");
-    b.opt("climate_targets", Kind::TableArray, "Climate and renewables targets");
-    b.req("climate_targets[].kind", Kind::Enum(&["net-zero", "ndc", "renewables-share"]), "Kind of target");
-    b.add("climate_targets[].target_year", Kind::Int, "year", Some(YEAR), true, "Target year");
-    b.num("climate_targets[].reduction_pct", "%", PERCENT, "Emission reduction (against the NDC's baseline)");
+    b.opt(
+        "climate_targets",
+        Kind::TableArray,
+        "Climate and renewables targets",
+    );
+    b.req(
+        "climate_targets[].kind",
+        Kind::Enum(&["net-zero", "ndc", "renewables-share"]),
+        "Kind of target",
+    );
+    b.add(
+        "climate_targets[].target_year",
+        Kind::Int,
+        "year",
+        Some(YEAR),
+        true,
+        "Target year",
+    );
+    b.num(
+        "climate_targets[].reduction_pct",
+        "%",
+        PERCENT,
+        "Emission reduction (against the NDC's baseline)",
+    );
     b.num("climate_targets[].share_pct", "%", PERCENT, "Target share");
     b.opt("climate_targets[].note", Kind::Text, "Note");
     b.req("climate_targets[].source", Kind::SourceRef, "Source");
 }
 
 /// The qualifiers every country observation may carry.
-fn observation_fields(b: &mut Builder, table: &'static str, unit: &'static str, range: Range, description: &'static str) {
-    let leak = |suffix: &str| -> &'static str { Box::leak(format!("{table}[].{suffix}").into_boxed_str()) };
+fn observation_fields(
+    b: &mut Builder,
+    table: &'static str,
+    unit: &'static str,
+    range: Range,
+    description: &'static str,
+) {
+    let leak = |suffix: &str| -> &'static str {
+        Box::leak(format!("{table}[].{suffix}").into_boxed_str())
+    };
     b.add(table, Kind::TableArray, "", None, false, description);
-    b.add(leak("value"), Kind::Float, unit, Some(range), true, description);
-    b.add(leak("year"), Kind::Int, "year", Some(YEAR), false, "Year the value describes");
-    b.opt(leak("period"), Kind::Str, "Longer period or date label, e.g. `2024/25`");
-    b.opt(leak("technology"), Kind::Str, "Technology (capacity, generation, shares)");
-    b.opt(leak("basis"), Kind::Str, "Basis: consumption, generation, supplied-to-consumers");
-    b.opt(leak("status"), Kind::Enum(&["existing", "planned"]), "Existing or planned (largest unit)");
+    b.add(
+        leak("value"),
+        Kind::Float,
+        unit,
+        Some(range),
+        true,
+        description,
+    );
+    b.add(
+        leak("year"),
+        Kind::Int,
+        "year",
+        Some(YEAR),
+        false,
+        "Year the value describes",
+    );
+    b.opt(
+        leak("period"),
+        Kind::Str,
+        "Longer period or date label, e.g. `2024/25`",
+    );
+    b.opt(
+        leak("technology"),
+        Kind::Str,
+        "Technology (capacity, generation, shares)",
+    );
+    b.opt(
+        leak("basis"),
+        Kind::Str,
+        "Basis: consumption, generation, supplied-to-consumers",
+    );
+    b.opt(
+        leak("status"),
+        Kind::Enum(&["existing", "planned"]),
+        "Existing or planned (largest unit)",
+    );
     b.opt(leak("fuel"), Kind::Str, "Fuel (import shares)");
-    b.opt(leak("supplier"), Kind::Str, "Supplier country or route (import shares)");
+    b.opt(
+        leak("supplier"),
+        Kind::Str,
+        "Supplier country or route (import shares)",
+    );
     b.opt(leak("partner"), Kind::Str, "Trading partner");
-    b.opt(leak("forecast"), Kind::Bool, "True for forecasts and expectations");
+    b.opt(
+        leak("forecast"),
+        Kind::Bool,
+        "True for forecasts and expectations",
+    );
     b.opt(leak("target"), Kind::Bool, "True for policy targets");
-    b.opt(leak("derived"), Kind::Bool, "True when derived by arithmetic from sourced numbers");
+    b.opt(
+        leak("derived"),
+        Kind::Bool,
+        "True when derived by arithmetic from sourced numbers",
+    );
     b.opt(leak("net"), Kind::Bool, "True for net flows");
-    b.opt(leak("official"), Kind::Bool, "False for indicative, unofficial estimates");
+    b.opt(
+        leak("official"),
+        Kind::Bool,
+        "False for indicative, unofficial estimates",
+    );
     b.opt(leak("note"), Kind::Text, "Note");
     b.req(leak("source"), Kind::SourceRef, "Source");
 }
@@ -466,12 +1043,27 @@ fn observation_fields(b: &mut Builder, table: &'static str, unit: &'static str, 
 fn sources_fields(b: &mut Builder) {
     b.req("source", Kind::TableArray, "One entry per source");
     b.req("source[].id", Kind::Str, "Stable id cited by data fields");
-    b.req("source[].title", Kind::Text, "Title (derived from the address when `title_from_url`)");
+    b.req(
+        "source[].title",
+        Kind::Text,
+        "Title (derived from the address when `title_from_url`)",
+    );
     b.req("source[].publisher", Kind::Str, "Publisher or site");
     b.req("source[].url", Kind::Str, "Address (http or https)");
-    b.add("source[].year", Kind::Int, "year", Some(YEAR), false, "Publication year when known");
+    b.add(
+        "source[].year",
+        Kind::Int,
+        "year",
+        Some(YEAR),
+        false,
+        "Publication year when known",
+    );
     b.opt("source[].accessed", Kind::Str, "When it was consulted");
-    b.opt("source[].title_from_url", Kind::Bool, "True when the title was derived from the address");
+    b.opt(
+        "source[].title_from_url",
+        Kind::Bool,
+        "True when the title was derived from the address",
+    );
     b.opt("source[].note", Kind::Text, "Note");
 }
 
@@ -480,44 +1072,131 @@ fn csv_fields(b: &mut Builder) {
         FileKind::Technologies => {
             b.req("technology", Kind::Str, "Technology or fuel id");
             b.req("parameter", Kind::Str, "Parameter name, e.g. overnight_capital_cost, fixed_om, efficiency, lifetime, co2_emission_factor");
-            b.add("value", Kind::Float, "see unit", Some(Range::closed(0.0, 1e9)), true, "Value");
+            b.add(
+                "value",
+                Kind::Float,
+                "see unit",
+                Some(Range::closed(0.0, 1e9)),
+                true,
+                "Value",
+            );
             b.req("unit", Kind::Str, "Unit of `value`");
-            b.add("price_year", Kind::Int, "year", Some(YEAR), false, "Price year of money values");
-            b.opt("scenario", Kind::Text, "Dataset, case and year the value belongs to");
-            b.req("sources", Kind::SourceRefs, "Source ids, separated by spaces");
-            b.req("default", Kind::Bool, "True for the value used when several are given");
+            b.add(
+                "price_year",
+                Kind::Int,
+                "year",
+                Some(YEAR),
+                false,
+                "Price year of money values",
+            );
+            b.opt(
+                "scenario",
+                Kind::Text,
+                "Dataset, case and year the value belongs to",
+            );
+            b.req(
+                "sources",
+                Kind::SourceRefs,
+                "Source ids, separated by spaces",
+            );
+            b.req(
+                "default",
+                Kind::Bool,
+                "True for the value used when several are given",
+            );
             b.opt("note", Kind::Text, "Why the default was chosen");
         }
         FileKind::TechnologyFuels => {
             b.req("technology", Kind::Str, "Technology id");
-            b.req("fuel", Kind::Str, "Fuel id (a `technology` of technologies.csv carrying co2_emission_factor)");
+            b.req(
+                "fuel",
+                Kind::Str,
+                "Fuel id (a `technology` of technologies.csv carrying co2_emission_factor)",
+            );
         }
         FileKind::Deflators => {
             b.req("currency", Kind::Str, "Currency whose price index this is");
             b.add("year", Kind::Int, "year", Some(YEAR), true, "Year");
-            b.add("index", Kind::Float, "index", Some(POSITIVE), true, "Price index, `base_year` = 100");
-            b.add("base_year", Kind::Int, "year", Some(YEAR), true, "Base year of the index");
+            b.add(
+                "index",
+                Kind::Float,
+                "index",
+                Some(POSITIVE),
+                true,
+                "Price index, `base_year` = 100",
+            );
+            b.add(
+                "base_year",
+                Kind::Int,
+                "year",
+                Some(YEAR),
+                true,
+                "Base year of the index",
+            );
             b.req("source", Kind::SourceRef, "Source");
         }
         FileKind::ExchangeRates => {
             b.req("currency", Kind::Str, "Currency");
-            b.add("year", Kind::Int, "year", Some(YEAR), true, "Year (annual average)");
-            b.add("per_usd", Kind::Float, "currency/USD", Some(POSITIVE), true, "Units of currency per US dollar");
+            b.add(
+                "year",
+                Kind::Int,
+                "year",
+                Some(YEAR),
+                true,
+                "Year (annual average)",
+            );
+            b.add(
+                "per_usd",
+                Kind::Float,
+                "currency/USD",
+                Some(POSITIVE),
+                true,
+                "Units of currency per US dollar",
+            );
             b.req("source", Kind::SourceRef, "Source");
-            b.opt("verify", Kind::Bool, "True when the rate comes from a secondary copy and needs re-checking");
+            b.opt(
+                "verify",
+                Kind::Bool,
+                "True when the rate comes from a secondary copy and needs re-checking",
+            );
         }
         FileKind::Observations => {
             b.req("country", Kind::Str, "ISO 3166 alpha-2 code");
             b.req("metric", Kind::Str, "Metric name as in the reference");
-            b.req("value", Kind::Text, "Value as published (number, range or text)");
+            b.req(
+                "value",
+                Kind::Text,
+                "Value as published (number, range or text)",
+            );
             b.opt("unit", Kind::Text, "Unit and qualifiers");
             b.opt("period", Kind::Str, "Year or period");
             b.req("source", Kind::SourceRef, "Source");
         }
         FileKind::LoadShape => {
-            b.add("month", Kind::Int, "month", Some(Range::closed(1.0, 12.0)), true, "Month 1-12");
-            b.add("hour", Kind::Int, "hour", Some(Range::closed(0.0, 23.0)), true, "Hour of day, local time, hour-beginning");
-            b.add("load_over_annual_mean", Kind::Float, "ratio", Some(Range::open_closed(0.0, 5.0)), true, "Mean load of this month and hour over the annual mean");
+            b.add(
+                "month",
+                Kind::Int,
+                "month",
+                Some(Range::closed(1.0, 12.0)),
+                true,
+                "Month 1-12",
+            );
+            b.add(
+                "hour",
+                Kind::Int,
+                "hour",
+                Some(Range::closed(0.0, 23.0)),
+                true,
+                "Hour of day, local time, hour-beginning",
+            );
+            b.add(
+                "load_over_annual_mean",
+                Kind::Float,
+                "ratio",
+                Some(Range::open_closed(0.0, 5.0)),
+                true,
+                "Mean load of this month and hour over the annual mean",
+            );
             b.req("source", Kind::SourceRef, "Source");
         }
         _ => {}
@@ -530,7 +1209,10 @@ pub fn field_table() -> &'static [FieldSpec] {
     TABLE.get_or_init(|| {
         let mut rows = Vec::new();
         for file in FileKind::ALL {
-            let mut b = Builder { file, rows: Vec::new() };
+            let mut b = Builder {
+                file,
+                rows: Vec::new(),
+            };
             match file {
                 FileKind::Design => design_fields(&mut b),
                 FileKind::Project => project_fields(&mut b),
@@ -572,10 +1254,19 @@ pub fn fields_markdown() -> String {
     );
     for file in FileKind::ALL {
         let _ = write!(out, "\n## `{}`\n\n", file.location());
-        out.push_str("| field | type | unit | range | required | description |\n|---|---|---|---|---|---|\n");
+        out.push_str(
+            "| field | type | unit | range | required | description |\n|---|---|---|---|---|---|\n",
+        );
         for spec in fields_of(file) {
             let kind = match spec.kind {
-                Kind::Enum(values) => format!("one of {}", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),
+                Kind::Enum(values) => format!(
+                    "one of {}",
+                    values
+                        .iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 other => other.name().to_owned(),
             };
             let range = spec.range.map(|r| r.to_string()).unwrap_or_default();

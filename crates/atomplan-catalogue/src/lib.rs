@@ -53,9 +53,10 @@ pub use date::PartialDate;
 pub use error::CatalogueError;
 pub use ids::{CountryCode, DesignId, IdError, ProjectId, SourceId};
 pub use model::{
-    Alternative, ClimateTarget, Country, Deployment, Design, DesignStatus, Estimate, Financing, FinancingModel, FoakNoak, IaeaPhase,
-    Interconnection, LoadShape, Loan, Milestone, MweBasis, Observation, OvernightCost, Ppa, Project, ProjectCost, ProjectStatus,
-    RawObservation, ReactorType, ScheduleBasis, Source, TechParameter, Technology, Zone, SMR_MAX_MWE,
+    Alternative, ClimateTarget, Country, Deployment, Design, DesignStatus, Estimate, Financing,
+    FinancingModel, FoakNoak, IaeaPhase, Interconnection, LoadShape, Loan, Milestone, MweBasis,
+    Observation, OvernightCost, Ppa, Project, ProjectCost, ProjectStatus, RawObservation,
+    ReactorType, ScheduleBasis, Source, TechParameter, Technology, Zone, SMR_MAX_MWE,
 };
 pub use money::{Money, SourcedValue};
 
@@ -137,7 +138,10 @@ impl Catalogue {
     }
 
     /// Projects that use a design (as main or other design).
-    pub fn projects_with_design<'a>(&'a self, design: &'a DesignId) -> impl Iterator<Item = &'a Project> {
+    pub fn projects_with_design<'a>(
+        &'a self,
+        design: &'a DesignId,
+    ) -> impl Iterator<Item = &'a Project> {
         self.projects
             .iter()
             .filter(move |p| &p.design == design || p.other_designs.contains(design))
@@ -184,7 +188,10 @@ impl Catalogue {
 
     /// Ids of designs close to `id`, best first, for "did you mean" hints.
     pub fn similar_design_ids(&self, id: &str) -> Vec<&str> {
-        similar(&normalise_id(id), self.designs.iter().map(|d| d.id.as_str()))
+        similar(
+            &normalise_id(id),
+            self.designs.iter().map(|d| d.id.as_str()),
+        )
     }
 
     /// Codes of countries close to `code` (or whose name is close), best first.
@@ -205,19 +212,35 @@ impl Catalogue {
 }
 
 fn similar<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut scored: Vec<(f64, &str)> = ids.map(|id| (strsim::jaro_winkler(wanted, id), id)).collect();
+    let mut scored: Vec<(f64, &str)> = ids
+        .map(|id| (strsim::jaro_winkler(wanted, id), id))
+        .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored.into_iter().take(5).filter(|(s, _)| *s > 0.6).map(|(_, id)| id).collect()
+    scored
+        .into_iter()
+        .take(5)
+        .filter(|(s, _)| *s > 0.6)
+        .map(|(_, id)| id)
+        .collect()
 }
 
-fn collect_files(root: &Path, dir: &Path, out: &mut Vec<load::RawFile>, diagnostics: &mut Vec<Diagnostic>, depth: usize) {
+fn collect_files(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<load::RawFile>,
+    diagnostics: &mut Vec<Diagnostic>,
+    depth: usize,
+) {
     if depth > 3 {
         return;
     }
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) => {
-            diagnostics.push(Diagnostic::error(atomplan_core::Location::file(dir.display().to_string()), format!("cannot read directory: {error}")));
+            diagnostics.push(Diagnostic::error(
+                atomplan_core::Location::file(dir.display().to_string()),
+                format!("cannot read directory: {error}"),
+            ));
             return;
         }
     };
@@ -228,14 +251,23 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<load::RawFile>, diagnost
             collect_files(root, &path, out, diagnostics, depth + 1);
             continue;
         }
-        let Ok(rel) = path.strip_prefix(root) else { continue };
+        let Ok(rel) = path.strip_prefix(root) else {
+            continue;
+        };
         let rel_path = rel.to_string_lossy().replace('\\', "/");
         if !(rel_path.ends_with(".toml") || rel_path.ends_with(".csv")) {
             continue;
         }
         match std::fs::read(&path) {
-            Ok(bytes) => out.push(load::RawFile { rel_path, display_path: path.display().to_string(), bytes }),
-            Err(error) => diagnostics.push(Diagnostic::error(atomplan_core::Location::file(path.display().to_string()), format!("cannot read file: {error}"))),
+            Ok(bytes) => out.push(load::RawFile {
+                rel_path,
+                display_path: path.display().to_string(),
+                bytes,
+            }),
+            Err(error) => diagnostics.push(Diagnostic::error(
+                atomplan_core::Location::file(path.display().to_string()),
+                format!("cannot read file: {error}"),
+            )),
         }
     }
 }

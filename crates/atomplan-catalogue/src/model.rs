@@ -428,7 +428,7 @@ pub struct Country {
 }
 
 /// The latest observation (by year, ties: first listed) that matches `keep`.
-fn latest<'a>(values: &'a [Observation], keep: impl Fn(&Observation) -> bool) -> Option<&'a Observation> {
+fn latest(values: &[Observation], keep: impl Fn(&Observation) -> bool) -> Option<&Observation> {
     let mut best: Option<&Observation> = None;
     for obs in values.iter().filter(|o| keep(o)) {
         if best.is_none_or(|b| obs.year.unwrap_or(i32::MIN) > b.year.unwrap_or(i32::MIN)) {
@@ -441,7 +441,8 @@ fn latest<'a>(values: &'a [Observation], keep: impl Fn(&Observation) -> bool) ->
 impl Country {
     /// Latest measured (not forecast) peak demand.
     pub fn peak_demand(&self) -> Option<&Observation> {
-        latest(&self.peak_demand_mw, |o| !o.forecast).or_else(|| latest(&self.peak_demand_mw, |_| true))
+        latest(&self.peak_demand_mw, |o| !o.forecast)
+            .or_else(|| latest(&self.peak_demand_mw, |_| true))
     }
 
     /// Latest measured annual demand (consumption), else generation, else the latest expectation.
@@ -463,7 +464,11 @@ impl Country {
         }
         technologies
             .into_iter()
-            .filter_map(|t| latest(&self.capacity_mw, |o| !o.target && o.technology.as_deref() == Some(t)))
+            .filter_map(|t| {
+                latest(&self.capacity_mw, |o| {
+                    !o.target && o.technology.as_deref() == Some(t)
+                })
+            })
             .collect()
     }
 
@@ -485,8 +490,10 @@ impl Country {
 
     /// Largest unit: existing if any is recorded, else planned.
     pub fn largest_unit(&self) -> Option<&Observation> {
-        latest(&self.largest_unit_mw, |o| o.status.as_deref() != Some("planned"))
-            .or_else(|| latest(&self.largest_unit_mw, |_| true))
+        latest(&self.largest_unit_mw, |o| {
+            o.status.as_deref() != Some("planned")
+        })
+        .or_else(|| latest(&self.largest_unit_mw, |_| true))
     }
 
     /// Latest CO2 intensity, official figures first.

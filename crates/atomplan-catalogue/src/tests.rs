@@ -17,19 +17,53 @@ fn builtin() -> Catalogue {
 #[test]
 fn builtin_catalogue_is_valid_and_complete() {
     let catalogue = builtin();
-    assert!(catalogue.designs().len() >= 40, "{} designs", catalogue.designs().len());
-    assert!(catalogue.projects().len() >= 35, "{} projects", catalogue.projects().len());
+    assert!(
+        catalogue.designs().len() >= 40,
+        "{} designs",
+        catalogue.designs().len()
+    );
+    assert!(
+        catalogue.projects().len() >= 35,
+        "{} projects",
+        catalogue.projects().len()
+    );
     for code in ["TR", "MN", "KZ", "UZ", "KG", "RU"] {
         assert!(catalogue.country(code).is_some(), "missing {code}");
     }
     for id in [
-        "ritm-200n", "klt-40s", "brest-od-300", "vver-1200", "vver-toi", "bwrx-300", "nuscale-us460", "rolls-royce-smr", "ap300",
-        "ap1000", "acp100", "htr-pm", "hpr1000", "i-smr", "apr1400", "epr", "epr2", "nuward", "carem-25", "natrium", "xe-100",
+        "ritm-200n",
+        "klt-40s",
+        "brest-od-300",
+        "vver-1200",
+        "vver-toi",
+        "bwrx-300",
+        "nuscale-us460",
+        "rolls-royce-smr",
+        "ap300",
+        "ap1000",
+        "acp100",
+        "htr-pm",
+        "hpr1000",
+        "i-smr",
+        "apr1400",
+        "epr",
+        "epr2",
+        "nuward",
+        "carem-25",
+        "natrium",
+        "xe-100",
     ] {
         assert!(catalogue.design(id).is_some(), "missing design {id}");
     }
-    let warnings: Vec<String> = catalogue.warnings().iter().map(ToString::to_string).collect();
-    assert!(catalogue.warnings().iter().all(|w| !w.is_error()), "{warnings:?}");
+    let warnings: Vec<String> = catalogue
+        .warnings()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        catalogue.warnings().iter().all(|w| !w.is_error()),
+        "{warnings:?}"
+    );
 }
 
 #[test]
@@ -37,7 +71,11 @@ fn every_record_cites_known_sources() {
     let catalogue = builtin();
     for design in catalogue.designs() {
         for id in &design.sources {
-            assert!(catalogue.source(id.as_str()).is_some(), "{}: {id}", design.id);
+            assert!(
+                catalogue.source(id.as_str()).is_some(),
+                "{}: {id}",
+                design.id
+            );
         }
     }
 }
@@ -45,10 +83,18 @@ fn every_record_cites_known_sources() {
 #[test]
 fn design_lookup_forgives_case_and_underscores() {
     let catalogue = builtin();
-    assert_eq!(catalogue.design("VVER_1200").map(|d| d.id.as_str()), Some("vver-1200"));
+    assert_eq!(
+        catalogue.design("VVER_1200").map(|d| d.id.as_str()),
+        Some("vver-1200")
+    );
     assert!(catalogue.design("no-such-design").is_none());
-    assert!(catalogue.similar_design_ids("vver-1300").contains(&"vver-1200"));
-    assert_eq!(catalogue.country("tr").map(|c| c.name.as_str()), Some("Turkey"));
+    assert!(catalogue
+        .similar_design_ids("vver-1300")
+        .contains(&"vver-1200"));
+    assert_eq!(
+        catalogue.country("tr").map(|c| c.name.as_str()),
+        Some("Turkey")
+    );
 }
 
 #[test]
@@ -61,15 +107,29 @@ fn downstream_fields_are_there() {
     let vver = catalogue.design("vver-1200").unwrap();
     assert!(!vver.is_smr());
     let cost = vver.overnight_cost.as_ref().unwrap();
-    assert_eq!((cost.per_kw.low, cost.per_kw.high), (Some(4167.0), Some(6250.0)));
+    assert_eq!(
+        (cost.per_kw.low, cost.per_kw.high),
+        (Some(4167.0), Some(6250.0))
+    );
     assert_eq!(vver.alternatives_for("net_mwe_per_module").count(), 1);
     let akkuyu = catalogue.project("akkuyu").unwrap();
-    let ppa = akkuyu.financing.as_ref().and_then(|f| f.ppa.as_ref()).unwrap();
+    let ppa = akkuyu
+        .financing
+        .as_ref()
+        .and_then(|f| f.ppa.as_ref())
+        .unwrap();
     assert_eq!((ppa.price_per_mwh, ppa.years), (Some(123.5), Some(15.0)));
     assert_eq!(akkuyu.schedule_slip_years(), Some(3));
     let rooppur = catalogue.project("rooppur").unwrap();
-    let loan = rooppur.financing.as_ref().and_then(|f| f.loan.as_ref()).unwrap();
-    assert_eq!((loan.amount_bn, loan.tenor_years, loan.grace_years), (Some(11.38), Some(28.0), Some(10.0)));
+    let loan = rooppur
+        .financing
+        .as_ref()
+        .and_then(|f| f.loan.as_ref())
+        .unwrap();
+    assert_eq!(
+        (loan.amount_bn, loan.tenor_years, loan.grace_years),
+        (Some(11.38), Some(28.0), Some(10.0))
+    );
     let mongolia = catalogue.country("MN").unwrap();
     assert_eq!(mongolia.peak_demand().map(|o| o.value), Some(1493.0));
     assert_eq!(mongolia.iaea_milestones.as_ref().map(|p| p.phase), Some(1));
@@ -77,11 +137,20 @@ fn downstream_fields_are_there() {
     let shape = turkey.load_shape.as_ref().unwrap();
     assert_eq!(shape.month_hour.len(), 12);
     let mean: f64 = shape.month_hour.iter().flatten().sum::<f64>() / 288.0;
-    assert!((mean - 1.0).abs() < 0.02, "mean of the normalised shape is {mean}");
+    assert!(
+        (mean - 1.0).abs() < 0.02,
+        "mean of the normalised shape is {mean}"
+    );
     let russia = catalogue.country("RU").unwrap();
-    assert!(russia.zones.iter().any(|z| z.kind == "isolated" && z.id == "chaun-bilibino"));
+    assert!(russia
+        .zones
+        .iter()
+        .any(|z| z.kind == "isolated" && z.id == "chaun-bilibino"));
     let ccgt = catalogue.technology("ccgt").unwrap();
-    assert_eq!(ccgt.parameter("overnight_capital_cost").map(|p| p.value), Some(1159.3));
+    assert_eq!(
+        ccgt.parameter("overnight_capital_cost").map(|p| p.value),
+        Some(1159.3)
+    );
     assert_eq!(ccgt.fuel.as_deref(), Some("fuel_natural_gas"));
 }
 
@@ -118,13 +187,19 @@ fn data_fields_doc_is_up_to_date() {
 fn field_table_paths_are_unique() {
     let mut seen = std::collections::BTreeSet::new();
     for spec in fields::field_table() {
-        assert!(seen.insert((spec.file, spec.path)), "duplicate {:?} {}", spec.file, spec.path);
+        assert!(
+            seen.insert((spec.file, spec.path)),
+            "duplicate {:?} {}",
+            spec.file,
+            spec.path
+        );
     }
 }
 
 // ----- data-driven checks on a small synthetic catalogue -----
 
-const SOURCES: &str = "[[source]]\nid = \"s1\"\ntitle = \"T\"\npublisher = \"P\"\nurl = \"https://example.org\"\n";
+const SOURCES: &str =
+    "[[source]]\nid = \"s1\"\ntitle = \"T\"\npublisher = \"P\"\nurl = \"https://example.org\"\n";
 const DESIGN: &str = "id = \"d1\"\nname = \"D1\"\nvendor = \"V\"\nvendor_country = \"X\"\nreactor_type = \"PWR\"\ndeployment = \"land\"\nnet_mwe_per_module = 100\ncapacity_factor = 0.9\nstatus = \"concept\"\nsources = [\"s1\"]\n";
 const TECH: &str = "technology,parameter,value,unit,price_year,scenario,sources,default,note\nccgt,lifetime,25,years,,,s1,true,\n";
 const DEFL: &str = "currency,year,index,base_year,source\nUSD,2020,100,2020,s1\n";
@@ -159,12 +234,22 @@ fn check(path: &str, contents: &[u8], expected_field: &str, expected_message: &s
     };
     let found = diagnostics.iter().any(|d| {
         d.is_error()
-            && d.location.file.as_deref().is_some_and(|f| f.ends_with(path))
-            && d.location.field.as_deref().is_some_and(|f| f.contains(expected_field))
+            && d.location
+                .file
+                .as_deref()
+                .is_some_and(|f| f.ends_with(path))
+            && d.location
+                .field
+                .as_deref()
+                .is_some_and(|f| f.contains(expected_field))
             && d.message.contains(expected_message)
     });
     let text: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-    assert!(found, "no error on `{expected_field}` containing {expected_message:?} in:\n{}", text.join("\n"));
+    assert!(
+        found,
+        "no error on `{expected_field}` containing {expected_message:?} in:\n{}",
+        text.join("\n")
+    );
 }
 
 #[test]
@@ -177,70 +262,138 @@ fn synthetic_catalogue_loads() {
 
 #[test]
 fn capacity_factor_above_one() {
-    check("designs/d1.toml", DESIGN.replace("0.9", "1.2").as_bytes(), "capacity_factor", "out of range");
+    check(
+        "designs/d1.toml",
+        DESIGN.replace("0.9", "1.2").as_bytes(),
+        "capacity_factor",
+        "out of range",
+    );
 }
 
 #[test]
 fn capacity_factor_zero() {
-    check("designs/d1.toml", DESIGN.replace("0.9", "0.0").as_bytes(), "capacity_factor", "out of range");
+    check(
+        "designs/d1.toml",
+        DESIGN.replace("0.9", "0.0").as_bytes(),
+        "capacity_factor",
+        "out of range",
+    );
 }
 
 #[test]
 fn negative_mwe() {
-    check("designs/d1.toml", DESIGN.replace("= 100", "= -5").as_bytes(), "net_mwe_per_module", "out of range");
+    check(
+        "designs/d1.toml",
+        DESIGN.replace("= 100", "= -5").as_bytes(),
+        "net_mwe_per_module",
+        "out of range",
+    );
 }
 
 #[test]
 fn unknown_field_with_hint() {
     let dir = tempfile::tempdir().unwrap();
-    write_catalogue(dir.path(), &[("designs/d1.toml", format!("{DESIGN}net_mwe_per_modul = 3\n").as_bytes())]);
+    write_catalogue(
+        dir.path(),
+        &[(
+            "designs/d1.toml",
+            format!("{DESIGN}net_mwe_per_modul = 3\n").as_bytes(),
+        )],
+    );
     let diagnostics = Catalogue::load_dir(dir.path()).unwrap_err();
-    let unknown = diagnostics.iter().find(|d| d.message.contains("unknown field")).unwrap();
+    let unknown = diagnostics
+        .iter()
+        .find(|d| d.message.contains("unknown field"))
+        .unwrap();
     assert_eq!(unknown.location.line, Some(11));
     assert_eq!(unknown.location.column, Some(1));
-    assert!(unknown.hint.as_deref().unwrap().contains("net_mwe_per_module"));
+    assert!(unknown
+        .hint
+        .as_deref()
+        .unwrap()
+        .contains("net_mwe_per_module"));
 }
 
 #[test]
 fn wrong_type() {
-    check("designs/d1.toml", DESIGN.replace("= 100", "= \"hundred\"").as_bytes(), "net_mwe_per_module", "expected number");
+    check(
+        "designs/d1.toml",
+        DESIGN.replace("= 100", "= \"hundred\"").as_bytes(),
+        "net_mwe_per_module",
+        "expected number",
+    );
 }
 
 #[test]
 fn bad_enum() {
-    check("designs/d1.toml", DESIGN.replace("\"PWR\"", "\"PWRX\"").as_bytes(), "reactor_type", "not allowed");
+    check(
+        "designs/d1.toml",
+        DESIGN.replace("\"PWR\"", "\"PWRX\"").as_bytes(),
+        "reactor_type",
+        "not allowed",
+    );
 }
 
 #[test]
 fn missing_source() {
-    check("designs/d1.toml", DESIGN.replace("sources = [\"s1\"]\n", "").as_bytes(), "net_mwe_per_module", "no source");
+    check(
+        "designs/d1.toml",
+        DESIGN.replace("sources = [\"s1\"]\n", "").as_bytes(),
+        "net_mwe_per_module",
+        "no source",
+    );
 }
 
 #[test]
 fn unknown_source() {
-    check("designs/d1.toml", DESIGN.replace("[\"s1\"]", "[\"s2\"]").as_bytes(), "sources", "unknown source");
+    check(
+        "designs/d1.toml",
+        DESIGN.replace("[\"s1\"]", "[\"s2\"]").as_bytes(),
+        "sources",
+        "unknown source",
+    );
 }
 
 #[test]
 fn bad_date() {
-    check("designs/d1.toml", format!("{DESIGN}status_date = \"2021-02-30\"\n").as_bytes(), "status_date", "not a valid calendar date");
+    check(
+        "designs/d1.toml",
+        format!("{DESIGN}status_date = \"2021-02-30\"\n").as_bytes(),
+        "status_date",
+        "not a valid calendar date",
+    );
 }
 
 #[test]
 fn low_above_high() {
     let text = format!("{DESIGN}\n[overnight_cost]\nlow = 9000\nhigh = 5000\ncurrency = \"USD\"\nprice_year = 2020\n");
-    check("designs/d1.toml", text.as_bytes(), "overnight_cost.high", "greater than");
+    check(
+        "designs/d1.toml",
+        text.as_bytes(),
+        "overnight_cost.high",
+        "greater than",
+    );
 }
 
 #[test]
 fn missing_required_in_table() {
     let text = format!("{DESIGN}\n[overnight_cost]\nlow = 9000\ncurrency = \"USD\"\n");
-    check("designs/d1.toml", text.as_bytes(), "overnight_cost.price_year", "missing required field");
+    check(
+        "designs/d1.toml",
+        text.as_bytes(),
+        "overnight_cost.price_year",
+        "missing required field",
+    );
 }
 
 #[test]
 fn id_must_match_file_name() {
-    check("designs/d1.toml", DESIGN.replace("\"d1\"", "\"d2\"").as_bytes(), "id", "does not match the file name");
+    check(
+        "designs/d1.toml",
+        DESIGN.replace("\"d1\"", "\"d2\"").as_bytes(),
+        "id",
+        "does not match the file name",
+    );
 }
 
 #[test]
@@ -265,15 +418,29 @@ fn non_utf8() {
 #[test]
 fn csv_bad_number_names_column_and_line() {
     let dir = tempfile::tempdir().unwrap();
-    write_catalogue(dir.path(), &[("money/exchange-rates.csv", FX.replace("0.9", "abc").as_bytes())]);
+    write_catalogue(
+        dir.path(),
+        &[(
+            "money/exchange-rates.csv",
+            FX.replace("0.9", "abc").as_bytes(),
+        )],
+    );
     let diagnostics = Catalogue::load_dir(dir.path()).unwrap_err();
-    let d = diagnostics.iter().find(|d| d.location.field.as_deref() == Some("per_usd")).unwrap();
+    let d = diagnostics
+        .iter()
+        .find(|d| d.location.field.as_deref() == Some("per_usd"))
+        .unwrap();
     assert_eq!((d.location.line, d.location.column), (Some(2), Some(3)));
 }
 
 #[test]
 fn csv_unknown_column() {
-    check("technologies.csv", TECH.replace("note", "notes").as_bytes(), "notes", "unknown column");
+    check(
+        "technologies.csv",
+        TECH.replace("note", "notes").as_bytes(),
+        "notes",
+        "unknown column",
+    );
 }
 
 #[test]
@@ -284,14 +451,25 @@ fn csv_empty() {
 #[test]
 fn project_with_unknown_design() {
     let project = "id = \"p1\"\nname = \"P\"\ncountry = \"TR\"\nvendor = \"V\"\ndesign = \"d9\"\nunits = 1\nstatus = \"planned\"\n";
-    check("projects/p1.toml", project.as_bytes(), "design", "unknown design");
+    check(
+        "projects/p1.toml",
+        project.as_bytes(),
+        "design",
+        "unknown design",
+    );
 }
 
 #[test]
 fn every_problem_is_reported_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let bad_design = DESIGN.replace("0.9", "1.5").replace("\"PWR\"", "\"XYZ\"");
-    write_catalogue(dir.path(), &[("designs/d1.toml", bad_design.as_bytes()), ("money/deflators.csv", b"")]);
+    write_catalogue(
+        dir.path(),
+        &[
+            ("designs/d1.toml", bad_design.as_bytes()),
+            ("money/deflators.csv", b""),
+        ],
+    );
     let diagnostics = Catalogue::load_dir(dir.path()).unwrap_err();
     assert!(diagnostics.len() >= 3, "{diagnostics:?}");
 }
@@ -299,7 +477,10 @@ fn every_problem_is_reported_at_once() {
 #[test]
 fn partial_dates() {
     assert_eq!(PartialDate::parse("2020").unwrap().to_string(), "2020");
-    assert_eq!(PartialDate::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
+    assert_eq!(
+        PartialDate::parse("2024-02-29").unwrap().to_string(),
+        "2024-02-29"
+    );
     assert!(PartialDate::parse("2023-02-29").is_err());
     assert!(PartialDate::parse("2023-13").is_err());
     assert!(PartialDate::parse("23-01").is_err());
@@ -309,9 +490,17 @@ fn partial_dates() {
 
 #[test]
 fn estimate_central_or_mid() {
-    let range = Estimate { low: Some(2.0), central: None, high: Some(4.0) };
+    let range = Estimate {
+        low: Some(2.0),
+        central: None,
+        high: Some(4.0),
+    };
     assert_eq!(range.central_or_mid(), Some(3.0));
-    let bound = Estimate { low: None, central: None, high: Some(20.0) };
+    let bound = Estimate {
+        low: None,
+        central: None,
+        high: Some(20.0),
+    };
     assert_eq!(bound.central_or_mid(), Some(20.0));
 }
 

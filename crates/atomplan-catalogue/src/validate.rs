@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use atomplan_core::{Diagnostic, Location};
 
 use crate::date::PartialDate;
-use crate::fields::{lookup, fields_of, FieldSpec, FileKind, Kind, Range};
+use crate::fields::{fields_of, lookup, FieldSpec, FileKind, Kind, Range};
 
 /// A parsed scalar or container.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,11 +134,16 @@ fn key_on_line(text: &str, line: usize) -> Option<String> {
     let content = text.lines().nth(line.checked_sub(1)?)?;
     let (key, _) = content.split_once('=')?;
     let key = key.trim().trim_matches('"');
-    (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
-        .then(|| key.to_owned())
+    (!key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+    .then(|| key.to_owned())
 }
 
 /// Decodes bytes as UTF-8 or reports where the first invalid byte is.
+// A decoding failure is rare and reported once per file; boxing it would only add noise.
+#[allow(clippy::result_large_err)]
 pub(crate) fn decode(display_path: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.trim_start_matches('\u{feff}').to_owned()),
@@ -146,15 +151,23 @@ pub(crate) fn decode(display_path: &str, bytes: &[u8]) -> Result<String, Diagnos
             let valid = &bytes[..error.valid_up_to()];
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
             let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
-            let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+            let column = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count()
+                + 1;
             let lossy = String::from_utf8_lossy(bytes);
-            let mut location = Location::file(display_path).with_line(line).with_column(column);
+            let mut location = Location::file(display_path)
+                .with_line(line)
+                .with_column(column);
             if let Some(key) = key_on_line(&lossy, line) {
                 location = location.with_field(key);
             }
             Err(Diagnostic::error(
                 location,
-                format!("file is not valid UTF-8 (invalid byte at offset {})", error.valid_up_to()),
+                format!(
+                    "file is not valid UTF-8 (invalid byte at offset {})",
+                    error.valid_up_to()
+                ),
             )
             .with_hint("save the file as UTF-8"))
         }
@@ -187,8 +200,19 @@ impl TomlWalker<'_> {
         }
     }
 
-    fn push(&mut self, path: String, display: String, span: Option<std::ops::Range<usize>>, value: Val, element: bool) -> usize {
-        let spec = if element { None } else { lookup(self.file, &path) };
+    fn push(
+        &mut self,
+        path: String,
+        display: String,
+        span: Option<std::ops::Range<usize>>,
+        value: Val,
+        element: bool,
+    ) -> usize {
+        let spec = if element {
+            None
+        } else {
+            lookup(self.file, &path)
+        };
         let (line, column) = self.pos(span);
         self.out.push(Entry {
             kind: spec.map(|s| s.kind),
@@ -214,15 +238,33 @@ impl TomlWalker<'_> {
                 toml_edit::Item::None => {}
                 toml_edit::Item::Value(value) => self.value(value, path, display, key_span),
                 toml_edit::Item::Table(inner) => {
-                    self.push(path.clone(), display.clone(), key_span.or_else(|| inner.span()), Val::Table, false);
+                    self.push(
+                        path.clone(),
+                        display.clone(),
+                        key_span.or_else(|| inner.span()),
+                        Val::Table,
+                        false,
+                    );
                     self.table(inner, &path, &display);
                 }
                 toml_edit::Item::ArrayOfTables(array) => {
-                    self.push(path.clone(), display.clone(), key_span.or_else(|| array.span()), Val::List(Vec::new()), false);
+                    self.push(
+                        path.clone(),
+                        display.clone(),
+                        key_span.or_else(|| array.span()),
+                        Val::List(Vec::new()),
+                        false,
+                    );
                     for (i, inner) in array.iter().enumerate() {
                         let element_path = format!("{path}[]");
                         let element_display = format!("{display}[{i}]");
-                        self.push(element_path.clone(), element_display.clone(), inner.span(), Val::Table, true);
+                        self.push(
+                            element_path.clone(),
+                            element_display.clone(),
+                            inner.span(),
+                            Val::Table,
+                            true,
+                        );
                         self.table(inner, &element_path, &element_display);
                     }
                 }
@@ -242,9 +284,21 @@ impl TomlWalker<'_> {
         }
     }
 
-    fn value(&mut self, value: &toml_edit::Value, path: String, display: String, key_span: Option<std::ops::Range<usize>>) {
+    fn value(
+        &mut self,
+        value: &toml_edit::Value,
+        path: String,
+        display: String,
+        key_span: Option<std::ops::Range<usize>>,
+    ) {
         let span = key_span.or_else(|| value.span());
-        let index = self.push(path.clone(), display.clone(), span, Self::scalar(value), false);
+        let index = self.push(
+            path.clone(),
+            display.clone(),
+            span,
+            Self::scalar(value),
+            false,
+        );
         if let toml_edit::Value::InlineTable(inline) = value {
             let parent_kind = self.out[index].kind;
             let parent_range = self.out[index].range;
@@ -276,7 +330,13 @@ impl TomlWalker<'_> {
 }
 
 /// Parses a TOML file into entries; a syntax error becomes one diagnostic.
-pub(crate) fn parse_toml(display_path: &str, rel_path: &str, kind: FileKind, text: String, diagnostics: &mut Vec<Diagnostic>) -> ParsedFile {
+pub(crate) fn parse_toml(
+    display_path: &str,
+    rel_path: &str,
+    kind: FileKind,
+    text: String,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ParsedFile {
     let mut file = ParsedFile {
         display_path: display_path.to_owned(),
         rel_path: rel_path.to_owned(),
@@ -302,11 +362,19 @@ pub(crate) fn parse_toml(display_path: &str, rel_path: &str, kind: FileKind, tex
             if let Some(span) = error.span() {
                 let (line, column) = LineIndex::new(&text).position(&text, span.start);
                 location = location.with_line(line).with_column(column);
-                if let Some(key) = key_on_line(&text, line).or_else(|| line.checked_sub(1).and_then(|l| key_on_line(&text, l))) {
+                if let Some(key) = key_on_line(&text, line)
+                    .or_else(|| line.checked_sub(1).and_then(|l| key_on_line(&text, l)))
+                {
                     location = location.with_field(key);
                 }
             }
-            let message = error.message().lines().next().unwrap_or("invalid TOML").trim().to_owned();
+            let message = error
+                .message()
+                .lines()
+                .next()
+                .unwrap_or("invalid TOML")
+                .trim()
+                .to_owned();
             diagnostics.push(
                 Diagnostic::error(location, format!("invalid TOML: {message}"))
                     .with_hint("check quotes, brackets and `key = value` syntax near this position (the file may be truncated)"),
@@ -319,22 +387,34 @@ pub(crate) fn parse_toml(display_path: &str, rel_path: &str, kind: FileKind, tex
 
 fn convert_cell(kind: Kind, cell: &str) -> Val {
     match kind {
-        Kind::Int => cell.parse::<i64>().map_or_else(|_| Val::Str(cell.to_owned()), Val::Int),
-        Kind::Float => cell.parse::<f64>().map_or_else(|_| Val::Str(cell.to_owned()), Val::Float),
+        Kind::Int => cell
+            .parse::<i64>()
+            .map_or_else(|_| Val::Str(cell.to_owned()), Val::Int),
+        Kind::Float => cell
+            .parse::<f64>()
+            .map_or_else(|_| Val::Str(cell.to_owned()), Val::Float),
         Kind::Bool => match cell {
             "true" => Val::Bool(true),
             "false" => Val::Bool(false),
             _ => Val::Str(cell.to_owned()),
         },
-        Kind::SourceRefs | Kind::DesignRefs | Kind::StrList => {
-            Val::List(cell.split_whitespace().map(|s| Val::Str(s.to_owned())).collect())
-        }
+        Kind::SourceRefs | Kind::DesignRefs | Kind::StrList => Val::List(
+            cell.split_whitespace()
+                .map(|s| Val::Str(s.to_owned()))
+                .collect(),
+        ),
         _ => Val::Str(cell.to_owned()),
     }
 }
 
 /// Parses a CSV file with a header row into entries (one per non-empty cell).
-pub(crate) fn parse_csv(display_path: &str, rel_path: &str, kind: FileKind, text: String, diagnostics: &mut Vec<Diagnostic>) -> ParsedFile {
+pub(crate) fn parse_csv(
+    display_path: &str,
+    rel_path: &str,
+    kind: FileKind,
+    text: String,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ParsedFile {
     let mut file = ParsedFile {
         display_path: display_path.to_owned(),
         rel_path: rel_path.to_owned(),
@@ -352,7 +432,9 @@ pub(crate) fn parse_csv(display_path: &str, rel_path: &str, kind: FileKind, text
         Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
         Err(error) => {
             diagnostics.push(Diagnostic::error(
-                Location::file(display_path).with_line(1).with_field(expected.first().copied().unwrap_or("")),
+                Location::file(display_path)
+                    .with_line(1)
+                    .with_field(expected.first().copied().unwrap_or("")),
                 format!("cannot read the CSV header: {error}"),
             ));
             file.text = text;
@@ -362,7 +444,9 @@ pub(crate) fn parse_csv(display_path: &str, rel_path: &str, kind: FileKind, text
     if header.iter().all(String::is_empty) {
         diagnostics.push(
             Diagnostic::error(
-                Location::file(display_path).with_line(1).with_field(expected.first().copied().unwrap_or("")),
+                Location::file(display_path)
+                    .with_line(1)
+                    .with_field(expected.first().copied().unwrap_or("")),
                 "file is empty: the CSV header is missing",
             )
             .with_hint(format!("the first line must be `{}`", expected.join(","))),
@@ -374,7 +458,10 @@ pub(crate) fn parse_csv(display_path: &str, rel_path: &str, kind: FileKind, text
         if lookup(kind, name).is_none() {
             diagnostics.push(
                 Diagnostic::error(
-                    Location::file(display_path).with_line(1).with_column(column_idx + 1).with_field(name),
+                    Location::file(display_path)
+                        .with_line(1)
+                        .with_column(column_idx + 1)
+                        .with_field(name),
                     format!("unknown column `{name}`"),
                 )
                 .with_hint(suggest(name, &expected)),
@@ -384,7 +471,9 @@ pub(crate) fn parse_csv(display_path: &str, rel_path: &str, kind: FileKind, text
     for spec in fields_of(kind) {
         if spec.required && !header.iter().any(|h| h == spec.path) {
             diagnostics.push(Diagnostic::error(
-                Location::file(display_path).with_line(1).with_field(spec.path),
+                Location::file(display_path)
+                    .with_line(1)
+                    .with_field(spec.path),
                 format!("missing required column `{}`", spec.path),
             ));
         }
@@ -394,24 +483,38 @@ pub(crate) fn parse_csv(display_path: &str, rel_path: &str, kind: FileKind, text
             Ok(record) => record,
             Err(error) => {
                 let line = error.position().map(|p| p.line() as usize);
-                let mut location = Location::file(display_path).with_field(header.first().cloned().unwrap_or_default());
+                let mut location = Location::file(display_path)
+                    .with_field(header.first().cloned().unwrap_or_default());
                 if let Some(line) = line {
                     location = location.with_line(line);
                 }
-                diagnostics.push(Diagnostic::error(location, format!("cannot read CSV row: {error}")));
+                diagnostics.push(Diagnostic::error(
+                    location,
+                    format!("cannot read CSV row: {error}"),
+                ));
                 continue;
             }
         };
         let line = record.position().map(|p| p.line() as usize);
         if record.len() != header.len() {
-            let missing = header.get(record.len()).cloned().unwrap_or_else(|| "(extra field)".to_owned());
+            let missing = header
+                .get(record.len())
+                .cloned()
+                .unwrap_or_else(|| "(extra field)".to_owned());
             let mut location = Location::file(display_path).with_field(missing);
             if let Some(line) = line {
                 location = location.with_line(line);
             }
             diagnostics.push(
-                Diagnostic::error(location, format!("row has {} fields but the header has {}", record.len(), header.len()))
-                    .with_hint("quote values that contain commas; the file may be truncated"),
+                Diagnostic::error(
+                    location,
+                    format!(
+                        "row has {} fields but the header has {}",
+                        record.len(),
+                        header.len()
+                    ),
+                )
+                .with_hint("quote values that contain commas; the file may be truncated"),
             );
             continue;
         }
@@ -468,7 +571,15 @@ pub(crate) fn suggest(name: &str, known: &[&str]) -> String {
         .map(|(_, k)| format!("`{k}`"))
         .collect();
     if close.is_empty() {
-        format!("expected one of: {}", known.iter().take(12).map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+        format!(
+            "expected one of: {}",
+            known
+                .iter()
+                .take(12)
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     } else {
         format!("did you mean {}?", close.join(" or "))
     }
@@ -490,21 +601,31 @@ pub(crate) fn check_unknown_fields(file: &ParsedFile) -> Vec<Diagnostic> {
             .filter(|s| s.path.rsplit_once('.').map_or("", |(p, _)| p) == parent)
             .map(|s| s.path.rsplit_once('.').map_or(s.path, |(_, k)| k))
             .collect();
-        if let Some(parent_entry) = file.get(entry.display.rsplit_once('.').map_or("", |(p, _)| p)) {
+        if let Some(parent_entry) = file.get(entry.display.rsplit_once('.').map_or("", |(p, _)| p))
+        {
             if parent_entry.kind.is_none() && !parent_entry.element {
                 // The parent is itself unknown and already reported.
                 continue;
             }
         }
-        let siblings = if siblings.is_empty() && !parent.ends_with(']') && file.get(parent).and_then(|p| p.kind) == Some(Kind::Estimate) {
+        let siblings = if siblings.is_empty()
+            && !parent.ends_with(']')
+            && file.get(parent).and_then(|p| p.kind) == Some(Kind::Estimate)
+        {
             vec!["low", "central", "high"]
         } else {
             siblings
         };
-        let name = entry.path.rsplit_once('.').map_or(entry.path.as_str(), |(_, k)| k);
+        let name = entry
+            .path
+            .rsplit_once('.')
+            .map_or(entry.path.as_str(), |(_, k)| k);
         out.push(
-            Diagnostic::error(file.location(entry), format!("unknown field `{}`", entry.display))
-                .with_hint(suggest(name, &siblings)),
+            Diagnostic::error(
+                file.location(entry),
+                format!("unknown field `{}`", entry.display),
+            )
+            .with_hint(suggest(name, &siblings)),
         );
     }
     out
@@ -513,7 +634,16 @@ pub(crate) fn check_unknown_fields(file: &ParsedFile) -> Vec<Diagnostic> {
 fn type_matches(kind: Kind, value: &Val) -> bool {
     let all_str = |items: &[Val]| items.iter().all(|v| matches!(v, Val::Str(_)));
     match (kind, value) {
-        (Kind::Str | Kind::Text | Kind::Date | Kind::Enum(_) | Kind::SourceRef | Kind::DesignRef | Kind::FieldRef, Val::Str(_))
+        (
+            Kind::Str
+            | Kind::Text
+            | Kind::Date
+            | Kind::Enum(_)
+            | Kind::SourceRef
+            | Kind::DesignRef
+            | Kind::FieldRef,
+            Val::Str(_),
+        )
         | (Kind::Int, Val::Int(_))
         | (Kind::Float, Val::Int(_) | Val::Float(_))
         | (Kind::Bool, Val::Bool(_))
@@ -539,7 +669,11 @@ pub(crate) fn check_types(file: &ParsedFile) -> Vec<Diagnostic> {
         };
         let mut diagnostic = Diagnostic::error(
             file.location(entry),
-            format!("expected {} for `{}`, got {got}", kind.name(), entry.display),
+            format!(
+                "expected {} for `{}`, got {got}",
+                kind.name(),
+                entry.display
+            ),
         );
         if matches!(entry.value, Val::Other("datetime")) {
             diagnostic = diagnostic.with_hint("write dates as quoted strings, e.g. \"2020-05-22\"");
@@ -555,7 +689,9 @@ pub(crate) fn check_types(file: &ParsedFile) -> Vec<Diagnostic> {
 pub(crate) fn check_ranges(file: &ParsedFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for entry in &file.entries {
-        let (Some(range), Some(value)) = (entry.range, entry.value.as_f64()) else { continue };
+        let (Some(range), Some(value)) = (entry.range, entry.value.as_f64()) else {
+            continue;
+        };
         if range.contains(value) {
             continue;
         }
@@ -563,9 +699,18 @@ pub(crate) fn check_ranges(file: &ParsedFile) -> Vec<Diagnostic> {
         out.push(
             Diagnostic::error(
                 file.location(entry),
-                format!("`{}` = {value} is out of range {range} {unit}", entry.display).trim_end().to_owned(),
+                format!(
+                    "`{}` = {value} is out of range {range} {unit}",
+                    entry.display
+                )
+                .trim_end()
+                .to_owned(),
             )
-            .with_hint(entry.spec.map_or_else(String::new, |s| format!("{}: {}", s.path, s.description))),
+            .with_hint(
+                entry
+                    .spec
+                    .map_or_else(String::new, |s| format!("{}: {}", s.path, s.description)),
+            ),
         );
     }
     out
@@ -575,11 +720,16 @@ pub(crate) fn check_ranges(file: &ParsedFile) -> Vec<Diagnostic> {
 pub(crate) fn check_enums(file: &ParsedFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for entry in &file.entries {
-        let (Some(Kind::Enum(values)), Some(value)) = (entry.kind, entry.value.as_str()) else { continue };
+        let (Some(Kind::Enum(values)), Some(value)) = (entry.kind, entry.value.as_str()) else {
+            continue;
+        };
         if !values.contains(&value) {
             out.push(
-                Diagnostic::error(file.location(entry), format!("`{}` = `{value}` is not allowed", entry.display))
-                    .with_hint(format!("use one of {}", values.join(", "))),
+                Diagnostic::error(
+                    file.location(entry),
+                    format!("`{}` = `{value}` is not allowed", entry.display),
+                )
+                .with_hint(format!("use one of {}", values.join(", "))),
             );
         }
     }
@@ -593,14 +743,24 @@ pub(crate) fn check_required(file: &ParsedFile) -> Vec<Diagnostic> {
         // Rows: every required column must have a value.
         let rows: BTreeSet<usize> = file.entries.iter().filter_map(|e| e.row).collect();
         for row in rows {
-            let marker = file.entries.iter().find(|e| e.row == Some(row) && e.element);
+            let marker = file
+                .entries
+                .iter()
+                .find(|e| e.row == Some(row) && e.element);
             for spec in fields_of(file.kind).filter(|s| s.required) {
-                if !file.entries.iter().any(|e| e.row == Some(row) && e.path == spec.path) {
+                if !file
+                    .entries
+                    .iter()
+                    .any(|e| e.row == Some(row) && e.path == spec.path)
+                {
                     let mut location = Location::file(&file.display_path).with_field(spec.path);
                     if let Some(line) = marker.and_then(|m| m.line) {
                         location = location.with_line(line);
                     }
-                    out.push(Diagnostic::error(location, format!("missing value for required column `{}`", spec.path)));
+                    out.push(Diagnostic::error(
+                        location,
+                        format!("missing value for required column `{}`", spec.path),
+                    ));
                 }
             }
         }
@@ -620,7 +780,11 @@ pub(crate) fn check_required(file: &ParsedFile) -> Vec<Diagnostic> {
                 }
             }
             Some((parent, key)) => {
-                for parent_entry in file.entries.iter().filter(|e| e.path == parent && matches!(e.value, Val::Table)) {
+                for parent_entry in file
+                    .entries
+                    .iter()
+                    .filter(|e| e.path == parent && matches!(e.value, Val::Table))
+                {
                     let wanted = format!("{}.{key}", parent_entry.display);
                     if file.get(&wanted).is_none() {
                         let mut location = Location::file(&file.display_path).with_field(&wanted);
@@ -628,8 +792,11 @@ pub(crate) fn check_required(file: &ParsedFile) -> Vec<Diagnostic> {
                             location = location.with_line(line);
                         }
                         out.push(
-                            Diagnostic::error(location, format!("missing required field `{wanted}`"))
-                                .with_hint(format!("{}: {}", spec.path, spec.description)),
+                            Diagnostic::error(
+                                location,
+                                format!("missing required field `{wanted}`"),
+                            )
+                            .with_hint(format!("{}: {}", spec.path, spec.description)),
                         );
                     }
                 }
@@ -643,24 +810,37 @@ pub(crate) fn check_required(file: &ParsedFile) -> Vec<Diagnostic> {
 pub(crate) fn check_dates(file: &ParsedFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for entry in &file.entries {
-        let (Some(Kind::Date), Some(text)) = (entry.kind, entry.value.as_str()) else { continue };
+        let (Some(Kind::Date), Some(text)) = (entry.kind, entry.value.as_str()) else {
+            continue;
+        };
         if let Err(error) = PartialDate::parse(text) {
             out.push(
-                Diagnostic::error(file.location(entry), format!("`{}`: {error}", entry.display))
-                    .with_hint("dates are YYYY, YYYY-MM or YYYY-MM-DD"),
+                Diagnostic::error(
+                    file.location(entry),
+                    format!("`{}`: {error}", entry.display),
+                )
+                .with_hint("dates are YYYY, YYYY-MM or YYYY-MM-DD"),
             );
         }
     }
     out
 }
 
+/// Low, central and high values of one record, with their entries.
+type Slots<'a> = [Option<(f64, &'a Entry)>; 3];
+
 /// `low <= central <= high` wherever a record gives more than one of them.
 pub(crate) fn check_low_central_high(file: &ParsedFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut groups: BTreeMap<(String, Option<usize>), [Option<(f64, &Entry)>; 3]> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, Option<usize>), Slots<'_>> = BTreeMap::new();
     for entry in &file.entries {
-        let Some(value) = entry.value.as_f64() else { continue };
-        let (parent, key) = entry.display.rsplit_once('.').unwrap_or(("", entry.display.as_str()));
+        let Some(value) = entry.value.as_f64() else {
+            continue;
+        };
+        let (parent, key) = entry
+            .display
+            .rsplit_once('.')
+            .unwrap_or(("", entry.display.as_str()));
         let slot = match key {
             "low" | "low_bn" => 0,
             "central" | "central_bn" => 1,
@@ -670,7 +850,11 @@ pub(crate) fn check_low_central_high(file: &ParsedFile) -> Vec<Diagnostic> {
         groups.entry((parent.to_owned(), entry.row)).or_default()[slot] = Some((value, entry));
     }
     for ((parent, _), [low, central, high]) in groups {
-        let pairs = [(low, central, "low", "central"), (central, high, "central", "high"), (low, high, "low", "high")];
+        let pairs = [
+            (low, central, "low", "central"),
+            (central, high, "central", "high"),
+            (low, high, "low", "high"),
+        ];
         for (a, b, a_name, b_name) in pairs {
             if let (Some((a_value, _)), Some((b_value, b_entry))) = (a, b) {
                 if a_value > b_value {
@@ -696,20 +880,45 @@ pub(crate) fn check_id_matches_file(file: &ParsedFile) -> Vec<Diagnostic> {
         FileKind::Country => "code",
         _ => return Vec::new(),
     };
-    let Some(entry) = file.get(key) else { return Vec::new() };
-    let Some(value) = entry.value.as_str() else { return Vec::new() };
+    let Some(entry) = file.get(key) else {
+        return Vec::new();
+    };
+    let Some(value) = entry.value.as_str() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let valid = match file.kind {
-        FileKind::Country => crate::ids::CountryCode::new(value).is_ok() && value.bytes().all(|b| b.is_ascii_uppercase()),
+        FileKind::Country => {
+            crate::ids::CountryCode::new(value).is_ok()
+                && value.bytes().all(|b| b.is_ascii_uppercase())
+        }
         _ => crate::ids::DesignId::new(value).is_ok(),
     };
     if !valid {
-        let expected = if file.kind == FileKind::Country { "two upper-case letters" } else { "lower-case letters, digits and `-`" };
-        out.push(Diagnostic::error(file.location(entry), format!("`{key}` = `{value}` is not a valid id")).with_hint(format!("use {expected}")));
+        let expected = if file.kind == FileKind::Country {
+            "two upper-case letters"
+        } else {
+            "lower-case letters, digits and `-`"
+        };
+        out.push(
+            Diagnostic::error(
+                file.location(entry),
+                format!("`{key}` = `{value}` is not a valid id"),
+            )
+            .with_hint(format!("use {expected}")),
+        );
     } else if value != file.stem() {
         out.push(
-            Diagnostic::error(file.location(entry), format!("`{key}` = `{value}` does not match the file name `{}`", file.stem()))
-                .with_hint(format!("rename the file to `{value}.toml` or change `{key}`")),
+            Diagnostic::error(
+                file.location(entry),
+                format!(
+                    "`{key}` = `{value}` does not match the file name `{}`",
+                    file.stem()
+                ),
+            )
+            .with_hint(format!(
+                "rename the file to `{value}.toml` or change `{key}`"
+            )),
         );
     }
     out
@@ -725,8 +934,11 @@ pub(crate) fn check_country_codes(file: &ParsedFile) -> Vec<Diagnostic> {
         if let Some(value) = entry.value.as_str() {
             if value.len() != 2 || !value.bytes().all(|b| b.is_ascii_uppercase()) {
                 out.push(
-                    Diagnostic::error(file.location(entry), format!("`country` = `{value}` is not an ISO 3166 alpha-2 code"))
-                        .with_hint("use two upper-case letters, e.g. TR, KZ, US"),
+                    Diagnostic::error(
+                        file.location(entry),
+                        format!("`country` = `{value}` is not an ISO 3166 alpha-2 code"),
+                    )
+                    .with_hint("use two upper-case letters, e.g. TR, KZ, US"),
                 );
             }
         }
@@ -738,16 +950,32 @@ pub(crate) fn check_country_codes(file: &ParsedFile) -> Vec<Diagnostic> {
 pub(crate) fn check_currencies(file: &ParsedFile, known: &BTreeSet<String>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for entry in file.entries.iter().filter(|e| e.path.ends_with("currency")) {
-        let Some(value) = entry.value.as_str() else { continue };
+        let Some(value) = entry.value.as_str() else {
+            continue;
+        };
         if value.len() != 3 || !value.bytes().all(|b| b.is_ascii_uppercase()) {
             out.push(
-                Diagnostic::error(file.location(entry), format!("`{}` = `{value}` is not an ISO 4217 currency code", entry.display))
-                    .with_hint("use three upper-case letters, e.g. USD, EUR, RUB"),
+                Diagnostic::error(
+                    file.location(entry),
+                    format!(
+                        "`{}` = `{value}` is not an ISO 4217 currency code",
+                        entry.display
+                    ),
+                )
+                .with_hint("use three upper-case letters, e.g. USD, EUR, RUB"),
             );
-        } else if !known.is_empty() && !known.contains(value) && matches!(file.kind, FileKind::Design | FileKind::Project) {
+        } else if !known.is_empty()
+            && !known.contains(value)
+            && matches!(file.kind, FileKind::Design | FileKind::Project)
+        {
             out.push(
-                Diagnostic::warning(file.location(entry), format!("no exchange rate for `{value}`: amounts in it cannot be converted to USD"))
-                    .with_hint("add rates to money/exchange-rates.csv"),
+                Diagnostic::warning(
+                    file.location(entry),
+                    format!(
+                        "no exchange rate for `{value}`: amounts in it cannot be converted to USD"
+                    ),
+                )
+                .with_hint("add rates to money/exchange-rates.csv"),
             );
         }
     }
@@ -761,20 +989,28 @@ pub(crate) fn check_source_refs(file: &ParsedFile, sources: &BTreeSet<String>) -
     for entry in &file.entries {
         let ids: Vec<&str> = match (entry.kind, &entry.value) {
             (Some(Kind::SourceRef), Val::Str(s)) => vec![s.as_str()],
-            (Some(Kind::SourceRefs), Val::List(items)) => items.iter().filter_map(Val::as_str).collect(),
+            (Some(Kind::SourceRefs), Val::List(items)) => {
+                items.iter().filter_map(Val::as_str).collect()
+            }
             _ => continue,
         };
         if entry.kind == Some(Kind::SourceRefs) && ids.is_empty() {
             out.push(
-                Diagnostic::error(file.location(entry), format!("`{}` is empty", entry.display))
-                    .with_hint("cite at least one id from sources.toml"),
+                Diagnostic::error(
+                    file.location(entry),
+                    format!("`{}` is empty", entry.display),
+                )
+                .with_hint("cite at least one id from sources.toml"),
             );
         }
         for id in ids {
             if !sources.contains(id) {
                 out.push(
-                    Diagnostic::error(file.location(entry), format!("`{}` cites unknown source `{id}`", entry.display))
-                        .with_hint(format!("add it to sources.toml; {}", suggest(id, &known))),
+                    Diagnostic::error(
+                        file.location(entry),
+                        format!("`{}` cites unknown source `{id}`", entry.display),
+                    )
+                    .with_hint(format!("add it to sources.toml; {}", suggest(id, &known))),
                 );
             }
         }
@@ -803,7 +1039,10 @@ pub(crate) fn check_sourced_numbers(file: &ParsedFile) -> Vec<Diagnostic> {
     match first_number {
         Some(entry) => vec![Diagnostic::error(
             file.location(entry),
-            format!("`{}` has no source: the record has no `sources`", entry.display),
+            format!(
+                "`{}` has no source: the record has no `sources`",
+                entry.display
+            ),
         )
         .with_hint("add `sources = [\"<id>\", ...]` with ids from sources.toml")],
         None => Vec::new(),
@@ -817,14 +1056,19 @@ pub(crate) fn check_design_refs(file: &ParsedFile, designs: &BTreeSet<String>) -
     for entry in &file.entries {
         let ids: Vec<&str> = match (entry.kind, &entry.value) {
             (Some(Kind::DesignRef), Val::Str(s)) => vec![s.as_str()],
-            (Some(Kind::DesignRefs), Val::List(items)) => items.iter().filter_map(Val::as_str).collect(),
+            (Some(Kind::DesignRefs), Val::List(items)) => {
+                items.iter().filter_map(Val::as_str).collect()
+            }
             _ => continue,
         };
         for id in ids {
             if !designs.contains(id) {
                 out.push(
-                    Diagnostic::error(file.location(entry), format!("`{}` refers to unknown design `{id}`", entry.display))
-                        .with_hint(suggest(id, &known)),
+                    Diagnostic::error(
+                        file.location(entry),
+                        format!("`{}` refers to unknown design `{id}`", entry.display),
+                    )
+                    .with_hint(suggest(id, &known)),
                 );
             }
         }
@@ -842,14 +1086,22 @@ pub(crate) fn check_field_refs(file: &ParsedFile) -> Vec<Diagnostic> {
     for entry in &file.entries {
         let names: Vec<&str> = match (entry.kind, &entry.value, entry.path.as_str()) {
             (Some(Kind::FieldRef), Val::Str(s), _) => vec![s.as_str()],
-            (Some(Kind::StrList), Val::List(items), "verify") => items.iter().filter_map(Val::as_str).collect(),
+            (Some(Kind::StrList), Val::List(items), "verify") => {
+                items.iter().filter_map(Val::as_str).collect()
+            }
             _ => continue,
         };
         for name in names {
             if !numeric.contains(&name) {
                 out.push(
-                    Diagnostic::error(file.location(entry), format!("`{}` names `{name}`, which is not a numeric field", entry.display))
-                        .with_hint(suggest(name, &numeric)),
+                    Diagnostic::error(
+                        file.location(entry),
+                        format!(
+                            "`{}` names `{name}`, which is not a numeric field",
+                            entry.display
+                        ),
+                    )
+                    .with_hint(suggest(name, &numeric)),
                 );
             }
         }
@@ -858,7 +1110,12 @@ pub(crate) fn check_field_refs(file: &ParsedFile) -> Vec<Diagnostic> {
 }
 
 /// Runs every per-file check.
-pub(crate) fn check_file(file: &ParsedFile, sources: &BTreeSet<String>, designs: &BTreeSet<String>, currencies: &BTreeSet<String>) -> Vec<Diagnostic> {
+pub(crate) fn check_file(
+    file: &ParsedFile,
+    sources: &BTreeSet<String>,
+    designs: &BTreeSet<String>,
+    currencies: &BTreeSet<String>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     out.extend(check_unknown_fields(file));
     out.extend(check_types(file));

@@ -6,7 +6,9 @@
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use atomplan_catalogue::{Catalogue, Country, Design, Diagnostic, Observation, Project, ReactorType};
+use atomplan_catalogue::{
+    Catalogue, Country, Design, Diagnostic, Observation, Project, ReactorType,
+};
 use serde_json::{json, Value};
 
 use crate::printer::Printer;
@@ -210,7 +212,10 @@ fn sources_json(catalogue: &Catalogue, ids: &[atomplan_catalogue::SourceId]) -> 
 fn design_json(catalogue: &Catalogue, design: &Design) -> Value {
     let mut value = serde_json::to_value(design).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut value {
-        map.insert("sources".to_owned(), sources_json(catalogue, &design.sources));
+        map.insert(
+            "sources".to_owned(),
+            sources_json(catalogue, &design.sources),
+        );
         map.insert("is_smr".to_owned(), Value::Bool(design.is_smr()));
         map.insert("plant_mwe".to_owned(), json!(design.plant_mwe()));
     }
@@ -237,12 +242,24 @@ fn design_matches(design: &Design, filters: &DesignFilters) -> anyhow::Result<bo
         && contains(&design.vendor_country, &filters.country)
         && (!filters.smr || design.is_smr())
         && (!filters.large || !design.is_smr())
-        && filters.max_mwe.is_none_or(|max| mwe.is_some_and(|m| m <= max))
-        && filters.min_mwe.is_none_or(|min| mwe.is_some_and(|m| m >= min))
-        && filters.status.as_ref().is_none_or(|s| design.status.as_str() == s.as_str()))
+        && filters
+            .max_mwe
+            .is_none_or(|max| mwe.is_some_and(|m| m <= max))
+        && filters
+            .min_mwe
+            .is_none_or(|min| mwe.is_some_and(|m| m >= min))
+        && filters
+            .status
+            .as_ref()
+            .is_none_or(|s| design.status.as_str() == s.as_str()))
 }
 
-fn list_designs(catalogue: &Catalogue, filters: &DesignFilters, format: Format, printer: &Printer) -> anyhow::Result<ExitCode> {
+fn list_designs(
+    catalogue: &Catalogue,
+    filters: &DesignFilters,
+    format: Format,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     let mut designs = Vec::new();
     for design in catalogue.designs() {
         if design_matches(design, filters)? {
@@ -250,20 +267,40 @@ fn list_designs(catalogue: &Catalogue, filters: &DesignFilters, format: Format, 
         }
     }
     match format {
-        Format::Json => printer.json(&Value::Array(designs.iter().map(|d| design_json(catalogue, d)).collect())),
+        Format::Json => printer.json(&Value::Array(
+            designs.iter().map(|d| design_json(catalogue, d)).collect(),
+        )),
         Format::Text | Format::Csv => {
-            let header = ["id", "name", "vendor_country", "type", "mwe_per_module", "modules", "status", "overnight_cost_per_kw", "sources"];
+            let header = [
+                "id",
+                "name",
+                "vendor_country",
+                "type",
+                "mwe_per_module",
+                "modules",
+                "status",
+                "overnight_cost_per_kw",
+                "sources",
+            ];
             let rows: Vec<Vec<String>> = designs
                 .iter()
                 .map(|d| {
                     let cost = d.overnight_cost.as_ref().map(|c| {
                         let e = c.per_kw;
-                        let range = if e.low == e.high { num(e.low) } else { format!("{}-{}", num(e.low), num(e.high)) };
+                        let range = if e.low == e.high {
+                            num(e.low)
+                        } else {
+                            format!("{}-{}", num(e.low), num(e.high))
+                        };
                         format!("{range} {} {}", c.currency, c.price_year)
                     });
                     let sep = if format == Format::Csv { " " } else { "," };
                     let sources = if format == Format::Csv {
-                        d.sources.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(sep)
+                        d.sources
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(sep)
                     } else {
                         d.sources.len().to_string()
                     };
@@ -274,7 +311,9 @@ fn list_designs(catalogue: &Catalogue, filters: &DesignFilters, format: Format, 
                         d.vendor_country.clone(),
                         d.reactor_type.to_string(),
                         f(d.mwe_per_module()),
-                        d.modules_per_plant.map(|m| m.to_string()).unwrap_or_default(),
+                        d.modules_per_plant
+                            .map(|m| m.to_string())
+                            .unwrap_or_default(),
                         d.status.to_string(),
                         cost.unwrap_or_default(),
                         sources,
@@ -297,14 +336,31 @@ fn not_found(printer: &Printer, what: &str, id: &str, close: &[&str]) -> ExitCod
     if close.is_empty() {
         printer.hint(&format!("list them with `atomplan catalogue {what}s`"));
     } else {
-        printer.hint(&format!("did you mean {}?", close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")));
+        printer.hint(&format!(
+            "did you mean {}?",
+            close
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     ExitCode::from(2)
 }
 
-fn show_design(catalogue: &Catalogue, id: &str, format: Format, printer: &Printer) -> anyhow::Result<ExitCode> {
+fn show_design(
+    catalogue: &Catalogue,
+    id: &str,
+    format: Format,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     let Some(design) = catalogue.design(id) else {
-        return Ok(not_found(printer, "design", id, &catalogue.similar_design_ids(id)));
+        return Ok(not_found(
+            printer,
+            "design",
+            id,
+            &catalogue.similar_design_ids(id),
+        ));
     };
     match format {
         Format::Json => printer.json(&design_json(catalogue, design)),
@@ -324,7 +380,11 @@ fn flatten(prefix: &str, value: &Value, rows: &mut Vec<Vec<String>>) {
     match value {
         Value::Object(map) => {
             for (key, inner) in map {
-                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
                 flatten(&path, inner, rows);
             }
         }
@@ -369,15 +429,33 @@ fn design_text(catalogue: &Catalogue, d: &Design) -> String {
     kv("vendor country", d.vendor_country.clone());
     kv("reactor type", d.reactor_type.to_string());
     kv("deployment", d.deployment.to_string());
-    kv("SMR", if d.is_smr() { "yes".into() } else { "no".into() });
+    kv(
+        "SMR",
+        if d.is_smr() {
+            "yes".into()
+        } else {
+            "no".into()
+        },
+    );
     kv("thermal MWt", num(d.thermal_mwt));
     kv("net MWe per module", num(d.net_mwe_per_module));
     kv("gross MWe per module", num(d.gross_mwe_per_module));
-    kv("MWe basis", d.mwe_basis.map(|b| b.to_string()).unwrap_or_default());
-    kv("modules per plant", d.modules_per_plant.map(|m| m.to_string()).unwrap_or_default());
+    kv(
+        "MWe basis",
+        d.mwe_basis.map(|b| b.to_string()).unwrap_or_default(),
+    );
+    kv(
+        "modules per plant",
+        d.modules_per_plant
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+    );
     kv("design life, years", num(d.design_life_years));
     kv("capacity factor", num(d.capacity_factor));
-    kv("refuelling interval, months", estimate_text(d.refuelling_interval_months));
+    kv(
+        "refuelling interval, months",
+        estimate_text(d.refuelling_interval_months),
+    );
     kv("fuel", d.fuel.clone().unwrap_or_default());
     kv("enrichment, %", estimate_text(d.fuel_enrichment_pct));
     kv("min stable load, fraction", num(d.min_stable_load_fraction));
@@ -385,15 +463,35 @@ fn design_text(catalogue: &Catalogue, d: &Design) -> String {
     kv(
         "construction, months",
         match d.construction_months {
-            Some(m) => format!("{} ({})", num(Some(m)), d.construction_months_basis.map(|b| b.to_string()).unwrap_or_default()),
+            Some(m) => format!(
+                "{} ({})",
+                num(Some(m)),
+                d.construction_months_basis
+                    .map(|b| b.to_string())
+                    .unwrap_or_default()
+            ),
             None => "-".into(),
         },
     );
     if let Some(c) = &d.overnight_cost {
-        let kind = c.foak_noak.map(|k| format!(", {}", k.as_str().to_uppercase())).unwrap_or_default();
-        kv("overnight cost per kW", format!("{} {} {}{kind}", estimate_text(Some(c.per_kw)), c.currency, c.price_year));
+        let kind = c
+            .foak_noak
+            .map(|k| format!(", {}", k.as_str().to_uppercase()))
+            .unwrap_or_default();
+        kv(
+            "overnight cost per kW",
+            format!(
+                "{} {} {}{kind}",
+                estimate_text(Some(c.per_kw)),
+                c.currency,
+                c.price_year
+            ),
+        );
         if let Some(central) = c.per_kw.central_or_mid() {
-            if let Some(usd) = catalogue.money().to_usd(central, &c.currency, c.price_year, 2024) {
+            if let Some(usd) = catalogue
+                .money()
+                .to_usd(central, &c.currency, c.price_year, 2024)
+            {
                 kv("  in USD 2024 (central/mid)", num(Some(usd.round())));
             }
         }
@@ -401,7 +499,11 @@ fn design_text(catalogue: &Catalogue, d: &Design) -> String {
     }
     kv(
         "status",
-        format!("{}{}", d.status, d.status_date.map(|s| format!(" ({s})")).unwrap_or_default()),
+        format!(
+            "{}{}",
+            d.status,
+            d.status_date.map(|s| format!(" ({s})")).unwrap_or_default()
+        ),
     );
     for plant in &d.reference_plants {
         kv("reference plant", plant.clone());
@@ -414,13 +516,23 @@ fn design_text(catalogue: &Catalogue, d: &Design) -> String {
         kv("to verify", d.verify.join(", "));
     }
     for alt in &d.alternatives {
-        kv("alternative", format!("{} = {} ({})", alt.field, num(Some(alt.value)), alt.note));
+        kv(
+            "alternative",
+            format!("{} = {} ({})", alt.field, num(Some(alt.value)), alt.note),
+        );
     }
     let mut text = out;
     text.push_str("sources:\n");
     for id in &d.sources {
         match catalogue.source(id.as_str()) {
-            Some(s) => text.push_str(&format!("  [{}] {}, {}{} <{}>\n", s.id, s.title, s.publisher, s.year.map(|y| format!(", {y}")).unwrap_or_default(), s.url)),
+            Some(s) => text.push_str(&format!(
+                "  [{}] {}, {}{} <{}>\n",
+                s.id,
+                s.title,
+                s.publisher,
+                s.year.map(|y| format!(", {y}")).unwrap_or_default(),
+                s.url
+            )),
             None => text.push_str(&format!("  [{id}]\n")),
         }
     }
@@ -430,28 +542,60 @@ fn design_text(catalogue: &Catalogue, d: &Design) -> String {
 fn project_json(catalogue: &Catalogue, project: &Project) -> Value {
     let mut value = serde_json::to_value(project).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut value {
-        map.insert("sources".to_owned(), sources_json(catalogue, &project.sources));
-        map.insert("schedule_slip_years".to_owned(), json!(project.schedule_slip_years()));
+        map.insert(
+            "sources".to_owned(),
+            sources_json(catalogue, &project.sources),
+        );
+        map.insert(
+            "schedule_slip_years".to_owned(),
+            json!(project.schedule_slip_years()),
+        );
     }
     value
 }
 
-fn list_projects(catalogue: &Catalogue, filters: &ProjectFilters, format: Format, printer: &Printer) -> anyhow::Result<ExitCode> {
+fn list_projects(
+    catalogue: &Catalogue,
+    filters: &ProjectFilters,
+    format: Format,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     let projects: Vec<&Project> = catalogue
         .projects()
         .iter()
-        .filter(|p| filters.country.as_ref().is_none_or(|c| p.country.as_str().eq_ignore_ascii_case(c)))
         .filter(|p| {
             filters
-                .design
+                .country
                 .as_ref()
-                .is_none_or(|d| catalogue.design(d).is_some_and(|d| p.design == d.id || p.other_designs.contains(&d.id)))
+                .is_none_or(|c| p.country.as_str().eq_ignore_ascii_case(c))
+        })
+        .filter(|p| {
+            filters.design.as_ref().is_none_or(|d| {
+                catalogue
+                    .design(d)
+                    .is_some_and(|d| p.design == d.id || p.other_designs.contains(&d.id))
+            })
         })
         .collect();
     match format {
-        Format::Json => printer.json(&Value::Array(projects.iter().map(|p| project_json(catalogue, p)).collect())),
+        Format::Json => printer.json(&Value::Array(
+            projects
+                .iter()
+                .map(|p| project_json(catalogue, p))
+                .collect(),
+        )),
         Format::Text | Format::Csv => {
-            let header = ["id", "country", "design", "units", "mwe", "status", "cost", "financing", "slip_years"];
+            let header = [
+                "id",
+                "country",
+                "design",
+                "units",
+                "mwe",
+                "status",
+                "cost",
+                "financing",
+                "slip_years",
+            ];
             let f = if format == Format::Csv { csv_num } else { num };
             let rows: Vec<Vec<String>> = projects
                 .iter()
@@ -476,8 +620,13 @@ fn list_projects(catalogue: &Catalogue, filters: &ProjectFilters, format: Format
                         f(p.capacity_mwe),
                         p.status.to_string(),
                         cost,
-                        p.financing.as_ref().map(|f| f.model.to_string()).unwrap_or_default(),
-                        p.schedule_slip_years().map(|s| s.to_string()).unwrap_or_default(),
+                        p.financing
+                            .as_ref()
+                            .map(|f| f.model.to_string())
+                            .unwrap_or_default(),
+                        p.schedule_slip_years()
+                            .map(|s| s.to_string())
+                            .unwrap_or_default(),
                     ]
                 })
                 .collect();
@@ -494,7 +643,11 @@ fn list_projects(catalogue: &Catalogue, filters: &ProjectFilters, format: Format
 
 fn obs_text(obs: Option<&Observation>) -> String {
     match obs {
-        Some(o) => format!("{}{}", num(Some(o.value)), o.year.map(|y| format!(" ({y})")).unwrap_or_default()),
+        Some(o) => format!(
+            "{}{}",
+            num(Some(o.value)),
+            o.year.map(|y| format!(" ({y})")).unwrap_or_default()
+        ),
         None => "-".to_owned(),
     }
 }
@@ -552,16 +705,41 @@ fn country_json(catalogue: &Catalogue, country: &Country) -> Value {
     value
 }
 
-fn list_countries(catalogue: &Catalogue, format: Format, printer: &Printer) -> anyhow::Result<ExitCode> {
+fn list_countries(
+    catalogue: &Catalogue,
+    format: Format,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     match format {
-        Format::Json => printer.json(&Value::Array(catalogue.countries().iter().map(|c| country_json(catalogue, c)).collect())),
+        Format::Json => printer.json(&Value::Array(
+            catalogue
+                .countries()
+                .iter()
+                .map(|c| country_json(catalogue, c))
+                .collect(),
+        )),
         Format::Text | Format::Csv => {
-            let header = ["code", "name", "peak_mw", "demand_twh", "largest_unit_mw", "co2_g_per_kwh", "iaea_phase", "zones"];
+            let header = [
+                "code",
+                "name",
+                "peak_mw",
+                "demand_twh",
+                "largest_unit_mw",
+                "co2_g_per_kwh",
+                "iaea_phase",
+                "zones",
+            ];
             let rows: Vec<Vec<String>> = catalogue
                 .countries()
                 .iter()
                 .map(|c| {
-                    let text = |o: Option<&Observation>| if format == Format::Csv { csv_num(o.map(|o| o.value)) } else { obs_text(o) };
+                    let text = |o: Option<&Observation>| {
+                        if format == Format::Csv {
+                            csv_num(o.map(|o| o.value))
+                        } else {
+                            obs_text(o)
+                        }
+                    };
                     vec![
                         c.code.to_string(),
                         c.name.clone(),
@@ -569,7 +747,10 @@ fn list_countries(catalogue: &Catalogue, format: Format, printer: &Printer) -> a
                         text(c.annual_demand()),
                         text(c.largest_unit()),
                         text(c.co2_intensity()),
-                        c.iaea_milestones.as_ref().map(|p| p.phase.to_string()).unwrap_or_default(),
+                        c.iaea_milestones
+                            .as_ref()
+                            .map(|p| p.phase.to_string())
+                            .unwrap_or_default(),
                         c.zones.len().to_string(),
                     ]
                 })
@@ -584,9 +765,19 @@ fn list_countries(catalogue: &Catalogue, format: Format, printer: &Printer) -> a
     Ok(ExitCode::SUCCESS)
 }
 
-fn show_country(catalogue: &Catalogue, code: &str, format: Format, printer: &Printer) -> anyhow::Result<ExitCode> {
+fn show_country(
+    catalogue: &Catalogue,
+    code: &str,
+    format: Format,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
     let Some(country) = catalogue.country(code) else {
-        return Ok(not_found(printer, "country", code, &catalogue.similar_country_codes(code)));
+        return Ok(not_found(
+            printer,
+            "country",
+            code,
+            &catalogue.similar_country_codes(code),
+        ));
     };
     match format {
         Format::Json => printer.json(&country_json(catalogue, country)),
@@ -614,21 +805,38 @@ fn country_text(catalogue: &Catalogue, c: &Country) -> String {
     kv("largest unit, MW", obs_text(c.largest_unit()));
     kv("CO2 intensity, g/kWh", obs_text(c.co2_intensity()));
     if let Some(p) = &c.iaea_milestones {
-        kv("IAEA Milestones phase", format!("{} ({}; assessed {})", p.phase, p.basis, p.assessed_year));
+        kv(
+            "IAEA Milestones phase",
+            format!("{} ({}; assessed {})", p.phase, p.basis, p.assessed_year),
+        );
     }
     if let Some(shape) = &c.load_shape {
         kv("load shape", format!("{} (month x hour)", shape.file));
     }
     for o in c.capacity_by_technology() {
-        kv(&format!("capacity {}, MW", o.technology.as_deref().unwrap_or("?")), obs_text(Some(o)));
+        kv(
+            &format!("capacity {}, MW", o.technology.as_deref().unwrap_or("?")),
+            obs_text(Some(o)),
+        );
     }
     for o in c.generation_by_technology() {
-        kv(&format!("generation {}, TWh", o.technology.as_deref().unwrap_or("?")), obs_text(Some(o)));
+        kv(
+            &format!("generation {}, TWh", o.technology.as_deref().unwrap_or("?")),
+            obs_text(Some(o)),
+        );
     }
     for o in &c.fuel_import_share {
         kv(
-            &format!("{} imports from {}", o.fuel.as_deref().unwrap_or("?"), o.supplier.as_deref().unwrap_or("?")),
-            format!("{} %{}", num(Some(o.value * 100.0)), o.year.map(|y| format!(" ({y})")).unwrap_or_default()),
+            &format!(
+                "{} imports from {}",
+                o.fuel.as_deref().unwrap_or("?"),
+                o.supplier.as_deref().unwrap_or("?")
+            ),
+            format!(
+                "{} %{}",
+                num(Some(o.value * 100.0)),
+                o.year.map(|y| format!(" ({y})")).unwrap_or_default()
+            ),
         );
     }
     for o in &c.electricity_imports_twh {
@@ -640,20 +848,37 @@ fn country_text(catalogue: &Catalogue, c: &Country) -> String {
             .map(|r| format!(" -{} %", num(Some(r))))
             .or(t.share_pct.map(|s| format!(" {} %", num(Some(s)))))
             .unwrap_or_default();
-        kv("climate target", format!("{} {}{detail}", t.kind, t.target_year));
+        kv(
+            "climate target",
+            format!("{} {}{detail}", t.kind, t.target_year),
+        );
     }
     for z in &c.zones {
         kv("zone", format!("{} ({}, {})", z.name, z.id, z.kind));
     }
     for i in &c.interconnections {
-        let capacity = i.capacity_mw.map(|m| format!(", {} MW", num(Some(m)))).unwrap_or_default();
-        let voltage = i.voltage_kv.map(|v| format!(", {} kV", num(Some(v)))).unwrap_or_default();
-        kv("interconnection", format!("{} -> {}{capacity}{voltage}", i.from, i.to));
+        let capacity = i
+            .capacity_mw
+            .map(|m| format!(", {} MW", num(Some(m))))
+            .unwrap_or_default();
+        let voltage = i
+            .voltage_kv
+            .map(|v| format!(", {} kV", num(Some(v))))
+            .unwrap_or_default();
+        kv(
+            "interconnection",
+            format!("{} -> {}{capacity}{voltage}", i.from, i.to),
+        );
     }
     for m in &c.milestones {
         kv("milestone", format!("{} {}", m.date, m.description));
     }
-    let projects: Vec<&str> = catalogue.projects().iter().filter(|p| p.country == c.code).map(|p| p.id.as_str()).collect();
+    let projects: Vec<&str> = catalogue
+        .projects()
+        .iter()
+        .filter(|p| p.country == c.code)
+        .map(|p| p.id.as_str())
+        .collect();
     if !projects.is_empty() {
         kv("projects", projects.join(", "));
     }

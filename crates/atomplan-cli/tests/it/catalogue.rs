@@ -75,10 +75,25 @@ fn projects_json_has_at_least_35_with_financing_terms() {
 #[test]
 fn countries_json_has_the_six_countries() {
     let countries = json(&["catalogue", "countries", "--format", "json"]);
-    let codes: Vec<&str> = countries.as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = countries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, ["KG", "KZ", "MN", "RU", "TR", "UZ"]);
-    let russia = countries.as_array().unwrap().iter().find(|c| c["code"] == "RU").unwrap();
-    let isolated = russia["zones"].as_array().unwrap().iter().filter(|z| z["kind"] == "isolated").count();
+    let russia = countries
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "RU")
+        .unwrap();
+    let isolated = russia["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|z| z["kind"] == "isolated")
+        .count();
     assert!(isolated >= 3);
 }
 
@@ -88,8 +103,22 @@ fn design_filters() {
     for design in smr.as_array().unwrap() {
         assert_eq!(design["is_smr"], true, "{}", design["id"]);
     }
-    let russian = json(&["catalogue", "designs", "--country", "russia", "--max-mwe", "100", "--format", "json"]);
-    let ids: Vec<&str> = russian.as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    let russian = json(&[
+        "catalogue",
+        "designs",
+        "--country",
+        "russia",
+        "--max-mwe",
+        "100",
+        "--format",
+        "json",
+    ]);
+    let ids: Vec<&str> = russian
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["klt-40s", "ritm-200m-fpu", "ritm-200n", "shelf-m"]);
     let output = run(&["catalogue", "designs", "--type", "NOPE"]);
     assert_eq!(output.status.code(), Some(2));
@@ -102,10 +131,21 @@ fn htgr_designs_as_csv() {
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "id,name,vendor_country,type,mwe_per_module,modules,status,overnight_cost_per_kw,sources");
+    assert_eq!(
+        lines[0],
+        "id,name,vendor_country,type,mwe_per_module,modules,status,overnight_cost_per_kw,sources"
+    );
     assert_eq!(lines.len(), 3, "{text}");
-    assert!(lines[1].starts_with("htr-pm,HTR-PM,China,HTGR,105,2,operating,,"), "{}", lines[1]);
-    assert!(lines[2].starts_with("xe-100,Xe-100,USA,HTGR,80,4,licensing,,"), "{}", lines[2]);
+    assert!(
+        lines[1].starts_with("htr-pm,HTR-PM,China,HTGR,105,2,operating,,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("xe-100,Xe-100,USA,HTGR,80,4,licensing,,"),
+        "{}",
+        lines[2]
+    );
 }
 
 #[test]
@@ -126,7 +166,10 @@ fn unknown_design_exits_2_with_close_ids() {
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
     assert!(err.contains("no design `vver-1300`"), "{err}");
-    assert!(err.contains("hint: did you mean") && err.contains("`vver-1200`"), "{err}");
+    assert!(
+        err.contains("hint: did you mean") && err.contains("`vver-1200`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -134,7 +177,10 @@ fn unknown_country_exits_2_with_close_codes() {
     let output = run(&["catalogue", "country", "Mongolai"]);
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
-    assert!(err.contains("hint: did you mean") && err.contains("`MN`"), "{err}");
+    assert!(
+        err.contains("hint: did you mean") && err.contains("`MN`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -142,7 +188,10 @@ fn country_text() {
     let output = run(&["catalogue", "country", "mn"]);
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);
-    assert!(text.starts_with("Mongolia (MN)\npeak demand, MW            1493 (2023)\n"), "{text}");
+    assert!(
+        text.starts_with("Mongolia (MN)\npeak demand, MW            1493 (2023)\n"),
+        "{text}"
+    );
     assert!(text.contains("IAEA Milestones phase      1"));
 }
 
@@ -158,7 +207,12 @@ fn builtin_and_copied_catalogue_check_ok() {
 
 #[test]
 fn missing_data_dir_exits_2() {
-    let output = run(&["--data", "/nonexistent/atomplan-data", "catalogue", "designs"]);
+    let output = run(&[
+        "--data",
+        "/nonexistent/atomplan-data",
+        "catalogue",
+        "designs",
+    ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("/nonexistent/atomplan-data"));
 }
@@ -167,7 +221,6 @@ fn missing_data_dir_exits_2() {
 
 enum Edit {
     Replace(&'static str, &'static str),
-    Append(&'static str),
     RemoveLine(&'static str),
     Bytes(fn(&[u8]) -> Vec<u8>),
 }
@@ -184,10 +237,16 @@ fn check(file: &str, edit: Edit, field: &str) {
             assert!(text.contains(from), "{file} has no `{from}`");
             text.replacen(from, to, 1).into_bytes()
         }
-        Edit::Append(extra) => format!("{text}{extra}").into_bytes(),
         Edit::RemoveLine(prefix) => {
-            assert!(text.lines().any(|l| l.starts_with(prefix)), "{file} has no line `{prefix}`");
-            text.lines().filter(|l| !l.starts_with(prefix)).map(|l| format!("{l}\n")).collect::<String>().into_bytes()
+            assert!(
+                text.lines().any(|l| l.starts_with(prefix)),
+                "{file} has no line `{prefix}`"
+            );
+            text.lines()
+                .filter(|l| !l.starts_with(prefix))
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+                .into_bytes()
         }
         Edit::Bytes(f) => f(&original),
     };
@@ -195,43 +254,76 @@ fn check(file: &str, edit: Edit, field: &str) {
     let output = run(&["--data", dir.path().to_str().unwrap(), "catalogue", "check"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "{file}: {err}");
-    let named = err.lines().any(|line| line.starts_with("error: ") && line.contains(file) && line.contains("field `") && line.contains(field));
+    let named = err.lines().any(|line| {
+        line.starts_with("error: ")
+            && line.contains(file)
+            && line.contains("field `")
+            && line.contains(field)
+    });
     assert!(named, "no error naming {file} and field {field}:\n{err}");
 }
 
 #[test]
 fn malformed_wrong_type() {
-    check("designs/vver-1200.toml", Edit::Replace("thermal_mwt = 3200", "thermal_mwt = \"3200\""), "thermal_mwt");
+    check(
+        "designs/vver-1200.toml",
+        Edit::Replace("thermal_mwt = 3200", "thermal_mwt = \"3200\""),
+        "thermal_mwt",
+    );
 }
 
 #[test]
 fn malformed_negative_value() {
-    check("designs/vver-1200.toml", Edit::Replace("net_mwe_per_module = 1114", "net_mwe_per_module = -1114"), "net_mwe_per_module");
+    check(
+        "designs/vver-1200.toml",
+        Edit::Replace("net_mwe_per_module = 1114", "net_mwe_per_module = -1114"),
+        "net_mwe_per_module",
+    );
 }
 
 #[test]
 fn malformed_capacity_factor_out_of_range() {
-    check("designs/ap1000.toml", Edit::Replace("capacity_factor = 0.93", "capacity_factor = 1.3"), "capacity_factor");
+    check(
+        "designs/ap1000.toml",
+        Edit::Replace("capacity_factor = 0.93", "capacity_factor = 1.3"),
+        "capacity_factor",
+    );
 }
 
 #[test]
 fn malformed_unknown_field() {
-    check("designs/ritm-200n.toml", Edit::Replace("deployment = ", "colour = \"red\"\ndeployment = "), "colour");
+    check(
+        "designs/ritm-200n.toml",
+        Edit::Replace("deployment = ", "colour = \"red\"\ndeployment = "),
+        "colour",
+    );
 }
 
 #[test]
 fn malformed_broken_design_reference() {
-    check("projects/akkuyu.toml", Edit::Replace("design = \"vver-1200\"", "design = \"vver-1201\""), "design");
+    check(
+        "projects/akkuyu.toml",
+        Edit::Replace("design = \"vver-1200\"", "design = \"vver-1201\""),
+        "design",
+    );
 }
 
 #[test]
 fn malformed_missing_source_list() {
-    check("designs/bwrx-300.toml", Edit::RemoveLine("sources = "), "net_mwe_per_module");
+    check(
+        "designs/bwrx-300.toml",
+        Edit::RemoveLine("sources = "),
+        "net_mwe_per_module",
+    );
 }
 
 #[test]
 fn malformed_unknown_source_id() {
-    check("designs/ritm-200n.toml", Edit::Replace("sources = [\"", "sources = [\"no-such-source\", \""), "sources");
+    check(
+        "designs/ritm-200n.toml",
+        Edit::Replace("sources = [\"", "sources = [\"no-such-source\", \""),
+        "sources",
+    );
 }
 
 #[test]
@@ -269,62 +361,113 @@ fn malformed_non_utf8() {
 
 #[test]
 fn malformed_impossible_date() {
-    check("designs/klt-40s.toml", Edit::Replace("status_date = \"2020-05-22\"", "status_date = \"2020-02-30\""), "status_date");
+    check(
+        "designs/klt-40s.toml",
+        Edit::Replace(
+            "status_date = \"2020-05-22\"",
+            "status_date = \"2020-02-30\"",
+        ),
+        "status_date",
+    );
 }
 
 #[test]
 fn malformed_unquoted_date() {
-    check("designs/klt-40s.toml", Edit::Replace("status_date = \"2020-05-22\"", "status_date = 2020-05-22"), "status_date");
+    check(
+        "designs/klt-40s.toml",
+        Edit::Replace("status_date = \"2020-05-22\"", "status_date = 2020-05-22"),
+        "status_date",
+    );
 }
 
 #[test]
 fn malformed_low_above_high() {
-    check("designs/vver-1200.toml", Edit::Replace("low = 4167", "low = 9167"), "overnight_cost.high");
+    check(
+        "designs/vver-1200.toml",
+        Edit::Replace("low = 4167", "low = 9167"),
+        "overnight_cost.high",
+    );
 }
 
 #[test]
 fn malformed_bad_enum() {
-    check("designs/nuward.toml", Edit::Replace("reactor_type = \"PWR\"", "reactor_type = \"PWRR\""), "reactor_type");
+    check(
+        "designs/nuward.toml",
+        Edit::Replace("reactor_type = \"PWR\"", "reactor_type = \"PWRR\""),
+        "reactor_type",
+    );
 }
 
 #[test]
 fn malformed_missing_required_field() {
-    check("designs/smart.toml", Edit::RemoveLine("status = "), "status");
+    check(
+        "designs/smart.toml",
+        Edit::RemoveLine("status = "),
+        "status",
+    );
 }
 
 #[test]
 fn malformed_id_does_not_match_file() {
-    check("countries/MN.toml", Edit::Replace("code = \"MN\"", "code = \"MX\""), "code");
+    check(
+        "countries/MN.toml",
+        Edit::Replace("code = \"MN\"", "code = \"MX\""),
+        "code",
+    );
 }
 
 #[test]
 fn malformed_country_negative_peak() {
-    check("countries/TR.toml", Edit::Replace("value = 59300.0", "value = -59300.0"), "peak_demand_mw[0].value");
+    check(
+        "countries/TR.toml",
+        Edit::Replace("value = 59300.0", "value = -59300.0"),
+        "peak_demand_mw[0].value",
+    );
 }
 
 #[test]
 fn malformed_source_without_url() {
-    check("sources.toml", Edit::RemoveLine("url = \"https://fred.stlouisfed.org"), "].url`");
+    check(
+        "sources.toml",
+        Edit::RemoveLine("url = \"https://fred.stlouisfed.org"),
+        "].url`",
+    );
 }
 
 #[test]
 fn malformed_csv_wrong_type() {
-    check("money/exchange-rates.csv", Edit::Replace("EUR,2023,0.9245", "EUR,2023,zero point nine"), "per_usd");
+    check(
+        "money/exchange-rates.csv",
+        Edit::Replace("EUR,2023,0.9245", "EUR,2023,zero point nine"),
+        "per_usd",
+    );
 }
 
 #[test]
 fn malformed_csv_negative_index() {
-    check("money/deflators.csv", Edit::Replace("USD,2020,105.377", "USD,2020,-105.377"), "index");
+    check(
+        "money/deflators.csv",
+        Edit::Replace("USD,2020,105.377", "USD,2020,-105.377"),
+        "index",
+    );
 }
 
 #[test]
 fn malformed_csv_unknown_column() {
-    check("technologies.csv", Edit::Replace(",default,note", ",default,comment"), "comment");
+    check(
+        "technologies.csv",
+        Edit::Replace(",default,note", ",default,comment"),
+        "comment",
+    );
 }
 
 #[test]
 fn malformed_csv_short_row() {
-    check("money/deflators.csv", Edit::Replace("USD,2021,110.186,2017,", "USD,2021"), "index");
+    check(
+        "money/deflators.csv",
+        Edit::Replace("USD,2021,110.186,2017,", "USD,2021"),
+        "index",
+    );
 }
 
 #[test]
@@ -333,7 +476,11 @@ fn malformed_load_shape_truncated() {
         "load/TR-month-hour.csv",
         Edit::Bytes(|bytes| {
             let text = String::from_utf8_lossy(bytes);
-            text.lines().take(100).map(|l| format!("{l}\n")).collect::<String>().into_bytes()
+            text.lines()
+                .take(100)
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+                .into_bytes()
         }),
         "load_over_annual_mean",
     );
@@ -341,7 +488,11 @@ fn malformed_load_shape_truncated() {
 
 #[test]
 fn malformed_financing_share_above_one() {
-    check("projects/rooppur.toml", Edit::Replace("share_of_cost = 0.9", "share_of_cost = 9"), "financing.loan.share_of_cost");
+    check(
+        "projects/rooppur.toml",
+        Edit::Replace("share_of_cost = 0.9", "share_of_cost = 9"),
+        "financing.loan.share_of_cost",
+    );
 }
 
 #[test]
@@ -349,12 +500,21 @@ fn every_problem_reported_at_once() {
     let dir = copy_data();
     let design = dir.path().join("designs/ap300.toml");
     let text = std::fs::read_to_string(&design).unwrap();
-    std::fs::write(&design, text.replace("thermal_mwt = 900", "thermal_mwt = -900").replace("design_life_years = 80", "design_life_years = \"eighty\"")).unwrap();
+    std::fs::write(
+        &design,
+        text.replace("thermal_mwt = 900", "thermal_mwt = -900")
+            .replace("design_life_years = 80", "design_life_years = \"eighty\""),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("money/deflators.csv"), "").unwrap();
     let output = run(&["--data", dir.path().to_str().unwrap(), "catalogue", "check"]);
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
-    for expected in ["field `thermal_mwt`", "field `design_life_years`", "deflators.csv"] {
+    for expected in [
+        "field `thermal_mwt`",
+        "field `design_life_years`",
+        "deflators.csv",
+    ] {
         assert!(err.contains(expected), "missing {expected}:\n{err}");
     }
 }
@@ -390,7 +550,10 @@ fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn random_corruptions_never_panic() {
     let mut rng = Rng(0x5eed_a70b_1a2b_c3d4);
-    let n_cases: usize = std::env::var("ATOMPLAN_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(40);
+    let n_cases: usize = std::env::var("ATOMPLAN_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
     let dir = copy_data();
     let mut files = Vec::new();
     all_files(dir.path(), &mut files);
@@ -417,7 +580,8 @@ fn random_corruptions_never_panic() {
             }
             _ => {
                 let at = rng.below(bytes.len());
-                let junks: [&[u8]; 6] = [b"\"[[", b"= =", b"\xc3\x28\x00", b"\n[x", b",,,", b"-1e9"];
+                let junks: [&[u8]; 6] =
+                    [b"\"[[", b"= =", b"\xc3\x28\x00", b"\n[x", b",,,", b"-1e9"];
                 let junk = junks[rng.below(6)];
                 bytes.splice(at..at, junk.iter().copied());
             }
@@ -426,14 +590,28 @@ fn random_corruptions_never_panic() {
         let output = run(&["--data", dir.path().to_str().unwrap(), "catalogue", "check"]);
         let err = stderr(&output);
         let code = output.status.code();
-        assert!(matches!(code, Some(0 | 2)), "case {case} ({}): exit {code:?}\n{err}", path.display());
+        assert!(
+            matches!(code, Some(0 | 2)),
+            "case {case} ({}): exit {code:?}\n{err}",
+            path.display()
+        );
         assert!(!err.contains("panicked"), "case {case}: {err}");
         if code == Some(2) {
             n_invalid += 1;
-            let rel = path.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned();
-            assert!(err.contains(&rel), "case {case}: the error does not name {rel}:\n{err}");
+            let rel = path
+                .strip_prefix(dir.path())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            assert!(
+                err.contains(&rel),
+                "case {case}: the error does not name {rel}:\n{err}"
+            );
         }
         std::fs::write(path, &original).unwrap();
     }
-    assert!(n_invalid > n_cases / 2, "only {n_invalid} of {n_cases} corruptions were detected");
+    assert!(
+        n_invalid > n_cases / 2,
+        "only {n_invalid} of {n_cases} corruptions were detected"
+    );
 }

@@ -20,7 +20,7 @@
 //! # let _ = (usd_2024, peak_mw);
 //! ```
 //!
-//! - [`Catalogue::builtin`] and [`Catalogue::load_dir`] return `Err(Vec<Diagnostic>)` with
+//! - [`Catalogue::builtin`] (or the cached [`Catalogue::builtin_shared`]) and [`Catalogue::load_dir`] return `Err(Vec<Diagnostic>)` with
 //!   every problem found (file, line, column, field, message, hint); they never panic.
 //! - [`Catalogue::designs`], [`Catalogue::design`], [`Catalogue::projects`],
 //!   [`Catalogue::project`], [`Catalogue::countries`], [`Catalogue::country`],
@@ -93,6 +93,18 @@ impl Catalogue {
             })
             .collect();
         load::load(files, "data")
+    }
+
+    /// The built-in catalogue, loaded once per process and shared.
+    ///
+    /// Use this in hot paths (sweeps, servers); the first call pays the parse.
+    pub fn builtin_shared() -> Result<&'static Catalogue, &'static [Diagnostic]> {
+        static SHARED: std::sync::OnceLock<Result<Catalogue, Vec<Diagnostic>>> =
+            std::sync::OnceLock::new();
+        match SHARED.get_or_init(Catalogue::builtin) {
+            Ok(catalogue) => Ok(catalogue),
+            Err(diagnostics) => Err(diagnostics),
+        }
     }
 
     /// Reads and validates a catalogue directory laid out like `data/`.

@@ -97,14 +97,14 @@ fn check_duplicate_money_rows(files: &[ParsedFile]) -> Vec<Diagnostic> {
     {
         let mut seen = BTreeSet::new();
         for (row, cells) in rows(file) {
-            let (Some(Val::Str(currency)), Some(Val::Int(year))) = (
-                cells.get("currency").map(|e| &e.value),
-                cells.get("year").map(|e| &e.value),
-            ) else {
+            let (Some(currency_entry), Some(entry)) = (cells.get("currency"), cells.get("year"))
+            else {
+                continue;
+            };
+            let (Val::Str(currency), Val::Int(year)) = (&currency_entry.value, &entry.value) else {
                 continue;
             };
             if !seen.insert((currency.clone(), *year)) {
-                let entry = cells["year"];
                 out.push(Diagnostic::error(
                     file.location(entry),
                     format!("duplicate row for {currency} {year} (row {})", row + 1),

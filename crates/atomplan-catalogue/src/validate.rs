@@ -520,11 +520,12 @@ pub(crate) fn parse_csv(
         }
         for (column_idx, (name, cell)) in header.iter().zip(record.iter()).enumerate() {
             let cell = cell.trim();
-            let spec = lookup(kind, name);
-            if cell.is_empty() || spec.is_none() {
+            let Some(spec) = lookup(kind, name) else {
+                continue;
+            };
+            if cell.is_empty() {
                 continue;
             }
-            let spec = spec.expect("checked above");
             file.entries.push(Entry {
                 path: name.clone(),
                 display: name.clone(),

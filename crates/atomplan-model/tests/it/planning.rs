@@ -95,3 +95,47 @@ fn storage_is_refused_not_dropped() {
         "{d:?}"
     );
 }
+
+fn pypsa_reference(name: &str) -> serde_json::Value {
+    let text =
+        std::fs::read_to_string(fixture(&format!("planning/pypsa/{name}.pypsa.json"))).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn check_pypsa_parity(folder: &str, plan: &str, reference: &str) {
+    let res = solved(&fixture(folder), plan);
+    let reference = pypsa_reference(reference);
+    assert_eq!(res.status, Status::Optimal);
+    let objective = reference["objective"].as_f64().unwrap();
+    assert!(
+        (res.objective - objective).abs() < 1e-6 * objective,
+        "atomplan {} vs PyPSA {objective}",
+        res.objective
+    );
+    for (g, v) in reference["p_nom_opt"].as_object().unwrap() {
+        let got = res.p_nom_opt(g).unwrap();
+        let want = v.as_f64().unwrap();
+        assert!(
+            (got - want).abs() < 1e-3 * want.max(1.0),
+            "{g}: {got} vs PyPSA {want}"
+        );
+    }
+}
+
+#[test]
+fn modular_expansion_matches_pypsa_p_nom_mod() {
+    check_pypsa_parity(
+        "planning/toy-modular",
+        "[solver]\nmip_rel_gap = 0.0\n[units.nuclear]\nunit_size_mw = 110\n[units.SMR]\nunit_size_mw = 45\n",
+        "modular",
+    );
+}
+
+#[test]
+fn committable_unit_matches_pypsa() {
+    check_pypsa_parity(
+        "planning/toy-1node-24-nostorage",
+        "[solver]\nmip_rel_gap = 0.0\n[units.coal-existing]\nunit_size_mw = 400\ncommittable = true\nmin_stable_load = 0.6\n",
+        "committable",
+    );
+}

@@ -454,7 +454,7 @@ fn boxplot(family: &str, stats: &[&MetricStats]) -> String {
 fn bars(title: &str, items: &[(String, f64, String)], max: f64) -> String {
     let (mut svg, height) = frame(title, items.len());
     let max = if max > 0.0 { max } else { 1.0 };
-    let scale = |v: f64| (v / max).clamp(0.0, 1.0) * (WIDTH - LEFT - RIGHT - 60.0);
+    let scale = |v: f64| (v / max).clamp(0.0, 1.0) * (WIDTH - LEFT - RIGHT - 170.0);
     for (position, (name, value, text)) in items.iter().enumerate() {
         let y = TOP + ROW * position as f64 + ROW / 2.0;
         let _ = write!(

@@ -149,6 +149,45 @@ pub fn atb_lcoe(inputs: &AtbInputs) -> Result<AtbResult, EconError> {
 #[must_use]
 #[inline]
 pub fn atb_lcoe_unchecked(inputs: &AtbInputs) -> AtbResult {
+    let finance = atb_finance_unchecked(inputs);
+    let fcr = finance.crf * finance.pff;
+    let capex_usd_per_kw = inputs.construction_finance_factor
+        * (inputs.overnight_cost_usd_per_kw + inputs.grid_connection_cost_usd_per_kw);
+    let mwh_per_kw_yr = inputs.capacity_factor * 8760.0 / 1000.0;
+    let capital_usd_per_mwh = fcr * capex_usd_per_kw / mwh_per_kw_yr;
+    let fixed_om_usd_per_mwh = inputs.fixed_om_usd_per_kw_yr / mwh_per_kw_yr;
+    let fuel_usd_per_mwh = inputs.fuel_price_usd_per_mmbtu * inputs.heat_rate_mmbtu_per_mwh;
+    AtbResult {
+        wacc_nominal: finance.wacc_nominal,
+        wacc_real: finance.wacc_real,
+        crf: finance.crf,
+        pvd: finance.pvd,
+        pff: finance.pff,
+        fcr,
+        capex_usd_per_kw,
+        capital_usd_per_mwh,
+        fixed_om_usd_per_mwh,
+        variable_om_usd_per_mwh: inputs.variable_om_usd_per_mwh,
+        fuel_usd_per_mwh,
+        lcoe_usd_per_mwh: atb_lcoe_from_fcr(inputs, fcr),
+    }
+}
+
+/// The financing part of the ATB formula (WACC, CRF, PVD, PFF), which depends only on
+/// [`AtbInputs::is_financing_field`] inputs.
+#[derive(Debug, Clone, Copy)]
+pub struct AtbFinance {
+    pub wacc_nominal: f64,
+    pub wacc_real: f64,
+    pub crf: f64,
+    pub pvd: f64,
+    pub pff: f64,
+}
+
+/// The financing part of the ATB formula, without validation.
+#[must_use]
+#[inline]
+pub fn atb_finance_unchecked(inputs: &AtbInputs) -> AtbFinance {
     let debt = inputs.debt_fraction;
     let tax = inputs.tax_rate;
     let wacc_nominal = debt * inputs.interest_rate_nominal * (1.0 - tax)
@@ -166,31 +205,69 @@ pub fn atb_lcoe_unchecked(inputs: &AtbInputs) -> AtbResult {
     }
     let itc = inputs.itc;
     let pff = (1.0 - tax * pvd * (1.0 - itc / 2.0) - itc) / (1.0 - tax);
-    let fcr = crf * pff;
-    let capex_usd_per_kw = inputs.construction_finance_factor
-        * (inputs.overnight_cost_usd_per_kw + inputs.grid_connection_cost_usd_per_kw);
-    let mwh_per_kw_yr = inputs.capacity_factor * 8760.0 / 1000.0;
-    let capital_usd_per_mwh = fcr * capex_usd_per_kw / mwh_per_kw_yr;
-    let fixed_om_usd_per_mwh = inputs.fixed_om_usd_per_kw_yr / mwh_per_kw_yr;
-    let fuel_usd_per_mwh = inputs.fuel_price_usd_per_mmbtu * inputs.heat_rate_mmbtu_per_mwh;
-    // Summed as (FCR·CAPEX + FOM)·1000/(CF·8760), the published grouping.
-    let lcoe_usd_per_mwh = (fcr * capex_usd_per_kw + inputs.fixed_om_usd_per_kw_yr) * 1000.0
-        / (inputs.capacity_factor * 8760.0)
-        + inputs.variable_om_usd_per_mwh
-        + fuel_usd_per_mwh;
-    AtbResult {
+    AtbFinance {
         wacc_nominal,
         wacc_real,
         crf,
         pvd,
         pff,
-        fcr,
-        capex_usd_per_kw,
-        capital_usd_per_mwh,
-        fixed_om_usd_per_mwh,
-        variable_om_usd_per_mwh: inputs.variable_om_usd_per_mwh,
-        fuel_usd_per_mwh,
-        lcoe_usd_per_mwh,
+    }
+}
+
+/// The LCOE given the fixed charge rate (`CRF·PFF`), without validation: the part of the ATB
+/// formula that Monte Carlo re-evaluates when no financing input is drawn.
+#[must_use]
+#[inline]
+pub fn atb_lcoe_from_fcr(inputs: &AtbInputs, fcr: f64) -> f64 {
+    let capex_usd_per_kw = inputs.construction_finance_factor
+        * (inputs.overnight_cost_usd_per_kw + inputs.grid_connection_cost_usd_per_kw);
+    let fuel_usd_per_mwh = inputs.fuel_price_usd_per_mmbtu * inputs.heat_rate_mmbtu_per_mwh;
+    // Summed as (FCR·CAPEX + FOM)·1000/(CF·8760), the published grouping.
+    (fcr * capex_usd_per_kw + inputs.fixed_om_usd_per_kw_yr) * 1000.0
+        / (inputs.capacity_factor * 8760.0)
+        + inputs.variable_om_usd_per_mwh
+        + fuel_usd_per_mwh
+}
+
+impl AtbInputs {
+    /// Whether the named input enters the fixed charge rate (WACC, CRF, depreciation, PFF).
+    #[must_use]
+    pub fn is_financing_field(name: &str) -> bool {
+        matches!(
+            name,
+            "cost_recovery_period_years"
+                | "debt_fraction"
+                | "interest_rate_nominal"
+                | "rate_of_return_on_equity_nominal"
+                | "tax_rate"
+                | "inflation"
+                | "itc"
+        )
+    }
+
+    /// The check [`AtbInputs::validate`] applies to the named input alone (`None` for an
+    /// unknown name). Monte Carlo checks only the drawn inputs with it.
+    #[must_use]
+    pub fn field_check(name: &str) -> Option<fn(f64) -> bool> {
+        let check: fn(f64) -> bool = match name {
+            "overnight_cost_usd_per_kw"
+            | "grid_connection_cost_usd_per_kw"
+            | "heat_rate_mmbtu_per_mwh" => |value| check::non_negative("", value).is_ok(),
+            "construction_finance_factor" | "cost_recovery_period_years" => {
+                |value| check::positive("", value).is_ok()
+            }
+            "fixed_om_usd_per_kw_yr" | "variable_om_usd_per_mwh" | "fuel_price_usd_per_mmbtu" => {
+                |value| check::finite("", value).is_ok()
+            }
+            "capacity_factor" => |value| check::capacity_factor("", value).is_ok(),
+            "debt_fraction" | "itc" => |value| check::fraction("", value).is_ok(),
+            "interest_rate_nominal" | "rate_of_return_on_equity_nominal" | "inflation" => {
+                |value| check::rate("", value).is_ok()
+            }
+            "tax_rate" => |value| check::tax_rate("", value).is_ok(),
+            _ => return None,
+        };
+        Some(check)
     }
 }
 

@@ -633,6 +633,8 @@ pub fn plan_scenario(
         notes: vec![
             "Existing units are not unit-sized, so the N-1 reserve is set by the largest nuclear unit built".to_owned(),
             "Hydro is run-of-river on a monthly inflow shape (no reservoir shifting)".to_owned(),
+            "Nuclear candidates are costed at their offer's capital and fixed charge (from the flat nominal cash-flow tariff), other new build at the real discount rate: nuclear is costed conservatively against them".to_owned(),
+            "Refuelling outages, unit commitment and the CO2 cap are not modelled in the study's planning problem".to_owned(),
         ],
     })
 }

@@ -142,6 +142,14 @@ pub struct UnitWire {
     /// Ramp limit up and down, per unit of capacity per hour; absent means no limit.
     pub ramp_rate: Option<f64>,
     pub start_up_cost: Option<f64>,
+    /// USD per shut-down of one unit.
+    pub shut_down_cost: Option<f64>,
+    /// Hours a unit stays on once started (PyPSA's `min_up_time`); 0 or 1 means no limit.
+    #[serde(default)]
+    pub min_up_time: u32,
+    /// Hours a unit stays off once shut down (PyPSA's `min_down_time`).
+    #[serde(default)]
+    pub min_down_time: u32,
     /// `flexible` (default), `load_following` (committable, min stable load, ramp) or
     /// `must_run` (runs at its available output).
     pub operation: Option<String>,
@@ -470,6 +478,17 @@ fn check_units(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
         }
         if let Some(c) = u.capacity_credit {
             check_range(out, file, &key("capacity_credit"), c, 0.0, 1.0);
+        }
+        if let Some(c) = u.shut_down_cost {
+            check_range(out, file, &key("shut_down_cost"), c, 0.0, f64::MAX);
+        }
+        if (u.min_up_time > 1 || u.min_down_time > 1) && !u.committable {
+            err(
+                out,
+                file,
+                &key("min_up_time"),
+                "`min_up_time` and `min_down_time` need `committable = true`".into(),
+            );
         }
         if let Some(c) = u.start_up_cost {
             check_range(out, file, &key("start_up_cost"), c, 0.0, f64::MAX);

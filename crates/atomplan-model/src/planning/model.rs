@@ -629,19 +629,24 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     }
                 }
             }
-            // Start-up costs and ramps, wrapping within each block.
+            // Start-ups, shut-downs and minimum up and down times, wrapping within each block.
             if committable {
                 let su_cost = unit.and_then(|u| u.start_up_cost).unwrap_or(0.0);
-                if su_cost > 0.0 {
-                    for t in 0..nt {
-                        let (Some(u_t), Some(u_p)) =
-                            (u_prev[t], u_prev[prev_hour(t, sys.block_hours)])
-                        else {
-                            continue;
-                        };
+                let sd_cost = unit.and_then(|u| u.shut_down_cost).unwrap_or(0.0);
+                let min_up = unit.map_or(0, |u| u.min_up_time) as usize;
+                let min_down = unit.map_or(0, |u| u.min_down_time) as usize;
+                let w_y = periods[y].weight;
+                let mut su_t: Vec<Option<Col>> = vec![None; nt];
+                let mut sd_t: Vec<Option<Col>> = vec![None; nt];
+                for t in 0..nt {
+                    let (Some(u_t), Some(u_p)) = (u_prev[t], u_prev[prev_hour(t, sys.block_hours)])
+                    else {
+                        continue;
+                    };
+                    if su_cost > 0.0 || min_up > 1 {
                         let su = lp.col(
                             format!("Generator-start-up[{},{y},{t}]", gen.name),
-                            su_cost * sys.weights[t] * periods[y].weight,
+                            su_cost * sys.weights[t] * w_y,
                             0.0,
                             f64::INFINITY,
                             false,
@@ -651,6 +656,66 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                             0.0,
                             f64::INFINITY,
                             &[(su, 1.0), (u_t, -1.0), (u_p, 1.0)],
+                        );
+                        su_t[t] = Some(su);
+                    }
+                    if sd_cost > 0.0 || min_down > 1 {
+                        let sd = lp.col(
+                            format!("Generator-shut-down[{},{y},{t}]", gen.name),
+                            sd_cost * sys.weights[t] * w_y,
+                            0.0,
+                            f64::INFINITY,
+                            false,
+                        );
+                        lp.row_with(
+                            format!("Generator-shut-down-def[{},{y},{t}]", gen.name),
+                            0.0,
+                            f64::INFINITY,
+                            &[(sd, 1.0), (u_t, 1.0), (u_p, -1.0)],
+                        );
+                        sd_t[t] = Some(sd);
+                    }
+                }
+                // Σ_{τ = t-MUT+1..t} su_τ <= u_t ; Σ_{τ = t-MDT+1..t} sd_τ <= N - u_t
+                let window = |t: usize, len: usize| -> Vec<usize> {
+                    let mut out = vec![t];
+                    let mut tau = t;
+                    for _ in 1..len.min(sys.block_hours) {
+                        tau = prev_hour(tau, sys.block_hours);
+                        out.push(tau);
+                    }
+                    out
+                };
+                for t in 0..nt {
+                    let Some(u_t) = u_prev[t] else { continue };
+                    if min_up > 1 {
+                        let mut terms: Vec<(Col, f64)> = window(t, min_up)
+                            .iter()
+                            .filter_map(|&tau| su_t[tau])
+                            .map(|c| (c, 1.0))
+                            .collect();
+                        terms.push((u_t, -1.0));
+                        lp.row_with(
+                            format!("Generator-min-up-time[{},{y},{t}]", gen.name),
+                            f64::NEG_INFINITY,
+                            0.0,
+                            &terms,
+                        );
+                    }
+                    if min_down > 1 {
+                        let n = units.clone().unwrap_or_default();
+                        let mut terms: Vec<(Col, f64)> = window(t, min_down)
+                            .iter()
+                            .filter_map(|&tau| sd_t[tau])
+                            .map(|c| (c, 1.0))
+                            .collect();
+                        terms.push((u_t, 1.0));
+                        terms.extend(n.terms.iter().map(|&(c, v)| (c, -v)));
+                        lp.row_with(
+                            format!("Generator-min-down-time[{},{y},{t}]", gen.name),
+                            f64::NEG_INFINITY,
+                            n.constant,
+                            &terms,
                         );
                     }
                 }

@@ -507,3 +507,26 @@ fn planning_file_errors_name_the_key() {
         .iter()
         .all(|d| d.location.file.as_deref() == Some("p.toml")));
 }
+
+#[test]
+fn min_down_time_keeps_a_unit_off() {
+    // Load 80, 30, 80, 30 (wrapping): a 100 MW unit with 50 % minimum stable load must be off at
+    // 30 MW; with a 2-hour minimum down time it cannot come back at hour 2, so gas serves
+    // 30 + 80 (+ 30) and the unit runs only at hour 0... or stays off: hand optimum below.
+    // Options: on only at one 80-MW hour (off 3 hours, down time 3 >= 2): 80·10 + (30+80+30)·50 = 7,800.
+    let sys = one_bus(
+        vec![80.0, 30.0, 80.0, 30.0],
+        vec![1.0; 4],
+        4,
+        vec![
+            gen("nuclear", 100.0, false, 0.0, 10.0),
+            gen("gas", 100.0, false, 0.0, 50.0),
+        ],
+    );
+    let base = "[units.nuclear]\nunit_size_mw = 100\ncommittable = true\nmin_stable_load = 0.5\n";
+    // Without the limit: on at both 80-MW hours: 160·10 + 60·50 = 4,600.
+    check(&sys, base, 4600.0, &[]);
+    check(&sys, &format!("{base}min_down_time = 2\n"), 7800.0, &[]);
+    // A shut-down cost of 500 per shut-down: two shut-downs cost 1,000 -> 5,600, vs 7,800 with one.
+    check(&sys, &format!("{base}shut_down_cost = 500\n"), 5600.0, &[]);
+}

@@ -139,3 +139,14 @@ fn committable_unit_matches_pypsa() {
         "committable",
     );
 }
+
+#[test]
+fn time_limit_is_reported() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/kz-3zone/network");
+    let plan = std::fs::read_to_string(folder.join("../plan-milp.toml"))
+        .unwrap()
+        .replace("time_limit = 600", "time_limit = 0.01");
+    let res = solved(&folder, &plan);
+    assert_eq!(res.status, Status::TimeLimit, "{res:?}");
+    assert!(res.mip_gap.is_finite() && res.objective.is_finite());
+}

@@ -347,7 +347,7 @@ fn standard_normal(rng: &mut impl RngCore) -> f64 {
         let bits = rng.next_u64();
         let layer = (bits & 0x7f) as usize;
         #[allow(clippy::cast_precision_loss)]
-        let u = ((bits >> 11) as f64).mul_add(2.0 / 9_007_199_254_740_992.0, -1.0);
+        let u = (bits >> 11) as f64 * (2.0 / 9_007_199_254_740_992.0) - 1.0;
         if u.abs() < zig.ratio[layer] {
             return u * zig.x[layer];
         }
@@ -814,23 +814,71 @@ pub fn monte_carlo(
     Ok(summarise(values, settings, failed, deterministic))
 }
 
-/// Order statistics `ranks` (ascending, distinct) of `values`, by successive selection:
-/// O(n) each instead of a full sort. `values` is reordered.
-fn order_statistics(values: &mut [f64], ranks: &[usize]) -> Vec<f64> {
-    let mut start = 0;
-    ranks
+/// Buckets of the order-statistics pre-pass.
+const BUCKETS: usize = 1 << 14;
+
+/// Order statistics `ranks` (ascending, distinct, below `values.len()`) of `values`, whose
+/// smallest and largest are `min` and `max`.
+///
+/// Decision: one counting pass over equal-width buckets between `min` and `max` (the bucket
+/// index is monotone in the value, so the k-th smallest value lies in the bucket where the
+/// running count passes k), then a selection among the few values of the wanted buckets only,
+/// instead of successive selections over a copy of all the values. Exact, O(n), and about
+/// ten times less work than the selections for a million samples.
+fn order_statistics(values: &[f64], ranks: &[usize], min: f64, max: f64) -> Vec<f64> {
+    #[allow(clippy::cast_precision_loss)]
+    let scale = if max > min {
+        BUCKETS as f64 / (max - min)
+    } else {
+        0.0
+    };
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let bucket = |value: f64| (((value - min) * scale) as usize).min(BUCKETS - 1);
+    let mut counts = vec![0usize; BUCKETS];
+    for value in values {
+        counts[bucket(*value)] += 1;
+    }
+    // For each rank: its bucket and its rank within the bucket.
+    let mut wanted = Vec::with_capacity(ranks.len());
+    let mut below = 0usize;
+    let mut bucket_idx = 0usize;
+    for rank in ranks {
+        while below + counts[bucket_idx] <= *rank {
+            below += counts[bucket_idx];
+            bucket_idx += 1;
+        }
+        wanted.push((bucket_idx, rank - below));
+    }
+    // Slot of each wanted bucket in `members`.
+    let mut slot = vec![u32::MAX; BUCKETS];
+    let mut members: Vec<Vec<f64>> = Vec::new();
+    for (bucket_idx, _) in &wanted {
+        if slot[*bucket_idx] == u32::MAX {
+            #[allow(clippy::cast_possible_truncation)]
+            let next = members.len() as u32;
+            slot[*bucket_idx] = next;
+            members.push(Vec::with_capacity(counts[*bucket_idx]));
+        }
+    }
+    for value in values {
+        let member_slot = slot[bucket(*value)];
+        if member_slot != u32::MAX {
+            members[member_slot as usize].push(*value);
+        }
+    }
+    wanted
         .iter()
-        .map(|rank| {
-            let (_, nth, _) = values[start..].select_nth_unstable_by(rank - start, f64::total_cmp);
-            let value = *nth;
-            start = rank + 1;
-            value
+        .map(|(bucket_idx, rank_in_bucket)| {
+            let bucket_values = &mut members[slot[*bucket_idx] as usize];
+            let (_, nth, _) =
+                bucket_values.select_nth_unstable_by(*rank_in_bucket, f64::total_cmp);
+            *nth
         })
         .collect()
 }
 
 /// Percentiles (0–100) with linear interpolation (numpy's default), by selection.
-fn percentiles_by_selection(values: &mut [f64], percentiles: &[f64]) -> Vec<f64> {
+fn percentiles_by_selection(values: &[f64], percentiles: &[f64], min: f64, max: f64) -> Vec<f64> {
     let n = values.len();
     let positions: Vec<(usize, usize, f64)> = percentiles
         .iter()
@@ -850,7 +898,7 @@ fn percentiles_by_selection(values: &mut [f64], percentiles: &[f64]) -> Vec<f64>
         .collect();
     ranks.sort_unstable();
     ranks.dedup();
-    let statistics = order_statistics(values, &ranks);
+    let statistics = order_statistics(values, &ranks, min, max);
     let at = |rank: usize| statistics[ranks.binary_search(&rank).unwrap_or(0)];
     positions
         .iter()
@@ -880,9 +928,7 @@ fn summarise(
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     const PERCENTILES: [f64; 9] = [1.0, 5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0];
-    let mut scratch = values.clone();
-    let percentile_values = percentiles_by_selection(&mut scratch, &PERCENTILES);
-    drop(scratch);
+    let percentile_values = percentiles_by_selection(&values, &PERCENTILES, min, max);
     let percentiles = PERCENTILES.iter().copied().zip(percentile_values).collect();
     let bins = settings.histogram_bins.max(1);
     #[allow(clippy::cast_precision_loss)]

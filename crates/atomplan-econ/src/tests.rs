@@ -1020,3 +1020,93 @@ fn percentiles_by_selection_match_sorting() {
     assert_eq!(result.min, sorted[0]);
     assert_eq!(result.max, sorted[1000]);
 }
+
+#[test]
+fn percentiles_exact_with_ties() {
+    let case = Case::Atb(e1_inputs());
+    let inputs = vec![UncertainInput {
+        name: "fixed_om_usd_per_kw_yr".to_owned(),
+        distribution: Distribution::Empirical {
+            values: vec![150.0, 175.0, 175.0, 200.0, 1e6],
+        },
+        apply: Apply::Set,
+    }];
+    for samples in [1, 2, 7, 5000] {
+        let result = monte_carlo(&case, &inputs, settings(samples, 11)).unwrap();
+        let mut sorted = result.values.clone();
+        sorted.sort_by(f64::total_cmp);
+        for (p, value) in &result.percentiles {
+            assert_eq!(*value, mc::percentile_sorted(&sorted, *p), "P{p} of {samples}");
+        }
+    }
+}
+
+/// The ATB fast path (checks of the drawn inputs only, fixed charge rate hoisted) gives the
+/// same values, bit for bit, and the same failures as evaluating the whole case per sample.
+#[test]
+fn monte_carlo_atb_fast_path_matches_case_lcoe() {
+    let case = Case::Atb(e1_inputs());
+    for financing in [false, true] {
+        let mut inputs = vec![
+            normal("capacity_factor", 0.97, 0.05),
+            UncertainInput {
+                name: "overnight_cost_usd_per_kw".to_owned(),
+                distribution: Distribution::Normal {
+                    mean: 300.0,
+                    sd: 200.0,
+                },
+                apply: Apply::Add,
+            },
+        ];
+        if financing {
+            inputs.push(UncertainInput {
+                name: "rate_of_return_on_equity_nominal".to_owned(),
+                distribution: Distribution::Uniform {
+                    min: 0.08,
+                    max: 0.13,
+                },
+                apply: Apply::Set,
+            });
+        }
+        let result = monte_carlo(&case, &inputs, settings(3000, 5)).unwrap();
+        let mut expected = Vec::new();
+        for idx in 0..3000u64 {
+            let mut rng = mc::SampleRng::new(5, idx);
+            let mut work_case = case.clone();
+            for input in &inputs {
+                let id = case.param_id(&input.name).unwrap();
+                let drawn = input.distribution.sample(&mut rng);
+                let value = match input.apply {
+                    Apply::Set => drawn,
+                    Apply::Scale => case.get(id) * drawn,
+                    Apply::Add => case.get(id) + drawn,
+                };
+                work_case.set(id, value);
+            }
+            if let Ok(value) = work_case.lcoe() {
+                expected.push(value);
+            }
+        }
+        assert!(result.failed > 100, "{}", result.failed);
+        assert_eq!(result.failed, 3000 - expected.len());
+        assert_eq!(result.values, expected);
+    }
+}
+
+#[test]
+fn ziggurat_normal_tails() {
+    // P(|z| > 1.96) = 5 %, P(z > 3) = 0.135 %, P(z > 3.5) = 0.0233 % (tail beyond R = 3.44).
+    let distribution = Distribution::Normal { mean: 0.0, sd: 1.0 };
+    let n = 400_000u64;
+    let (mut beyond_196, mut above_3, mut above_35) = (0u32, 0u32, 0u32);
+    for idx in 0..n {
+        let z = distribution.sample(&mut mc::SampleRng::new(9, idx));
+        beyond_196 += u32::from(z.abs() > 1.96);
+        above_3 += u32::from(z > 3.0);
+        above_35 += u32::from(z > 3.5);
+    }
+    let share = |count: u32| f64::from(count) / 400_000.0;
+    close(share(beyond_196), 0.05, 0.002);
+    close(share(above_3), 0.00135, 0.0003);
+    close(share(above_35), 0.000_233, 0.000_1);
+}

@@ -8,7 +8,9 @@ return on equity (0.08, 0.13). Each engine draws, evaluates the LCOE, drops inva
 (capacity factor outside (0, 1]) and computes the mean, P1..P99 and a 20-bin histogram.
 numpy runs in one process with its own vectorised kernels; the Rust side is the
 `mc_throughput` bench binary with the machine's default thread count, built by
-`cargo bench`. The best of several repeats is reported for both, in the same run.
+`cargo bench`. The best of several repeats is reported for both, in the same run, with the
+CPU time per sample over all repeats (less disturbed by other processes than the wall time)
+and the load average before the run.
 
 Usage: python3 bench/econ_mc_numpy.py [--samples N] [--repeats R] [--threads T]
 """
@@ -74,11 +76,14 @@ def main():
     parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     best = float("inf")
+    cpu_started = time.process_time()
     for _ in range(args.repeats):
         started = time.perf_counter()
         mean, percentiles, failed = numpy_mc(args.samples, 1)
         best = min(best, time.perf_counter() - started)
+    numpy_cpu_ns = (time.process_time() - cpu_started) * 1e9 / (args.samples * args.repeats)
     numpy_rate = args.samples / best
     numpy_row = {
         "engine": "numpy " + np.__version__,
@@ -89,6 +94,7 @@ def main():
         "p10": round(float(percentiles[2]), 6),
         "p90": round(float(percentiles[6]), 6),
         "failed": int(failed),
+        "cpu_ns_per_sample": round(numpy_cpu_ns, 1),
     }
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -104,7 +110,12 @@ def main():
     ratio = rust_row["samples_per_second"] / numpy_rate
     print(json.dumps(numpy_row))
     print(json.dumps(rust_row))
-    print(json.dumps({"ratio_rust_over_numpy": round(ratio, 2)}))
+    print(json.dumps({
+        "ratio_rust_over_numpy": round(ratio, 2),
+        "cpu_time_ratio_numpy_over_rust": round(numpy_cpu_ns / rust_row["cpu_ns_per_sample"], 2),
+        "load_average_before": load_before,
+        "load_average_after": os.getloadavg()[0],
+    }))
     # Same distributions, different generators: the summaries agree statistically, not bit for bit.
     if abs(rust_row["mean"] - numpy_row["mean"]) > 0.01 * numpy_row["mean"]:
         print("warning: means differ by more than 1 %", file=sys.stderr)

@@ -5,7 +5,9 @@
 //! `bench/econ_mc_numpy.py` runs this and an equivalent vectorised numpy script in the same
 //! run and reports the ratio. Arguments: `--samples N` (default 2,000,000), `--threads N`
 //! (default: all cores), `--repeats N` (default 5; the best is reported).
-//! Prints one JSON line.
+//! Prints one JSON line, with the CPU time per sample of all threads (from `/proc/self/stat`,
+//! Linux only; 0 elsewhere) summed over the repeats, which the load of other processes
+//! disturbs less than the wall time.
 
 #![allow(clippy::print_stdout)]
 
@@ -53,6 +55,24 @@ fn arg(name: &str) -> Option<usize> {
         .and_then(|value| value.parse().ok())
 }
 
+/// CPU seconds (user + system) of this process, all threads; 0 where `/proc` is missing.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses): utime and stime are the 12th
+    // and 13th, in clock ticks (100 per second on Linux).
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |idx: usize| {
+        fields
+            .get(idx)
+            .and_then(|value| value.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn main() {
     let samples = arg("--samples").unwrap_or(2_000_000);
     let threads = arg("--threads");
@@ -98,6 +118,7 @@ fn main() {
     };
     let mut best = f64::INFINITY;
     let mut result = None;
+    let cpu_started = cpu_seconds();
     for _ in 0..repeats {
         let started = Instant::now();
         let run =
@@ -105,11 +126,13 @@ fn main() {
         best = best.min(started.elapsed().as_secs_f64());
         result = Some(run);
     }
+    #[allow(clippy::cast_precision_loss)]
+    let cpu_ns_per_sample = (cpu_seconds() - cpu_started) * 1e9 / (samples * repeats) as f64;
     let result = result.expect("at least one repeat");
     #[allow(clippy::cast_precision_loss)]
     let per_second = samples as f64 / best;
     println!(
-        "{{\"engine\":\"atomplan-econ\",\"samples\":{samples},\"threads\":{},\"seconds\":{best:.6},\"samples_per_second\":{per_second:.1},\"mean\":{:.6},\"p10\":{:.6},\"p90\":{:.6},\"failed\":{}}}",
+        "{{\"engine\":\"atomplan-econ\",\"samples\":{samples},\"threads\":{},\"seconds\":{best:.6},\"samples_per_second\":{per_second:.1},\"mean\":{:.6},\"p10\":{:.6},\"p90\":{:.6},\"failed\":{},\"cpu_ns_per_sample\":{cpu_ns_per_sample:.1}}}",
         threads.map_or_else(|| rayon::current_num_threads().to_string(), |count| count.to_string()),
         result.mean,
         result.percentiles[2].1,

@@ -383,3 +383,17 @@ fn say(text: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr().lock(), "{}", text.trim_end());
 }
+
+/// A study file carrying a `[sweep]` table is still a valid study: `study check` accepts it and
+/// `study run` runs the study as written (the sweep engine owns the table).
+#[test]
+fn study_check_accepts_a_sweep_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = study(dir.path());
+    let output = run(&["study", "check", path.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "study check refused a file with [sweep]: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

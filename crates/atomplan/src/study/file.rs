@@ -49,6 +49,11 @@ pub struct StudyFile {
     /// Multi-criteria ranking of the candidates.
     #[serde(default)]
     pub mcda: Mcda,
+    /// Scenario sweep over this study, read by `atomplan study sweep` (see docs/sweeps.md).
+    /// `study run` runs the study as written and ignores it; the sweep engine validates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub sweep: Option<toml::Value>,
 }
 
 /// When the study starts and which years are planned.

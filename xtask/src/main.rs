@@ -1,6 +1,7 @@
 //! Project automation, in Rust instead of shell scripts.
 //!
-//! `cargo xtask main`  — set up build tools, build atomplan in release mode, run the main job.
+//! `cargo xtask main`  — set up build tools, build atomplan in release mode, run the main job
+//!                       (the Kazakhstan flagship study, report in out/kz/report.html).
 //! `cargo xtask test`  — set up build tools, run every test in the workspace.
 //! `cargo xtask setup` — only the set-up.
 //!
@@ -141,7 +142,16 @@ fn main_job(extra: &[String]) -> Result<()> {
         .map_or_else(|| workspace_root().join("target"), PathBuf::from);
     let binary = target_dir.join("release/atomplan");
     let args: Vec<String> = if extra.is_empty() {
-        vec!["catalogue".into(), "designs".into()]
+        // The flagship study: Kazakhstan's first nuclear plant (partner, size and timing).
+        [
+            "study",
+            "run",
+            "studies/kazakhstan-first-npp.toml",
+            "--out",
+            "out/kz",
+        ]
+        .map(String::from)
+        .to_vec()
     } else {
         extra.to_vec()
     };

@@ -218,7 +218,15 @@ enum Sampler<'a> {
     Constant(f64),
     Normal { mean: f64, sd: f64 },
     LogNormal { mu: f64, sigma: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
+    /// Triangular with `split = (mode − min)/(max − min)`, `low = (max − min)(mode − min)`
+    /// and `high = (max − min)(max − mode)` precomputed.
+    Triangular {
+        min: f64,
+        max: f64,
+        split: f64,
+        low: f64,
+        high: f64,
+    },
     Pert { min: f64, range: f64, alpha: Gamma, beta: Gamma },
     Uniform { min: f64, width: f64 },
     Empirical(&'a [f64]),
@@ -239,10 +247,13 @@ impl<'a> Sampler<'a> {
                 if max - min == 0.0 {
                     Sampler::Constant(*mode)
                 } else {
+                    let range = max - min;
                     Sampler::Triangular {
                         min: *min,
-                        mode: *mode,
                         max: *max,
+                        split: (mode - min) / range,
+                        low: range * (mode - min),
+                        high: range * (max - mode),
                     }
                 }
             }
@@ -277,8 +288,19 @@ impl<'a> Sampler<'a> {
             Sampler::Constant(value) => value,
             Sampler::Normal { mean, sd } => mean + sd * standard_normal(rng),
             Sampler::LogNormal { mu, sigma } => (mu + sigma * standard_normal(rng)).exp(),
-            Sampler::Triangular { min, mode, max } => {
-                triangular_quantile(min, mode, max, open_unit(rng))
+            Sampler::Triangular {
+                min,
+                max,
+                split,
+                low,
+                high,
+            } => {
+                let q = open_unit(rng);
+                if q < split {
+                    min + (q * low).sqrt()
+                } else {
+                    max - ((1.0 - q) * high).sqrt()
+                }
             }
             Sampler::Pert {
                 min,
@@ -814,6 +836,35 @@ pub fn monte_carlo(
     Ok(summarise(values, settings, failed, deterministic))
 }
 
+/// How many `values` fall in each of `slots` slots given by `slot_of` (below `slots`), counted in
+/// parallel; integer sums, so exact for any number of threads.
+fn count_in_parallel(
+    values: &[f64],
+    slots: usize,
+    slot_of: impl Fn(f64) -> usize + Sync,
+) -> Vec<usize> {
+    values
+        .par_chunks(CHUNK * 16)
+        .fold(
+            || vec![0usize; slots],
+            |mut counts, block| {
+                for value in block {
+                    counts[slot_of(*value)] += 1;
+                }
+                counts
+            },
+        )
+        .reduce(
+            || vec![0usize; slots],
+            |mut total, part| {
+                for (sum, count) in total.iter_mut().zip(part) {
+                    *sum += count;
+                }
+                total
+            },
+        )
+}
+
 /// Buckets of the order-statistics pre-pass.
 const BUCKETS: usize = 1 << 14;
 
@@ -834,10 +885,7 @@ fn order_statistics(values: &[f64], ranks: &[usize], min: f64, max: f64) -> Vec<
     };
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let bucket = |value: f64| (((value - min) * scale) as usize).min(BUCKETS - 1);
-    let mut counts = vec![0usize; BUCKETS];
-    for value in values {
-        counts[bucket(*value)] += 1;
-    }
+    let counts = count_in_parallel(values, BUCKETS, bucket);
     // For each rank: its bucket and its rank within the bucket.
     let mut wanted = Vec::with_capacity(ranks.len());
     let mut below = 0usize;
@@ -914,19 +962,32 @@ fn summarise(
 ) -> MonteCarloResult {
     #[allow(clippy::cast_precision_loss)]
     let n = values.len() as f64;
-    // Summed in sample order, so the result is independent of threads.
-    let mean = values.iter().sum::<f64>() / n;
+    // Sums are taken over fixed blocks of CHUNK values in parallel, then the block sums in
+    // order: the blocks depend only on the number of values, so the result does not depend on
+    // the threads.
+    let blocks: Vec<(f64, f64, f64)> = values
+        .par_chunks(CHUNK)
+        .map(|block| {
+            block.iter().fold(
+                (-0.0, f64::INFINITY, f64::NEG_INFINITY),
+                |(sum, min, max), value| (sum + value, min.min(*value), max.max(*value)),
+            )
+        })
+        .collect();
+    let (sum, min, max) = blocks.iter().fold(
+        (-0.0, f64::INFINITY, f64::NEG_INFINITY),
+        |(sum, min, max), block| (sum + block.0, min.min(block.1), max.max(block.2)),
+    );
+    let mean = sum / n;
     let variance = if values.len() > 1 {
-        values
-            .iter()
-            .map(|value| (value - mean).powi(2))
-            .sum::<f64>()
-            / (n - 1.0)
+        let blocks: Vec<f64> = values
+            .par_chunks(CHUNK)
+            .map(|block| block.iter().map(|value| (value - mean).powi(2)).sum::<f64>())
+            .collect();
+        blocks.iter().sum::<f64>() / (n - 1.0)
     } else {
         0.0
     };
-    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     const PERCENTILES: [f64; 9] = [1.0, 5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0];
     let percentile_values = percentiles_by_selection(&values, &PERCENTILES, min, max);
     let percentiles = PERCENTILES.iter().copied().zip(percentile_values).collect();
@@ -935,16 +996,16 @@ fn summarise(
     let width = (max - min) / bins as f64;
     #[allow(clippy::cast_precision_loss)]
     let edges: Vec<f64> = (0..=bins).map(|idx| min + width * idx as f64).collect();
-    let mut counts = vec![0usize; bins];
-    for value in &values {
+    // Integer counts: exact whatever the split between threads.
+    let counts = count_in_parallel(&values, bins, |value| {
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let idx = if width > 0.0 {
             ((value - min) / width) as usize
         } else {
             0
         };
-        counts[idx.min(bins - 1)] += 1;
-    }
+        idx.min(bins - 1)
+    });
     MonteCarloResult {
         samples: settings.samples,
         seed: settings.seed,

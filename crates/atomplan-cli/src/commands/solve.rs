@@ -209,7 +209,13 @@ fn print_text(outcome: &Outcome, printer: &Printer) {
 
 pub fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
     if let Some(plan) = &args.planning {
-        return run_planning(&args.folder, plan, global, printer);
+        return run_planning(&args.folder, Some(plan), global, printer);
+    }
+    if atomplan_model::planning::pypsa_milp::uses_milp_attributes(&args.folder) {
+        printer.info(
+            "the network uses PyPSA's MILP attributes (`p_nom_mod`, `committable`): solving with the planning model",
+        );
+        return run_planning(&args.folder, None, global, printer);
     }
     let options = RunOptions {
         solver: SolverSettings {
@@ -251,14 +257,19 @@ pub fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result
 /// (`atomplan_model::planning`); JSON keys are those of `PlanResult`.
 fn run_planning(
     folder: &std::path::Path,
-    plan: &std::path::Path,
+    plan: Option<&std::path::Path>,
     global: &GlobalArgs,
     printer: &Printer,
 ) -> anyhow::Result<ExitCode> {
     use atomplan_model::planning::{self, FolderOutcome, Status};
-    let text = std::fs::read_to_string(plan)
-        .with_context(|| format!("cannot read `{}`", plan.display()))?;
-    let file = plan.display().to_string();
+    let (text, file) = match plan {
+        Some(plan) => (
+            std::fs::read_to_string(plan)
+                .with_context(|| format!("cannot read `{}`", plan.display()))?,
+            plan.display().to_string(),
+        ),
+        None => (String::new(), "(no planning file)".to_owned()),
+    };
     let (result, warnings) = match planning::solve_folder(folder, &text, &file) {
         FolderOutcome::Solved { result, warnings } => (result, warnings),
         FolderOutcome::Invalid(diagnostics) => {

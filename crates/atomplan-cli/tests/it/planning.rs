@@ -57,3 +57,28 @@ fn bad_planning_file_exits_2_naming_file_and_key() {
         "{err}"
     );
 }
+
+#[test]
+fn pypsa_milp_network_solves_without_a_planning_file() {
+    let out = run(&[
+        "solve",
+        &fixture("planning/pypsa-modular"),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reference: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("planning/pypsa/modular.pypsa.json")).unwrap(),
+    )
+    .unwrap();
+    let (got, want) = (
+        v["objective"].as_f64().unwrap(),
+        reference["objective"].as_f64().unwrap(),
+    );
+    assert!((got - want).abs() < 1e-6 * want, "{got} vs PyPSA {want}");
+}

@@ -12,6 +12,7 @@ pub mod file;
 pub mod lp;
 pub mod model;
 pub mod network;
+pub mod pypsa_milp;
 pub mod system;
 
 #[cfg(test)]

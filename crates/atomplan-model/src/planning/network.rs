@@ -204,7 +204,24 @@ pub fn solve_folder(folder: &Path, plan_text: &str, plan_file: &str) -> FolderOu
     if diags.iter().any(Diagnostic::is_error) {
         return FolderOutcome::Invalid(diags);
     }
-    let imported = match crate::pypsa::read_folder(folder) {
+    // PyPSA's MILP attributes: read them here, hand the core a copy without them.
+    let mut plan = plan;
+    let translated = match super::pypsa_milp::translate(folder) {
+        Ok(t) => t,
+        Err(mut e) => {
+            diags.append(&mut e);
+            return FolderOutcome::Invalid(diags);
+        }
+    };
+    if let Some(t) = &translated {
+        for (name, unit) in &t.units {
+            plan.units
+                .entry(name.clone())
+                .or_insert_with(|| unit.clone());
+        }
+    }
+    let read_from = translated.as_ref().map_or(folder, |t| t.folder.as_path());
+    let imported = match crate::pypsa::read_folder(read_from) {
         Ok(i) => i,
         Err(crate::Error::Input(d)) => return FolderOutcome::Invalid(vec![*d]),
         Err(e) => {

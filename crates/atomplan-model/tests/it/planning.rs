@@ -150,3 +150,23 @@ fn time_limit_is_reported() {
     assert_eq!(res.status, Status::TimeLimit, "{res:?}");
     assert!(res.mip_gap.is_finite() && res.objective.is_finite());
 }
+
+#[test]
+fn pypsa_milp_folders_solve_as_exported() {
+    check_pypsa_parity(
+        "planning/pypsa-modular",
+        "[solver]\nmip_rel_gap = 0.0\n",
+        "modular",
+    );
+    check_pypsa_parity(
+        "planning/pypsa-committable",
+        "[solver]\nmip_rel_gap = 0.0\n",
+        "committable",
+    );
+    assert!(planning::pypsa_milp::uses_milp_attributes(&fixture(
+        "planning/pypsa-modular"
+    )));
+    assert!(!planning::pypsa_milp::uses_milp_attributes(&fixture(
+        "planning/toy-modular"
+    )));
+}

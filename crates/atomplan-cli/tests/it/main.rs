@@ -1,10 +1,10 @@
 //! The one integration-test binary of the CLI; one module per command.
 
-mod common;
 mod assess;
-mod solve;
 mod catalogue;
+mod common;
 mod econ;
-mod sweep;
-mod study;
 mod planning;
+mod solve;
+mod study;
+mod sweep;

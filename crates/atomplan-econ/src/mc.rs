@@ -216,8 +216,14 @@ fn open_unit(rng: &mut impl RngCore) -> f64 {
 #[derive(Debug, Clone, Copy)]
 enum Sampler<'a> {
     Constant(f64),
-    Normal { mean: f64, sd: f64 },
-    LogNormal { mu: f64, sigma: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+    },
     /// Triangular with `split = (mode − min)/(max − min)`, `low = (max − min)(mode − min)`
     /// and `high = (max − min)(max − mode)` precomputed.
     Triangular {
@@ -227,8 +233,16 @@ enum Sampler<'a> {
         low: f64,
         high: f64,
     },
-    Pert { min: f64, range: f64, alpha: Gamma, beta: Gamma },
-    Uniform { min: f64, width: f64 },
+    Pert {
+        min: f64,
+        range: f64,
+        alpha: Gamma,
+        beta: Gamma,
+    },
+    Uniform {
+        min: f64,
+        width: f64,
+    },
     Empirical(&'a [f64]),
 }
 
@@ -918,8 +932,7 @@ fn order_statistics(values: &[f64], ranks: &[usize], min: f64, max: f64) -> Vec<
         .iter()
         .map(|(bucket_idx, rank_in_bucket)| {
             let bucket_values = &mut members[slot[*bucket_idx] as usize];
-            let (_, nth, _) =
-                bucket_values.select_nth_unstable_by(*rank_in_bucket, f64::total_cmp);
+            let (_, nth, _) = bucket_values.select_nth_unstable_by(*rank_in_bucket, f64::total_cmp);
             *nth
         })
         .collect()
@@ -982,7 +995,12 @@ fn summarise(
     let variance = if values.len() > 1 {
         let blocks: Vec<f64> = values
             .par_chunks(CHUNK)
-            .map(|block| block.iter().map(|value| (value - mean).powi(2)).sum::<f64>())
+            .map(|block| {
+                block
+                    .iter()
+                    .map(|value| (value - mean).powi(2))
+                    .sum::<f64>()
+            })
             .collect();
         blocks.iter().sum::<f64>() / (n - 1.0)
     } else {

@@ -1036,7 +1036,11 @@ fn percentiles_exact_with_ties() {
         let mut sorted = result.values.clone();
         sorted.sort_by(f64::total_cmp);
         for (p, value) in &result.percentiles {
-            assert_eq!(*value, mc::percentile_sorted(&sorted, *p), "P{p} of {samples}");
+            assert_eq!(
+                *value,
+                mc::percentile_sorted(&sorted, *p),
+                "P{p} of {samples}"
+            );
         }
     }
 }

@@ -101,6 +101,10 @@ pub struct InvestmentWire {
     pub end_year: Option<i32>,
     /// Multiplier on every load in each period (same length as `periods`); default 1.
     pub load_scale: Option<Vec<f64>>,
+    /// Most CO2 emitted in one year of each period, t (same length as `periods`); `inf` leaves a
+    /// period uncapped; default: no cap.
+    #[serde(default)]
+    pub co2_cap_t: Option<Vec<f64>>,
 }
 
 /// `[[areas]]`: a synchronous area with its reserves.
@@ -378,6 +382,30 @@ fn check_investment(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) 
                 0.0,
                 100.0,
             );
+        }
+    }
+    if let Some(caps) = &inv.co2_cap_t {
+        if caps.len() != inv.periods.len() {
+            err(
+                out,
+                file,
+                "investment.co2_cap_t",
+                format!(
+                    "has {} values but `periods` has {}",
+                    caps.len(),
+                    inv.periods.len()
+                ),
+            );
+        }
+        for (i, &v) in caps.iter().enumerate() {
+            if v.is_nan() || v < 0.0 {
+                err(
+                    out,
+                    file,
+                    &format!("investment.co2_cap_t[{i}]"),
+                    format!("must be >= 0 t (or inf for no cap), got {v}"),
+                );
+            }
         }
     }
     if let (Some(end), Some(&last)) = (inv.end_year, inv.periods.last()) {

@@ -880,6 +880,27 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
         }
     }
 
+    // ---- CO2 cap: annual tonnes, with the hour weights that make a period's operating cost annual ----
+    let caps = plan.investment.as_ref().and_then(|i| i.co2_cap_t.as_ref());
+    for (y, per) in periods.iter().enumerate() {
+        let Some(&cap) = caps.and_then(|c| c.get(y)) else {
+            continue;
+        };
+        if !cap.is_finite() {
+            continue;
+        }
+        let mut terms = Vec::new();
+        for (g, gen) in sys.generators.iter().enumerate() {
+            if gen.co2_t_per_mwh != 0.0 {
+                for t in 0..nt {
+                    terms.push((ix.p[g][y][t], gen.co2_t_per_mwh * sys.weights[t]));
+                }
+            }
+        }
+        let year = per.year.map_or_else(|| y.to_string(), |v| v.to_string());
+        lp.row_with(format!("CO2-cap[{year}]"), f64::NEG_INFINITY, cap, &terms);
+    }
+
     Built {
         lp,
         index: ix,

@@ -85,6 +85,12 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
             marginal_cost: mc,
             p_min_pu,
             p_max_pu: series(&g.p_max_pu, n),
+            // Carrier emissions are per MWh of primary energy; divide by efficiency for output.
+            co2_t_per_mwh: if g.efficiency > 0.0 {
+                network.carrier_attribute(&g.carrier, "co2_emissions") / g.efficiency
+            } else {
+                0.0
+            },
         });
     }
     let mut links = Vec::new();

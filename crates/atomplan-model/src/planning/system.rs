@@ -26,6 +26,9 @@ pub struct Generator {
     pub p_min_pu: f64,
     /// Availability per snapshot, or one value for all.
     pub p_max_pu: Vec<f64>,
+    /// Emissions, t CO2 per MWh of electric output (0 for nuclear and renewables);
+    /// counted against `investment.co2_cap_t`.
+    pub co2_t_per_mwh: f64,
 }
 
 impl Generator {

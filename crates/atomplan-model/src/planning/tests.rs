@@ -22,6 +22,7 @@ fn gen(
         marginal_cost,
         p_min_pu: 0.0,
         p_max_pu: vec![1.0],
+        co2_t_per_mwh: 0.0,
     }
 }
 
@@ -529,4 +530,73 @@ fn min_down_time_keeps_a_unit_off() {
     check(&sys, &format!("{base}min_down_time = 2\n"), 7800.0, &[]);
     // A shut-down cost of 500 per shut-down: two shut-downs cost 1,000 -> 5,600, vs 7,800 with one.
     check(&sys, &format!("{base}shut_down_cost = 500\n"), 5600.0, &[]);
+}
+
+#[test]
+fn co2_cap_forces_known_split() {
+    // One bus, 100 MW flat load, one snapshot of 8,760 h; two periods of 5 years at r = 0.
+    // Coal (20 USD/MWh, 1 t/MWh) and gas (50 USD/MWh, 0.4 t/MWh), 100 MW each, not extendable.
+    // Uncapped, coal runs alone: 876,000 MWh and 876,000 t a year.
+    // 2035 cap 613,200 t: c + 0.4 (876,000 - c) <= 613,200 gives c = 438,000 MWh (50 MW).
+    let mut coal = gen("coal", 100.0, false, 0.0, 20.0);
+    coal.co2_t_per_mwh = 1.0;
+    let mut gas = gen("gas", 100.0, false, 0.0, 50.0);
+    gas.co2_t_per_mwh = 0.4;
+    let sys = one_bus(vec![100.0], vec![8760.0], 1, vec![coal, gas]);
+    let base = r#"
+[investment]
+decision_year = 2030
+periods = [2030, 2035]
+discount_rate = 0.0
+end_year = 2040
+"#;
+    let energy = |res: &PlanResult, g: &str, y: i32| {
+        res.capacities
+            .iter()
+            .find(|c| c.generator == g && c.period == Some(y))
+            .unwrap()
+            .energy_mwh
+    };
+    let free = check(&sys, base, 876_000.0 * 20.0 * 10.0, &[]);
+    assert_eq!(energy(&free, "coal", 2035), 876_000.0);
+    assert_eq!(energy(&free, "gas", 2035), 0.0);
+
+    let capped = format!("{base}co2_cap_t = [inf, 613200.0]\n");
+    let objective = 876_000.0 * 20.0 * 5.0 + (438_000.0 * 20.0 + 438_000.0 * 50.0) * 5.0;
+    let res = check(&sys, &capped, objective, &[]);
+    assert_eq!(energy(&res, "coal", 2030), 876_000.0);
+    assert!((energy(&res, "coal", 2035) - 438_000.0).abs() < 1e-3);
+    assert!((energy(&res, "gas", 2035) - 438_000.0).abs() < 1e-3);
+
+    // One row for the capped period only, named by its year.
+    let (lp, _, _) = build_lp(&sys, &parse_plan(&capped)).unwrap();
+    let names: Vec<&String> = lp
+        .row_names
+        .iter()
+        .filter(|n| n.starts_with("CO2-cap"))
+        .collect();
+    assert_eq!(names, ["CO2-cap[2035]"]);
+
+    // A cap below what gas alone emits (350,400 t) is infeasible, not a panic.
+    let tight = format!("{base}co2_cap_t = [inf, 300000.0]\n");
+    let res = plan_fn(&sys, &parse_plan(&tight));
+    assert_eq!(res.status, Status::Infeasible);
+}
+
+#[test]
+fn co2_cap_length_and_sign_are_checked() {
+    let text = r#"
+[investment]
+decision_year = 2030
+periods = [2030, 2035]
+discount_rate = 0.0
+co2_cap_t = [-1.0]
+"#;
+    let (_, diags) = load(text, "plan.toml");
+    let fields: Vec<_> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .filter_map(|d| d.location.field.clone())
+        .collect();
+    assert_eq!(fields, ["investment.co2_cap_t", "investment.co2_cap_t[0]"]);
 }

@@ -391,6 +391,17 @@ pub fn plan_scenario(
         discount_rate: study.options.discount_rate,
         end_year: Some(last.year + last.span_years as i32),
         load_scale: Some(periods.iter().map(|y| growth(*y)).collect()),
+        co2_cap_t: system
+            .periods
+            .iter()
+            .any(|p| p.co2_cap_t.is_some())
+            .then(|| {
+                system
+                    .periods
+                    .iter()
+                    .map(|p| p.co2_cap_t.unwrap_or(f64::INFINITY))
+                    .collect()
+            }),
     });
     plan.areas.push(pfile::AreaWire {
         name: "system".to_owned(),
@@ -472,6 +483,7 @@ pub fn plan_scenario(
                 p_max_pu: p_max
                     .clone()
                     .unwrap_or_else(|| vec![asset.static_availability]),
+                co2_t_per_mwh: asset.co2_t_per_mwh,
             });
             asset_of_generator.push((asset.name.clone(), asset.kind, asset.technology.clone()));
         }
@@ -494,6 +506,7 @@ pub fn plan_scenario(
             marginal_cost: asset.marginal_cost_usd_per_mwh,
             p_min_pu: 0.0,
             p_max_pu: p_max.unwrap_or_else(|| vec![asset.static_availability]),
+            co2_t_per_mwh: asset.co2_t_per_mwh,
         });
         asset_of_generator.push((asset.name.clone(), asset.kind, asset.technology.clone()));
         if asset.kind == AssetKind::Nuclear {
@@ -518,6 +531,22 @@ pub fn plan_scenario(
     }
 
     let result = planning::plan(&sys, &plan).map_err(|error| error.to_string())?;
+    let capped_years: Vec<String> = system
+        .periods
+        .iter()
+        .filter_map(|p| {
+            p.co2_cap_t
+                .map(|cap| format!("{} ({} Mt)", p.year, cap / 1e6))
+        })
+        .collect();
+    if !capped_years.is_empty() && result.status == planning::Status::Infeasible {
+        return Err(format!(
+            "policy.co2_cap_mt: no plan meets the CO2 cap in scenario `{}` (solver status {:?}); capped years: {}; raise the cap or allow more low-carbon capacity",
+            system.scenario,
+            result.status,
+            capped_years.join(", ")
+        ));
+    }
     let status = format!("{:?}", result.status);
     let mut capacities = Vec::new();
     for capacity in &result.capacities {
@@ -634,7 +663,7 @@ pub fn plan_scenario(
             "Existing units are not unit-sized, so the N-1 reserve is set by the largest nuclear unit built".to_owned(),
             "Hydro is run-of-river on a monthly inflow shape (no reservoir shifting)".to_owned(),
             "Nuclear candidates are costed at their offer's capital and fixed charge (from the flat nominal cash-flow tariff), other new build at the real discount rate: nuclear is costed conservatively against them".to_owned(),
-            "Refuelling outages, unit commitment and the CO2 cap are not modelled in the study's planning problem".to_owned(),
+            "Refuelling outages and unit commitment are not modelled in the study's planning problem".to_owned(),
         ],
     })
 }

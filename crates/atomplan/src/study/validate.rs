@@ -56,7 +56,6 @@ pub fn validate(file: &str, study: &StudyFile, catalogue: &StudyCatalogue) -> Ve
     check_candidates(study, catalogue, &at, &mut diagnostics);
     check_scenarios(study, &at, &mut diagnostics);
     check_base_demand(study, catalogue, &at, &mut diagnostics);
-    check_policy(study, &at, &mut diagnostics);
     check_options(study, &at, &mut diagnostics);
     check_mcda(study, &at, &mut diagnostics);
     diagnostics
@@ -386,18 +385,6 @@ fn check_scenarios(study: &StudyFile, at: &At, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-    }
-}
-
-fn check_policy(study: &StudyFile, at: &At, out: &mut Vec<Diagnostic>) {
-    if !study.policy.co2_cap_mt.is_empty() {
-        out.push(
-            Diagnostic::warning(
-                at("policy.co2_cap_mt"),
-                "the CO2 cap is not enforced by the planning model yet; it is ignored",
-            )
-            .with_hint("use `co2_target_mt` to compare emissions with a target, or a CO2 price"),
-        );
     }
 }
 

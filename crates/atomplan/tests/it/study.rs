@@ -65,3 +65,55 @@ fn fixture_study_runs_every_stage() {
     assert_eq!(mcda.ranking.len(), 2);
     assert!(mcda.scores.iter().all(|s| s.is_finite()));
 }
+
+#[test]
+fn binding_co2_cap_is_met() {
+    let catalogue = fixture::catalogue();
+    let run = |text: &str| {
+        let study = validate::parse("fixture.toml", text).unwrap();
+        let diagnostics = validate::validate("fixture.toml", &study, &catalogue);
+        assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+        assert!(
+            diagnostics
+                .iter()
+                .all(|d| !d.message.contains("CO2 cap") && !d.message.contains("ignored")),
+            "{diagnostics:?}"
+        );
+        let economics = pipeline::economics(&study, &catalogue).unwrap();
+        let system = pipeline::scenario_system(
+            &study,
+            &catalogue,
+            &economics,
+            0,
+            0,
+            std::path::Path::new("."),
+        )
+        .unwrap();
+        pipeline::plan_scenario(&study, &catalogue, &system).unwrap()
+    };
+    let free = run(fixture::STUDY);
+    let last = free.periods.last().unwrap();
+    assert!(last.emissions_mt > 0.0, "{last:?}");
+    // Half of the uncapped emissions, in every period (a single point is held flat).
+    let cap_mt = last.emissions_mt / 2.0;
+    let capped_text = fixture::STUDY.replace(
+        "[policy]\n",
+        &format!(
+            "[policy]\nco2_cap_mt = {{ \"{}\" = {cap_mt} }}\n",
+            last.year
+        ),
+    );
+    assert_ne!(capped_text, fixture::STUDY);
+    let capped = run(&capped_text);
+    assert_eq!(capped.status, "Optimal");
+    for period in &capped.periods {
+        assert!(
+            period.emissions_mt <= cap_mt * (1.0 + 1e-6),
+            "{} emits {} Mt over the {cap_mt} Mt cap",
+            period.year,
+            period.emissions_mt
+        );
+    }
+    // The cap only removes plans; allow for the 1 % MIP gap of both solves.
+    assert!(capped.objective_usd >= free.objective_usd * 0.98);
+}

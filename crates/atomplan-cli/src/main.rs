@@ -6,6 +6,7 @@
 //! input or could not run.
 
 mod commands;
+mod flat_csv;
 mod printer;
 
 use std::process::ExitCode;

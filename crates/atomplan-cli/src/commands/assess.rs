@@ -253,8 +253,8 @@ fn load_catalogue(global: &GlobalArgs, printer: &Printer) -> Option<Catalogue> {
     }
 }
 
-/// Prints a serialisable report: JSON for `--format json` and `csv` (these reports are nested),
-/// and for text a flat `key: value` listing of the same fields.
+/// Prints a serialisable report: JSON for `--format json`, `field,value` rows for `csv` (these
+/// reports are nested), and for text a flat `key: value` listing of the same fields.
 fn print_report<T: Serialize>(
     report: &T,
     global: &GlobalArgs,
@@ -262,7 +262,8 @@ fn print_report<T: Serialize>(
 ) -> anyhow::Result<()> {
     let value = serde_json::to_value(report)?;
     match global.format {
-        Format::Json | Format::Csv => printer.json(&value),
+        Format::Json => printer.json(&value),
+        Format::Csv => printer.data(&crate::flat_csv::to_field_csv(&value)?),
         Format::Text => {
             let mut lines = Vec::new();
             flatten("", &value, &mut lines);

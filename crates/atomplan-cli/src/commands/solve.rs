@@ -233,7 +233,8 @@ pub fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result
     }
     match global.format {
         Format::Json => printer.json(&to_json(&outcome)),
-        Format::Text | Format::Csv => print_text(&outcome, printer),
+        Format::Csv => printer.data(&crate::flat_csv::to_field_csv(&to_json(&outcome))?),
+        Format::Text => print_text(&outcome, printer),
     }
     if outcome.results.status == SolveStatus::Optimal {
         if let Some(out) = &args.out {
@@ -291,7 +292,10 @@ fn run_planning(
     }
     match global.format {
         Format::Json => printer.json(&serde_json::to_value(&result)?),
-        Format::Text | Format::Csv => {
+        Format::Csv => printer.data(&crate::flat_csv::to_field_csv(&serde_json::to_value(
+            &result,
+        )?)?),
+        Format::Text => {
             printer.data(&format!(
                 "status {:?}, objective {:.2}, mip_gap {:.6}",
                 result.status, result.objective, result.mip_gap

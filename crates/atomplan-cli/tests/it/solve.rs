@@ -171,3 +171,22 @@ fn malformed_folder_exits_2_naming_file_and_column() {
 fn missing_folder_exits_2() {
     check(&["/nonexistent/atomplan/folder"], 2);
 }
+
+/// `--format csv` gives `field,value` rows of the same result, not text or JSON.
+#[test]
+fn csv_output_is_field_value_rows() {
+    let folder = fixture("toy-1node-24");
+    let (stdout, _) = check(&[path(&folder), "--format", "csv"], 0);
+    let mut lines = stdout.lines();
+    assert_eq!(lines.next(), Some("field,value"));
+    let objective: f64 = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("objective,"))
+        .expect("an objective row")
+        .parse()
+        .unwrap();
+    assert!((objective - 902_699.51).abs() < 0.01, "{objective}");
+    assert!(stdout
+        .lines()
+        .any(|line| line.starts_with("generators.CCGT,")));
+}

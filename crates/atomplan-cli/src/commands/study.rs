@@ -194,7 +194,10 @@ fn run_study(args: &RunArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::
     .map_err(|error| anyhow::anyhow!("{}: {error}", args.file.display()))?;
     match global.format {
         Format::Json => printer.json(&serde_json::to_value(&summary).unwrap_or_default()),
-        Format::Text | Format::Csv => {
+        Format::Csv => printer.data(&crate::flat_csv::to_field_csv(
+            &serde_json::to_value(&summary).unwrap_or_default(),
+        )?),
+        Format::Text => {
             printer.data(&format!(
                 "report: {}\ndatabase: {}\nranking: {}\nstages computed: {}, reused: {}\ntotal: {:.1} s",
                 summary.report.display(),

@@ -357,7 +357,8 @@ pub fn run(args: &DesignArgs, global: &GlobalArgs, printer: &Printer) -> anyhow:
     }
     match global.format {
         Format::Json => printer.json(&result),
-        Format::Text | Format::Csv => {
+        Format::Csv => printer.data(&crate::flat_csv::to_field_csv(&result)?),
+        Format::Text => {
             let lcoe = result["lcoe_usd_per_mwh"].as_f64().unwrap_or(0.0);
             printer.data(&format!(
                 "{} in {} under {}: LCOE {lcoe:.2} USD{PRICE_YEAR}/MWh ({})",

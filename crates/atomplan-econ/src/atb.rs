@@ -214,6 +214,30 @@ pub fn atb_finance_unchecked(inputs: &AtbInputs) -> AtbFinance {
     }
 }
 
+/// The fixed charge rate `CRF·PFF` of [`atb_finance_unchecked`], bit for bit, given the
+/// depreciation fractions of `inputs` computed once (`inputs.depreciation.fractions()`), so a
+/// Monte Carlo that draws financing inputs does not rebuild them per sample.
+#[must_use]
+#[inline]
+pub fn atb_fcr_with_fractions(inputs: &AtbInputs, fractions: &[f64]) -> f64 {
+    let debt = inputs.debt_fraction;
+    let tax = inputs.tax_rate;
+    let wacc_nominal = debt * inputs.interest_rate_nominal * (1.0 - tax)
+        + (1.0 - debt) * inputs.rate_of_return_on_equity_nominal;
+    let wacc_real = (1.0 + wacc_nominal) / (1.0 + inputs.inflation) - 1.0;
+    let crf = crf(wacc_real, inputs.cost_recovery_period_years);
+    let discount = 1.0 / ((1.0 + wacc_real) * (1.0 + inputs.inflation));
+    let mut pvd = 0.0;
+    let mut factor = 1.0;
+    for fraction in fractions {
+        factor *= discount;
+        pvd += fraction * factor;
+    }
+    let itc = inputs.itc;
+    let pff = (1.0 - tax * pvd * (1.0 - itc / 2.0) - itc) / (1.0 - tax);
+    crf * pff
+}
+
 /// The LCOE given the fixed charge rate (`CRF·PFF`), without validation: the part of the ATB
 /// formula that Monte Carlo re-evaluates when no financing input is drawn.
 #[must_use]

@@ -1114,3 +1114,26 @@ fn ziggurat_normal_tails() {
     close(share(above_3), 0.00135, 0.0003);
     close(share(above_35), 0.000_233, 0.000_1);
 }
+
+#[test]
+fn atb_fcr_with_fractions_is_bit_identical() {
+    // The Monte Carlo fast path must give exactly the fixed charge rate of the full formula.
+    let mut inputs = e1_inputs();
+    let fractions = inputs.depreciation.fractions().into_owned();
+    for roe in [0.0, 0.05, 0.08, 0.1034, 0.13, 0.25] {
+        for debt in [0.0, 0.4, 0.693_892_638_427_338, 1.0] {
+            for period in [20.0, 30.0, 42.5] {
+                inputs.rate_of_return_on_equity_nominal = roe;
+                inputs.debt_fraction = debt;
+                inputs.cost_recovery_period_years = period;
+                let finance = crate::atb::atb_finance_unchecked(&inputs);
+                let fast = crate::atb::atb_fcr_with_fractions(&inputs, &fractions);
+                assert_eq!(
+                    fast.to_bits(),
+                    (finance.crf * finance.pff).to_bits(),
+                    "roe {roe} debt {debt} period {period}"
+                );
+            }
+        }
+    }
+}

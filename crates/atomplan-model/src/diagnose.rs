@@ -107,44 +107,35 @@ fn check_unbounded(network: &Network, findings: &mut Vec<Finding>) {
             });
         }
     };
-    for generator in &network.generators {
-        let c = &generator.capacity;
+    let capacities = (network
+        .generators
+        .iter()
+        .map(|c| ("Generator-p_nom", &c.name, &c.capacity)))
+    .chain(
+        network
+            .storage_units
+            .iter()
+            .map(|c| ("StorageUnit-p_nom", &c.name, &c.capacity)),
+    )
+    .chain(
+        network
+            .links
+            .iter()
+            .map(|c| ("Link-p_nom", &c.name, &c.capacity)),
+    )
+    .chain(
+        network
+            .lines
+            .iter()
+            .map(|c| ("Line-s_nom", &c.name, &c.capacity)),
+    );
+    for (family, name, capacity) in capacities {
         check(
-            "Generator-p_nom",
-            &generator.name,
-            c.capital_cost,
-            c.extendable,
-            c.max,
-        );
-    }
-    for unit in &network.storage_units {
-        let c = &unit.capacity;
-        check(
-            "StorageUnit-p_nom",
-            &unit.name,
-            c.capital_cost,
-            c.extendable,
-            c.max,
-        );
-    }
-    for link in &network.links {
-        let c = &link.capacity;
-        check(
-            "Link-p_nom",
-            &link.name,
-            c.capital_cost,
-            c.extendable,
-            c.max,
-        );
-    }
-    for line in &network.lines {
-        let c = &line.capacity;
-        check(
-            "Line-s_nom",
-            &line.name,
-            c.capital_cost,
-            c.extendable,
-            c.max,
+            family,
+            name,
+            capacity.capital_cost,
+            capacity.extendable,
+            capacity.max,
         );
     }
 }

@@ -188,7 +188,8 @@ fn check_bus_supply(network: &Network, findings: &mut Vec<Finding>) {
             } else {
                 max_absorb[k] -= high;
             }
-            if low > 0.0 {
+            // A committable unit may be off, so its `p_min_pu` is no must-run.
+            if low > 0.0 && !generator.operation.committable {
                 must_run[k] += low;
             }
         }

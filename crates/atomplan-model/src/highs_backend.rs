@@ -97,6 +97,11 @@ pub struct LpSolution {
     pub pass_s: f64,
     pub simplex_iterations: i64,
     pub ipm_iterations: i64,
+    /// HiGHS's relative MIP gap for a model with integer columns (0 once proven optimal with
+    /// `mip_rel_gap=0`); 0 for an LP; infinite when no integer solution was found.
+    pub mip_gap: f64,
+    /// True when the model had integer columns.
+    pub is_mip: bool,
 }
 
 fn apply_option(model: &mut highs::Model, key: &str, value: &str) -> Result<(), Error> {
@@ -193,7 +198,20 @@ pub fn solve(lp: &LinearProgram, settings: &SolverSettings) -> Result<LpSolution
         _ => SolveStatus::Other,
     };
     let solution = solved.get_solution();
+    let is_mip = lp.col_integer.iter().any(|integer| *integer);
+    let mip_gap = if is_mip {
+        let gap = solved.mip_gap();
+        if gap.is_nan() {
+            f64::INFINITY
+        } else {
+            gap.max(0.0)
+        }
+    } else {
+        0.0
+    };
     Ok(LpSolution {
+        mip_gap,
+        is_mip,
         status,
         highs_status: format!("{highs_status:?}"),
         objective: solved.objective_value(),

@@ -94,6 +94,9 @@ pub struct Capacity {
     pub max: f64,
     /// Currency per MW per modelled horizon; enters the objective only when extendable.
     pub capital_cost: f64,
+    /// PyPSA's `p_nom_mod` (`s_nom_mod` for lines): module size in MW; 0 when not modular.
+    /// An extendable modular asset is built in whole modules.
+    pub module: f64,
 }
 
 impl Capacity {
@@ -104,6 +107,7 @@ impl Capacity {
             min: 0.0,
             max: f64::INFINITY,
             capital_cost: 0.0,
+            module: 0.0,
         }
     }
 
@@ -114,7 +118,13 @@ impl Capacity {
             min,
             max,
             capital_cost,
+            module: 0.0,
         }
+    }
+
+    /// True when the asset has a module size (`p_nom_mod > 0`).
+    pub fn is_modular(&self) -> bool {
+        self.module > 0.0
     }
 
     /// The largest capacity the asset can have.
@@ -124,6 +134,64 @@ impl Capacity {
         } else {
             self.nominal
         }
+    }
+}
+
+/// PyPSA's unit-commitment and ramping attributes of a generator or link, with PyPSA 1.4's
+/// defaults (see [`Operation::default`]).
+///
+/// Ramp limits are per unit of the nominal capacity per snapshot; `None` is PyPSA's NaN (no limit).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `committable`: on/off status (binary, or a module count when modular) per snapshot.
+    pub committable: bool,
+    /// Snapshots; 0 is no limit.
+    pub min_up_time: usize,
+    pub min_down_time: usize,
+    /// Snapshots the unit was on before the first snapshot (default 1).
+    pub up_time_before: usize,
+    /// Snapshots the unit was off before the first snapshot; takes precedence when positive.
+    pub down_time_before: usize,
+    /// Currency per start-up (not weighted by snapshot weightings, as in PyPSA).
+    pub start_up_cost: Series,
+    pub shut_down_cost: Series,
+    /// Currency per hour of status 1 (weighted by the objective weighting).
+    pub stand_by_cost: Series,
+    pub ramp_limit_up: Option<Series>,
+    pub ramp_limit_down: Option<Series>,
+    pub ramp_limit_start_up: Option<f64>,
+    pub ramp_limit_shut_down: Option<f64>,
+    /// `p_init`: dispatch before the first snapshot, for its ramp limit; `None` when not given.
+    pub p_init: Option<f64>,
+}
+
+impl Default for Operation {
+    fn default() -> Self {
+        Operation {
+            committable: false,
+            min_up_time: 0,
+            min_down_time: 0,
+            up_time_before: 1,
+            down_time_before: 0,
+            start_up_cost: Series::Static(0.0),
+            shut_down_cost: Series::Static(0.0),
+            stand_by_cost: Series::Static(0.0),
+            ramp_limit_up: None,
+            ramp_limit_down: None,
+            ramp_limit_start_up: None,
+            ramp_limit_shut_down: None,
+            p_init: None,
+        }
+    }
+}
+
+impl Operation {
+    /// True when any ramp limit is set (PyPSA then adds ramp rows).
+    pub fn has_ramp_limits(&self) -> bool {
+        self.ramp_limit_up.is_some()
+            || self.ramp_limit_down.is_some()
+            || self.ramp_limit_start_up.is_some()
+            || self.ramp_limit_shut_down.is_some()
     }
 }
 
@@ -140,6 +208,8 @@ pub struct Generator {
     pub efficiency: f64,
     /// +1 injects into the bus (PyPSA's `sign`).
     pub sign: f64,
+    /// Unit commitment and ramp limits.
+    pub operation: Operation,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -185,6 +255,8 @@ pub struct Link {
     pub p_min_pu: Series,
     pub p_max_pu: Series,
     pub marginal_cost: Series,
+    /// Unit commitment and ramp limits (on `p0`).
+    pub operation: Operation,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -278,6 +350,7 @@ impl Generator {
             marginal_cost: Series::Static(0.0),
             efficiency: 1.0,
             sign: 1.0,
+            operation: Operation::default(),
         }
     }
 }
@@ -318,6 +391,7 @@ impl Link {
             p_min_pu: Series::Static(0.0),
             p_max_pu: Series::Static(1.0),
             marginal_cost: Series::Static(0.0),
+            operation: Operation::default(),
         }
     }
 }

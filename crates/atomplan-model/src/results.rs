@@ -3,7 +3,7 @@
 //! It exists so that callers never index the LP solution themselves: capacities (`p_nom_opt`),
 //! dispatch, state of charge, flows, nodal prices, the CO2 total and price, and curtailment.
 
-use crate::build::ModelIndex;
+use crate::build::{CommitmentColumns, ModelIndex};
 use crate::highs_backend::{LpSolution, SolveStatus};
 use crate::network::Network;
 
@@ -18,6 +18,8 @@ pub struct GeneratorResult {
     pub curtailment_mwh: f64,
     /// Weighted energy, MWh.
     pub energy_mwh: f64,
+    /// Commitment status per snapshot (units or modules on); empty when not committable.
+    pub status: Vec<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +40,8 @@ pub struct LinkResult {
     pub p0: Vec<f64>,
     /// `−efficiency · p0`: negative when delivering at bus1.
     pub p1: Vec<f64>,
+    /// Commitment status per snapshot; empty when not committable.
+    pub status: Vec<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +75,11 @@ pub struct Results {
     pub global_constraints: Vec<GlobalConstraintResult>,
     /// Total emissions with PyPSA's primary-energy rule (generators only), t.
     pub co2_t: f64,
+    /// HiGHS's relative MIP gap when the model had integer columns; 0 for an LP.
+    /// Duals (prices, `mu`) of a MILP are not meaningful and read 0 when HiGHS gives none.
+    pub mip_gap: f64,
+    /// True when the model had integer columns (`committable`, `p_nom_mod`).
+    pub is_mip: bool,
 }
 
 fn slice(values: &[f64], start: usize, len: usize) -> Vec<f64> {
@@ -110,6 +119,7 @@ pub fn extract(network: &Network, index: &ModelIndex, solution: &LpSolution) -> 
                 p,
                 curtailment_mwh,
                 energy_mwh,
+                status: status_of(x, index.generator_commitment.get(g), n_t),
             }
         })
         .collect();
@@ -147,6 +157,7 @@ pub fn extract(network: &Network, index: &ModelIndex, solution: &LpSolution) -> 
                 p_nom_opt: capacity_opt(x, index.link_p_nom[l], link.capacity.nominal),
                 p0,
                 p1,
+                status: status_of(x, index.link_commitment.get(l), n_t),
             }
         })
         .collect();
@@ -201,6 +212,15 @@ pub fn extract(network: &Network, index: &ModelIndex, solution: &LpSolution) -> 
         marginal_price,
         global_constraints,
         co2_t,
+        mip_gap: solution.mip_gap,
+        is_mip: solution.is_mip,
+    }
+}
+
+fn status_of(x: &[f64], columns: Option<&Option<CommitmentColumns>>, n_t: usize) -> Vec<f64> {
+    match columns.copied().flatten() {
+        Some(columns) => slice(x, columns.status, n_t),
+        None => Vec::new(),
     }
 }
 

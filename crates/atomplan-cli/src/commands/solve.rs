@@ -1,5 +1,7 @@
 //! `atomplan solve`: solve a PyPSA CSV-folder network with HiGHS and report capacities, CO2 and
 //! timings; optionally write PyPSA-layout results and the LP with structured names.
+//! PyPSA's own MILP attributes (`committable`, `p_nom_mod`, ramp limits) are solved by the core
+//! model; `--planning FILE` selects the nuclear-aware planning model instead.
 
 use std::process::ExitCode;
 
@@ -82,6 +84,7 @@ fn to_json(outcome: &Outcome) -> Value {
         "links": capacities(network.links.iter().map(|c| &c.name).zip(results.links.iter().map(|r| r.p_nom_opt))),
         "lines": capacities(network.lines.iter().map(|c| &c.name).zip(results.lines.iter().map(|r| r.s_nom_opt))),
         "co2_t": if optimal { number(results.co2_t) } else { Value::Null },
+        "mip_gap": number(results.mip_gap),
         "timings": {
             "read_s": round3(timings.read_s),
             "build_s": round3(timings.build_s),
@@ -142,6 +145,9 @@ fn print_text(outcome: &Outcome, printer: &Printer) {
     if results.status == SolveStatus::Optimal {
         text.push_str(&format!("objective: {:.2}\n", results.objective));
         text.push_str(&format!("co2_t: {:.1}\n", results.co2_t));
+        if results.is_mip {
+            text.push_str(&format!("mip_gap: {:.6}\n", results.mip_gap));
+        }
         for constraint in &results.global_constraints {
             text.push_str(&format!(
                 "global constraint {}: {:.1}, price {:.4} per unit\n",
@@ -210,12 +216,6 @@ fn print_text(outcome: &Outcome, printer: &Printer) {
 pub fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
     if let Some(plan) = &args.planning {
         return run_planning(&args.folder, Some(plan), global, printer);
-    }
-    if atomplan_model::planning::pypsa_milp::uses_milp_attributes(&args.folder) {
-        printer.info(
-            "the network uses PyPSA's MILP attributes (`p_nom_mod`, `committable`): solving with the planning model",
-        );
-        return run_planning(&args.folder, None, global, printer);
     }
     let options = RunOptions {
         solver: SolverSettings {

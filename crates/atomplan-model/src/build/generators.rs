@@ -90,7 +90,8 @@ pub fn add_dispatch_limits_for_extendable_generators(
             capacity: &generator.capacity,
             p_min_pu: &generator.p_min_pu,
             p_max_pu: &generator.p_max_pu,
-            capacity_col: index.generator_p_nom[g],
+            // Committable extendable generators get their limits in `commitment.rs`.
+            capacity_col: index.generator_p_nom[g].filter(|_| !generator.operation.committable),
             dispatch_start: index.generator_p(g, 0),
         })
         .collect();

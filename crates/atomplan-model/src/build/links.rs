@@ -21,7 +21,8 @@ pub fn add_flow_limits_for_extendable_links(
             capacity: &link.capacity,
             p_min_pu: &link.p_min_pu,
             p_max_pu: &link.p_max_pu,
-            capacity_col: index.link_p_nom[l],
+            // Committable extendable links get their limits in `commitment.rs`.
+            capacity_col: index.link_p_nom[l].filter(|_| !link.operation.committable),
             dispatch_start: index.link_p(l, 0),
         })
         .collect();

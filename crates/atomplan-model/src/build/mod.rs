@@ -9,13 +9,20 @@
 //! Tighter than PyPSA's LP, same feasible set: limits of non-extendable assets are column bounds,
 //! not rows; a per-unit limit of 0 on an extendable asset becomes a bound of 0 instead of a row, and
 //! the lower dispatch row is left out when `p_min_pu` is 0 (then `p ≥ 0` is a bound).
+//!
+//! PyPSA's MILP attributes add three families after everything else: `modular.rs` (`p_nom_mod`),
+//! `commitment.rs` (`committable`) and `ramping.rs` (ramp limits, committable or not); integer
+//! columns make HiGHS solve a MILP.
 
 mod balance;
+pub(crate) mod commitment;
 mod generators;
 mod global;
 pub(crate) mod lines;
 mod links;
+mod modular;
 mod objective;
+mod ramping;
 mod storage;
 mod variables;
 
@@ -23,6 +30,7 @@ use crate::lp::LinearProgram;
 use crate::network::Network;
 use crate::Error;
 
+pub use commitment::CommitmentColumns;
 pub use variables::ModelIndex;
 
 /// A built model: the LP and where each component's columns and rows are.
@@ -53,6 +61,11 @@ pub fn build(network: &Network) -> Result<Model, Error> {
     lines::add_lines_to_nodal_balance(network, &index, balance_start, &mut lp);
     objective::add_objective(network, &index, &mut lp);
     index.balance_start = balance_start;
+    // PyPSA's MILP attributes: their columns and rows come last, so that a network without them
+    // gives exactly the LP above.
+    modular::add_module_counts(network, &mut index, &mut lp);
+    commitment::add_unit_commitment(network, &mut index, &mut lp);
+    ramping::add_ramp_limits(network, &index, &mut lp);
     check_size(&lp)?;
     Ok(Model { lp, index })
 }

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+pub use crate::build::commitment::CommitmentColumns;
 use crate::lp::LinearProgram;
 use crate::network::{Capacity, Network, Series};
 
@@ -33,6 +34,15 @@ pub struct ModelIndex {
     pub balance_start: usize,
     /// Row of each global constraint, in the network's order.
     pub global_constraint_rows: Vec<usize>,
+    /// Integer module-count column of each extendable modular asset (`p_nom_mod > 0`); empty or
+    /// `None` otherwise (see `modular.rs`).
+    pub generator_n_mod: Vec<Option<usize>>,
+    pub storage_n_mod: Vec<Option<usize>>,
+    pub link_n_mod: Vec<Option<usize>>,
+    pub line_n_mod: Vec<Option<usize>>,
+    /// Status, start-up and shut-down columns of each committable generator (see `commitment.rs`).
+    pub generator_commitment: Vec<Option<CommitmentColumns>>,
+    pub link_commitment: Vec<Option<CommitmentColumns>>,
 }
 
 impl ModelIndex {

@@ -5,7 +5,9 @@
 //! (its component attribute tables), written beside the read.
 //! Because only non-default columns are written, any column we do not use is a real setting we
 //! would drop: it is reported as a warning, or refused when ignoring it would change the problem's
-//! meaning (unit commitment, integer modules, annuitised overnight costs, multi-period).
+//! meaning (annuitised overnight costs, quadratic costs, multi-period).
+//! PyPSA's MILP attributes (`committable` with its up/down times, start-up, shut-down and
+//! stand-by costs; ramp limits; `p_nom_mod`) are read into [`Operation`] and [`Capacity::module`].
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -14,7 +16,7 @@ use atomplan_core::{Diagnostic, Location};
 
 use crate::network::{
     Bus, Capacity, Carrier, ConstraintSense, Generator, GlobalConstraint, Line, Link, Load,
-    Network, Series, Snapshots, StorageUnit,
+    Network, Operation, Series, Snapshots, StorageUnit,
 };
 use crate::pypsa::table::{malformed, parse_number, Table};
 use crate::Error;
@@ -225,12 +227,12 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
         let active = active_rows(&table)?;
         let mut series = SeriesFiles::new(folder, &files, "generators", n_t);
         for &row in &active {
-            refuse_if_set(&table, row, "committable", "unit commitment")?;
-            refuse_nonzero(&table, row, "p_nom_mod", "integer capacity modules")?;
             refuse_nonzero(&table, row, "marginal_cost_quadratic", "quadratic costs")?;
             refuse_overnight_cost(&table, row)?;
             let name = table.required_str(row, "name")?;
+            let operation = read_operation(&table, row, &name, &mut series)?;
             let generator = Generator {
+                operation,
                 bus: find_bus(&table, row, "bus")?,
                 carrier: table.str_or(row, "carrier", ""),
                 capacity: read_capacity(&table, row, "p")?,
@@ -241,6 +243,7 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
                 sign: table.f64_or(row, "sign", 1.0)?,
                 name,
             };
+            check_module_count(&table, row, &generator.capacity, &generator.operation)?;
             network.generators.push(generator);
         }
         warn_unused(&table, &mut warnings);
@@ -269,7 +272,6 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
         let active = active_rows(&table)?;
         let mut series = SeriesFiles::new(folder, &files, "storage_units", n_t);
         for &row in &active {
-            refuse_nonzero(&table, row, "p_nom_mod", "integer capacity modules")?;
             refuse_nonzero(&table, row, "marginal_cost_quadratic", "quadratic costs")?;
             refuse_overnight_cost(&table, row)?;
             let name = table.required_str(row, "name")?;
@@ -322,12 +324,12 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
             }
         }
         for &row in &active {
-            refuse_if_set(&table, row, "committable", "unit commitment")?;
-            refuse_nonzero(&table, row, "p_nom_mod", "integer capacity modules")?;
             refuse_nonzero(&table, row, "marginal_cost_quadratic", "quadratic costs")?;
             refuse_overnight_cost(&table, row)?;
             let name = table.required_str(row, "name")?;
+            let operation = read_operation(&table, row, &name, &mut series)?;
             let link = Link {
+                operation,
                 bus0: find_bus(&table, row, "bus0")?,
                 bus1: find_bus(&table, row, "bus1")?,
                 carrier: table.str_or(row, "carrier", ""),
@@ -338,6 +340,7 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
                 marginal_cost: series.get(&table, row, &name, "marginal_cost", 0.0)?,
                 name,
             };
+            check_module_count(&table, row, &link.capacity, &link.operation)?;
             network.links.push(link);
         }
         warn_unused(&table, &mut warnings);
@@ -349,7 +352,6 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
         let active = active_rows(&table)?;
         let mut series = SeriesFiles::new(folder, &files, "lines", n_t);
         for &row in &active {
-            refuse_nonzero(&table, row, "s_nom_mod", "integer capacity modules")?;
             refuse_overnight_cost(&table, row)?;
             if !table.str_or(row, "type", "").is_empty() {
                 warnings.push(Diagnostic::warning(
@@ -600,13 +602,114 @@ fn read_capacity(table: &Table, row: usize, prefix: &str) -> Result<Capacity, Er
             format!("`{prefix}_nom_min` ({min}) exceeds `{prefix}_nom_max` ({max})"),
         ));
     }
+    let module = table.f64_or(row, &format!("{prefix}_nom_mod"), 0.0)?;
+    if !module.is_finite() || module < 0.0 {
+        return Err(malformed(
+            &table.file,
+            Some(table.lines[row]),
+            Some(&format!("{prefix}_nom_mod")),
+            format!("`{prefix}_nom_mod` must be a finite number ≥ 0, not {module}"),
+        ));
+    }
     Ok(Capacity {
         nominal,
         extendable,
         min,
         max,
         capital_cost,
+        module,
     })
+}
+
+/// PyPSA refuses a committable modular asset of fixed capacity whose `p_nom` is not a whole
+/// number of modules (`define_committability_variables_constraints_with_fixed_upper_limit`).
+fn check_module_count(
+    table: &Table,
+    row: usize,
+    capacity: &Capacity,
+    operation: &Operation,
+) -> Result<(), Error> {
+    if operation.committable && capacity.is_modular() && !capacity.extendable {
+        let count = capacity.nominal / capacity.module;
+        if (count - count.round()).abs() > 1e-6 {
+            return Err(malformed(
+                &table.file,
+                Some(table.lines[row]),
+                Some("p_nom_mod"),
+                format!(
+                    "a committable asset of fixed capacity must have `p_nom` ({}) a multiple of `p_nom_mod` ({})",
+                    capacity.nominal, capacity.module
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A whole number of snapshots ≥ 0 (`min_up_time`, `up_time_before`, …).
+fn snapshots_count(
+    table: &Table,
+    row: usize,
+    column: &str,
+    default: usize,
+) -> Result<usize, Error> {
+    let value = table.f64_or(row, column, default as f64)?;
+    if !value.is_finite() || value < 0.0 || value.fract() != 0.0 || value > u32::MAX as f64 {
+        return Err(malformed(
+            &table.file,
+            Some(table.lines[row]),
+            Some(column),
+            format!("`{column}` must be a whole number of snapshots ≥ 0, not {value}"),
+        ));
+    }
+    Ok(value as usize)
+}
+
+/// Unit commitment and ramp limits of a generator or link, with PyPSA 1.4's defaults
+/// (`committable` False, up/down times 0, `up_time_before` 1, costs 0, ramp limits NaN).
+fn read_operation(
+    table: &Table,
+    row: usize,
+    name: &str,
+    series: &mut SeriesFiles<'_>,
+) -> Result<Operation, Error> {
+    let committable = table.bool_or(row, "committable", false)?;
+    let mut operation = Operation {
+        committable,
+        min_up_time: snapshots_count(table, row, "min_up_time", 0)?,
+        min_down_time: snapshots_count(table, row, "min_down_time", 0)?,
+        up_time_before: snapshots_count(table, row, "up_time_before", 1)?,
+        down_time_before: snapshots_count(table, row, "down_time_before", 0)?,
+        start_up_cost: series.get(table, row, name, "start_up_cost", 0.0)?,
+        shut_down_cost: series.get(table, row, name, "shut_down_cost", 0.0)?,
+        stand_by_cost: series.get(table, row, name, "stand_by_cost", 0.0)?,
+        ramp_limit_up: series.get_optional(table, row, name, "ramp_limit_up")?,
+        ramp_limit_down: series.get_optional(table, row, name, "ramp_limit_down")?,
+        ramp_limit_start_up: table.f64_opt(row, "ramp_limit_start_up")?,
+        ramp_limit_shut_down: table.f64_opt(row, "ramp_limit_shut_down")?,
+        p_init: table.f64_opt(row, "p_init")?,
+    };
+    for (column, value) in [
+        ("ramp_limit_start_up", operation.ramp_limit_start_up),
+        ("ramp_limit_shut_down", operation.ramp_limit_shut_down),
+        ("p_init", operation.p_init),
+    ] {
+        if value.is_some_and(|v| !v.is_finite()) {
+            return Err(malformed(
+                &table.file,
+                Some(table.lines[row]),
+                Some(column),
+                format!("`{column}` must be finite"),
+            ));
+        }
+    }
+    if !committable {
+        // PyPSA ignores these without `committable`; keep the model identical.
+        operation.start_up_cost = Series::Static(0.0);
+        operation.shut_down_cost = Series::Static(0.0);
+        operation.stand_by_cost = Series::Static(0.0);
+    }
+    Ok(operation)
 }
 
 fn positive(table: &Table, row: usize, column: &str, default: f64) -> Result<f64, Error> {
@@ -621,18 +724,6 @@ fn positive(table: &Table, row: usize, column: &str, default: f64) -> Result<f64
             format!("`{column}` must be a positive finite number, not {value}"),
         ))
     }
-}
-
-fn refuse_if_set(table: &Table, row: usize, column: &str, what: &str) -> Result<(), Error> {
-    if table.bool_or(row, column, false)? {
-        return Err(malformed(
-            &table.file,
-            Some(table.lines[row]),
-            Some(column),
-            format!("{what} (`{column}`) is not supported"),
-        ));
-    }
-    Ok(())
 }
 
 fn refuse_nonzero(table: &Table, row: usize, column: &str, what: &str) -> Result<(), Error> {
@@ -770,6 +861,33 @@ impl<'a> SeriesFiles<'a> {
             ));
         }
         Ok(Series::Static(static_value))
+    }
+
+    /// Like [`Self::get`] for attributes whose default is NaN (no limit): `None` when neither the
+    /// series file nor the static column gives a value.
+    fn get_optional(
+        &mut self,
+        table: &Table,
+        row: usize,
+        name: &str,
+        attribute: &str,
+    ) -> Result<Option<Series>, Error> {
+        self.load(attribute)?;
+        let static_value = table.f64_opt(row, attribute)?;
+        if let Some((_, columns)) = self.loaded.get(attribute) {
+            if let Some(values) = columns.get(name) {
+                return Ok(Some(Series::Varying(values.clone())));
+            }
+        }
+        match static_value {
+            Some(value) if !value.is_finite() => Err(malformed(
+                &table.file,
+                Some(table.lines[row]),
+                Some(attribute),
+                format!("`{attribute}` must be finite"),
+            )),
+            other => Ok(other.map(Series::Static)),
+        }
     }
 
     /// Checks that every series column names an existing component, and warns on series files

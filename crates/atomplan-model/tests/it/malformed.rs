@@ -94,8 +94,8 @@ fn unsupported_components_are_refused_by_name() {
     check_error("stores.csv", "name,bus\nh2,bus\n", &["stores.csv", "Store"]);
     check_error(
         "generators.csv",
-        "name,bus,committable\ncoal,bus,True\n",
-        &["generators.csv", "committable", "unit commitment"],
+        "name,bus,marginal_cost_quadratic\ncoal,bus,0.1\n",
+        &["generators.csv", "marginal_cost_quadratic", "quadratic costs"],
     );
     check_error(
         "global_constraints.csv",
@@ -108,14 +108,14 @@ fn unsupported_components_are_refused_by_name() {
 fn ignored_attributes_are_warned_about() {
     let dir = folder_with(
         "generators.csv",
-        "name,bus,p_nom,ramp_limit_up\ncoal,bus,2000,0.5\n",
+        "name,bus,p_nom,e_sum_max\ncoal,bus,2000,0.5\n",
     );
     std::fs::remove_file(dir.path().join("generators-p_max_pu.csv")).unwrap();
     let warnings = warnings_of(dir.path());
     assert!(
         warnings
             .iter()
-            .any(|w| w.contains("generators.csv") && w.contains("ramp_limit_up")),
+            .any(|w| w.contains("generators.csv") && w.contains("e_sum_max")),
         "{warnings:?}"
     );
 }

@@ -2,5 +2,6 @@
 
 mod components;
 mod malformed;
+mod milp_parity;
 mod parity;
 mod planning;

@@ -17,8 +17,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::depreciation::Depreciation;
-use crate::error::{check, EconError};
-use crate::finance::crf;
+use crate::error::{check::Rule, EconError};
+use crate::finance::{crf, crf_tile};
 
 /// Inputs of the ATB LCOE, named as in the `[atb]` table of a case file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,6 +83,50 @@ pub struct AtbResult {
     pub lcoe_usd_per_mwh: f64,
 }
 
+/// Number of scalar inputs of [`AtbInputs`] (all but the depreciation schedule).
+pub(crate) const ATB_FIELDS: usize = 15;
+
+/// The name and range rule of each scalar input, in the order of [`AtbInputs::values`] (and of
+/// the `[atb]` table): the one source of truth for [`AtbInputs::validate`] and for the checks
+/// Monte Carlo applies to drawn inputs ([`AtbInputs::field_rule`]).
+const ATB_RULES: [(&str, Rule); ATB_FIELDS] = [
+    ("overnight_cost_usd_per_kw", Rule::NonNegative),
+    ("grid_connection_cost_usd_per_kw", Rule::NonNegative),
+    ("construction_finance_factor", Rule::Positive),
+    ("fixed_om_usd_per_kw_yr", Rule::Finite),
+    ("variable_om_usd_per_mwh", Rule::Finite),
+    ("fuel_price_usd_per_mmbtu", Rule::Finite),
+    ("heat_rate_mmbtu_per_mwh", Rule::NonNegative),
+    ("capacity_factor", Rule::CapacityFactor),
+    ("cost_recovery_period_years", Rule::Positive),
+    ("debt_fraction", Rule::Fraction),
+    ("interest_rate_nominal", Rule::Rate),
+    ("rate_of_return_on_equity_nominal", Rule::Rate),
+    ("tax_rate", Rule::TaxRate),
+    ("inflation", Rule::Rate),
+    ("itc", Rule::Fraction),
+];
+
+/// Column of each scalar input in [`AtbInputs::values`] and in the tiles of
+/// [`atb_fcr_tile`] and [`atb_lcoe_tile`].
+pub(crate) mod col {
+    pub const OCC: usize = 0;
+    pub const GCC: usize = 1;
+    pub const CFF: usize = 2;
+    pub const FOM: usize = 3;
+    pub const VOM: usize = 4;
+    pub const FUEL_PRICE: usize = 5;
+    pub const HEAT_RATE: usize = 6;
+    pub const CF: usize = 7;
+    pub const CRP: usize = 8;
+    pub const DEBT: usize = 9;
+    pub const INTEREST: usize = 10;
+    pub const ROE: usize = 11;
+    pub const TAX: usize = 12;
+    pub const INFLATION: usize = 13;
+    pub const ITC: usize = 14;
+}
+
 impl AtbInputs {
     /// Checks every input; names the first bad one.
     ///
@@ -90,34 +134,45 @@ impl AtbInputs {
     /// [`EconError::InvalidInput`] naming the field.
     #[inline]
     pub fn validate(&self) -> Result<(), EconError> {
-        check::non_negative("overnight_cost_usd_per_kw", self.overnight_cost_usd_per_kw)?;
-        check::non_negative(
-            "grid_connection_cost_usd_per_kw",
-            self.grid_connection_cost_usd_per_kw,
-        )?;
-        check::positive(
-            "construction_finance_factor",
-            self.construction_finance_factor,
-        )?;
-        check::finite("fixed_om_usd_per_kw_yr", self.fixed_om_usd_per_kw_yr)?;
-        check::finite("variable_om_usd_per_mwh", self.variable_om_usd_per_mwh)?;
-        check::finite("fuel_price_usd_per_mmbtu", self.fuel_price_usd_per_mmbtu)?;
-        check::non_negative("heat_rate_mmbtu_per_mwh", self.heat_rate_mmbtu_per_mwh)?;
-        check::capacity_factor("capacity_factor", self.capacity_factor)?;
-        check::positive(
-            "cost_recovery_period_years",
-            self.cost_recovery_period_years,
-        )?;
-        check::fraction("debt_fraction", self.debt_fraction)?;
-        check::rate("interest_rate_nominal", self.interest_rate_nominal)?;
-        check::rate(
-            "rate_of_return_on_equity_nominal",
-            self.rate_of_return_on_equity_nominal,
-        )?;
-        check::tax_rate("tax_rate", self.tax_rate)?;
-        check::rate("inflation", self.inflation)?;
-        check::fraction("itc", self.itc)?;
+        for ((name, rule), value) in ATB_RULES.iter().zip(self.values()) {
+            rule.check(name, value)?;
+        }
         Ok(())
+    }
+
+    /// The scalar inputs in the order of the `[atb]` table (see [`ATB_RULES`]).
+    #[must_use]
+    pub fn values(&self) -> [f64; ATB_FIELDS] {
+        [
+            self.overnight_cost_usd_per_kw,
+            self.grid_connection_cost_usd_per_kw,
+            self.construction_finance_factor,
+            self.fixed_om_usd_per_kw_yr,
+            self.variable_om_usd_per_mwh,
+            self.fuel_price_usd_per_mmbtu,
+            self.heat_rate_mmbtu_per_mwh,
+            self.capacity_factor,
+            self.cost_recovery_period_years,
+            self.debt_fraction,
+            self.interest_rate_nominal,
+            self.rate_of_return_on_equity_nominal,
+            self.tax_rate,
+            self.inflation,
+            self.itc,
+        ]
+    }
+
+    /// The column of the named scalar input in [`AtbInputs::values`].
+    #[must_use]
+    pub fn field_index(name: &str) -> Option<usize> {
+        ATB_RULES.iter().position(|(field, _)| *field == name)
+    }
+
+    /// The rule [`AtbInputs::validate`] applies to the named input alone (`None` for an
+    /// unknown name). Monte Carlo checks only the drawn inputs with it.
+    #[must_use]
+    pub(crate) fn field_rule(name: &str) -> Option<Rule> {
+        Self::field_index(name).map(|idx| ATB_RULES[idx].1)
     }
 }
 
@@ -214,30 +269,6 @@ pub fn atb_finance_unchecked(inputs: &AtbInputs) -> AtbFinance {
     }
 }
 
-/// The fixed charge rate `CRF·PFF` of [`atb_finance_unchecked`], bit for bit, given the
-/// depreciation fractions of `inputs` computed once (`inputs.depreciation.fractions()`), so a
-/// Monte Carlo that draws financing inputs does not rebuild them per sample.
-#[must_use]
-#[inline]
-pub fn atb_fcr_with_fractions(inputs: &AtbInputs, fractions: &[f64]) -> f64 {
-    let debt = inputs.debt_fraction;
-    let tax = inputs.tax_rate;
-    let wacc_nominal = debt * inputs.interest_rate_nominal * (1.0 - tax)
-        + (1.0 - debt) * inputs.rate_of_return_on_equity_nominal;
-    let wacc_real = (1.0 + wacc_nominal) / (1.0 + inputs.inflation) - 1.0;
-    let crf = crf(wacc_real, inputs.cost_recovery_period_years);
-    let discount = 1.0 / ((1.0 + wacc_real) * (1.0 + inputs.inflation));
-    let mut pvd = 0.0;
-    let mut factor = 1.0;
-    for fraction in fractions {
-        factor *= discount;
-        pvd += fraction * factor;
-    }
-    let itc = inputs.itc;
-    let pff = (1.0 - tax * pvd * (1.0 - itc / 2.0) - itc) / (1.0 - tax);
-    crf * pff
-}
-
 /// The LCOE given the fixed charge rate (`CRF·PFF`), without validation: the part of the ATB
 /// formula that Monte Carlo re-evaluates when no financing input is drawn.
 #[must_use]
@@ -251,6 +282,93 @@ pub fn atb_lcoe_from_fcr(inputs: &AtbInputs, fcr: f64) -> f64 {
         / (inputs.capacity_factor * 8760.0)
         + inputs.variable_om_usd_per_mwh
         + fuel_usd_per_mwh
+}
+
+/// Work columns of [`atb_fcr_tile`], reused from tile to tile.
+#[derive(Debug, Default)]
+pub(crate) struct FcrScratch {
+    wacc_real: Vec<f64>,
+    discount: Vec<f64>,
+    factor: Vec<f64>,
+    pvd: Vec<f64>,
+}
+
+/// The fixed charge rate of each sample of a tile, `out[i]` from the inputs `cols[c][i]`
+/// (columns as in [`col`]), with the depreciation fractions of the case.
+///
+/// Decision: the operations of [`atb_finance_unchecked`] applied column by column, one loop
+/// per step, so the compiler can use vector instructions for all but the CRF's `ln_1p` and
+/// `exp`. Each step performs the same IEEE operations in the same order for every sample, so
+/// `out[i]` equals `crf·pff` of [`atb_finance_unchecked`] bit for bit (tested).
+pub(crate) fn atb_fcr_tile(
+    cols: &[&[f64]; ATB_FIELDS],
+    fractions: &[f64],
+    scratch: &mut FcrScratch,
+    out: &mut [f64],
+) {
+    let n = out.len();
+    for column in [
+        &mut scratch.wacc_real,
+        &mut scratch.discount,
+        &mut scratch.factor,
+        &mut scratch.pvd,
+    ] {
+        if column.len() < n {
+            column.resize(n, 0.0);
+        }
+    }
+    let debt = &cols[col::DEBT][..n];
+    let interest = &cols[col::INTEREST][..n];
+    let roe = &cols[col::ROE][..n];
+    let tax = &cols[col::TAX][..n];
+    let inflation = &cols[col::INFLATION][..n];
+    let itc = &cols[col::ITC][..n];
+    let period = &cols[col::CRP][..n];
+    let wacc_real = &mut scratch.wacc_real[..n];
+    let discount = &mut scratch.discount[..n];
+    let factor = &mut scratch.factor[..n];
+    let pvd = &mut scratch.pvd[..n];
+    for i in 0..n {
+        let wacc_nominal = debt[i] * interest[i] * (1.0 - tax[i]) + (1.0 - debt[i]) * roe[i];
+        let real = (1.0 + wacc_nominal) / (1.0 + inflation[i]) - 1.0;
+        wacc_real[i] = real;
+        discount[i] = 1.0 / ((1.0 + real) * (1.0 + inflation[i]));
+        factor[i] = 1.0;
+        pvd[i] = 0.0;
+    }
+    for fraction in fractions {
+        for i in 0..n {
+            factor[i] *= discount[i];
+            pvd[i] += fraction * factor[i];
+        }
+    }
+    crf_tile(wacc_real, period, factor, out);
+    for i in 0..n {
+        let pff = (1.0 - tax[i] * pvd[i] * (1.0 - itc[i] / 2.0) - itc[i]) / (1.0 - tax[i]);
+        out[i] *= pff;
+    }
+}
+
+/// The LCOE of each sample of a tile from its fixed charge rate `fcr[i]` and inputs
+/// `cols[c][i]`: the operations of [`atb_lcoe_from_fcr`] column by column, bit for bit.
+pub(crate) fn atb_lcoe_tile(cols: &[&[f64]; ATB_FIELDS], fcr: &[f64], out: &mut [f64]) {
+    let n = out.len();
+    let occ = &cols[col::OCC][..n];
+    let gcc = &cols[col::GCC][..n];
+    let cff = &cols[col::CFF][..n];
+    let fom = &cols[col::FOM][..n];
+    let vom = &cols[col::VOM][..n];
+    let fuel_price = &cols[col::FUEL_PRICE][..n];
+    let heat_rate = &cols[col::HEAT_RATE][..n];
+    let cf = &cols[col::CF][..n];
+    let fcr = &fcr[..n];
+    for i in 0..n {
+        let capex_usd_per_kw = cff[i] * (occ[i] + gcc[i]);
+        let fuel_usd_per_mwh = fuel_price[i] * heat_rate[i];
+        out[i] = (fcr[i] * capex_usd_per_kw + fom[i]) * 1000.0 / (cf[i] * 8760.0)
+            + vom[i]
+            + fuel_usd_per_mwh;
+    }
 }
 
 impl AtbInputs {
@@ -267,31 +385,6 @@ impl AtbInputs {
                 | "inflation"
                 | "itc"
         )
-    }
-
-    /// The check [`AtbInputs::validate`] applies to the named input alone (`None` for an
-    /// unknown name). Monte Carlo checks only the drawn inputs with it.
-    #[must_use]
-    pub fn field_check(name: &str) -> Option<fn(f64) -> bool> {
-        let check: fn(f64) -> bool = match name {
-            "overnight_cost_usd_per_kw"
-            | "grid_connection_cost_usd_per_kw"
-            | "heat_rate_mmbtu_per_mwh" => |value| check::non_negative("", value).is_ok(),
-            "construction_finance_factor" | "cost_recovery_period_years" => {
-                |value| check::positive("", value).is_ok()
-            }
-            "fixed_om_usd_per_kw_yr" | "variable_om_usd_per_mwh" | "fuel_price_usd_per_mmbtu" => {
-                |value| check::finite("", value).is_ok()
-            }
-            "capacity_factor" => |value| check::capacity_factor("", value).is_ok(),
-            "debt_fraction" | "itc" => |value| check::fraction("", value).is_ok(),
-            "interest_rate_nominal" | "rate_of_return_on_equity_nominal" | "inflation" => {
-                |value| check::rate("", value).is_ok()
-            }
-            "tax_rate" => |value| check::tax_rate("", value).is_ok(),
-            _ => return None,
-        };
-        Some(check)
     }
 }
 

@@ -55,6 +55,68 @@ impl EconError {
 pub(crate) mod check {
     use super::EconError;
 
+    /// The range rule of a scalar input. [`Rule::holds`] is the one definition of each rule;
+    /// the checking functions below add the error message, and Monte Carlo applies
+    /// [`Rule::holds`] to whole columns of drawn values.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Rule {
+        /// Finite.
+        Finite,
+        /// Finite and greater than -1.
+        Rate,
+        /// Finite and at least 0.
+        NonNegative,
+        /// Finite and greater than 0.
+        Positive,
+        /// Finite and in [0, 1].
+        Fraction,
+        /// Finite and in (0, 1].
+        CapacityFactor,
+        /// Finite and in [0, 1).
+        TaxRate,
+    }
+
+    impl Rule {
+        /// Whether `value` satisfies the rule (branch-free, so loops over columns vectorise).
+        #[inline(always)]
+        #[must_use]
+        pub fn holds(self, value: f64) -> bool {
+            let finite = value.is_finite();
+            finite
+                & match self {
+                    Rule::Finite => true,
+                    Rule::Rate => value > -1.0,
+                    Rule::NonNegative => value >= 0.0,
+                    Rule::Positive => value > 0.0,
+                    Rule::Fraction => (value >= 0.0) & (value <= 1.0),
+                    Rule::CapacityFactor => (value > 0.0) & (value <= 1.0),
+                    Rule::TaxRate => (value >= 0.0) & (value < 1.0),
+                }
+        }
+
+        /// Checks `value` of `field`; the error names the field.
+        ///
+        /// # Errors
+        /// [`EconError::InvalidInput`] when the rule does not hold.
+        #[inline]
+        pub fn check(self, field: &str, value: f64) -> Result<f64, EconError> {
+            if self.holds(value) {
+                return Ok(value);
+            }
+            finite(field, value)?;
+            let reason = match self {
+                Rule::Finite => "must be a finite number",
+                Rule::Rate => "a rate must be greater than -1",
+                Rule::NonNegative => "must not be negative",
+                Rule::Positive => "must be greater than 0",
+                Rule::Fraction => "must be between 0 and 1",
+                Rule::CapacityFactor => "a capacity factor must be in (0, 1]",
+                Rule::TaxRate => "a tax rate must be in [0, 1)",
+            };
+            Err(EconError::input(field, value, reason))
+        }
+    }
+
     #[inline]
     pub fn finite(field: &str, value: f64) -> Result<f64, EconError> {
         if value.is_finite() {
@@ -67,71 +129,35 @@ pub(crate) mod check {
     /// A rate per period: finite and greater than -1.
     #[inline]
     pub fn rate(field: &str, value: f64) -> Result<f64, EconError> {
-        finite(field, value)?;
-        if value <= -1.0 {
-            return Err(EconError::input(
-                field,
-                value,
-                "a rate must be greater than -1",
-            ));
-        }
-        Ok(value)
+        Rule::Rate.check(field, value)
     }
 
     #[inline]
     pub fn non_negative(field: &str, value: f64) -> Result<f64, EconError> {
-        finite(field, value)?;
-        if value < 0.0 {
-            return Err(EconError::input(field, value, "must not be negative"));
-        }
-        Ok(value)
+        Rule::NonNegative.check(field, value)
     }
 
     #[inline]
     pub fn positive(field: &str, value: f64) -> Result<f64, EconError> {
-        finite(field, value)?;
-        if value <= 0.0 {
-            return Err(EconError::input(field, value, "must be greater than 0"));
-        }
-        Ok(value)
+        Rule::Positive.check(field, value)
     }
 
     /// A fraction in [0, 1].
     #[inline]
     pub fn fraction(field: &str, value: f64) -> Result<f64, EconError> {
-        finite(field, value)?;
-        if !(0.0..=1.0).contains(&value) {
-            return Err(EconError::input(field, value, "must be between 0 and 1"));
-        }
-        Ok(value)
+        Rule::Fraction.check(field, value)
     }
 
     /// A capacity factor in (0, 1].
     #[inline]
     pub fn capacity_factor(field: &str, value: f64) -> Result<f64, EconError> {
-        finite(field, value)?;
-        if value <= 0.0 || value > 1.0 {
-            return Err(EconError::input(
-                field,
-                value,
-                "a capacity factor must be in (0, 1]",
-            ));
-        }
-        Ok(value)
+        Rule::CapacityFactor.check(field, value)
     }
 
     /// A tax rate in [0, 1).
     #[inline]
     pub fn tax_rate(field: &str, value: f64) -> Result<f64, EconError> {
-        finite(field, value)?;
-        if !(0.0..1.0).contains(&value) {
-            return Err(EconError::input(
-                field,
-                value,
-                "a tax rate must be in [0, 1)",
-            ));
-        }
-        Ok(value)
+        Rule::TaxRate.check(field, value)
     }
 
     /// A whole, positive number of years no larger than 1000.

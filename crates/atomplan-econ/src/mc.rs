@@ -15,9 +15,11 @@ use rand::RngCore;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::atb::{atb_fcr_with_fractions, atb_finance_unchecked, atb_lcoe_from_fcr, AtbInputs};
+use crate::atb::{
+    atb_fcr_tile, atb_finance_unchecked, atb_lcoe_tile, AtbInputs, FcrScratch, ATB_FIELDS,
+};
 use crate::case::{Case, ParamId};
-use crate::error::EconError;
+use crate::error::{check::Rule, EconError};
 
 /// A probability distribution of an input.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -297,6 +299,44 @@ impl<'a> Sampler<'a> {
         }
     }
 
+    /// Fills `out` with draws, in order: the same values as calling [`Sampler::sample`] once
+    /// per slot, with the choice of distribution made once for the whole column.
+    fn fill(&self, rng: &mut SampleRng, out: &mut [f64]) {
+        macro_rules! fill {
+            ($draw:expr) => {
+                for slot in out.iter_mut() {
+                    *slot = $draw;
+                }
+            };
+        }
+        match *self {
+            Sampler::Constant(value) => out.fill(value),
+            Sampler::Normal { mean, sd } => fill!(mean + sd * standard_normal(rng)),
+            Sampler::LogNormal { mu, sigma } => {
+                fill!((mu + sigma * standard_normal(rng)).exp());
+            }
+            Sampler::Triangular {
+                min,
+                max,
+                split,
+                low,
+                high,
+            } => fill!(triangular(rng, min, max, split, low, high)),
+            Sampler::Pert {
+                min,
+                range,
+                alpha,
+                beta,
+            } => fill!({
+                let x = alpha.sample(rng);
+                let y = beta.sample(rng);
+                min + range * x / (x + y)
+            }),
+            Sampler::Uniform { min, width } => fill!(min + width * open_unit(rng)),
+            Sampler::Empirical(_) => fill!(self.sample(rng)),
+        }
+    }
+
     #[inline(always)]
     fn sample(&self, rng: &mut impl RngCore) -> f64 {
         match *self {
@@ -309,14 +349,7 @@ impl<'a> Sampler<'a> {
                 split,
                 low,
                 high,
-            } => {
-                let q = open_unit(rng);
-                if q < split {
-                    min + (q * low).sqrt()
-                } else {
-                    max - ((1.0 - q) * high).sqrt()
-                }
-            }
+            } => triangular(rng, min, max, split, low, high),
             Sampler::Pert {
                 min,
                 range,
@@ -338,6 +371,20 @@ impl<'a> Sampler<'a> {
                 values[idx]
             }
         }
+    }
+}
+
+/// A triangular draw by inversion, with one square root and no branch on the side of the mode
+/// (the side is a coin flip the processor cannot predict).
+#[inline(always)]
+fn triangular(rng: &mut impl RngCore, min: f64, max: f64, split: f64, low: f64, high: f64) -> f64 {
+    let q = open_unit(rng);
+    let below = q < split;
+    let root = if below { q * low } else { (1.0 - q) * high }.sqrt();
+    if below {
+        min + root
+    } else {
+        max - root
     }
 }
 
@@ -661,6 +708,17 @@ impl SampleRng {
     }
 }
 
+impl SampleRng {
+    /// The generator of input `input_idx` in block `block_idx` (see [`BLOCK`]) of a run seeded
+    /// with `seed`: [`SampleRng::new`] with the stream `block_idx·2^16 + input_idx` (distinct
+    /// for fewer than 65,536 inputs).
+    #[must_use]
+    #[inline]
+    pub fn for_block(seed: u64, block_idx: u64, input_idx: u64) -> Self {
+        SampleRng::new(seed, (block_idx << 16).wrapping_add(input_idx))
+    }
+}
+
 impl RngCore for SampleRng {
     fn next_u32(&mut self) -> u32 {
         (self.next_u64() >> 32) as u32
@@ -723,25 +781,45 @@ fn apply(apply: Apply, base: f64, drawn: f64) -> f64 {
     }
 }
 
-/// The ATB evaluation of a Monte Carlo: one check per drawn input, and the fixed charge rate
-/// of the base case when no financing input is drawn. Gives the same value as [`Case::lcoe`],
-/// bit for bit, and NaN where it fails.
+/// The ATB evaluation of a Monte Carlo over columns of drawn inputs: one range check per drawn
+/// input, the fixed charge rate of the base case when no financing input is drawn, and the
+/// formula evaluated column by column ([`atb_fcr_tile`], [`atb_lcoe_tile`]). Gives the same
+/// value as [`Case::lcoe`], bit for bit, and NaN where it fails.
 struct AtbFast {
-    checks: Vec<fn(f64) -> bool>,
-    fixed_fcr: Option<f64>,
+    /// Column in [`AtbInputs::values`] and rule of each drawn input.
+    drawn: Vec<(usize, Rule)>,
+    /// The base value of every input, one tile long each, for the inputs not drawn.
+    base_tiles: Vec<Vec<f64>>,
+    /// The fixed charge rate of the base case, one tile long, when no financing input is drawn.
+    fixed_fcr: Option<Vec<f64>>,
     /// Depreciation fractions of the base case (depreciation is not a drawn input).
     fractions: Vec<f64>,
 }
 
+/// Samples per evaluation tile of the ATB fast path (the columns of a tile stay in L1).
+const TILE: usize = 256;
+
+/// Per-thread work space of the ATB fast path.
+#[derive(Default)]
+struct AtbScratch {
+    fcr: Vec<f64>,
+    valid: Vec<bool>,
+    finance: FcrScratch,
+}
+
 impl AtbFast {
-    fn new(case: &Case, inputs: &[UncertainInput], resolved: &Resolved) -> Option<Self> {
+    fn new(case: &Case, inputs: &[UncertainInput]) -> Option<Self> {
         let Case::Atb(base) = case else {
             return None;
         };
-        debug_assert_eq!(resolved.ids.len(), inputs.len());
-        let checks = inputs
+        let drawn = inputs
             .iter()
-            .map(|input| AtbInputs::field_check(&input.name))
+            .map(|input| {
+                Some((
+                    AtbInputs::field_index(&input.name)?,
+                    AtbInputs::field_rule(&input.name)?,
+                ))
+            })
             .collect::<Option<Vec<_>>>()?;
         let fixed_fcr = if inputs
             .iter()
@@ -750,34 +828,97 @@ impl AtbFast {
             None
         } else {
             let finance = atb_finance_unchecked(base);
-            Some(finance.crf * finance.pff)
+            Some(vec![finance.crf * finance.pff; TILE])
         };
         Some(AtbFast {
-            checks,
+            drawn,
+            base_tiles: base
+                .values()
+                .iter()
+                .map(|value| vec![*value; TILE])
+                .collect(),
             fixed_fcr,
             fractions: base.depreciation.fractions().into_owned(),
         })
     }
 
-    #[inline]
-    fn lcoe(&self, case: &Case) -> f64 {
-        let Case::Atb(inputs) = case else {
-            return f64::NAN;
-        };
-        let fcr = self
-            .fixed_fcr
-            .unwrap_or_else(|| atb_fcr_with_fractions(inputs, &self.fractions));
-        let value = atb_lcoe_from_fcr(inputs, fcr);
-        if value.is_finite() {
-            value
-        } else {
-            f64::NAN
+    /// The LCOE of each sample of a block into `out`, from the drawn columns (`drawn[k]` holds
+    /// input k of the block's samples); NaN where a drawn input breaks its rule.
+    fn evaluate(&self, drawn: &[f64], scratch: &mut AtbScratch, out: &mut [f64]) {
+        scratch.fcr.resize(TILE, 0.0);
+        scratch.valid.resize(TILE, true);
+        for tile_start in (0..out.len()).step_by(TILE) {
+            let n = TILE.min(out.len() - tile_start);
+            let out = &mut out[tile_start..tile_start + n];
+            let mut cols: [&[f64]; ATB_FIELDS] = std::array::from_fn(|c| &self.base_tiles[c][..n]);
+            for (k, (column, _)) in self.drawn.iter().enumerate() {
+                cols[*column] = &drawn[k * BLOCK + tile_start..][..n];
+            }
+            let fcr: &[f64] = match &self.fixed_fcr {
+                Some(fixed) => &fixed[..n],
+                None => {
+                    let fcr = &mut scratch.fcr[..n];
+                    atb_fcr_tile(&cols, &self.fractions, &mut scratch.finance, fcr);
+                    fcr
+                }
+            };
+            atb_lcoe_tile(&cols, fcr, out);
+            let valid = &mut scratch.valid[..n];
+            valid.fill(true);
+            for (column, rule) in &self.drawn {
+                mark_valid(*rule, &cols[*column][..n], valid);
+            }
+            for (value, ok) in out.iter_mut().zip(valid.iter()) {
+                if !(*ok && value.is_finite()) {
+                    *value = f64::NAN;
+                }
+            }
         }
     }
 }
 
-/// Samples evaluated per rayon task; results do not depend on it.
-const CHUNK: usize = 4096;
+/// `valid[i] &= rule.holds(values[i])`, with the rule chosen outside the loop so it vectorises.
+fn mark_valid(rule: Rule, values: &[f64], valid: &mut [bool]) {
+    macro_rules! mark {
+        ($rule:expr) => {
+            for (ok, value) in valid.iter_mut().zip(values) {
+                *ok &= $rule.holds(*value);
+            }
+        };
+    }
+    match rule {
+        Rule::Finite => mark!(Rule::Finite),
+        Rule::Rate => mark!(Rule::Rate),
+        Rule::NonNegative => mark!(Rule::NonNegative),
+        Rule::Positive => mark!(Rule::Positive),
+        Rule::Fraction => mark!(Rule::Fraction),
+        Rule::CapacityFactor => mark!(Rule::CapacityFactor),
+        Rule::TaxRate => mark!(Rule::TaxRate),
+    }
+}
+
+/// Samples per block. Block `b` of a run (samples `b·BLOCK ..`) draws input `k` for its samples
+/// in sample order from its own generator, [`SampleRng::for_block`]`(seed, b, k)`. Part of the
+/// reproducibility contract: changing it changes every sampled value.
+pub const BLOCK: usize = 2048;
+
+/// Draws input `k` of the samples of block `block_idx` into `out` (one value per sample), with
+/// the input's `apply` rule and base value.
+#[inline]
+fn draw_column(
+    sampler: &Sampler,
+    apply_rule: Apply,
+    base: f64,
+    rng: &mut SampleRng,
+    out: &mut [f64],
+) {
+    sampler.fill(rng, out);
+    match apply_rule {
+        Apply::Set => {}
+        Apply::Scale => out.iter_mut().for_each(|value| *value = base * *value),
+        Apply::Add => out.iter_mut().for_each(|value| *value = base + *value),
+    }
+}
 
 /// Runs the Monte Carlo: draws every uncertain input for each sample, evaluates the LCOE, and
 /// summarises the valid samples. Uses the current rayon pool (install a pool to fix the
@@ -791,6 +932,17 @@ pub fn monte_carlo(
     inputs: &[UncertainInput],
     settings: MonteCarloSettings,
 ) -> Result<MonteCarloResult, EconError> {
+    monte_carlo_with(case, inputs, settings, true)
+}
+
+/// [`monte_carlo`], with the ATB fast path switched off when `fast` is false (tests compare the
+/// two).
+pub(crate) fn monte_carlo_with(
+    case: &Case,
+    inputs: &[UncertainInput],
+    settings: MonteCarloSettings,
+    fast: bool,
+) -> Result<MonteCarloResult, EconError> {
     let deterministic = case.lcoe()?;
     if settings.samples == 0 {
         return Err(EconError::input("samples", 0.0, "must be at least 1"));
@@ -800,159 +952,238 @@ pub fn monte_carlo(
         .iter()
         .map(|input| Sampler::new(&input.distribution))
         .collect();
-    let draw = |rng: &mut SampleRng, input_idx: usize| {
-        let drawn = samplers[input_idx].sample(rng);
-        apply(
-            resolved.inputs[input_idx].apply,
-            resolved.base_values[input_idx],
-            drawn,
-        )
+    let width = samplers.len();
+    // Every block of samples: draw each input's column from the block's generators (`drawn[k]`
+    // holds input k), then evaluate. Every sample writes its own slot (NaN when its drawn
+    // inputs are invalid), so the order of the values never depends on the scheduling.
+    let draw_block = |block_idx: usize, len: usize, drawn: &mut Vec<f64>| {
+        drawn.resize(BLOCK * width, 0.0);
+        for (k, sampler) in samplers.iter().enumerate() {
+            let mut rng = SampleRng::for_block(settings.seed, block_idx as u64, k as u64);
+            draw_column(
+                sampler,
+                resolved.inputs[k].apply,
+                resolved.base_values[k],
+                &mut rng,
+                &mut drawn[k * BLOCK..k * BLOCK + len],
+            );
+        }
     };
-    // Every sample writes its own slot (NaN when its drawn inputs are invalid), so the order of
-    // the values never depends on the scheduling.
     let mut values = vec![f64::NAN; settings.samples];
-    if let Some(fast) = AtbFast::new(case, inputs, &resolved) {
-        // ATB: only the drawn inputs are checked (the base case is valid), and the fixed
-        // charge rate is computed once when no financing input is drawn.
-        // Decision: two passes per chunk, first every draw (branchy: rejection, splits), then
-        // every evaluation (a branch-free chain of divisions, `ln_1p` and `exp`), so the
-        // evaluations of neighbouring samples overlap in the CPU instead of being cut by the
-        // draws' mispredicted branches. Same arithmetic per sample, so the same bits.
-        let width = samplers.len();
-        values.par_chunks_mut(CHUNK).enumerate().for_each_init(
-            || (case.clone(), vec![0.0; CHUNK * width.max(1)]),
-            |(work_case, drawn), (chunk_idx, slots)| {
-                let start = chunk_idx * CHUNK;
-                for (offset, slot) in slots.iter_mut().enumerate() {
-                    let mut rng = SampleRng::new(settings.seed, (start + offset) as u64);
-                    let mut valid = true;
-                    let row = &mut drawn[offset * width.max(1)..][..width];
-                    for (input_idx, (check, cell)) in
-                        fast.checks.iter().zip(row.iter_mut()).enumerate()
-                    {
-                        let value = apply(
-                            resolved.inputs[input_idx].apply,
-                            resolved.base_values[input_idx],
-                            samplers[input_idx].sample(&mut rng),
-                        );
-                        valid &= check(value);
-                        *cell = value;
-                    }
-                    *slot = if valid { 0.0 } else { f64::NAN };
-                }
-                for (slot, row) in slots.iter_mut().zip(drawn.chunks_exact(width.max(1))) {
-                    if slot.is_nan() {
-                        continue;
-                    }
-                    for (id, value) in resolved.ids.iter().zip(row) {
-                        work_case.set(*id, *value);
-                    }
-                    *slot = fast.lcoe(work_case);
-                }
-            },
-        );
+    let atb = if fast {
+        AtbFast::new(case, inputs)
     } else {
-        values.par_chunks_mut(CHUNK).enumerate().for_each_init(
-            || case.clone(),
-            |work_case, (chunk_idx, slots)| {
-                let start = chunk_idx * CHUNK;
-                for (offset, slot) in slots.iter_mut().enumerate() {
-                    let mut rng = SampleRng::new(settings.seed, (start + offset) as u64);
-                    for input_idx in 0..samplers.len() {
-                        let value = draw(&mut rng, input_idx);
-                        work_case.set(resolved.ids[input_idx], value);
+        None
+    };
+    // Each block also returns the count, sum, minimum and maximum of its valid values, combined
+    // in block order below: no separate pass, and no dependence on the threads.
+    let blocks: Vec<BlockStats> = if let Some(fast) = atb {
+        values
+            .par_chunks_mut(BLOCK)
+            .enumerate()
+            .map_init(
+                || (Vec::new(), AtbScratch::default()),
+                |(drawn, scratch), (block_idx, slots)| {
+                    draw_block(block_idx, slots.len(), drawn);
+                    fast.evaluate(drawn, scratch, slots);
+                    BlockStats::of(slots)
+                },
+            )
+            .collect()
+    } else {
+        values
+            .par_chunks_mut(BLOCK)
+            .enumerate()
+            .map_init(
+                || (Vec::new(), case.clone()),
+                |(drawn, work_case), (block_idx, slots)| {
+                    draw_block(block_idx, slots.len(), drawn);
+                    for (offset, slot) in slots.iter_mut().enumerate() {
+                        for (k, id) in resolved.ids.iter().enumerate() {
+                            work_case.set(*id, drawn[k * BLOCK + offset]);
+                        }
+                        *slot = work_case.lcoe().unwrap_or(f64::NAN);
                     }
-                    *slot = work_case.lcoe().unwrap_or(f64::NAN);
-                }
-            },
-        );
-    }
-    values.retain(|value| value.is_finite());
-    let failed = settings.samples - values.len();
-    if values.is_empty() {
+                    BlockStats::of(slots)
+                },
+            )
+            .collect()
+    };
+    let stats = BlockStats::combine(&blocks);
+    let failed = settings.samples - stats.count;
+    if stats.count == 0 {
         return Err(EconError::NoSolution(
             "every Monte Carlo sample had invalid inputs".to_owned(),
         ));
     }
-    Ok(summarise(values, settings, failed, deterministic))
+    if failed > 0 {
+        values.retain(|value| value.is_finite());
+    }
+    Ok(summarise(values, stats, settings, failed, deterministic))
 }
 
-/// How many `values` fall in each of `slots` slots given by `slot_of` (below `slots`), counted in
-/// parallel; integer sums, so exact for any number of threads.
-fn count_in_parallel(
-    values: &[f64],
-    slots: usize,
-    slot_of: impl Fn(f64) -> usize + Sync,
-) -> Vec<usize> {
-    values
-        .par_chunks(CHUNK * 16)
-        .fold(
-            || vec![0usize; slots],
-            |mut counts, block| {
-                for value in block {
-                    counts[slot_of(*value)] += 1;
-                }
-                counts
-            },
-        )
-        .reduce(
-            || vec![0usize; slots],
-            |mut total, part| {
-                for (sum, count) in total.iter_mut().zip(part) {
-                    *sum += count;
-                }
-                total
-            },
-        )
+/// Lanes of the fixed-pattern sums: value `i` of a block goes to lane `i % LANES`, so the sums
+/// vectorise and still do not depend on the threads.
+const LANES: usize = 8;
+
+/// Count, sum, minimum and maximum of the valid (finite) values of one block of samples.
+#[derive(Debug, Clone, Copy)]
+struct BlockStats {
+    count: usize,
+    sum: f64,
+    min: f64,
+    max: f64,
 }
+
+impl BlockStats {
+    /// The statistics of the finite values of `values`; the sum adds value `i` to lane
+    /// `i % LANES` and then the lanes in order.
+    fn of(values: &[f64]) -> Self {
+        let mut count = [0usize; LANES];
+        let mut sum = [-0.0f64; LANES];
+        let mut min = [f64::INFINITY; LANES];
+        let mut max = [f64::NEG_INFINITY; LANES];
+        let mut lanes = values.chunks_exact(LANES);
+        for row in &mut lanes {
+            for lane in 0..LANES {
+                let value = row[lane];
+                let finite = value.is_finite();
+                count[lane] += usize::from(finite);
+                // −0 leaves every sum unchanged; ±∞ leave min and max unchanged.
+                sum[lane] += if finite { value } else { -0.0 };
+                min[lane] = min[lane].min(if finite { value } else { f64::INFINITY });
+                max[lane] = max[lane].max(if finite { value } else { f64::NEG_INFINITY });
+            }
+        }
+        for (lane, value) in lanes.remainder().iter().enumerate() {
+            if value.is_finite() {
+                count[lane] += 1;
+                sum[lane] += value;
+                min[lane] = min[lane].min(*value);
+                max[lane] = max[lane].max(*value);
+            }
+        }
+        BlockStats {
+            count: count.iter().sum(),
+            sum: sum.iter().fold(-0.0, |total, lane| total + lane),
+            min: min.iter().fold(f64::INFINITY, |low, lane| low.min(*lane)),
+            max: max
+                .iter()
+                .fold(f64::NEG_INFINITY, |high, lane| high.max(*lane)),
+        }
+    }
+
+    /// The statistics of consecutive blocks, combined in block order.
+    fn combine(blocks: &[BlockStats]) -> Self {
+        blocks.iter().fold(
+            BlockStats {
+                count: 0,
+                sum: -0.0,
+                min: f64::INFINITY,
+                max: f64::NEG_INFINITY,
+            },
+            |total, block| BlockStats {
+                count: total.count + block.count,
+                sum: total.sum + block.sum,
+                min: total.min.min(block.min),
+                max: total.max.max(block.max),
+            },
+        )
+    }
+}
+
+/// Values per task of the summary passes; results do not depend on it or on the threads.
+const SUMMARY_CHUNK: usize = 1 << 16;
 
 /// Buckets of the order-statistics pre-pass.
 const BUCKETS: usize = 1 << 14;
 
-/// Order statistics `ranks` (ascending, distinct, below `values.len()`) of `values`, whose
-/// smallest and largest are `min` and `max`.
+/// What one pass over a chunk of values gathers: counts per bucket of the order statistics,
+/// counts per histogram bin, and the squared deviations from the mean in lanes.
+struct ChunkCounts {
+    buckets: Vec<u32>,
+    bins: Vec<u32>,
+    squares: f64,
+}
+
+/// Equal-width slots between `min` and `max`: the slot index is monotone in the value.
+#[derive(Debug, Clone, Copy)]
+struct Slots {
+    min: f64,
+    scale: f64,
+    last: usize,
+}
+
+impl Slots {
+    fn new(min: f64, max: f64, count: usize) -> Self {
+        #[allow(clippy::cast_precision_loss)]
+        let scale = if max > min {
+            count as f64 / (max - min)
+        } else {
+            0.0
+        };
+        Slots {
+            min,
+            scale,
+            last: count - 1,
+        }
+    }
+
+    #[inline(always)]
+    fn of(self, value: f64) -> usize {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let slot = ((value - self.min) * self.scale) as usize;
+        slot.min(self.last)
+    }
+}
+
+/// Order statistics `ranks` (ascending, distinct, below `values.len()`) of `values`, given the
+/// counts per bucket of `buckets`.
 ///
-/// Decision: one counting pass over equal-width buckets between `min` and `max` (the bucket
-/// index is monotone in the value, so the k-th smallest value lies in the bucket where the
-/// running count passes k), then a selection among the few values of the wanted buckets only,
-/// instead of successive selections over a copy of all the values. Exact, O(n), and about
-/// ten times less work than the selections for a million samples.
-fn order_statistics(values: &[f64], ranks: &[usize], min: f64, max: f64) -> Vec<f64> {
-    #[allow(clippy::cast_precision_loss)]
-    let scale = if max > min {
-        BUCKETS as f64 / (max - min)
-    } else {
-        0.0
-    };
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let bucket = |value: f64| (((value - min) * scale) as usize).min(BUCKETS - 1);
-    let counts = count_in_parallel(values, BUCKETS, bucket);
+/// Decision: one counting pass over equal-width buckets between the minimum and the maximum
+/// (the bucket index is monotone in the value, so the k-th smallest value lies in the bucket
+/// where the running count passes k), then a selection among the few values of the wanted
+/// buckets only, instead of successive selections over a copy of all the values. Exact, O(n).
+/// The counting is fused with the histogram and the variance ([`summarise`]).
+fn order_statistics(values: &[f64], ranks: &[usize], buckets: Slots, counts: &[u32]) -> Vec<f64> {
     // For each rank: its bucket and its rank within the bucket.
     let mut wanted = Vec::with_capacity(ranks.len());
     let mut below = 0usize;
     let mut bucket_idx = 0usize;
     for rank in ranks {
-        while below + counts[bucket_idx] <= *rank {
-            below += counts[bucket_idx];
+        while below + counts[bucket_idx] as usize <= *rank {
+            below += counts[bucket_idx] as usize;
             bucket_idx += 1;
         }
         wanted.push((bucket_idx, rank - below));
     }
-    // Slot of each wanted bucket in `members`.
+    // Slot of each wanted bucket in the member lists.
     let mut slot = vec![u32::MAX; BUCKETS];
-    let mut members: Vec<Vec<f64>> = Vec::new();
+    let mut wanted_buckets = 0u32;
     for (bucket_idx, _) in &wanted {
         if slot[*bucket_idx] == u32::MAX {
-            #[allow(clippy::cast_possible_truncation)]
-            let next = members.len() as u32;
-            slot[*bucket_idx] = next;
-            members.push(Vec::with_capacity(counts[*bucket_idx]));
+            slot[*bucket_idx] = wanted_buckets;
+            wanted_buckets += 1;
         }
     }
-    for value in values {
-        let member_slot = slot[bucket(*value)];
-        if member_slot != u32::MAX {
-            members[member_slot as usize].push(*value);
+    // The members of the wanted buckets, gathered per chunk in parallel and joined in order.
+    let parts: Vec<Vec<Vec<f64>>> = values
+        .par_chunks(SUMMARY_CHUNK)
+        .map(|chunk| {
+            let mut members = vec![Vec::new(); wanted_buckets as usize];
+            for value in chunk {
+                let member_slot = slot[buckets.of(*value)];
+                if member_slot != u32::MAX {
+                    members[member_slot as usize].push(*value);
+                }
+            }
+            members
+        })
+        .collect();
+    let mut members: Vec<Vec<f64>> = vec![Vec::new(); wanted_buckets as usize];
+    for part in parts {
+        for (all, some) in members.iter_mut().zip(part) {
+            all.extend(some);
         }
     }
     wanted
@@ -966,7 +1197,12 @@ fn order_statistics(values: &[f64], ranks: &[usize], min: f64, max: f64) -> Vec<
 }
 
 /// Percentiles (0–100) with linear interpolation (numpy's default), by selection.
-fn percentiles_by_selection(values: &[f64], percentiles: &[f64], min: f64, max: f64) -> Vec<f64> {
+fn percentiles_by_selection(
+    values: &[f64],
+    percentiles: &[f64],
+    buckets: Slots,
+    counts: &[u32],
+) -> Vec<f64> {
     let n = values.len();
     let positions: Vec<(usize, usize, f64)> = percentiles
         .iter()
@@ -986,7 +1222,7 @@ fn percentiles_by_selection(values: &[f64], percentiles: &[f64], min: f64, max: 
         .collect();
     ranks.sort_unstable();
     ranks.dedup();
-    let statistics = order_statistics(values, &ranks, min, max);
+    let statistics = order_statistics(values, &ranks, buckets, counts);
     let at = |rank: usize| statistics[ranks.binary_search(&rank).unwrap_or(0)];
     positions
         .iter()
@@ -994,63 +1230,72 @@ fn percentiles_by_selection(values: &[f64], percentiles: &[f64], min: f64, max: 
         .collect()
 }
 
+/// The summary of the valid `values` (in sample order), whose count, sum, minimum and maximum
+/// are `stats` (gathered while evaluating, [`BlockStats`]).
 fn summarise(
     values: Vec<f64>,
+    stats: BlockStats,
     settings: MonteCarloSettings,
     failed: usize,
     deterministic: f64,
 ) -> MonteCarloResult {
     #[allow(clippy::cast_precision_loss)]
     let n = values.len() as f64;
-    // Sums are taken over fixed blocks of CHUNK values in parallel, then the block sums in
-    // order: the blocks depend only on the number of values, so the result does not depend on
-    // the threads.
-    let blocks: Vec<(f64, f64, f64)> = values
-        .par_chunks(CHUNK)
-        .map(|block| {
-            block.iter().fold(
-                (-0.0, f64::INFINITY, f64::NEG_INFINITY),
-                |(sum, min, max), value| (sum + value, min.min(*value), max.max(*value)),
-            )
-        })
-        .collect();
-    let (sum, min, max) = blocks.iter().fold(
-        (-0.0, f64::INFINITY, f64::NEG_INFINITY),
-        |(sum, min, max), block| (sum + block.0, min.min(block.1), max.max(block.2)),
-    );
+    let BlockStats { sum, min, max, .. } = stats;
     let mean = sum / n;
-    let variance = if values.len() > 1 {
-        let blocks: Vec<f64> = values
-            .par_chunks(CHUNK)
-            .map(|block| {
-                block
-                    .iter()
-                    .map(|value| (value - mean).powi(2))
-                    .sum::<f64>()
-            })
-            .collect();
-        blocks.iter().sum::<f64>() / (n - 1.0)
-    } else {
-        0.0
-    };
-    const PERCENTILES: [f64; 9] = [1.0, 5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0];
-    let percentile_values = percentiles_by_selection(&values, &PERCENTILES, min, max);
-    let percentiles = PERCENTILES.iter().copied().zip(percentile_values).collect();
     let bins = settings.histogram_bins.max(1);
     #[allow(clippy::cast_precision_loss)]
     let width = (max - min) / bins as f64;
     #[allow(clippy::cast_precision_loss)]
     let edges: Vec<f64> = (0..=bins).map(|idx| min + width * idx as f64).collect();
-    // Integer counts: exact whatever the split between threads.
-    let counts = count_in_parallel(&values, bins, |value| {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let idx = if width > 0.0 {
-            ((value - min) / width) as usize
-        } else {
-            0
-        };
-        idx.min(bins - 1)
-    });
+    let buckets = Slots::new(min, max, BUCKETS);
+    // One pass for the order-statistics buckets, the histogram and the variance. Chunks are
+    // fixed by the number of values and combined in order; counts are integers.
+    let chunks: Vec<ChunkCounts> = values
+        .par_chunks(SUMMARY_CHUNK)
+        .map(|chunk| {
+            let mut counts = ChunkCounts {
+                buckets: vec![0; BUCKETS],
+                bins: vec![0; bins],
+                squares: -0.0,
+            };
+            let mut squares = [-0.0f64; LANES];
+            for (idx, value) in chunk.iter().enumerate() {
+                counts.buckets[buckets.of(*value)] += 1;
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let bin = if width > 0.0 {
+                    ((value - min) / width) as usize
+                } else {
+                    0
+                };
+                counts.bins[bin.min(bins - 1)] += 1;
+                squares[idx % LANES] += (value - mean) * (value - mean);
+            }
+            counts.squares = squares.iter().fold(-0.0, |total, lane| total + lane);
+            counts
+        })
+        .collect();
+    let mut bucket_counts = vec![0u32; BUCKETS];
+    let mut counts = vec![0usize; bins];
+    let mut squares = -0.0;
+    for chunk in &chunks {
+        for (total, count) in bucket_counts.iter_mut().zip(&chunk.buckets) {
+            *total += count;
+        }
+        for (total, count) in counts.iter_mut().zip(&chunk.bins) {
+            *total += *count as usize;
+        }
+        squares += chunk.squares;
+    }
+    let variance = if values.len() > 1 {
+        squares / (n - 1.0)
+    } else {
+        0.0
+    };
+    const PERCENTILES: [f64; 9] = [1.0, 5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0];
+    let percentile_values =
+        percentiles_by_selection(&values, &PERCENTILES, buckets, &bucket_counts);
+    let percentiles = PERCENTILES.iter().copied().zip(percentile_values).collect();
     MonteCarloResult {
         samples: settings.samples,
         seed: settings.seed,

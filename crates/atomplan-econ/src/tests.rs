@@ -162,6 +162,28 @@ fn mirr_matches_numpy() {
 }
 
 #[test]
+fn crf_by_squaring_agrees_with_the_logarithm() {
+    // Whole periods use repeated squaring; it must agree with exp(-n ln(1+r)) to ~1e-13.
+    for rate in [
+        -0.5, -0.01, -0.001, 0.001, 0.0123, 0.05, 0.07, 0.1034, 0.3, 1.0, 5.0,
+    ] {
+        for n in [1.0, 2.0, 7.0, 20.0, 30.0, 60.0, 100.0, 1000.0] {
+            let reference: f64 = rate / -(-n * f64::ln_1p(rate)).exp_m1();
+            let value = crf(rate, n);
+            assert!(
+                ((value - reference) / reference).abs() < 2e-13,
+                "r {rate} n {n}: {value} {reference}"
+            );
+        }
+    }
+    // Fractional periods, small rates and huge powers.
+    close(crf(0.05, 42.5), 0.05 / (1.0 - 1.05f64.powf(-42.5)), 1e-15);
+    // 1/n + r(n+1)/(2n) + O(r^2).
+    close(crf(1e-9, 30.0), 1.0 / 30.0 + 1e-9 * 31.0 / 60.0, 1e-15);
+    close(crf(2.0, 1000.0), 2.0, 1e-15);
+}
+
+#[test]
 fn crf_sanity_values() {
     // Economics reference §2, computed values.
     close(crf(0.07, 60.), 0.071229, 5e-7);
@@ -1072,18 +1094,30 @@ fn monte_carlo_atb_fast_path_matches_case_lcoe() {
                 apply: Apply::Set,
             });
         }
-        let result = monte_carlo(&case, &inputs, settings(3000, 5)).unwrap();
+        let samples = 3000usize;
+        let result = monte_carlo(&case, &inputs, settings(samples, 5)).unwrap();
+        // Replays the draws: block b draws input k for its samples in order from
+        // SampleRng::for_block(seed, b, k).
+        let mut drawn = vec![Vec::new(); inputs.len()];
+        for block_start in (0..samples).step_by(mc::BLOCK) {
+            let len = mc::BLOCK.min(samples - block_start);
+            for (k, input) in inputs.iter().enumerate() {
+                let mut rng =
+                    mc::SampleRng::for_block(5, (block_start / mc::BLOCK) as u64, k as u64);
+                for _ in 0..len {
+                    drawn[k].push(input.distribution.sample(&mut rng));
+                }
+            }
+        }
         let mut expected = Vec::new();
-        for idx in 0..3000u64 {
-            let mut rng = mc::SampleRng::new(5, idx);
+        for idx in 0..samples {
             let mut work_case = case.clone();
-            for input in &inputs {
+            for (k, input) in inputs.iter().enumerate() {
                 let id = case.param_id(&input.name).unwrap();
-                let drawn = input.distribution.sample(&mut rng);
                 let value = match input.apply {
-                    Apply::Set => drawn,
-                    Apply::Scale => case.get(id) * drawn,
-                    Apply::Add => case.get(id) + drawn,
+                    Apply::Set => drawn[k][idx],
+                    Apply::Scale => case.get(id) * drawn[k][idx],
+                    Apply::Add => case.get(id) + drawn[k][idx],
                 };
                 work_case.set(id, value);
             }
@@ -1092,8 +1126,10 @@ fn monte_carlo_atb_fast_path_matches_case_lcoe() {
             }
         }
         assert!(result.failed > 100, "{}", result.failed);
-        assert_eq!(result.failed, 3000 - expected.len());
+        assert_eq!(result.failed, samples - expected.len());
         assert_eq!(result.values, expected);
+        let generic = mc::monte_carlo_with(&case, &inputs, settings(samples, 5), false).unwrap();
+        assert_eq!(result, generic);
     }
 }
 
@@ -1116,24 +1152,64 @@ fn ziggurat_normal_tails() {
 }
 
 #[test]
-fn atb_fcr_with_fractions_is_bit_identical() {
+fn atb_fcr_tile_is_bit_identical() {
     // The Monte Carlo fast path must give exactly the fixed charge rate of the full formula.
     let mut inputs = e1_inputs();
     let fractions = inputs.depreciation.fractions().into_owned();
+    let mut rows = Vec::new();
     for roe in [0.0, 0.05, 0.08, 0.1034, 0.13, 0.25] {
         for debt in [0.0, 0.4, 0.693_892_638_427_338, 1.0] {
             for period in [20.0, 30.0, 42.5] {
                 inputs.rate_of_return_on_equity_nominal = roe;
                 inputs.debt_fraction = debt;
                 inputs.cost_recovery_period_years = period;
+                rows.push(inputs.values());
                 let finance = crate::atb::atb_finance_unchecked(&inputs);
-                let fast = crate::atb::atb_fcr_with_fractions(&inputs, &fractions);
-                assert_eq!(
-                    fast.to_bits(),
-                    (finance.crf * finance.pff).to_bits(),
-                    "roe {roe} debt {debt} period {period}"
-                );
+                rows.last_mut().unwrap()[0] = finance.crf * finance.pff;
             }
+        }
+    }
+    // Column c of the tile is input c of every row; the expected FCR is parked in column 0.
+    let columns: Vec<Vec<f64>> = (0..15)
+        .map(|c| rows.iter().map(|row| row[c]).collect())
+        .collect();
+    let cols: [&[f64]; 15] = std::array::from_fn(|c| columns[c].as_slice());
+    let mut out = vec![0.0; rows.len()];
+    crate::atb::atb_fcr_tile(&cols, &fractions, &mut Default::default(), &mut out);
+    for (row, fcr) in rows.iter().zip(&out) {
+        assert_eq!(fcr.to_bits(), row[0].to_bits(), "{row:?}");
+    }
+}
+
+#[test]
+fn atb_validate_uses_one_rule_per_field() {
+    // The field order of the rules is the order of the case's inputs.
+    let case = Case::Atb(e1_inputs());
+    for (idx, name) in case.param_names().iter().enumerate() {
+        assert_eq!(AtbInputs::field_index(name), Some(idx), "{name}");
+    }
+    // Each rule rejects exactly what `validate` rejects for that field.
+    for name in case.param_names() {
+        let id = case.param_id(name).unwrap();
+        for value in [
+            -2.0,
+            -1.0,
+            -0.5,
+            0.0,
+            0.5,
+            1.0,
+            1.5,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            let mut bad = case.clone();
+            bad.set(id, value);
+            let whole = bad.validate().is_ok();
+            assert_eq!(
+                AtbInputs::field_rule(name).unwrap().holds(value),
+                whole,
+                "{name} = {value}"
+            );
         }
     }
 }

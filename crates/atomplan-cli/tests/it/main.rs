@@ -6,5 +6,6 @@ mod common;
 mod econ;
 mod planning;
 mod solve;
+mod solve_milp;
 mod study;
 mod sweep;

@@ -24,6 +24,9 @@ pub struct PlanningFile {
     /// Keyed by the PyPSA generator name.
     #[serde(default)]
     pub units: BTreeMap<String, UnitWire>,
+    /// Keyed by the PyPSA storage unit name.
+    #[serde(default)]
+    pub storage: BTreeMap<String, StorageWire>,
     /// Keyed by vendor name, referenced by `units.<name>.vendor`.
     #[serde(default)]
     pub vendors: BTreeMap<String, VendorWire>,
@@ -77,6 +80,26 @@ pub struct AggregationWire {
     pub representatives: usize,
     #[serde(default)]
     pub seed: u64,
+    /// State of charge across representative periods: `linked` (default: an inter-period state
+    /// of charge per original period, Kotzur et al. 2018) or `cyclic` (each representative
+    /// period starts and ends at the same state of charge).
+    #[serde(default = "default_storage_linking")]
+    pub storage: String,
+}
+
+fn default_storage_linking() -> String {
+    "linked".into()
+}
+
+/// `[storage.<name>]`: planning attributes of one PyPSA storage unit.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageWire {
+    /// `linked` or `cyclic`; default `aggregation.storage`.
+    pub linking: Option<String>,
+    /// Multi-period: a unit built in period p counts in every period starting before
+    /// p + lifetime; default unlimited.
+    pub lifetime_years: Option<f64>,
 }
 
 fn default_method() -> String {
@@ -154,6 +177,13 @@ pub struct UnitWire {
     /// Hours a unit stays off once shut down (PyPSA's `min_down_time`).
     #[serde(default)]
     pub min_down_time: u32,
+    /// Hours the units have been up before the first snapshot (PyPSA's `up_time_before`,
+    /// default 1); used only when the snapshots are the real year in one block.
+    pub up_time_before: Option<u32>,
+    /// Hours the units have been down before the first snapshot (PyPSA's `down_time_before`,
+    /// default 0); a positive value overrides `up_time_before`.
+    #[serde(default)]
+    pub down_time_before: u32,
     /// `flexible` (default), `load_following` (committable, min stable load, ramp) or
     /// `must_run` (runs at its available output).
     pub operation: Option<String>,
@@ -247,6 +277,7 @@ pub fn validate(plan: &PlanningFile, file: &str) -> Vec<Diagnostic> {
     check_investment(plan, file, &mut out);
     check_areas(plan, file, &mut out);
     check_units(plan, file, &mut out);
+    check_storage(plan, file, &mut out);
     check_vendors(plan, file, &mut out);
     out
 }
@@ -320,6 +351,29 @@ fn check_aggregation(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>)
             "aggregation.representatives",
             "must be at least 1".into(),
         );
+    }
+    check_linking(out, file, "aggregation.storage", &a.storage);
+}
+
+fn check_linking(out: &mut Vec<Diagnostic>, file: &str, field: &str, value: &str) {
+    if !matches!(value, "linked" | "cyclic") {
+        err(
+            out,
+            file,
+            field,
+            format!("unknown storage linking `{value}`, expected `linked` or `cyclic`"),
+        );
+    }
+}
+
+fn check_storage(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
+    for (name, s) in &plan.storage {
+        if let Some(l) = &s.linking {
+            check_linking(out, file, &format!("storage.{name}.linking"), l);
+        }
+        if let Some(l) = s.lifetime_years {
+            check_positive(out, file, &format!("storage.{name}.lifetime_years"), l);
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Nuclear-aware planning on top of the optimiser: integer modules, unit commitment, the N-1
 //! reserve tied to the largest unit built, planning reserve margin, nuclear operations and
-//! refuelling, multi-period investment with lead times and learning, and representative periods.
+//! refuelling, multi-period investment with lead times and learning, and representative periods
+//! with storage linked across them.
 //!
 //! General capacity-expansion models treat a 1,200 MWe reactor and 22 modules of 55 MWe alike;
 //! in a small grid they are not, because the reserve must cover the loss of the largest unit.
@@ -26,7 +27,7 @@ use serde::Serialize;
 pub use file::PlanningFile;
 pub use lp::Status;
 pub use network::{solve_folder, system_from_network, FolderOutcome};
-pub use system::System;
+pub use system::{Chronology, StorageUnit, System};
 
 use crate::aggregate;
 
@@ -56,6 +57,19 @@ pub struct CapacityResult {
     pub energy_mwh: f64,
 }
 
+/// Power capacity and energy of one storage unit in one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StorageResult {
+    pub storage_unit: String,
+    pub period: Option<i32>,
+    pub p_nom_opt_mw: f64,
+    /// MW built in this period.
+    pub built_mw: f64,
+    /// Energy discharged and charged in the period's year, MWh (weighted).
+    pub dispatch_mwh: f64,
+    pub store_mwh: f64,
+}
+
 /// Time-series aggregation report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AggregationReport {
@@ -83,6 +97,7 @@ pub struct PlanResult {
     pub build_s: f64,
     pub solve_s: f64,
     pub capacities: Vec<CapacityResult>,
+    pub storage: Vec<StorageResult>,
     pub aggregation: Option<AggregationReport>,
 }
 
@@ -154,6 +169,25 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
             });
         }
     }
+    let mut storage = Vec::new();
+    for (k, st) in sys.storage_units.iter().enumerate() {
+        for (y, per) in periods.iter().enumerate() {
+            let energy = |cols: &[lp::Col]| -> f64 {
+                cols.iter()
+                    .enumerate()
+                    .map(|(t, &c)| solved.columns[c] * sys.weights[t])
+                    .sum()
+            };
+            storage.push(StorageResult {
+                storage_unit: st.name.clone(),
+                period: per.year,
+                p_nom_opt_mw: clean(value(&index.storage_capacity[k][y])),
+                built_mw: clean(value(&index.storage_built[k][y])),
+                dispatch_mwh: clean(energy(&index.storage_dispatch[k][y])),
+                store_mwh: clean(energy(&index.storage_store[k][y])),
+            });
+        }
+    }
     Ok(PlanResult {
         status: solved.status,
         objective: clean(solved.objective),
@@ -166,6 +200,7 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
         build_s,
         solve_s: solved.solve_s,
         capacities,
+        storage,
         aggregation: agg_report,
     })
 }

@@ -10,9 +10,11 @@
 // Index loops mirror the formulation (g, y, t); iterators would hide the indices.
 #![allow(clippy::needless_range_loop)]
 
+use atomplan_econ::spend::{construction_finance_factor, SpendProfile};
+
 use super::file::{PlanningFile, UnitWire};
 use super::lp::{Col, Lp, Row};
-use super::system::System;
+use super::system::{Chronology, StorageUnit, System};
 
 /// A linear expression: Σ coef · col + constant.
 #[derive(Debug, Clone, Default)]
@@ -68,6 +70,14 @@ pub struct Index {
     pub learning: Vec<(usize, usize, usize, Col)>,
     /// [g][y] season choice columns per block, if optimised refuelling.
     pub season: Vec<Vec<Vec<Col>>>,
+    /// [s][y] storage power capacity expression (MW).
+    pub storage_capacity: Vec<Vec<Expr>>,
+    /// [s][y] storage MW built in period y.
+    pub storage_built: Vec<Vec<Expr>>,
+    /// [s][y][t] storage discharge column.
+    pub storage_dispatch: Vec<Vec<Vec<Col>>>,
+    /// [s][y][t] storage charge column.
+    pub storage_store: Vec<Vec<Vec<Col>>>,
 }
 
 pub struct Built {
@@ -92,19 +102,21 @@ fn annuity(rate: f64, years: f64) -> f64 {
     }
 }
 
-/// Interest during construction as a factor on overnight cost: spend spread evenly over the
-/// construction years, each year's spend compounded from mid-year to commissioning.
-/// `(1/T) Σ_{i=1..T} (1+r)^{i-1/2}`; 1 for T = 0 or r = 0.
+/// Interest during construction as a factor on overnight cost, from the economics engine:
+/// spend spread evenly over the construction years (`SpendProfile::Uniform` over
+/// ceil(lead time) years), each year's spend compounded from mid-year to commissioning,
+/// `construction_finance_factor` = `(1/T) Σ_{i=1..T} (1+r)^{i-1/2}`; 1 for T = 0 or r = 0.
 pub fn idc_factor(rate: f64, lead_time_years: f64) -> f64 {
     let t = lead_time_years.ceil();
-    if t < 1.0 || rate == 0.0 {
+    if t.is_nan() || t < 1.0 {
         return 1.0;
     }
-    let n = t as usize;
-    (1..=n)
-        .map(|i| (1.0 + rate).powf(i as f64 - 0.5))
-        .sum::<f64>()
-        / t
+    // Lead times are validated to at most 50 years.
+    let years = t.min(1000.0) as usize;
+    match SpendProfile::Uniform.fractions(years) {
+        Ok(fractions) => construction_finance_factor(&fractions, rate),
+        Err(_) => 1.0,
+    }
 }
 
 fn periods(plan: &PlanningFile) -> Vec<Period> {
@@ -163,6 +175,16 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
     let multi = plan.investment.is_some();
     let mut ix = Index::default();
     let rate = plan.investment.as_ref().map_or(0.0, |i| i.discount_rate);
+    // The snapshot before t: none at the start of a sequential year (initial conditions
+    // apply), otherwise the previous hour wrapping around inside the block.
+    let sequential = matches!(sys.chronology, Chronology::Sequential);
+    let prev = |t: usize| -> Option<usize> {
+        if sequential {
+            t.checked_sub(1)
+        } else {
+            Some(prev_hour(t, sys.block_hours))
+        }
+    };
 
     // ---- capacity and build variables ----
     for (g, gen) in sys.generators.iter().enumerate() {
@@ -385,6 +407,13 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
     }
     if multi {
         add_learning(&mut lp, sys, plan, &periods, &mut ix);
+    }
+
+    // ---- storage capacity per period ----
+    for st in &sys.storage_units {
+        let (cap_y, built_y) = storage_capacity(&mut lp, st, plan, &periods);
+        ix.storage_capacity.push(cap_y);
+        ix.storage_built.push(built_y);
     }
 
     // ---- "at least one unit built" binaries for contingency designs ----
@@ -638,10 +667,46 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                 let w_y = periods[y].weight;
                 let mut su_t: Vec<Option<Col>> = vec![None; nt];
                 let mut sd_t: Vec<Option<Col>> = vec![None; nt];
+                let n_units = units.clone().unwrap_or_default();
+                // Status before the first snapshot of a sequential year (PyPSA's history):
+                // h(L) = 1 if the units were up L hours before it.
+                let up_before = unit.and_then(|u| u.up_time_before).unwrap_or(1) as usize;
+                let down_before = unit.map_or(0, |u| u.down_time_before) as usize;
+                let h = |lag: usize| -> f64 {
+                    let up = if down_before > 0 {
+                        lag > down_before
+                    } else {
+                        lag <= up_before
+                    };
+                    if up {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                };
                 for t in 0..nt {
-                    let (Some(u_t), Some(u_p)) = (u_prev[t], u_prev[prev_hour(t, sys.block_hours)])
-                    else {
-                        continue;
+                    let Some(u_t) = u_prev[t] else { continue };
+                    // u_p: the previous status column, or None with the initial status h(1)·N.
+                    let u_p = match prev(t) {
+                        Some(tp) => match u_prev[tp] {
+                            Some(c) => Some(c),
+                            None => continue,
+                        },
+                        None => None,
+                    };
+                    let before = |sign: f64| -> (Vec<(Col, f64)>, f64) {
+                        // sign · u_before as terms and a constant.
+                        match u_p {
+                            Some(c) => (vec![(c, sign)], 0.0),
+                            None => (
+                                n_units
+                                    .terms
+                                    .iter()
+                                    .map(|&(c, v)| (c, sign * h(1) * v))
+                                    .collect(),
+                                sign * h(1) * n_units.constant,
+                            ),
+                        }
                     };
                     if su_cost > 0.0 || min_up > 1 {
                         let su = lp.col(
@@ -651,11 +716,14 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                             f64::INFINITY,
                             false,
                         );
+                        // su - u_t + u_before >= 0
+                        let (mut terms, k) = before(1.0);
+                        terms.extend([(su, 1.0), (u_t, -1.0)]);
                         lp.row_with(
                             format!("Generator-start-up-def[{},{y},{t}]", gen.name),
-                            0.0,
+                            -k,
                             f64::INFINITY,
-                            &[(su, 1.0), (u_t, -1.0), (u_p, 1.0)],
+                            &terms,
                         );
                         su_t[t] = Some(su);
                     }
@@ -667,11 +735,14 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                             f64::INFINITY,
                             false,
                         );
+                        // sd + u_t - u_before >= 0
+                        let (mut terms, k) = before(-1.0);
+                        terms.extend([(sd, 1.0), (u_t, 1.0)]);
                         lp.row_with(
                             format!("Generator-shut-down-def[{},{y},{t}]", gen.name),
-                            0.0,
+                            -k,
                             f64::INFINITY,
-                            &[(sd, 1.0), (u_t, 1.0), (u_p, -1.0)],
+                            &terms,
                         );
                         sd_t[t] = Some(sd);
                     }
@@ -681,40 +752,63 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     let mut out = vec![t];
                     let mut tau = t;
                     for _ in 1..len.min(sys.block_hours) {
-                        tau = prev_hour(tau, sys.block_hours);
+                        let Some(p) = prev(tau) else { break };
+                        tau = p;
                         out.push(tau);
                     }
                     out
                 };
+                // Sequential year: start-ups (shut-downs) before the first snapshot that still
+                // bind at t, as a share of N (PyPSA's `past` switches with lag + t < min time).
+                let past = |t: usize, len: usize, up: bool| -> f64 {
+                    if !sequential {
+                        return 0.0;
+                    }
+                    (1..len)
+                        .filter(|&lag| lag + t < len)
+                        .map(|lag| {
+                            let switch = h(lag) - h(lag + 1);
+                            if up {
+                                switch.max(0.0)
+                            } else {
+                                (-switch).max(0.0)
+                            }
+                        })
+                        .sum()
+                };
                 for t in 0..nt {
                     let Some(u_t) = u_prev[t] else { continue };
                     if min_up > 1 {
+                        // Σ su - u_t + past · N <= 0
+                        let k = past(t, min_up, true);
                         let mut terms: Vec<(Col, f64)> = window(t, min_up)
                             .iter()
                             .filter_map(|&tau| su_t[tau])
                             .map(|c| (c, 1.0))
                             .collect();
                         terms.push((u_t, -1.0));
+                        terms.extend(n_units.terms.iter().map(|&(c, v)| (c, k * v)));
                         lp.row_with(
                             format!("Generator-min-up-time[{},{y},{t}]", gen.name),
                             f64::NEG_INFINITY,
-                            0.0,
+                            -k * n_units.constant,
                             &terms,
                         );
                     }
                     if min_down > 1 {
-                        let n = units.clone().unwrap_or_default();
+                        // Σ sd + u_t - (1 - past) · N <= 0
+                        let k = 1.0 - past(t, min_down, false);
                         let mut terms: Vec<(Col, f64)> = window(t, min_down)
                             .iter()
                             .filter_map(|&tau| sd_t[tau])
                             .map(|c| (c, 1.0))
                             .collect();
                         terms.push((u_t, 1.0));
-                        terms.extend(n.terms.iter().map(|&(c, v)| (c, -v)));
+                        terms.extend(n_units.terms.iter().map(|&(c, v)| (c, -k * v)));
                         lp.row_with(
                             format!("Generator-min-down-time[{},{y},{t}]", gen.name),
                             f64::NEG_INFINITY,
-                            n.constant,
+                            k * n_units.constant,
                             &terms,
                         );
                     }
@@ -722,7 +816,9 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
             }
             if let Some(rr) = ramp {
                 for t in 0..nt {
-                    let tp = prev_hour(t, sys.block_hours);
+                    // No ramp limit at the first snapshot of a sequential year (PyPSA without
+                    // `p_init`).
+                    let Some(tp) = prev(t) else { continue };
                     if tp == t {
                         continue;
                     }
@@ -851,6 +947,27 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
         flows.push(f_y);
     }
 
+    // ---- storage operation: charge, discharge, state of charge ----
+    for (k, st) in sys.storage_units.iter().enumerate() {
+        let mut pd_y = Vec::with_capacity(ny);
+        let mut ps_y = Vec::with_capacity(ny);
+        for (y, per) in periods.iter().enumerate() {
+            let (pd, ps) = storage_operation(
+                &mut lp,
+                sys,
+                plan,
+                st,
+                &ix.storage_capacity[k][y],
+                y,
+                per.weight,
+            );
+            pd_y.push(pd);
+            ps_y.push(ps);
+        }
+        ix.storage_dispatch.push(pd_y);
+        ix.storage_store.push(ps_y);
+    }
+
     // ---- nodal balance ----
     for (y, per) in periods.iter().enumerate() {
         for (b, bus) in sys.buses.iter().enumerate() {
@@ -866,6 +983,12 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                 for (g, gen) in sys.generators.iter().enumerate() {
                     if gen.bus == b {
                         lp.push(r, ix.p[g][y][t], 1.0);
+                    }
+                }
+                for (k, st) in sys.storage_units.iter().enumerate() {
+                    if st.bus == b {
+                        lp.push(r, ix.storage_dispatch[k][y][t], 1.0);
+                        lp.push(r, ix.storage_store[k][y][t], -1.0);
                     }
                 }
                 for (l, link) in sys.links.iter().enumerate() {
@@ -906,6 +1029,411 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
         index: ix,
         periods,
     }
+}
+
+/// Power capacity of a storage unit in each period, and what is built in each period.
+/// Single period: PyPSA's `p_nom_opt` in [`p_nom_min`, `p_nom_max`] at `capital_cost`.
+/// Multi-period: builds per period, each costed at `capital_cost` per year over the periods in
+/// which it is alive (`storage.<name>.lifetime_years`), on top of the existing `p_nom`.
+fn storage_capacity(
+    lp: &mut Lp,
+    st: &StorageUnit,
+    plan: &PlanningFile,
+    periods: &[Period],
+) -> (Vec<Expr>, Vec<Expr>) {
+    let ny = periods.len();
+    if plan.investment.is_none() {
+        if !st.extendable {
+            return (vec![Expr::constant(st.p_nom)], vec![Expr::constant(0.0)]);
+        }
+        let c = lp.col(
+            format!("StorageUnit-p_nom[{}]", st.name),
+            st.capital_cost,
+            st.p_nom_min,
+            st.p_nom_max,
+            false,
+        );
+        let e = Expr {
+            terms: vec![(c, 1.0)],
+            constant: 0.0,
+        };
+        return (vec![e.clone()], vec![e]);
+    }
+    let lifetime = plan
+        .storage
+        .get(&st.name)
+        .and_then(|s| s.lifetime_years)
+        .unwrap_or(f64::INFINITY);
+    let alive = |built: i32, year: i32| year >= built && f64::from(year - built) < lifetime;
+    let builds: Vec<Option<Col>> = periods
+        .iter()
+        .map(|per| {
+            if !st.extendable {
+                return None;
+            }
+            let yr = per.year.unwrap_or(0);
+            let active_weight: f64 = periods
+                .iter()
+                .filter(|q| alive(yr, q.year.unwrap_or(0)))
+                .map(|q| q.weight)
+                .sum();
+            Some(lp.col(
+                format!("StorageUnit-build[{},{yr}]", st.name),
+                st.capital_cost * active_weight,
+                0.0,
+                st.p_nom_max,
+                false,
+            ))
+        })
+        .collect();
+    let mut cap_y = Vec::with_capacity(ny);
+    let mut built_y = Vec::with_capacity(ny);
+    for per in periods {
+        let yr = per.year.unwrap_or(0);
+        let mut cap = Expr::constant(st.p_nom);
+        let mut built = Expr::constant(0.0);
+        for (yb, col) in builds.iter().enumerate() {
+            let Some(c) = *col else { continue };
+            let byr = periods[yb].year.unwrap_or(0);
+            if alive(byr, yr) {
+                cap.terms.push((c, 1.0));
+            }
+            if byr == yr {
+                built.terms.push((c, 1.0));
+            }
+        }
+        if st.extendable && st.p_nom_max.is_finite() && !cap.terms.is_empty() {
+            lp.row_with(
+                format!("StorageUnit-p_nom-max[{},{yr}]", st.name),
+                f64::NEG_INFINITY,
+                st.p_nom_max - st.p_nom,
+                &cap.terms,
+            );
+        }
+        cap_y.push(cap);
+        built_y.push(built);
+    }
+    (cap_y, built_y)
+}
+
+/// `col <= k · cap` as a column bound when the capacity is fixed, else as a row.
+fn limit_by_capacity(lp: &mut Lp, col: Col, k: f64, cap: &Expr, name: String) {
+    if cap.terms.is_empty() || k == 0.0 {
+        lp.col_upper[col] = lp.col_upper[col].min((k * cap.constant).max(0.0));
+        return;
+    }
+    let mut terms = vec![(col, 1.0)];
+    terms.extend(cap.terms.iter().map(|&(c, v)| (c, -k * v)));
+    lp.row_with(name, f64::NEG_INFINITY, k * cap.constant, &terms);
+}
+
+/// How the state of charge of one unit runs through the snapshots.
+enum SocMode {
+    /// PyPSA's: one sequence, cyclic or from `state_of_charge_initial`.
+    Sequential,
+    /// Cyclic inside each block.
+    CyclicPerBlock,
+    /// Intra-period state per representative hour plus an inter-period state per original
+    /// period (Kotzur et al. 2018).
+    Linked {
+        sequence: Vec<usize>,
+        last_hours: usize,
+    },
+}
+
+fn soc_mode(sys: &System, plan: &PlanningFile, st: &StorageUnit) -> SocMode {
+    match &sys.chronology {
+        Chronology::Sequential => SocMode::Sequential,
+        Chronology::Wrap => SocMode::CyclicPerBlock,
+        Chronology::Linked {
+            sequence,
+            last_hours,
+        } => {
+            let linking = plan
+                .storage
+                .get(&st.name)
+                .and_then(|s| s.linking.as_deref())
+                .or(plan.aggregation.as_ref().map(|a| a.storage.as_str()))
+                .unwrap_or("linked");
+            if linking == "cyclic" {
+                SocMode::CyclicPerBlock
+            } else {
+                SocMode::Linked {
+                    sequence: sequence.clone(),
+                    last_hours: *last_hours,
+                }
+            }
+        }
+    }
+}
+
+/// Charge, discharge and state of charge of one storage unit in one period; returns the
+/// discharge and charge columns per snapshot. Formulas: docs/formulation/planning-storage.md.
+fn storage_operation(
+    lp: &mut Lp,
+    sys: &System,
+    plan: &PlanningFile,
+    st: &StorageUnit,
+    cap: &Expr,
+    y: usize,
+    period_weight: f64,
+) -> (Vec<Col>, Vec<Col>) {
+    let nt = sys.hours();
+    let name = &st.name;
+    let mut pd = Vec::with_capacity(nt);
+    let mut ps = Vec::with_capacity(nt);
+    let mut spill = vec![None; nt];
+    for t in 0..nt {
+        let d = lp.col(
+            format!("StorageUnit-p_dispatch[{name},{y},{t}]"),
+            st.marginal_cost * sys.weights[t] * period_weight,
+            0.0,
+            f64::INFINITY,
+            false,
+        );
+        let c = lp.col(
+            format!("StorageUnit-p_store[{name},{y},{t}]"),
+            0.0,
+            0.0,
+            f64::INFINITY,
+            false,
+        );
+        limit_by_capacity(
+            lp,
+            d,
+            st.p_max_pu,
+            cap,
+            format!("StorageUnit-p_dispatch-upper[{name},{y},{t}]"),
+        );
+        limit_by_capacity(
+            lp,
+            c,
+            -st.p_min_pu,
+            cap,
+            format!("StorageUnit-p_store-upper[{name},{y},{t}]"),
+        );
+        if st.efficiency_dispatch <= 0.0 {
+            // A unit that cannot discharge.
+            lp.col_upper[d] = 0.0;
+        }
+        if st.inflow_at(t) > 0.0 {
+            spill[t] = Some(lp.col(
+                format!("StorageUnit-spill[{name},{y},{t}]"),
+                0.0,
+                0.0,
+                f64::INFINITY,
+                false,
+            ));
+        }
+        pd.push(d);
+        ps.push(c);
+    }
+    let e_max = cap.scaled(st.max_hours);
+    // The net energy put in during snapshot t: terms and constant of
+    // w_t (η_s p_s - p_d / η_d - spill + inflow).
+    let net = |t: usize| -> (Vec<(Col, f64)>, f64) {
+        let w = sys.store_weight(t);
+        let mut terms = vec![(ps[t], w * st.efficiency_store)];
+        if st.efficiency_dispatch > 0.0 {
+            terms.push((pd[t], -w / st.efficiency_dispatch));
+        }
+        if let Some(sp) = spill[t] {
+            terms.push((sp, -w));
+        }
+        (terms, w * st.inflow_at(t))
+    };
+    let standing = |t: usize| (1.0 - st.standing_loss).powf(sys.store_weight(t));
+    let mode = soc_mode(sys, plan, st);
+    let bh = sys.block_hours.max(1);
+    match mode {
+        SocMode::Sequential | SocMode::CyclicPerBlock => {
+            let soc: Vec<Col> = (0..nt)
+                .map(|t| {
+                    let e = lp.col(
+                        format!("StorageUnit-state_of_charge[{name},{y},{t}]"),
+                        0.0,
+                        0.0,
+                        f64::INFINITY,
+                        false,
+                    );
+                    limit_by_capacity(
+                        lp,
+                        e,
+                        st.max_hours,
+                        cap,
+                        format!("StorageUnit-state_of_charge-upper[{name},{y},{t}]"),
+                    );
+                    e
+                })
+                .collect();
+            for t in 0..nt {
+                // e_t - η e_{t-1} - net_t = inflow_t (+ initial)
+                let previous = match mode {
+                    SocMode::Sequential => {
+                        if t > 0 {
+                            Some(t - 1)
+                        } else if st.cyclic_state_of_charge {
+                            Some(nt - 1)
+                        } else {
+                            None
+                        }
+                    }
+                    _ => Some(prev_hour(t, bh)),
+                };
+                let (net_terms, inflow) = net(t);
+                let mut terms = vec![(soc[t], 1.0)];
+                terms.extend(net_terms.iter().map(|&(c, v)| (c, -v)));
+                let mut rhs = inflow;
+                match previous {
+                    Some(tp) => terms.push((soc[tp], -standing(t))),
+                    None => rhs += st.state_of_charge_initial,
+                }
+                lp.row_with(
+                    format!("StorageUnit-energy_balance[{name},{y},{t}]"),
+                    rhs,
+                    rhs,
+                    &terms,
+                );
+            }
+        }
+        SocMode::Linked {
+            sequence,
+            last_hours,
+        } => {
+            let nb = nt / bh;
+            // Intra-period state per representative hour, 0 at the start of each block.
+            let intra: Vec<Col> = (0..nt)
+                .map(|t| {
+                    lp.col(
+                        format!("StorageUnit-soc_intra[{name},{y},{t}]"),
+                        0.0,
+                        f64::NEG_INFINITY,
+                        f64::INFINITY,
+                        false,
+                    )
+                })
+                .collect();
+            for t in 0..nt {
+                let (net_terms, inflow) = net(t);
+                let mut terms = vec![(intra[t], 1.0)];
+                terms.extend(net_terms.iter().map(|&(c, v)| (c, -v)));
+                if t % bh != 0 {
+                    terms.push((intra[t - 1], -standing(t)));
+                }
+                lp.row_with(
+                    format!("StorageUnit-soc_intra-balance[{name},{y},{t}]"),
+                    inflow,
+                    inflow,
+                    &terms,
+                );
+            }
+            // Highest and lowest intra-period state of each block (the block start, 0, included).
+            let mut hi = Vec::with_capacity(nb);
+            let mut lo = Vec::with_capacity(nb);
+            for b in 0..nb {
+                let h = lp.col(
+                    format!("StorageUnit-soc_intra-max[{name},{y},{b}]"),
+                    0.0,
+                    0.0,
+                    f64::INFINITY,
+                    false,
+                );
+                let l = lp.col(
+                    format!("StorageUnit-soc_intra-min[{name},{y},{b}]"),
+                    0.0,
+                    f64::NEG_INFINITY,
+                    0.0,
+                    false,
+                );
+                for t in b * bh..(b + 1) * bh {
+                    lp.row_with(
+                        format!("StorageUnit-soc_intra-max-def[{name},{y},{t}]"),
+                        f64::NEG_INFINITY,
+                        0.0,
+                        &[(intra[t], 1.0), (h, -1.0)],
+                    );
+                    lp.row_with(
+                        format!("StorageUnit-soc_intra-min-def[{name},{y},{t}]"),
+                        0.0,
+                        f64::INFINITY,
+                        &[(intra[t], 1.0), (l, -1.0)],
+                    );
+                }
+                hi.push(h);
+                lo.push(l);
+            }
+            // Standing efficiency over a whole block and over its first `hours` hours.
+            let decay = |b: usize, hours: usize| -> f64 {
+                (b * bh..b * bh + hours).map(standing).product()
+            };
+            // Inter-period state at the start of each original period (and at the end of the
+            // last one when not cyclic).
+            let np = sequence.len();
+            let n_inter = if st.cyclic_state_of_charge {
+                np
+            } else {
+                np + 1
+            };
+            let inter: Vec<Col> = (0..n_inter)
+                .map(|i| {
+                    let fixed = !st.cyclic_state_of_charge && i == 0;
+                    let v = if fixed {
+                        st.state_of_charge_initial
+                    } else {
+                        0.0
+                    };
+                    let c = lp.col(
+                        format!("StorageUnit-soc_inter[{name},{y},{i}]"),
+                        0.0,
+                        v,
+                        if fixed { v } else { f64::INFINITY },
+                        false,
+                    );
+                    if i == np {
+                        limit_by_capacity(
+                            lp,
+                            c,
+                            st.max_hours,
+                            cap,
+                            format!("StorageUnit-soc_inter-upper[{name},{y},{i}]"),
+                        );
+                    }
+                    c
+                })
+                .collect();
+            for (i, &b) in sequence.iter().enumerate() {
+                let hours = if i + 1 == np { last_hours.min(bh) } else { bh };
+                let next = inter[(i + 1) % n_inter];
+                // S_{i+1} = decay · S_i + e^intra_{b, hours - 1}
+                lp.row_with(
+                    format!("StorageUnit-soc_inter-balance[{name},{y},{i}]"),
+                    0.0,
+                    0.0,
+                    &[
+                        (next, 1.0),
+                        (inter[i], -decay(b, hours)),
+                        (intra[b * bh + hours - 1], -1.0),
+                    ],
+                );
+                // S_i + max_t e^intra_b <= h · P ;  decay_b · S_i + min_t e^intra_b >= 0
+                let mut terms = vec![(inter[i], 1.0), (hi[b], 1.0)];
+                terms.extend(e_max.terms.iter().map(|&(c, v)| (c, -v)));
+                lp.row_with(
+                    format!("StorageUnit-soc-upper[{name},{y},{i}]"),
+                    f64::NEG_INFINITY,
+                    e_max.constant,
+                    &terms,
+                );
+                lp.row_with(
+                    format!("StorageUnit-soc-lower[{name},{y},{i}]"),
+                    0.0,
+                    f64::INFINITY,
+                    &[(inter[i], decay(b, bh)), (lo[b], 1.0)],
+                );
+            }
+        }
+    }
+    (pd, ps)
 }
 
 /// Which blocks hold the refuelling season of generator `g` in period `y`.

@@ -1,16 +1,17 @@
 //! From the core's [`Network`] (a PyPSA folder) to the planning [`System`], and the folder-level
 //! entry point used by `atomplan solve <folder> --planning FILE.toml` and by studies.
 //!
-//! The planning model covers generators, loads, fixed links and lines (as transport links);
-//! what it does not model yet (storage units, extendable links and lines, CO2 constraints,
-//! time-varying marginal costs) is refused with a diagnostic rather than silently dropped.
+//! The planning model covers generators, storage units, loads, fixed links and lines (as
+//! transport links); what it does not model yet (extendable links and lines, CO2 constraints,
+//! time-varying marginal costs and limits) is refused with a diagnostic rather than silently
+//! dropped.
 
 use std::path::Path;
 
 use atomplan_core::{Diagnostic, Location};
 
 use super::file::PlanningFile;
-use super::system::{Generator, Link, Load, System};
+use super::system::{Chronology, Generator, Link, Load, StorageUnit, System};
 use super::PlanResult;
 use crate::network::{Network, Series};
 
@@ -31,15 +32,56 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
                 .with_hint("solve without `--planning`, or remove it from the network"),
         );
     };
-    if !network.storage_units.is_empty() {
-        refuse(
-            &mut errors,
-            "storage_units.csv",
-            format!(
-                "the planning model does not take storage units yet ({} rows)",
-                network.storage_units.len()
-            ),
-        );
+    let mut storage_units = Vec::with_capacity(network.storage_units.len());
+    for su in &network.storage_units {
+        let mut fixed = |series: &Series, column: &str| -> f64 {
+            match series {
+                Series::Static(v) => *v,
+                Series::Varying(_) => {
+                    refuse(
+                        &mut errors,
+                        &format!("storage_units-{column}.csv"),
+                        format!(
+                            "storage unit `{}`: time-varying `{column}` is not supported by the planning model",
+                            su.name
+                        ),
+                    );
+                    0.0
+                }
+            }
+        };
+        let marginal_cost = fixed(&su.marginal_cost, "marginal_cost");
+        let p_max_pu = fixed(&su.p_max_pu, "p_max_pu");
+        let p_min_pu = fixed(&su.p_min_pu, "p_min_pu");
+        if su.sign < 0.0 {
+            refuse(
+                &mut errors,
+                "storage_units.csv",
+                format!(
+                    "storage unit `{}`: negative `sign` is not supported by the planning model",
+                    su.name
+                ),
+            );
+        }
+        storage_units.push(StorageUnit {
+            name: su.name.clone(),
+            bus: su.bus,
+            p_nom: su.capacity.nominal,
+            extendable: su.capacity.extendable,
+            p_nom_min: su.capacity.min,
+            p_nom_max: su.capacity.max,
+            capital_cost: su.capacity.capital_cost,
+            marginal_cost,
+            max_hours: su.max_hours,
+            p_max_pu,
+            p_min_pu,
+            efficiency_store: su.efficiency_store,
+            efficiency_dispatch: su.efficiency_dispatch,
+            standing_loss: su.standing_loss,
+            cyclic_state_of_charge: su.cyclic_state_of_charge,
+            state_of_charge_initial: su.state_of_charge_initial,
+            inflow: series(&su.inflow, n),
+        });
     }
     if !network.global_constraints.is_empty() {
         refuse(
@@ -142,9 +184,12 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
             })
             .collect(),
         generators,
+        storage_units,
         links,
         weights: network.snapshots.objective.clone(),
+        store_weights: network.snapshots.stores.clone(),
         block_hours: n.max(1),
+        chronology: Chronology::Sequential,
     })
 }
 
@@ -156,6 +201,14 @@ pub fn check_names(plan: &PlanningFile, system: &System, file: &str) -> Vec<Diag
             out.push(Diagnostic::error(
                 Location::file(file).with_field(format!("units.{name}")),
                 format!("no generator `{name}` in the network"),
+            ));
+        }
+    }
+    for name in plan.storage.keys() {
+        if !system.storage_units.iter().any(|s| &s.name == name) {
+            out.push(Diagnostic::error(
+                Location::file(file).with_field(format!("storage.{name}")),
+                format!("no storage unit `{name}` in the network"),
             ));
         }
     }

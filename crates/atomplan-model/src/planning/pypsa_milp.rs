@@ -111,6 +111,11 @@ pub fn translate(folder: &Path) -> Result<Option<Translated>, Vec<Diagnostic>> {
             p_min_zeroed = true;
             unit.min_up_time = num(get("min_up_time")) as u32;
             unit.min_down_time = num(get("min_down_time")) as u32;
+            let up_before = get("up_time_before");
+            if !up_before.trim().is_empty() {
+                unit.up_time_before = Some(num(up_before).max(0.0) as u32);
+            }
+            unit.down_time_before = num(get("down_time_before")).max(0.0) as u32;
             let su = num(get("start_up_cost"));
             let sd = num(get("shut_down_cost"));
             unit.start_up_cost = (su > 0.0).then_some(su);

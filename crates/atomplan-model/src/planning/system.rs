@@ -1,5 +1,5 @@
-//! The system the planning model optimises: buses, loads, generators and transport links over
-//! a sequence of snapshots cut into blocks (representative periods).
+//! The system the planning model optimises: buses, loads, generators, storage units and
+//! transport links over a sequence of snapshots cut into blocks (representative periods).
 //!
 //! It is a compact, planning-oriented view of a network: a PyPSA folder read by the core can be
 //! turned into one, and tests and studies can build one directly.
@@ -70,22 +70,101 @@ pub struct Link {
     pub bidirectional: bool,
 }
 
+/// A storage unit (PyPSA's `StorageUnit`): charge, discharge and state of charge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorageUnit {
+    pub name: String,
+    pub bus: usize,
+    /// Existing (non-extendable) power capacity, MW.
+    pub p_nom: f64,
+    pub extendable: bool,
+    pub p_nom_min: f64,
+    pub p_nom_max: f64,
+    /// Cost per MW of power capacity per modelled horizon (PyPSA's `capital_cost`).
+    pub capital_cost: f64,
+    /// USD per MWh discharged.
+    pub marginal_cost: f64,
+    /// Energy capacity per MW of power capacity, hours.
+    pub max_hours: f64,
+    /// Discharge limit per unit of capacity (PyPSA's `p_max_pu`, constant).
+    pub p_max_pu: f64,
+    /// Charge limit is `-p_min_pu` per unit of capacity (PyPSA's `p_min_pu`, constant, default -1).
+    pub p_min_pu: f64,
+    pub efficiency_store: f64,
+    pub efficiency_dispatch: f64,
+    /// Share of the state of charge lost per hour.
+    pub standing_loss: f64,
+    /// Without representative periods: the state of charge at the end equals the one at the
+    /// start; otherwise it starts from `state_of_charge_initial`. With linked representative
+    /// periods: the same across the whole year.
+    pub cyclic_state_of_charge: bool,
+    /// MWh, used when not cyclic.
+    pub state_of_charge_initial: f64,
+    /// Natural inflow, MW per snapshot (or one value for all; empty for none); what cannot be
+    /// stored is spilled.
+    pub inflow: Vec<f64>,
+}
+
+impl StorageUnit {
+    pub fn inflow_at(&self, t: usize) -> f64 {
+        match self.inflow.len() {
+            0 => 0.0,
+            1 => self.inflow[0],
+            _ => self.inflow[t],
+        }
+    }
+    pub fn has_inflow(&self) -> bool {
+        self.inflow.iter().any(|&v| v != 0.0)
+    }
+}
+
+/// How the snapshots sit in the real year; it decides how chronology starts and ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chronology {
+    /// The blocks are representative periods of unknown order (hand-made systems): commitment,
+    /// ramps and the state of charge wrap around inside each block.
+    Wrap,
+    /// The snapshots are the real sequence of the year (one block), as in PyPSA: commitment
+    /// starts from the initial status (`up_time_before`, `down_time_before`), ramps are free at
+    /// the first snapshot, and storage is cyclic or starts from `state_of_charge_initial`.
+    Sequential,
+    /// The blocks are representative periods standing for the original periods in the order
+    /// `sequence` (block index of each original period, [`Aggregation::assignment`]);
+    /// commitment and ramps wrap inside each block and storage is linked across the sequence
+    /// (inter-period state of charge, Kotzur et al. 2018) unless the plan says otherwise.
+    Linked {
+        sequence: Vec<usize>,
+        /// Hours of the last original period (less than `block_hours` if it is partial).
+        last_hours: usize,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct System {
     pub buses: Vec<String>,
     pub loads: Vec<Load>,
     pub generators: Vec<Generator>,
+    pub storage_units: Vec<StorageUnit>,
     pub links: Vec<Link>,
     /// Hours each snapshot stands for in the objective (PyPSA's `objective` weighting).
     pub weights: Vec<f64>,
+    /// Hours each snapshot lasts in the state-of-charge balance (PyPSA's `stores` weighting);
+    /// empty means one hour each.
+    pub store_weights: Vec<f64>,
     /// Hours per block: chronology (ramps, start-ups) wraps within each block.
     /// Equal to the number of snapshots when the year is one block.
     pub block_hours: usize,
+    pub chronology: Chronology,
 }
 
 impl System {
     pub fn hours(&self) -> usize {
         self.weights.len()
+    }
+
+    /// Duration of snapshot `t` in the state-of-charge balance, hours.
+    pub fn store_weight(&self, t: usize) -> f64 {
+        self.store_weights.get(t).copied().unwrap_or(1.0)
     }
 
     /// Weight in hours of each block.
@@ -125,6 +204,11 @@ impl System {
                 series.push(&g.p_max_pu);
             }
         }
+        for s in &self.storage_units {
+            if s.inflow.len() > 1 {
+                series.push(&s.inflow);
+            }
+        }
         let flat = vec![0.0; self.hours()];
         if series.is_empty() {
             series.push(&flat);
@@ -155,9 +239,26 @@ impl System {
                     ..g.clone()
                 })
                 .collect(),
+            storage_units: self
+                .storage_units
+                .iter()
+                .map(|s| StorageUnit {
+                    inflow: reduce(&s.inflow),
+                    ..s.clone()
+                })
+                .collect(),
             links: self.links.clone(),
             weights: agg.reduced_weights(),
+            store_weights: if self.store_weights.len() > 1 {
+                agg.reduce(&self.store_weights)
+            } else {
+                self.store_weights.clone()
+            },
             block_hours: agg.period_hours,
+            chronology: Chronology::Linked {
+                sequence: agg.assignment.clone(),
+                last_hours: agg.hours - (agg.assignment.len() - 1) * agg.period_hours,
+            },
         };
         Ok((sys, agg))
     }

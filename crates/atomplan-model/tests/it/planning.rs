@@ -83,16 +83,58 @@ fn bad_plan_names_the_file_and_key() {
     assert_eq!(d[0].location.line, Some(2));
 }
 
+/// Storage units with every extension off: the planning model's objective and capacities are
+/// the core's and PyPSA 1.4's (`planning/pypsa/run_storage.py`), to 1e-6.
+fn check_storage_parity(folder: &str, reference: &str) {
+    let folder = fixture(folder);
+    let core = solve_folder(&folder, &RunOptions::default()).unwrap();
+    let plan = solved(&folder, "");
+    assert_eq!(plan.status, Status::Optimal);
+    let reference = pypsa_reference(reference);
+    let pypsa = reference["objective"].as_f64().unwrap();
+    for (who, objective) in [("core", core.results.objective), ("PyPSA", pypsa)] {
+        assert!(
+            (plan.objective - objective).abs() < 1e-6 * objective,
+            "planning {} vs {who} {objective}",
+            plan.objective
+        );
+    }
+    for (s, v) in reference["storage_p_nom_opt"].as_object().unwrap() {
+        let got = plan
+            .storage
+            .iter()
+            .find(|r| &r.storage_unit == s)
+            .unwrap()
+            .p_nom_opt_mw;
+        let want = v.as_f64().unwrap();
+        assert!(
+            (got - want).abs() < 1e-3 * want.max(1.0),
+            "{s}: {got} vs PyPSA {want}"
+        );
+    }
+}
+
 #[test]
-fn storage_is_refused_not_dropped() {
-    let FolderOutcome::Invalid(d) =
-        planning::solve_folder(&fixture("toy-1node-24"), "", "plan.toml")
-    else {
-        panic!("storage silently dropped")
-    };
-    assert!(
-        d.iter().any(|d| d.message.contains("storage units")),
-        "{d:?}"
+fn storage_with_extensions_off_equals_the_core_and_pypsa() {
+    // Extendable cyclic battery.
+    check_storage_parity("planning/toy-1node-24-storage", "storage");
+    // Non-cyclic battery from 200 MWh with standing loss, and a fixed cyclic unit with inflow.
+    check_storage_parity("planning/toy-1node-24-storage-initial", "storage-initial");
+}
+
+#[test]
+fn commitment_starts_from_pypsa_initial_status() {
+    // Up before the first hour (PyPSA's default up_time_before = 1): no start-up cost, 6,700.
+    check_pypsa_parity(
+        "planning/pypsa-initial-up",
+        "[solver]\nmip_rel_gap = 0.0\n",
+        "initial-up",
+    );
+    // Off before (up_time_before = 0): one start-up at 1,000, 7,700.
+    check_pypsa_parity(
+        "planning/pypsa-initial-off",
+        "[solver]\nmip_rel_gap = 0.0\n",
+        "initial-off",
     );
 }
 

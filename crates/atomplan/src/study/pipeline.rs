@@ -353,9 +353,12 @@ pub fn plan_scenario(
         buses: system.zones.clone(),
         loads: Vec::new(),
         generators: Vec::new(),
+        storage_units: Vec::new(),
         links: Vec::new(),
         weights: vec![1.0; HOURS],
+        store_weights: Vec::new(),
         block_hours: HOURS,
+        chronology: planning::system::Chronology::Sequential,
     };
     for (zone, share) in system.zone_demand_share.iter().enumerate() {
         sys.loads.push(planning::system::Load {
@@ -383,6 +386,7 @@ pub fn plan_scenario(
         period: "day".to_owned(),
         representatives: study.options.representative_days as usize,
         seed: study.options.seed,
+        storage: "linked".to_owned(),
     });
     let periods: Vec<i32> = system.periods.iter().map(|p| p.year).collect();
     plan.investment = Some(pfile::InvestmentWire {

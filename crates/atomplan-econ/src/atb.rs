@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::depreciation::Depreciation;
 use crate::error::{check::Rule, EconError};
-use crate::finance::{crf, crf_tile};
+use crate::finance::{crf, crf_lanes};
 
 /// Inputs of the ATB LCOE, named as in the `[atb]` table of a case file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -284,91 +284,94 @@ pub fn atb_lcoe_from_fcr(inputs: &AtbInputs, fcr: f64) -> f64 {
         + fuel_usd_per_mwh
 }
 
-/// Work columns of [`atb_fcr_tile`], reused from tile to tile.
-#[derive(Debug, Default)]
-pub(crate) struct FcrScratch {
-    wacc_real: Vec<f64>,
-    discount: Vec<f64>,
-    factor: Vec<f64>,
-    pvd: Vec<f64>,
-}
+/// Lanes of the grouped ATB evaluation: samples are evaluated four at a time, each group's
+/// intermediates held in vector registers.
+pub(crate) const GROUP: usize = 4;
 
-/// The fixed charge rate of each sample of a tile, `out[i]` from the inputs `cols[c][i]`
-/// (columns as in [`col`]), with the depreciation fractions of the case.
+/// The fixed charge rate of samples `start..start + W` of a tile whose input `c` is the column
+/// `cols[c]` (columns as in [`col`]), with the depreciation fractions of the case.
 ///
-/// Decision: the operations of [`atb_finance_unchecked`] applied column by column, one loop
-/// per step, so the compiler can use vector instructions for all but the CRF's `ln_1p` and
-/// `exp`. Each step performs the same IEEE operations in the same order for every sample, so
-/// `out[i]` equals `crf·pff` of [`atb_finance_unchecked`] bit for bit (tested).
-pub(crate) fn atb_fcr_tile(
+/// Decision: the operations of [`atb_finance_unchecked`] for `W` samples side by side, so the
+/// compiler can use vector instructions (and keep the depreciation sum in registers). Each
+/// lane performs the same IEEE operations in the same order as the scalar formula, so the
+/// result equals `crf·pff` of [`atb_finance_unchecked`] bit for bit (tested).
+#[inline(always)]
+pub(crate) fn atb_fcr_lanes<const W: usize>(
     cols: &[&[f64]; ATB_FIELDS],
+    start: usize,
     fractions: &[f64],
-    scratch: &mut FcrScratch,
-    out: &mut [f64],
-) {
-    let n = out.len();
-    for column in [
-        &mut scratch.wacc_real,
-        &mut scratch.discount,
-        &mut scratch.factor,
-        &mut scratch.pvd,
-    ] {
-        if column.len() < n {
-            column.resize(n, 0.0);
-        }
+) -> [f64; W] {
+    let lanes = |column: usize| -> [f64; W] { lanes_of(cols[column], start) };
+    let (debt, interest, roe, tax) = (
+        lanes(col::DEBT),
+        lanes(col::INTEREST),
+        lanes(col::ROE),
+        lanes(col::TAX),
+    );
+    let (inflation, itc, period) = (lanes(col::INFLATION), lanes(col::ITC), lanes(col::CRP));
+    let mut wacc_real = [0.0; W];
+    let mut discount = [0.0; W];
+    for lane in 0..W {
+        let wacc_nominal =
+            debt[lane] * interest[lane] * (1.0 - tax[lane]) + (1.0 - debt[lane]) * roe[lane];
+        wacc_real[lane] = (1.0 + wacc_nominal) / (1.0 + inflation[lane]) - 1.0;
+        discount[lane] = 1.0 / ((1.0 + wacc_real[lane]) * (1.0 + inflation[lane]));
     }
-    let debt = &cols[col::DEBT][..n];
-    let interest = &cols[col::INTEREST][..n];
-    let roe = &cols[col::ROE][..n];
-    let tax = &cols[col::TAX][..n];
-    let inflation = &cols[col::INFLATION][..n];
-    let itc = &cols[col::ITC][..n];
-    let period = &cols[col::CRP][..n];
-    let wacc_real = &mut scratch.wacc_real[..n];
-    let discount = &mut scratch.discount[..n];
-    let factor = &mut scratch.factor[..n];
-    let pvd = &mut scratch.pvd[..n];
-    for i in 0..n {
-        let wacc_nominal = debt[i] * interest[i] * (1.0 - tax[i]) + (1.0 - debt[i]) * roe[i];
-        let real = (1.0 + wacc_nominal) / (1.0 + inflation[i]) - 1.0;
-        wacc_real[i] = real;
-        discount[i] = 1.0 / ((1.0 + real) * (1.0 + inflation[i]));
-        factor[i] = 1.0;
-        pvd[i] = 0.0;
-    }
+    let mut factor = [1.0; W];
+    let mut pvd = [0.0; W];
     for fraction in fractions {
-        for i in 0..n {
-            factor[i] *= discount[i];
-            pvd[i] += fraction * factor[i];
+        for lane in 0..W {
+            factor[lane] *= discount[lane];
+            pvd[lane] += fraction * factor[lane];
         }
     }
-    crf_tile(wacc_real, period, factor, out);
-    for i in 0..n {
-        let pff = (1.0 - tax[i] * pvd[i] * (1.0 - itc[i] / 2.0) - itc[i]) / (1.0 - tax[i]);
-        out[i] *= pff;
+    let mut fcr = crf_lanes(wacc_real, period);
+    for lane in 0..W {
+        let pff =
+            (1.0 - tax[lane] * pvd[lane] * (1.0 - itc[lane] / 2.0) - itc[lane]) / (1.0 - tax[lane]);
+        fcr[lane] *= pff;
     }
+    fcr
 }
 
-/// The LCOE of each sample of a tile from its fixed charge rate `fcr[i]` and inputs
-/// `cols[c][i]`: the operations of [`atb_lcoe_from_fcr`] column by column, bit for bit.
-pub(crate) fn atb_lcoe_tile(cols: &[&[f64]; ATB_FIELDS], fcr: &[f64], out: &mut [f64]) {
-    let n = out.len();
-    let occ = &cols[col::OCC][..n];
-    let gcc = &cols[col::GCC][..n];
-    let cff = &cols[col::CFF][..n];
-    let fom = &cols[col::FOM][..n];
-    let vom = &cols[col::VOM][..n];
-    let fuel_price = &cols[col::FUEL_PRICE][..n];
-    let heat_rate = &cols[col::HEAT_RATE][..n];
-    let cf = &cols[col::CF][..n];
-    let fcr = &fcr[..n];
-    for i in 0..n {
-        let capex_usd_per_kw = cff[i] * (occ[i] + gcc[i]);
-        let fuel_usd_per_mwh = fuel_price[i] * heat_rate[i];
-        out[i] = (fcr[i] * capex_usd_per_kw + fom[i]) * 1000.0 / (cf[i] * 8760.0)
-            + vom[i]
+/// `column[start..start + W]` as an array (one bounds check).
+#[inline(always)]
+fn lanes_of<const W: usize>(column: &[f64], start: usize) -> [f64; W] {
+    let mut lanes = [0.0; W];
+    lanes.copy_from_slice(&column[start..start + W]);
+    lanes
+}
+
+/// The LCOE of samples `start..start + W` of a tile from their fixed charge rates and inputs
+/// `cols[c]`: the operations of [`atb_lcoe_from_fcr`] side by side, bit for bit.
+#[inline(always)]
+pub(crate) fn atb_lcoe_lanes<const W: usize>(
+    cols: &[&[f64]; ATB_FIELDS],
+    start: usize,
+    fcr: [f64; W],
+) -> [f64; W] {
+    let lanes = |column: usize| -> [f64; W] { lanes_of(cols[column], start) };
+    let (occ, gcc, cff, fom) = (
+        lanes(col::OCC),
+        lanes(col::GCC),
+        lanes(col::CFF),
+        lanes(col::FOM),
+    );
+    let (vom, fuel_price, heat_rate, cf) = (
+        lanes(col::VOM),
+        lanes(col::FUEL_PRICE),
+        lanes(col::HEAT_RATE),
+        lanes(col::CF),
+    );
+    let mut lcoe = [0.0; W];
+    for lane in 0..W {
+        let capex_usd_per_kw = cff[lane] * (occ[lane] + gcc[lane]);
+        let fuel_usd_per_mwh = fuel_price[lane] * heat_rate[lane];
+        lcoe[lane] = (fcr[lane] * capex_usd_per_kw + fom[lane]) * 1000.0 / (cf[lane] * 8760.0)
+            + vom[lane]
             + fuel_usd_per_mwh;
     }
+    lcoe
 }
 
 impl AtbInputs {

@@ -69,9 +69,7 @@ pub fn npv_with(rate: f64, values: &[f64], first_period: FirstPeriod) -> f64 {
 /// At `r = 0` it is `1 / n`. `n` may be fractional; `n ≤ 0` gives infinity.
 #[must_use]
 pub fn crf(rate: f64, n_periods: f64) -> f64 {
-    let mut out = [0.0];
-    crf_tile(&[rate], &[n_periods], &mut [0.0], &mut out);
-    out[0]
+    crf_lanes([rate], [n_periods])[0]
 }
 
 /// Whole numbers of periods up to which [`crf`] raises `1 + r` to the power by squaring.
@@ -80,86 +78,82 @@ const SQUARING_MAX_PERIODS: f64 = 1024.0;
 /// it the rounding of `1 + r` would cost more than 1e-13 of relative accuracy.
 const SQUARING_MIN_RATE: f64 = 1e-3;
 
-/// Whether [`crf_tile`] raises `1 + rate` to the whole power `n_periods` by squaring.
+/// Whether [`crf`] raises `1 + rate` to the whole power `n_periods` by squaring.
 #[inline(always)]
 fn by_squaring(rate: f64, n_periods: f64) -> bool {
-    rate.abs() >= SQUARING_MIN_RATE
-        && (1.0..=SQUARING_MAX_PERIODS).contains(&n_periods)
-        && n_periods.fract() == 0.0
+    rate.abs() >= SQUARING_MIN_RATE && whole_period(n_periods)
 }
 
-/// [`crf`] of each `(rates[i], periods[i])` into `out[i]`; `work` is scratch of the same length.
+/// A whole number of periods in [1, 1024] (compared through an integer, as `fract` would
+/// call the C library's `trunc` on processors without SSE4.1 rounding).
+#[inline(always)]
+fn whole_period(n_periods: f64) -> bool {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let whole = n_periods as u32;
+    (1.0..=SQUARING_MAX_PERIODS).contains(&n_periods) && f64::from(whole) == n_periods
+}
+
+/// [`crf`] of `W` lanes at once: `crf_lanes(rates, periods)[l] == crf(rates[l], periods[l])`
+/// bit for bit, for any `W`.
 ///
 /// Decision: with a whole number of periods (the usual case) and a rate not close to 0,
-/// `(1 + r)^n` comes from repeated squaring, `r / (1 − 1/(1 + r)^n)`, a few multiplications
-/// and two divisions that vectorise over a tile of Monte Carlo samples, instead of a
-/// `ln_1p` and an `exp` per sample (relative error a few 1e-16 times n, against 1e-6 needed
-/// by the published cases). Otherwise `−expm1(−n·ln(1 + r))`, accurate for small r and
-/// fractional n. [`crf`] is this function on one element, so scalar and tiled results are the same bits.
-pub(crate) fn crf_tile(rates: &[f64], periods: &[f64], work: &mut [f64], out: &mut [f64]) {
-    let n = out.len();
-    let (rates, periods, growth) = (&rates[..n], &periods[..n], &mut work[..n]);
-    let Some(first_period) = periods.first().copied() else {
-        return;
-    };
-    let uniform = periods.iter().all(|period| *period == first_period)
-        && rates.iter().all(|rate| by_squaring(*rate, first_period));
-    if uniform {
-        // Checked by `by_squaring`: a whole number in [1, 1024].
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let mut exponent = first_period as u32;
-        // growth = (1 + r)^n by squaring: out holds the power of the bits seen, growth the
-        // running square.
-        for i in 0..n {
-            out[i] = 1.0;
-            growth[i] = 1.0 + rates[i];
+/// `(1 + r)^n` comes from repeated squaring, `r / (1 − 1/(1 + r)^n)`: a few multiplications
+/// and two divisions that vectorise over the lanes of a group of Monte Carlo samples, instead
+/// of a `ln_1p` and an `exp` per sample (relative error a few 1e-16 times log2 n, against 1e-6
+/// needed by the published cases; tested against the logarithm). Otherwise
+/// `−expm1(−n·ln(1 + r))`, accurate for small r and fractional n. Each lane performs the same
+/// operations whatever `W` is, so scalar and grouped results are the same bits.
+#[inline(always)]
+pub(crate) fn crf_lanes<const W: usize>(rates: [f64; W], periods: [f64; W]) -> [f64; W] {
+    let first_period = periods[0];
+    let mut uniform = whole_period(first_period);
+    for lane in 0..W {
+        uniform &= (periods[lane] == first_period) & (rates[lane].abs() >= SQUARING_MIN_RATE);
+    }
+    if !uniform {
+        let mut crf = [0.0; W];
+        for lane in 0..W {
+            crf[lane] = crf_one(rates[lane], periods[lane]);
         }
-        loop {
-            if exponent & 1 == 1 {
-                for i in 0..n {
-                    out[i] *= growth[i];
-                }
-            }
-            exponent >>= 1;
-            if exponent == 0 {
-                break;
-            }
-            for value in growth.iter_mut() {
-                *value *= *value;
+        return crf;
+    }
+    // Checked by `whole_period`: a whole number in [1, 1024].
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let mut exponent = first_period as u32;
+    // power = (1 + r)^(bits of n seen so far), growth = the running square.
+    let mut power = [1.0; W];
+    let mut growth = [0.0; W];
+    for lane in 0..W {
+        growth[lane] = 1.0 + rates[lane];
+    }
+    loop {
+        if exponent & 1 == 1 {
+            for lane in 0..W {
+                power[lane] *= growth[lane];
             }
         }
-        for i in 0..n {
-            out[i] = rates[i] / (1.0 - 1.0 / out[i]);
+        exponent >>= 1;
+        if exponent == 0 {
+            break;
         }
-    } else {
-        for i in 0..n {
-            out[i] = crf_one(rates[i], periods[i]);
+        for lane in 0..W {
+            growth[lane] *= growth[lane];
         }
     }
+    let mut crf = [0.0; W];
+    for lane in 0..W {
+        crf[lane] = rates[lane] / (1.0 - 1.0 / power[lane]);
+    }
+    crf
 }
 
-/// [`crf`] of one rate outside a uniform tile: by squaring where [`by_squaring`] allows, with
-/// the same operations as the tiled loop.
+/// [`crf`] of one rate that is not raised by squaring in a group.
+#[inline(never)]
 fn crf_one(rate: f64, n_periods: f64) -> f64 {
     if rate == 0.0 {
         1.0 / n_periods
     } else if by_squaring(rate, n_periods) {
-        // Checked by `by_squaring`: a whole number in [1, 1024].
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let mut exponent = n_periods as u32;
-        let mut power = 1.0;
-        let mut growth = 1.0 + rate;
-        loop {
-            if exponent & 1 == 1 {
-                power *= growth;
-            }
-            exponent >>= 1;
-            if exponent == 0 {
-                break;
-            }
-            growth *= growth;
-        }
-        rate / (1.0 - 1.0 / power)
+        crf_lanes([rate], [n_periods])[0]
     } else {
         // 1 − (1+r)^−n = −expm1(−n·ln(1+r)), accurate for small r (1 − exp(·) would cancel).
         rate / -(-n_periods * rate.ln_1p()).exp_m1()

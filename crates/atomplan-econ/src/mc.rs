@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::atb::{
-    atb_fcr_tile, atb_finance_unchecked, atb_lcoe_tile, AtbInputs, FcrScratch, ATB_FIELDS,
+    atb_fcr_lanes, atb_finance_unchecked, atb_lcoe_lanes, AtbInputs, ATB_FIELDS, GROUP,
 };
 use crate::case::{Case, ParamId};
 use crate::error::{check::Rule, EconError};
@@ -783,29 +783,22 @@ fn apply(apply: Apply, base: f64, drawn: f64) -> f64 {
 
 /// The ATB evaluation of a Monte Carlo over columns of drawn inputs: one range check per drawn
 /// input, the fixed charge rate of the base case when no financing input is drawn, and the
-/// formula evaluated column by column ([`atb_fcr_tile`], [`atb_lcoe_tile`]). Gives the same
+/// formula evaluated for groups of samples side by side ([`atb_fcr_lanes`],
+/// [`atb_lcoe_lanes`]). Gives the same
 /// value as [`Case::lcoe`], bit for bit, and NaN where it fails.
 struct AtbFast {
     /// Column in [`AtbInputs::values`] and rule of each drawn input.
     drawn: Vec<(usize, Rule)>,
     /// The base value of every input, one tile long each, for the inputs not drawn.
     base_tiles: Vec<Vec<f64>>,
-    /// The fixed charge rate of the base case, one tile long, when no financing input is drawn.
-    fixed_fcr: Option<Vec<f64>>,
+    /// The fixed charge rate of the base case when no financing input is drawn.
+    fixed_fcr: Option<f64>,
     /// Depreciation fractions of the base case (depreciation is not a drawn input).
     fractions: Vec<f64>,
 }
 
-/// Samples per evaluation tile of the ATB fast path (the columns of a tile stay in L1).
+/// Samples per evaluation tile of the ATB fast path (the base-value columns are a tile long).
 const TILE: usize = 256;
-
-/// Per-thread work space of the ATB fast path.
-#[derive(Default)]
-struct AtbScratch {
-    fcr: Vec<f64>,
-    valid: Vec<bool>,
-    finance: FcrScratch,
-}
 
 impl AtbFast {
     fn new(case: &Case, inputs: &[UncertainInput]) -> Option<Self> {
@@ -828,7 +821,7 @@ impl AtbFast {
             None
         } else {
             let finance = atb_finance_unchecked(base);
-            Some(vec![finance.crf * finance.pff; TILE])
+            Some(finance.crf * finance.pff)
         };
         Some(AtbFast {
             drawn,
@@ -842,11 +835,9 @@ impl AtbFast {
         })
     }
 
-    /// The LCOE of each sample of a block into `out`, from the drawn columns (`drawn[k]` holds
-    /// input k of the block's samples); NaN where a drawn input breaks its rule.
-    fn evaluate(&self, drawn: &[f64], scratch: &mut AtbScratch, out: &mut [f64]) {
-        scratch.fcr.resize(TILE, 0.0);
-        scratch.valid.resize(TILE, true);
+    /// The LCOE of each sample of a block into `out`, from the drawn columns (`drawn[k·BLOCK..]`
+    /// holds input k of the block's samples); NaN where a drawn input breaks its rule.
+    fn evaluate(&self, drawn: &[f64], out: &mut [f64]) {
         for tile_start in (0..out.len()).step_by(TILE) {
             let n = TILE.min(out.len() - tile_start);
             let out = &mut out[tile_start..tile_start + n];
@@ -854,46 +845,41 @@ impl AtbFast {
             for (k, (column, _)) in self.drawn.iter().enumerate() {
                 cols[*column] = &drawn[k * BLOCK + tile_start..][..n];
             }
-            let fcr: &[f64] = match &self.fixed_fcr {
-                Some(fixed) => &fixed[..n],
-                None => {
-                    let fcr = &mut scratch.fcr[..n];
-                    atb_fcr_tile(&cols, &self.fractions, &mut scratch.finance, fcr);
-                    fcr
-                }
-            };
-            atb_lcoe_tile(&cols, fcr, out);
-            let valid = &mut scratch.valid[..n];
-            valid.fill(true);
-            for (column, rule) in &self.drawn {
-                mark_valid(*rule, &cols[*column][..n], valid);
+            let mut groups = out.chunks_exact_mut(GROUP);
+            for (group_idx, group) in (&mut groups).enumerate() {
+                let values = self.lanes::<GROUP>(&cols, group_idx * GROUP);
+                group.copy_from_slice(&values);
             }
-            for (value, ok) in out.iter_mut().zip(valid.iter()) {
-                if !(*ok && value.is_finite()) {
-                    *value = f64::NAN;
-                }
+            let rest = groups.into_remainder();
+            let rest_start = n - rest.len();
+            for (offset, slot) in rest.iter_mut().enumerate() {
+                *slot = self.lanes::<1>(&cols, rest_start + offset)[0];
             }
         }
     }
-}
 
-/// `valid[i] &= rule.holds(values[i])`, with the rule chosen outside the loop so it vectorises.
-fn mark_valid(rule: Rule, values: &[f64], valid: &mut [bool]) {
-    macro_rules! mark {
-        ($rule:expr) => {
-            for (ok, value) in valid.iter_mut().zip(values) {
-                *ok &= $rule.holds(*value);
-            }
+    /// The LCOE of samples `start..start + W` of a tile, NaN where a drawn input is invalid.
+    #[inline(always)]
+    fn lanes<const W: usize>(&self, cols: &[&[f64]; ATB_FIELDS], start: usize) -> [f64; W] {
+        let fcr = match self.fixed_fcr {
+            Some(fixed) => [fixed; W],
+            None => atb_fcr_lanes::<W>(cols, start, &self.fractions),
         };
-    }
-    match rule {
-        Rule::Finite => mark!(Rule::Finite),
-        Rule::Rate => mark!(Rule::Rate),
-        Rule::NonNegative => mark!(Rule::NonNegative),
-        Rule::Positive => mark!(Rule::Positive),
-        Rule::Fraction => mark!(Rule::Fraction),
-        Rule::CapacityFactor => mark!(Rule::CapacityFactor),
-        Rule::TaxRate => mark!(Rule::TaxRate),
+        let mut values = atb_lcoe_lanes::<W>(cols, start, fcr);
+        let mut valid = [true; W];
+        for (column, rule) in &self.drawn {
+            let drawn = &cols[*column][start..start + W];
+            for lane in 0..W {
+                valid[lane] &= rule.holds(drawn[lane]);
+            }
+        }
+        // (The rule is the same for every lane: the match inside `holds` is hoisted.)
+        for lane in 0..W {
+            if !(valid[lane] && values[lane].is_finite()) {
+                values[lane] = f64::NAN;
+            }
+        }
+        values
     }
 }
 
@@ -981,14 +967,11 @@ pub(crate) fn monte_carlo_with(
         values
             .par_chunks_mut(BLOCK)
             .enumerate()
-            .map_init(
-                || (Vec::new(), AtbScratch::default()),
-                |(drawn, scratch), (block_idx, slots)| {
-                    draw_block(block_idx, slots.len(), drawn);
-                    fast.evaluate(drawn, scratch, slots);
-                    BlockStats::of(slots)
-                },
-            )
+            .map_init(Vec::new, |drawn, (block_idx, slots)| {
+                draw_block(block_idx, slots.len(), drawn);
+                fast.evaluate(drawn, slots);
+                BlockStats::of(slots)
+            })
             .collect()
     } else {
         values
@@ -1039,23 +1022,25 @@ impl BlockStats {
     /// The statistics of the finite values of `values`; the sum adds value `i` to lane
     /// `i % LANES` and then the lanes in order.
     fn of(values: &[f64]) -> Self {
-        let mut count = [0usize; LANES];
+        let mut count = [0u32; LANES];
         let mut sum = [-0.0f64; LANES];
         let mut min = [f64::INFINITY; LANES];
         let mut max = [f64::NEG_INFINITY; LANES];
-        let mut lanes = values.chunks_exact(LANES);
-        for row in &mut lanes {
+        let mut rows = values.chunks_exact(LANES);
+        for row in &mut rows {
             for lane in 0..LANES {
                 let value = row[lane];
                 let finite = value.is_finite();
-                count[lane] += usize::from(finite);
+                count[lane] += u32::from(finite);
                 // −0 leaves every sum unchanged; ±∞ leave min and max unchanged.
                 sum[lane] += if finite { value } else { -0.0 };
-                min[lane] = min[lane].min(if finite { value } else { f64::INFINITY });
-                max[lane] = max[lane].max(if finite { value } else { f64::NEG_INFINITY });
+                let low = if finite { value } else { f64::INFINITY };
+                let high = if finite { value } else { f64::NEG_INFINITY };
+                min[lane] = if low < min[lane] { low } else { min[lane] };
+                max[lane] = if high > max[lane] { high } else { max[lane] };
             }
         }
-        for (lane, value) in lanes.remainder().iter().enumerate() {
+        for (lane, value) in rows.remainder().iter().enumerate() {
             if value.is_finite() {
                 count[lane] += 1;
                 sum[lane] += value;
@@ -1064,7 +1049,7 @@ impl BlockStats {
             }
         }
         BlockStats {
-            count: count.iter().sum(),
+            count: count.iter().map(|lane| *lane as usize).sum(),
             sum: sum.iter().fold(-0.0, |total, lane| total + lane),
             min: min.iter().fold(f64::INFINITY, |low, lane| low.min(*lane)),
             max: max

@@ -94,6 +94,33 @@ pub fn write_results(
     write_series(output, "generators-p.csv", &gen_names, n_t, |k, t| {
         results.generators[k].p[t]
     })?;
+    // Commitment status of committable units (PyPSA's `-status` series), rounded to integers.
+    let committed: Vec<usize> = (0..results.generators.len())
+        .filter(|&g| !results.generators[g].status.is_empty())
+        .collect();
+    write_series(
+        output,
+        "generators-status.csv",
+        &committed
+            .iter()
+            .map(|&g| network.generators[g].name.clone())
+            .collect::<Vec<_>>(),
+        n_t,
+        |k, t| results.generators[committed[k]].status[t].round(),
+    )?;
+    let committed_links: Vec<usize> = (0..results.links.len())
+        .filter(|&l| !results.links[l].status.is_empty())
+        .collect();
+    write_series(
+        output,
+        "links-status.csv",
+        &committed_links
+            .iter()
+            .map(|&l| network.links[l].name.clone())
+            .collect::<Vec<_>>(),
+        n_t,
+        |k, t| results.links[committed_links[k]].status[t].round(),
+    )?;
     let su_names = names(network.storage_units.iter().map(|c| &c.name));
     write_series(output, "storage_units-p.csv", &su_names, n_t, |k, t| {
         results.storage_units[k].p[t]

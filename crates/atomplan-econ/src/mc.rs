@@ -309,11 +309,12 @@ impl<'a> Sampler<'a> {
                 }
             };
         }
+        let zig = ziggurat();
         match *self {
             Sampler::Constant(value) => out.fill(value),
-            Sampler::Normal { mean, sd } => fill!(mean + sd * standard_normal(rng)),
+            Sampler::Normal { mean, sd } => fill!(mean + sd * normal_with(zig, rng)),
             Sampler::LogNormal { mu, sigma } => {
-                fill!((mu + sigma * standard_normal(rng)).exp());
+                fill!((mu + sigma * normal_with(zig, rng)).exp());
             }
             Sampler::Triangular {
                 min,
@@ -328,8 +329,8 @@ impl<'a> Sampler<'a> {
                 alpha,
                 beta,
             } => fill!({
-                let x = alpha.sample(rng);
-                let y = beta.sample(rng);
+                let x = alpha.sample_with(zig, rng);
+                let y = beta.sample_with(zig, rng);
                 min + range * x / (x + y)
             }),
             Sampler::Uniform { min, width } => fill!(min + width * open_unit(rng)),
@@ -426,7 +427,12 @@ fn ziggurat() -> &'static Ziggurat {
 /// logarithm in the tails) per draw and was the largest part of the Monte Carlo time.
 #[inline]
 fn standard_normal(rng: &mut impl RngCore) -> f64 {
-    let zig = ziggurat();
+    normal_with(ziggurat(), rng)
+}
+
+/// [`standard_normal`] with the tables fetched once by the caller.
+#[inline(always)]
+fn normal_with(zig: &Ziggurat, rng: &mut impl RngCore) -> f64 {
     loop {
         let bits = rng.next_u64();
         let layer = (bits & 0x7f) as usize;
@@ -554,9 +560,15 @@ impl Gamma {
 
     #[inline(always)]
     fn sample(self, rng: &mut impl RngCore) -> f64 {
+        self.sample_with(ziggurat(), rng)
+    }
+
+    /// [`Gamma::sample`] with the normal tables fetched once by the caller.
+    #[inline(always)]
+    fn sample_with(self, zig: &Ziggurat, rng: &mut impl RngCore) -> f64 {
         let Gamma { d, c, boost } = self;
         let value = loop {
-            let x = standard_normal(rng);
+            let x = normal_with(zig, rng);
             let v = 1.0 + c * x;
             if v <= 0.0 {
                 continue;
@@ -955,7 +967,8 @@ pub(crate) fn monte_carlo_with(
             );
         }
     };
-    let mut values = vec![f64::NAN; settings.samples];
+    // Zeroed memory comes from fresh pages without a pass over them; every slot is written.
+    let mut values = vec![0.0; settings.samples];
     let atb = if fast {
         AtbFast::new(case, inputs)
     } else {
@@ -1244,17 +1257,20 @@ fn summarise(
                 bins: vec![0; bins],
                 squares: -0.0,
             };
-            let mut squares = [-0.0f64; LANES];
-            for (idx, value) in chunk.iter().enumerate() {
+            let histogram = Slots::new(min, max, bins);
+            for value in chunk {
                 counts.buckets[buckets.of(*value)] += 1;
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let bin = if width > 0.0 {
-                    ((value - min) / width) as usize
-                } else {
-                    0
-                };
-                counts.bins[bin.min(bins - 1)] += 1;
-                squares[idx % LANES] += (value - mean) * (value - mean);
+                counts.bins[histogram.of(*value)] += 1;
+            }
+            let mut squares = [-0.0f64; LANES];
+            let mut rows = chunk.chunks_exact(LANES);
+            for row in &mut rows {
+                for lane in 0..LANES {
+                    squares[lane] += (row[lane] - mean) * (row[lane] - mean);
+                }
+            }
+            for (lane, value) in rows.remainder().iter().enumerate() {
+                squares[lane] += (value - mean) * (value - mean);
             }
             counts.squares = squares.iter().fold(-0.0, |total, lane| total + lane);
             counts

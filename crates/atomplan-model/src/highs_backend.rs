@@ -54,6 +54,12 @@ pub fn default_options() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
+/// Options added to [`default_options`] when the model has integer columns: a relative MIP gap
+/// of 0 (HiGHS's default is 1e-4).
+pub fn default_mip_options() -> Vec<(&'static str, &'static str)> {
+    vec![("mip_rel_gap", "0")]
+}
+
 /// How the solve ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SolveStatus {
@@ -161,6 +167,13 @@ pub fn solve(lp: &LinearProgram, settings: &SolverSettings) -> Result<LpSolution
     }
     for (key, value) in default_options() {
         apply_option(&mut model, key, value)?;
+    }
+    if lp.col_integer.iter().any(|integer| *integer) {
+        // A MILP is solved to proven optimality by default, so that its objective is PyPSA's to
+        // the last digits whatever gap PyPSA was given; `--solver-option mip_rel_gap=…` relaxes it.
+        for (key, value) in default_mip_options() {
+            apply_option(&mut model, key, value)?;
+        }
     }
     let threads = i32::try_from(settings.threads.max(1)).unwrap_or(1);
     // HiGHS keeps one thread pool per process, sized by the first solve; a later solve asking

@@ -396,7 +396,10 @@ impl LinearProgram {
             *slot += 1;
         }
         // Merge duplicates within each column and drop zeros, compacting in place.
+        // `seen_in[row]` is the column (plus one) whose entry sits at `seen_at[row]`: a position
+        // left from an earlier column must never match, even after zeros were dropped there.
         let mut seen_at = vec![usize::MAX; self.n_rows()];
+        let mut seen_in = vec![0usize; self.n_rows()];
         let mut write = 0usize;
         let mut compact_start = vec![0usize; n_cols + 1];
         for col in 0..n_cols {
@@ -404,9 +407,10 @@ impl LinearProgram {
             for read in start[col]..start[col + 1] {
                 let row = index[read] as usize;
                 let coefficient = value[read];
-                if seen_at[row] != usize::MAX && seen_at[row] >= col_begin {
+                if seen_in[row] == col + 1 {
                     value[seen_at[row]] += coefficient;
                 } else {
+                    seen_in[row] = col + 1;
                     seen_at[row] = write;
                     index[write] = index[read];
                     value[write] = coefficient;

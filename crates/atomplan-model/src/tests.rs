@@ -42,6 +42,24 @@ fn csc_sums_duplicates_and_drops_zeros() {
 }
 
 #[test]
+fn csc_keeps_an_entry_after_a_dropped_zero_in_the_previous_column() {
+    // Column 0 has an explicit zero in row 0 and 1.0 in row 1; column 1 has 2.0 in row 1.
+    // Dropping the zero moves column 0's row-1 entry; column 1's row-1 entry must stay its own.
+    let mut lp = LinearProgram::new();
+    lp.add_col_family("x", &["a", "b"], 0, 0.0, 1.0);
+    lp.add_row_family("r", &["r0", "r1"], 0, vec![0.0, 0.0], vec![1.0, 1.0]);
+    let mut block = Triplets::new();
+    block.push(0, 0, 0.0);
+    block.push(1, 0, 1.0);
+    block.push(1, 1, 2.0);
+    lp.add_triplets(block);
+    let (start, index, value) = lp.to_csc();
+    assert_eq!(start, vec![0, 1, 2]);
+    assert_eq!(index, vec![1, 1]);
+    assert_eq!(value, vec![1.0, 2.0]);
+}
+
+#[test]
 fn structured_names_locate_entries() {
     let mut lp = LinearProgram::new();
     lp.add_col_family("Generator-p", &["coal", "wind"], 3, 0.0, 1.0);

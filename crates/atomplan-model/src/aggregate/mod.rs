@@ -90,8 +90,8 @@ impl Aggregation {
         self.representatives.is_empty()
     }
 
-    /// How many original hours one hour of representative `r` stands for
-    /// (the snapshot weighting of its hours).
+    /// How many original hours one hour of representative `r` stands for, on average over its
+    /// hours (see [`Aggregation::reduced_weights`] for the weights hour by hour).
     pub fn hour_weight(&self, r: usize) -> f64 {
         self.weight_hours[r] / self.period_hours as f64
     }
@@ -109,11 +109,20 @@ impl Aggregation {
             .collect()
     }
 
-    /// Snapshot weightings of the reduced series, one per reduced hour.
+    /// Snapshot weightings of the reduced series, one per reduced hour: the number of original
+    /// periods that hour stands for, where a partial last period of `L` hours counts only for
+    /// the first `L` hours of its representative (as in [`Aggregation::expand`]).
+    /// So Σ weight · value over the reduced series is the sum over the rebuilt year, exactly.
     pub fn reduced_weights(&self) -> Vec<f64> {
-        (0..self.len())
-            .flat_map(|r| std::iter::repeat_n(self.hour_weight(r), self.period_hours))
-            .collect()
+        let ph = self.period_hours;
+        let mut w = vec![0.0; self.len() * ph];
+        for (p, &r) in self.assignment.iter().enumerate() {
+            let len = ph.min(self.hours - p * ph);
+            for v in &mut w[r * ph..r * ph + len] {
+                *v += 1.0;
+            }
+        }
+        w
     }
 
     /// The year rebuilt from the representatives: each original period replaced by its

@@ -157,3 +157,25 @@ fn bad_inputs_are_errors_not_panics() {
     let e = agg.error(&flat);
     assert!(e.nrmse.is_finite() && e.energy_rel == 0.0);
 }
+
+#[test]
+fn weights_of_a_partial_last_week_fall_on_its_first_hours() {
+    // 52 weeks and one day: the day counts only for the first 24 hours of its representative,
+    // so the weighted reduced series sums to the rebuilt year exactly.
+    let (load, wind) = noisy_year(3);
+    let settings = Settings {
+        period_hours: 168,
+        representatives: 4,
+        method: Method::KMedoids { seed: 1 },
+    };
+    let agg = aggregate(&[&load, &wind], &settings).unwrap();
+    assert_eq!(agg.assignment.len(), 53);
+    let weights = agg.reduced_weights();
+    assert!((weights.iter().sum::<f64>() - 8760.0).abs() < 1e-9);
+    let r = agg.assignment[52];
+    assert_eq!(weights[r * 168 + 23] - weights[r * 168 + 24], 1.0);
+    let reduced = agg.reduce(&load);
+    let weighted: f64 = reduced.iter().zip(&weights).map(|(v, w)| v * w).sum();
+    let rebuilt: f64 = agg.expand(&load).iter().sum();
+    assert!((weighted - rebuilt).abs() < 1e-6 * rebuilt);
+}

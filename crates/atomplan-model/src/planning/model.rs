@@ -1327,48 +1327,54 @@ fn storage_operation(
                     &terms,
                 );
             }
-            // Highest and lowest intra-period state of each block (the block start, 0, included).
-            let mut hi = Vec::with_capacity(nb);
-            let mut lo = Vec::with_capacity(nb);
-            for b in 0..nb {
+            // Highest and lowest intra-period state over the first `hours` hours of block `b`
+            // (the block start, 0, included).
+            let mut extremes = |b: usize, hours: usize, key: String| -> (Col, Col) {
                 let h = lp.col(
-                    format!("StorageUnit-soc_intra-max[{name},{y},{b}]"),
+                    format!("StorageUnit-soc_intra-max[{name},{y},{key}]"),
                     0.0,
                     0.0,
                     f64::INFINITY,
                     false,
                 );
                 let l = lp.col(
-                    format!("StorageUnit-soc_intra-min[{name},{y},{b}]"),
+                    format!("StorageUnit-soc_intra-min[{name},{y},{key}]"),
                     0.0,
                     f64::NEG_INFINITY,
                     0.0,
                     false,
                 );
-                for t in b * bh..(b + 1) * bh {
+                for t in b * bh..b * bh + hours {
                     lp.row_with(
-                        format!("StorageUnit-soc_intra-max-def[{name},{y},{t}]"),
+                        format!("StorageUnit-soc_intra-max-def[{name},{y},{key},{t}]"),
                         f64::NEG_INFINITY,
                         0.0,
                         &[(intra[t], 1.0), (h, -1.0)],
                     );
                     lp.row_with(
-                        format!("StorageUnit-soc_intra-min-def[{name},{y},{t}]"),
+                        format!("StorageUnit-soc_intra-min-def[{name},{y},{key},{t}]"),
                         0.0,
                         f64::INFINITY,
                         &[(intra[t], 1.0), (l, -1.0)],
                     );
                 }
-                hi.push(h);
-                lo.push(l);
-            }
+                (h, l)
+            };
+            let whole: Vec<(Col, Col)> = (0..nb).map(|b| extremes(b, bh, b.to_string())).collect();
+            // A partial last period is bounded over its own hours only.
+            let np = sequence.len();
+            let partial = match sequence.last() {
+                Some(&b) if last_hours < bh => {
+                    Some(extremes(b, last_hours, format!("{b},first{last_hours}")))
+                }
+                _ => None,
+            };
             // Standing efficiency over a whole block and over its first `hours` hours.
             let decay = |b: usize, hours: usize| -> f64 {
                 (b * bh..b * bh + hours).map(standing).product()
             };
             // Inter-period state at the start of each original period (and at the end of the
             // last one when not cyclic).
-            let np = sequence.len();
             let n_inter = if st.cyclic_state_of_charge {
                 np
             } else {
@@ -1416,7 +1422,11 @@ fn storage_operation(
                     ],
                 );
                 // S_i + max_t e^intra_b <= h · P ;  decay_b · S_i + min_t e^intra_b >= 0
-                let mut terms = vec![(inter[i], 1.0), (hi[b], 1.0)];
+                let (hi, lo) = match partial {
+                    Some(p) if i + 1 == np => p,
+                    _ => whole[b],
+                };
+                let mut terms = vec![(inter[i], 1.0), (hi, 1.0)];
                 terms.extend(e_max.terms.iter().map(|&(c, v)| (c, -v)));
                 lp.row_with(
                     format!("StorageUnit-soc-upper[{name},{y},{i}]"),
@@ -1428,7 +1438,7 @@ fn storage_operation(
                     format!("StorageUnit-soc-lower[{name},{y},{i}]"),
                     0.0,
                     f64::INFINITY,
-                    &[(inter[i], decay(b, bh)), (lo[b], 1.0)],
+                    &[(inter[i], decay(b, hours)), (lo, 1.0)],
                 );
             }
         }

@@ -677,6 +677,34 @@ fn seasonal_storage_linked_across_representative_days() {
 }
 
 #[test]
+fn linked_storage_with_representative_weeks_and_a_partial_last_week() {
+    // 15 days: a surplus week, a deficit week and one more deficit day (a partial third week).
+    // Surplus 7 · 2,400 = 16,800 MWh stored, 15,120 MWh kept, 13,608 MWh returned; deficit
+    // 8 · 2,400 = 19,200 MWh; gas 5,592 MWh.
+    let hours = 15 * 24;
+    let mut free = gen("free", 200.0, false, 0.0, 0.0);
+    free.p_max_pu = (0..hours)
+        .map(|t| if t < 168 { 1.0 } else { 0.0 })
+        .collect();
+    let mut sys = one_bus(
+        vec![100.0; hours],
+        vec![1.0; hours],
+        hours,
+        vec![free, gen("gas", 100.0, false, 0.0, 100.0)],
+    );
+    sys.storage_units = vec![storage("store", 100.0, 240.0, 0.9)];
+    sys.chronology = Chronology::Sequential;
+    check(&sys, "", 559_200.0, &[]);
+    let res = check(
+        &sys,
+        "[aggregation]\nperiod = \"week\"\nrepresentatives = 2\n",
+        559_200.0,
+        &[],
+    );
+    assert_eq!(res.aggregation.unwrap().period_hours, 168);
+}
+
+#[test]
 fn linked_storage_bound_is_conservative_with_standing_loss() {
     // With standing loss the bounds on the inter-period state are sufficient, not exact:
     // the linked representative-day objective is at least the full year's and close to it.

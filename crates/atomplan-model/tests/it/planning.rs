@@ -70,6 +70,30 @@ fn bad_plan_names_the_file_and_key() {
     };
     assert_eq!(d[0].location.file.as_deref(), Some("plan.toml"));
     assert_eq!(d[0].location.field.as_deref(), Some("units.nope"));
+    let FolderOutcome::Invalid(d) = planning::solve_folder(
+        &fixture("planning/toy-1node-24-storage"),
+        "[storage.nope]\nlinking = \"cyclic\"\n[aggregation]\nrepresentatives = 1\nstorage = \"seasonal\"\n",
+        "plan.toml",
+    ) else {
+        panic!("accepted a storage unit that is not in the network")
+    };
+    let fields: Vec<_> = d
+        .iter()
+        .filter_map(|d| d.location.field.as_deref())
+        .collect();
+    assert_eq!(fields, ["aggregation.storage"], "{d:?}");
+    let FolderOutcome::Invalid(d) = planning::solve_folder(
+        &fixture("planning/toy-1node-24-storage"),
+        "[storage.nope]\nlinking = \"cyclic\"\n",
+        "plan.toml",
+    ) else {
+        panic!("accepted a storage unit that is not in the network")
+    };
+    assert_eq!(
+        d[0].location.field.as_deref(),
+        Some("storage.nope"),
+        "{d:?}"
+    );
     let FolderOutcome::Invalid(d) =
         planning::solve_folder(&folder, "[solver]\nmip_gap = 0.1\n", "plan.toml")
     else {

@@ -797,7 +797,7 @@ fn apply(apply: Apply, base: f64, drawn: f64) -> f64 {
 /// input, the fixed charge rate of the base case when no financing input is drawn, and the
 /// formula evaluated for groups of samples side by side ([`atb_fcr_lanes`],
 /// [`atb_lcoe_lanes`]). Gives the same
-/// value as [`Case::lcoe`], bit for bit, and NaN where it fails.
+/// value as [`Case::lcoe`], bit for bit, and a value that is not finite where it fails.
 struct AtbFast {
     /// Column in [`AtbInputs::values`] and rule of each drawn input.
     drawn: Vec<(usize, Rule)>,
@@ -848,8 +848,17 @@ impl AtbFast {
     }
 
     /// The LCOE of each sample of a block into `out`, from the drawn columns (`drawn[k·BLOCK..]`
-    /// holds input k of the block's samples); NaN where a drawn input breaks its rule.
-    fn evaluate(&self, drawn: &[f64], out: &mut [f64]) {
+    /// holds input k of the block's samples); not finite where a drawn input breaks its rule.
+    ///
+    /// Decision: an invalid drawn value is replaced by NaN in its column, one vectorised pass
+    /// per drawn input; every input enters the formula through arithmetic that propagates NaN
+    /// (no comparison, minimum or maximum swallows it), so the sample's LCOE is NaN and counts
+    /// as failed, without a check per sample. A test compares every value and failure with
+    /// [`Case::lcoe`].
+    fn evaluate(&self, drawn: &mut [f64], out: &mut [f64]) {
+        for (k, (_, rule)) in self.drawn.iter().enumerate() {
+            mark_invalid(*rule, &mut drawn[k * BLOCK..k * BLOCK + out.len()]);
+        }
         for tile_start in (0..out.len()).step_by(TILE) {
             let n = TILE.min(out.len() - tile_start);
             let out = &mut out[tile_start..tile_start + n];
@@ -870,28 +879,39 @@ impl AtbFast {
         }
     }
 
-    /// The LCOE of samples `start..start + W` of a tile, NaN where a drawn input is invalid.
+    /// The LCOE of samples `start..start + W` of a tile.
     #[inline(always)]
     fn lanes<const W: usize>(&self, cols: &[&[f64]; ATB_FIELDS], start: usize) -> [f64; W] {
         let fcr = match self.fixed_fcr {
             Some(fixed) => [fixed; W],
             None => atb_fcr_lanes::<W>(cols, start, &self.fractions),
         };
-        let mut values = atb_lcoe_lanes::<W>(cols, start, fcr);
-        let mut valid = [true; W];
-        for (column, rule) in &self.drawn {
-            let drawn = &cols[*column][start..start + W];
-            for lane in 0..W {
-                valid[lane] &= rule.holds(drawn[lane]);
+        atb_lcoe_lanes::<W>(cols, start, fcr)
+    }
+}
+
+/// Replaces the values that break `rule` by NaN, with the rule chosen outside the loop so it
+/// vectorises.
+fn mark_invalid(rule: Rule, values: &mut [f64]) {
+    macro_rules! mark {
+        ($rule:expr) => {
+            for value in values.iter_mut() {
+                *value = if $rule.holds(*value) {
+                    *value
+                } else {
+                    f64::NAN
+                };
             }
-        }
-        // (The rule is the same for every lane: the match inside `holds` is hoisted.)
-        for lane in 0..W {
-            if !(valid[lane] && values[lane].is_finite()) {
-                values[lane] = f64::NAN;
-            }
-        }
-        values
+        };
+    }
+    match rule {
+        Rule::Finite => mark!(Rule::Finite),
+        Rule::Rate => mark!(Rule::Rate),
+        Rule::NonNegative => mark!(Rule::NonNegative),
+        Rule::Positive => mark!(Rule::Positive),
+        Rule::Fraction => mark!(Rule::Fraction),
+        Rule::CapacityFactor => mark!(Rule::CapacityFactor),
+        Rule::TaxRate => mark!(Rule::TaxRate),
     }
 }
 

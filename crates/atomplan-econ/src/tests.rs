@@ -1084,12 +1084,40 @@ fn monte_carlo_atb_fast_path_matches_case_lcoe() {
                 apply: Apply::Add,
             },
         ];
+        inputs.push(UncertainInput {
+            name: "construction_finance_factor".to_owned(),
+            distribution: Distribution::Triangular {
+                min: 0.9,
+                mode: 1.0,
+                max: 1.3,
+            },
+            apply: Apply::Scale,
+        });
+        inputs.push(UncertainInput {
+            name: "fixed_om_usd_per_kw_yr".to_owned(),
+            distribution: Distribution::Pert {
+                min: 150.0,
+                mode: 175.0,
+                max: 260.0,
+                lambda: 4.0,
+            },
+            apply: Apply::Set,
+        });
         if financing {
             inputs.push(UncertainInput {
                 name: "rate_of_return_on_equity_nominal".to_owned(),
                 distribution: Distribution::Uniform {
                     min: 0.08,
                     max: 0.13,
+                },
+                apply: Apply::Set,
+            });
+            // Invalid at and above 1: failures of a financing input.
+            inputs.push(UncertainInput {
+                name: "tax_rate".to_owned(),
+                distribution: Distribution::Uniform {
+                    min: 0.2,
+                    max: 1.02,
                 },
                 apply: Apply::Set,
             });

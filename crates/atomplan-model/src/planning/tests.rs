@@ -673,6 +673,13 @@ fn seasonal_storage_linked_across_representative_days() {
             7200.0 * 100.0,
             &[],
         );
+        // Two investment periods of five years at r = 0: the same year ten times.
+        check(
+            &sys,
+            "[aggregation]\nrepresentatives = 2\n[investment]\ndecision_year = 2030\nperiods = [2030, 2035]\ndiscount_rate = 0.0\nend_year = 2040\n",
+            10.0 * objective,
+            &[],
+        );
     }
 }
 

@@ -145,3 +145,10 @@ fn infeasible_commitment_is_diagnosed_not_a_panic() {
         "{lines}"
     );
 }
+
+#[test]
+fn random_two_bus_networks_with_weightings() {
+    for name in ["random-101", "random-107", "random-116"] {
+        check(name);
+    }
+}

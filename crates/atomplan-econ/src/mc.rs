@@ -1113,16 +1113,9 @@ impl BlockStats {
 /// Values per task of the summary passes; results do not depend on it or on the threads.
 const SUMMARY_CHUNK: usize = 1 << 16;
 
-/// Buckets of the order-statistics pre-pass.
-const BUCKETS: usize = 1 << 14;
-
-/// What one pass over a chunk of values gathers: counts per bucket of the order statistics,
-/// counts per histogram bin, and the squared deviations from the mean in lanes.
-struct ChunkCounts {
-    buckets: Vec<u32>,
-    bins: Vec<u32>,
-    squares: f64,
-}
+/// Buckets (at least) of the order-statistics pre-pass: their counts (16 KiB) stay in the L1
+/// cache while every value increments one, and a wanted bucket holds about n/4096 values.
+const BUCKETS: usize = 1 << 12;
 
 /// Equal-width slots between `min` and `max`: the slot index is monotone in the value.
 #[derive(Debug, Clone, Copy)]
@@ -1163,23 +1156,24 @@ impl Slots {
 /// where the running count passes k), then a selection among the few values of the wanted
 /// buckets only, instead of successive selections over a copy of all the values. Exact, O(n).
 /// The counting is fused with the histogram and the variance ([`summarise`]).
-fn order_statistics(values: &[f64], ranks: &[usize], buckets: Slots, counts: &[u32]) -> Vec<f64> {
+fn order_statistics(values: &[f64], ranks: &[usize], buckets: Slots, counts: &[usize]) -> Vec<f64> {
     // For each rank: its bucket and its rank within the bucket.
     let mut wanted = Vec::with_capacity(ranks.len());
     let mut below = 0usize;
     let mut bucket_idx = 0usize;
     for rank in ranks {
-        while below + counts[bucket_idx] as usize <= *rank {
-            below += counts[bucket_idx] as usize;
+        while below + counts[bucket_idx] <= *rank {
+            below += counts[bucket_idx];
             bucket_idx += 1;
         }
         wanted.push((bucket_idx, rank - below));
     }
     // Slot of each wanted bucket in the member lists.
-    let mut slot = vec![u32::MAX; BUCKETS];
-    let mut wanted_buckets = 0u32;
+    // At most 18 ranks, so at most 18 wanted buckets: a byte per bucket (4 KiB, in L1).
+    let mut slot = vec![u8::MAX; counts.len()];
+    let mut wanted_buckets = 0u8;
     for (bucket_idx, _) in &wanted {
-        if slot[*bucket_idx] == u32::MAX {
+        if slot[*bucket_idx] == u8::MAX {
             slot[*bucket_idx] = wanted_buckets;
             wanted_buckets += 1;
         }
@@ -1191,7 +1185,7 @@ fn order_statistics(values: &[f64], ranks: &[usize], buckets: Slots, counts: &[u
             let mut members = vec![Vec::new(); wanted_buckets as usize];
             for value in chunk {
                 let member_slot = slot[buckets.of(*value)];
-                if member_slot != u32::MAX {
+                if member_slot != u8::MAX {
                     members[member_slot as usize].push(*value);
                 }
             }
@@ -1219,7 +1213,7 @@ fn percentiles_by_selection(
     values: &[f64],
     percentiles: &[f64],
     buckets: Slots,
-    counts: &[u32],
+    counts: &[usize],
 ) -> Vec<f64> {
     let n = values.len();
     let positions: Vec<(usize, usize, f64)> = percentiles
@@ -1266,21 +1260,20 @@ fn summarise(
     let width = (max - min) / bins as f64;
     #[allow(clippy::cast_precision_loss)]
     let edges: Vec<f64> = (0..=bins).map(|idx| min + width * idx as f64).collect();
-    let buckets = Slots::new(min, max, BUCKETS);
-    // One pass for the order-statistics buckets, the histogram and the variance. Chunks are
-    // fixed by the number of values and combined in order; counts are integers.
-    let chunks: Vec<ChunkCounts> = values
+    // Decision: the order-statistics buckets split each histogram bin into `per_bin` equal
+    // parts, so the histogram is the sum of its buckets' counts and needs no pass of its own
+    // (a value's bin is `floor(bucket / per_bin)` instead of `floor((value − min)/width)`, the
+    // same up to the rounding of a value within an ulp of an edge).
+    let per_bin = BUCKETS.div_ceil(bins);
+    let buckets = Slots::new(min, max, bins * per_bin);
+    // One pass for the order-statistics buckets and the variance. Chunks are fixed by the
+    // number of values and combined in order; counts are integers.
+    let chunks: Vec<(Vec<u32>, f64)> = values
         .par_chunks(SUMMARY_CHUNK)
         .map(|chunk| {
-            let mut counts = ChunkCounts {
-                buckets: vec![0; BUCKETS],
-                bins: vec![0; bins],
-                squares: -0.0,
-            };
-            let histogram = Slots::new(min, max, bins);
+            let mut counts = vec![0u32; bins * per_bin];
             for value in chunk {
-                counts.buckets[buckets.of(*value)] += 1;
-                counts.bins[histogram.of(*value)] += 1;
+                counts[buckets.of(*value)] += 1;
             }
             let mut squares = [-0.0f64; LANES];
             let mut rows = chunk.chunks_exact(LANES);
@@ -1292,22 +1285,24 @@ fn summarise(
             for (lane, value) in rows.remainder().iter().enumerate() {
                 squares[lane] += (value - mean) * (value - mean);
             }
-            counts.squares = squares.iter().fold(-0.0, |total, lane| total + lane);
-            counts
+            (
+                counts,
+                squares.iter().fold(-0.0, |total, lane| total + lane),
+            )
         })
         .collect();
-    let mut bucket_counts = vec![0u32; BUCKETS];
-    let mut counts = vec![0usize; bins];
+    let mut bucket_counts = vec![0usize; bins * per_bin];
     let mut squares = -0.0;
-    for chunk in &chunks {
-        for (total, count) in bucket_counts.iter_mut().zip(&chunk.buckets) {
-            *total += count;
-        }
-        for (total, count) in counts.iter_mut().zip(&chunk.bins) {
+    for (chunk_counts, chunk_squares) in &chunks {
+        for (total, count) in bucket_counts.iter_mut().zip(chunk_counts) {
             *total += *count as usize;
         }
-        squares += chunk.squares;
+        squares += chunk_squares;
     }
+    let counts: Vec<usize> = bucket_counts
+        .chunks_exact(per_bin)
+        .map(|bin| bin.iter().sum())
+        .collect();
     let variance = if values.len() > 1 {
         squares / (n - 1.0)
     } else {

@@ -88,9 +88,9 @@ pub(crate) mod check {
                     Rule::Rate => value > -1.0,
                     Rule::NonNegative => value >= 0.0,
                     Rule::Positive => value > 0.0,
-                    Rule::Fraction => (value >= 0.0) & (value <= 1.0),
+                    Rule::Fraction => (0.0..=1.0).contains(&value),
                     Rule::CapacityFactor => (value > 0.0) & (value <= 1.0),
-                    Rule::TaxRate => (value >= 0.0) & (value < 1.0),
+                    Rule::TaxRate => (0.0..1.0).contains(&value),
                 }
         }
 

@@ -136,8 +136,8 @@ pub(crate) fn crf_lanes<const W: usize>(rates: [f64; W], periods: [f64; W]) -> [
         if exponent == 0 {
             break;
         }
-        for lane in 0..W {
-            growth[lane] *= growth[lane];
+        for value in &mut growth {
+            *value *= *value;
         }
     }
     // r / (1 − 1/P) as r·P/(P − 1), one division; P is capped at 2^60, where both are r to

@@ -933,8 +933,8 @@ fn draw_column(
     sampler.fill(rng, out);
     match apply_rule {
         Apply::Set => {}
-        Apply::Scale => out.iter_mut().for_each(|value| *value = base * *value),
-        Apply::Add => out.iter_mut().for_each(|value| *value = base + *value),
+        Apply::Scale => out.iter_mut().for_each(|value| *value *= base),
+        Apply::Add => out.iter_mut().for_each(|value| *value += base),
     }
 }
 

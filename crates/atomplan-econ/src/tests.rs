@@ -1138,6 +1138,7 @@ fn monte_carlo_atb_fast_path_matches_case_lcoe() {
             }
         }
         let mut expected = Vec::new();
+        #[allow(clippy::needless_range_loop)]
         for idx in 0..samples {
             let mut work_case = case.clone();
             for (k, input) in inputs.iter().enumerate() {

@@ -1,15 +1,23 @@
 //! Seeded Monte Carlo and one-at-a-time (tornado) sensitivity over any case input.
 //!
 //! "How sure are we?" is the second question after "what does a MWh cost?", and the answer
-//! must be reproducible: sample i draws from its own generator keyed by (seed, i) alone, so the
-//! same seed gives bit-identical results for any number of threads and any chunking, and the
-//! first k samples of a run are the same whatever the total.
+//! must be reproducible: samples are drawn in fixed blocks of [`BLOCK`], and in block b input
+//! k is drawn for the block's samples, in order, from its own generator keyed by (seed, b, k)
+//! alone ([`SampleRng::for_block`]). So the same seed gives bit-identical results for any
+//! number of threads, the first k samples of a run are the same whatever the total, and adding
+//! an input leaves the draws of the others unchanged.
 //!
-//! Decision: the per-sample generator is xoshiro256++ seeded through SplitMix64 from a hash of
-//! (seed, i) ([`SampleRng`]), not a ChaCha8 stream per sample. A fresh ChaCha8 stream per sample
-//! was measured at about 270 ns (rand_chacha computes four blocks per refill, SSE2 only),
-//! three times the cost of the whole LCOE evaluation; xoshiro256++ costs about 1 ns a draw and
-//! passes BigCrush, and SplitMix64 is its authors' recommended seeder.
+//! Decision: the generator is xoshiro256++ seeded through SplitMix64 from a hash of the key
+//! ([`SampleRng`]), not a ChaCha8 stream. A fresh ChaCha8 stream per sample was measured at
+//! about 270 ns (rand_chacha computes four blocks per refill, SSE2 only), three times the cost
+//! of the whole LCOE evaluation; xoshiro256++ costs about 1 ns a draw and passes BigCrush, and
+//! SplitMix64 is its authors' recommended seeder.
+//!
+//! Decision: one generator per block and input rather than per sample (seeding cost six
+//! SplitMix64 rounds a sample), and a column of draws per input, so each distribution's loop
+//! is chosen once per column and the ATB formula is evaluated over columns, four samples side
+//! by side in vector registers.
+//! Measured in `bench/econ_mc_numpy.py` (see `docs/benchmarks.md`).
 
 use rand::RngCore;
 use rayon::prelude::*;

@@ -1248,3 +1248,33 @@ fn atb_validate_uses_one_rule_per_field() {
         }
     }
 }
+
+#[test]
+fn gamma_bound_test_implies_the_exact_test() {
+    // The log-free acceptance of the Marsaglia–Tsang gamma draw may only accept what the exact
+    // test accepts, so the draws are the same.
+    let mut accepted_by_bounds = 0u32;
+    for d in [0.667, 1.4167, 3.9167, 10.0, 100.0] {
+        let c = 1.0 / f64::sqrt(9.0 * d);
+        for xi in -400..=400 {
+            let x = f64::from(xi) / 80.0;
+            let v = 1.0 + c * x;
+            if v <= 0.0 {
+                continue;
+            }
+            let v = v * v * v;
+            for ui in 1..200 {
+                let u = f64::from(ui) / 200.0;
+                let x2 = x * x;
+                if mc::accept_without_logs(u, v, x2, d) {
+                    accepted_by_bounds += 1;
+                    assert!(
+                        u.ln() < 0.5 * x2 + d * (1.0 - v + v.ln()),
+                        "d {d} x {x} u {u}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(accepted_by_bounds > 10_000, "{accepted_by_bounds}");
+}

@@ -152,3 +152,13 @@ fn random_two_bus_networks_with_weightings() {
         check(name);
     }
 }
+
+#[test]
+fn reference_toy_network_with_committable_coal_and_modular_nuclear() {
+    check("toy-1node-24-uc");
+}
+
+#[test]
+fn reference_toy_network_with_committable_extendable_gas() {
+    check("toy-1node-24-bigm");
+}

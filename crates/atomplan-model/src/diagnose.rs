@@ -169,6 +169,8 @@ fn check_bus_supply(network: &Network, findings: &mut Vec<Finding>) {
     let mut max_supply = vec![0.0f64; n_buses * n_t];
     let mut max_absorb = vec![0.0f64; n_buses * n_t];
     let mut must_run = vec![0.0f64; n_buses * n_t];
+    // A committable generator that `min_up_time` keeps on, per bus and snapshot (the first one).
+    let mut kept_on: Vec<Option<&crate::network::Generator>> = vec![None; n_buses * n_t];
     let mut demand = vec![0.0f64; n_buses * n_t];
     let cap_min = |c: &crate::network::Capacity| {
         if c.extendable {
@@ -188,9 +190,15 @@ fn check_bus_supply(network: &Network, findings: &mut Vec<Finding>) {
             } else {
                 max_absorb[k] -= high;
             }
-            // A committable unit may be off, so its `p_min_pu` is no must-run.
-            if low > 0.0 && !generator.operation.committable {
+            // A committable unit may be off, so its `p_min_pu` is no must-run, unless its
+            // minimum up time keeps it on from before the first snapshot.
+            let forced_on =
+                generator.operation.committable && kept_on_by_history(&generator.operation, t);
+            if low > 0.0 && (!generator.operation.committable || forced_on) {
                 must_run[k] += low;
+                if forced_on && kept_on[k].is_none() {
+                    kept_on[k] = Some(generator);
+                }
             }
         }
     }
@@ -262,6 +270,27 @@ fn check_bus_supply(network: &Network, findings: &mut Vec<Finding>) {
             .max_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal))
         {
             let k = b * n_t + worst_t;
+            if let Some(unit) = kept_on[k] {
+                let op = &unit.operation;
+                findings.push(Finding {
+                    family: "Generator-com-up-time".to_owned(),
+                    bus: Some(bus.name.clone()),
+                    snapshot: Some(network.snapshots.names[worst_t].clone()),
+                    component: Some(unit.name.clone()),
+                    message: format!(
+                        "committable generator `{}` must stay on at snapshot {} (index {worst_t}) because of `min_up_time` {} and its status before the first snapshot (`up_time_before` {}, `down_time_before` {}); with `p_min_pu` its output and other must-run output, {:.1} MW, exceed demand plus all possible storage charging and exports, {:.1} MW, at bus `{}`",
+                        unit.name,
+                        network.snapshots.names[worst_t],
+                        op.min_up_time,
+                        op.up_time_before,
+                        op.down_time_before,
+                        must_run[k],
+                        demand[k] + max_absorb[k],
+                        bus.name
+                    ),
+                });
+                continue;
+            }
             findings.push(Finding {
                 family: "Bus-balance".to_owned(),
                 bus: Some(bus.name.clone()),
@@ -274,6 +303,15 @@ fn check_bus_supply(network: &Network, findings: &mut Vec<Finding>) {
             });
         }
     }
+}
+
+/// True when a committable unit's start-ups before the first snapshot (`up_time_before`,
+/// `down_time_before`) and `min_up_time` force it on at snapshot `t` (see `build::commitment`).
+fn kept_on_by_history(operation: &crate::network::Operation, t: usize) -> bool {
+    let before = |k: usize| crate::build::commitment::status_before(operation, k);
+    (1..operation.min_up_time)
+        .filter(|lag| lag + t < operation.min_up_time)
+        .any(|lag| before(lag) - before(lag + 1) > 0.0)
 }
 
 /// Least emissions the other constraints allow, by an LP that minimises the constraint's row.

@@ -85,5 +85,9 @@ fn milp_text_output_reports_the_gap() {
 fn infeasible_commitment_exits_1_naming_the_family() {
     let (_, stderr) = check("infeasible-uc", &[], 1);
     assert!(stderr.contains("infeasible"), "{stderr}");
-    assert!(stderr.contains("Generator-com"), "{stderr}");
+    assert!(stderr.contains("Generator-com-up-time"), "{stderr}");
+    assert!(
+        stderr.contains("`coal`") && stderr.contains("min_up_time"),
+        "{stderr}"
+    );
 }

@@ -141,7 +141,8 @@ fn infeasible_commitment_is_diagnosed_not_a_panic() {
         diagnosis
             .findings
             .iter()
-            .any(|finding| finding.family.starts_with("Generator-com")),
+            .any(|finding| finding.family == "Generator-com-up-time"
+                && finding.component.as_deref() == Some("coal")),
         "{lines}"
     );
 }

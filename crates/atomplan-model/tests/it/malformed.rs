@@ -95,7 +95,11 @@ fn unsupported_components_are_refused_by_name() {
     check_error(
         "generators.csv",
         "name,bus,marginal_cost_quadratic\ncoal,bus,0.1\n",
-        &["generators.csv", "marginal_cost_quadratic", "quadratic costs"],
+        &[
+            "generators.csv",
+            "marginal_cost_quadratic",
+            "quadratic costs",
+        ],
     );
     check_error(
         "global_constraints.csv",

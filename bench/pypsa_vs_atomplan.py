@@ -14,7 +14,8 @@ The harness folder defaults to ../shared/benchmarks next to the repository (`--p
 
 atomplan is run twice per network: with the peer's HiGHS options (like for like: same solver,
 so HiGHS's own time is the floor for both and the rest is what differs), and with the defaults
-atomplan ships (`atomplan solve` with no option), which is what a user gets.
+atomplan ships (`atomplan solve` with no option: HiGHS's HiPO interior-point solver with
+crossover), which is what a user gets.
 
 Peak RSS is each process's own (wait4), so the two sides are measured the same way.
 Only the standard library is used.
@@ -158,8 +159,8 @@ def main() -> int:
     parser.add_argument("--peer-dir", default=str(REPO.parent / "shared/benchmarks"))
     parser.add_argument("--doc", default=str(REPO / "docs/benchmarks.md"))
     parser.add_argument("--no-write", action="store_true", help="print the section instead of writing docs/benchmarks.md")
-    parser.add_argument("--also-shipped", action="store_true",
-                        help="also run with atomplan's shipped defaults (today they equal the peer options, so off by default)")
+    parser.add_argument("--no-shipped", action="store_true",
+                        help="skip the run with atomplan's shipped defaults (HiPO with crossover)")
     parser.add_argument("--skip-pypsa", action="store_true", help="reuse PyPSA's stored results (results/*.pypsa.json)")
     args = parser.parse_args()
 
@@ -177,7 +178,7 @@ def main() -> int:
             peer = run_pypsa(args.python, Path(args.peer_dir), network)
         print(f"atomplan on {network} …", file=sys.stderr, flush=True)
         same = run_atomplan(binary, network, PEER_OPTIONS)
-        shipped = run_atomplan(binary, network, []) if args.also_shipped else None
+        shipped = None if args.no_shipped else run_atomplan(binary, network, [])
         raw[network] = {"pypsa": peer, "atomplan_peer_options": same, "atomplan_shipped": shipped,
                         "loadavg_after": os.getloadavg()}
         objective = peer["objective"]
@@ -200,13 +201,14 @@ def main() -> int:
         "`crates/atomplan-model/tests/fixtures/`, measured by `python3 bench/pypsa_vs_atomplan.py`.\n"
         f"Run {stamp} on {os.cpu_count()} cores ({platform.machine()}), {'PyPSA side taken from the stored peer results' if args.skip_pypsa else 'both sides in the same run, one after the other'}.\n"
         f"Load average (1, 5, 15 min) before: {load_before[0]:.2f}, {load_before[1]:.2f}, {load_before[2]:.2f}; "
-        f"after: {load_after[0]:.2f}, {load_after[1]:.2f}, {load_after[2]:.2f} (other builds shared the machine).\n\n"
+        f"after: {load_after[0]:.2f}, {load_after[1]:.2f}, {load_after[2]:.2f}"
+        f"{' (other work shared the machine)' if max(load_before[0], load_after[0]) > 1.5 else ''}.\n\n"
         "Columns: `read` is CSV import, `build` model assembly, `solve` matrix hand-over plus HiGHS plus read-back\n"
         "(for PyPSA, linopy's LP-file write and read is inside it), `HiGHS` HiGHS's own run time, `write` the\n"
         "write-back (PyPSA: assigning solution and duals; atomplan: nothing unless `--out`), `total` their sum\n"
         "as each tool reports it, peak RSS of the whole process.\n"
         "\"peer options\" runs atomplan with the peer's HiGHS options (dual simplex, presolve on, one thread);\n"
-        "\"shipped defaults\" runs `atomplan solve` with no option.\n\n"
+        "\"shipped defaults\" runs `atomplan solve` with no option (HiPO interior point with crossover, one thread).\n\n"
         + table(rows) + "\nRatios:\n\n" + ratios(rows)
     )
     (REPO / "target").mkdir(exist_ok=True)

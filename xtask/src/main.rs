@@ -8,6 +8,8 @@
 //! Set-up installs what a fresh machine lacks for building HiGHS (cmake, and libclang for
 //! bindgen) from PyPI into the user's Python, and points cargo at them through environment
 //! variables of the child processes. See ../shared/recipes/highs-build.md for why.
+//! HiGHS's HiPO interior-point solver needs BLAS: set-up installs the system OpenBLAS
+//! (Debian's `libopenblas-dev`, through apt) when no `libopenblas.a` is found.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -110,9 +112,73 @@ fn setup() -> Result<BuildEnv> {
         let clang_dir = python_output(clang_dir_code).context("libclang from PyPI not found")?;
         vars.push(("LIBCLANG_PATH".to_owned(), clang_dir));
     }
+    ensure_openblas()?;
     let jobs = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     vars.push(("CMAKE_BUILD_PARALLEL_LEVEL".to_owned(), jobs.to_string()));
     Ok(BuildEnv { vars })
+}
+
+/// Whether a system OpenBLAS static library is in one of the directories that
+/// cmake/highs-openblas.cmake searches (it copies the one found next to HiGHS for the linker).
+fn openblas_found() -> bool {
+    let arch = std::env::consts::ARCH;
+    let multiarch = format!("/usr/lib/{arch}-linux-gnu");
+    let mut dirs: Vec<PathBuf> = ["openblas-pthread", "openblas-openmp", "openblas-serial", ""]
+        .iter()
+        .map(|f| Path::new(&multiarch).join(f))
+        .collect();
+    dirs.extend(["/usr/lib64", "/usr/lib", "/usr/local/lib"].map(PathBuf::from));
+    if let Some(dir) = std::env::var_os("ATOMPLAN_OPENBLAS_LIB_DIR") {
+        dirs.push(PathBuf::from(dir));
+    }
+    cfg!(target_os = "macos") || dirs.iter().any(|d| d.join("libopenblas.a").is_file())
+}
+
+/// HiPO (HiGHS's interior-point solver, atomplan's default for LPs) links OpenBLAS statically.
+fn ensure_openblas() -> Result<()> {
+    if openblas_found() {
+        return Ok(());
+    }
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let have_apt = Command::new("apt-get")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !(root && have_apt) {
+        bail!(
+            "no libopenblas.a found: install the system OpenBLAS (Debian/Ubuntu: \
+             `apt-get install libopenblas-dev`) or set ATOMPLAN_OPENBLAS_LIB_DIR to its directory"
+        );
+    }
+    eprintln!("xtask: installing libopenblas-dev with apt-get");
+    let install = || {
+        Command::new("apt-get")
+            .args([
+                "install",
+                "-y",
+                "--no-install-recommends",
+                "libopenblas-dev",
+            ])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !install() {
+        let updated = Command::new("apt-get")
+            .arg("update")
+            .status()
+            .is_ok_and(|s| s.success());
+        if !updated || !install() {
+            bail!("`apt-get install libopenblas-dev` failed");
+        }
+    }
+    if !openblas_found() {
+        bail!("libopenblas-dev is installed but no libopenblas.a was found");
+    }
+    Ok(())
 }
 
 fn cargo(env: &BuildEnv, args: &[&str]) -> Result<()> {

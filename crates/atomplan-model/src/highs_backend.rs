@@ -5,9 +5,16 @@
 //! costs through `Highs_passLp`/`Highs_passMip`; there is no LP-file round trip.
 //!
 //! Determinism: with `threads = 1` (the default) HiGHS runs serially and returns the same
-//! answer on every run. More threads let HiGHS's parallel parts (presolve's and IPX's linear
-//! algebra, the MIP search) work concurrently; the dual simplex used by default stays serial
-//! unless `parallel=on` is given, so its answer does not depend on the thread count.
+//! answer on every run. More threads let HiGHS's parallel parts (presolve, HiPO's factorisation,
+//! the MIP search) work concurrently; on `kz-1node-8760` two threads gave the same objective to
+//! the last bit and the same capacities (docs/benchmarks.md).
+//!
+//! Linear programs are solved by default with HiGHS's interior-point solver HiPO followed by
+//! crossover to a vertex (an optimal basis, so duals and capacities are those of a simplex
+//! solution); it was 5–9× faster than dual simplex on the 8,760-hour reference network. When HiPO
+//! ends without an optimal answer (infeasible, unbounded, numerical trouble) the LP is solved
+//! again with dual simplex, whose verdict the diagnosis of infeasible models builds on.
+//! MILPs are solved by HiGHS's branch and bound (its LP relaxations use dual simplex).
 
 use std::time::Instant;
 
@@ -24,7 +31,7 @@ pub struct SolverSettings {
     /// HiGHS `threads`; default 1, which makes results independent of the machine.
     pub threads: u32,
     /// HiGHS options as `key=value` strings, applied after the defaults below, in order.
-    /// Defaults (see `default_options`): dual simplex after presolve, `random_seed=0`.
+    /// Defaults (see `default_options`): presolve, HiPO with crossover for an LP, `random_seed=0`.
     pub options: Vec<(String, String)>,
     /// Write HiGHS's log to stderr (through `log_file=/dev/stderr`, as HiGHS's console log would
     /// mix with results on stdout).
@@ -43,9 +50,24 @@ impl Default for SolverSettings {
 
 /// The options atomplan ships, applied before the user's.
 ///
-/// Dual simplex (`simplex_strategy=1`) after presolve, the peer harness's setting, so that solver
-/// time is like for like with PyPSA's; see docs/benchmarks.md for the measurements behind it.
-pub fn default_options() -> Vec<(&'static str, &'static str)> {
+/// For an LP: presolve, then HiGHS's interior-point solver HiPO with crossover to an optimal
+/// basis (measured against dual simplex in docs/benchmarks.md, "Optimiser"); `simplex_strategy=1`
+/// makes any simplex clean-up after crossover dual simplex. For a MILP HiGHS ignores `solver`, so
+/// it is left to HiGHS (`choose`). `random_seed=0` in both.
+pub fn default_options(is_mip: bool) -> Vec<(&'static str, &'static str)> {
+    let solver = if is_mip { "choose" } else { "hipo" };
+    vec![
+        ("solver", solver),
+        ("run_crossover", "on"),
+        ("simplex_strategy", "1"),
+        ("presolve", "on"),
+        ("random_seed", "0"),
+    ]
+}
+
+/// The fallback when HiPO ends an LP without an optimal answer: dual simplex after presolve,
+/// the peer harness's setting (and atomplan's default before HiPO).
+pub fn simplex_options() -> Vec<(&'static str, &'static str)> {
     vec![
         ("solver", "simplex"),
         ("simplex_strategy", "1"),
@@ -137,8 +159,34 @@ fn apply_option(model: &mut highs::Model, key: &str, value: &str) -> Result<(), 
     model.try_set_option(key, value).map_err(|_| invalid())
 }
 
-/// Solves `lp` (minimisation) with HiGHS.
+/// Solves `lp` (minimisation) with HiGHS: HiPO for an LP, falling back to dual simplex when
+/// HiPO gives no optimal answer and the user did not choose the solver (see the module doc).
 pub fn solve(lp: &LinearProgram, settings: &SolverSettings) -> Result<LpSolution, Error> {
+    let is_mip = lp.col_integer.iter().any(|integer| *integer);
+    let first = solve_once(lp, settings, &default_options(is_mip))?;
+    let user_chose_solver = settings.options.iter().any(|(key, _)| key == "solver");
+    if is_mip
+        || user_chose_solver
+        || matches!(first.status, SolveStatus::Optimal | SolveStatus::TimeLimit)
+    {
+        return Ok(first);
+    }
+    tracing::info!(
+        "HiPO ended with {}; solving again with dual simplex",
+        first.highs_status
+    );
+    let mut second = solve_once(lp, settings, &simplex_options())?;
+    second.highs_s += first.highs_s;
+    second.pass_s += first.pass_s;
+    second.ipm_iterations += first.ipm_iterations;
+    Ok(second)
+}
+
+fn solve_once(
+    lp: &LinearProgram,
+    settings: &SolverSettings,
+    defaults: &[(&'static str, &'static str)],
+) -> Result<LpSolution, Error> {
     let started = Instant::now();
     let (start, index, value) = lp.to_csc();
     let mut problem = ColProblem::default();
@@ -165,7 +213,7 @@ pub fn solve(lp: &LinearProgram, settings: &SolverSettings) -> Result<LpSolution
         apply_option(&mut model, "log_to_console", "false")?;
         apply_option(&mut model, "log_file", "/dev/stderr")?;
     }
-    for (key, value) in default_options() {
+    for (key, value) in defaults {
         apply_option(&mut model, key, value)?;
     }
     if lp.col_integer.iter().any(|integer| *integer) {

@@ -89,8 +89,15 @@ fn slice(values: &[f64], start: usize, len: usize) -> Vec<f64> {
 }
 
 fn capacity_opt(values: &[f64], col: Option<usize>, nominal: f64) -> f64 {
-    col.and_then(|col| values.get(col).copied())
-        .unwrap_or(nominal)
+    let value = col
+        .and_then(|col| values.get(col).copied())
+        .unwrap_or(nominal);
+    // Crossover can leave a capacity at -0.0; report it as 0.
+    if value == 0.0 {
+        0.0
+    } else {
+        value
+    }
 }
 
 /// Reads the results of an optimal (or any) solution back into network terms.

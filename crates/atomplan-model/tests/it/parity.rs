@@ -146,3 +146,27 @@ fn kz_1node_8760_matches_pypsa() {
     }
     check("kz-1node-8760");
 }
+
+/// The shipped defaults solve an LP with HiPO (interior point, then crossover), and give the
+/// same objective as the peer's dual simplex; asking for `solver=simplex` gives pure simplex.
+#[test]
+fn shipped_defaults_use_hipo_and_agree_with_dual_simplex() {
+    let folder = fixture("toy-2node-168");
+    let hipo = solve_folder(&folder, &RunOptions::default()).unwrap();
+    assert_eq!(hipo.results.status, SolveStatus::Optimal);
+    assert!(
+        hipo.ipm_iterations > 0,
+        "the default LP solve did not run HiPO"
+    );
+    let mut simplex_options = RunOptions::default();
+    simplex_options.solver.options = vec![("solver".to_owned(), "simplex".to_owned())];
+    let simplex = solve_folder(&folder, &simplex_options).unwrap();
+    assert_eq!(simplex.ipm_iterations, 0);
+    assert!(simplex.simplex_iterations > 0);
+    assert!(
+        relative_difference(hipo.results.objective, simplex.results.objective) < 1e-9,
+        "HiPO {} vs dual simplex {}",
+        hipo.results.objective,
+        simplex.results.objective
+    );
+}

@@ -53,16 +53,21 @@ impl Default for SolverSettings {
 /// For an LP: presolve, then HiGHS's interior-point solver HiPO with crossover to an optimal
 /// basis (measured against dual simplex in docs/benchmarks.md, "Optimiser"); `simplex_strategy=1`
 /// makes any simplex clean-up after crossover dual simplex. For a MILP HiGHS ignores `solver`, so
-/// it is left to HiGHS (`choose`). `random_seed=0` in both.
+/// it is left to HiGHS (`choose`), and the relative MIP gap is 0 (HiGHS's default is 1e-4) so
+/// that the objective is PyPSA's to the last digits whatever gap PyPSA was given;
+/// `--solver-option mip_rel_gap=…` relaxes it. `random_seed=0` in both.
 pub fn default_options(is_mip: bool) -> Vec<(&'static str, &'static str)> {
-    let solver = if is_mip { "choose" } else { "hipo" };
-    vec![
-        ("solver", solver),
+    let mut options = vec![
+        ("solver", if is_mip { "choose" } else { "hipo" }),
         ("run_crossover", "on"),
         ("simplex_strategy", "1"),
         ("presolve", "on"),
         ("random_seed", "0"),
-    ]
+    ];
+    if is_mip {
+        options.push(("mip_rel_gap", "0"));
+    }
+    options
 }
 
 /// The fallback when HiPO ends an LP without an optimal answer: dual simplex after presolve,
@@ -74,12 +79,6 @@ pub fn simplex_options() -> Vec<(&'static str, &'static str)> {
         ("presolve", "on"),
         ("random_seed", "0"),
     ]
-}
-
-/// Options added to [`default_options`] when the model has integer columns: a relative MIP gap
-/// of 0 (HiGHS's default is 1e-4).
-pub fn default_mip_options() -> Vec<(&'static str, &'static str)> {
-    vec![("mip_rel_gap", "0")]
 }
 
 /// How the solve ended.
@@ -163,7 +162,7 @@ fn apply_option(model: &mut highs::Model, key: &str, value: &str) -> Result<(), 
 /// HiPO gives no optimal answer and the user did not choose the solver (see the module doc).
 pub fn solve(lp: &LinearProgram, settings: &SolverSettings) -> Result<LpSolution, Error> {
     let is_mip = lp.col_integer.iter().any(|integer| *integer);
-    let first = solve_once(lp, settings, &default_options(is_mip))?;
+    let first = solve_once(lp, settings, is_mip, &default_options(is_mip))?;
     let user_chose_solver = settings.options.iter().any(|(key, _)| key == "solver");
     if is_mip
         || user_chose_solver
@@ -175,7 +174,7 @@ pub fn solve(lp: &LinearProgram, settings: &SolverSettings) -> Result<LpSolution
         "HiPO ended with {}; solving again with dual simplex",
         first.highs_status
     );
-    let mut second = solve_once(lp, settings, &simplex_options())?;
+    let mut second = solve_once(lp, settings, false, &simplex_options())?;
     second.highs_s += first.highs_s;
     second.pass_s += first.pass_s;
     second.ipm_iterations += first.ipm_iterations;
@@ -185,6 +184,7 @@ pub fn solve(lp: &LinearProgram, settings: &SolverSettings) -> Result<LpSolution
 fn solve_once(
     lp: &LinearProgram,
     settings: &SolverSettings,
+    is_mip: bool,
     defaults: &[(&'static str, &'static str)],
 ) -> Result<LpSolution, Error> {
     let started = Instant::now();
@@ -215,13 +215,6 @@ fn solve_once(
     }
     for (key, value) in defaults {
         apply_option(&mut model, key, value)?;
-    }
-    if lp.col_integer.iter().any(|integer| *integer) {
-        // A MILP is solved to proven optimality by default, so that its objective is PyPSA's to
-        // the last digits whatever gap PyPSA was given; `--solver-option mip_rel_gap=…` relaxes it.
-        for (key, value) in default_mip_options() {
-            apply_option(&mut model, key, value)?;
-        }
     }
     let threads = i32::try_from(settings.threads.max(1)).unwrap_or(1);
     // HiGHS keeps one thread pool per process, sized by the first solve; a later solve asking
@@ -259,7 +252,6 @@ fn solve_once(
         _ => SolveStatus::Other,
     };
     let solution = solved.get_solution();
-    let is_mip = lp.col_integer.iter().any(|integer| *integer);
     let mip_gap = if is_mip {
         let gap = solved.mip_gap();
         if gap.is_nan() {

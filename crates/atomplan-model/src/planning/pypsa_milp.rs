@@ -222,12 +222,3 @@ pub fn translate(folder: &Path) -> Result<Option<Translated>, Vec<Diagnostic>> {
     writer.flush().map_err(io)?;
     Ok(Some(translated))
 }
-
-/// True when `folder/generators.csv` sets any MILP attribute to a non-default value.
-pub fn uses_milp_attributes(folder: &Path) -> bool {
-    match translate(folder) {
-        Ok(Some(t)) => !t.units.is_empty(),
-        Ok(None) => false,
-        Err(_) => true,
-    }
-}

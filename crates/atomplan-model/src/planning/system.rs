@@ -249,11 +249,7 @@ impl System {
                 .collect(),
             links: self.links.clone(),
             weights: agg.reduced_weights(),
-            store_weights: if self.store_weights.len() > 1 {
-                agg.reduce(&self.store_weights)
-            } else {
-                self.store_weights.clone()
-            },
+            store_weights: reduce(&self.store_weights),
             block_hours: agg.period_hours,
             chronology: Chronology::Linked {
                 sequence: agg.assignment.clone(),

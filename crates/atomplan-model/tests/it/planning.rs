@@ -229,10 +229,4 @@ fn pypsa_milp_folders_solve_as_exported() {
         "[solver]\nmip_rel_gap = 0.0\n",
         "committable",
     );
-    assert!(planning::pypsa_milp::uses_milp_attributes(&fixture(
-        "planning/pypsa-modular"
-    )));
-    assert!(!planning::pypsa_milp::uses_milp_attributes(&fixture(
-        "planning/toy-modular"
-    )));
 }

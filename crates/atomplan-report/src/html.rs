@@ -10,6 +10,7 @@ use atomplan::study::system::{AssetKind, StudySystem};
 use atomplan::study::{StudyCatalogue, StudyFile};
 
 use crate::charts::{self, BarSeries};
+use crate::raster;
 use crate::run::Results;
 use crate::ReportError;
 
@@ -40,14 +41,19 @@ struct Page {
 }
 
 impl Page {
+    /// Writes `charts/NAME.svg` and `charts/NAME.png` (rasterised from the same SVG) and
+    /// inlines the SVG into the page.
     fn chart(&mut self, file: &str, svg: String) -> Result<(), ReportError> {
         let path = self.dir.join(file);
         std::fs::write(&path, &svg).map_err(|e| ReportError::io(&path, &e))?;
+        let png = path.with_extension("png");
+        raster::write_png(&png, &svg)?;
         let _ = write!(
             self.html,
             "<figure class=\"chart\" data-chart=\"{file}\">{svg}</figure>"
         );
         self.charts.push(path);
+        self.charts.push(png);
         Ok(())
     }
     fn push(&mut self, text: &str) {

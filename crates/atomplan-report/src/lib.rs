@@ -5,7 +5,9 @@
 //! network), so it reads offline and prints.
 
 pub mod charts;
+pub mod columnar;
 pub mod html;
+pub mod raster;
 pub mod run;
 pub mod store;
 pub mod tables;

@@ -362,3 +362,18 @@ pub fn lines(
     svg.push_str("</svg>\n");
     svg
 }
+
+/// Adds a small line of text at the bottom left of a chart (the study and the chart's name),
+/// so a chart copied into a slide still says where it comes from.
+pub fn with_footer(svg: &str, footer: &str) -> String {
+    let Some(end) = svg.rfind("</svg>") else {
+        return svg.to_owned();
+    };
+    format!(
+        r##"{}<text x="6" y="{y}" font-size="9" fill="#777">{}</text>{}"##,
+        &svg[..end],
+        escape(footer),
+        &svg[end..],
+        y = HEIGHT - 6.0
+    )
+}

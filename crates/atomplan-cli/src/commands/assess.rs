@@ -210,6 +210,41 @@ fn mcda_text(report: &McdaReport) -> String {
             finite_or_empty(score)
         ));
     }
+    if let Some(sensitivity) = &report.weight_sensitivity {
+        let fragile_limit = atomplan::assess::mcda::sensitivity::FRAGILE_WEIGHT_CHANGE;
+        let mut table = TextTable::new(&[
+            "criterion",
+            "weight",
+            "winner first from",
+            "to",
+            "smallest change to flip",
+            "",
+        ]);
+        for item in sensitivity {
+            let fragile = item
+                .smallest_change_to_flip_winner
+                .is_some_and(|change| change <= fragile_limit);
+            table.row(vec![
+                item.criterion.clone(),
+                format!("{:.3}", item.weight),
+                format!("{:.3}", item.winner_holds[0]),
+                format!("{:.3}", item.winner_holds[1]),
+                item.smallest_change_to_flip_winner
+                    .map_or_else(|| "never".to_owned(), |c| format!("{c:.3}")),
+                if fragile { "fragile" } else { "" }.to_owned(),
+            ]);
+        }
+        out.push_str("\nweights at which the winner changes (one weight at a time, others in proportion)\n");
+        out.push_str(&table.render());
+        if sensitivity.iter().any(|item| {
+            item.smallest_change_to_flip_winner
+                .is_some_and(|change| change <= fragile_limit)
+        }) {
+            out.push_str(&format!(
+                "fragile winner: a change of at most {fragile_limit} in one weight puts another alternative first\n"
+            ));
+        }
+    }
     if let (Some(lambda_max), Some(ci)) = (report.lambda_max, report.ci) {
         out.push_str(&format!(
             "criteria: lambda_max {lambda_max:.6}, CI {ci:.6}, CR {}\n",

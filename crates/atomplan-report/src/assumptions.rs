@@ -31,7 +31,11 @@ impl Basis {
     /// an empty text is an assumption (nothing backs it); anything else names a source.
     pub fn of_source_text(text: &str) -> Basis {
         let lower = text.trim().to_ascii_lowercase();
-        if lower.is_empty() || lower.starts_with("assum") || text.contains("ASSUMPTION") {
+        if lower.is_empty()
+            || lower.starts_with("assum")
+            || lower.starts_with("illustrative")
+            || text.contains("ASSUMPTION")
+        {
             Basis::Assumption
         } else if lower.starts_with("derived") || lower.starts_with("default") {
             Basis::Derived

@@ -246,7 +246,7 @@ pub fn write_report(
     sections::write_plans(&mut page, results)?;
     sections::write_dispatch(&mut page, results)?;
     sections::write_grid_and_adequacy(&mut page, results)?;
-    sections::write_emissions_and_security(&mut page, results)?;
+    sections::write_emissions_and_security(&mut page, study, catalogue, results)?;
     sections::write_mcda(&mut page, results)?;
     sections::write_readiness(&mut page, results);
     sections::write_sources_and_notes(&mut page, &mut citations, study, catalogue, results, system);

@@ -12,6 +12,7 @@ pub mod columnar;
 pub mod html;
 pub mod raster;
 pub mod run;
+pub mod security_view;
 pub mod sources;
 pub mod store;
 pub mod tables;

@@ -91,6 +91,26 @@ fn unknown_key_exits_2_naming_it() {
     check_bad(|t| t.replace("seed = 42", "seeed = 42"), "seeed");
 }
 
+// Issue 13: `lcoe_p90` always computed the P95; it is renamed `lcoe_p95`, and old study files
+// still run with a deprecation warning naming the key.
+#[test]
+fn lcoe_p90_is_read_as_lcoe_p95_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = reduced_study(dir.path());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("metric = \"lcoe_p95\""));
+    std::fs::write(&path, text.replace("metric = \"lcoe_p95\"", "metric = \"lcoe_p90\"")).unwrap();
+    let output = run(&["study", "check", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("warning"), "{stderr}");
+    assert!(stderr.contains("mcda.criteria[1].metric"), "{stderr}");
+    assert!(stderr.contains("deprecated") && stderr.contains("lcoe_p95"), "{stderr}");
+    std::fs::write(&path, std::fs::read_to_string(&path).unwrap().replace("metric = \"lcoe_p90\"", "metric = \"lcoe_p99\"")).unwrap();
+    let output = run(&["study", "check", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
 #[test]
 fn new_writes_a_valid_commented_file() {
     let dir = tempfile::tempdir().unwrap();

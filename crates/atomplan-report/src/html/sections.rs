@@ -453,7 +453,12 @@ pub fn write_grid_and_adequacy(page: &mut Page, results: &Results) -> Result<(),
     Ok(())
 }
 
-pub fn write_emissions_and_security(page: &mut Page, results: &Results) -> Result<(), ReportError> {
+pub fn write_emissions_and_security(
+    page: &mut Page,
+    study: &StudyFile,
+    catalogue: &StudyCatalogue,
+    results: &Results,
+) -> Result<(), ReportError> {
     let a = &results.assessments;
     page.push("<h2 id=\"emissions\">Emissions against target</h2>");
     let years: Vec<f64> = a.emissions.iter().map(|e| f64::from(e.0)).collect();
@@ -480,6 +485,84 @@ pub fn write_emissions_and_security(page: &mut Page, results: &Results) -> Resul
     }
 
     page.push("<h2 id=\"security\">Supply security</h2>");
+    let scenarios = crate::security_view::by_scenario(study, catalogue, &results.plans);
+    if !scenarios.is_empty() {
+        page.push("<h3>With and without nuclear: the scenarios' plans side by side</h3>");
+        let names: Vec<String> = scenarios
+            .iter()
+            .map(|s| format!("{} ({} GW nuclear)", s.scenario, num(s.nuclear_gw, 1)))
+            .collect();
+        page.chart(
+            "security-by-scenario",
+            &charts::bars(
+                "Dependence by scenario, last period: shares of generation",
+                "% of generation",
+                &names,
+                &[
+                    BarSeries {
+                        name: "gas".to_owned(),
+                        values: scenarios.iter().map(|s| s.gas_share * 100.0).collect(),
+                        whiskers: None,
+                    },
+                    BarSeries {
+                        name: "on imported gas".to_owned(),
+                        values: scenarios
+                            .iter()
+                            .map(|s| s.imported_gas_share.unwrap_or(f64::NAN) * 100.0)
+                            .collect(),
+                        whiskers: None,
+                    },
+                    BarSeries {
+                        name: "imports".to_owned(),
+                        values: scenarios.iter().map(|s| s.import_share * 100.0).collect(),
+                        whiskers: None,
+                    },
+                ],
+                false,
+            ),
+        )?;
+        let rows: Vec<Vec<String>> = scenarios
+            .iter()
+            .map(|s| {
+                vec![
+                    s.scenario.clone(),
+                    s.year.to_string(),
+                    num(s.nuclear_gw, 2),
+                    grouped(s.hhi),
+                    num(s.shannon, 3),
+                    format!("{} %", num(s.gas_share * 100.0, 1)),
+                    s.imported_gas_share
+                        .map_or("not in the catalogue".to_owned(), |v| format!("{} %", num(v * 100.0, 1))),
+                    format!("{} %", num(s.import_share * 100.0, 1)),
+                    if s.nuclear_by_vendor_country.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        s.nuclear_by_vendor_country
+                            .iter()
+                            .map(|(v, mw)| format!("{v} {} MW", grouped(*mw)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    },
+                ]
+            })
+            .collect();
+        page.push(&table(
+            &[
+                "scenario",
+                "year",
+                "nuclear GW",
+                "HHI of generation",
+                "Shannon",
+                "gas share",
+                "on imported gas",
+                "electricity imports",
+                "new nuclear by vendor country",
+            ],
+            &rows,
+        ));
+        page.push("<p class=\"note\">HHI 0–10,000 (lower is more diverse), Shannon in nats (higher is more diverse), of the last period's generation by technology. Imported gas share = gas share × the catalogue's gas import dependence of the country. Vendor dependence counts the nuclear capacity each plan builds; units already operating or committed and domestic fuel fabrication are not yet in the study's fleet data, so they are not counted here.</p>");
+        page.push("<h3>First and last period of the first scenario</h3>");
+    }
     page.chart(
         "security",
         &bar_chart(

@@ -426,7 +426,12 @@ fn country_info(
             .iaea_milestones
             .as_ref()
             .map_or_else(String::new, |m| m.basis.clone()),
-        sources: Vec::new(),
+        // The sources of the demand and peak figures the study grows from.
+        sources: demand
+            .into_iter()
+            .chain(country.peak_demand())
+            .map(|o| o.source.to_string())
+            .collect(),
     }
 }
 

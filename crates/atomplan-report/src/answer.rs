@@ -108,12 +108,33 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
         ));
     }
     // Adequacy first: a plan that fails the standard is not an answer.
+    let failing_scenarios: Vec<String> = results
+        .decision
+        .scenarios
+        .iter()
+        .filter(|s| !s.meets_standard)
+        .map(|s| {
+            format!(
+                "{} LOLE {} h/yr, {} h over the standard",
+                s.name,
+                num(s.lole_h, 2),
+                num(s.lole_h - s.lole_standard_h, 2)
+            )
+        })
+        .collect();
+    if !failing_scenarios.is_empty() {
+        page.push(&format!(
+            "<p class=\"alert\"><b>Not every plan meets the adequacy standard</b> of {} h/yr: {}.</p>",
+            num(study.policy.lole_standard_h, 1),
+            escape(&failing_scenarios.join("; "))
+        ));
+    }
     let failing: Vec<&(String, f64, f64)> = a
         .adequacy
         .iter()
         .filter(|x| x.1 > a.lole_standard_h)
         .collect();
-    if !failing.is_empty() {
+    if failing_scenarios.is_empty() && results.decision.scenarios.is_empty() && !failing.is_empty() {
         page.push(&format!(
             "<p class=\"alert\"><b>The plan misses the adequacy standard</b> of {} h/yr: {}. Read the costs below as those of a system that does not keep the lights on to the study's own standard.</p>",
             num(a.lole_standard_h, 1),
@@ -161,6 +182,7 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
         .first()
         .and_then(|p| p.periods.last())
         .map_or(0, |p| p.year);
+    if results.decision.scenarios.is_empty() {
     page.push(&table_html(
         &[
             "scenario",
@@ -172,6 +194,20 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
         ],
         &rows,
     ));
+    } else {
+        page.push(&table_html(
+            &[
+                "scenario",
+                "nuclear",
+                "main other builds",
+                "system cost, bn USD",
+                "vs least-cost, bn USD",
+                "CO2 last period, Mt",
+                "LOLE vs standard, h/yr",
+            ],
+            &crate::decision_view::scenario_rows(study, results),
+        ));
+    }
 
     // Who wins where, and why they differ.
     let cheapest = results
@@ -180,7 +216,12 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
         .iter()
         .min_by(|x, y| x.lcoe_offer_usd_per_mwh.total_cmp(&y.lcoe_offer_usd_per_mwh));
     let mcda_winner = m.ranking.first().cloned().unwrap_or_default();
-    let in_plan = results.plans.first().and_then(plan_nuclear_choice);
+    let plan_for_answer = results
+        .plans
+        .iter()
+        .find(|p| p.scenario == atomplan::study::scenario::LEAST_COST)
+        .or_else(|| results.plans.first());
+    let in_plan = plan_for_answer.and_then(plan_nuclear_choice);
     page.push("<ul>");
     if let Some(c) = cheapest {
         page.push(&format!(
@@ -211,7 +252,7 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
             )
         }
     ));
-    let plan_name = results.plans.first().map_or(String::new(), |p| p.scenario.clone());
+    let plan_name = plan_for_answer.map_or(String::new(), |p| p.scenario.clone());
     page.push(&format!(
         "<li><b>In the plan ({}):</b> {}.</li>",
         escape(&plan_name),
@@ -227,9 +268,7 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
         }
         match &in_plan {
             None => {
-                let others = results
-                    .plans
-                    .first()
+                let others = plan_for_answer
                     .map(|p| main_other_builds(p, 3))
                     .unwrap_or_default();
                 why.push(format!(
@@ -248,6 +287,38 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
         page.push(&format!(
             "<li><b>Why they differ:</b> {}</li>",
             escape(&why.join(" "))
+        ));
+    }
+    for s in results
+        .decision
+        .scenarios
+        .iter()
+        .filter(|s| s.name != atomplan::study::scenario::LEAST_COST)
+    {
+        let least = crate::decision_view::least_cost(&results.decision).map(|l| l.system_cost_usd);
+        page.push(&format!(
+            "<li><b>{}:</b> costs {} bn USD {} than least-cost{}{}.</li>",
+            escape(&s.name),
+            num(s.cost_vs_least_cost_usd.abs() / 1e9, 2),
+            if s.cost_vs_least_cost_usd >= 0.0 { "more" } else { "less" },
+            least
+                .filter(|l| l.abs() > 1.0)
+                .map_or(String::new(), |l| format!(
+                    " ({:+.1} %)",
+                    s.cost_vs_least_cost_usd / l * 100.0
+                )),
+            crate::decision_view::last_value(&s.nuclear_mw)
+                .filter(|(_, mw)| *mw > 0.5)
+                .map_or(String::new(), |(year, mw)| format!(
+                    " with {} MW of nuclear by {year}",
+                    grouped(mw)
+                ))
+        ));
+    }
+    if let Some(sentence) = crate::decision_view::breakeven_sentence(study, results) {
+        page.push(&format!(
+            "<li><b>Break-even:</b> {}</li>",
+            escape(&sentence)
         ));
     }
     if let Some(first) = a

@@ -242,6 +242,7 @@ pub fn write_report(
 
     answer::write_answer(&mut page, study, results);
     assumptions::write_assumptions(&mut page, &mut citations, study, catalogue, results)?;
+    crate::decision_view::write_decision_section(&mut page, study, results)?;
     sections::write_costs(&mut page, study, catalogue, results, &mut citations)?;
     sections::write_plans(&mut page, results)?;
     sections::write_dispatch(&mut page, results)?;

@@ -9,6 +9,7 @@ pub mod answer;
 pub mod assumptions;
 pub mod charts;
 pub mod columnar;
+pub mod decision_view;
 pub mod html;
 pub mod raster;
 pub mod run;

@@ -67,7 +67,7 @@ impl TextTable {
                 any && all
             })
             .collect();
-        let line = |cells: &Vec<String>, header: bool| {
+        let line = |cells: &Vec<String>| {
             let mut text = String::new();
             for (idx, width) in widths.iter().enumerate() {
                 let value = cell(cells, idx);
@@ -75,10 +75,7 @@ impl TextTable {
                 if idx > 0 {
                     text.push_str("  ");
                 }
-                if numeric[idx] && !header {
-                    text.push_str(&" ".repeat(pad));
-                    text.push_str(&value);
-                } else if numeric[idx] {
+                if numeric[idx] {
                     text.push_str(&" ".repeat(pad));
                     text.push_str(&value);
                 } else {
@@ -92,12 +89,12 @@ impl TextTable {
         };
         let mut out = String::new();
         if !self.headers.is_empty() {
-            out.push_str(&line(&self.headers, true));
+            out.push_str(&line(&self.headers));
             let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-            out.push_str(&line(&rule, true));
+            out.push_str(&line(&rule));
         }
         for row in &self.rows {
-            out.push_str(&line(row, false));
+            out.push_str(&line(row));
         }
         out
     }
@@ -109,9 +106,7 @@ pub fn number_text(value: f64) -> String {
         return "–".to_owned();
     }
     let magnitude = value.abs();
-    let text = if value.fract() == 0.0 && magnitude < 1e15 {
-        format!("{value:.0}")
-    } else if magnitude >= 1000.0 {
+    let text = if (value.fract() == 0.0 && magnitude < 1e15) || magnitude >= 1000.0 {
         format!("{value:.0}")
     } else if magnitude >= 10.0 {
         format!("{value:.2}")
@@ -311,7 +306,9 @@ pub fn report_text(value: &Value) -> String {
                 Value::Object(inner)
                     if inner.len() > 1
                         && all_objects(inner.values())
-                        && inner.values().all(|v| v.as_object().is_some_and(|o| o.len() > 1)) =>
+                        && inner
+                            .values()
+                            .all(|v| v.as_object().is_some_and(|o| o.len() > 1)) =>
                 {
                     maps.push((key.clone(), child));
                 }
@@ -366,7 +363,11 @@ pub fn run_summary_text(summary: &atomplan_report::RunSummary) -> String {
         dir_of(&summary.parquet),
     ]);
     outputs.row(vec![
-        format!("{} charts (SVG) + {} PNG", count_ext("svg"), count_ext("png")),
+        format!(
+            "{} charts (SVG) + {} PNG",
+            count_ext("svg"),
+            count_ext("png")
+        ),
         dir_of(&summary.charts),
     ]);
     let mut out = outputs.render();

@@ -26,7 +26,11 @@ pub struct Alternatives {
 }
 
 /// Computes the LCOE of each catalogue alternative the study's system uses.
-pub fn alternatives(study: &StudyFile, catalogue: &StudyCatalogue, results: &Results) -> Alternatives {
+pub fn alternatives(
+    study: &StudyFile,
+    catalogue: &StudyCatalogue,
+    results: &Results,
+) -> Alternatives {
     let year = study
         .horizon
         .periods

@@ -43,7 +43,12 @@ pub fn main_other_builds(plan: &Planning, n: usize) -> Vec<String> {
 }
 
 /// Why the MCDA winner is not the cheapest offer: the criteria on which each leads, by weight.
-pub fn mcda_versus_cost(study: &StudyFile, results: &Results, mcda_winner: &str, cheapest: &str) -> String {
+pub fn mcda_versus_cost(
+    study: &StudyFile,
+    results: &Results,
+    mcda_winner: &str,
+    cheapest: &str,
+) -> String {
     let m = &results.mcda;
     let (Some(w_idx), Some(c_idx)) = (
         m.candidates.iter().position(|c| c == mcda_winner),
@@ -134,7 +139,8 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
         .iter()
         .filter(|x| x.1 > a.lole_standard_h)
         .collect();
-    if failing_scenarios.is_empty() && results.decision.scenarios.is_empty() && !failing.is_empty() {
+    if failing_scenarios.is_empty() && results.decision.scenarios.is_empty() && !failing.is_empty()
+    {
         page.push(&format!(
             "<p class=\"alert\"><b>The plan misses the adequacy standard</b> of {} h/yr: {}. Read the costs below as those of a system that does not keep the lights on to the study's own standard.</p>",
             num(a.lole_standard_h, 1),
@@ -183,17 +189,17 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
         .and_then(|p| p.periods.last())
         .map_or(0, |p| p.year);
     if results.decision.scenarios.is_empty() {
-    page.push(&table_html(
-        &[
-            "scenario",
-            &format!("nuclear online {last_year}"),
-            "main other builds",
-            "system cost, bn USD",
-            "vs first scenario",
-            &format!("CO2 {last_year}, Mt"),
-        ],
-        &rows,
-    ));
+        page.push(&table_html(
+            &[
+                "scenario",
+                &format!("nuclear online {last_year}"),
+                "main other builds",
+                "system cost, bn USD",
+                "vs first scenario",
+                &format!("CO2 {last_year}, Mt"),
+            ],
+            &rows,
+        ));
     } else {
         page.push(&table_html(
             &[
@@ -210,11 +216,10 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
     }
 
     // Who wins where, and why they differ.
-    let cheapest = results
-        .economics
-        .rows
-        .iter()
-        .min_by(|x, y| x.lcoe_offer_usd_per_mwh.total_cmp(&y.lcoe_offer_usd_per_mwh));
+    let cheapest = results.economics.rows.iter().min_by(|x, y| {
+        x.lcoe_offer_usd_per_mwh
+            .total_cmp(&y.lcoe_offer_usd_per_mwh)
+    });
     let mcda_winner = m.ranking.first().cloned().unwrap_or_default();
     let plan_for_answer = results
         .plans
@@ -257,7 +262,8 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
         "<li><b>In the plan ({}):</b> {}.</li>",
         escape(&plan_name),
         match &in_plan {
-            Some((candidate, mw)) => format!("{} ({} MW by {last_year})", escape(candidate), grouped(*mw)),
+            Some((candidate, mw)) =>
+                format!("{} ({} MW by {last_year})", escape(candidate), grouped(*mw)),
             None => "no nuclear is built".to_owned(),
         }
     ));
@@ -300,7 +306,11 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
             "<li><b>{}:</b> costs {} bn USD {} than least-cost{}{}.</li>",
             escape(&s.name),
             num(s.cost_vs_least_cost_usd.abs() / 1e9, 2),
-            if s.cost_vs_least_cost_usd >= 0.0 { "more" } else { "less" },
+            if s.cost_vs_least_cost_usd >= 0.0 {
+                "more"
+            } else {
+                "less"
+            },
             least
                 .filter(|l| l.abs() > 1.0)
                 .map_or(String::new(), |l| format!(
@@ -351,7 +361,12 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
         page.push(&format!(
             "<p class=\"note\">SYNTHETIC hourly series: {} (see data-quality notes). {}</p>",
             escape(&synthetic.join(", ")),
-            escape(&results.plans.first().map_or(String::new(), |p| p.aggregation_note.clone()))
+            escape(
+                &results
+                    .plans
+                    .first()
+                    .map_or(String::new(), |p| p.aggregation_note.clone())
+            )
         ));
     }
     page.push("</section>");

@@ -45,10 +45,7 @@ impl Basis {
     }
 
     fn html(self) -> String {
-        format!(
-            "<span class=\"kind kind-{0}\">{0}</span>",
-            self.label()
-        )
+        format!("<span class=\"kind kind-{0}\">{0}</span>", self.label())
     }
 }
 
@@ -68,15 +65,16 @@ pub fn write_assumptions(
     results: &Results,
 ) -> Result<(), ReportError> {
     let mut lines: Vec<Line> = Vec::new();
-    let mut line = |group: &'static str, item: String, value: String, basis: Basis, source: String| {
-        lines.push(Line {
-            group,
-            item,
-            value,
-            basis,
-            source_html: source,
-        });
-    };
+    let mut line =
+        |group: &'static str, item: String, value: String, basis: Basis, source: String| {
+            lines.push(Line {
+                group,
+                item,
+                value,
+                basis,
+                source_html: source,
+            });
+        };
     let country = catalogue.country(&study.country);
 
     // Demand.
@@ -85,8 +83,16 @@ pub fn write_assumptions(
         line(
             "demand",
             format!("{} demand, {}", c.name, c.data_year),
-            format!("{} TWh/yr, peak {} MW", num(c.annual_demand_twh, 1), grouped(c.peak_mw)),
-            if c.sources.is_empty() { Basis::Assumption } else { Basis::Sourced },
+            format!(
+                "{} TWh/yr, peak {} MW",
+                num(c.annual_demand_twh, 1),
+                grouped(c.peak_mw)
+            ),
+            if c.sources.is_empty() {
+                Basis::Assumption
+            } else {
+                Basis::Sourced
+            },
             cited,
         );
     }
@@ -122,8 +128,15 @@ pub fn write_assumptions(
                 num(scenario.nuclear_fuel_usd_per_mwh, 1),
                 scenario
                     .import_usd_per_mwh
-                    .map_or(String::new(), |p| format!(", imports {} USD/MWh", num(p, 0))),
-                if co2.is_empty() { "none".to_owned() } else { co2.join(", ") }
+                    .map_or(String::new(), |p| format!(
+                        ", imports {} USD/MWh",
+                        num(p, 0)
+                    )),
+                if co2.is_empty() {
+                    "none".to_owned()
+                } else {
+                    co2.join(", ")
+                }
             ),
             basis,
             source,
@@ -188,7 +201,10 @@ pub fn write_assumptions(
                 num(technology.fixed_om_usd_per_kw_yr, 1),
                 num(technology.variable_om_usd_per_mwh, 1),
                 if technology.heat_rate_mmbtu_per_mwh > 0.0 {
-                    format!(", heat rate {} MMBtu/MWh", num(technology.heat_rate_mmbtu_per_mwh, 2))
+                    format!(
+                        ", heat rate {} MMBtu/MWh",
+                        num(technology.heat_rate_mmbtu_per_mwh, 2)
+                    )
                 } else {
                     String::new()
                 },
@@ -213,7 +229,10 @@ pub fn write_assumptions(
                     "{} MW{}",
                     grouped(entry.capacity_mw),
                     if entry.retirement_per_year > 0.0 {
-                        format!(", retiring {} %/yr", num(entry.retirement_per_year * 100.0, 1))
+                        format!(
+                            ", retiring {} %/yr",
+                            num(entry.retirement_per_year * 100.0, 1)
+                        )
                     } else {
                         String::new()
                     }
@@ -255,12 +274,8 @@ pub fn write_assumptions(
     }
 
     page.push("<h2 id=\"assumptions\">Assumptions</h2>");
-    let counts = [Basis::Sourced, Basis::Derived, Basis::Assumption].map(|basis| {
-        (
-            basis,
-            lines.iter().filter(|l| l.basis == basis).count(),
-        )
-    });
+    let counts = [Basis::Sourced, Basis::Derived, Basis::Assumption]
+        .map(|basis| (basis, lines.iter().filter(|l| l.basis == basis).count()));
     page.push(&format!(
         "<p class=\"note\">{} lines: {}. Sourced lines cite the numbered sources at the end; derived lines say from what; assumptions are the study's own choices.</p>",
         lines.len(),

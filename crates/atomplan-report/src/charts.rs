@@ -538,7 +538,12 @@ pub fn bars_with_reference(
 ) -> String {
     let mut svg = String::new();
     open(&mut svg, title, y_label);
-    let mut max: f64 = values.iter().flatten().copied().map(clean).fold(0.0, f64::max);
+    let mut max: f64 = values
+        .iter()
+        .flatten()
+        .copied()
+        .map(clean)
+        .fold(0.0, f64::max);
     if let Some((_, r)) = reference {
         max = max.max(clean(r));
     }

@@ -59,7 +59,12 @@ pub fn breakeven_sentence(study: &StudyFile, results: &Results) -> Option<String
             terms.push(format!("gas ≥ {} USD/MMBtu", num(v, 1)));
         }
         if terms.is_empty() {
-            parts.push(format!("{}: no value in the searched ranges", candidate.id));
+            let why = candidate
+                .breakeven_notes
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "no value in the searched ranges".to_owned());
+            parts.push(format!("{}: {why}", candidate.id));
         } else {
             parts.push(format!("{}: {}", candidate.id, terms.join(", ")));
         }
@@ -97,9 +102,9 @@ pub fn scenario_rows(study: &StudyFile, results: &Results) -> Vec<Vec<String>> {
             let vs = if s.name == LEAST_COST {
                 "–".to_owned()
             } else {
-                let pct = least
-                    .filter(|l| l.abs() > 1.0)
-                    .map_or(String::new(), |l| format!(" ({:+.1} %)", s.cost_vs_least_cost_usd / l * 100.0));
+                let pct = least.filter(|l| l.abs() > 1.0).map_or(String::new(), |l| {
+                    format!(" ({:+.1} %)", s.cost_vs_least_cost_usd / l * 100.0)
+                });
                 format!("{:+.2}{pct}", s.cost_vs_least_cost_usd / 1e9)
             };
             let co2 = last_value(&s.co2_mt).map_or("–".to_owned(), |(year, mt)| {
@@ -166,7 +171,11 @@ pub fn price_duration(hours: &[(f64, f64)]) -> Vec<f64> {
         .collect()
 }
 
-fn year_series(map: &std::collections::BTreeMap<String, f64>, years: &[i32], scale: f64) -> Vec<Option<f64>> {
+fn year_series(
+    map: &std::collections::BTreeMap<String, f64>,
+    years: &[i32],
+    scale: f64,
+) -> Vec<Option<f64>> {
     years
         .iter()
         .map(|y| map.get(&y.to_string()).map(|v| v * scale))
@@ -220,8 +229,16 @@ pub fn write_decision_section(
         }
     }
 
-    // Break-evens.
-    if !decision.candidates.is_empty() {
+    // Break-evens (unless the run switched the searches off).
+    let searched = decision.candidates.iter().any(|c| {
+        !c.breakeven_notes
+            .iter()
+            .any(|note| note.contains("switched off"))
+    });
+    if !decision.candidates.is_empty() && !searched {
+        page.push("<p class=\"note\">Break-even searches were switched off in this run (<code>options.breakeven = false</code>).</p>");
+    }
+    if searched {
         page.push("<h3>Break-evens: what it takes for nuclear to enter the least-cost plan</h3>");
         let ids: Vec<String> = decision.candidates.iter().map(|c| c.id.clone()).collect();
         let offers: Vec<Option<f64>> = ids
@@ -340,7 +357,13 @@ pub fn write_decision_section(
             .iter()
             .map(|t| {
                 (
-                    format!("{} ({}–{} {})", t.input, num(t.low_value, 2), num(t.high_value, 2), t.unit),
+                    format!(
+                        "{} ({}–{} {})",
+                        t.input,
+                        num(t.low_value, 2),
+                        num(t.high_value, 2),
+                        t.unit
+                    ),
                     t.low_system_cost_usd.map_or(f64::NAN, |v| v / 1e9),
                     t.high_system_cost_usd.map_or(f64::NAN, |v| v / 1e9),
                     t.basis.clone(),
@@ -348,7 +371,13 @@ pub fn write_decision_section(
             })
             .collect();
         let width = |b: &(String, f64, f64, String)| {
-            let span = |v: f64| if v.is_finite() { (v - base / 1e9).abs() } else { 0.0 };
+            let span = |v: f64| {
+                if v.is_finite() {
+                    (v - base / 1e9).abs()
+                } else {
+                    0.0
+                }
+            };
             span(b.1).max(span(b.2))
         };
         bars.sort_by(|a, b| width(b).total_cmp(&width(a)));
@@ -366,7 +395,12 @@ pub fn write_decision_section(
             ),
         )?;
         page.push(&table(
-            &["input (low–high)", "low case, bn USD", "high case, bn USD", "basis of the range"],
+            &[
+                "input (low–high)",
+                "low case, bn USD",
+                "high case, bn USD",
+                "basis of the range",
+            ],
             &bars
                 .iter()
                 .map(|(l, lo, hi, basis)| vec![l.clone(), num(*lo, 2), num(*hi, 2), basis.clone()])
@@ -400,7 +434,12 @@ pub fn write_decision_section(
             &decision
                 .scenarios
                 .iter()
-                .map(|s| (s.name.clone(), year_series(&s.gas_import_bill_usd, &years, 1e-9)))
+                .map(|s| {
+                    (
+                        s.name.clone(),
+                        year_series(&s.gas_import_bill_usd, &years, 1e-9),
+                    )
+                })
                 .collect::<Vec<_>>(),
         ),
     )?;
@@ -414,7 +453,12 @@ pub fn write_decision_section(
             &decision
                 .scenarios
                 .iter()
-                .map(|s| (s.name.clone(), year_series(&s.price_usd_per_mwh, &years, 1.0)))
+                .map(|s| {
+                    (
+                        s.name.clone(),
+                        year_series(&s.price_usd_per_mwh, &years, 1.0),
+                    )
+                })
                 .collect::<Vec<_>>(),
         ),
     )?;

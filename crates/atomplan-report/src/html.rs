@@ -36,7 +36,11 @@ pub fn escape(text: &str) -> String {
 pub fn num(value: f64, digits: usize) -> String {
     if value.is_finite() {
         let text = format!("{value:.digits$}");
-        if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+        if text
+            .trim_start_matches('-')
+            .chars()
+            .all(|c| c == '0' || c == '.')
+        {
             text.trim_start_matches('-').to_owned()
         } else {
             text

@@ -42,13 +42,17 @@ pub fn svg_to_png(svg: &str) -> Result<Vec<u8>, String> {
         ..usvg::Options::default()
     };
     let tree = usvg::Tree::from_str(svg, &options).map_err(|e| format!("SVG: {e}"))?;
-    let size = tree.size().to_int_size().scale_by(PNG_SCALE).ok_or_else(|| {
-        format!(
-            "SVG size {}x{} cannot be rasterised",
-            tree.size().width(),
-            tree.size().height()
-        )
-    })?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(PNG_SCALE)
+        .ok_or_else(|| {
+            format!(
+                "SVG size {}x{} cannot be rasterised",
+                tree.size().width(),
+                tree.size().height()
+            )
+        })?;
     let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
         .ok_or_else(|| format!("empty PNG size {}x{}", size.width(), size.height()))?;
     pixmap.fill(tiny_skia::Color::WHITE);

@@ -234,7 +234,9 @@ fn mcda_text(report: &McdaReport) -> String {
                 if fragile { "fragile" } else { "" }.to_owned(),
             ]);
         }
-        out.push_str("\nweights at which the winner changes (one weight at a time, others in proportion)\n");
+        out.push_str(
+            "\nweights at which the winner changes (one weight at a time, others in proportion)\n",
+        );
         out.push_str(&table.render());
         if sensitivity.iter().any(|item| {
             item.smallest_change_to_flip_winner

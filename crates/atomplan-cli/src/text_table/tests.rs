@@ -38,7 +38,11 @@ fn a_report_reads_as_tables_not_dotted_paths() {
     // The list of records is one table with a row per record.
     let header = text.lines().position(|l| l.starts_with("name")).unwrap();
     assert!(text.lines().nth(header + 2).unwrap().starts_with("peak"));
-    assert!(text.lines().nth(header + 3).unwrap().starts_with("min load"));
+    assert!(text
+        .lines()
+        .nth(header + 3)
+        .unwrap()
+        .starts_with("min load"));
     assert!(text.contains("before\n"), "{text}");
     assert!(text.contains("lole_h   3.2500"), "{text}");
 }

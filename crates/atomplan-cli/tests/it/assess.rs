@@ -364,7 +364,9 @@ fn market_text_is_a_table_with_one_row_per_vendor_country() {
         assert_eq!(rows.len(), 1, "{code}: {rows:?}\n{text}");
         let units = vendor["units"].as_f64().unwrap();
         assert!(
-            rows[0].split_whitespace().any(|cell| cell.parse::<f64>().ok() == Some(units)),
+            rows[0]
+                .split_whitespace()
+                .any(|cell| cell.parse::<f64>().ok() == Some(units)),
             "{code}: units {units} not in `{}`",
             rows[0]
         );
@@ -375,18 +377,35 @@ fn market_text_is_a_table_with_one_row_per_vendor_country() {
 #[test]
 fn assess_text_has_no_dotted_field_lines() {
     for args in [
-        &["assess", "grid-fit", "--country", "TR", "--design", "vver-1200"][..],
-        &["assess", "readiness", "--country", "KZ", "--design", "vver-1200"][..],
+        &[
+            "assess",
+            "grid-fit",
+            "--country",
+            "TR",
+            "--design",
+            "vver-1200",
+        ][..],
+        &[
+            "assess",
+            "readiness",
+            "--country",
+            "KZ",
+            "--design",
+            "vver-1200",
+        ][..],
     ] {
         let output = common::run(args);
         assert_eq!(output.status.code(), Some(0), "{args:?}");
         let text = String::from_utf8_lossy(&output.stdout);
         for line in text.lines() {
-            let dotted = line
-                .split_once(": ")
-                .is_some_and(|(key, _)| !key.contains(' ') && (key.contains('.') || key.contains('[')));
+            let dotted = line.split_once(": ").is_some_and(|(key, _)| {
+                !key.contains(' ') && (key.contains('.') || key.contains('['))
+            });
             assert!(!dotted, "{args:?}: dotted line `{line}`");
         }
-        assert!(text.lines().any(|l| l.starts_with("-----")), "{args:?}: no table\n{text}");
+        assert!(
+            text.lines().any(|l| l.starts_with("-----")),
+            "{args:?}: no table\n{text}"
+        );
     }
 }

@@ -32,11 +32,34 @@ fn every_chart_kind_is_valid_svg_that_rasterises() {
             "System cost",
             "bn USD",
             10.0,
-            &[("gas price".to_owned(), 8.0, 13.0), ("WACC".to_owned(), 9.5, f64::NAN)],
+            &[
+                ("gas price".to_owned(), 8.0, 13.0),
+                ("WACC".to_owned(), 9.5, f64::NAN),
+            ],
         ),
-        bars_with_reference("Break-even", "USD/kW", &categories, &[Some(4000.0), None], Some(("study value", 5500.0))),
-        curves("Price duration", "share of hours, %", "USD/MWh", &[0.0, 50.0, 100.0], &[("s".to_owned(), vec![90.0, 50.0, 10.0])]),
-        with_footer(&lines("l", "u", &[2030.0, 2040.0], &[("x".to_owned(), vec![Some(1.0), None])]), "atomplan · chart l"),
+        bars_with_reference(
+            "Break-even",
+            "USD/kW",
+            &categories,
+            &[Some(4000.0), None],
+            Some(("study value", 5500.0)),
+        ),
+        curves(
+            "Price duration",
+            "share of hours, %",
+            "USD/MWh",
+            &[0.0, 50.0, 100.0],
+            &[("s".to_owned(), vec![90.0, 50.0, 10.0])],
+        ),
+        with_footer(
+            &lines(
+                "l",
+                "u",
+                &[2030.0, 2040.0],
+                &[("x".to_owned(), vec![Some(1.0), None])],
+            ),
+            "atomplan · chart l",
+        ),
     ];
     for svg in &charts {
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
@@ -60,5 +83,8 @@ fn tornado_bars_start_at_the_base() {
         .and_then(|s| s.split('"').next())
         .unwrap()
         .to_owned();
-    assert!(svg.contains(&format!("<rect x=\"{base_x}\"")), "high bar starts at the base");
+    assert!(
+        svg.contains(&format!("<rect x=\"{base_x}\"")),
+        "high bar starts at the base"
+    );
 }

@@ -28,7 +28,13 @@ fn sample() -> Table {
                 "text".into(),
                 Value::Null,
             ],
-            vec![Value::Null, 2040.into(), Value::Null, Value::Real(0.5), Value::Null],
+            vec![
+                Value::Null,
+                2040.into(),
+                Value::Null,
+                Value::Real(0.5),
+                Value::Null,
+            ],
         ],
     }
 }
@@ -37,7 +43,11 @@ fn sample() -> Table {
 fn read_back(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let reader = SerializedFileReader::new(std::fs::File::open(path).unwrap()).unwrap();
     let schema = reader.metadata().file_metadata().schema_descr();
-    let columns = schema.columns().iter().map(|c| c.name().to_owned()).collect();
+    let columns = schema
+        .columns()
+        .iter()
+        .map(|c| c.name().to_owned())
+        .collect();
     let rows = reader
         .get_row_iter(None)
         .unwrap()
@@ -77,8 +87,12 @@ fn kinds_are_inferred_from_the_cells() {
 fn parquet_has_the_same_rows_as_the_csv() {
     let dir = tempfile::tempdir().unwrap();
     let table = sample();
-    let (csv_paths, parquet_paths) =
-        write_tables(&dir.path().join("csv"), &dir.path().join("parquet"), &[table]).unwrap();
+    let (csv_paths, parquet_paths) = write_tables(
+        &dir.path().join("csv"),
+        &dir.path().join("parquet"),
+        &[table],
+    )
+    .unwrap();
     let mut csv = csv::Reader::from_path(&csv_paths[0]).unwrap();
     let csv_columns: Vec<String> = csv.headers().unwrap().iter().map(str::to_owned).collect();
     let csv_rows: Vec<Vec<String>> = csv

@@ -19,10 +19,13 @@ fn price_duration_is_the_price_exceeded_in_each_share_of_hours() {
 
 #[test]
 fn last_value_takes_the_latest_year() {
-    let map: BTreeMap<String, f64> =
-        [("2035".to_owned(), 1.0), ("2050".to_owned(), 3.0), ("2040".to_owned(), 2.0)]
-            .into_iter()
-            .collect();
+    let map: BTreeMap<String, f64> = [
+        ("2035".to_owned(), 1.0),
+        ("2050".to_owned(), 3.0),
+        ("2040".to_owned(), 2.0),
+    ]
+    .into_iter()
+    .collect();
     assert_eq!(last_value(&map), Some((2050, 3.0)));
     assert_eq!(last_value(&BTreeMap::new()), None);
 }

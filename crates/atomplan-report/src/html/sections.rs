@@ -168,7 +168,11 @@ pub fn write_costs(
                     num(a.lcoe.capital_and_om_usd_per_mwh, 1),
                     num(a.lcoe.fuel_usd_per_mwh, 1),
                     num(a.lcoe.co2_usd_per_mwh, 1),
-                    format!("{} % ({})", num(a.lcoe.capacity_factor * 100.0, 0), escape(&a.capacity_factor_basis)),
+                    format!(
+                        "{} % ({})",
+                        num(a.lcoe.capacity_factor * 100.0, 0),
+                        escape(&a.capacity_factor_basis)
+                    ),
                     citations.cite_text(&a.source),
                 ]
             })
@@ -196,9 +200,8 @@ pub fn write_plans(page: &mut Page, results: &Results) -> Result<(), ReportError
     page.push("<h2 id=\"plans\">What each plan builds: capacity and build timeline</h2>");
     // The scenarios side by side in the last period: capacity and generation mix.
     if results.plans.len() > 1 {
-        let last = |plan: &atomplan::study::pipeline::Planning| {
-            plan.periods.last().map_or(0, |p| p.year)
-        };
+        let last =
+            |plan: &atomplan::study::pipeline::Planning| plan.periods.last().map_or(0, |p| p.year);
         let names: Vec<String> = results.plans.iter().map(|p| p.scenario.clone()).collect();
         let capacity: Vec<Vec<(String, f64)>> = results
             .plans
@@ -282,7 +285,10 @@ pub fn write_plans(page: &mut Page, results: &Results) -> Result<(), ReportError
             }
         }
         if !other_rows.is_empty() {
-            page.push(&table(&["period", "other new capacity built in the period"], &other_rows));
+            page.push(&table(
+                &["period", "other new capacity built in the period"],
+                &other_rows,
+            ));
         }
     }
     Ok(())
@@ -434,7 +440,12 @@ pub fn write_grid_and_adequacy(page: &mut Page, results: &Results) -> Result<(),
                     x.0.clone(),
                     num(x.1, 2),
                     grouped(x.2),
-                    if x.1 <= a.lole_standard_h { "yes" } else { "no" }.to_owned(),
+                    if x.1 <= a.lole_standard_h {
+                        "yes"
+                    } else {
+                        "no"
+                    }
+                    .to_owned(),
                 ]
             })
             .collect::<Vec<_>>(),
@@ -532,7 +543,9 @@ pub fn write_emissions_and_security(
                     num(s.shannon, 3),
                     format!("{} %", num(s.gas_share * 100.0, 1)),
                     s.imported_gas_share
-                        .map_or("not in the catalogue".to_owned(), |v| format!("{} %", num(v * 100.0, 1))),
+                        .map_or("not in the catalogue".to_owned(), |v| {
+                            format!("{} %", num(v * 100.0, 1))
+                        }),
                     format!("{} %", num(s.import_share * 100.0, 1)),
                     if s.nuclear_by_vendor_country.is_empty() {
                         "none".to_owned()
@@ -612,7 +625,11 @@ pub fn write_mcda(page: &mut Page, results: &Results) -> Result<(), ReportError>
             m.scores.clone(),
         ),
     )?;
-    let mut headers = vec!["rank".to_owned(), "candidate".to_owned(), "score".to_owned()];
+    let mut headers = vec![
+        "rank".to_owned(),
+        "candidate".to_owned(),
+        "score".to_owned(),
+    ];
     headers.extend(
         m.criteria
             .iter()
@@ -646,8 +663,11 @@ pub fn write_mcda(page: &mut Page, results: &Results) -> Result<(), ReportError>
     ));
     if !m.winner_switches.is_empty() {
         let winner = m.ranking.first().cloned().unwrap_or_default();
-        let fragile: Vec<&atomplan::assess::mcda::sensitivity::WinnerSwitch> =
-            m.winner_switches.iter().filter(|s| s.is_fragile()).collect();
+        let fragile: Vec<&atomplan::assess::mcda::sensitivity::WinnerSwitch> = m
+            .winner_switches
+            .iter()
+            .filter(|s| s.is_fragile())
+            .collect();
         if fragile.is_empty() {
             page.push(&format!(
                 "<p><b>{}</b> stays first unless a weight moves by more than {} (weights sum to 1).</p>",
@@ -734,7 +754,11 @@ pub fn write_readiness(page: &mut Page, results: &Results) {
                 vec![
                     e.candidate.clone(),
                     num(e.construction_months, 0),
-                    format!("{}–{}", num(e.licensing_years.0, 0), num(e.licensing_years.1, 0)),
+                    format!(
+                        "{}–{}",
+                        num(e.licensing_years.0, 0),
+                        num(e.licensing_years.1, 0)
+                    ),
                     num(e.construction_start_p50, 0),
                     format!(
                         "{} / {} / {}",
@@ -785,16 +809,24 @@ pub fn write_readiness(page: &mut Page, results: &Results) {
 
 /// Whether a catalogue data note concerns this study: its country, a design it uses, or a
 /// technology it models; notes without a subject are kept.
-pub fn note_concerns_study(note: &str, country: &str, designs: &[String], technologies: &[String]) -> bool {
+pub fn note_concerns_study(
+    note: &str,
+    country: &str,
+    designs: &[String],
+    technologies: &[String],
+) -> bool {
     let subject = note.split(':').next().unwrap_or("");
     if subject.len() == 2 && subject.chars().all(|c| c.is_ascii_uppercase()) {
         return subject.eq_ignore_ascii_case(country);
     }
     let quoted: Vec<&str> = note.split('`').skip(1).step_by(2).collect();
     if note.starts_with("design") || note.starts_with("technology") || !quoted.is_empty() {
-        return quoted
-            .iter()
-            .any(|q| designs.iter().chain(technologies).any(|d| d.eq_ignore_ascii_case(q)));
+        return quoted.iter().any(|q| {
+            designs
+                .iter()
+                .chain(technologies)
+                .any(|d| d.eq_ignore_ascii_case(q))
+        });
     }
     true
 }
@@ -807,7 +839,9 @@ pub fn write_sources_and_notes(
     results: &Results,
     system: &StudySystem,
 ) {
-    page.push("<h2 id=\"notes\">Data-quality notes</h2><h3>Hourly profiles</h3><ul class=\"notes\">");
+    page.push(
+        "<h2 id=\"notes\">Data-quality notes</h2><h3>Hourly profiles</h3><ul class=\"notes\">",
+    );
     for (name, profile) in [
         ("load", &system.load_profile),
         ("wind", &system.wind_profile),

@@ -18,7 +18,9 @@ fn only_notes_about_this_study_are_kept() {
     assert!(keep("KZ: no sourced peak; peak taken as mean load / 0.7"));
     assert!(!keep("TR: existing coal retires linearly"));
     assert!(keep("design `vver-1200` has no sourced fixed O&M"));
-    assert!(!keep("design `nuscale-us460` has no sourced overnight cost"));
+    assert!(!keep(
+        "design `nuscale-us460` has no sourced overnight cost"
+    ));
     assert!(keep("technology `ccgt` is missing a heat rate"));
     assert!(keep("catalogue money table covers 2010-2024"));
 }

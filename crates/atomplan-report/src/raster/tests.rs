@@ -42,8 +42,10 @@ fn text_is_drawn_with_the_bundled_font() {
 
 #[test]
 fn png_is_the_svg_at_twice_its_size() {
-    let png = svg_to_png(&svg(r##"<rect x="100" y="0" width="100" height="50" fill="#000"/>"##))
-        .unwrap();
+    let png = svg_to_png(&svg(
+        r##"<rect x="100" y="0" width="100" height="50" fill="#000"/>"##,
+    ))
+    .unwrap();
     let pixmap = Pixmap::decode_png(&png).unwrap();
     assert_eq!((pixmap.width(), pixmap.height()), (400, 100));
     // The black right half is black, the left half white.

@@ -29,13 +29,24 @@ fn ids_in_free_text_become_numbered_references() {
     assert!(!html.contains("kegoc-emergency"), "{html}");
     assert!(!html.contains("iaea-pris"), "{html}");
     assert!(html.contains("href=\"#src-1\""), "{html}");
-    assert!(html.contains("[2]</a>."), "the sentence's full stop stays: {html}");
+    assert!(
+        html.contains("[2]</a>."),
+        "the sentence's full stop stays: {html}"
+    );
     assert!(html.contains("~1,350 MW"));
     // Citing again reuses the number.
-    assert_eq!(citations.cite_ids(&["iaea-pris", "unknown-id"]).matches("[2]").count(), 1);
+    assert_eq!(
+        citations
+            .cite_ids(&["iaea-pris", "unknown-id"])
+            .matches("[2]")
+            .count(),
+        1
+    );
     assert_eq!(citations.len(), 2);
     let list = citations.list_html();
-    assert!(list.contains("<cite>Emergency operation of the North-South transit line</cite>. KEGOC, 2011."));
+    assert!(list.contains(
+        "<cite>Emergency operation of the North-South transit line</cite>. KEGOC, 2011."
+    ));
     assert!(list.contains("IAEA, year not recorded."));
     assert!(list.contains("href=\"https://www.kegoc.kz/en/press-center/news\""));
 }

@@ -335,8 +335,7 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError>
             match time.construction_months {
                 Some(months) => {
                     let licensing = time.licensing_years_low
-                        + (time.licensing_years_high - time.licensing_years_low)
-                            * rng.gen::<f64>();
+                        + (time.licensing_years_high - time.licensing_years_low) * rng.gen::<f64>();
                     let preparation = total * preparation_fraction;
                     // First power needs at least the construction time from today.
                     (preparation + implementation_left * (licensing + months / 12.0))

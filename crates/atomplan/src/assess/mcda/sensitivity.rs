@@ -240,7 +240,10 @@ pub fn winner_switches(
                 .filter(|c| c.weight > item.current_weight)
                 .min_by(|a, b| a.weight.total_cmp(&b.weight));
             WinnerSwitch {
-                criterion: criteria.get(item.criterion_idx).cloned().unwrap_or_default(),
+                criterion: criteria
+                    .get(item.criterion_idx)
+                    .cloned()
+                    .unwrap_or_default(),
                 weight: item.current_weight,
                 lower: lower.map(|c| c.weight),
                 lower_winner: lower.map(|c| name(c.winner_before)),

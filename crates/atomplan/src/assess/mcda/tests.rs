@@ -346,7 +346,8 @@ fn winner_switches_name_the_weight_and_the_new_winner() {
         };
         let method = Method::WeightedSum(Normalization::LinearMax);
         let result = weight_sensitivity(&problem, &method).unwrap();
-        let switches = sensitivity::winner_switches(&result, &names(&["c0", "c1"]), &names(&["A", "B"]));
+        let switches =
+            sensitivity::winner_switches(&result, &names(&["c0", "c1"]), &names(&["A", "B"]));
         assert_eq!(switches[0].criterion, "c0");
         assert!((switches[0].lower.unwrap() - 0.5).abs() < 1e-8);
         assert_eq!(switches[0].lower_winner.as_deref(), Some("B"));

@@ -83,7 +83,10 @@ fn licensing_and_construction_come_after_the_preparatory_phases() {
     let estimate =
         FirstPowerEstimate::from_report("kz-vver", "vver-1200", &case.time, &report, Some(2035));
     assert_eq!(estimate.licensing_years, (2.0, 5.0));
-    assert!((estimate.years_after_plan().unwrap() - (report.first_power_year.p50 - 2035.0)).abs() < 1e-12);
+    assert!(
+        (estimate.years_after_plan().unwrap() - (report.first_power_year.p50 - 2035.0)).abs()
+            < 1e-12
+    );
 }
 
 #[test]
@@ -91,5 +94,8 @@ fn an_impossible_licensing_band_is_rejected() {
     let mut case = input(statuses_from_phase(2));
     case.time.licensing_years_low = 5.0;
     case.time.licensing_years_high = 2.0;
-    assert_eq!(readiness(&case).unwrap_err().key(), Some("time.licensing_years"));
+    assert_eq!(
+        readiness(&case).unwrap_err().key(),
+        Some("time.licensing_years")
+    );
 }

@@ -33,7 +33,7 @@ fn a_report_reads_as_tables_not_dotted_paths() {
     let text = report_text(&report);
     assert!(!text.contains(": "), "{text}");
     assert!(!text.contains("ratios[0]"), "{text}");
-    assert!(text.contains("unit_mw   1200"), "{text}");
+    assert!(text.contains("unit_mw  1200\n"), "{text}");
     assert!(text.contains("100 values, 0 to 99"), "{text}");
     // The list of records is one table with a row per record.
     let header = text.lines().position(|l| l.starts_with("name")).unwrap();
@@ -55,9 +55,10 @@ fn a_map_of_records_is_one_table_keyed_by_the_map_key() {
     let text = report_text(&report);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "by_year");
-    assert_eq!(lines[1], "key   units   mwe");
-    assert_eq!(lines[3], "2030      2  2400");
-    assert_eq!(lines[4], "2031      1  1200");
+    // Columns in key order (JSON objects are sorted); numbers right-aligned under their header.
+    assert_eq!(lines[1], " key   mwe  units");
+    assert_eq!(lines[3], "2030  2400      2");
+    assert_eq!(lines[4], "2031  1200      1");
 }
 
 #[test]

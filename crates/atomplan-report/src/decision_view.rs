@@ -187,6 +187,7 @@ pub fn write_decision_section(
     page: &mut Page,
     study: &StudyFile,
     results: &Results,
+    citations: &mut crate::sources::Citations,
 ) -> Result<(), ReportError> {
     let decision = &results.decision;
     if decision.scenarios.is_empty() {
@@ -224,7 +225,7 @@ pub fn write_decision_section(
             page.push(&format!(
                 "<p class=\"note\"><b>{}</b>: {}</p>",
                 escape(&s.name),
-                escape(&s.description)
+                citations.cite_text(&s.description)
             ));
         }
     }
@@ -486,7 +487,10 @@ pub fn write_decision_section(
         page.push("<p class=\"note\">Marginal prices of the planning model's representative hours, each weighted by the hours of the year it stands for; with nuclear and without, as the scenarios build it.</p>");
     }
     for note in &decision.notes {
-        page.push(&format!("<p class=\"note\">{}</p>", escape(note)));
+        page.push(&format!(
+            "<p class=\"note\">{}</p>",
+            citations.cite_text(note)
+        ));
     }
     Ok(())
 }

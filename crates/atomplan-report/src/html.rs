@@ -246,12 +246,12 @@ pub fn write_report(
 
     answer::write_answer(&mut page, study, results);
     assumptions::write_assumptions(&mut page, &mut citations, study, catalogue, results)?;
-    crate::decision_view::write_decision_section(&mut page, study, results)?;
+    crate::decision_view::write_decision_section(&mut page, study, results, &mut citations)?;
     sections::write_costs(&mut page, study, catalogue, results, &mut citations)?;
     sections::write_plans(&mut page, results)?;
     sections::write_dispatch(&mut page, results)?;
     sections::write_grid_and_adequacy(&mut page, results)?;
-    sections::write_emissions_and_security(&mut page, study, catalogue, results)?;
+    sections::write_emissions_and_security(&mut page, study, catalogue, results, &mut citations)?;
     sections::write_mcda(&mut page, results)?;
     sections::write_readiness(&mut page, results);
     sections::write_sources_and_notes(&mut page, &mut citations, study, catalogue, results, system);

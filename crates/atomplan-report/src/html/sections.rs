@@ -102,7 +102,10 @@ pub fn write_costs(
         &rows,
     ));
     for note in &economics.notes {
-        page.push(&format!("<p class=\"note\">{}</p>", escape(note)));
+        page.push(&format!(
+            "<p class=\"note\">{}</p>",
+            citations.cite_text(note)
+        ));
     }
 
     // The alternatives on the same basis as the social LCOE.
@@ -190,7 +193,10 @@ pub fn write_costs(
             &rows,
         ));
         for note in &alternatives.notes {
-            page.push(&format!("<p class=\"note\">{}</p>", escape(note)));
+            page.push(&format!(
+                "<p class=\"note\">{}</p>",
+                citations.cite_text(note)
+            ));
         }
     }
     Ok(())
@@ -469,6 +475,7 @@ pub fn write_emissions_and_security(
     study: &StudyFile,
     catalogue: &StudyCatalogue,
     results: &Results,
+    citations: &mut Citations,
 ) -> Result<(), ReportError> {
     let a = &results.assessments;
     page.push("<h2 id=\"emissions\">Emissions against target</h2>");
@@ -491,7 +498,7 @@ pub fn write_emissions_and_security(
     if !a.target_note.is_empty() {
         page.push(&format!(
             "<p class=\"note\">Target: {}</p>",
-            escape(&a.target_note)
+            citations.cite_text(&a.target_note)
         ));
     }
 

@@ -149,13 +149,20 @@ pub fn overnight_cost(
             .derivation
             .as_ref()
             .ok_or((cost_index, DerivationProblem::NoDerivation))?;
-        let (factor, price_year) =
-            derivation_factor(derivation, cost.terms, &cost.currency, cost.price_year, money)
-                .map_err(|problem| (cost_index, problem))?;
+        let (factor, price_year) = derivation_factor(
+            derivation,
+            cost.terms,
+            &cost.currency,
+            cost.price_year,
+            money,
+        )
+        .map_err(|problem| (cost_index, problem))?;
         let escalation = match (cost.terms, derivation.escalation_rate) {
             (CostTerms::Real, _) => "no escalation (real terms)".to_owned(),
             (CostTerms::Nominal, Some(rate)) => format!("escalation {:.1} %/yr", rate * 100.0),
-            (CostTerms::Nominal, None) => format!("escalation by the {} GDP deflator", cost.currency),
+            (CostTerms::Nominal, None) => {
+                format!("escalation by the {} GDP deflator", cost.currency)
+            }
         };
         let note = format!(
             "derived from a {} {} figure: divided by {factor:.3} to remove IDC at {:.1} %/yr and {escalation} over a {} spend from {} to {} (prices of {price_year}); {}",

@@ -1107,7 +1107,11 @@ fn country_fields(b: &mut Builder) {
         Kind::TableArray,
         "Announced steps of the nuclear programme, one per plant or project",
     );
-    b.req("nuclear_programme[].name", Kind::Str, "Plant or project name");
+    b.req(
+        "nuclear_programme[].name",
+        Kind::Str,
+        "Plant or project name",
+    );
     b.req(
         "nuclear_programme[].status",
         Kind::Enum(&[
@@ -1464,13 +1468,11 @@ pub fn fields_of(file: FileKind) -> impl Iterator<Item = &'static FieldSpec> {
 
 /// Looks a field up by file kind and normalised path (`a[].b`).
 pub fn lookup(file: FileKind, path: &str) -> Option<&'static FieldSpec> {
-    fields_of(file)
-        .find(|spec| spec.path == path)
-        .or_else(|| {
-            path.strip_prefix("field_sources.")
-                .filter(|field| !field.is_empty())
-                .and_then(|_| fields_of(file).find(|spec| spec.path == FIELD_SOURCES_ENTRY))
-        })
+    fields_of(file).find(|spec| spec.path == path).or_else(|| {
+        path.strip_prefix("field_sources.")
+            .filter(|field| !field.is_empty())
+            .and_then(|_| fields_of(file).find(|spec| spec.path == FIELD_SOURCES_ENTRY))
+    })
 }
 
 /// `docs/reference/data-fields.md`, generated from the field table.

@@ -320,7 +320,8 @@ fn build(files: &[ParsedFile]) -> Result<Catalogue, Vec<Diagnostic>> {
     }
     for file in files.iter().filter(|f| f.kind == FileKind::Project) {
         if let Some(wire) = wire(file, &mut diagnostics) {
-            if let Some(project) = convert::project(wire, file, &catalogue.money, &mut diagnostics) {
+            if let Some(project) = convert::project(wire, file, &catalogue.money, &mut diagnostics)
+            {
                 catalogue.projects.push(project);
             }
         }

@@ -39,10 +39,16 @@ impl std::fmt::Display for Missing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Missing::ExchangeRate { currency, year } => {
-                write!(f, "no {currency}/USD exchange rate for {year} in money/exchange-rates.csv")
+                write!(
+                    f,
+                    "no {currency}/USD exchange rate for {year} in money/exchange-rates.csv"
+                )
             }
             Missing::Deflator { currency, year } => {
-                write!(f, "no {currency} GDP deflator for {year} in money/deflators.csv")
+                write!(
+                    f,
+                    "no {currency} GDP deflator for {year} in money/deflators.csv"
+                )
             }
         }
     }
@@ -148,7 +154,10 @@ impl Money {
         let factor = self.deflator_or_missing("USD", target_year).map_err(wrap)?
             / self.deflator_or_missing("USD", year).map_err(wrap)?;
         let usd_of_target = usd_of_year * factor;
-        let result = usd_of_target * self.rate_or_missing(target_currency, target_year).map_err(wrap)?;
+        let result = usd_of_target
+            * self
+                .rate_or_missing(target_currency, target_year)
+                .map_err(wrap)?;
         if result.is_finite() {
             Ok(result)
         } else {
@@ -175,7 +184,8 @@ impl Money {
     /// Prefer [`Money::to_usd_checked`], which says what is missing; this wrapper exists for
     /// callers that report the failure themselves.
     pub fn to_usd(&self, amount: f64, currency: &str, year: i32, target_year: i32) -> Option<f64> {
-        self.to_usd_checked(amount, currency, year, target_year).ok()
+        self.to_usd_checked(amount, currency, year, target_year)
+            .ok()
     }
 
     /// Ratio of `currency`'s GDP deflator between `to_year` and `from_year`: multiply an amount
@@ -183,11 +193,17 @@ impl Money {
     ///
     /// # Errors
     /// [`Missing::Deflator`] for the first missing year.
-    pub fn deflate_within(&self, currency: &str, from_year: i32, to_year: i32) -> Result<f64, Missing> {
+    pub fn deflate_within(
+        &self,
+        currency: &str,
+        from_year: i32,
+        to_year: i32,
+    ) -> Result<f64, Missing> {
         if from_year == to_year {
             return Ok(1.0);
         }
-        Ok(self.deflator_or_missing(currency, to_year)? / self.deflator_or_missing(currency, from_year)?)
+        Ok(self.deflator_or_missing(currency, to_year)?
+            / self.deflator_or_missing(currency, from_year)?)
     }
 
     /// Currencies with at least one exchange rate, plus USD.

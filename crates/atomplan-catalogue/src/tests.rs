@@ -527,15 +527,18 @@ fn issue_14_every_currency_converts_and_missing_rates_are_named() {
     let catalogue = builtin();
     let money = catalogue.money();
     for currency in [
-        "USD", "EUR", "GBP", "CAD", "KRW", "CNY", "JPY", "RUB", "TRY", "KZT", "UZS", "MNT",
-        "KGS", "ARS", "CZK", "HUF", "PLN", "EGP", "BDT", "INR", "AED",
+        "USD", "EUR", "GBP", "CAD", "KRW", "CNY", "JPY", "RUB", "TRY", "KZT", "UZS", "MNT", "KGS",
+        "ARS", "CZK", "HUF", "PLN", "EGP", "BDT", "INR", "AED",
     ] {
         for year in 2013..=2024 {
             assert!(
                 money.to_usd_checked(100.0, currency, year, 2024).is_ok(),
                 "{currency} {year}"
             );
-            assert!(money.deflator(currency, year).is_some(), "{currency} deflator {year}");
+            assert!(
+                money.deflator(currency, year).is_some(),
+                "{currency} deflator {year}"
+            );
         }
     }
     let error = money.to_usd_checked(1.0, "XYZ", 2020, 2024).unwrap_err();
@@ -565,7 +568,11 @@ fn issue_14_every_costed_design_has_a_convertible_overnight_cost() {
             .unwrap();
         assert!(usd > 500.0 && usd < 60_000.0, "{}: {usd} USD/kW", design.id);
         if !design.costs[cost.cost_index].is_overnight() {
-            assert!(cost.derived, "{} uses a non-overnight figure without deriving", design.id);
+            assert!(
+                cost.derived,
+                "{} uses a non-overnight figure without deriving",
+                design.id
+            );
         }
     }
     // Issue 14: Vogtle's all-in USD 35 bn is no longer the AP1000's overnight cost.
@@ -583,7 +590,10 @@ fn issue_14_every_costed_design_has_a_convertible_overnight_cost() {
 fn issue_14_fixed_values() {
     let catalogue = builtin();
     let vogtle = catalogue.project("vogtle-3-4").unwrap();
-    assert_eq!(vogtle.construction_start.map(|d| (d.year, d.month)), Some((2013, Some(3))));
+    assert_eq!(
+        vogtle.construction_start.map(|d| (d.year, d.month)),
+        Some((2013, Some(3)))
+    );
     let evinci = catalogue.design("evinci").unwrap();
     assert_ne!(evinci.construction_months, Some(1.0));
     let darlington = catalogue.project("darlington-new-nuclear").unwrap();
@@ -592,10 +602,19 @@ fn issue_14_fixed_values() {
     assert_eq!(nuscale.costs[0].price_year, 2022);
     // Vogtle's cost history, USD 14 bn (2009) to 35 bn (2023), both all-in nominal figures at
     // their year: 35/14 x deflator(2009)/deflator(2023) = 2.5 x 88.6/122.39 = 1.81.
-    let overrun = cost::overrun(&vogtle.costs, catalogue.money(), 2024).unwrap().unwrap();
-    assert_eq!((overrun.first_estimate_year, overrun.last_estimate_year), (2009, 2023));
+    let overrun = cost::overrun(&vogtle.costs, catalogue.money(), 2024)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (overrun.first_estimate_year, overrun.last_estimate_year),
+        (2009, 2023)
+    );
     let by_hand = 2.5 * catalogue.money().deflator("USD", 2009).unwrap() / 122.390;
-    assert!((overrun.ratio - by_hand).abs() < 1e-9, "{} vs {by_hand}", overrun.ratio);
+    assert!(
+        (overrun.ratio - by_hand).abs() < 1e-9,
+        "{} vs {by_hand}",
+        overrun.ratio
+    );
     assert!((overrun.ratio - 1.81).abs() < 0.01, "{}", overrun.ratio);
 }
 
@@ -604,7 +623,12 @@ fn issue_14_fixed_values() {
 fn issue_14_every_number_has_field_sources() {
     let catalogue = builtin();
     for design in catalogue.designs() {
-        for field in ["net_mwe_per_module", "thermal_mwt", "construction_months", "capacity_factor"] {
+        for field in [
+            "net_mwe_per_module",
+            "thermal_mwt",
+            "construction_months",
+            "capacity_factor",
+        ] {
             let present = match field {
                 "net_mwe_per_module" => design.net_mwe_per_module.is_some(),
                 "thermal_mwt" => design.thermal_mwt.is_some(),
@@ -613,7 +637,10 @@ fn issue_14_every_number_has_field_sources() {
             };
             if present {
                 assert!(
-                    design.field_sources.get(field).is_some_and(|ids| !ids.is_empty()),
+                    design
+                        .field_sources
+                        .get(field)
+                        .is_some_and(|ids| !ids.is_empty()),
                     "{} {field}",
                     design.id
                 );
@@ -639,10 +666,19 @@ fn issue_14_idc_is_removed_by_an_explicit_derivation() {
         &[("designs/d1.toml", design_with_costs(costs).as_bytes())],
     );
     let catalogue = Catalogue::load_dir(dir.path()).unwrap();
-    let cost = catalogue.design("d1").unwrap().overnight_cost.clone().unwrap();
+    let cost = catalogue
+        .design("d1")
+        .unwrap()
+        .overnight_cost
+        .clone()
+        .unwrap();
     let factor = 0.5 * 1.1_f64.powf(1.5) + 0.5 * 1.1_f64.powf(0.5);
     assert!((cost.derivation_factor - factor).abs() < 1e-12);
-    assert!((cost.per_kw.central.unwrap() - 1000.0).abs() < 0.01, "{:?}", cost.per_kw);
+    assert!(
+        (cost.per_kw.central.unwrap() - 1000.0).abs() < 0.01,
+        "{:?}",
+        cost.per_kw
+    );
     assert!(cost.derived);
     assert_eq!(cost.price_year, 2020);
 }
@@ -663,7 +699,12 @@ fn issue_14_escalation_is_removed_with_the_deflator() {
         ],
     );
     let catalogue = Catalogue::load_dir(dir.path()).unwrap();
-    let cost = catalogue.design("d1").unwrap().overnight_cost.clone().unwrap();
+    let cost = catalogue
+        .design("d1")
+        .unwrap()
+        .overnight_cost
+        .clone()
+        .unwrap();
     assert_eq!(cost.price_year, 2020);
     let expected = 1050.0 / (0.5 * 100.0 / 110.0 + 0.5);
     assert!((cost.per_kw.central.unwrap() - expected).abs() < 1e-9);
@@ -694,13 +735,23 @@ fn issue_14_unconvertible_cost_is_an_error_naming_the_rate() {
 #[test]
 fn issue_14_number_without_field_source_is_an_error() {
     let design = "id = \"d1\"\nname = \"D1\"\nvendor = \"V\"\nvendor_country = \"X\"\nreactor_type = \"PWR\"\ndeployment = \"land\"\nnet_mwe_per_module = 100\nthermal_mwt = 300\nstatus = \"concept\"\n\n[field_sources]\nnet_mwe_per_module = [\"s1\"]\n";
-    check("designs/d1.toml", design.as_bytes(), "thermal_mwt", "has no source of its own");
+    check(
+        "designs/d1.toml",
+        design.as_bytes(),
+        "thermal_mwt",
+        "has no source of its own",
+    );
 }
 
 #[test]
 fn issue_14_field_source_for_an_absent_field_is_an_error() {
     let design = format!("{COST_DESIGN}thermal_mwt = [\"s1\"]\n");
-    check("designs/d1.toml", design.as_bytes(), "field_sources.thermal_mwt", "does not set");
+    check(
+        "designs/d1.toml",
+        design.as_bytes(),
+        "field_sources.thermal_mwt",
+        "does not set",
+    );
 }
 
 #[test]
@@ -712,5 +763,10 @@ fn issue_14_wiki_mirror_cannot_be_primary() {
 #[test]
 fn issue_14_design_costs_are_per_kw() {
     let costs = "\n[[costs]]\nscope = \"overnight\"\nterms = \"real\"\ntotal_bn = 1\ncurrency = \"USD\"\nprice_year = 2020\nsources = [\"s1\"]\n";
-    check("designs/d1.toml", design_with_costs(costs).as_bytes(), "total_bn", "per_kw");
+    check(
+        "designs/d1.toml",
+        design_with_costs(costs).as_bytes(),
+        "total_bn",
+        "per_kw",
+    );
 }

@@ -1090,9 +1090,15 @@ pub(crate) fn check_costs(file: &ParsedFile) -> Vec<Diagnostic> {
     }
     let mut out = Vec::new();
     let wrong = if file.kind == FileKind::Design {
-        ("costs[].total_bn", "designs give `per_kw` (per kW of net capacity), not `total_bn`")
+        (
+            "costs[].total_bn",
+            "designs give `per_kw` (per kW of net capacity), not `total_bn`",
+        )
     } else {
-        ("costs[].per_kw", "projects give `total_bn` (whole project, billions), not `per_kw`")
+        (
+            "costs[].per_kw",
+            "projects give `total_bn` (whole project, billions), not `per_kw`",
+        )
     };
     for entry in file.entries.iter().filter(|e| e.path == wrong.0) {
         out.push(Diagnostic::error(

@@ -220,10 +220,20 @@ fn complete_field_sources(
 ) {
     let mut field_sources: std::collections::BTreeMap<String, Vec<SourceId>> = map
         .get("field_sources")
-        .and_then(|v| serde_json::from_value::<std::collections::BTreeMap<String, Vec<String>>>(v.clone()).ok())
+        .and_then(|v| {
+            serde_json::from_value::<std::collections::BTreeMap<String, Vec<String>>>(v.clone())
+                .ok()
+        })
         .unwrap_or_default()
         .into_iter()
-        .map(|(k, ids)| (k, ids.into_iter().filter_map(|id| SourceId::new(id).ok()).collect()))
+        .map(|(k, ids)| {
+            (
+                k,
+                ids.into_iter()
+                    .filter_map(|id| SourceId::new(id).ok())
+                    .collect(),
+            )
+        })
         .collect();
     for (field, ids) in extra {
         if !ids.is_empty() {
@@ -471,7 +481,9 @@ fn show_project(
 }
 
 fn cost_text(cost: &CostEstimate) -> String {
-    let amount = cost.amount().map_or_else(|| "-".to_owned(), |e| estimate_text(Some(e)));
+    let amount = cost
+        .amount()
+        .map_or_else(|| "-".to_owned(), |e| estimate_text(Some(e)));
     let unit = if cost.per_kw.is_some() { "/kW" } else { " bn" };
     format!(
         "{amount}{unit} {} {} ({} {}, estimated {}){}{}",
@@ -522,18 +534,35 @@ fn project_text(catalogue: &Catalogue, p: &Project) -> String {
     kv("units", p.units.to_string());
     kv("capacity, MWe", num(p.capacity_mwe));
     kv("status", p.status.to_string());
-    kv("construction start", p.construction_start.map(|d| d.to_string()).unwrap_or_default());
-    kv("grid connection", p.grid_connection.map(|d| d.to_string()).unwrap_or_default());
-    kv("commercial operation", p.commercial_operation.map(|d| d.to_string()).unwrap_or_default());
+    kv(
+        "construction start",
+        p.construction_start
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
+    kv(
+        "grid connection",
+        p.grid_connection.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    kv(
+        "commercial operation",
+        p.commercial_operation
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
     for cost in &p.costs {
         kv("cost", cost_text(cost));
     }
-    if let Ok(Some(overrun)) = atomplan_catalogue::cost::overrun(&p.costs, catalogue.money(), 2024) {
+    if let Ok(Some(overrun)) = atomplan_catalogue::cost::overrun(&p.costs, catalogue.money(), 2024)
+    {
         kv(
             "cost overrun",
             format!(
                 "x{:.2} in real USD 2024 ({} {} to {})",
-                overrun.ratio, overrun.scope, overrun.first_estimate_year, overrun.last_estimate_year
+                overrun.ratio,
+                overrun.scope,
+                overrun.first_estimate_year,
+                overrun.last_estimate_year
             ),
         );
     }
@@ -707,7 +736,10 @@ fn design_text(catalogue: &Catalogue, d: &Design) -> String {
                 Err(error) => kv("  in USD 2024", format!("cannot convert: {error}")),
             }
         }
-        kv("  derivation", c.derivation_note.clone().unwrap_or_default());
+        kv(
+            "  derivation",
+            c.derivation_note.clone().unwrap_or_default(),
+        );
     }
     for cost in &d.costs {
         kv("published cost", cost_text(cost));
@@ -787,12 +819,16 @@ fn project_json(catalogue: &Catalogue, project: &Project) -> Value {
         if overrun.is_some() {
             extra.push((
                 "cost_overrun".to_owned(),
-                project.costs.iter().flat_map(cost_sources).fold(Vec::new(), |mut acc, id| {
-                    if !acc.contains(&id) {
-                        acc.push(id);
-                    }
-                    acc
-                }),
+                project
+                    .costs
+                    .iter()
+                    .flat_map(cost_sources)
+                    .fold(Vec::new(), |mut acc, id| {
+                        if !acc.contains(&id) {
+                            acc.push(id);
+                        }
+                        acc
+                    }),
             ));
         }
         for (idx, alternative) in project.alternatives.iter().enumerate() {
@@ -857,7 +893,10 @@ fn list_projects(
                                 Some(central) => num(Some(central)),
                                 None => format!("{}-{}", num(e.low), num(e.high)),
                             };
-                            Some(format!("{amount} bn {} {} {}", c.currency, c.price_year, c.scope))
+                            Some(format!(
+                                "{amount} bn {} {} {}",
+                                c.currency, c.price_year, c.scope
+                            ))
                         })
                         .unwrap_or_default();
                     vec![

@@ -278,3 +278,35 @@ fn design_presets_run_on_the_builtin_catalogue() {
     let output = common::run(&["econ", "design", "no-such-design", "--country", "TR"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// Issue 14: `econ design` runs for every design with a published cost, on an overnight cost;
+/// a figure of another scope is used only after its IDC and escalation are removed.
+#[test]
+fn issue_14_econ_runs_for_every_costed_design_on_overnight_costs() {
+    let output = common::run(&["catalogue", "designs", "--format", "json"]);
+    let designs: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut n_costed = 0;
+    for design in designs.as_array().unwrap() {
+        if design["costs"].as_array().unwrap().is_empty() {
+            continue;
+        }
+        n_costed += 1;
+        let id = design["id"].as_str().unwrap();
+        let value = json(&["design", id, "--country", "TR"]);
+        let source = &value["overnight_cost_source"];
+        let scope = source["scope"].as_str().unwrap();
+        let real_overnight =
+            (scope == "overnight" || scope == "overnight-plus-owner") && source["terms"] == "real";
+        assert!(
+            real_overnight || source["derived"] == true,
+            "{id}: {source}"
+        );
+        let lcoe = number(&value, "lcoe_usd_per_mwh");
+        assert!(lcoe > 20.0 && lcoe < 400.0, "{id}: {lcoe}");
+    }
+    assert!(n_costed >= 15, "{n_costed}");
+    // The AP1000 no longer takes Vogtle's all-in USD 35 bn (15,667 USD/kW) as overnight.
+    let ap1000 = json(&["design", "ap1000", "--country", "TR"]);
+    let overnight = number(&ap1000, "overnight_cost_usd_per_kw");
+    assert!(overnight < 13_000.0, "{overnight}");
+}

@@ -296,6 +296,8 @@ struct CashflowWire {
     #[serde(default)]
     discount_rate: Option<f64>,
     #[serde(default)]
+    inflation: f64,
+    #[serde(default)]
     tax_losses: Option<String>,
     #[serde(default)]
     tranche: Vec<TrancheWire>,
@@ -814,6 +816,7 @@ fn cashflow_inputs(source: &Source, wire: CashflowWire) -> anyhow::Result<Cashfl
         merchant_price_usd_per_mwh: wire.merchant_price_usd_per_mwh,
         merchant_escalation: wire.merchant_escalation,
         discount_rate: wire.discount_rate,
+        inflation: wire.inflation,
     })
 }
 

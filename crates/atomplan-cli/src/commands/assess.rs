@@ -121,6 +121,10 @@ pub struct MarketArgs {
     /// Price year of the USD values
     #[arg(long, default_value_t = 2024)]
     pub price_year: i32,
+    /// Count the catalogue's projects as they stood on this date (YYYY, YYYY-MM or YYYY-MM-DD),
+    /// from their construction start and grid connection, instead of their current status
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -677,12 +681,26 @@ fn run_market(
         let Some(catalogue) = load_catalogue(global, printer) else {
             return Ok(ExitCode::from(2));
         };
+        let projects = match &args.as_of {
+            None => from_catalogue::market_projects(&catalogue, args.price_year),
+            Some(text) => match atomplan_catalogue::PartialDate::parse(text) {
+                Ok(as_of) => from_catalogue::market_projects_on(&catalogue, args.price_year, as_of),
+                Err(error) => {
+                    printer.error(&format!("--as-of: {error}"));
+                    return Ok(ExitCode::from(2));
+                }
+            },
+        };
         (
-            from_catalogue::market_projects(&catalogue, args.price_year),
+            projects,
             cases::default_market_statuses(),
             PathBuf::from("catalogue projects"),
         )
     };
+    if args.as_of.is_some() && args.case.is_some() {
+        printer.error("--as-of applies to the catalogue's projects and cannot be combined with --case");
+        return Ok(ExitCode::from(2));
+    }
     if !args.status.is_empty() {
         statuses.clone_from(&args.status);
     }
@@ -690,8 +708,13 @@ fn run_market(
         Ok(report) => {
             if args.case.is_none() {
                 printer.info(&format!(
-                    "catalogue: {} export projects; values in USD of {} where the catalogue converts them",
-                    report.export_projects, args.price_year
+                    "catalogue: {} export projects{}; values in USD of {} where the catalogue converts them",
+                    report.export_projects,
+                    args.as_of
+                        .as_ref()
+                        .map(|date| format!(" as of {date}"))
+                        .unwrap_or_default(),
+                    args.price_year
                 ));
             }
             print_report(&report, global, printer)?;

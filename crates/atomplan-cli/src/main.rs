@@ -8,6 +8,7 @@
 mod commands;
 mod flat_csv;
 mod printer;
+mod text_table;
 
 use std::process::ExitCode;
 

@@ -4,9 +4,17 @@
 //! Architecture Invariant: the report is self-contained (inline SVG, inline CSS, no script, no
 //! network), so it reads offline and prints.
 
+pub mod alternatives;
+pub mod answer;
+pub mod assumptions;
 pub mod charts;
+pub mod columnar;
+pub mod decision_view;
 pub mod html;
+pub mod raster;
 pub mod run;
+pub mod security_view;
+pub mod sources;
 pub mod store;
 pub mod tables;
 

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::store::{Store, Table, Value};
-use crate::{html, tables, ReportError};
+use crate::{columnar, html, tables, ReportError};
 
 /// What the caller is told as the run goes.
 #[derive(Debug, Clone)]
@@ -37,6 +37,7 @@ pub struct RunSummary {
     pub stages_reused: Vec<String>,
     pub charts: Vec<PathBuf>,
     pub csv: Vec<PathBuf>,
+    pub parquet: Vec<PathBuf>,
     pub ranking: Vec<String>,
     pub total_s: f64,
 }
@@ -226,9 +227,6 @@ pub fn run_study(
         mcda,
         decision,
     };
-    let mut csv = Vec::new();
-    let csv_dir = out_dir.join("csv");
-    std::fs::create_dir_all(&csv_dir).map_err(|e| ReportError::io(&csv_dir, &e))?;
     let mut all_tables = tables::economics(&results.economics);
     for plan in &results.plans {
         for mut table in tables::planning(plan) {
@@ -246,12 +244,11 @@ pub fn run_study(
     all_tables.extend(tables::mcda(&results.mcda));
     all_tables.extend(tables::decision(&results.decision));
     all_tables.push(tables::profiles(&system));
-    for table in &all_tables {
-        let path = csv_dir.join(format!("{}.csv", table.name));
-        std::fs::write(&path, runner.store.table_csv(table))
-            .map_err(|e| ReportError::io(&path, &e))?;
-        csv.push(path);
-    }
+    let (csv, parquet) = columnar::write_tables(
+        &out_dir.join("csv"),
+        &out_dir.join("parquet"),
+        &all_tables,
+    )?;
     let charts_dir = out_dir.join("charts");
     std::fs::create_dir_all(&charts_dir).map_err(|e| ReportError::io(&charts_dir, &e))?;
     let report = html::write_report(out_dir, &charts_dir, study, catalogue, &results, &system)?;
@@ -264,6 +261,7 @@ pub fn run_study(
         stages_reused: runner.reused,
         charts: report.charts,
         csv,
+        parquet,
         ranking,
         total_s: start.elapsed().as_secs_f64(),
     })

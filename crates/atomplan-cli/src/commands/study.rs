@@ -207,17 +207,7 @@ fn run_study(args: &RunArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::
         Format::Csv => printer.data(&crate::flat_csv::to_field_csv(
             &serde_json::to_value(&summary).unwrap_or_default(),
         )?),
-        Format::Text => {
-            printer.data(&format!(
-                "report: {}\ndatabase: {}\nranking: {}\nstages computed: {}, reused: {}\ntotal: {:.1} s",
-                summary.report.display(),
-                summary.database.display(),
-                summary.ranking.join(" > "),
-                summary.stages_computed.len(),
-                summary.stages_reused.len(),
-                summary.total_s
-            ));
-        }
+        Format::Text => printer.data(&crate::text_table::run_summary_text(&summary)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -601,8 +601,9 @@ pub struct Criterion {
     pub name: String,
     pub weight: f64,
     pub direction: Direction,
-    /// A computed metric: `lcoe`, `lcoe_p90`, `unit_size`, `construction_months`,
+    /// A computed metric: `lcoe`, `lcoe_p95`, `unit_size`, `construction_months`,
     /// `reference_units`, `fuel_vendor_share`, `n_minus_1_reserve`; or absent with `scores`.
+    /// `lcoe_p90` is a deprecated name of `lcoe_p95` (it always computed the P95).
     #[serde(default)]
     pub metric: Option<String>,
     /// Analyst scores per candidate id, when `metric` is absent.
@@ -616,13 +617,25 @@ pub struct Criterion {
 /// Metrics a criterion may name.
 pub const CRITERION_METRICS: &[&str] = &[
     "lcoe",
-    "lcoe_p90",
+    "lcoe_p95",
     "unit_size",
     "construction_months",
     "reference_units",
     "fuel_vendor_share",
     "n_minus_1_reserve",
 ];
+
+/// Old metric names still read, with the name that replaces them: a study file that uses one
+/// gets a warning, and the metric is computed under its new name.
+pub const DEPRECATED_CRITERION_METRICS: &[(&str, &str)] = &[("lcoe_p90", "lcoe_p95")];
+
+/// The metric a criterion computes: its own name, or the new name of a deprecated one.
+pub fn canonical_metric(metric: &str) -> &str {
+    DEPRECATED_CRITERION_METRICS
+        .iter()
+        .find(|(old, _)| *old == metric)
+        .map_or(metric, |(_, new)| new)
+}
 
 /// The JSON schema of the study file, as committed in `schema/study.schema.json`.
 pub fn json_schema() -> String {

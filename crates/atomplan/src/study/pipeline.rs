@@ -16,7 +16,9 @@ use atomplan_model::network::{
 };
 use atomplan_model::planning::{self, file as pfile};
 
-use super::file::{Candidate, Direction, FinancingStructure, McdaMethod, StudyFile};
+use super::file::{
+    canonical_metric, Candidate, Direction, FinancingStructure, McdaMethod, StudyFile,
+};
 use super::inputs::{DesignInfo, StudyCatalogue};
 use super::system::{self, AssetKind, BuildSettings, StudySystem};
 use crate::assess;
@@ -1195,7 +1197,12 @@ pub struct Assessments {
     pub readiness_phase: Option<u8>,
     pub readiness_basis: String,
     pub readiness_completion: Option<f64>,
+    /// First power of the earliest candidate (licensing and construction included).
     pub first_power_year_p10_p50_p90: Option<(f64, f64, f64)>,
+    /// First power of each candidate with its design's construction time, beside the year the
+    /// study plans for it.
+    #[serde(default)]
+    pub first_power_by_candidate: Vec<assess::readiness::FirstPowerEstimate>,
     pub open_issues: Vec<String>,
     pub export_market: Vec<(String, f64)>,
     pub notes: Vec<String>,
@@ -1378,7 +1385,8 @@ pub fn assessments(
         })
         .collect();
 
-    let (readiness_completion, first_power, open_issues) = match country.milestones_phase {
+    let mut first_power_by_candidate = Vec::new();
+    let (readiness_completion, open_issues) = match country.milestones_phase {
         Some(phase) => {
             let input = assess::readiness::ReadinessInput {
                 country: country.name.clone(),
@@ -1390,24 +1398,43 @@ pub fn assessments(
                     ..Default::default()
                 },
             };
+            // Each candidate: licensing, then its design's construction time.
+            for candidate in &study.candidates {
+                let Some(design) = catalogue.design(&candidate.design) else {
+                    continue;
+                };
+                let mut with_build = input.clone();
+                with_build.time.construction_months = Some(design.construction_months);
+                match assess::readiness::readiness(&with_build) {
+                    Ok(report) => first_power_by_candidate.push(
+                        assess::readiness::FirstPowerEstimate::from_report(
+                            &candidate.id,
+                            &design.id,
+                            &with_build.time,
+                            &report,
+                            Some(system::earliest_year(study, candidate)),
+                        ),
+                    ),
+                    Err(error) => notes.push(format!("readiness of `{}`: {error}", candidate.id)),
+                }
+            }
             match assess::readiness::readiness(&input) {
                 Ok(report) => (
                     Some(report.overall_completion),
-                    Some((
-                        report.first_power_year.p10,
-                        report.first_power_year.p50,
-                        report.first_power_year.p90,
-                    )),
                     report.open_issues.iter().map(|s| (*s).to_owned()).collect(),
                 ),
                 Err(error) => {
                     notes.push(format!("readiness: {error}"));
-                    (None, None, Vec::new())
+                    (None, Vec::new())
                 }
             }
         }
-        None => (None, None, Vec::new()),
+        None => (None, Vec::new()),
     };
+    let first_power = first_power_by_candidate
+        .iter()
+        .min_by(|a, b| a.first_power_p50.total_cmp(&b.first_power_p50))
+        .map(|e| (e.first_power_p10, e.first_power_p50, e.first_power_p90));
 
     Ok(Assessments {
         scenario: plan.scenario.clone(),
@@ -1423,6 +1450,7 @@ pub fn assessments(
         readiness_basis: country.milestones_basis.clone(),
         readiness_completion,
         first_power_year_p10_p50_p90: first_power,
+        first_power_by_candidate,
         open_issues,
         export_market: catalogue.export_market_shares.clone(),
         notes,
@@ -1443,6 +1471,9 @@ pub struct McdaResult {
     pub ranking: Vec<String>,
     /// (criterion, weight interval over which the winner stays first)
     pub sensitivity: Vec<(String, f64, f64)>,
+    /// Per criterion, the weights at which the winner changes and who takes over.
+    #[serde(default)]
+    pub winner_switches: Vec<assess::mcda::sensitivity::WinnerSwitch>,
 }
 
 /// Ranks the candidates on the study's criteria.
@@ -1478,6 +1509,7 @@ pub fn mcda(
                 .collect(),
             ranking: order.iter().map(|i| candidates[*i].clone()).collect(),
             sensitivity: Vec::new(),
+            winner_switches: Vec::new(),
         });
     }
     let mut matrix = vec![Vec::with_capacity(criteria.len()); candidates.len()];
@@ -1485,9 +1517,9 @@ pub fn mcda(
         for (row, candidate) in study.candidates.iter().enumerate() {
             let econ_row = economics.rows.iter().find(|r| r.candidate == candidate.id);
             let design = catalogue.design(&candidate.design);
-            let value = match criterion.metric.as_deref() {
+            let value = match criterion.metric.as_deref().map(canonical_metric) {
                 Some("lcoe") => econ_row.map_or(0.0, |r| r.lcoe_offer_usd_per_mwh),
-                Some("lcoe_p90") => econ_row.map_or(0.0, |r| r.mc_p95),
+                Some("lcoe_p95") => econ_row.map_or(0.0, |r| r.mc_p95),
                 Some("unit_size") => design.map_or(0.0, |d| d.net_mwe_per_unit),
                 Some("construction_months") => design.map_or(0.0, |d| d.construction_months),
                 Some("reference_units") => design.map_or(0.0, |d| f64::from(d.reference_units)),
@@ -1536,19 +1568,24 @@ pub fn mcda(
     let scores =
         assess::mcda::score(&problem, &method).map_err(|error| format!("MCDA: {error}"))?;
     let order = assess::rank_descending(&scores);
-    let sensitivity = assess::mcda::sensitivity::weight_sensitivity(&problem, &method)
-        .map(|all| {
-            all.iter()
-                .map(|s| {
-                    (
-                        criteria[s.criterion_idx].name.clone(),
-                        s.winner_interval.0,
-                        s.winner_interval.1,
-                    )
-                })
-                .collect()
+    let weight_sensitivity =
+        assess::mcda::sensitivity::weight_sensitivity(&problem, &method).unwrap_or_default();
+    let criteria_names: Vec<String> = criteria.iter().map(|c| c.name.clone()).collect();
+    let winner_switches = assess::mcda::sensitivity::winner_switches(
+        &weight_sensitivity,
+        &criteria_names,
+        &candidates,
+    );
+    let sensitivity = weight_sensitivity
+        .iter()
+        .map(|s| {
+            (
+                criteria[s.criterion_idx].name.clone(),
+                s.winner_interval.0,
+                s.winner_interval.1,
+            )
         })
-        .unwrap_or_default();
+        .collect();
     let total: f64 = problem.weights.iter().sum();
     Ok(McdaResult {
         method: format!("{:?}", study.mcda.method).to_lowercase(),
@@ -1563,5 +1600,6 @@ pub fn mcda(
         scores,
         ranking: order.iter().map(|i| candidates[*i].clone()).collect(),
         sensitivity,
+        winner_switches,
     })
 }

@@ -103,7 +103,7 @@ pub fn write_report(
     };
     let country = catalogue.country(&study.country);
     let country_name = country.map_or(study.country.clone(), |c| c.name.clone());
-    let plan = &results.plans[0];
+    let plan = &results.plans[results.main_plan];
     let economics = &results.economics;
     let a = &results.assessments;
     let m = &results.mcda;
@@ -111,7 +111,7 @@ pub fn write_report(
     page.push(&format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{}</title><style>{}</style></head><body>",
         escape(&study.title),
-        "body{font-family:sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:13px}th{background:#f3f3f3}figure.chart{margin:1em 0}.answer{background:#eef6ee;border-left:5px solid #2e7d32;padding:.6em 1em}.synthetic{background:#fff3cd;border-left:5px solid #d4a017;padding:.4em 1em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}small{color:#666}"
+        "body{font-family:sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:13px}th{background:#f3f3f3}figure.chart{margin:1em 0}.answer{background:#eef6ee;border-left:5px solid #2e7d32;padding:.6em 1em}.synthetic{background:#fff3cd;border-left:5px solid #d4a017;padding:.4em 1em}.failed{background:#fdecea;border-left:5px solid #c62828;padding:.4em 1em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}small{color:#666}"
     ));
     page.push(&format!(
         "<h1>{}</h1><p><small>{country_name} · base year {} · periods {} · atomplan {}</small></p>",
@@ -126,6 +126,21 @@ pub fn write_report(
             .join(", "),
         env!("CARGO_PKG_VERSION")
     ));
+
+    // ---------------- failed stages first: a failure is never shown as a result
+    for (failed, message) in results
+        .plans
+        .iter()
+        .zip(&results.plan_failures)
+        .filter_map(|(p, f)| f.as_ref().map(|m| (p, m)))
+    {
+        page.push(&format!(
+            "<section class=\"failed\"><p><b>Scenario {} failed.</b> {}. This report leaves it out; the assessments use scenario {}.</p></section>",
+            escape(&failed.scenario),
+            escape(message),
+            escape(&plan.scenario)
+        ));
+    }
 
     // ---------------- the answer
     let winner = m.ranking.first().cloned().unwrap_or_default();
@@ -305,6 +320,14 @@ pub fn write_report(
     // ---------------- capacity and timeline
     page.push("<h2>Optimal capacity and build timeline</h2>");
     for (index, plan) in results.plans.iter().enumerate() {
+        if let Some(Some(message)) = results.plan_failures.get(index) {
+            page.push(&format!(
+                "<p>Scenario <b>{}</b>: failed ({}); no plan.</p>",
+                escape(&plan.scenario),
+                escape(message)
+            ));
+            continue;
+        }
         let years: Vec<i32> = plan.periods.iter().map(|p| p.year).collect();
         let mut technologies: Vec<String> = Vec::new();
         for row in plan
@@ -483,7 +506,12 @@ pub fn write_report(
     page.push("<h2>Emissions against target</h2>");
     let years: Vec<f64> = a.emissions.iter().map(|e| f64::from(e.0)).collect();
     let mut series: Vec<(String, Vec<Option<f64>>)> = Vec::new();
-    for plan in &results.plans {
+    for (plan, _) in results
+        .plans
+        .iter()
+        .zip(&results.plan_failures)
+        .filter(|(_, failure)| failure.is_none())
+    {
         series.push((
             format!("plan {}", plan.scenario),
             plan.periods.iter().map(|p| Some(p.emissions_mt)).collect(),

@@ -551,7 +551,13 @@ pub fn plan_scenario(
             capped_years.join(", ")
         ));
     }
-    let status = format!("{:?}", result.status);
+    // A time limit without an integer solution leaves no plan: say so in the status.
+    let status = match result.status {
+        planning::Status::TimeLimit if !result.has_solution => "TimeLimitNoSolution".to_owned(),
+        status => format!("{status:?}"),
+    };
+    let solver_note = (!result.solver_message.is_empty())
+        .then(|| format!("solver: {}", result.solver_message));
     let mut capacities = Vec::new();
     for capacity in &result.capacities {
         let Some(index) = sys
@@ -668,7 +674,7 @@ pub fn plan_scenario(
             "Hydro is run-of-river on a monthly inflow shape (no reservoir shifting)".to_owned(),
             "Nuclear candidates are costed at their offer's capital and fixed charge (from the flat nominal cash-flow tariff), other new build at the real discount rate: nuclear is costed conservatively against them".to_owned(),
             "Refuelling outages and unit commitment are not modelled in the study's planning problem".to_owned(),
-        ],
+        ].into_iter().chain(solver_note).collect(),
     })
 }
 

@@ -7,7 +7,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use atomplan::study::{from_catalogue, template, validate, StudyCatalogue, StudyFile};
 use atomplan_catalogue::Catalogue;
 

@@ -85,7 +85,10 @@ mod tests {
         let error = read_capped(&path, 9).unwrap_err();
         assert!(error.to_string().contains("limit"), "{error}");
         std::fs::write(&path, [0xff, 0xfe]).unwrap();
-        assert!(read_to_string(&path).unwrap_err().to_string().contains("UTF-8"));
+        assert!(read_to_string(&path)
+            .unwrap_err()
+            .to_string()
+            .contains("UTF-8"));
         let _ = std::fs::remove_file(&path);
     }
 }

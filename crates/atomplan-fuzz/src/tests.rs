@@ -47,3 +47,43 @@ fn mutation_is_reproducible_and_changes_the_input() {
     });
     assert!(changed);
 }
+
+/// The long run recorded in docs/benchmarks.md: `ATOMPLAN_FUZZ_EXECUTIONS` per target (default
+/// 1,000,000) over `ATOMPLAN_FUZZ_TARGETS` (comma-separated, default all).
+#[test]
+#[ignore = "long run; see docs/benchmarks.md, Fuzzing"]
+fn long_fuzz_run() {
+    let executions = std::env::var("ATOMPLAN_FUZZ_EXECUTIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
+    let wanted = std::env::var("ATOMPLAN_FUZZ_TARGETS").unwrap_or_default();
+    for target in TARGETS
+        .iter()
+        .filter(|t| wanted.is_empty() || wanted.split(',').any(|w| w == **t))
+    {
+        let seeds = corpus(target);
+        let outcome = crate::fuzz(target, &seeds, executions, 1, &|seed, input| {
+            run(target, seed, input);
+        });
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!(
+                "{target}: {} executions from {} seed files in {:.1} s, {} panics",
+                outcome.executions,
+                seeds.len(),
+                outcome.seconds,
+                outcome.panics.len()
+            );
+        }
+        assert!(
+            outcome.panics.is_empty(),
+            "{target}: {:?}",
+            outcome
+                .panics
+                .iter()
+                .map(|(n, name, input, message)| (n, name, String::from_utf8_lossy(input), message))
+                .collect::<Vec<_>>()
+        );
+    }
+}

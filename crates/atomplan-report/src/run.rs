@@ -223,9 +223,7 @@ fn check_out_dir(out_dir: &Path, force: bool) -> Result<(), ReportError> {
         let entry = entry.map_err(|e| ReportError::io(out_dir, &e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
-        let kind = entry
-            .file_type()
-            .map_err(|e| ReportError::io(&path, &e))?;
+        let kind = entry.file_type().map_err(|e| ReportError::io(&path, &e))?;
         if kind.is_symlink() {
             // Never written through, even with --force.
             return Err(refuse(
@@ -437,7 +435,12 @@ pub fn run_study(
     let mut plan_hashes = Vec::new();
     for (demand_idx, price_idx, name) in &scenarios {
         let system = pipeline::scenario_system(
-            study, catalogue, &economics, *demand_idx, *price_idx, &study_dir,
+            study,
+            catalogue,
+            &economics,
+            *demand_idx,
+            *price_idx,
+            &study_dir,
         )
         .map_err(|message| ReportError::Stage {
             stage: name.clone(),

@@ -252,7 +252,10 @@ impl Store {
                 .map_err(sql_error)?;
         }
         transaction
-            .execute("DELETE FROM stage_failures WHERE stage = ?1", params![stage])
+            .execute(
+                "DELETE FROM stage_failures WHERE stage = ?1",
+                params![stage],
+            )
             .map_err(sql_error)?;
         transaction
             .execute(
@@ -317,11 +320,11 @@ impl Store {
     pub fn fail_stage(&mut self, stage: &str, message: &str) -> Result<(), ReportError> {
         let result_tables = self.result_tables()?;
         let transaction = self.connection.transaction().map_err(sql_error)?;
-        for name in result_tables
-            .iter()
-            .map(String::as_str)
-            .chain(["stage_log", "stage_output", "stage_inputs"])
-        {
+        for name in result_tables.iter().map(String::as_str).chain([
+            "stage_log",
+            "stage_output",
+            "stage_inputs",
+        ]) {
             transaction
                 .execute(
                     &format!("DELETE FROM {} WHERE stage = ?1", quote(name)),
@@ -360,7 +363,12 @@ impl Store {
     /// returns the stages removed, sorted.
     pub fn prune(&mut self, keep: &[String]) -> Result<Vec<String>, ReportError> {
         let result_tables = self.result_tables()?;
-        let bookkeeping = ["stage_log", "stage_output", "stage_inputs", "stage_failures"];
+        let bookkeeping = [
+            "stage_log",
+            "stage_output",
+            "stage_inputs",
+            "stage_failures",
+        ];
         let mut stale = std::collections::BTreeSet::new();
         for name in result_tables.iter().map(String::as_str).chain(bookkeeping) {
             let mut statement = self

@@ -462,7 +462,8 @@ fn run_adequacy(
         .map(Path::to_path_buf)
         .unwrap_or_default();
     let read_file = |relative: &str| {
-        atomplan_core::input::read_to_string(&base_dir.join(relative)).map_err(|error| error.to_string())
+        atomplan_core::input::read_to_string(&base_dir.join(relative))
+            .map_err(|error| error.to_string())
     };
     let case = match cases::parse_adequacy(&text, &read_file) {
         Ok(case) => case,

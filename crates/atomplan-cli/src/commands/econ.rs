@@ -1086,7 +1086,10 @@ fn run_mc(args: &McArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Resu
         return Err(anyhow!("`--threads` must be at least 1"));
     }
     if args.threads.is_some_and(|n| n > crate::MAX_THREADS) {
-        return Err(anyhow!("`--threads` must be at most {}", crate::MAX_THREADS));
+        return Err(anyhow!(
+            "`--threads` must be at most {}",
+            crate::MAX_THREADS
+        ));
     }
     let settings = MonteCarloSettings {
         samples: usize::try_from(args.samples)?,

@@ -139,7 +139,12 @@ fn thread_count(requested: Option<usize>) -> anyhow::Result<usize> {
             .parse::<usize>()
             .ok()
             .filter(|n| (1..=crate::MAX_THREADS).contains(n))
-            .with_context(|| format!("`SLURM_CPUS_PER_TASK={text}`: not a whole number from 1 to {}", crate::MAX_THREADS));
+            .with_context(|| {
+                format!(
+                    "`SLURM_CPUS_PER_TASK={text}`: not a whole number from 1 to {}",
+                    crate::MAX_THREADS
+                )
+            });
     }
     Ok(std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
 }
@@ -378,15 +383,11 @@ pub fn run_sweep(
     // Every scenario is checked after its overrides as `study check` checks a study; the
     // screening runner also takes partial studies, so it is checked when its base is whole.
     let check_scenarios = args.runner != RunnerKind::Screening
-        || sweep
-            .base
-            .clone()
-            .try_into()
-            .is_ok_and(|study: StudyFile| {
-                !atomplan_core::diagnostic::has_errors(&atomplan::study::validate::validate(
-                    &file, &study, &catalogue,
-                ))
-            });
+        || sweep.base.clone().try_into().is_ok_and(|study: StudyFile| {
+            !atomplan_core::diagnostic::has_errors(&atomplan::study::validate::validate(
+                &file, &study, &catalogue,
+            ))
+        });
     let runner = |scenario: &Scenario| -> Result<ScenarioResult, String> {
         if let Some(delay) = delay {
             std::thread::sleep(delay);

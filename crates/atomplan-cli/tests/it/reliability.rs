@@ -131,13 +131,18 @@ fn planning_solver_error_is_recorded_as_failed_and_never_panics() {
         // Failed, not finished: nothing of planning in the stage log, every scenario in the
         // failure table, and so recomputed (not reused) by the second attempt.
         assert_eq!(
-            sqlite_count(&db, "SELECT COUNT(*) FROM stage_log WHERE stage LIKE 'planning/%'"),
+            sqlite_count(
+                &db,
+                "SELECT COUNT(*) FROM stage_log WHERE stage LIKE 'planning/%'"
+            ),
             0,
             "attempt {attempt}"
         );
         assert!(
-            sqlite_count(&db, "SELECT COUNT(*) FROM stage_failures WHERE stage LIKE 'planning/%'")
-                >= 1
+            sqlite_count(
+                &db,
+                "SELECT COUNT(*) FROM stage_failures WHERE stage LIKE 'planning/%'"
+            ) >= 1
         );
         assert!(!stderr(&output).contains("reused)") || attempt == 1);
     }
@@ -152,7 +157,8 @@ fn planning_solver_error_is_recorded_as_failed_and_never_panics() {
 
 #[test]
 fn monte_carlo_sizes_are_bounded() {
-    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/econ/pcge_nuclear_7pct.toml");
+    let case =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/econ/pcge_nuclear_7pct.toml");
     for (flag, value) in [
         ("--samples", "1000000000000000"),
         ("--bins", "1000000000000000"),
@@ -353,7 +359,12 @@ fn another_studys_folder_is_refused() {
     .unwrap();
     let output = study_run(&other, &out, &[]);
     assert_refused(&output, &["another study", "--force"]);
-    assert!(sqlite_count(&out.join("results.sqlite"), "SELECT COUNT(*) FROM stage_log") > 0);
+    assert!(
+        sqlite_count(
+            &out.join("results.sqlite"),
+            "SELECT COUNT(*) FROM stage_log"
+        ) > 0
+    );
 }
 
 // ------------------------------------------------------------------ safe outputs
@@ -404,7 +415,14 @@ fn existing_files_are_not_overwritten_without_force() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mine.toml");
     std::fs::write(&path, "keep me").unwrap();
-    let output = run(&["study", "new", "--country", "KZ", "-o", path.to_str().unwrap()]);
+    let output = run(&[
+        "study",
+        "new",
+        "--country",
+        "KZ",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
     assert_refused(&output, &["--force", "mine.toml"]);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "keep me");
     let output = run(&[
@@ -419,8 +437,8 @@ fn existing_files_are_not_overwritten_without_force() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(std::fs::read_to_string(&path).unwrap().contains("country"));
 
-    let network = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../atomplan-model/tests/fixtures/toy-1node-24");
+    let network =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../atomplan-model/tests/fixtures/toy-1node-24");
     let lp = dir.path().join("model.lp");
     std::fs::write(&lp, "keep me").unwrap();
     let output = run(&[
@@ -507,7 +525,11 @@ fn slurm_script_does_not_execute_the_out_path() {
     assert!(!pwned.exists(), "the script ran code from --out");
     let args = std::fs::read_to_string(&args_log).unwrap();
     // The sweep job and the merge job both got --out verbatim.
-    assert_eq!(args.lines().filter(|line| *line == out).count(), 2, "{args}");
+    assert_eq!(
+        args.lines().filter(|line| *line == out).count(),
+        2,
+        "{args}"
+    );
 }
 
 #[test]
@@ -599,7 +621,10 @@ fn pypsa_series_file_without_its_index_column_is_refused() {
         .collect();
     std::fs::write(&path, stripped).unwrap();
     let output = run(&["solve", folder.to_str().unwrap()]);
-    assert_refused(&output, &["generators-p_max_pu.csv", "onwind", "index column"]);
+    assert_refused(
+        &output,
+        &["generators-p_max_pu.csv", "onwind", "index column"],
+    );
 }
 
 /// A generator `efficiency` of 0 left the plant out of the CO2 cap; a negative one gave it
@@ -611,7 +636,14 @@ fn pypsa_efficiency_at_or_below_zero_is_refused() {
         let folder = toy_network(dir.path());
         let path = folder.join("generators.csv");
         let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, text.replace("gas,35.6429,289.28,0.56", &format!("gas,35.6429,289.28,{value}"))).unwrap();
+        std::fs::write(
+            &path,
+            text.replace(
+                "gas,35.6429,289.28,0.56",
+                &format!("gas,35.6429,289.28,{value}"),
+            ),
+        )
+        .unwrap();
         let output = run(&["solve", folder.to_str().unwrap()]);
         assert_refused(&output, &["generators.csv", "efficiency", ":3"]);
     }

@@ -556,8 +556,8 @@ pub fn plan_scenario(
         planning::Status::TimeLimit if !result.has_solution => "TimeLimitNoSolution".to_owned(),
         status => format!("{status:?}"),
     };
-    let solver_note = (!result.solver_message.is_empty())
-        .then(|| format!("solver: {}", result.solver_message));
+    let solver_note =
+        (!result.solver_message.is_empty()).then(|| format!("solver: {}", result.solver_message));
     let mut capacities = Vec::new();
     for capacity in &result.capacities {
         let Some(index) = sys

@@ -14,7 +14,10 @@ fn corpus() -> Vec<atomplan_fuzz::Seed> {
         };
         let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
-        for path in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+        for path in paths
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        {
             if let Ok(bytes) = std::fs::read(&path) {
                 seeds.push(atomplan_fuzz::Seed {
                     name: path.display().to_string(),

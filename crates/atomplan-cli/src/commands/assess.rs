@@ -148,7 +148,7 @@ pub fn run(command: Command, global: &GlobalArgs, printer: &Printer) -> anyhow::
 }
 
 fn read_case(path: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path)
+    atomplan_core::input::read_to_string(path)
         .map_err(|error| anyhow::anyhow!("cannot read case file {}: {error}", path.display()))
 }
 
@@ -538,7 +538,8 @@ fn run_adequacy(
         .map(Path::to_path_buf)
         .unwrap_or_default();
     let read_file = |relative: &str| {
-        std::fs::read_to_string(base_dir.join(relative)).map_err(|error| error.to_string())
+        atomplan_core::input::read_to_string(&base_dir.join(relative))
+            .map_err(|error| error.to_string())
     };
     let case = match cases::parse_adequacy(&text, &read_file) {
         Ok(case) => case,

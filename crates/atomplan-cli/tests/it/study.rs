@@ -8,14 +8,14 @@ use std::time::{Duration, Instant};
 
 use crate::common::{atomplan, run};
 
-fn flagship(name: &str) -> PathBuf {
+pub(crate) fn flagship(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../studies")
         .join(name)
 }
 
 /// The Kazakhstan flagship, reduced for CI: one demand scenario, fewer samples and days.
-fn reduced_study(dir: &Path) -> PathBuf {
+pub(crate) fn reduced_study(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(flagship("kazakhstan-first-npp.toml")).unwrap();
     let text = text
         .replace("monte_carlo_samples = 2000", "monte_carlo_samples = 100")
@@ -212,7 +212,7 @@ for path in tables:
     assert!(checked >= 10, "only {checked} tables checked");
 }
 
-fn sqlite_count(db: &Path, sql: &str) -> i64 {
+pub(crate) fn sqlite_count(db: &Path, sql: &str) -> i64 {
     let connection = rusqlite::Connection::open(db).unwrap();
     connection.query_row(sql, [], |row| row.get(0)).unwrap()
 }

@@ -319,20 +319,20 @@ fn rows_of_removed_scenarios_are_removed() {
     let out = dir.path().join("out");
     study_run_ok(&study, &out, &[]);
     let db = out.join("results.sqlite");
-    let low = "SELECT COUNT(*) FROM capacity WHERE stage LIKE 'planning/low/%'";
+    let low = "SELECT COUNT(*) FROM capacity WHERE stage = 'planning/co2-target'";
     assert!(sqlite_count(&db, low) > 0);
     let text = std::fs::read_to_string(&study).unwrap();
-    let start = text.find("[[demand_scenarios]]\nname = \"low\"").unwrap();
+    let start = text.find("[[scenarios]]\nname = \"co2-target\"").unwrap();
     let end = start + text[start..].find("\n\n").unwrap();
     std::fs::write(&study, format!("{}{}", &text[..start], &text[end..])).unwrap();
     let summary = study_run_ok(&study, &out, &[]);
-    assert_eq!(names(&summary["stages_removed"]), ["planning/low/central"]);
+    assert_eq!(names(&summary["stages_removed"]), ["planning/co2-target"]);
     assert_eq!(sqlite_count(&db, low), 0);
     for table in ["stage_log", "stage_output", "stage_inputs", "periods"] {
         assert_eq!(
             sqlite_count(
                 &db,
-                &format!("SELECT COUNT(*) FROM {table} WHERE stage = 'planning/low/central'")
+                &format!("SELECT COUNT(*) FROM {table} WHERE stage = 'planning/co2-target'")
             ),
             0,
             "{table}"
@@ -340,7 +340,7 @@ fn rows_of_removed_scenarios_are_removed() {
     }
     // Only the edited study's planning stage was recomputed with it.
     let csv = std::fs::read_to_string(out.join("csv/capacity.csv")).unwrap();
-    assert!(!csv.contains("low/"), "{csv}");
+    assert!(!csv.contains("co2-target"), "{csv}");
 }
 
 /// A folder made from another study is refused (and replaced with --force).

@@ -20,7 +20,10 @@ pub(crate) fn reduced_study(dir: &Path) -> PathBuf {
     let text = text
         .replace("monte_carlo_samples = 2000", "monte_carlo_samples = 100")
         .replace("adequacy_samples = 100", "adequacy_samples = 20")
-        .replace("representative_days = 12", "representative_days = 4");
+        .replace("representative_days = 12", "representative_days = 4")
+        // The break-even searches and the tornado re-plan the study tens of times: they are
+        // tested on the fixture study (atomplan's tests/it/study.rs) and timed in bench/.
+        .replace("[options]\n", "[options]\nbreakeven = false\ntornado = false\n");
     let path = dir.join("study.toml");
     std::fs::write(&path, text).unwrap();
     path
@@ -281,7 +284,8 @@ fn reduced_study_runs_end_to_end() {
     ]);
     let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(summary["stages_computed"].as_array().unwrap().len(), 0);
-    assert_eq!(sqlite_count(&db, "SELECT COUNT(*) FROM stage_runs"), 5);
+    // economics, three planning scenarios, assessments, mcda, decision
+    assert_eq!(sqlite_count(&db, "SELECT COUNT(*) FROM stage_runs"), 7);
 }
 
 #[test]
@@ -300,7 +304,7 @@ fn sigkill_mid_run_resumes_without_redoing_finished_stages() {
         ])
         .env(
             "ATOMPLAN_TEST_PAUSE_AFTER_STAGE",
-            "planning/central/central",
+            "planning/least-cost",
         )
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -313,7 +317,7 @@ fn sigkill_mid_run_resumes_without_redoing_finished_stages() {
             && rusqlite::Connection::open(&db)
                 .and_then(|c| {
                     c.query_row(
-                        "SELECT COUNT(*) FROM stage_log WHERE stage = 'planning/central/central'",
+                        "SELECT COUNT(*) FROM stage_log WHERE stage = 'planning/least-cost'",
                         [],
                         |r| r.get::<_, i64>(0),
                     )
@@ -359,14 +363,15 @@ fn sigkill_mid_run_resumes_without_redoing_finished_stages() {
         .iter()
         .filter_map(|v| v.as_str())
         .collect();
-    assert_eq!(reused, ["economics", "planning/central/central"]);
-    // Every stage started exactly once across both runs: nothing finished was redone.
-    assert_eq!(sqlite_count(&db, "SELECT COUNT(*) FROM stage_runs"), 5);
+    assert_eq!(reused, ["economics", "planning/least-cost"]);
+    // Every stage started exactly once across both runs: nothing finished was redone
+    // (economics, three planning scenarios, assessments, mcda, decision).
+    assert_eq!(sqlite_count(&db, "SELECT COUNT(*) FROM stage_runs"), 7);
     assert_eq!(
         sqlite_count(&db, "SELECT COUNT(DISTINCT stage) FROM stage_runs"),
-        5
+        7
     );
-    assert_eq!(sqlite_count(&db, "SELECT COUNT(*) FROM stage_log"), 5);
+    assert_eq!(sqlite_count(&db, "SELECT COUNT(*) FROM stage_log"), 7);
     assert!(out.join("report.html").exists());
 }
 

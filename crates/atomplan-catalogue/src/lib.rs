@@ -33,6 +33,7 @@
 //! compatible; renaming or removing one is not.
 
 mod convert;
+pub mod cost;
 pub mod date;
 mod error;
 pub mod fields;
@@ -53,12 +54,14 @@ pub use date::PartialDate;
 pub use error::CatalogueError;
 pub use ids::{CountryCode, DesignId, IdError, ProjectId, SourceId};
 pub use model::{
-    Alternative, ClimateTarget, Country, Deployment, Design, DesignStatus, Estimate, Financing,
-    FinancingModel, FoakNoak, IaeaPhase, Interconnection, LoadShape, Loan, Milestone, MweBasis,
-    Observation, OvernightCost, Ppa, Project, ProjectCost, ProjectStatus, RawObservation,
-    ReactorType, ScheduleBasis, Source, TechParameter, Technology, Zone, SMR_MAX_MWE,
+    Alternative, ClimateTarget, CostEstimate, CostScope, CostTerms, Country, Deployment,
+    Derivation, Design, DesignStatus, Estimate, FieldSources, Financing, FinancingModel, FoakNoak,
+    IaeaPhase, Interconnection, LoadShape, Loan, Milestone, MweBasis, Observation, OvernightCost,
+    Plant, PlantStatus, Ppa, ProgrammeStatus, ProgrammeStep, Project, ProjectStatus,
+    RawObservation, ReactorType, ScheduleBasis, Source, SourceKind, SpendShape, TechParameter,
+    Technology, Zone, SMR_MAX_MWE,
 };
-pub use money::{Money, SourcedValue};
+pub use money::{ConversionError, Missing, Money, SourcedValue};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_files.rs"));
@@ -105,6 +108,20 @@ impl Catalogue {
             Ok(catalogue) => Ok(catalogue),
             Err(diagnostics) => Err(diagnostics),
         }
+    }
+
+    /// Loads and validates a catalogue from files held in memory: (path relative to a
+    /// `data/`-like root, contents). Used by the fuzz targets; reports like [`Self::load_dir`].
+    pub fn load_files(files: Vec<(String, Vec<u8>)>) -> Result<Catalogue, Vec<Diagnostic>> {
+        let files = files
+            .into_iter()
+            .map(|(rel_path, bytes)| load::RawFile {
+                display_path: rel_path.clone(),
+                rel_path,
+                bytes,
+            })
+            .collect();
+        load::load(files, "memory")
     }
 
     /// Reads and validates a catalogue directory laid out like `data/`.
@@ -270,7 +287,7 @@ fn collect_files(
         if !(rel_path.ends_with(".toml") || rel_path.ends_with(".csv")) {
             continue;
         }
-        match std::fs::read(&path) {
+        match atomplan_core::input::read(&path) {
             Ok(bytes) => out.push(load::RawFile {
                 rel_path,
                 display_path: path.display().to_string(),

@@ -249,7 +249,7 @@ pub fn bars(
                 y = y_top,
                 h = (y_bottom - y_top).max(0.0),
                 name = escape(&s.name),
-                cat = escape(&categories[c.min(categories.len().saturating_sub(1))]),
+                cat = escape(categories.get(c).map_or("", String::as_str)),
             );
             if let (false, Some(whiskers)) = (stacked, &s.whiskers) {
                 if let Some((lo, hi)) = whiskers.get(c) {

@@ -244,6 +244,20 @@ pub fn write_report(
         version = env!("CARGO_PKG_VERSION"),
     ));
 
+    // Failed stages first: a failure is never shown as a result.
+    for (failed, message) in results
+        .plans
+        .iter()
+        .zip(&results.plan_failures)
+        .filter_map(|(p, f)| f.as_ref().map(|m| (p, m)))
+    {
+        page.push(&format!(
+            "<section class=\"failed\"><p><b>Scenario {} failed.</b> {}. This report leaves it out; the assessments use scenario {}.</p></section>",
+            escape(&failed.scenario),
+            escape(message),
+            escape(&results.plans[results.main_plan].scenario)
+        ));
+    }
     answer::write_answer(&mut page, study, results);
     assumptions::write_assumptions(&mut page, &mut citations, study, catalogue, results)?;
     crate::decision_view::write_decision_section(&mut page, study, results, &mut citations)?;

@@ -18,7 +18,7 @@ pub mod sources;
 pub mod store;
 pub mod tables;
 
-pub use run::{run_study, Progress, RunSummary};
+pub use run::{run_study, FailedStage, Progress, RunOptions, RunSummary};
 
 use std::path::Path;
 
@@ -27,6 +27,9 @@ use std::path::Path;
 pub enum ReportError {
     #[error("stage `{stage}`: {message}")]
     Stage { stage: String, message: String },
+    /// The output folder is unsafe or holds something else (see `run::RunOptions::force`).
+    #[error("{0}")]
+    Refused(String),
     #[error("results database: {0}")]
     Database(String),
     #[error("{path}: {message}")]

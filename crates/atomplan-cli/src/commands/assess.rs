@@ -122,6 +122,10 @@ pub struct MarketArgs {
     /// Price year of the USD values
     #[arg(long, default_value_t = 2024)]
     pub price_year: i32,
+    /// Count the catalogue's projects as they stood on this date (YYYY, YYYY-MM or YYYY-MM-DD),
+    /// from their construction start and grid connection, instead of their current status
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -144,7 +148,7 @@ pub fn run(command: Command, global: &GlobalArgs, printer: &Printer) -> anyhow::
 }
 
 fn read_case(path: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path)
+    atomplan_core::input::read_to_string(path)
         .map_err(|error| anyhow::anyhow!("cannot read case file {}: {error}", path.display()))
 }
 
@@ -536,7 +540,8 @@ fn run_adequacy(
         .map(Path::to_path_buf)
         .unwrap_or_default();
     let read_file = |relative: &str| {
-        std::fs::read_to_string(base_dir.join(relative)).map_err(|error| error.to_string())
+        atomplan_core::input::read_to_string(&base_dir.join(relative))
+            .map_err(|error| error.to_string())
     };
     let case = match cases::parse_adequacy(&text, &read_file) {
         Ok(case) => case,
@@ -751,12 +756,26 @@ fn run_market(
         let Some(catalogue) = load_catalogue(global, printer) else {
             return Ok(ExitCode::from(2));
         };
+        let projects = match &args.as_of {
+            None => from_catalogue::market_projects(&catalogue, args.price_year),
+            Some(text) => match atomplan_catalogue::PartialDate::parse(text) {
+                Ok(as_of) => from_catalogue::market_projects_on(&catalogue, args.price_year, as_of),
+                Err(error) => {
+                    printer.error(&format!("--as-of: {error}"));
+                    return Ok(ExitCode::from(2));
+                }
+            },
+        };
         (
-            from_catalogue::market_projects(&catalogue, args.price_year),
+            projects,
             cases::default_market_statuses(),
             PathBuf::from("catalogue projects"),
         )
     };
+    if args.as_of.is_some() && args.case.is_some() {
+        printer.error("--as-of applies to the catalogue's projects and cannot be combined with --case");
+        return Ok(ExitCode::from(2));
+    }
     if !args.status.is_empty() {
         statuses.clone_from(&args.status);
     }
@@ -764,8 +783,13 @@ fn run_market(
         Ok(report) => {
             if args.case.is_none() {
                 printer.info(&format!(
-                    "catalogue: {} export projects; values in USD of {} where the catalogue converts them",
-                    report.export_projects, args.price_year
+                    "catalogue: {} export projects{}; values in USD of {} where the catalogue converts them",
+                    report.export_projects,
+                    args.as_of
+                        .as_ref()
+                        .map(|date| format!(" as of {date}"))
+                        .unwrap_or_default(),
+                    args.price_year
                 ));
             }
             if global.format == Format::Text {

@@ -10,7 +10,7 @@
 // Index loops mirror the formulation (g, y, t); iterators would hide the indices.
 #![allow(clippy::needless_range_loop)]
 
-use atomplan_econ::spend::{construction_finance_factor, SpendProfile};
+use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
 
 use super::file::{PlanningFile, UnitWire};
 use super::lp::{Col, Lp, Row};
@@ -94,31 +94,6 @@ const SEASON_HOURS: usize = 24;
 
 fn unit_of<'a>(plan: &'a PlanningFile, name: &str) -> Option<&'a UnitWire> {
     plan.units.get(name)
-}
-
-fn annuity(rate: f64, years: f64) -> f64 {
-    if rate.abs() < 1e-12 {
-        1.0 / years
-    } else {
-        rate / (1.0 - (1.0 + rate).powf(-years))
-    }
-}
-
-/// Interest during construction as a factor on overnight cost, from the economics engine:
-/// spend spread evenly over the construction years (`SpendProfile::Uniform` over
-/// ceil(lead time) years), each year's spend compounded from mid-year to commissioning,
-/// `construction_finance_factor` = `(1/T) Σ_{i=1..T} (1+r)^{i-1/2}`; 1 for T = 0 or r = 0.
-pub fn idc_factor(rate: f64, lead_time_years: f64) -> f64 {
-    let t = lead_time_years.ceil();
-    if t.is_nan() || t < 1.0 {
-        return 1.0;
-    }
-    // Lead times are validated to at most 50 years.
-    let years = t.min(1000.0) as usize;
-    match SpendProfile::Uniform.fractions(years) {
-        Ok(fractions) => construction_finance_factor(&fractions, rate),
-        Err(_) => 1.0,
-    }
 }
 
 fn periods(plan: &PlanningFile) -> Vec<Period> {
@@ -273,12 +248,15 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
             let u = unit.cloned().unwrap_or_default();
             let lifetime = u.lifetime_years.unwrap_or(f64::INFINITY);
             let ir = u.construction_interest_rate.unwrap_or(rate);
-            let idc = idc_factor(ir, u.lead_time_years);
+            // Interest during construction and the annuity come from the economics crate: spend
+            // even over ceil(lead time) years at mid-year, compounded to commissioning.
+            let idc = idc_factor_uniform(ir, u.lead_time_years);
             let fom = u.fixed_om_usd_per_kw_year * 1000.0;
-            // Annual fixed cost per MW of a new build, and per MW at each learning step.
-            let annual = |overnight_per_kw: f64| {
-                overnight_per_kw * 1000.0 * idc * annuity(rate, lifetime.min(1e4)) + fom
-            };
+            // Annual fixed cost per MW of a new build, and per MW at each learning step. An
+            // unlimited life is annuitised over 10,000 years (not as a perpetuity), as before.
+            let crf = capital_recovery_factor(rate, lifetime.min(1e4));
+            let annual =
+                |overnight_per_kw: f64| overnight_per_kw * 1000.0 * idc * crf + fom;
             let base_annual = u.overnight_cost_usd_per_kw.map_or(gen.capital_cost, annual);
             let inv = plan.investment.as_ref();
             let first_year = inv.map_or(i32::MIN, |i| {

@@ -346,11 +346,44 @@ learning = [{ units = 1, overnight_cost_usd_per_kw = 9000 }, { overnight_cost_us
 }
 
 #[test]
-fn idc_factor_plain_formula() {
-    assert_eq!(model::idc_factor(0.1, 0.0), 1.0);
-    assert_eq!(model::idc_factor(0.0, 5.0), 1.0);
-    let f = model::idc_factor(0.1, 2.0);
-    assert!((f - (1.1f64.powf(0.5) + 1.1f64.powf(1.5)) / 2.0).abs() < 1e-12);
+fn interest_during_construction_uses_the_economics_convention() {
+    // One period of 5 years, no discounting; a 1,000 MW unit at 3,000 USD/kW built over a
+    // 1.5-year lead time (rounded up to 2 years) with 10 % construction interest and a 10-year
+    // life. IDC factor: half the spend at mid-year 1, half at mid-year 2, compounded to
+    // commissioning: (1.1^1.5 + 1.1^0.5)/2 = 1.1012492905786593 (atomplan_econ's
+    // `idc_factor_uniform`); annuity at r = 0: 1/10.
+    let plan = r#"
+[investment]
+decision_year = 2025
+periods = [2030]
+discount_rate = 0.0
+end_year = 2035
+[units.nuclear]
+unit_size_mw = 1000
+lead_time_years = 1.5
+lifetime_years = 10
+overnight_cost_usd_per_kw = 3000
+construction_interest_rate = 0.1
+"#;
+    let sys = one_bus(
+        vec![1000.0],
+        vec![8760.0],
+        1,
+        vec![
+            gen("nuclear", 0.0, true, 0.0, 10.0),
+            gen("gas", 0.0, true, 3_000_000.0, 60.0),
+        ],
+    );
+    let idc = (1.1f64.powf(1.5) + 1.1f64.powf(0.5)) / 2.0;
+    assert!((atomplan_econ::idc_factor_uniform(0.1, 1.5) - idc).abs() < 1e-15);
+    let annual_usd = 1000.0 * 3000.0 * 1000.0 * idc / 10.0;
+    let energy = 1000.0 * 8760.0 * 10.0 * 5.0;
+    check(
+        &sys,
+        plan,
+        annual_usd * 5.0 + energy,
+        &[("nuclear", Some(2030), 1000.0)],
+    );
 }
 
 /// Unit commitment: a 100 MW unit with a 50 % minimum stable load must switch off at 30 MW.

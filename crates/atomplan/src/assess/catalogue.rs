@@ -4,7 +4,7 @@
 //! Each function returns what the catalogue has, with notes on how it was derived; the caller
 //! fills the gaps (command-line flags, study file) and reports what is still missing.
 
-use atomplan_catalogue::{Catalogue, Country, Design, ProjectStatus};
+use atomplan_catalogue::{Catalogue, Country, Design, PartialDate, Project, ProjectStatus};
 
 use crate::assess::grid::RampInput;
 use crate::assess::market::MarketProject;
@@ -19,16 +19,20 @@ pub const EUR_MIN_LOAD_FRACTION: f64 = 0.5;
 const DAYS_IN_MONTH: [usize; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /// ISO 3166 codes of the vendor countries named in the designs' `vendor_country`.
-const VENDOR_COUNTRY_CODES: [(&str, &str); 12] = [
+const VENDOR_COUNTRY_CODES: [(&str, &str); 16] = [
     ("argentina", "AR"),
     ("canada", "CA"),
     ("china", "CN"),
     ("denmark", "DK"),
+    ("finland", "FI"),
     ("france", "FR"),
+    ("india", "IN"),
     ("italy", "IT"),
     ("japan", "JP"),
+    ("netherlands", "NL"),
     ("russia", "RU"),
     ("south korea", "KR"),
+    ("sweden", "SE"),
     ("uk", "GB"),
     ("united kingdom", "GB"),
     ("usa", "US"),
@@ -265,8 +269,8 @@ pub fn market_projects(catalogue: &Catalogue, price_year: i32) -> Vec<MarketProj
                 .design(project.design.as_str())
                 .map(|design| design.vendor_countries().map(vendor_country_code).collect())
                 .unwrap_or_default();
-            let value_bn = project.cost.as_ref().and_then(|cost| {
-                let central = cost.total_bn.central_or_mid()?;
+            let value_bn = project.cost().and_then(|cost| {
+                let central = cost.total_bn?.central_or_mid()?;
                 catalogue
                     .money()
                     .to_usd(central, &cost.currency, cost.price_year, price_year)
@@ -291,6 +295,79 @@ pub fn market_projects(catalogue: &Catalogue, price_year: i32) -> Vec<MarketProj
                 value_bn,
                 year,
             }
+        })
+        .collect()
+}
+
+/// Status written for a project whose state on the requested date the catalogue cannot tell.
+pub const UNKNOWN_STATUS: &str = "unknown";
+
+/// Sort key of a partial date: a missing month or day counts as the first, so an event dated
+/// `2024-03` has happened by any day of March 2024.
+fn date_key(date: PartialDate) -> (i32, u8, u8) {
+    (date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
+}
+
+/// What a project was on `as_of`, from its dates (those of its first unit: the catalogue has no
+/// per-unit dates yet) and its recorded status:
+///
+/// - construction started on or before `as_of`: operating once grid connection or commercial
+///   operation is on or before `as_of`, suspended or cancelled if so recorded by then, else under
+///   construction;
+/// - not yet started: the recorded pre-construction status (planned, site preparation,
+///   licensing, suspended, cancelled) if recorded on or before `as_of`;
+/// - otherwise `None`: the catalogue cannot tell (for instance an under-construction project
+///   without a construction start, or a plan recorded only after `as_of`).
+#[must_use]
+pub fn status_on(project: &Project, as_of: PartialDate) -> Option<ProjectStatus> {
+    let by = |date: Option<PartialDate>| date.is_some_and(|date| date_key(date) <= date_key(as_of));
+    let recorded_by = by(project.status_date);
+    if by(project.construction_start) {
+        if by(project.grid_connection) || by(project.commercial_operation) {
+            return Some(ProjectStatus::Operating);
+        }
+        if matches!(
+            project.status,
+            ProjectStatus::Suspended | ProjectStatus::Cancelled
+        ) && recorded_by
+        {
+            return Some(project.status);
+        }
+        return Some(ProjectStatus::UnderConstruction);
+    }
+    match project.status {
+        ProjectStatus::Planned
+        | ProjectStatus::SitePreparation
+        | ProjectStatus::Licensing
+        | ProjectStatus::Suspended
+        | ProjectStatus::Cancelled
+            if recorded_by =>
+        {
+            Some(project.status)
+        }
+        _ => None,
+    }
+}
+
+/// The catalogue's projects for the export market as they stood on `as_of` (see [`status_on`]);
+/// a project whose state on that date is unknown gets the status [`UNKNOWN_STATUS`], which no
+/// status filter selects, and is listed by the market report. Values and years are those of
+/// [`market_projects`].
+#[must_use]
+pub fn market_projects_on(
+    catalogue: &Catalogue,
+    price_year: i32,
+    as_of: PartialDate,
+) -> Vec<MarketProject> {
+    // `market_projects` maps `catalogue.projects()` in order, one entry per project.
+    market_projects(catalogue, price_year)
+        .into_iter()
+        .zip(catalogue.projects())
+        .map(|(mut market, project)| {
+            market.status = status_on(project, as_of)
+                .map_or(UNKNOWN_STATUS, ProjectStatus::as_str)
+                .to_owned();
+            market
         })
         .collect()
 }

@@ -70,6 +70,9 @@ pub struct MarketReport {
     pub projects_without_mwe: usize,
     pub projects_without_value: usize,
     pub projects_without_year: usize,
+    /// Projects whose status on the requested date is unknown (status `unknown`), by name; they
+    /// are in no share.
+    pub projects_with_unknown_status: Vec<String>,
 }
 
 fn slice(projects: &[&MarketProject]) -> MarketSlice {
@@ -136,6 +139,7 @@ pub fn export_market(
 ) -> Result<MarketReport, AssessError> {
     let mut exports = Vec::new();
     let mut domestic = 0;
+    let mut unknown = Vec::new();
     for (project_idx, project) in projects.iter().enumerate() {
         let key = format!("projects[{project_idx}]");
         if project.vendor_countries.is_empty() {
@@ -154,6 +158,9 @@ pub fn export_market(
                     "must be a finite number >= 0",
                 ));
             }
+        }
+        if project.status == crate::assess::catalogue::UNKNOWN_STATUS {
+            unknown.push(project.name.clone());
         }
         if !statuses.iter().any(|status| status == &project.status) {
             continue;
@@ -186,5 +193,6 @@ pub fn export_market(
         projects_without_mwe: exports.iter().filter(|p| p.capacity_mwe.is_none()).count(),
         projects_without_value: exports.iter().filter(|p| p.value_bn.is_none()).count(),
         projects_without_year: exports.iter().filter(|p| p.year.is_none()).count(),
+        projects_with_unknown_status: unknown,
     })
 }

@@ -201,6 +201,10 @@ pub struct FleetOverride {
     /// Share of the year available (1 - forced - planned outage rates).
     #[serde(default)]
     pub availability: Option<f64>,
+    /// Wind, solar, hydro: annual capacity factor the hourly profile is calibrated to
+    /// (replaces the catalogue's generation / capacity).
+    #[serde(default)]
+    pub capacity_factor: Option<f64>,
     /// Allow retiring capacity to run on for the technology's life-extension years at its
     /// life-extension cost (default true when the catalogue has a cost).
     #[serde(default)]
@@ -316,6 +320,11 @@ pub struct Financing {
     /// PPA length in years.
     #[serde(default)]
     pub ppa_years: Option<f64>,
+    /// General inflation of the currency the terms are in (0.02 = 2 %/yr): what turns the
+    /// nominal rates into real ones. Default 0.02, the US Federal Reserve's target for
+    /// USD-denominated terms (an assumption where the offer states no index).
+    #[serde(default = "default_inflation")]
+    pub inflation: f64,
     /// Where the terms come from (URL or document, year); "assumption" when they are not published.
     #[serde(default)]
     pub source: String,
@@ -323,6 +332,10 @@ pub struct Financing {
 
 fn default_tenor() -> f64 {
     20.0
+}
+
+fn default_inflation() -> f64 {
+    0.02
 }
 
 /// How demand grows from the base year.

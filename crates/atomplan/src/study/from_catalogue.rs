@@ -425,15 +425,37 @@ fn country_info(
     ));
 
     let capacity_factor = |group: &str, typical_tech: &str| -> Option<f64> {
-        let capacity = fleet
-            .iter()
-            .find(|f| f.technology == group)
-            .map(|f| f.capacity_mw)?;
-        let generation = country
+        let generation_obs = country
             .generation_by_technology()
             .into_iter()
-            .find(|o| o.technology.as_deref().and_then(fleet_group) == Some(group))
-            .map(|o| o.value);
+            .find(|o| o.technology.as_deref().and_then(fleet_group) == Some(group));
+        // Capacity of the generation's own year where the catalogue has it (a fleet growing
+        // fast, like Turkey's solar, otherwise pairs this year's capacity with last year's
+        // output); else the fleet's latest capacity.
+        let same_year: f64 = generation_obs
+            .and_then(|g| g.year)
+            .map(|year| {
+                country
+                    .capacity_mw
+                    .iter()
+                    .filter(|o| {
+                        !o.target
+                            && o.year == Some(year)
+                            && o.technology.as_deref().and_then(fleet_group) == Some(group)
+                    })
+                    .map(|o| o.value)
+                    .sum()
+            })
+            .unwrap_or(0.0);
+        let capacity = if same_year > 0.0 {
+            same_year
+        } else {
+            fleet
+                .iter()
+                .find(|f| f.technology == group)
+                .map(|f| f.capacity_mw)?
+        };
+        let generation = generation_obs.map(|o| o.value);
         match generation {
             Some(twh) if capacity > 0.0 => Some((twh * 1e6 / (capacity * 8760.0)).clamp(0.05, 0.9)),
             _ => {

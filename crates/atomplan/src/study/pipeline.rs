@@ -116,6 +116,62 @@ fn cashflow_inputs(
     inputs
 }
 
+/// Whether the host pays a candidate through a PPA (build-own-operate with a price).
+pub fn host_pays_ppa(candidate: &Candidate) -> bool {
+    candidate.financing.structure == FinancingStructure::BuildOwnOperate
+        && candidate.financing.ppa_price_usd_per_mwh.is_some()
+}
+
+/// The annual cost per kW-yr the planning model charges a candidate, on the same real basis as
+/// every other build (atomplan-econ's `capital_charge`): the offer's nominal loan and equity
+/// terms turned real with its inflation, levelised over the design life, plus fixed O&M; under
+/// build-own-operate with a PPA, the host's levelised PPA payment (`ppa_host_cost`), the vendor
+/// bearing fuel and O&M.
+pub fn planning_charge(
+    study: &StudyFile,
+    candidate: &Candidate,
+    design: &DesignInfo,
+    overnight_usd_per_kw: f64,
+) -> Result<f64, econ::EconError> {
+    let financing = &candidate.financing;
+    let construction_years = (design.construction_months / 12.0).round().max(1.0);
+    if host_pays_ppa(candidate) {
+        let host = econ::ppa_host_cost(&econ::PpaHostInputs {
+            ppa: econ::Ppa {
+                price_usd_per_mwh: financing.ppa_price_usd_per_mwh.unwrap_or(0.0),
+                share_of_output: financing.ppa_share.unwrap_or(1.0),
+                years: financing.ppa_years.unwrap_or(design.design_life_years),
+                start_operating_year: 1.0,
+                escalation: 0.0,
+            },
+            capacity_factor: design.capacity_factor,
+            construction_years,
+            real_discount_rate: study.options.discount_rate,
+            inflation: financing.inflation,
+        })?;
+        return Ok(host.charge_usd_per_kw_yr);
+    }
+    let charge = econ::capital_charge(
+        &econ::BuildCost {
+            overnight_cost_usd_per_kw: overnight_usd_per_kw,
+            construction_years,
+            spend_profile: econ::SpendProfile::SCurve,
+            life_years: design.design_life_years,
+        },
+        &econ::Financing::Offer(econ::FinancingOffer {
+            debt_fraction: financing.debt_fraction,
+            debt_rate: financing.debt_rate,
+            debt_tenor_years: financing.debt_tenor_years.round(),
+            grace_years: financing.grace_years.round(),
+            repayment: econ::Repayment::default(),
+            grace_interest: econ::GraceInterest::default(),
+            cost_of_equity: financing.cost_of_equity,
+            inflation: financing.inflation,
+        }),
+    )?;
+    Ok(charge.charge_usd_per_kw_yr + design.fixed_om_usd_per_kw_yr.unwrap_or(0.0))
+}
+
 /// Economics of every candidate: deterministic cash flow, all-equity social LCOE and Monte Carlo.
 pub fn economics(study: &StudyFile, catalogue: &StudyCatalogue) -> Result<Economics, String> {
     let fuel = study
@@ -127,6 +183,7 @@ pub fn economics(study: &StudyFile, catalogue: &StudyCatalogue) -> Result<Econom
     let notes = vec![
         "Monte Carlo: overnight cost triangular (catalogue low, central, high); construction delay triangular 0/1/4 years (assumption); capacity factor triangular (-0.10, 0, +0.02) around the design value (assumption)".to_owned(),
         "LCOE under an offer is the flat nominal tariff giving equity its target return (cash-flow model); the social LCOE is the same plant all-equity at the study's real discount rate".to_owned(),
+        "Planning charges every build on one real basis: offers' nominal terms are turned real with their inflation (atomplan-econ capital_charge), other builds pay the real discount rate; under build-own-operate the host pays the PPA (take-or-pay on the expected output, levelised over the contract)".to_owned(),
     ];
     for (index, candidate) in study.candidates.iter().enumerate() {
         let design = catalogue
@@ -189,8 +246,8 @@ pub fn economics(study: &StudyFile, catalogue: &StudyCatalogue) -> Result<Econom
                 .map_or(mc.mean, |(_, v)| *v)
         };
         let lcoe = offer.lcoe_usd_per_mwh;
-        let variable = fuel;
-        let charge = ((lcoe - variable) * design.capacity_factor * 8.76).max(0.0);
+        let charge = planning_charge(study, candidate, design, overnight)
+            .map_err(|error| format!("candidate `{}`: {error}", candidate.id))?;
         rows.push(EconomicsRow {
             candidate: candidate.id.clone(),
             design: design.id.clone(),

@@ -9,15 +9,17 @@ use crate::date::PartialDate;
 use crate::ids::{CountryCode, DesignId, ProjectId, SourceId};
 use crate::load::rows;
 use crate::model::{
-    Alternative, ClimateTarget, Country, Deployment, Design, DesignStatus, Estimate, Financing,
-    FinancingModel, FoakNoak, IaeaPhase, Interconnection, LoadShape, Loan, Milestone, MweBasis,
-    Observation, OvernightCost, Ppa, Project, ProjectCost, ProjectStatus, RawObservation,
-    ReactorType, ScheduleBasis, Source, Zone,
+    Alternative, ClimateTarget, CostEstimate, CostScope, CostTerms, Country, Deployment,
+    Derivation, Design, DesignStatus, Estimate, FieldSources, Financing, FinancingModel, FoakNoak,
+    IaeaPhase, Interconnection, LoadShape, Loan, Milestone, MweBasis, Observation, Plant,
+    PlantStatus, Ppa, ProgrammeStatus, ProgrammeStep, Project, ProjectStatus, RawObservation,
+    ReactorType, ScheduleBasis, Source, SourceKind, SpendShape, Zone,
 };
+use crate::money::Money;
 use crate::validate::{ParsedFile, Val};
 use crate::wire::{
-    AlternativeWire, CountryWire, DesignWire, EstimateWire, ObservationWire, ProjectWire,
-    SourcesWire,
+    AlternativeWire, CostWire, CountryWire, DesignWire, EstimateWire, FieldSourcesWire,
+    ObservationWire, ProjectWire, SourcesWire,
 };
 
 /// Collects conversion failures for one file.
@@ -79,6 +81,134 @@ fn estimate(wire: Option<EstimateWire>) -> Option<Estimate> {
     }
 }
 
+fn field_sources(ctx: &mut Ctx<'_>, wire: FieldSourcesWire) -> FieldSources {
+    wire.into_iter()
+        .map(|(field, ids)| {
+            let ids = ctx.sources(&format!("field_sources.{field}"), ids);
+            (field, ids)
+        })
+        .collect()
+}
+
+fn costs(ctx: &mut Ctx<'_>, wires: Vec<CostWire>) -> Vec<CostEstimate> {
+    let mut out = Vec::new();
+    for (idx, c) in wires.into_iter().enumerate() {
+        let field = |name: &str| format!("costs[{idx}].{name}");
+        let scope = ctx.parsed(&field("scope"), &c.scope, CostScope::parse);
+        let terms = ctx.parsed(&field("terms"), &c.terms, CostTerms::parse);
+        let foak_noak = c
+            .foak_noak
+            .as_deref()
+            .and_then(|t| ctx.parsed(&field("foak_noak"), t, FoakNoak::parse));
+        let project = match c.project {
+            None => None,
+            Some(p) => match ProjectId::new(p) {
+                Ok(id) => Some(id),
+                Err(e) => {
+                    ctx.fail(&field("project"), e.to_string());
+                    None
+                }
+            },
+        };
+        let derivation = match c.derivation {
+            None => None,
+            Some(d) => {
+                let shape = ctx.parsed(
+                    &field("derivation.spend_profile"),
+                    &d.spend_profile,
+                    SpendShape::parse,
+                );
+                let sources = ctx.sources(&field("derivation.sources"), d.sources);
+                shape.map(|spend_profile| Derivation {
+                    spend_start_year: d.spend_start_year,
+                    spend_end_year: d.spend_end_year,
+                    spend_profile,
+                    idc_rate: d.idc_rate,
+                    escalation_rate: d.escalation_rate,
+                    note: d.note,
+                    sources,
+                })
+            }
+        };
+        let sources = ctx.sources(&field("sources"), c.sources);
+        if let (Some(scope), Some(terms)) = (scope, terms) {
+            out.push(CostEstimate {
+                scope,
+                terms,
+                per_kw: estimate(c.per_kw),
+                total_bn: estimate(c.total_bn),
+                currency: c.currency,
+                price_year: c.price_year,
+                estimate_year: c.estimate_year.unwrap_or(c.price_year),
+                foak_noak,
+                project,
+                basis: c.basis,
+                sources,
+                default: c.default,
+                verify: c.verify,
+                derivation,
+            });
+        }
+    }
+    out
+}
+
+/// Target year every cost must convert to: the last year of the US deflator (2025 in the
+/// built-in tables).
+fn conversion_check_year(money: &Money) -> Option<i32> {
+    money
+        .deflators
+        .keys()
+        .filter(|(currency, _)| currency == "USD")
+        .map(|(_, year)| *year)
+        .max()
+}
+
+/// Every cost (and the derived overnight cost) must convert to USD; a conversion that cannot
+/// be done is an error naming the record, the field and the missing rate.
+fn check_conversions(
+    ctx: &mut Ctx<'_>,
+    record: &str,
+    costs: &[CostEstimate],
+    overnight: Option<&crate::model::OvernightCost>,
+    money: &Money,
+) {
+    let mut wanted: Vec<(String, &str, i32)> = costs
+        .iter()
+        .enumerate()
+        .map(|(idx, c)| (format!("costs[{idx}]"), c.currency.as_str(), c.price_year))
+        .collect();
+    if let Some(o) = overnight {
+        wanted.push((
+            format!("costs[{}] (derived overnight cost)", o.cost_index),
+            o.currency.as_str(),
+            o.price_year,
+        ));
+    }
+    let Some(check_year) = conversion_check_year(money) else {
+        if !wanted.is_empty() {
+            ctx.failed = true;
+            ctx.diagnostics.push(Diagnostic::error(
+                Location::file(&ctx.file.display_path).with_field("costs"),
+                format!("{record}: costs cannot be converted: money/deflators.csv has no USD rows"),
+            ));
+        }
+        return;
+    };
+    for (field, currency, year) in wanted {
+        if let Err(error) = money.to_usd_checked(1.0, currency, year, check_year) {
+            ctx.failed = true;
+            ctx.diagnostics.push(
+                Diagnostic::error(
+                    Location::file(&ctx.file.display_path).with_field(field.clone()),
+                    format!("{record}: `{field}` cannot be converted to USD: {error}"),
+                )
+                .with_hint("add the missing row to money/exchange-rates.csv or money/deflators.csv with its source"),
+            );
+        }
+    }
+}
+
 fn alternatives(ctx: &mut Ctx<'_>, wires: Vec<AlternativeWire>) -> Vec<Alternative> {
     wires
         .into_iter()
@@ -102,24 +232,30 @@ pub(crate) fn sources(
         diagnostics,
         failed: false,
     };
-    wire.source
-        .into_iter()
-        .map(|s| Source {
-            id: ctx.source("source.id", s.id),
-            title: s.title,
-            publisher: s.publisher,
-            url: s.url,
-            year: s.year,
-            accessed: s.accessed,
-            title_from_url: s.title_from_url,
-            note: s.note,
-        })
-        .collect()
+    let mut out = Vec::new();
+    for s in wire.source {
+        let kind = ctx.parsed("source.kind", &s.kind, SourceKind::parse);
+        let id = ctx.source("source.id", s.id);
+        if let Some(kind) = kind {
+            out.push(Source {
+                id,
+                title: s.title,
+                publisher: s.publisher,
+                url: s.url,
+                year: s.year,
+                kind,
+                accessed: s.accessed,
+                note: s.note,
+            });
+        }
+    }
+    out
 }
 
 pub(crate) fn design(
     wire: DesignWire,
     file: &ParsedFile,
+    money: &Money,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Design> {
     let mut ctx = Ctx {
@@ -141,20 +277,33 @@ pub(crate) fn design(
         .construction_months_basis
         .as_deref()
         .and_then(|t| ctx.parsed("construction_months_basis", t, ScheduleBasis::parse));
-    let overnight_cost = wire.overnight_cost.map(|c| OvernightCost {
-        per_kw: Estimate {
-            low: c.low,
-            central: c.central,
-            high: c.high,
-        },
-        foak_noak: c.foak_noak.as_deref().and_then(FoakNoak::parse),
-        currency: c.currency,
-        price_year: c.price_year,
-        basis: c.basis,
-        verify: c.verify,
-    });
+    let costs = costs(&mut ctx, wire.costs);
+    let overnight_cost = match crate::cost::overnight_cost(&costs, money) {
+        Ok(cost) => cost,
+        Err((idx, problem)) => {
+            let mut diagnostic = Diagnostic::error(
+                Location::file(&file.display_path).with_field(format!("costs[{idx}]")),
+                format!(
+                    "design `{}`: no overnight cost can be derived from `costs[{idx}]`: {problem}",
+                    wire.id
+                ),
+            );
+            diagnostic = diagnostic.with_hint("add a `[costs.derivation]` (spend window, IDC rate, escalation) or mark an overnight figure `default = true`");
+            ctx.diagnostics.push(diagnostic);
+            ctx.failed = true;
+            None
+        }
+    };
+    check_conversions(
+        &mut ctx,
+        &format!("design `{}`", wire.id),
+        &costs,
+        overnight_cost.as_ref(),
+        money,
+    );
     let status_date = ctx.date("status_date", wire.status_date);
     let sources = ctx.sources("sources", wire.sources);
+    let field_sources = field_sources(&mut ctx, wire.field_sources);
     let alternatives = alternatives(&mut ctx, wire.alternatives);
     if ctx.failed {
         return None;
@@ -182,6 +331,8 @@ pub(crate) fn design(
         ramp_pct_per_min: wire.ramp_pct_per_min,
         construction_months: wire.construction_months,
         construction_months_basis,
+        outage_days: wire.outage_days,
+        costs,
         overnight_cost,
         status: status?,
         status_date,
@@ -191,6 +342,7 @@ pub(crate) fn design(
         notes: wire.notes,
         verify: wire.verify,
         sources,
+        field_sources,
         alternatives,
     })
 }
@@ -198,6 +350,7 @@ pub(crate) fn design(
 pub(crate) fn project(
     wire: ProjectWire,
     file: &ParsedFile,
+    money: &Money,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Project> {
     let mut ctx = Ctx {
@@ -226,18 +379,14 @@ pub(crate) fn project(
     let construction_start = ctx.date("construction_start", wire.construction_start);
     let grid_connection = ctx.date("grid_connection", wire.grid_connection);
     let commercial_operation = ctx.date("commercial_operation", wire.commercial_operation);
-    let cost = wire.cost.map(|c| ProjectCost {
-        total_bn: Estimate {
-            low: c.low_bn,
-            central: c.central_bn,
-            high: c.high_bn,
-        },
-        currency: c.currency,
-        price_year: c.price_year,
-        scope: c.scope,
-        includes_financing: c.includes_financing,
-        verify: c.verify,
-    });
+    let costs = costs(&mut ctx, wire.costs);
+    check_conversions(
+        &mut ctx,
+        &format!("project `{}`", wire.id),
+        &costs,
+        None,
+        money,
+    );
     let financing = match wire.financing {
         None => None,
         Some(f) => {
@@ -273,6 +422,7 @@ pub(crate) fn project(
         }
     };
     let sources = ctx.sources("sources", wire.sources);
+    let field_sources = field_sources(&mut ctx, wire.field_sources);
     let alternatives = alternatives(&mut ctx, wire.alternatives);
     if ctx.failed {
         return None;
@@ -297,7 +447,8 @@ pub(crate) fn project(
         notes: wire.notes,
         data_quality: wire.data_quality,
         sources,
-        cost,
+        field_sources,
+        costs,
         financing,
         alternatives,
     })
@@ -450,6 +601,71 @@ pub(crate) fn country(
             note: t.note,
         })
         .collect();
+    let mut plants = Vec::new();
+    for (idx, p) in wire.plants.into_iter().enumerate() {
+        let field = |name: &str| format!("plants[{idx}].{name}");
+        let status = ctx.parsed(&field("status"), &p.status, PlantStatus::parse);
+        let commissioned = ctx.date(&field("commissioned"), p.commissioned);
+        let commissioned_last = ctx.date(&field("commissioned_last"), p.commissioned_last);
+        let sources = ctx.sources(&field("sources"), p.sources);
+        if let Some(status) = status {
+            plants.push(Plant {
+                name: p.name,
+                technology: p.technology,
+                capacity_mw: p.capacity_mw,
+                units: p.units,
+                commissioned,
+                commissioned_last,
+                owner: p.owner,
+                zone: p.zone,
+                status,
+                retirement_year: p.retirement_year,
+                data_year: p.data_year,
+                note: p.note,
+                sources,
+            });
+        }
+    }
+    let mut nuclear_programme = Vec::new();
+    for (idx, p) in wire.nuclear_programme.into_iter().enumerate() {
+        let field = |name: &str| format!("nuclear_programme[{idx}].{name}");
+        let status = ctx.parsed(&field("status"), &p.status, ProgrammeStatus::parse);
+        let announced = ctx.date(&field("announced"), p.announced);
+        let mut designs = Vec::new();
+        for d in p.designs {
+            match DesignId::new(d) {
+                Ok(id) => designs.push(id),
+                Err(e) => ctx.fail(&field("designs"), e.to_string()),
+            }
+        }
+        let project = match p.project {
+            None => None,
+            Some(id) => match ProjectId::new(id) {
+                Ok(id) => Some(id),
+                Err(e) => {
+                    ctx.fail(&field("project"), e.to_string());
+                    None
+                }
+            },
+        };
+        let sources = ctx.sources(&field("sources"), p.sources);
+        if let Some(status) = status {
+            nuclear_programme.push(ProgrammeStep {
+                name: p.name,
+                status,
+                vendor: p.vendor,
+                designs,
+                project,
+                units: p.units,
+                capacity_mw: p.capacity_mw,
+                announced,
+                target_construction_start: p.target_construction_start,
+                target_operation: p.target_operation,
+                note: p.note,
+                sources,
+            });
+        }
+    }
     let mut raw = Vec::new();
     for obs_file in observation_files {
         for (_, cells) in rows(obs_file) {
@@ -519,6 +735,8 @@ pub(crate) fn country(
             wire.co2_intensity_g_per_kwh,
         ),
         observations: raw,
+        plants,
+        nuclear_programme,
     };
     (!ctx.failed).then_some(country)
 }

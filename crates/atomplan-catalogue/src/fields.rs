@@ -498,6 +498,12 @@ fn design_fields(b: &mut Builder) {
         Kind::Enum(&["actual", "target"]),
         "Whether `construction_months` is an outturn or a target",
     );
+    b.num(
+        "outage_days",
+        "days",
+        Range::open_closed(0.0, 365.0),
+        "Length of a refuelling outage",
+    );
     b.req(
         "status",
         Kind::Enum(DESIGN_STATUSES),
@@ -532,66 +538,171 @@ fn design_fields(b: &mut Builder) {
     b.opt(
         "sources",
         Kind::SourceRefs,
-        "Sources backing every number of the record; required when the record has a number",
+        "General references for the record; each value names its own in `field_sources`",
     );
+    field_sources(b);
+    costs(b, true);
+    alternatives(b);
+}
+
+/// `[field_sources]`: one entry per sourced field (the key is any field path of the file).
+fn field_sources(b: &mut Builder) {
     b.opt(
-        "overnight_cost",
+        "field_sources",
         Kind::Table,
-        "Overnight (or as-published) cost per kW",
+        "Sources of each value: field path -> list of source ids; every numeric field and date needs one",
     );
     b.add(
-        "overnight_cost.low",
-        Kind::Float,
-        "currency/kW",
-        Some(POSITIVE),
+        FIELD_SOURCES_ENTRY,
+        Kind::SourceRefs,
+        "",
+        None,
         false,
-        "Low estimate",
+        "Sources of the value of `<field>` (quote dotted paths: `\"financing.loan.rate\" = [...]`)",
     );
-    b.add(
-        "overnight_cost.central",
-        Kind::Float,
-        "currency/kW",
-        Some(POSITIVE),
-        false,
-        "Central estimate (absent when the source gives only a range)",
-    );
-    b.add(
-        "overnight_cost.high",
-        Kind::Float,
-        "currency/kW",
-        Some(POSITIVE),
-        false,
-        "High estimate",
+}
+
+/// The field-table row that describes every `field_sources.<field>` key.
+pub const FIELD_SOURCES_ENTRY: &str = "field_sources.<field>";
+
+pub const COST_SCOPES: &[&str] = &[
+    "overnight",
+    "overnight-plus-owner",
+    "total-with-financing",
+    "contract-price",
+];
+
+/// `[[costs]]`: every published cost figure with scope, terms, year and sources.
+fn costs(b: &mut Builder, design: bool) {
+    b.opt(
+        "costs",
+        Kind::TableArray,
+        "Published cost figures (alternatives and the history of estimates); see docs/data.md, \"One cost basis\"",
     );
     b.req(
-        "overnight_cost.currency",
-        Kind::Str,
-        "ISO 4217 currency code",
+        "costs[].scope",
+        Kind::Enum(COST_SCOPES),
+        "What the figure covers: overnight (no IDC, no escalation), overnight-plus-owner, total-with-financing (IDC and escalation included) or contract-price",
     );
+    b.req(
+        "costs[].terms",
+        Kind::Enum(&["real", "nominal"]),
+        "Real (one price level, `price_year`) or nominal (money of the years spent)",
+    );
+    if design {
+        b.add(
+            "costs[].per_kw",
+            Kind::Estimate,
+            "currency/kW",
+            Some(POSITIVE),
+            true,
+            "Per kW of net capacity",
+        );
+        b.opt(
+            "costs[].foak_noak",
+            Kind::Enum(&["foak", "noak"]),
+            "First-of-a-kind or nth-of-a-kind",
+        );
+        b.opt(
+            "costs[].project",
+            Kind::Str,
+            "Project (id in projects/) the figure comes from",
+        );
+    } else {
+        b.add(
+            "costs[].total_bn",
+            Kind::Estimate,
+            "bn currency",
+            Some(POSITIVE),
+            true,
+            "Whole project, billions",
+        );
+    }
+    b.req("costs[].currency", Kind::Str, "ISO 4217 currency code");
     b.add(
-        "overnight_cost.price_year",
+        "costs[].price_year",
         Kind::Int,
         "year",
         Some(YEAR),
         true,
-        "Price year of the currency",
+        "Real: price year; nominal: year the figure was stated",
+    );
+    b.add(
+        "costs[].estimate_year",
+        Kind::Int,
+        "year",
+        Some(YEAR),
+        false,
+        "Year the estimate was made or published (default `price_year`); orders the cost history",
     );
     b.opt(
-        "overnight_cost.foak_noak",
-        Kind::Enum(&["foak", "noak"]),
-        "First-of-a-kind or nth-of-a-kind",
-    );
-    b.opt(
-        "overnight_cost.basis",
+        "costs[].basis",
         Kind::Text,
-        "What the figure is (vendor claim, budget, outturn) and how per-kW was derived",
+        "What the figure is and how it was computed, in our own words",
+    );
+    b.req("costs[].sources", Kind::SourceRefs, "Sources of the figure");
+    b.opt(
+        "costs[].default",
+        Kind::Bool,
+        "The entry the economics engine uses (at most one)",
     );
     b.opt(
-        "overnight_cost.verify",
+        "costs[].verify",
         Kind::Bool,
-        "True when the figure or its price year needs re-checking",
+        "True when the figure or its year needs re-checking",
     );
-    alternatives(b);
+    b.opt(
+        "costs[].derivation",
+        Kind::Table,
+        "How to remove IDC and escalation to obtain an overnight cost (needed when the default entry is not overnight in real terms)",
+    );
+    b.add(
+        "costs[].derivation.spend_start_year",
+        Kind::Int,
+        "year",
+        Some(YEAR),
+        true,
+        "First year of construction spending",
+    );
+    b.add(
+        "costs[].derivation.spend_end_year",
+        Kind::Int,
+        "year",
+        Some(YEAR),
+        true,
+        "Last year of construction spending (price year of the derived overnight cost for nominal figures)",
+    );
+    b.req(
+        "costs[].derivation.spend_profile",
+        Kind::Enum(&["uniform", "s-curve"]),
+        "Spread of spending over the window",
+    );
+    b.add(
+        "costs[].derivation.idc_rate",
+        Kind::Float,
+        "fraction/yr",
+        Some(Range::closed(0.0, 0.5)),
+        true,
+        "Interest during construction to remove; 0 when the figure has no financing",
+    );
+    b.add(
+        "costs[].derivation.escalation_rate",
+        Kind::Float,
+        "fraction/yr",
+        Some(Range::closed(-0.5, 1.0)),
+        false,
+        "Constant nominal escalation to remove; absent: the currency's GDP deflator year by year",
+    );
+    b.req(
+        "costs[].derivation.note",
+        Kind::Text,
+        "Why these years and rates",
+    );
+    b.req(
+        "costs[].derivation.sources",
+        Kind::SourceRefs,
+        "Sources of the years and rates",
+    );
 }
 
 fn alternatives(b: &mut Builder) {
@@ -710,47 +821,10 @@ fn project_fields(b: &mut Builder) {
     b.opt(
         "sources",
         Kind::SourceRefs,
-        "Sources backing every number of the record; required when the record has a number",
+        "General references for the record; each value names its own in `field_sources`",
     );
-    b.opt("cost", Kind::Table, "Headline project cost");
-    b.num(
-        "cost.low_bn",
-        "bn currency",
-        POSITIVE,
-        "Low estimate, billions",
-    );
-    b.num(
-        "cost.central_bn",
-        "bn currency",
-        POSITIVE,
-        "Central estimate, billions",
-    );
-    b.num(
-        "cost.high_bn",
-        "bn currency",
-        POSITIVE,
-        "High estimate, billions",
-    );
-    b.req("cost.currency", Kind::Str, "ISO 4217 currency code");
-    b.add(
-        "cost.price_year",
-        Kind::Int,
-        "year",
-        Some(YEAR),
-        true,
-        "Price year (or year the nominal figure was stated)",
-    );
-    b.opt("cost.scope", Kind::Text, "What the cost covers");
-    b.opt(
-        "cost.includes_financing",
-        Kind::Bool,
-        "Whether financing costs are included, when known",
-    );
-    b.opt(
-        "cost.verify",
-        Kind::Bool,
-        "True when the figure or its year needs re-checking",
-    );
+    field_sources(b);
+    costs(b, false);
     b.opt("financing", Kind::Table, "Financing structure");
     b.req(
         "financing.model",
@@ -962,7 +1036,162 @@ fn country_fields(b: &mut Builder) {
     b.num("climate_targets[].share_pct", "%", PERCENT, "Target share");
     b.opt("climate_targets[].note", Kind::Text, "Note");
     b.req("climate_targets[].source", Kind::SourceRef, "Source");
+    b.opt(
+        "plants",
+        Kind::TableArray,
+        "Plant-level existing fleet (operating, under construction, mothballed, retired)",
+    );
+    b.req("plants[].name", Kind::Str, "Plant name");
+    b.req(
+        "plants[].technology",
+        Kind::Enum(PLANT_TECHNOLOGIES),
+        "Technology",
+    );
+    b.add(
+        "plants[].capacity_mw",
+        Kind::Float,
+        "MW",
+        Some(Range::open_closed(0.0, 50_000.0)),
+        true,
+        "Installed capacity as published",
+    );
+    b.add(
+        "plants[].units",
+        Kind::Int,
+        "units",
+        Some(Range::closed(1.0, 1000.0)),
+        false,
+        "Number of units",
+    );
+    b.opt(
+        "plants[].commissioned",
+        Kind::Date,
+        "Commissioning of the first unit",
+    );
+    b.opt(
+        "plants[].commissioned_last",
+        Kind::Date,
+        "Commissioning of the last unit",
+    );
+    b.opt("plants[].owner", Kind::Str, "Owner or operator");
+    b.opt("plants[].zone", Kind::Str, "Zone id of this country");
+    b.req(
+        "plants[].status",
+        Kind::Enum(&["operating", "under-construction", "mothballed", "retired"]),
+        "Status",
+    );
+    b.add(
+        "plants[].retirement_year",
+        Kind::Int,
+        "year",
+        Some(YEAR),
+        false,
+        "Announced retirement year",
+    );
+    b.add(
+        "plants[].data_year",
+        Kind::Int,
+        "year",
+        Some(YEAR),
+        false,
+        "Year the capacity describes",
+    );
+    b.opt("plants[].note", Kind::Text, "Note");
+    b.req(
+        "plants[].sources",
+        Kind::SourceRefs,
+        "Sources of every value of the entry",
+    );
+    b.opt(
+        "nuclear_programme",
+        Kind::TableArray,
+        "Announced steps of the nuclear programme, one per plant or project",
+    );
+    b.req(
+        "nuclear_programme[].name",
+        Kind::Str,
+        "Plant or project name",
+    );
+    b.req(
+        "nuclear_programme[].status",
+        Kind::Enum(&[
+            "announced",
+            "agreement",
+            "vendor-selected",
+            "contracted",
+            "site-preparation",
+            "under-construction",
+            "operating",
+        ]),
+        "How far it has gone",
+    );
+    b.opt("nuclear_programme[].vendor", Kind::Str, "Vendor or partner");
+    b.opt(
+        "nuclear_programme[].designs",
+        Kind::DesignRefs,
+        "Reactor designs (ids in designs/)",
+    );
+    b.opt(
+        "nuclear_programme[].project",
+        Kind::Str,
+        "Project id in projects/",
+    );
+    b.add(
+        "nuclear_programme[].units",
+        Kind::Int,
+        "units",
+        Some(Range::closed(1.0, 100.0)),
+        false,
+        "Units",
+    );
+    b.num(
+        "nuclear_programme[].capacity_mw",
+        "MW",
+        Range::open_closed(0.0, 50_000.0),
+        "Total capacity",
+    );
+    b.opt(
+        "nuclear_programme[].announced",
+        Kind::Date,
+        "Date of the decision or announcement",
+    );
+    b.add(
+        "nuclear_programme[].target_construction_start",
+        Kind::Int,
+        "year",
+        Some(YEAR),
+        false,
+        "Targeted start of construction",
+    );
+    b.add(
+        "nuclear_programme[].target_operation",
+        Kind::Int,
+        "year",
+        Some(YEAR),
+        false,
+        "Targeted operation of the first unit",
+    );
+    b.opt("nuclear_programme[].note", Kind::Text, "Note");
+    b.req(
+        "nuclear_programme[].sources",
+        Kind::SourceRefs,
+        "Sources of every value of the entry",
+    );
 }
+
+pub const PLANT_TECHNOLOGIES: &[&str] = &[
+    "coal",
+    "lignite",
+    "gas",
+    "oil",
+    "hydro",
+    "nuclear",
+    "wind",
+    "solar",
+    "bioenergy",
+    "geothermal",
+    "other",
+];
 
 /// The qualifiers every country observation may carry.
 fn observation_fields(
@@ -1046,9 +1275,9 @@ fn sources_fields(b: &mut Builder) {
     b.req(
         "source[].title",
         Kind::Text,
-        "Title (derived from the address when `title_from_url`)",
+        "The document's own title (a headline for news items)",
     );
-    b.req("source[].publisher", Kind::Str, "Publisher or site");
+    b.req("source[].publisher", Kind::Str, "Publisher or organisation");
     b.req("source[].url", Kind::Str, "Address (http or https)");
     b.add(
         "source[].year",
@@ -1056,14 +1285,14 @@ fn sources_fields(b: &mut Builder) {
         "year",
         Some(YEAR),
         false,
-        "Publication year when known",
+        "Publication year (release year for databases); `check` warns when it is missing",
+    );
+    b.req(
+        "source[].kind",
+        Kind::Enum(&["primary", "secondary"]),
+        "primary: originator (IAEA, NEA, regulator, vendor, utility, government, audited report, statistical office); secondary: trade press, news, aggregators",
     );
     b.opt("source[].accessed", Kind::Str, "When it was consulted");
-    b.opt(
-        "source[].title_from_url",
-        Kind::Bool,
-        "True when the title was derived from the address",
-    );
     b.opt("source[].note", Kind::Text, "Note");
 }
 
@@ -1239,7 +1468,11 @@ pub fn fields_of(file: FileKind) -> impl Iterator<Item = &'static FieldSpec> {
 
 /// Looks a field up by file kind and normalised path (`a[].b`).
 pub fn lookup(file: FileKind, path: &str) -> Option<&'static FieldSpec> {
-    fields_of(file).find(|spec| spec.path == path)
+    fields_of(file).find(|spec| spec.path == path).or_else(|| {
+        path.strip_prefix("field_sources.")
+            .filter(|field| !field.is_empty())
+            .and_then(|_| fields_of(file).find(|spec| spec.path == FIELD_SOURCES_ENTRY))
+    })
 }
 
 /// `docs/reference/data-fields.md`, generated from the field table.
@@ -1249,7 +1482,7 @@ pub fn fields_markdown() -> String {
          <!-- Generated from crates/atomplan-catalogue/src/fields.rs; do not edit by hand. -->\n\n\
          This is the schema of the catalogue in `data/`.\n\
          `atomplan catalogue check` validates every file against it.\n\
-         Every numeric value must cite a source: through the record's `sources` list (designs, projects), its own `source` field (country observations, money tables) or its `sources` column (technologies).\n\
+         Every numeric value must cite a source: through `field_sources` (designs, projects; `[[costs]]` carry their own `sources`), its own `source` or `sources` field (country observations, plants, programme steps, money tables) or its `sources` column (technologies).\n\
          Fields not listed here are rejected.\n",
     );
     for file in FileKind::ALL {

@@ -33,6 +33,7 @@
 //! compatible; renaming or removing one is not.
 
 mod convert;
+pub mod cost;
 pub mod date;
 mod error;
 pub mod fields;
@@ -53,12 +54,14 @@ pub use date::PartialDate;
 pub use error::CatalogueError;
 pub use ids::{CountryCode, DesignId, IdError, ProjectId, SourceId};
 pub use model::{
-    Alternative, ClimateTarget, Country, Deployment, Design, DesignStatus, Estimate, Financing,
-    FinancingModel, FoakNoak, IaeaPhase, Interconnection, LoadShape, Loan, Milestone, MweBasis,
-    Observation, OvernightCost, Ppa, Project, ProjectCost, ProjectStatus, RawObservation,
-    ReactorType, ScheduleBasis, Source, TechParameter, Technology, Zone, SMR_MAX_MWE,
+    Alternative, ClimateTarget, CostEstimate, CostScope, CostTerms, Country, Deployment,
+    Derivation, Design, DesignStatus, Estimate, FieldSources, Financing, FinancingModel, FoakNoak,
+    IaeaPhase, Interconnection, LoadShape, Loan, Milestone, MweBasis, Observation, OvernightCost,
+    Plant, PlantStatus, Ppa, ProgrammeStatus, ProgrammeStep, Project, ProjectStatus,
+    RawObservation, ReactorType, ScheduleBasis, Source, SourceKind, SpendShape, TechParameter,
+    Technology, Zone, SMR_MAX_MWE,
 };
-pub use money::{Money, SourcedValue};
+pub use money::{ConversionError, Missing, Money, SourcedValue};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_files.rs"));

@@ -310,16 +310,18 @@ fn build(files: &[ParsedFile]) -> Result<Catalogue, Vec<Diagnostic>> {
                 .extend(convert::sources(wire, file, &mut diagnostics));
         }
     }
+    catalogue.money = money(files);
     for file in files.iter().filter(|f| f.kind == FileKind::Design) {
         if let Some(wire) = wire(file, &mut diagnostics) {
-            if let Some(design) = convert::design(wire, file, &mut diagnostics) {
+            if let Some(design) = convert::design(wire, file, &catalogue.money, &mut diagnostics) {
                 catalogue.designs.push(design);
             }
         }
     }
     for file in files.iter().filter(|f| f.kind == FileKind::Project) {
         if let Some(wire) = wire(file, &mut diagnostics) {
-            if let Some(project) = convert::project(wire, file, &mut diagnostics) {
+            if let Some(project) = convert::project(wire, file, &catalogue.money, &mut diagnostics)
+            {
                 catalogue.projects.push(project);
             }
         }
@@ -343,7 +345,6 @@ fn build(files: &[ParsedFile]) -> Result<Catalogue, Vec<Diagnostic>> {
         }
     }
     catalogue.technologies = technologies(files);
-    catalogue.money = money(files);
     catalogue.designs.sort_by(|a, b| a.id.cmp(&b.id));
     catalogue.projects.sort_by(|a, b| a.id.cmp(&b.id));
     catalogue.countries.sort_by_key(|c| c.code);

@@ -4,6 +4,8 @@
 //! Units are in the field names (`net_mwe_per_module`, `price_year`), see
 //! docs/reference/data-fields.md.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::date::PartialDate;
@@ -73,6 +75,33 @@ string_enum!(
     /// Whether a duration is an outturn or a target.
     ScheduleBasis { Actual => "actual", Target => "target" }
 );
+string_enum!(
+    /// What a cost figure covers.
+    CostScope { Overnight => "overnight", OvernightPlusOwner => "overnight-plus-owner", TotalWithFinancing => "total-with-financing", ContractPrice => "contract-price" }
+);
+string_enum!(
+    /// Whether a money figure is at one price level (real) or in money of the years spent (nominal).
+    CostTerms { Real => "real", Nominal => "nominal" }
+);
+string_enum!(
+    /// How construction spending is spread over the spend window.
+    SpendShape { Uniform => "uniform", SCurve => "s-curve" }
+);
+string_enum!(
+    /// Whether a source is the originator of its figures or relays them.
+    SourceKind { Primary => "primary", Secondary => "secondary" }
+);
+string_enum!(
+    /// Status of an existing power plant.
+    PlantStatus { Operating => "operating", UnderConstruction => "under-construction", Mothballed => "mothballed", Retired => "retired" }
+);
+string_enum!(
+    /// How far a step of a country's nuclear programme has gone.
+    ProgrammeStatus { Announced => "announced", Agreement => "agreement", VendorSelected => "vendor-selected", Contracted => "contracted", SitePreparation => "site-preparation", UnderConstruction => "under-construction", Operating => "operating" }
+);
+
+/// Field path -> the sources of that field's own value.
+pub type FieldSources = BTreeMap<String, Vec<SourceId>>;
 
 /// A value published as a number or as a range; at least one of the three is set and
 /// `low <= central <= high` holds for those that are.
@@ -116,7 +145,65 @@ pub struct Alternative {
     pub verify: bool,
 }
 
-/// Overnight (or as-published) cost per kW.
+/// How a non-overnight figure is turned into an overnight cost: the spend window and the
+/// interest during construction (IDC) and escalation to remove.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Derivation {
+    pub spend_start_year: i32,
+    pub spend_end_year: i32,
+    pub spend_profile: SpendShape,
+    /// Interest during construction removed, fraction per year (0: the figure has no financing).
+    pub idc_rate: f64,
+    /// Constant nominal escalation removed, fraction per year; `None`: the currency's GDP
+    /// deflator, year by year.
+    pub escalation_rate: Option<f64>,
+    pub note: String,
+    pub sources: Vec<SourceId>,
+}
+
+/// One published cost figure with its scope, terms, year and sources.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostEstimate {
+    pub scope: CostScope,
+    pub terms: CostTerms,
+    /// Per kW of net capacity (designs), in `currency`.
+    pub per_kw: Option<Estimate>,
+    /// Whole project, billions of `currency` (projects).
+    pub total_bn: Option<Estimate>,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Real figures: the price year; nominal figures: the year the figure was stated.
+    pub price_year: i32,
+    /// Year the estimate was made or published (defaults to `price_year`).
+    pub estimate_year: i32,
+    pub foak_noak: Option<FoakNoak>,
+    /// The project the figure comes from (designs).
+    pub project: Option<ProjectId>,
+    pub basis: Option<String>,
+    pub sources: Vec<SourceId>,
+    /// The entry the economics engine uses.
+    pub default: bool,
+    pub verify: bool,
+    pub derivation: Option<Derivation>,
+}
+
+impl CostEstimate {
+    /// The amount: per kW for designs, billions for projects.
+    pub fn amount(&self) -> Option<Estimate> {
+        self.per_kw.or(self.total_bn)
+    }
+
+    /// True when the figure is an overnight cost as it stands (no IDC, no escalation).
+    pub fn is_overnight(&self) -> bool {
+        matches!(
+            self.scope,
+            CostScope::Overnight | CostScope::OvernightPlusOwner
+        ) && self.terms == CostTerms::Real
+    }
+}
+
+/// The overnight cost per kW the economics engine uses: a published overnight figure, or one
+/// derived from another scope by removing IDC and escalation (`derived = true`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OvernightCost {
     /// Per kW, in `currency` of `price_year`.
@@ -127,6 +214,18 @@ pub struct OvernightCost {
     pub foak_noak: Option<FoakNoak>,
     pub basis: Option<String>,
     pub verify: bool,
+    /// Scope of the published figure it comes from.
+    pub scope: CostScope,
+    pub terms: CostTerms,
+    /// True when IDC and/or escalation were removed from the published figure.
+    pub derived: bool,
+    /// Published figure divided by this gives the overnight cost (1 when not derived).
+    pub derivation_factor: f64,
+    /// How it was derived, in words.
+    pub derivation_note: Option<String>,
+    /// Index into the record's `costs`.
+    pub cost_index: usize,
+    pub sources: Vec<SourceId>,
 }
 
 /// A reactor design.
@@ -159,6 +258,11 @@ pub struct Design {
     pub ramp_pct_per_min: Option<f64>,
     pub construction_months: Option<f64>,
     pub construction_months_basis: Option<ScheduleBasis>,
+    /// Days per refuelling outage.
+    pub outage_days: Option<f64>,
+    /// Every published cost figure (alternatives and cost history included).
+    pub costs: Vec<CostEstimate>,
+    /// The overnight cost the economics engine uses, from the default entry of `costs`.
     pub overnight_cost: Option<OvernightCost>,
     pub status: DesignStatus,
     pub status_date: Option<PartialDate>,
@@ -168,7 +272,10 @@ pub struct Design {
     pub notes: Option<String>,
     /// Fields flagged for re-checking.
     pub verify: Vec<String>,
+    /// General references for the record.
     pub sources: Vec<SourceId>,
+    /// Field path -> sources of that value.
+    pub field_sources: FieldSources,
     pub alternatives: Vec<Alternative>,
 }
 
@@ -216,18 +323,6 @@ impl Design {
     pub fn alternatives_for<'a>(&'a self, field: &'a str) -> impl Iterator<Item = &'a Alternative> {
         self.alternatives.iter().filter(move |a| a.field == field)
     }
-}
-
-/// Headline project cost in billions.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ProjectCost {
-    /// Billions of `currency` of `price_year`.
-    pub total_bn: Estimate,
-    pub currency: String,
-    pub price_year: i32,
-    pub scope: Option<String>,
-    pub includes_financing: Option<bool>,
-    pub verify: bool,
 }
 
 /// Loan terms.
@@ -290,12 +385,23 @@ pub struct Project {
     pub notes: Option<String>,
     pub data_quality: Option<String>,
     pub sources: Vec<SourceId>,
-    pub cost: Option<ProjectCost>,
+    /// Field path -> sources of that value.
+    pub field_sources: FieldSources,
+    /// Every published cost figure: alternatives and the history of estimates.
+    pub costs: Vec<CostEstimate>,
     pub financing: Option<Financing>,
     pub alternatives: Vec<Alternative>,
 }
 
 impl Project {
+    /// The headline cost: the `default = true` entry, else the latest estimate.
+    pub fn cost(&self) -> Option<&CostEstimate> {
+        self.costs
+            .iter()
+            .find(|c| c.default)
+            .or_else(|| self.costs.iter().max_by_key(|c| c.estimate_year))
+    }
+
     /// Years between the originally planned operation and the actual (commercial operation,
     /// else grid connection) or currently targeted operation of the first unit.
     pub fn schedule_slip_years(&self) -> Option<i32> {
@@ -425,6 +531,49 @@ pub struct Country {
     pub co2_intensity_g_per_kwh: Vec<Observation>,
     /// Every reference row for this country, including text-only ones.
     pub observations: Vec<RawObservation>,
+    /// Plant-level existing fleet.
+    pub plants: Vec<Plant>,
+    /// Announced steps of the nuclear programme.
+    pub nuclear_programme: Vec<ProgrammeStep>,
+}
+
+/// One existing (or under-construction) power plant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plant {
+    pub name: String,
+    /// coal, lignite, gas, oil, hydro, nuclear, wind, solar, bioenergy, geothermal, other.
+    pub technology: String,
+    pub capacity_mw: f64,
+    pub units: Option<u32>,
+    /// First unit's commissioning.
+    pub commissioned: Option<PartialDate>,
+    /// Last unit's commissioning.
+    pub commissioned_last: Option<PartialDate>,
+    pub owner: Option<String>,
+    pub zone: Option<String>,
+    pub status: PlantStatus,
+    pub retirement_year: Option<i32>,
+    /// Year the capacity describes.
+    pub data_year: Option<i32>,
+    pub note: Option<String>,
+    pub sources: Vec<SourceId>,
+}
+
+/// One announced step of a country's nuclear programme.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProgrammeStep {
+    pub name: String,
+    pub status: ProgrammeStatus,
+    pub vendor: Option<String>,
+    pub designs: Vec<DesignId>,
+    pub project: Option<ProjectId>,
+    pub units: Option<u32>,
+    pub capacity_mw: Option<f64>,
+    pub announced: Option<PartialDate>,
+    pub target_construction_start: Option<i32>,
+    pub target_operation: Option<i32>,
+    pub note: Option<String>,
+    pub sources: Vec<SourceId>,
 }
 
 /// The latest observation (by year, ties: first listed) that matches `keep`.
@@ -552,8 +701,9 @@ pub struct Source {
     pub title: String,
     pub publisher: String,
     pub url: String,
+    /// Publication year (`None` only for legacy entries still to be completed; `check` warns).
     pub year: Option<i32>,
+    pub kind: SourceKind,
     pub accessed: Option<String>,
-    pub title_from_url: bool,
     pub note: Option<String>,
 }

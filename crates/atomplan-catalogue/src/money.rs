@@ -1,10 +1,16 @@
-//! Price indices and exchange rates, so that every cost can be shown in one currency-year.
+//! Price indices and exchange rates: the one conversion path for every amount in atomplan.
 //!
-//! Convention (docs/conventions.md): an amount in currency C of year Y is first converted to
-//! US dollars at the annual-average rate of year Y, then moved to the target year with the
-//! US GDP deflator. Converting first and inflating second keeps one deflator for all
-//! currencies; the alternative (inflate in C, convert at the target year's rate) gives a
-//! different answer whenever real exchange rates move, which is a known limitation of both.
+//! Convention (docs/conventions.md): an amount in currency C of price year Y is converted to
+//! US dollars at the annual-average rate of year Y, moved to the target year T with the US
+//! GDP deflator, and, for a target currency other than USD, converted at the annual-average
+//! rate of year T. Converting first and inflating second keeps one deflator for the move in
+//! time and needs the exchange rate of the price year only; the alternative (inflate in C with
+//! C's deflator, convert at T's rate) differs whenever real exchange rates move, a known
+//! limitation of both. The currencies' own GDP deflators serve a different purpose: removing
+//! escalation from nominal figures in their own currency ([`Money::deflate_within`]).
+//!
+//! Every conversion that cannot be done returns a [`ConversionError`] naming the missing
+//! rate or deflator; callers add the record and field. There is no silent fallback.
 
 use std::collections::BTreeMap;
 
@@ -20,10 +26,63 @@ pub struct SourcedValue {
     pub verify: bool,
 }
 
+/// What a conversion lacked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Missing {
+    /// No annual-average exchange rate of `currency` in `year`.
+    ExchangeRate { currency: String, year: i32 },
+    /// No GDP deflator of `currency` in `year`.
+    Deflator { currency: String, year: i32 },
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Missing::ExchangeRate { currency, year } => {
+                write!(
+                    f,
+                    "no {currency}/USD exchange rate for {year} in money/exchange-rates.csv"
+                )
+            }
+            Missing::Deflator { currency, year } => {
+                write!(
+                    f,
+                    "no {currency} GDP deflator for {year} in money/deflators.csv"
+                )
+            }
+        }
+    }
+}
+
+/// A conversion that cannot be done, or an amount that is not a finite number.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConversionError {
+    #[error("cannot convert {currency} {year} to {target_currency} {target_year}: {missing}")]
+    Missing {
+        currency: String,
+        year: i32,
+        target_currency: String,
+        target_year: i32,
+        missing: Missing,
+    },
+    #[error("cannot convert a non-finite amount ({amount})")]
+    NotFinite { amount: f64 },
+}
+
+impl ConversionError {
+    /// The missing rate or deflator, when that is the cause.
+    pub fn missing(&self) -> Option<&Missing> {
+        match self {
+            ConversionError::Missing { missing, .. } => Some(missing),
+            ConversionError::NotFinite { .. } => None,
+        }
+    }
+}
+
 /// Deflators and exchange rates.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Money {
-    /// (currency, year) -> price index.
+    /// (currency, year) -> GDP price index of the currency area.
     pub deflators: BTreeMap<(String, i32), SourcedValue>,
     /// (currency, year) -> units of currency per US dollar, annual average.
     pub per_usd: BTreeMap<(String, i32), SourcedValue>,
@@ -40,25 +99,111 @@ impl Money {
             .map(|v| v.value)
     }
 
-    /// Price index of `currency` in `year`.
+    /// GDP price index of `currency` in `year`.
     pub fn deflator(&self, currency: &str, year: i32) -> Option<f64> {
         self.deflators
             .get(&(currency.to_owned(), year))
             .map(|v| v.value)
     }
 
-    /// Converts `amount` of `currency` in prices of `year` to US dollars of `target_year`.
+    fn rate_or_missing(&self, currency: &str, year: i32) -> Result<f64, Missing> {
+        self.per_usd(currency, year)
+            .ok_or_else(|| Missing::ExchangeRate {
+                currency: currency.to_owned(),
+                year,
+            })
+    }
+
+    fn deflator_or_missing(&self, currency: &str, year: i32) -> Result<f64, Missing> {
+        self.deflator(currency, year)
+            .ok_or_else(|| Missing::Deflator {
+                currency: currency.to_owned(),
+                year,
+            })
+    }
+
+    /// Converts `amount` of `currency` in prices of `year` to `target_currency` of
+    /// `target_year`: rate of `year` to USD, US GDP deflator from `year` to `target_year`,
+    /// rate of `target_year` to the target currency. A zero amount stays zero.
     ///
-    /// Returns `None` when the exchange rate of `year` or a deflator is missing, or when the
-    /// amount is not finite. A zero amount stays zero.
-    pub fn to_usd(&self, amount: f64, currency: &str, year: i32, target_year: i32) -> Option<f64> {
+    /// # Errors
+    /// [`ConversionError::Missing`] naming the first missing rate or deflator;
+    /// [`ConversionError::NotFinite`] for a NaN or infinite amount.
+    pub fn convert(
+        &self,
+        amount: f64,
+        currency: &str,
+        year: i32,
+        target_currency: &str,
+        target_year: i32,
+    ) -> Result<f64, ConversionError> {
         if !amount.is_finite() {
-            return None;
+            return Err(ConversionError::NotFinite { amount });
         }
-        let usd_of_year = amount / self.per_usd(currency, year)?;
-        let factor = self.deflator("USD", target_year)? / self.deflator("USD", year)?;
-        let result = usd_of_year * factor;
-        result.is_finite().then_some(result)
+        let wrap = |missing: Missing| ConversionError::Missing {
+            currency: currency.to_owned(),
+            year,
+            target_currency: target_currency.to_owned(),
+            target_year,
+            missing,
+        };
+        if currency == target_currency && year == target_year {
+            return Ok(amount);
+        }
+        let usd_of_year = amount / self.rate_or_missing(currency, year).map_err(wrap)?;
+        let factor = self.deflator_or_missing("USD", target_year).map_err(wrap)?
+            / self.deflator_or_missing("USD", year).map_err(wrap)?;
+        let usd_of_target = usd_of_year * factor;
+        let result = usd_of_target
+            * self
+                .rate_or_missing(target_currency, target_year)
+                .map_err(wrap)?;
+        if result.is_finite() {
+            Ok(result)
+        } else {
+            Err(ConversionError::NotFinite { amount: result })
+        }
+    }
+
+    /// Converts to US dollars of `target_year`; see [`Money::convert`].
+    ///
+    /// # Errors
+    /// As [`Money::convert`].
+    pub fn to_usd_checked(
+        &self,
+        amount: f64,
+        currency: &str,
+        year: i32,
+        target_year: i32,
+    ) -> Result<f64, ConversionError> {
+        self.convert(amount, currency, year, "USD", target_year)
+    }
+
+    /// Converts to US dollars of `target_year`, `None` when it cannot be done.
+    ///
+    /// Prefer [`Money::to_usd_checked`], which says what is missing; this wrapper exists for
+    /// callers that report the failure themselves.
+    pub fn to_usd(&self, amount: f64, currency: &str, year: i32, target_year: i32) -> Option<f64> {
+        self.to_usd_checked(amount, currency, year, target_year)
+            .ok()
+    }
+
+    /// Ratio of `currency`'s GDP deflator between `to_year` and `from_year`: multiply an amount
+    /// in prices of `from_year` by it to get prices of `to_year`, within the same currency.
+    ///
+    /// # Errors
+    /// [`Missing::Deflator`] for the first missing year.
+    pub fn deflate_within(
+        &self,
+        currency: &str,
+        from_year: i32,
+        to_year: i32,
+    ) -> Result<f64, Missing> {
+        if from_year == to_year {
+            return Ok(1.0);
+        }
+        Ok(self.deflator_or_missing(currency, to_year)?
+            / self.deflator_or_missing(currency, from_year)?)
     }
 
     /// Currencies with at least one exchange rate, plus USD.

@@ -106,11 +106,13 @@ fn downstream_fields_are_there() {
     assert_eq!(ritm.reactor_type, ReactorType::Pwr);
     let vver = catalogue.design("vver-1200").unwrap();
     assert!(!vver.is_smr());
+    // Issue 14: the turnkey export prices are contract prices, not overnight costs; the
+    // engine's overnight cost is derived from the Rooppur contract and says so.
     let cost = vver.overnight_cost.as_ref().unwrap();
-    assert_eq!(
-        (cost.per_kw.low, cost.per_kw.high),
-        (Some(4167.0), Some(6250.0))
-    );
+    assert_eq!(cost.scope, CostScope::ContractPrice);
+    assert!(cost.derived && cost.derivation_note.is_some());
+    assert_eq!(cost.price_year, 2025);
+    assert!(vver.costs.len() >= 3, "alternatives kept");
     assert_eq!(vver.alternatives_for("net_mwe_per_module").count(), 1);
     let akkuyu = catalogue.project("akkuyu").unwrap();
     let ppa = akkuyu
@@ -163,9 +165,11 @@ fn to_usd_uses_rate_of_the_year_then_us_deflator() {
     // 100 USD of 2017 in 2024 dollars: 100 * 125.428 / 100.
     let inflated = money.to_usd(100.0, "USD", 2017, 2024).unwrap();
     assert!((inflated - 125.428).abs() < 1e-9, "{inflated}");
-    // 1000 EUR of 2023 at 0.9245 EUR/USD, same year.
+    // 1000 EUR of 2023 at the WDI annual average (0.924 EUR/USD), same year.
+    let rate = money.per_usd("EUR", 2023).unwrap();
+    assert!((rate - 0.924).abs() < 0.002, "EUR 2023 rate {rate}");
     let converted = money.to_usd(1000.0, "EUR", 2023, 2023).unwrap();
-    assert!((converted - 1000.0 / 0.9245).abs() < 1e-9, "{converted}");
+    assert!((converted - 1000.0 / rate).abs() < 1e-9, "{converted}");
     assert_eq!(money.to_usd(1.0, "XYZ", 2020, 2024), None);
     assert_eq!(money.to_usd(f64::NAN, "USD", 2020, 2024), None);
     assert_eq!(money.to_usd(1.0, "USD", 1900, 2024), None);
@@ -199,8 +203,8 @@ fn field_table_paths_are_unique() {
 // ----- data-driven checks on a small synthetic catalogue -----
 
 const SOURCES: &str =
-    "[[source]]\nid = \"s1\"\ntitle = \"T\"\npublisher = \"P\"\nurl = \"https://example.org\"\n";
-const DESIGN: &str = "id = \"d1\"\nname = \"D1\"\nvendor = \"V\"\nvendor_country = \"X\"\nreactor_type = \"PWR\"\ndeployment = \"land\"\nnet_mwe_per_module = 100\ncapacity_factor = 0.9\nstatus = \"concept\"\nsources = [\"s1\"]\n";
+    "[[source]]\nid = \"s1\"\ntitle = \"T\"\npublisher = \"P\"\nyear = 2020\nurl = \"https://example.org\"\nkind = \"primary\"\n";
+const DESIGN: &str = "id = \"d1\"\nname = \"D1\"\nvendor = \"V\"\nvendor_country = \"X\"\nreactor_type = \"PWR\"\ndeployment = \"land\"\nnet_mwe_per_module = 100\ncapacity_factor = 0.9\nstatus = \"concept\"\nsources = [\"s1\"]\nfield_sources = { net_mwe_per_module = [\"s1\"], capacity_factor = [\"s1\"] }\n";
 const TECH: &str = "technology,parameter,value,unit,price_year,scenario,sources,default,note\nccgt,lifetime,25,years,,,s1,true,\n";
 const DEFL: &str = "currency,year,index,base_year,source\nUSD,2020,100,2020,s1\n";
 const FX: &str = "currency,year,per_usd,source,verify\nEUR,2020,0.9,s1,\n";
@@ -305,7 +309,7 @@ fn unknown_field_with_hint() {
         .iter()
         .find(|d| d.message.contains("unknown field"))
         .unwrap();
-    assert_eq!(unknown.location.line, Some(11));
+    assert_eq!(unknown.location.line, Some(12));
     assert_eq!(unknown.location.column, Some(1));
     assert!(unknown
         .hint
@@ -338,9 +342,11 @@ fn bad_enum() {
 fn missing_source() {
     check(
         "designs/d1.toml",
-        DESIGN.replace("sources = [\"s1\"]\n", "").as_bytes(),
+        DESIGN
+            .replace("net_mwe_per_module = [\"s1\"], ", "")
+            .as_bytes(),
         "net_mwe_per_module",
-        "no source",
+        "has no source of its own",
     );
 }
 
@@ -377,11 +383,11 @@ fn low_above_high() {
 
 #[test]
 fn missing_required_in_table() {
-    let text = format!("{DESIGN}\n[overnight_cost]\nlow = 9000\ncurrency = \"USD\"\n");
+    let text = format!("{DESIGN}\n[[costs]]\nscope = \"overnight\"\nterms = \"real\"\nper_kw = 9000\ncurrency = \"USD\"\nsources = [\"s1\"]\n");
     check(
         "designs/d1.toml",
         text.as_bytes(),
-        "overnight_cost.price_year",
+        "costs[0].price_year",
         "missing required field",
     );
 }
@@ -510,4 +516,257 @@ fn ids_are_validated() {
     assert!(DesignId::new("VVER 1200").is_err());
     assert!(CountryCode::new("TUR").is_err());
     assert_eq!(CountryCode::new("tr").unwrap().as_str(), "TR");
+}
+
+// ----- issue 14: one cost basis, money, per-value sources -----
+
+/// Every currency of the catalogue and the studies has rates and deflators up to 2024, and a
+/// conversion that cannot be done names what is missing.
+#[test]
+fn issue_14_every_currency_converts_and_missing_rates_are_named() {
+    let catalogue = builtin();
+    let money = catalogue.money();
+    for currency in [
+        "USD", "EUR", "GBP", "CAD", "KRW", "CNY", "JPY", "RUB", "TRY", "KZT", "UZS", "MNT", "KGS",
+        "ARS", "CZK", "HUF", "PLN", "EGP", "BDT", "INR", "AED",
+    ] {
+        for year in 2013..=2024 {
+            assert!(
+                money.to_usd_checked(100.0, currency, year, 2024).is_ok(),
+                "{currency} {year}"
+            );
+            assert!(
+                money.deflator(currency, year).is_some(),
+                "{currency} deflator {year}"
+            );
+        }
+    }
+    let error = money.to_usd_checked(1.0, "XYZ", 2020, 2024).unwrap_err();
+    assert_eq!(
+        error.missing(),
+        Some(&Missing::ExchangeRate {
+            currency: "XYZ".to_owned(),
+            year: 2020
+        })
+    );
+    assert!(error.to_string().contains("XYZ"), "{error}");
+}
+
+/// Every design with a published cost has an overnight cost the engine can use, in USD.
+#[test]
+fn issue_14_every_costed_design_has_a_convertible_overnight_cost() {
+    let catalogue = builtin();
+    for design in catalogue.designs().iter().filter(|d| !d.costs.is_empty()) {
+        let cost = design
+            .overnight_cost
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has costs but no overnight cost", design.id));
+        let value = cost.per_kw.central_or_mid().unwrap();
+        let usd = catalogue
+            .money()
+            .to_usd_checked(value, &cost.currency, cost.price_year, 2024)
+            .unwrap();
+        assert!(usd > 500.0 && usd < 60_000.0, "{}: {usd} USD/kW", design.id);
+        if !design.costs[cost.cost_index].is_overnight() {
+            assert!(
+                cost.derived,
+                "{} uses a non-overnight figure without deriving",
+                design.id
+            );
+        }
+    }
+    // Issue 14: Vogtle's all-in USD 35 bn is no longer the AP1000's overnight cost.
+    let ap1000 = catalogue.design("ap1000").unwrap();
+    let cost = ap1000.overnight_cost.as_ref().unwrap();
+    assert_eq!(cost.scope, CostScope::Overnight);
+    assert!(cost.derived);
+    assert!(ap1000
+        .costs
+        .iter()
+        .any(|c| c.scope == CostScope::TotalWithFinancing && !c.default));
+}
+
+#[test]
+fn issue_14_fixed_values() {
+    let catalogue = builtin();
+    let vogtle = catalogue.project("vogtle-3-4").unwrap();
+    assert_eq!(
+        vogtle.construction_start.map(|d| (d.year, d.month)),
+        Some((2013, Some(3)))
+    );
+    let evinci = catalogue.design("evinci").unwrap();
+    assert_ne!(evinci.construction_months, Some(1.0));
+    let darlington = catalogue.project("darlington-new-nuclear").unwrap();
+    assert_eq!(darlington.cost().map(|c| c.price_year), Some(2024));
+    let nuscale = catalogue.design("nuscale-us460").unwrap();
+    assert_eq!(nuscale.costs[0].price_year, 2022);
+    // Vogtle's cost history, USD 14 bn (2009) to 35 bn (2023), both all-in nominal figures at
+    // their year: 35/14 x deflator(2009)/deflator(2023) = 2.5 x 88.6/122.39 = 1.81.
+    let overrun = cost::overrun(&vogtle.costs, catalogue.money(), 2024)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (overrun.first_estimate_year, overrun.last_estimate_year),
+        (2009, 2023)
+    );
+    let by_hand = 2.5 * catalogue.money().deflator("USD", 2009).unwrap() / 122.390;
+    assert!(
+        (overrun.ratio - by_hand).abs() < 1e-9,
+        "{} vs {by_hand}",
+        overrun.ratio
+    );
+    assert!((overrun.ratio - 1.81).abs() < 0.01, "{}", overrun.ratio);
+}
+
+/// Numbers and dates name their own sources; the JSON field map covers them.
+#[test]
+fn issue_14_every_number_has_field_sources() {
+    let catalogue = builtin();
+    for design in catalogue.designs() {
+        for field in [
+            "net_mwe_per_module",
+            "thermal_mwt",
+            "construction_months",
+            "capacity_factor",
+        ] {
+            let present = match field {
+                "net_mwe_per_module" => design.net_mwe_per_module.is_some(),
+                "thermal_mwt" => design.thermal_mwt.is_some(),
+                "construction_months" => design.construction_months.is_some(),
+                _ => design.capacity_factor.is_some(),
+            };
+            if present {
+                assert!(
+                    design
+                        .field_sources
+                        .get(field)
+                        .is_some_and(|ids| !ids.is_empty()),
+                    "{} {field}",
+                    design.id
+                );
+            }
+        }
+    }
+}
+
+const COST_DESIGN: &str = "id = \"d1\"\nname = \"D1\"\nvendor = \"V\"\nvendor_country = \"X\"\nreactor_type = \"PWR\"\ndeployment = \"land\"\nnet_mwe_per_module = 100\nstatus = \"concept\"\n\n[field_sources]\nnet_mwe_per_module = [\"s1\"]\n";
+
+fn design_with_costs(costs: &str) -> String {
+    format!("{COST_DESIGN}{costs}")
+}
+
+/// Hand-derived: a real all-in figure of 1,101.25/kW spent evenly over two years with 10 %
+/// IDC: factor = 0.5 x 1.1^1.5 + 0.5 x 1.1^0.5 = 1.101249..., so the overnight cost is 1,000.
+#[test]
+fn issue_14_idc_is_removed_by_an_explicit_derivation() {
+    let dir = tempfile::tempdir().unwrap();
+    let costs = "\n[[costs]]\nscope = \"total-with-financing\"\nterms = \"real\"\nper_kw = 1101.2491\ncurrency = \"USD\"\nprice_year = 2020\nsources = [\"s1\"]\n\n[costs.derivation]\nspend_start_year = 2019\nspend_end_year = 2020\nspend_profile = \"uniform\"\nidc_rate = 0.1\nnote = \"test\"\nsources = [\"s1\"]\n";
+    write_catalogue(
+        dir.path(),
+        &[("designs/d1.toml", design_with_costs(costs).as_bytes())],
+    );
+    let catalogue = Catalogue::load_dir(dir.path()).unwrap();
+    let cost = catalogue
+        .design("d1")
+        .unwrap()
+        .overnight_cost
+        .clone()
+        .unwrap();
+    let factor = 0.5 * 1.1_f64.powf(1.5) + 0.5 * 1.1_f64.powf(0.5);
+    assert!((cost.derivation_factor - factor).abs() < 1e-12);
+    assert!(
+        (cost.per_kw.central.unwrap() - 1000.0).abs() < 0.01,
+        "{:?}",
+        cost.per_kw
+    );
+    assert!(cost.derived);
+    assert_eq!(cost.price_year, 2020);
+}
+
+/// Nominal figures: escalation removed with the currency's own deflator, result in prices of
+/// the last spend year. USD index 100 (2019) and 110 (2020): spend half in each year, no IDC,
+/// so 1,050 nominal = 0.5 x O x 100/110 + 0.5 x O; O = 1,100 in 2020 prices.
+#[test]
+fn issue_14_escalation_is_removed_with_the_deflator() {
+    let dir = tempfile::tempdir().unwrap();
+    let defl = "currency,year,index,base_year,source\nUSD,2019,100,2019,s1\nUSD,2020,110,2019,s1\n";
+    let costs = "\n[[costs]]\nscope = \"contract-price\"\nterms = \"nominal\"\nper_kw = 1050\ncurrency = \"USD\"\nprice_year = 2019\nsources = [\"s1\"]\n\n[costs.derivation]\nspend_start_year = 2019\nspend_end_year = 2020\nspend_profile = \"uniform\"\nidc_rate = 0\nnote = \"test\"\nsources = [\"s1\"]\n";
+    write_catalogue(
+        dir.path(),
+        &[
+            ("designs/d1.toml", design_with_costs(costs).as_bytes()),
+            ("money/deflators.csv", defl.as_bytes()),
+        ],
+    );
+    let catalogue = Catalogue::load_dir(dir.path()).unwrap();
+    let cost = catalogue
+        .design("d1")
+        .unwrap()
+        .overnight_cost
+        .clone()
+        .unwrap();
+    assert_eq!(cost.price_year, 2020);
+    let expected = 1050.0 / (0.5 * 100.0 / 110.0 + 0.5);
+    assert!((cost.per_kw.central.unwrap() - expected).abs() < 1e-9);
+}
+
+#[test]
+fn issue_14_non_overnight_default_without_derivation_is_an_error() {
+    let costs = "\n[[costs]]\nscope = \"total-with-financing\"\nterms = \"nominal\"\nper_kw = 1000\ncurrency = \"USD\"\nprice_year = 2020\nsources = [\"s1\"]\n";
+    check(
+        "designs/d1.toml",
+        design_with_costs(costs).as_bytes(),
+        "costs[0]",
+        "no overnight cost can be derived",
+    );
+}
+
+#[test]
+fn issue_14_unconvertible_cost_is_an_error_naming_the_rate() {
+    let costs = "\n[[costs]]\nscope = \"overnight\"\nterms = \"real\"\nper_kw = 1000\ncurrency = \"TRY\"\nprice_year = 2020\nsources = [\"s1\"]\n";
+    check(
+        "designs/d1.toml",
+        design_with_costs(costs).as_bytes(),
+        "costs[0]",
+        "no TRY/USD exchange rate for 2020",
+    );
+}
+
+#[test]
+fn issue_14_number_without_field_source_is_an_error() {
+    let design = "id = \"d1\"\nname = \"D1\"\nvendor = \"V\"\nvendor_country = \"X\"\nreactor_type = \"PWR\"\ndeployment = \"land\"\nnet_mwe_per_module = 100\nthermal_mwt = 300\nstatus = \"concept\"\n\n[field_sources]\nnet_mwe_per_module = [\"s1\"]\n";
+    check(
+        "designs/d1.toml",
+        design.as_bytes(),
+        "thermal_mwt",
+        "has no source of its own",
+    );
+}
+
+#[test]
+fn issue_14_field_source_for_an_absent_field_is_an_error() {
+    let design = format!("{COST_DESIGN}thermal_mwt = [\"s1\"]\n");
+    check(
+        "designs/d1.toml",
+        design.as_bytes(),
+        "field_sources.thermal_mwt",
+        "does not set",
+    );
+}
+
+#[test]
+fn issue_14_wiki_mirror_cannot_be_primary() {
+    let sources = format!("{SOURCES}\n[[source]]\nid = \"s2\"\ntitle = \"T\"\npublisher = \"P\"\nyear = 2020\nurl = \"https://piglix.com/x\"\nkind = \"primary\"\n");
+    check("sources.toml", sources.as_bytes(), "kind", "marked primary");
+}
+
+#[test]
+fn issue_14_design_costs_are_per_kw() {
+    let costs = "\n[[costs]]\nscope = \"overnight\"\nterms = \"real\"\ntotal_bn = 1\ncurrency = \"USD\"\nprice_year = 2020\nsources = [\"s1\"]\n";
+    check(
+        "designs/d1.toml",
+        design_with_costs(costs).as_bytes(),
+        "total_bn",
+        "per_kw",
+    );
 }

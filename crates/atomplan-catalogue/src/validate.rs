@@ -1019,35 +1019,177 @@ pub(crate) fn check_source_refs(file: &ParsedFile, sources: &BTreeSet<String>) -
     out
 }
 
-/// Designs and projects: a record with a number must have a non-empty `sources` list.
-pub(crate) fn check_sourced_numbers(file: &ParsedFile) -> Vec<Diagnostic> {
+/// Designs and projects: every numeric field and date names the sources of its own value in
+/// `[field_sources]`, and every key there names a field the file has.
+pub(crate) fn check_field_sources(file: &ParsedFile) -> Vec<Diagnostic> {
     if !matches!(file.kind, FileKind::Design | FileKind::Project) {
         return Vec::new();
     }
-    let has_sources = match file.get("sources").map(|e| &e.value) {
-        Some(Val::List(items)) => !items.is_empty(),
-        _ => false,
-    };
-    if has_sources {
+    let mut out = Vec::new();
+    let sourced: BTreeSet<&str> = file
+        .entries
+        .iter()
+        .filter_map(|e| e.path.strip_prefix("field_sources."))
+        .collect();
+    let mut present: BTreeSet<&str> = BTreeSet::new();
+    for entry in &file.entries {
+        let Some(spec) = entry.spec else { continue };
+        if spec.path != entry.path
+            || entry.path.contains("[]")
+            || entry.path.starts_with("field_sources")
+            || !(spec.kind.is_numeric() || spec.kind == Kind::Date)
+        {
+            continue;
+        }
+        present.insert(entry.path.as_str());
+        if !sourced.contains(entry.path.as_str()) {
+            out.push(
+                Diagnostic::error(
+                    file.location(entry),
+                    format!("`{}` has no source of its own", entry.display),
+                )
+                .with_hint(format!(
+                    "add `{} = [\"<source id>\"]` under `[field_sources]`",
+                    quote_key(&entry.path)
+                )),
+            );
+        }
+    }
+    for entry in file
+        .entries
+        .iter()
+        .filter(|e| e.path.starts_with("field_sources.") && e.kind.is_some())
+    {
+        let field = &entry.path["field_sources.".len()..];
+        if !present.contains(field) {
+            let known: Vec<&str> = present.iter().copied().collect();
+            out.push(
+                Diagnostic::error(
+                    file.location(entry),
+                    format!("`field_sources` names `{field}`, which this file does not set"),
+                )
+                .with_hint(suggest(field, &known)),
+            );
+        }
+    }
+    out
+}
+
+fn quote_key(path: &str) -> String {
+    if path.contains('.') {
+        format!("\"{path}\"")
+    } else {
+        path.to_owned()
+    }
+}
+
+/// Costs: designs give `per_kw`, projects `total_bn`; at most one `default`.
+pub(crate) fn check_costs(file: &ParsedFile) -> Vec<Diagnostic> {
+    if !matches!(file.kind, FileKind::Design | FileKind::Project) {
         return Vec::new();
     }
-    let first_number = file.entries.iter().find(|e| {
-        e.kind.is_some_and(Kind::is_numeric)
-            && !e.path.starts_with("alternatives")
-            && e.value.as_f64().is_some()
-            && !matches!(e.path.as_str(), "units" | "modules_per_plant")
-    });
-    match first_number {
-        Some(entry) => vec![Diagnostic::error(
-            file.location(entry),
-            format!(
-                "`{}` has no source: the record has no `sources`",
-                entry.display
-            ),
+    let mut out = Vec::new();
+    let wrong = if file.kind == FileKind::Design {
+        (
+            "costs[].total_bn",
+            "designs give `per_kw` (per kW of net capacity), not `total_bn`",
         )
-        .with_hint("add `sources = [\"<id>\", ...]` with ids from sources.toml")],
-        None => Vec::new(),
+    } else {
+        (
+            "costs[].per_kw",
+            "projects give `total_bn` (whole project, billions), not `per_kw`",
+        )
+    };
+    for entry in file.entries.iter().filter(|e| e.path == wrong.0) {
+        out.push(Diagnostic::error(
+            file.location(entry),
+            format!("unknown field `{}`: {}", entry.display, wrong.1),
+        ));
     }
+    let defaults: Vec<&Entry> = file
+        .entries
+        .iter()
+        .filter(|e| e.path == "costs[].default" && e.value == Val::Bool(true))
+        .collect();
+    if defaults.len() > 1 {
+        for entry in &defaults[1..] {
+            out.push(
+                Diagnostic::error(
+                    file.location(entry),
+                    "more than one cost has `default = true`",
+                )
+                .with_hint("mark only the figure the economics engine should use"),
+            );
+        }
+    }
+    out
+}
+
+/// Hosts of wiki mirrors, blogs and aggregators: leads, not sources; a source there must be
+/// marked `kind = "secondary"`.
+const SECONDARY_HOSTS: &[&str] = &[
+    "piglix",
+    "blogspot.",
+    "wordpress.",
+    "lowcarbonpower",
+    "wikipedia.org",
+    "wikiwand",
+    "wikimili",
+    "dbpedia",
+    "knoema",
+    "ruxpert",
+    "medium.com",
+    "substack.com",
+    "reddit.com",
+];
+
+/// Sources on wiki mirrors, blogs and aggregators must be marked secondary.
+pub(crate) fn check_source_kinds(file: &ParsedFile) -> Vec<Diagnostic> {
+    if file.kind != FileKind::Sources {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let element_count = file
+        .entries
+        .iter()
+        .filter(|e| e.path == "source[]" && e.element)
+        .count();
+    for idx in 0..element_count {
+        let url = file
+            .get(&format!("source[{idx}].url"))
+            .and_then(|e| e.value.as_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if file.get(&format!("source[{idx}].year")).is_none() {
+            if let Some(id) = file.get(&format!("source[{idx}].id")) {
+                out.push(
+                    Diagnostic::warning(
+                        file.location(id),
+                        format!(
+                            "source `{}` has no publication year",
+                            id.value.as_str().unwrap_or("?")
+                        ),
+                    )
+                    .with_hint("add `year = YYYY` from the document"),
+                );
+            }
+        }
+        let Some(kind) = file.get(&format!("source[{idx}].kind")) else {
+            continue;
+        };
+        if kind.value.as_str() == Some("primary")
+            && SECONDARY_HOSTS.iter().any(|host| url.contains(host))
+        {
+            out.push(
+                Diagnostic::error(
+                    file.location(kind),
+                    format!("source at `{url}` is a wiki mirror, blog or aggregator but is marked primary"),
+                )
+                .with_hint("find the primary source, or mark this one `kind = \"secondary\"`"),
+            );
+        }
+    }
+    out
 }
 
 /// Design references in projects must exist.
@@ -1129,7 +1271,9 @@ pub(crate) fn check_file(
     out.extend(check_country_codes(file));
     out.extend(check_currencies(file, currencies));
     out.extend(check_source_refs(file, sources));
-    out.extend(check_sourced_numbers(file));
+    out.extend(check_field_sources(file));
+    out.extend(check_costs(file));
+    out.extend(check_source_kinds(file));
     out.extend(check_design_refs(file, designs));
     out.extend(check_field_refs(file));
     out

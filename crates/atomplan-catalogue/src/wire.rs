@@ -33,17 +33,39 @@ pub struct AlternativeWire {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OvernightCostWire {
-    pub low: Option<f64>,
-    pub central: Option<f64>,
-    pub high: Option<f64>,
+pub struct DerivationWire {
+    pub spend_start_year: i32,
+    pub spend_end_year: i32,
+    pub spend_profile: String,
+    pub idc_rate: f64,
+    pub escalation_rate: Option<f64>,
+    pub note: String,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostWire {
+    pub scope: String,
+    pub terms: String,
+    pub per_kw: Option<EstimateWire>,
+    pub total_bn: Option<EstimateWire>,
     pub currency: String,
     pub price_year: i32,
+    pub estimate_year: Option<i32>,
     pub foak_noak: Option<String>,
+    pub project: Option<String>,
     pub basis: Option<String>,
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub default: bool,
     #[serde(default)]
     pub verify: bool,
+    pub derivation: Option<DerivationWire>,
 }
+
+/// `[field_sources]`: field path -> source ids.
+pub type FieldSourcesWire = std::collections::BTreeMap<String, Vec<String>>;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,6 +92,7 @@ pub struct DesignWire {
     pub ramp_pct_per_min: Option<f64>,
     pub construction_months: Option<f64>,
     pub construction_months_basis: Option<String>,
+    pub outage_days: Option<f64>,
     pub status: String,
     pub status_date: Option<String>,
     #[serde(default)]
@@ -82,23 +105,12 @@ pub struct DesignWire {
     pub verify: Vec<String>,
     #[serde(default)]
     pub sources: Vec<String>,
-    pub overnight_cost: Option<OvernightCostWire>,
+    #[serde(default)]
+    pub field_sources: FieldSourcesWire,
+    #[serde(default)]
+    pub costs: Vec<CostWire>,
     #[serde(default)]
     pub alternatives: Vec<AlternativeWire>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProjectCostWire {
-    pub low_bn: Option<f64>,
-    pub central_bn: Option<f64>,
-    pub high_bn: Option<f64>,
-    pub currency: String,
-    pub price_year: i32,
-    pub scope: Option<String>,
-    pub includes_financing: Option<bool>,
-    #[serde(default)]
-    pub verify: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -160,7 +172,10 @@ pub struct ProjectWire {
     pub data_quality: Option<String>,
     #[serde(default)]
     pub sources: Vec<String>,
-    pub cost: Option<ProjectCostWire>,
+    #[serde(default)]
+    pub field_sources: FieldSourcesWire,
+    #[serde(default)]
+    pub costs: Vec<CostWire>,
     pub financing: Option<FinancingWire>,
     #[serde(default)]
     pub alternatives: Vec<AlternativeWire>,
@@ -292,6 +307,46 @@ pub struct CountryWire {
     pub electricity_import_share: Vec<ObservationWire>,
     #[serde(default)]
     pub co2_intensity_g_per_kwh: Vec<ObservationWire>,
+    #[serde(default)]
+    pub plants: Vec<PlantWire>,
+    #[serde(default)]
+    pub nuclear_programme: Vec<ProgrammeWire>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlantWire {
+    pub name: String,
+    pub technology: String,
+    pub capacity_mw: f64,
+    pub units: Option<u32>,
+    pub commissioned: Option<String>,
+    pub commissioned_last: Option<String>,
+    pub owner: Option<String>,
+    pub zone: Option<String>,
+    pub status: String,
+    pub retirement_year: Option<i32>,
+    pub data_year: Option<i32>,
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeWire {
+    pub name: String,
+    pub status: String,
+    pub vendor: Option<String>,
+    #[serde(default)]
+    pub designs: Vec<String>,
+    pub project: Option<String>,
+    pub units: Option<u32>,
+    pub capacity_mw: Option<f64>,
+    pub announced: Option<String>,
+    pub target_construction_start: Option<i32>,
+    pub target_operation: Option<i32>,
+    pub note: Option<String>,
+    pub sources: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -302,9 +357,8 @@ pub struct SourceWire {
     pub publisher: String,
     pub url: String,
     pub year: Option<i32>,
+    pub kind: String,
     pub accessed: Option<String>,
-    #[serde(default)]
-    pub title_from_url: bool,
     pub note: Option<String>,
 }
 

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::depreciation::Depreciation;
 use crate::error::{check::Rule, EconError};
-use crate::finance::{crf, crf_lanes};
+use crate::finance::{crf, crf_lanes, nominal_growth, real_from_nominal};
 
 /// Inputs of the ATB LCOE, named as in the `[atb]` table of a case file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -247,10 +247,10 @@ pub fn atb_finance_unchecked(inputs: &AtbInputs) -> AtbFinance {
     let tax = inputs.tax_rate;
     let wacc_nominal = debt * inputs.interest_rate_nominal * (1.0 - tax)
         + (1.0 - debt) * inputs.rate_of_return_on_equity_nominal;
-    let wacc_real = (1.0 + wacc_nominal) / (1.0 + inputs.inflation) - 1.0;
+    let wacc_real = real_from_nominal(wacc_nominal, inputs.inflation);
     let crf = crf(wacc_real, inputs.cost_recovery_period_years);
     // ATB discounts depreciation at (1 + WACC_real)(1 + i), i.e. the nominal WACC.
-    let discount = 1.0 / ((1.0 + wacc_real) * (1.0 + inputs.inflation));
+    let discount = 1.0 / nominal_growth(wacc_real, inputs.inflation);
     let fractions = inputs.depreciation.fractions();
     let mut pvd = 0.0;
     let mut factor = 1.0;
@@ -314,8 +314,8 @@ pub(crate) fn atb_fcr_lanes<const W: usize>(
     for lane in 0..W {
         let wacc_nominal =
             debt[lane] * interest[lane] * (1.0 - tax[lane]) + (1.0 - debt[lane]) * roe[lane];
-        wacc_real[lane] = (1.0 + wacc_nominal) / (1.0 + inflation[lane]) - 1.0;
-        discount[lane] = 1.0 / ((1.0 + wacc_real[lane]) * (1.0 + inflation[lane]));
+        wacc_real[lane] = real_from_nominal(wacc_nominal, inflation[lane]);
+        discount[lane] = 1.0 / nominal_growth(wacc_real[lane], inflation[lane]);
     }
     let mut factor = [1.0; W];
     let mut pvd = [0.0; W];

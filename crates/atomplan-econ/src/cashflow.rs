@@ -174,6 +174,12 @@ pub struct CashflowInputs {
     pub merchant_escalation: f64,
     /// Discount rate of the project NPV; default the after-tax nominal WACC.
     pub discount_rate: Option<f64>,
+    /// General inflation, annual. The model stays nominal (escalations are nominal rates of
+    /// their own); inflation is the price index that turns its results into real money of
+    /// financial close: `lcoe_real_usd_per_mwh`, `real_discount_rate` and each row's
+    /// `price_index`. Default 0.
+    #[serde(default)]
+    pub inflation: f64,
 }
 
 impl CashflowInputs {
@@ -228,6 +234,7 @@ impl CashflowInputs {
             merchant_price_usd_per_mwh: None,
             merchant_escalation: 0.0,
             discount_rate: None,
+            inflation: 0.0,
         }
     }
 
@@ -303,6 +310,7 @@ impl CashflowInputs {
         if let Some(rate) = self.discount_rate {
             check::rate("discount_rate", rate)?;
         }
+        check::rate("inflation", self.inflation)?;
         if self.debt_fraction > 0.0 {
             check::years("debt_tenor_years", self.debt_tenor_years)?;
             validate_terms("debt", &self.debt_terms)?;
@@ -406,6 +414,9 @@ pub struct CashflowRow {
     pub dscr: Option<f64>,
     pub equity_cash_flow_usd: f64,
     pub project_cash_flow_usd: f64,
+    /// `(1 + inflation)^year`: divide a nominal amount of this row by it for real money of
+    /// financial close.
+    pub price_index: f64,
 }
 
 /// Results of the cash-flow model.
@@ -414,6 +425,15 @@ pub struct CashflowResult {
     /// Levelised tariff (first operating year; flat nominal unless `tariff_escalation`) that
     /// gives equity exactly its target return, $/MWh.
     pub lcoe_usd_per_mwh: f64,
+    /// The levelised tariff in real money of financial close: the constant real price R whose
+    /// money of the day `R·(1 + inflation)^t` (t the years from financial close to the end of
+    /// each operating period) gives equity exactly its target return. Equal to
+    /// `lcoe_usd_per_mwh` with zero inflation and a flat tariff.
+    pub lcoe_real_usd_per_mwh: f64,
+    /// General inflation of the case.
+    pub inflation: f64,
+    /// `discount_rate` in real terms (Fisher).
+    pub real_discount_rate: f64,
     /// "tariff" when the metrics below use the solved tariff, "contracts" when they use the
     /// PPA and merchant revenue.
     pub revenue_basis: String,
@@ -977,6 +997,25 @@ pub fn cashflow_lcoe(inputs: &CashflowInputs) -> Result<f64, EconError> {
 pub fn cashflow(inputs: &CashflowInputs) -> Result<CashflowResult, EconError> {
     let skeleton = build_skeleton(inputs)?;
     let tariff = solve_tariff(&skeleton, inputs)?;
+    let p = skeleton.periods_per_year as f64;
+    let price_index: Vec<f64> = (0..skeleton.n_points)
+        .map(|idx| crate::finance::price_index(inputs.inflation, idx as f64 / p))
+        .collect();
+    // Revenue per unit of real price: energy in money of the day of each period.
+    let real_tariff_coefficient: Vec<f64> = skeleton
+        .energy
+        .iter()
+        .zip(&price_index)
+        .map(|(energy, index)| energy * index)
+        .collect();
+    let lcoe_real_usd_per_mwh = solve_price(
+        &skeleton,
+        inputs,
+        RevenueBasis {
+            fixed: None,
+            coefficient: &real_tariff_coefficient,
+        },
+    )?;
     let contracts = !inputs.ppas.is_empty() || inputs.merchant_price_usd_per_mwh.is_some();
     // With contracts but no merchant price, solve the price the uncontracted output needs.
     let required_merchant_price_usd_per_mwh =
@@ -1022,7 +1061,6 @@ pub fn cashflow(inputs: &CashflowInputs) -> Result<CashflowResult, EconError> {
                 - unlevered_tax[idx]
         })
         .collect();
-    let p = skeleton.periods_per_year as f64;
     let tranches = inputs.tranches();
     let debt_share: f64 = tranches.iter().map(|tranche| tranche.share).sum();
     let weighted_debt_rate = if debt_share > 0.0 {
@@ -1100,6 +1138,7 @@ pub fn cashflow(inputs: &CashflowInputs) -> Result<CashflowResult, EconError> {
             dscr,
             equity_cash_flow_usd: equity[idx],
             project_cash_flow_usd: project[idx],
+            price_index: price_index[idx],
         });
     }
     let before_cod = skeleton.n_construction.min(skeleton.n_points - 1);
@@ -1119,6 +1158,9 @@ pub fn cashflow(inputs: &CashflowInputs) -> Result<CashflowResult, EconError> {
     };
     Ok(CashflowResult {
         lcoe_usd_per_mwh: tariff,
+        lcoe_real_usd_per_mwh,
+        inflation: inputs.inflation,
+        real_discount_rate: crate::finance::real_from_nominal(discount_rate, inputs.inflation),
         revenue_basis: if contracts { "contracts" } else { "tariff" }.to_owned(),
         required_merchant_price_usd_per_mwh,
         total_capital_usd,

@@ -432,16 +432,89 @@ pub fn per_period(annual_rate: f64, periods_per_year: u32) -> f64 {
     (1.0 + annual_rate).powf(1.0 / f64::from(periods_per_year)) - 1.0
 }
 
-/// Fisher relation: the real rate from a nominal rate and inflation, `(1+n)/(1+i) − 1`.
+// Nominal and real money. This is the one place where atomplan converts between them; every
+// model that has an inflation input calls these functions.
+
+/// Fisher relation: the real rate from a nominal rate and inflation, `(1+n)/(1+i) − 1`
+/// (exact, never `n − i`). At zero inflation it returns `nominal` to rounding (`1 + n − 1`).
 #[must_use]
+#[inline(always)]
 pub fn real_from_nominal(nominal: f64, inflation: f64) -> f64 {
     (1.0 + nominal) / (1.0 + inflation) - 1.0
 }
 
 /// Fisher relation: the nominal rate from a real rate and inflation, `(1+r)(1+i) − 1`.
 #[must_use]
+#[inline(always)]
 pub fn nominal_from_real(real: f64, inflation: f64) -> f64 {
-    (1.0 + real) * (1.0 + inflation) - 1.0
+    nominal_growth(real, inflation) - 1.0
+}
+
+/// The nominal growth factor of one year, `(1+r)(1+i)`: what one unit of real money growing at
+/// the real rate `r` is worth a year later in money of the day.
+#[must_use]
+#[inline(always)]
+pub fn nominal_growth(real: f64, inflation: f64) -> f64 {
+    (1.0 + real) * (1.0 + inflation)
+}
+
+/// The price index `(1+i)^t` of `t` years from the base date: an amount of real money of the
+/// base date is worth `amount·(1+i)^t` in money of the day at `t` (t may be fractional or
+/// negative). Divide by it to turn money of the day into real money ([`to_real`]).
+#[must_use]
+#[inline]
+pub fn price_index(inflation: f64, years: f64) -> f64 {
+    (1.0 + inflation).powf(years)
+}
+
+/// Money of the day at `years` after the base date, in real money of the base date.
+#[must_use]
+#[inline]
+pub fn to_real(nominal_amount: f64, inflation: f64, years: f64) -> f64 {
+    nominal_amount / price_index(inflation, years)
+}
+
+/// Real money of the base date, in money of the day at `years` after it.
+#[must_use]
+#[inline]
+pub fn to_nominal(real_amount: f64, inflation: f64, years: f64) -> f64 {
+    real_amount * price_index(inflation, years)
+}
+
+// Annuities for planning models, with the edge cases a model needs.
+
+/// Capital recovery factor for an investment model: the level annual payment, over
+/// `life_years`, that repays 1 at `rate` (the [`crf`] of the life).
+///
+/// Edge cases, so that planning models need no guard of their own:
+/// - `rate = 0` gives `1/life`;
+/// - an infinite life gives the perpetuity `rate` (0 at a zero rate, and 0 for a negative rate);
+/// - a life of zero or less gives 1: the whole cost is charged once, in the first year;
+/// - a NaN rate or life gives NaN.
+///
+/// Fractional lives are exact (`(1+r)^−n` with fractional n).
+#[must_use]
+pub fn capital_recovery_factor(rate: f64, life_years: f64) -> f64 {
+    if rate.is_nan() || life_years.is_nan() {
+        return f64::NAN;
+    }
+    if life_years <= 0.0 {
+        return 1.0;
+    }
+    if life_years == f64::INFINITY {
+        return rate.max(0.0);
+    }
+    crf(rate, life_years)
+}
+
+/// Present value at `rate` of 1 paid at the end of each of `n_years` years, `(1 − (1+r)^−n)/r`,
+/// the reciprocal of the capital recovery factor; `n` at a zero rate, 0 for `n ≤ 0`.
+#[must_use]
+pub fn annuity_factor(rate: f64, n_years: f64) -> f64 {
+    if n_years <= 0.0 {
+        return 0.0;
+    }
+    1.0 / crf(rate, n_years)
 }
 
 /// Validates a rate input (finite, > −1), for callers that build their own models.

@@ -108,3 +108,27 @@ pub fn construction_finance_factor_continuous(rate: f64, years: f64) -> f64 {
     }
     ((1.0 + rate).powf(years) - 1.0) / (years * (1.0 + rate).ln())
 }
+
+/// Interest during construction as a factor on overnight cost, atomplan's one convention for
+/// planning models: the overnight cost is spent evenly over `ceil(construction_years)` whole
+/// years, each year's spend at mid-year and compounded to commissioning at `rate`:
+/// `CFF = (1/T) Σ_{k=1..T} (1 + r)^(k − 1/2)` ([`construction_finance_factor`] of a
+/// [`SpendProfile::Uniform`] profile). IDC = (CFF − 1) × overnight cost.
+///
+/// Edge cases: a construction time of zero or less (or NaN) gives 1 (built at once); a zero
+/// rate gives 1 (to rounding); a fractional time is rounded up to whole years, as planning
+/// models round lead times; times beyond 1,000 years are capped there.
+#[must_use]
+pub fn idc_factor_uniform(rate: f64, construction_years: f64) -> f64 {
+    let whole_years = construction_years.ceil();
+    if whole_years.is_nan() || whole_years < 1.0 {
+        return 1.0;
+    }
+    // Checked above: a whole number of at least 1, capped at 1000.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let n_years = whole_years.min(1000.0) as usize;
+    match SpendProfile::Uniform.fractions(n_years) {
+        Ok(fractions) => construction_finance_factor(&fractions, rate),
+        Err(_) => 1.0,
+    }
+}

@@ -48,6 +48,7 @@ pub struct Results {
     pub plans: Vec<Planning>,
     pub assessments: Assessments,
     pub mcda: McdaResult,
+    pub decision: atomplan::study::decision::Decision,
 }
 
 fn fingerprint(text: &str) -> String {
@@ -155,11 +156,12 @@ pub fn run_study(
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let n_scenarios = study.demand_scenarios.len() * study.price_scenarios.len();
+    let scenarios = atomplan::study::scenario::resolve(study);
+    let n_scenarios = scenarios.len();
     let mut runner = Runner {
         store,
         progress,
-        total: 3 + n_scenarios,
+        total: 4 + n_scenarios,
         index: 0,
         computed: Vec::new(),
         reused: Vec::new(),
@@ -171,30 +173,25 @@ pub fn run_study(
         tables::economics,
     )?;
     let mut plans = Vec::new();
+    let mut systems = Vec::new();
     let mut first_system = None;
-    for demand_idx in 0..study.demand_scenarios.len() {
-        for price_idx in 0..study.price_scenarios.len() {
-            let name = format!(
-                "planning/{}/{}",
-                study.demand_scenarios[demand_idx].name, study.price_scenarios[price_idx].name
-            );
-            let system = pipeline::scenario_system(
-                study, catalogue, &economics, demand_idx, price_idx, &study_dir,
-            )
+    for (index, scenario) in scenarios.iter().enumerate() {
+        let name = format!("planning/{}", scenario.name);
+        let system = pipeline::scenario_system(study, catalogue, &economics, index, &study_dir)
             .map_err(|message| ReportError::Stage {
                 stage: name.clone(),
                 message,
             })?;
-            let plan = runner.stage(
-                &name,
-                || pipeline::plan_scenario(study, catalogue, &system),
-                tables::planning,
-            )?;
-            if first_system.is_none() {
-                first_system = Some(system);
-            }
-            plans.push(plan);
+        let plan = runner.stage(
+            &name,
+            || pipeline::plan_scenario(study, catalogue, &system),
+            tables::planning,
+        )?;
+        if first_system.is_none() {
+            first_system = Some(system.clone());
         }
+        systems.push(system);
+        plans.push(plan);
     }
     let system = first_system.ok_or_else(|| ReportError::Stage {
         stage: "planning".to_owned(),
@@ -210,6 +207,16 @@ pub fn run_study(
         || pipeline::mcda(study, catalogue, &economics, &assessments),
         tables::mcda,
     )?;
+    let decision = runner.stage(
+        "decision",
+        || atomplan::study::decision::decide(study, catalogue, &study_dir, &scenarios, &plans),
+        tables::decision,
+    )?;
+    let decision_path = out_dir.join("decision.json");
+    let decision_json = serde_json::to_string_pretty(&decision)
+        .map_err(|e| ReportError::Database(e.to_string()))?;
+    std::fs::write(&decision_path, decision_json + "\n")
+        .map_err(|e| ReportError::io(&decision_path, &e))?;
 
     // Outputs, always rebuilt from the stage results (cheap and deterministic).
     let results = Results {
@@ -217,6 +224,7 @@ pub fn run_study(
         plans,
         assessments,
         mcda,
+        decision,
     };
     let mut csv = Vec::new();
     let csv_dir = out_dir.join("csv");
@@ -236,6 +244,7 @@ pub fn run_study(
     }
     all_tables.extend(tables::assessments(&results.assessments));
     all_tables.extend(tables::mcda(&results.mcda));
+    all_tables.extend(tables::decision(&results.decision));
     all_tables.push(tables::profiles(&system));
     for table in &all_tables {
         let path = csv_dir.join(format!("{}.csv", table.name));

@@ -277,3 +277,89 @@ pub fn profiles(system: &StudySystem) -> Table {
     }
     t
 }
+
+/// The decision numbers as tables: one row per scenario and year, one per candidate, one per
+/// tornado input.
+pub fn decision(d: &atomplan::study::decision::Decision) -> Vec<Table> {
+    let mut scenarios = table(
+        "decision_scenarios",
+        &[
+            "scenario",
+            "year",
+            "system_cost_usd",
+            "cost_vs_least_cost_usd",
+            "co2_mt",
+            "gas_bcm",
+            "gas_import_bill_usd",
+            "price_usd_per_mwh",
+            "nuclear_mw",
+            "lole_h",
+            "lole_standard_h",
+            "meets_standard",
+        ],
+    );
+    for s in &d.scenarios {
+        for (year, co2) in &s.co2_mt {
+            let get = |m: &std::collections::BTreeMap<String, f64>| m.get(year).copied();
+            scenarios.rows.push(vec![
+                s.name.clone().into(),
+                year.clone().into(),
+                s.system_cost_usd.into(),
+                s.cost_vs_least_cost_usd.into(),
+                (*co2).into(),
+                get(&s.gas_bcm).into(),
+                get(&s.gas_import_bill_usd).into(),
+                get(&s.price_usd_per_mwh).into(),
+                get(&s.nuclear_mw).into(),
+                s.lole_h.into(),
+                s.lole_standard_h.into(),
+                s.meets_standard.to_string().into(),
+            ]);
+        }
+    }
+    let mut candidates = table(
+        "decision_breakeven",
+        &[
+            "candidate",
+            "built_in_least_cost",
+            "breakeven_overnight_usd_per_kw",
+            "breakeven_co2_usd_per_t",
+            "breakeven_gas_usd_per_mmbtu",
+            "notes",
+        ],
+    );
+    for c in &d.candidates {
+        candidates.rows.push(vec![
+            c.id.clone().into(),
+            c.built_in_least_cost.to_string().into(),
+            c.breakeven.overnight_usd_per_kw.into(),
+            c.breakeven.co2_usd_per_t.into(),
+            c.breakeven.gas_usd_per_mmbtu.into(),
+            c.breakeven_notes.join("; ").into(),
+        ]);
+    }
+    let mut tornado = table(
+        "decision_tornado",
+        &[
+            "input",
+            "unit",
+            "low_value",
+            "high_value",
+            "low_system_cost_usd",
+            "high_system_cost_usd",
+            "basis",
+        ],
+    );
+    for t in &d.tornado {
+        tornado.rows.push(vec![
+            t.input.clone().into(),
+            t.unit.clone().into(),
+            t.low_value.into(),
+            t.high_value.into(),
+            t.low_system_cost_usd.into(),
+            t.high_system_cost_usd.into(),
+            t.basis.clone().into(),
+        ]);
+    }
+    vec![scenarios, candidates, tornado]
+}

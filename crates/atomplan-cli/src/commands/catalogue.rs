@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use atomplan_catalogue::{
-    Catalogue, Country, Design, Diagnostic, Observation, Project, ReactorType,
+    Catalogue, CostEstimate, Country, Design, Diagnostic, Observation, Project, ReactorType,
+    SourceId,
 };
 use serde_json::{json, Value};
 
@@ -18,9 +19,9 @@ use crate::{Format, GlobalArgs};
 pub enum Command {
     /// List reactor designs (filters combine)
     Designs(DesignFilters),
-    /// Show one reactor design with every field and its sources
+    /// Show one reactor design or project with every field and the sources of each value
     Show {
-        /// Design id, e.g. vver-1200 (`_` and case are forgiven)
+        /// Design or project id, e.g. vver-1200 or akkuyu (`_` and case are forgiven)
         design: String,
     },
     /// List real nuclear projects
@@ -93,7 +94,7 @@ pub fn run(command: Command, global: &GlobalArgs, printer: &Printer) -> anyhow::
     };
     match command {
         Command::Designs(filters) => list_designs(&catalogue, &filters, global.format, printer),
-        Command::Show { design } => show_design(&catalogue, &design, global.format, printer),
+        Command::Show { design } => show_record(&catalogue, &design, global.format, printer),
         Command::Projects(filters) => list_projects(&catalogue, &filters, global.format, printer),
         Command::Countries => list_countries(&catalogue, global.format, printer),
         Command::Country { code } => show_country(&catalogue, &code, global.format, printer),
@@ -209,6 +210,70 @@ fn sources_json(catalogue: &Catalogue, ids: &[atomplan_catalogue::SourceId]) -> 
     )
 }
 
+/// Adds the sources of the record's costs and alternatives, and of derived outputs, to the
+/// JSON `field_sources`, and lists every cited source in `source_details`.
+fn complete_field_sources(
+    catalogue: &Catalogue,
+    map: &mut serde_json::Map<String, Value>,
+    extra: Vec<(String, Vec<SourceId>)>,
+    general: &[SourceId],
+) {
+    let mut field_sources: std::collections::BTreeMap<String, Vec<SourceId>> = map
+        .get("field_sources")
+        .and_then(|v| {
+            serde_json::from_value::<std::collections::BTreeMap<String, Vec<String>>>(v.clone())
+                .ok()
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, ids)| {
+            (
+                k,
+                ids.into_iter()
+                    .filter_map(|id| SourceId::new(id).ok())
+                    .collect(),
+            )
+        })
+        .collect();
+    for (field, ids) in extra {
+        if !ids.is_empty() {
+            field_sources.entry(field).or_insert(ids);
+        }
+    }
+    let mut cited: Vec<SourceId> = general.to_vec();
+    for ids in field_sources.values() {
+        for id in ids {
+            if !cited.contains(id) {
+                cited.push(id.clone());
+            }
+        }
+    }
+    map.insert("field_sources".to_owned(), json!(field_sources));
+    map.insert("source_details".to_owned(), sources_json(catalogue, &cited));
+}
+
+fn union(lists: &[Option<&Vec<SourceId>>]) -> Vec<SourceId> {
+    let mut out: Vec<SourceId> = Vec::new();
+    for id in lists.iter().flatten().flat_map(|l| l.iter()) {
+        if !out.contains(id) {
+            out.push(id.clone());
+        }
+    }
+    out
+}
+
+fn cost_sources(cost: &CostEstimate) -> Vec<SourceId> {
+    let mut ids = cost.sources.clone();
+    if let Some(derivation) = &cost.derivation {
+        for id in &derivation.sources {
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+    }
+    ids
+}
+
 fn design_json(catalogue: &Catalogue, design: &Design) -> Value {
     let mut value = serde_json::to_value(design).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut value {
@@ -218,6 +283,27 @@ fn design_json(catalogue: &Catalogue, design: &Design) -> Value {
         );
         map.insert("is_smr".to_owned(), Value::Bool(design.is_smr()));
         map.insert("plant_mwe".to_owned(), json!(design.plant_mwe()));
+        let fs = &design.field_sources;
+        let mut extra = vec![(
+            "plant_mwe".to_owned(),
+            union(&[
+                fs.get("net_mwe_per_module"),
+                fs.get("gross_mwe_per_module"),
+                fs.get("plant_net_mwe"),
+                fs.get("plant_gross_mwe"),
+                fs.get("modules_per_plant"),
+            ]),
+        )];
+        if let Some(overnight) = &design.overnight_cost {
+            extra.push(("overnight_cost".to_owned(), overnight.sources.clone()));
+        }
+        for (idx, cost) in design.costs.iter().enumerate() {
+            extra.push((format!("costs[{idx}]"), cost_sources(cost)));
+        }
+        for (idx, alternative) in design.alternatives.iter().enumerate() {
+            extra.push((format!("alternatives[{idx}]"), alternative.sources.clone()));
+        }
+        complete_field_sources(catalogue, map, extra, &design.sources);
     }
     value
 }
@@ -331,10 +417,23 @@ fn list_designs(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Similarity of two ids in [0, 1] (shared-prefix weighted, like the catalogue's own hints).
+fn strsim_score(a: &str, b: &str) -> f64 {
+    let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    #[allow(clippy::cast_precision_loss)]
+    let score = common as f64 / a.chars().count().max(b.chars().count()).max(1) as f64;
+    score
+}
+
 fn not_found(printer: &Printer, what: &str, id: &str, close: &[&str]) -> ExitCode {
     printer.error(&format!("no {what} `{id}` in the catalogue"));
     if close.is_empty() {
-        printer.hint(&format!("list them with `atomplan catalogue {what}s`"));
+        let list = if what == "design or project" {
+            "`atomplan catalogue designs` and `atomplan catalogue projects`".to_owned()
+        } else {
+            format!("`atomplan catalogue {what}s`")
+        };
+        printer.hint(&format!("list them with {list}"));
     } else {
         printer.hint(&format!(
             "did you mean {}?",
@@ -348,6 +447,141 @@ fn not_found(printer: &Printer, what: &str, id: &str, close: &[&str]) -> ExitCod
     ExitCode::from(2)
 }
 
+fn show_record(
+    catalogue: &Catalogue,
+    id: &str,
+    format: Format,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
+    if catalogue.design(id).is_none() {
+        if let Some(project) = catalogue.project(id) {
+            return show_project(catalogue, project, format, printer);
+        }
+    }
+    show_design(catalogue, id, format, printer)
+}
+
+fn show_project(
+    catalogue: &Catalogue,
+    project: &Project,
+    format: Format,
+    printer: &Printer,
+) -> anyhow::Result<ExitCode> {
+    let value = project_json(catalogue, project);
+    match format {
+        Format::Json => printer.json(&value),
+        Format::Csv => {
+            let mut rows = Vec::new();
+            flatten("", &value, &mut rows);
+            printer.data(&to_csv(&["field", "value"], &rows)?);
+        }
+        Format::Text => printer.data(&project_text(catalogue, project)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cost_text(cost: &CostEstimate) -> String {
+    let amount = cost
+        .amount()
+        .map_or_else(|| "-".to_owned(), |e| estimate_text(Some(e)));
+    let unit = if cost.per_kw.is_some() { "/kW" } else { " bn" };
+    format!(
+        "{amount}{unit} {} {} ({} {}, estimated {}){}{}",
+        cost.currency,
+        cost.price_year,
+        cost.terms,
+        cost.scope,
+        cost.estimate_year,
+        if cost.default { " [default]" } else { "" },
+        cost.basis
+            .as_ref()
+            .map(|b| format!(": {b}"))
+            .unwrap_or_default()
+    )
+}
+
+fn sources_text(catalogue: &Catalogue, ids: &[SourceId]) -> String {
+    let mut text = String::from("sources:\n");
+    for id in ids {
+        match catalogue.source(id.as_str()) {
+            Some(s) => text.push_str(&format!(
+                "  [{}] {}, {}{}, {} <{}>\n",
+                s.id,
+                s.title,
+                s.publisher,
+                s.year.map(|y| format!(", {y}")).unwrap_or_default(),
+                s.kind,
+                s.url
+            )),
+            None => text.push_str(&format!("  [{id}]\n")),
+        }
+    }
+    text
+}
+
+fn project_text(catalogue: &Catalogue, p: &Project) -> String {
+    let mut out = String::new();
+    let mut kv = |key: &str, value: String| {
+        if value != "-" && !value.is_empty() {
+            out.push_str(&format!("{key:<28} {value}\n"));
+        }
+    };
+    kv("id", p.id.to_string());
+    kv("name", p.name.clone());
+    kv("country", p.country.to_string());
+    kv("vendor", p.vendor.clone());
+    kv("design", p.design.to_string());
+    kv("units", p.units.to_string());
+    kv("capacity, MWe", num(p.capacity_mwe));
+    kv("status", p.status.to_string());
+    kv(
+        "construction start",
+        p.construction_start
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
+    kv(
+        "grid connection",
+        p.grid_connection.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    kv(
+        "commercial operation",
+        p.commercial_operation
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
+    for cost in &p.costs {
+        kv("cost", cost_text(cost));
+    }
+    if let Ok(Some(overrun)) = atomplan_catalogue::cost::overrun(&p.costs, catalogue.money(), 2024)
+    {
+        kv(
+            "cost overrun",
+            format!(
+                "x{:.2} in real USD 2024 ({} {} to {})",
+                overrun.ratio,
+                overrun.scope,
+                overrun.first_estimate_year,
+                overrun.last_estimate_year
+            ),
+        );
+    }
+    if let Some(f) = &p.financing {
+        kv("financing", f.model.to_string());
+    }
+    kv("notes", p.notes.clone().unwrap_or_default());
+    let mut ids: Vec<SourceId> = p.sources.clone();
+    for list in p.field_sources.values() {
+        for id in list {
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+    }
+    out.push_str(&sources_text(catalogue, &ids));
+    out
+}
+
 fn show_design(
     catalogue: &Catalogue,
     id: &str,
@@ -355,12 +589,17 @@ fn show_design(
     printer: &Printer,
 ) -> anyhow::Result<ExitCode> {
     let Some(design) = catalogue.design(id) else {
-        return Ok(not_found(
-            printer,
-            "design",
-            id,
-            &catalogue.similar_design_ids(id),
-        ));
+        let mut close = catalogue.similar_design_ids(id);
+        let wanted = id.trim().to_ascii_lowercase();
+        let mut projects: Vec<(f64, &str)> = catalogue
+            .projects()
+            .iter()
+            .map(|p| (strsim_score(&wanted, p.id.as_str()), p.id.as_str()))
+            .filter(|(score, _)| *score > 0.8)
+            .collect();
+        projects.sort_by(|a, b| b.0.total_cmp(&a.0));
+        close.extend(projects.into_iter().take(3).map(|(_, id)| id));
+        return Ok(not_found(printer, "design or project", id, &close));
     };
     match format {
         Format::Json => printer.json(&design_json(catalogue, design)),
@@ -481,21 +720,29 @@ fn design_text(catalogue: &Catalogue, d: &Design) -> String {
         kv(
             "overnight cost per kW",
             format!(
-                "{} {} {}{kind}",
+                "{} {} {}{kind}{}",
                 estimate_text(Some(c.per_kw)),
                 c.currency,
-                c.price_year
+                c.price_year,
+                if c.derived { " (derived)" } else { "" }
             ),
         );
         if let Some(central) = c.per_kw.central_or_mid() {
-            if let Some(usd) = catalogue
+            match catalogue
                 .money()
-                .to_usd(central, &c.currency, c.price_year, 2024)
+                .to_usd_checked(central, &c.currency, c.price_year, 2024)
             {
-                kv("  in USD 2024 (central/mid)", num(Some(usd.round())));
+                Ok(usd) => kv("  in USD 2024 (central/mid)", num(Some(usd.round()))),
+                Err(error) => kv("  in USD 2024", format!("cannot convert: {error}")),
             }
         }
-        kv("  basis", c.basis.clone().unwrap_or_default());
+        kv(
+            "  derivation",
+            c.derivation_note.clone().unwrap_or_default(),
+        );
+    }
+    for cost in &d.costs {
+        kv("published cost", cost_text(cost));
     }
     kv(
         "status",
@@ -522,20 +769,22 @@ fn design_text(catalogue: &Catalogue, d: &Design) -> String {
         );
     }
     let mut text = out;
-    text.push_str("sources:\n");
-    for id in &d.sources {
-        match catalogue.source(id.as_str()) {
-            Some(s) => text.push_str(&format!(
-                "  [{}] {}, {}{} <{}>\n",
-                s.id,
-                s.title,
-                s.publisher,
-                s.year.map(|y| format!(", {y}")).unwrap_or_default(),
-                s.url
-            )),
-            None => text.push_str(&format!("  [{id}]\n")),
+    let mut ids: Vec<SourceId> = d.sources.clone();
+    for list in d.field_sources.values() {
+        for id in list {
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
         }
     }
+    for cost in &d.costs {
+        for id in cost_sources(cost) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    text.push_str(&sources_text(catalogue, &ids));
     text
 }
 
@@ -550,6 +799,42 @@ fn project_json(catalogue: &Catalogue, project: &Project) -> Value {
             "schedule_slip_years".to_owned(),
             json!(project.schedule_slip_years()),
         );
+        let overrun = atomplan_catalogue::cost::overrun(&project.costs, catalogue.money(), 2024)
+            .ok()
+            .flatten();
+        map.insert("cost_overrun".to_owned(), json!(overrun));
+        let fs = &project.field_sources;
+        let mut extra = vec![(
+            "schedule_slip_years".to_owned(),
+            union(&[
+                fs.get("original_target_year"),
+                fs.get("commercial_operation"),
+                fs.get("grid_connection"),
+                fs.get("current_target_year"),
+            ]),
+        )];
+        for (idx, cost) in project.costs.iter().enumerate() {
+            extra.push((format!("costs[{idx}]"), cost_sources(cost)));
+        }
+        if overrun.is_some() {
+            extra.push((
+                "cost_overrun".to_owned(),
+                project
+                    .costs
+                    .iter()
+                    .flat_map(cost_sources)
+                    .fold(Vec::new(), |mut acc, id| {
+                        if !acc.contains(&id) {
+                            acc.push(id);
+                        }
+                        acc
+                    }),
+            ));
+        }
+        for (idx, alternative) in project.alternatives.iter().enumerate() {
+            extra.push((format!("alternatives[{idx}]"), alternative.sources.clone()));
+        }
+        complete_field_sources(catalogue, map, extra, &project.sources);
     }
     value
 }
@@ -601,15 +886,17 @@ fn list_projects(
                 .iter()
                 .map(|p| {
                     let cost = p
-                        .cost
-                        .as_ref()
-                        .map(|c| {
-                            let e = c.total_bn;
+                        .cost()
+                        .and_then(|c| {
+                            let e = c.total_bn?;
                             let amount = match e.central {
                                 Some(central) => num(Some(central)),
                                 None => format!("{}-{}", num(e.low), num(e.high)),
                             };
-                            format!("{amount} bn {} {}", c.currency, c.price_year)
+                            Some(format!(
+                                "{amount} bn {} {} {}",
+                                c.currency, c.price_year, c.scope
+                            ))
                         })
                         .unwrap_or_default();
                     vec![
@@ -698,6 +985,16 @@ fn country_json(catalogue: &Catalogue, country: &Country) -> Value {
         }
         for m in &country.milestones {
             add(&m.source);
+        }
+        for plant in &country.plants {
+            for id in &plant.sources {
+                add(id);
+            }
+        }
+        for step in &country.nuclear_programme {
+            for id in &step.sources {
+                add(id);
+            }
         }
         map.insert("summary".to_owned(), country_summary(country));
         map.insert("source_details".to_owned(), sources_json(catalogue, &ids));

@@ -21,6 +21,7 @@ use crate::printer::Printer;
 use crate::{Format, GlobalArgs};
 
 mod design;
+mod offer;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -32,6 +33,9 @@ pub enum Command {
     Tornado(TornadoArgs),
     /// LCOE of a catalogue design in a country under a financing preset
     Design(design::DesignArgs),
+    /// A financing offer on the common real basis: capital charge, loan, WACC sensitivity,
+    /// host cost under a PPA, cost to the state
+    Offer(offer::OfferArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -79,6 +83,7 @@ pub fn run(command: Command, global: &GlobalArgs, printer: &Printer) -> anyhow::
         Command::Mc(args) => run_mc(&args, global, printer),
         Command::Tornado(args) => run_tornado(&args, global, printer),
         Command::Design(args) => design::run(&args, global, printer),
+        Command::Offer(args) => offer::run(&args, global, printer),
     }
 }
 
@@ -295,6 +300,8 @@ struct CashflowWire {
     merchant_escalation: f64,
     #[serde(default)]
     discount_rate: Option<f64>,
+    #[serde(default)]
+    inflation: f64,
     #[serde(default)]
     tax_losses: Option<String>,
     #[serde(default)]
@@ -814,6 +821,7 @@ fn cashflow_inputs(source: &Source, wire: CashflowWire) -> anyhow::Result<Cashfl
         merchant_price_usd_per_mwh: wire.merchant_price_usd_per_mwh,
         merchant_escalation: wire.merchant_escalation,
         discount_rate: wire.discount_rate,
+        inflation: wire.inflation,
     })
 }
 

@@ -183,15 +183,25 @@ fn run_study(args: &RunArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::
             std::thread::sleep(std::time::Duration::from_secs(600));
         }
     };
-    let summary = atomplan_report::run_study(
+    let summary = match atomplan_report::run_study(
         &args.file,
         &text,
         &study,
         &catalogue,
         &args.out,
         &mut progress,
-    )
-    .map_err(|error| anyhow::anyhow!("{}: {error}", args.file.display()))?;
+    ) {
+        Ok(summary) => summary,
+        // The study ran but no plan meets its constraints: a negative answer, exit 1.
+        Err(atomplan_report::ReportError::Stage { stage, message })
+            if message.starts_with("infeasible plan") =>
+        {
+            printer.error(&format!("{}: stage {stage}: {message}", args.file.display()));
+            printer.hint("finished stages are kept in the output folder; fix the policy and rerun to resume");
+            return Ok(ExitCode::from(1));
+        }
+        Err(error) => return Err(anyhow::anyhow!("{}: {error}", args.file.display())),
+    };
     match global.format {
         Format::Json => printer.json(&serde_json::to_value(&summary).unwrap_or_default()),
         Format::Csv => printer.data(&crate::flat_csv::to_field_csv(

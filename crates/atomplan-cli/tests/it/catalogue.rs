@@ -157,7 +157,79 @@ fn show_design_text_and_json() {
     assert!(text.contains("sources:"));
     let design = json(&["catalogue", "show", "bwrx-300", "--format", "json"]);
     assert_eq!(design["overnight_cost"]["currency"], "CAD");
-    assert_eq!(design["overnight_cost"]["price_year"], 2025);
+    // Issue 14: OPG's budget is in 2024 dollars, and includes financing, so the engine's
+    // overnight cost is derived from it.
+    assert_eq!(design["overnight_cost"]["price_year"], 2024);
+    assert_eq!(design["overnight_cost"]["derived"], true);
+    assert_eq!(design["costs"][0]["scope"], "total-with-financing");
+}
+
+/// Issue 14: `show` takes designs and projects; every non-null top-level number has its own
+/// `field_sources` entry, and every listed source exists with title, url and kind.
+#[test]
+fn issue_14_show_gives_field_sources_for_designs_and_projects() {
+    let designs = json(&["catalogue", "designs", "--format", "json"]);
+    let projects = json(&["catalogue", "projects", "--format", "json"]);
+    let ids: Vec<String> = designs
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(projects.as_array().unwrap())
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(ids.len() >= 70, "{} records", ids.len());
+    for id in ids {
+        let record = json(&["catalogue", "show", &id, "--format", "json"]);
+        let field_sources = record["field_sources"].as_object().unwrap();
+        for (key, value) in record.as_object().unwrap() {
+            if value.is_number() {
+                assert!(
+                    field_sources
+                        .get(key)
+                        .is_some_and(|ids| !ids.as_array().unwrap().is_empty()),
+                    "{id}: `{key}` has no field_sources entry"
+                );
+            }
+        }
+        for source in record["source_details"].as_array().unwrap() {
+            assert!(
+                source["title"].is_string() && source["url"].is_string(),
+                "{id}: {source}"
+            );
+            assert!(source.get("title_from_url").is_none(), "{id}: {source}");
+            assert!(source["kind"] == "primary" || source["kind"] == "secondary");
+        }
+    }
+    let vogtle = json(&["catalogue", "show", "vogtle-3-4", "--format", "json"]);
+    assert_eq!(vogtle["construction_start"], "2013-03-12");
+    assert_eq!(
+        vogtle["field_sources"]["construction_start"][0],
+        "augustachronicle-vogtle-basemat-2013"
+    );
+    assert_eq!(vogtle["cost_overrun"]["first_estimate_year"], 2009);
+}
+
+/// Issue 14: a cost in a currency without a rate makes `check` fail, naming the record, the
+/// field and the missing rate.
+#[test]
+fn issue_14_check_fails_on_an_unconvertible_cost() {
+    let dir = copy_data();
+    let path = dir.path().join("designs/ap300.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("currency = \"USD\"", "currency = \"XAF\""),
+    )
+    .unwrap();
+    let output = run(&["--data", dir.path().to_str().unwrap(), "catalogue", "check"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("ap300")
+            && err.contains("costs[0]")
+            && err.contains("no XAF/USD exchange rate"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -165,7 +237,7 @@ fn unknown_design_exits_2_with_close_ids() {
     let output = run(&["catalogue", "show", "vver-1300"]);
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
-    assert!(err.contains("no design `vver-1300`"), "{err}");
+    assert!(err.contains("no design or project `vver-1300`"), "{err}");
     assert!(
         err.contains("hint: did you mean") && err.contains("`vver-1200`"),
         "{err}"
@@ -383,9 +455,9 @@ fn malformed_unquoted_date() {
 #[test]
 fn malformed_low_above_high() {
     check(
-        "designs/vver-1200.toml",
-        Edit::Replace("low = 4167", "low = 9167"),
-        "overnight_cost.high",
+        "designs/bwrx-300.toml",
+        Edit::Replace("low = 17417", "low = 97417"),
+        "costs[0].per_kw.high",
     );
 }
 

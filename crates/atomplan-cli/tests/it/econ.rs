@@ -278,3 +278,149 @@ fn design_presets_run_on_the_builtin_catalogue() {
     let output = common::run(&["econ", "design", "no-such-design", "--country", "TR"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// Issue 14: `econ design` runs for every design with a published cost, on an overnight cost;
+/// a figure of another scope is used only after its IDC and escalation are removed.
+#[test]
+fn issue_14_econ_runs_for_every_costed_design_on_overnight_costs() {
+    let output = common::run(&["catalogue", "designs", "--format", "json"]);
+    let designs: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut n_costed = 0;
+    for design in designs.as_array().unwrap() {
+        if design["costs"].as_array().unwrap().is_empty() {
+            continue;
+        }
+        n_costed += 1;
+        let id = design["id"].as_str().unwrap();
+        let value = json(&["design", id, "--country", "TR"]);
+        let source = &value["overnight_cost_source"];
+        let scope = source["scope"].as_str().unwrap();
+        let real_overnight =
+            (scope == "overnight" || scope == "overnight-plus-owner") && source["terms"] == "real";
+        assert!(
+            real_overnight || source["derived"] == true,
+            "{id}: {source}"
+        );
+        let lcoe = number(&value, "lcoe_usd_per_mwh");
+        assert!(lcoe > 20.0 && lcoe < 400.0, "{id}: {lcoe}");
+    }
+    assert!(n_costed >= 15, "{n_costed}");
+    // The AP1000 no longer takes Vogtle's all-in USD 35 bn (15,667 USD/kW) as overnight.
+    let ap1000 = json(&["design", "ap1000", "--country", "TR"]);
+    let overnight = number(&ap1000, "overnight_cost_usd_per_kw");
+    assert!(overnight < 13_000.0, "{overnight}");
+
+#[test]
+fn offer_hand_checked_case() {
+    // Figures derived by hand in docs/methods/economics.md ("Cost to the state").
+    let value = json(&["offer", "--case", &fixture("offer_hand_checked.toml")]);
+    let state = &value["cost_to_state"];
+    let close = |got: f64, want: f64| {
+        assert!(
+            (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+            "{got} vs {want}"
+        );
+    };
+    let years = state["years"].as_array().unwrap();
+    assert_eq!(years.len(), 4);
+    close(number(&years[2], "loan_service_usd"), 284_595.107_125_895_6);
+    close(number(&years[3], "loan_service_usd"), 271_658.965_892_900_4);
+    close(number(state, "pv_loan_service_usd"), 492_108.789_451_710_9);
+    close(number(state, "peak_state_debt_usd"), 517_445.649_319_810_3);
+    close(number(&years[2], "take_or_pay_exposure_usd"), 78_840.0);
+    close(number(&years[3], "take_or_pay_exposure_usd"), 55_188.0);
+    close(number(state, "pv_take_or_pay_exposure_usd"), 119_020.384_884_027_9);
+    // The charge: equity's 500·1.02^0.5 at t = 0.5 and the two instalments, at 10 %, over
+    // the PV of 1 real a year for 40 years after a 1-year build at ρ = 1.1/1.02 − 1.
+    close(
+        number(&value["capital_charge"], "charge_usd_per_kw_yr"),
+        81.876_582_631_011_83,
+    );
+    // The PPA at a flat 80 USD/MWh in money of the day, deflated at 2 % from t = 2 and 3.
+    let host = &value["ppa_host_cost"];
+    close(number(host, "contracted_mwh_per_kw_yr"), 3.942);
+    let (w2, w3) = (1.03_f64.powi(-2), 1.03_f64.powi(-3));
+    let levelised = (80.0 / 1.02_f64.powi(2) * w2 + 80.0 / 1.02_f64.powi(3) * w3) / (w2 + w3);
+    close(number(host, "levelised_price_real_usd_per_mwh"), levelised);
+    // CSV: the cost to the state by year.
+    let output = common::run(&[
+        "econ",
+        "offer",
+        "--case",
+        &fixture("offer_hand_checked.toml"),
+        "--format",
+        "csv",
+    ]);
+    assert!(output.status.success());
+    let csv = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(csv.lines().count(), 5, "{csv}");
+    assert!(csv.lines().next().unwrap().contains("take_or_pay_exposure_usd"));
+}
+
+#[test]
+fn el_dabaa_offer_on_the_common_basis() {
+    let value = json(&["offer", "--case", &fixture("el_dabaa_offer.toml")]);
+    let charge = &value["capital_charge"];
+    // A 3 % nominal loan at 2.5 % inflation is cheaper than equity's 7 % real: the offer's
+    // equivalent real WACC lies between the loan's real rate and equity's.
+    let equivalent = number(charge, "equivalent_real_wacc");
+    let loan_real = 1.03 / 1.025 - 1.0;
+    assert!(equivalent > loan_real && equivalent < 0.07, "{equivalent}");
+    close_rel(number(charge, "levelising_rate_real"), 1.09675 / 1.025 - 1.0, 1e-12);
+    // The WACC sensitivity brackets the offer's charge at 3 % and 10 %.
+    let sensitivity = &value["wacc_sensitivity"];
+    let offer_charge = number(charge, "charge_usd_per_kw_yr");
+    assert!(number(&sensitivity["low"], "charge_usd_per_kw_yr") < offer_charge);
+    assert!(number(&sensitivity["high"], "charge_usd_per_kw_yr") > offer_charge);
+    assert!(
+        number(&sensitivity["low"], "lcoe_usd_per_mwh")
+            < number(&sensitivity["central"], "lcoe_usd_per_mwh")
+    );
+    // The loan: 85 % of the spend, repaid in 22 annual instalments from t = 14.
+    let loan = value["loan_schedule"].as_array().unwrap();
+    assert_eq!(loan.len(), 1 + 13 + 22);
+    let sum = |rows: &[Value], key: &str| rows.iter().map(|row| number(row, key)).sum::<f64>();
+    let drawn = sum(loan, "drawn_usd_per_kw");
+    let capitalised = sum(loan, "interest_capitalised_usd_per_kw");
+    close_rel(sum(loan, "principal_usd_per_kw"), drawn + capitalised, 1e-12);
+    assert_eq!(number(&loan[13], "principal_usd_per_kw"), 0.0);
+    assert!(number(&loan[14], "principal_usd_per_kw") > 0.0);
+    // The state borrows all of it: its loan service is the whole loan's, for 4,800 MW.
+    let state = &value["cost_to_state"];
+    let service: f64 = loan
+        .iter()
+        .map(|row| number(row, "interest_paid_usd_per_kw") + number(row, "principal_usd_per_kw"))
+        .sum();
+    close_rel(number(state, "loan_service_usd"), service * 4.8e6, 1e-12);
+    close_rel(
+        number(state, "peak_state_debt_usd"),
+        number(&loan[13], "balance_usd_per_kw") * 4.8e6,
+        1e-12,
+    );
+    assert_eq!(number(state, "peak_guaranteed_debt_usd"), 0.0);
+    assert_eq!(number(state, "take_or_pay_exposure_usd"), 0.0);
+}
+
+fn close_rel(got: f64, want: f64, tolerance: f64) {
+    assert!(
+        (got - want).abs() <= tolerance * want.abs().max(1.0),
+        "{got} vs {want}"
+    );
+}
+
+#[test]
+fn bad_offers_exit_2_naming_file_and_key() {
+    check_bad(
+        "offer_missing_host_rate.toml",
+        "offer",
+        &["host_real_discount_rate"],
+    );
+    check_bad("offer_bad_share.toml", "offer", &["[offer].debt_fraction", ":8:"]);
+    check_bad("offer_unknown_key.toml", "offer", &["wacc", ":11:"]);
+    check_bad("offer_bad_wacc.toml", "offer", &["[wacc].low"]);
+    check_bad(
+        "offer_fractional_construction.toml",
+        "offer",
+        &["[build].construction_years", ":4:"],
+    );
+}

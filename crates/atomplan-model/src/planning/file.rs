@@ -30,6 +30,45 @@ pub struct PlanningFile {
     /// Keyed by vendor name, referenced by `units.<name>.vendor`.
     #[serde(default)]
     pub vendors: BTreeMap<String, VendorWire>,
+    /// `[[capacity_limits]]`: least and most capacity of a group of generators from a year on
+    /// (capacity targets, committed builds, phase-outs).
+    #[serde(default)]
+    pub capacity_limits: Vec<CapacityLimitWire>,
+    /// `[[energy_limits]]`: most fuel (or any resource) a group of generators may use per year
+    /// (fuel-supply limits such as the gas available for power).
+    #[serde(default)]
+    pub energy_limits: Vec<EnergyLimitWire>,
+}
+
+/// `[[capacity_limits]]`: `min_mw <= Σ capacity of generators <= max_mw` in every period from
+/// `from_year` on (every period without an `[investment]` section).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityLimitWire {
+    /// Name used in row names and messages, e.g. `nuclear-target`.
+    pub name: String,
+    /// Generator names in the group.
+    pub generators: Vec<String>,
+    /// First period year the limit applies to; default: every period.
+    pub from_year: Option<i32>,
+    /// Least total capacity, MW.
+    pub min_mw: Option<f64>,
+    /// Most total capacity, MW.
+    pub max_mw: Option<f64>,
+}
+
+/// `[[energy_limits]]`: `Σ_g use_g · Σ_t w_t p_{g,t} <= max_per_year[period]` (annual, with the
+/// hour weights that make a period's operation annual).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnergyLimitWire {
+    /// Name used in row names and messages, e.g. `gas-supply`.
+    pub name: String,
+    /// Use of the resource per MWh of output, by generator name (e.g. bcm of gas per MWh).
+    pub use_per_mwh: BTreeMap<String, f64>,
+    /// Most use per year in each period (same length as `investment.periods`, or one value
+    /// without investment periods); `inf` leaves a period unlimited.
+    pub max_per_year: Vec<f64>,
 }
 
 /// `[solver]`: MILP controls, reported back in the result.
@@ -47,6 +86,14 @@ pub struct SolverWire {
     /// HiGHS threads. Default 1 (reproducible).
     #[serde(default = "default_threads")]
     pub threads: u32,
+    /// Compute marginal prices (for a MILP: one more LP solve with the integers fixed).
+    /// Default true.
+    #[serde(default = "default_prices")]
+    pub prices: bool,
+}
+
+fn default_prices() -> bool {
+    true
 }
 
 fn default_gap() -> f64 {
@@ -63,6 +110,7 @@ impl Default for SolverWire {
             time_limit: None,
             relax_integers: false,
             threads: default_threads(),
+            prices: true,
         }
     }
 }
@@ -100,6 +148,8 @@ pub struct StorageWire {
     /// Multi-period: a unit built in period p counts in every period starting before
     /// p + lifetime; default unlimited.
     pub lifetime_years: Option<f64>,
+    /// Share of the power capacity counted in the planning reserve margin; default 0.
+    pub capacity_credit: Option<f64>,
 }
 
 fn default_method() -> String {
@@ -145,6 +195,12 @@ pub struct AreaWire {
     pub interconnector_reserve_mw: f64,
     /// Planning reserve margin over the area's peak load, e.g. 0.15; absent means none.
     pub reserve_margin: Option<f64>,
+    /// Reserve margin per investment period (overrides `reserve_margin`; same length as
+    /// `investment.periods`).
+    pub reserve_margin_by_period: Option<Vec<f64>>,
+    /// Peak load of the area per investment period, MW, for the reserve margin; default the
+    /// highest modelled hour (which representative periods may miss).
+    pub peak_mw: Option<Vec<f64>>,
 }
 
 /// `[units.<generator>]`: nuclear and integer-unit attributes of one PyPSA generator.
@@ -160,6 +216,24 @@ pub struct UnitWire {
     pub existing_units: u32,
     /// Year the existing units retire (first year they are gone).
     pub retire_year: Option<i32>,
+    /// Year the existing capacity enters service (committed or under-construction plants);
+    /// periods before it do not have it. Default: there from the start.
+    pub online_year: Option<i32>,
+    /// Multi-period: fixed O&M of the existing capacity, USD per kW-yr, paid in every period
+    /// in which it is kept.
+    #[serde(default)]
+    pub existing_fixed_om_usd_per_kw_year: f64,
+    /// Multi-period: the existing capacity may be retired early (once retired, it stays
+    /// retired), saving its fixed O&M; default false (kept until `retire_year`).
+    #[serde(default)]
+    pub retirable: bool,
+    /// Multi-period: marginal cost per period (same length as `investment.periods`), replacing
+    /// the generator's `marginal_cost` (e.g. a CO2 price that rises over the horizon).
+    pub marginal_cost_by_period: Option<Vec<f64>>,
+    /// Multi-period: most new capacity commissioned per year (a build-rate limit), MW; the
+    /// limit of a period is this times the years since the previous period (or since
+    /// `investment.decision_year` for the first).
+    pub max_build_mw_per_year: Option<f64>,
     /// Unit commitment with integer committed units.
     #[serde(default)]
     pub committable: bool,
@@ -279,7 +353,92 @@ pub fn validate(plan: &PlanningFile, file: &str) -> Vec<Diagnostic> {
     check_units(plan, file, &mut out);
     check_storage(plan, file, &mut out);
     check_vendors(plan, file, &mut out);
+    check_capacity_limits(plan, file, &mut out);
+    check_energy_limits(plan, file, &mut out);
     out
+}
+
+fn check_capacity_limits(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
+    for (i, l) in plan.capacity_limits.iter().enumerate() {
+        let key = format!("capacity_limits[{i}]");
+        if l.generators.is_empty() {
+            err(
+                out,
+                file,
+                &format!("{key}.generators"),
+                "must list at least one generator".into(),
+            );
+        }
+        if l.min_mw.is_none() && l.max_mw.is_none() {
+            err(
+                out,
+                file,
+                &key,
+                format!("`{}` sets neither `min_mw` nor `max_mw`", l.name),
+            );
+        }
+        for (field, v) in [("min_mw", l.min_mw), ("max_mw", l.max_mw)] {
+            if let Some(v) = v {
+                check_range(out, file, &format!("{key}.{field}"), v, 0.0, 1e9);
+            }
+        }
+        if let (Some(lo), Some(hi)) = (l.min_mw, l.max_mw) {
+            if lo > hi {
+                err(
+                    out,
+                    file,
+                    &format!("{key}.min_mw"),
+                    format!("`{}`: min_mw {lo} is above max_mw {hi}", l.name),
+                );
+            }
+        }
+    }
+}
+
+fn check_energy_limits(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
+    let periods = plan.investment.as_ref().map_or(1, |i| i.periods.len());
+    for (i, l) in plan.energy_limits.iter().enumerate() {
+        let key = format!("energy_limits[{i}]");
+        if l.use_per_mwh.is_empty() {
+            err(
+                out,
+                file,
+                &format!("{key}.use_per_mwh"),
+                "must list at least one generator".into(),
+            );
+        }
+        for (g, &v) in &l.use_per_mwh {
+            if !v.is_finite() || v < 0.0 {
+                err(
+                    out,
+                    file,
+                    &format!("{key}.use_per_mwh.{g}"),
+                    format!("must be >= 0, got {v}"),
+                );
+            }
+        }
+        if l.max_per_year.len() != periods {
+            err(
+                out,
+                file,
+                &format!("{key}.max_per_year"),
+                format!(
+                    "has {} values but there are {periods} periods",
+                    l.max_per_year.len()
+                ),
+            );
+        }
+        for (k, &v) in l.max_per_year.iter().enumerate() {
+            if v.is_nan() || v < 0.0 {
+                err(
+                    out,
+                    file,
+                    &format!("{key}.max_per_year[{k}]"),
+                    format!("must be >= 0 (or inf), got {v}"),
+                );
+            }
+        }
+    }
 }
 
 fn err(out: &mut Vec<Diagnostic>, file: &str, field: &str, message: String) {
@@ -373,6 +532,9 @@ fn check_storage(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
         }
         if let Some(l) = s.lifetime_years {
             check_positive(out, file, &format!("storage.{name}.lifetime_years"), l);
+        }
+        if let Some(c) = s.capacity_credit {
+            check_range(out, file, &format!("storage.{name}.capacity_credit"), c, 0.0, 1.0);
         }
     }
 }
@@ -515,6 +677,25 @@ fn check_areas(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
         if let Some(m) = a.reserve_margin {
             check_range(out, file, &format!("{key}.reserve_margin"), m, 0.0, 5.0);
         }
+        let periods = plan.investment.as_ref().map_or(1, |i| i.periods.len());
+        for (field, values) in [
+            ("reserve_margin_by_period", &a.reserve_margin_by_period),
+            ("peak_mw", &a.peak_mw),
+        ] {
+            let Some(values) = values else { continue };
+            if values.len() != periods {
+                err(
+                    out,
+                    file,
+                    &format!("{key}.{field}"),
+                    format!("has {} values but there are {periods} periods", values.len()),
+                );
+            }
+            for (k, &v) in values.iter().enumerate() {
+                let hi = if field == "peak_mw" { 1e9 } else { 5.0 };
+                check_range(out, file, &format!("{key}.{field}[{k}]"), v, 0.0, hi);
+            }
+        }
     }
 }
 
@@ -560,6 +741,56 @@ fn check_units(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
         }
         if let Some(c) = u.capacity_credit {
             check_range(out, file, &key("capacity_credit"), c, 0.0, 1.0);
+        }
+        check_range(
+            out,
+            file,
+            &key("existing_fixed_om_usd_per_kw_year"),
+            u.existing_fixed_om_usd_per_kw_year,
+            0.0,
+            1e5,
+        );
+        if u.retirable && u.unit_size_mw.is_some() {
+            err(
+                out,
+                file,
+                &key("retirable"),
+                "early retirement is modelled for generators without `unit_size_mw` only".into(),
+            );
+        }
+        if let Some(costs) = &u.marginal_cost_by_period {
+            let periods = plan.investment.as_ref().map_or(1, |i| i.periods.len());
+            if costs.len() != periods {
+                err(
+                    out,
+                    file,
+                    &key("marginal_cost_by_period"),
+                    format!("has {} values but there are {periods} periods", costs.len()),
+                );
+            }
+            for (k, &c) in costs.iter().enumerate() {
+                if !c.is_finite() {
+                    err(
+                        out,
+                        file,
+                        &format!("{}[{k}]", key("marginal_cost_by_period")),
+                        format!("must be finite, got {c}"),
+                    );
+                }
+            }
+        }
+        if let Some(r) = u.max_build_mw_per_year {
+            check_range(out, file, &key("max_build_mw_per_year"), r, 0.0, 1e9);
+        }
+        if let (Some(on), Some(off)) = (u.online_year, u.retire_year) {
+            if off <= on {
+                err(
+                    out,
+                    file,
+                    &key("retire_year"),
+                    format!("retire_year {off} is not after online_year {on}"),
+                );
+            }
         }
         if let Some(c) = u.shut_down_cost {
             check_range(out, file, &key("shut_down_cost"), c, 0.0, f64::MAX);

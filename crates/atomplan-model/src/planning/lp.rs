@@ -205,6 +205,8 @@ pub struct Solved {
     /// Relative MIP gap at the end (0 for an LP).
     pub mip_gap: f64,
     pub columns: Vec<f64>,
+    /// Row duals (empty for a MILP, whose duals HiGHS does not define).
+    pub row_duals: Vec<f64>,
     pub solve_s: f64,
     pub has_solution: bool,
 }
@@ -233,6 +235,7 @@ pub fn solve(lp: &Lp, opts: &SolveOptions) -> Solved {
         objective: 0.0,
         mip_gap: 0.0,
         columns: vec![0.0; lp.num_cols()],
+        row_duals: Vec::new(),
         solve_s: start.elapsed().as_secs_f64(),
         has_solution: false,
     };
@@ -268,10 +271,16 @@ pub fn solve(lp: &Lp, opts: &SolveOptions) -> Solved {
         solved.primal_solution_status(),
         highs::HighsSolutionStatus::Feasible
     );
-    let columns = if has_solution {
-        solved.get_solution().columns().to_vec()
+    let (columns, row_duals) = if has_solution {
+        let solution = solved.get_solution();
+        let duals = if lp.num_integer() == 0 && status == Status::Optimal {
+            solution.dual_rows().to_vec()
+        } else {
+            Vec::new()
+        };
+        (solution.columns().to_vec(), duals)
     } else {
-        vec![0.0; lp.num_cols()]
+        (vec![0.0; lp.num_cols()], Vec::new())
     };
     let objective = if has_solution {
         solved.objective_value()
@@ -288,7 +297,51 @@ pub fn solve(lp: &Lp, opts: &SolveOptions) -> Solved {
         objective,
         mip_gap: if gap.is_finite() { gap } else { 1.0 },
         columns,
+        row_duals,
         solve_s: start.elapsed().as_secs_f64(),
         has_solution,
+    }
+}
+
+impl Lp {
+    /// The same problem with every integer column fixed at `values` (rounded) and made
+    /// continuous: the LP whose duals price a MILP's solution.
+    pub fn with_integers_fixed(&self, values: &[f64]) -> Lp {
+        let mut fixed = self.clone();
+        for c in 0..fixed.num_cols() {
+            if fixed.col_integer[c] {
+                let v = values.get(c).copied().unwrap_or(0.0).round();
+                fixed.col_lower[c] = v;
+                fixed.col_upper[c] = v;
+                fixed.col_integer[c] = false;
+            }
+        }
+        fixed
+    }
+
+    /// The elastic version used to explain infeasibility: every row whose name starts with one
+    /// of `families` gets slack columns (cost 1) on the sides it bounds, and every other cost is
+    /// zero. Returns the problem and, per slack column, the row it relaxes.
+    pub fn elastic(&self, families: &[&str]) -> (Lp, Vec<(Col, Row)>) {
+        let mut lp = self.clone();
+        lp.col_cost.iter_mut().for_each(|c| *c = 0.0);
+        lp.col_integer.iter_mut().for_each(|i| *i = false);
+        let mut slacks = Vec::new();
+        for r in 0..self.num_rows() {
+            if !families.iter().any(|f| self.row_names[r].starts_with(f)) {
+                continue;
+            }
+            if self.row_lower[r].is_finite() {
+                let s = lp.col(format!("slack-up[{}]", self.row_names[r]), 1.0, 0.0, f64::INFINITY, false);
+                lp.push(r, s, 1.0);
+                slacks.push((s, r));
+            }
+            if self.row_upper[r].is_finite() {
+                let s = lp.col(format!("slack-down[{}]", self.row_names[r]), 1.0, 0.0, f64::INFINITY, false);
+                lp.push(r, s, -1.0);
+                slacks.push((s, r));
+            }
+        }
+        (lp, slacks)
     }
 }

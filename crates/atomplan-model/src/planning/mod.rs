@@ -13,6 +13,7 @@ pub mod file;
 pub mod lp;
 pub mod model;
 pub mod network;
+pub mod policy;
 pub mod pypsa_milp;
 pub mod system;
 
@@ -81,6 +82,26 @@ pub struct AggregationReport {
     pub load_peak_rel: f64,
 }
 
+/// Marginal prices of one bus in one period, from the LP with the MILP's integers fixed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BusPrices {
+    pub bus: String,
+    pub period: Option<i32>,
+    /// Load-weighted average marginal price over the year, USD/MWh.
+    pub average_usd_per_mwh: f64,
+    /// Marginal price per modelled hour, USD/MWh (weights in `PlanResult::hour_weights`).
+    pub hourly_usd_per_mwh: Vec<f64>,
+}
+
+/// Rows whose families made a plan infeasible, from the elastic re-solve.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Violation {
+    /// Row name, `Family[key,year]`.
+    pub row: String,
+    /// Amount by which the row had to be relaxed (in the row's unit: MW, t, fuel unit).
+    pub amount: f64,
+}
+
 /// What a planning solve returns (serialised as the JSON of `atomplan solve --planning`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanResult {
@@ -99,6 +120,13 @@ pub struct PlanResult {
     pub capacities: Vec<CapacityResult>,
     pub storage: Vec<StorageResult>,
     pub aggregation: Option<AggregationReport>,
+    /// Hours each modelled hour stands for in one year (1 each for a full year).
+    pub hour_weights: Vec<f64>,
+    /// Marginal prices per bus and period (empty when the solve found no optimum).
+    pub prices: Vec<BusPrices>,
+    /// When infeasible: the policy rows (CO2 cap, capacity and energy limits, reserve margin,
+    /// unit limits) that had to be relaxed for a plan to exist, largest first.
+    pub violations: Vec<Violation>,
 }
 
 impl PlanResult {
@@ -130,20 +158,92 @@ impl PlanResult {
 pub enum PlanError {
     #[error("time-series aggregation failed: {0}")]
     Aggregate(#[from] aggregate::AggregateError),
+    #[error("`{key}` names `{name}`, which is not a generator of the system")]
+    UnknownGenerator { key: String, name: String },
 }
+
+/// Families relaxed by the elastic re-solve that explains an infeasible plan.
+const POLICY_FAMILIES: &[&str] = &[
+    "CO2-cap",
+    "Capacity-limit",
+    "Energy-limit",
+    "Area-reserve-margin",
+    "Generator-max-units",
+    "Generator-p_nom-max",
+    "Generator-build-limit",
+];
 
 /// Aggregate (if the plan asks for it), build and solve.
 pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanError> {
+    if let Some((key, name)) = policy::unknown_generators(system, plan).into_iter().next() {
+        return Err(PlanError::UnknownGenerator { key, name });
+    }
     let (lp, built, agg_report) = build_lp(system, plan)?;
-    let solved = lp::solve(
-        &lp,
-        &lp::SolveOptions {
-            mip_rel_gap: plan.solver.mip_rel_gap,
-            time_limit: plan.solver.time_limit,
-            threads: plan.solver.threads,
-        },
-    );
+    let options = lp::SolveOptions {
+        mip_rel_gap: plan.solver.mip_rel_gap,
+        time_limit: plan.solver.time_limit,
+        threads: plan.solver.threads,
+    };
+    let solved = lp::solve(&lp, &options);
     let (sys, index, periods, build_s) = built;
+    // Prices: the LP's duals, or for a MILP those of the LP with its integers fixed.
+    let duals = if !solved.has_solution || !plan.solver.prices {
+        Vec::new()
+    } else if lp.num_integer() == 0 {
+        solved.row_duals.clone()
+    } else {
+        lp::solve(&lp.with_integers_fixed(&solved.columns), &options).row_duals
+    };
+    let mut prices = Vec::new();
+    if !duals.is_empty() {
+        for (y, per) in periods.iter().enumerate() {
+            for (b, bus) in sys.buses.iter().enumerate() {
+                let mut hourly = vec![0.0; sys.hours()];
+                for &(rb, ry, t, r) in &index.balance {
+                    if rb == b && ry == y {
+                        let scale = sys.weights[t] * per.weight;
+                        hourly[t] = if scale > 0.0 { clean(duals[r] / scale) } else { 0.0 };
+                    }
+                }
+                let (mut num, mut den) = (0.0, 0.0);
+                for (t, price) in hourly.iter().enumerate() {
+                    let load: f64 = sys
+                        .loads
+                        .iter()
+                        .filter(|l| l.bus == b)
+                        .map(|l| l.p_set_at(t))
+                        .sum::<f64>()
+                        * per.load_scale
+                        * sys.weights[t];
+                    num += load * price;
+                    den += load;
+                }
+                prices.push(BusPrices {
+                    bus: bus.clone(),
+                    period: per.year,
+                    average_usd_per_mwh: if den > 0.0 { clean(num / den) } else { 0.0 },
+                    hourly_usd_per_mwh: hourly,
+                });
+            }
+        }
+    }
+    let mut violations = Vec::new();
+    if solved.status == Status::Infeasible {
+        let (elastic, slacks) = lp.elastic(POLICY_FAMILIES);
+        let relaxed = lp::solve(&elastic, &options);
+        if relaxed.has_solution {
+            for (col, row) in slacks {
+                let amount = relaxed.columns[col];
+                if amount > 1e-6 {
+                    violations.push(Violation {
+                        row: lp.row_names[row].clone(),
+                        amount: clean(amount),
+                    });
+                }
+            }
+            violations.sort_by(|a, b| b.amount.total_cmp(&a.amount));
+        }
+    }
     let value = |e: &model::Expr| -> f64 {
         e.constant
             + e.terms
@@ -202,6 +302,9 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
         capacities,
         storage,
         aggregation: agg_report,
+        hour_weights: sys.weights.clone(),
+        prices,
+        violations,
     })
 }
 

@@ -10,7 +10,7 @@
 // Index loops mirror the formulation (g, y, t); iterators would hide the indices.
 #![allow(clippy::needless_range_loop)]
 
-use atomplan_econ::spend::{construction_finance_factor, SpendProfile};
+use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
 
 use super::file::{PlanningFile, UnitWire};
 use super::lp::{Col, Lp, Row};
@@ -24,7 +24,7 @@ pub struct Expr {
 }
 
 impl Expr {
-    fn constant(c: f64) -> Self {
+    pub(crate) fn constant(c: f64) -> Self {
         Expr {
             terms: Vec::new(),
             constant: c,
@@ -36,7 +36,7 @@ impl Expr {
             constant: self.constant * k,
         }
     }
-    fn add(&mut self, other: &Expr) {
+    pub(crate) fn add(&mut self, other: &Expr) {
         self.terms.extend_from_slice(&other.terms);
         self.constant += other.constant;
     }
@@ -78,6 +78,8 @@ pub struct Index {
     pub storage_dispatch: Vec<Vec<Vec<Col>>>,
     /// [s][y][t] storage charge column.
     pub storage_store: Vec<Vec<Vec<Col>>>,
+    /// (bus, period, hour, row) of every nodal balance row, for prices.
+    pub balance: Vec<(usize, usize, usize, Row)>,
 }
 
 pub struct Built {
@@ -92,31 +94,6 @@ const SEASON_HOURS: usize = 24;
 
 fn unit_of<'a>(plan: &'a PlanningFile, name: &str) -> Option<&'a UnitWire> {
     plan.units.get(name)
-}
-
-fn annuity(rate: f64, years: f64) -> f64 {
-    if rate.abs() < 1e-12 {
-        1.0 / years
-    } else {
-        rate / (1.0 - (1.0 + rate).powf(-years))
-    }
-}
-
-/// Interest during construction as a factor on overnight cost, from the economics engine:
-/// spend spread evenly over the construction years (`SpendProfile::Uniform` over
-/// ceil(lead time) years), each year's spend compounded from mid-year to commissioning,
-/// `construction_finance_factor` = `(1/T) Σ_{i=1..T} (1+r)^{i-1/2}`; 1 for T = 0 or r = 0.
-pub fn idc_factor(rate: f64, lead_time_years: f64) -> f64 {
-    let t = lead_time_years.ceil();
-    if t.is_nan() || t < 1.0 {
-        return 1.0;
-    }
-    // Lead times are validated to at most 50 years.
-    let years = t.min(1000.0) as usize;
-    match SpendProfile::Uniform.fractions(years) {
-        Ok(fractions) => construction_finance_factor(&fractions, rate),
-        Err(_) => 1.0,
-    }
 }
 
 fn periods(plan: &PlanningFile) -> Vec<Period> {
@@ -175,6 +152,8 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
     let multi = plan.investment.is_some();
     let mut ix = Index::default();
     let rate = plan.investment.as_ref().map_or(0.0, |i| i.discount_rate);
+    // Costs that no decision changes (fixed O&M of capacity that must be kept), USD.
+    let mut fixed_cost = 0.0;
     // The snapshot before t: none at the start of a sequential year (initial conditions
     // apply), otherwise the previous hour wrapping around inside the block.
     let sequential = matches!(sys.chronology, Chronology::Sequential);
@@ -195,9 +174,17 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
         let mut built_y = Vec::with_capacity(ny);
         // Existing capacity per period (retirement).
         let retire = unit.and_then(|u| u.retire_year);
-        let alive = |y: usize| match (periods[y].year, retire) {
-            (Some(yr), Some(r)) => yr < r,
-            _ => true,
+        let online = unit.and_then(|u| u.online_year);
+        let alive = |y: usize| {
+            let before_retirement = match (periods[y].year, retire) {
+                (Some(yr), Some(r)) => yr < r,
+                _ => true,
+            };
+            let commissioned = match (periods[y].year, online) {
+                (Some(yr), Some(o)) => yr >= o,
+                _ => true,
+            };
+            before_retirement && commissioned
         };
         let existing_units = unit.map_or(0, |u| u.existing_units);
         if !multi {
@@ -261,12 +248,15 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
             let u = unit.cloned().unwrap_or_default();
             let lifetime = u.lifetime_years.unwrap_or(f64::INFINITY);
             let ir = u.construction_interest_rate.unwrap_or(rate);
-            let idc = idc_factor(ir, u.lead_time_years);
+            // Interest during construction and the annuity come from the economics crate: spend
+            // even over ceil(lead time) years at mid-year, compounded to commissioning.
+            let idc = idc_factor_uniform(ir, u.lead_time_years);
             let fom = u.fixed_om_usd_per_kw_year * 1000.0;
-            // Annual fixed cost per MW of a new build, and per MW at each learning step.
-            let annual = |overnight_per_kw: f64| {
-                overnight_per_kw * 1000.0 * idc * annuity(rate, lifetime.min(1e4)) + fom
-            };
+            // Annual fixed cost per MW of a new build, and per MW at each learning step. An
+            // unlimited life is annuitised over 10,000 years (not as a perpetuity), as before.
+            let crf = capital_recovery_factor(rate, lifetime.min(1e4));
+            let annual =
+                |overnight_per_kw: f64| overnight_per_kw * 1000.0 * idc * crf + fom;
             let base_annual = u.overnight_cost_usd_per_kw.map_or(gen.capital_cost, annual);
             let inv = plan.investment.as_ref();
             let first_year = inv.map_or(i32::MIN, |i| {
@@ -301,13 +291,23 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     })
                     .map(|q| q.weight)
                     .sum();
+                // Build-rate limit: MW per year times the years since the previous period.
+                let since = if y == 0 {
+                    inv.map_or(0, |i| yr - i.decision_year)
+                } else {
+                    yr - periods[y - 1].year.unwrap_or(yr)
+                };
+                let rate_cap = u
+                    .max_build_mw_per_year
+                    .map_or(f64::INFINITY, |r| r * f64::from(since.max(0)));
                 let ub = if allowed {
                     match size {
-                        Some(_) => u
+                        Some(s) => u
                             .max_units_per_period
                             .map_or(BIG_UNITS, f64::from)
-                            .min(u.max_units.map_or(BIG_UNITS, f64::from)),
-                        None => gen.p_nom_max,
+                            .min(u.max_units.map_or(BIG_UNITS, f64::from))
+                            .min((rate_cap / s + 1e-9).floor()),
+                        None => gen.p_nom_max.min(rate_cap),
                     }
                 } else {
                     0.0
@@ -348,6 +348,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                 }
                 builds.push(cols);
             }
+            let mut kept_prev: Option<Col> = None;
             for (y, per) in periods.iter().enumerate() {
                 let yr = per.year.unwrap_or(0);
                 let mut units = Expr::constant(0.0);
@@ -360,6 +361,34 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     }
                 }
                 let ex = if alive(y) { existing_mw } else { 0.0 };
+                // Existing capacity kept in this period: a constant, or with `retirable` a
+                // column k_y in [0, ex] that never rises again once capacity is retired.
+                let existing_fom = u.existing_fixed_om_usd_per_kw_year * 1000.0 * per.weight;
+                let mut kept = Expr::constant(ex);
+                if u.retirable && size.is_none() && ex > 0.0 {
+                    let k = lp.col(
+                        format!("Generator-kept[{},{yr}]", gen.name),
+                        existing_fom,
+                        0.0,
+                        ex,
+                        false,
+                    );
+                    if let Some(prev) = kept_prev {
+                        lp.row_with(
+                            format!("Generator-retire-once[{},{yr}]", gen.name),
+                            f64::NEG_INFINITY,
+                            0.0,
+                            &[(k, 1.0), (prev, -1.0)],
+                        );
+                    }
+                    kept_prev = Some(k);
+                    kept = Expr {
+                        terms: vec![(k, 1.0)],
+                        constant: 0.0,
+                    };
+                } else if ex > 0.0 && existing_fom > 0.0 {
+                    fixed_cost += existing_fom * ex;
+                }
                 let mut built = Expr::constant(0.0);
                 for &(c, _) in &builds[y] {
                     built.terms.push((c, 1.0));
@@ -384,7 +413,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     }
                     None => {
                         let mut c = units.clone();
-                        c.constant += ex;
+                        c.add(&kept);
                         if gen.extendable && gen.p_nom_max.is_finite() && !c.terms.is_empty() {
                             lp.row_with(
                                 format!("Generator-p_nom-max[{},{yr}]", gen.name),
@@ -504,7 +533,11 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                 let avail = gen.p_max_pu_at(t);
                 let p = lp.col(
                     format!("Generator-p[{},{y},{t}]", gen.name),
-                    gen.marginal_cost * sys.weights[t] * periods[y].weight,
+                    unit.and_then(|u| u.marginal_cost_by_period.as_ref())
+                        .and_then(|m| m.get(y).copied())
+                        .unwrap_or(gen.marginal_cost)
+                        * sys.weights[t]
+                        * periods[y].weight,
                     0.0,
                     f64::INFINITY,
                     false,
@@ -892,11 +925,17 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
 
     // ---- planning reserve margin ----
     for (a, area) in plan.areas.iter().enumerate() {
-        let Some(margin) = area.reserve_margin else {
+        if area.reserve_margin.is_none() && area.reserve_margin_by_period.is_none() {
             continue;
-        };
+        }
         for (y, per) in periods.iter().enumerate() {
-            let peak = (0..nt)
+            let margin = area
+                .reserve_margin_by_period
+                .as_ref()
+                .and_then(|m| m.get(y).copied())
+                .or(area.reserve_margin)
+                .unwrap_or(0.0);
+            let modelled_peak = (0..nt)
                 .map(|t| {
                     sys.loads
                         .iter()
@@ -906,6 +945,11 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                 })
                 .fold(0.0, f64::max)
                 * per.load_scale;
+            let peak = area
+                .peak_mw
+                .as_ref()
+                .and_then(|p| p.get(y).copied())
+                .unwrap_or(modelled_peak);
             let mut e = Expr::default();
             for (g, gen) in sys.generators.iter().enumerate() {
                 if area_of_bus[gen.bus] == Some(a) {
@@ -915,8 +959,24 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     e.add(&ix.capacity[g][y].scaled(credit));
                 }
             }
+            for (k, st) in sys.storage_units.iter().enumerate() {
+                if area_of_bus[st.bus] == Some(a) {
+                    let credit = plan
+                        .storage
+                        .get(&st.name)
+                        .and_then(|s| s.capacity_credit)
+                        .unwrap_or(0.0);
+                    if credit > 0.0 {
+                        e.add(&ix.storage_capacity[k][y].scaled(credit));
+                    }
+                }
+            }
             lp.row_with(
-                format!("Area-reserve-margin[{},{y}]", area.name),
+                format!(
+                    "Area-reserve-margin[{},{}]",
+                    area.name,
+                    per.year.map_or_else(|| y.to_string(), |v| v.to_string())
+                ),
                 (1.0 + margin) * peak - e.constant,
                 f64::INFINITY,
                 &e.terms,
@@ -980,6 +1040,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     .sum::<f64>()
                     * per.load_scale;
                 let r: Row = lp.row(format!("Bus-balance[{bus},{y},{t}]"), load, load);
+                ix.balance.push((b, y, t, r));
                 for (g, gen) in sys.generators.iter().enumerate() {
                     if gen.bus == b {
                         lp.push(r, ix.p[g][y][t], 1.0);
@@ -1022,6 +1083,14 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
         }
         let year = per.year.map_or_else(|| y.to_string(), |v| v.to_string());
         lp.row_with(format!("CO2-cap[{year}]"), f64::NEG_INFINITY, cap, &terms);
+    }
+
+    super::policy::add_capacity_limits(&mut lp, sys, plan, &periods, &ix);
+    super::policy::add_energy_limits(&mut lp, sys, plan, &periods, &ix);
+
+    // Constant costs enter the objective through one column fixed at 1.
+    if fixed_cost != 0.0 {
+        lp.col("Fixed-costs", fixed_cost, 1.0, 1.0, false);
     }
 
     Built {

@@ -346,11 +346,44 @@ learning = [{ units = 1, overnight_cost_usd_per_kw = 9000 }, { overnight_cost_us
 }
 
 #[test]
-fn idc_factor_plain_formula() {
-    assert_eq!(model::idc_factor(0.1, 0.0), 1.0);
-    assert_eq!(model::idc_factor(0.0, 5.0), 1.0);
-    let f = model::idc_factor(0.1, 2.0);
-    assert!((f - (1.1f64.powf(0.5) + 1.1f64.powf(1.5)) / 2.0).abs() < 1e-12);
+fn interest_during_construction_uses_the_economics_convention() {
+    // One period of 5 years, no discounting; a 1,000 MW unit at 3,000 USD/kW built over a
+    // 1.5-year lead time (rounded up to 2 years) with 10 % construction interest and a 10-year
+    // life. IDC factor: half the spend at mid-year 1, half at mid-year 2, compounded to
+    // commissioning: (1.1^1.5 + 1.1^0.5)/2 = 1.1012492905786593 (atomplan_econ's
+    // `idc_factor_uniform`); annuity at r = 0: 1/10.
+    let plan = r#"
+[investment]
+decision_year = 2025
+periods = [2030]
+discount_rate = 0.0
+end_year = 2035
+[units.nuclear]
+unit_size_mw = 1000
+lead_time_years = 1.5
+lifetime_years = 10
+overnight_cost_usd_per_kw = 3000
+construction_interest_rate = 0.1
+"#;
+    let sys = one_bus(
+        vec![1000.0],
+        vec![8760.0],
+        1,
+        vec![
+            gen("nuclear", 0.0, true, 0.0, 10.0),
+            gen("gas", 0.0, true, 3_000_000.0, 60.0),
+        ],
+    );
+    let idc = (1.1f64.powf(1.5) + 1.1f64.powf(0.5)) / 2.0;
+    assert!((atomplan_econ::idc_factor_uniform(0.1, 1.5) - idc).abs() < 1e-15);
+    let annual_usd = 1000.0 * 3000.0 * 1000.0 * idc / 10.0;
+    let energy = 1000.0 * 8760.0 * 10.0 * 5.0;
+    check(
+        &sys,
+        plan,
+        annual_usd * 5.0 + energy,
+        &[("nuclear", Some(2030), 1000.0)],
+    );
 }
 
 /// Unit commitment: a 100 MW unit with a 50 % minimum stable load must switch off at 30 MW.
@@ -882,4 +915,165 @@ fn commitment_starts_from_the_initial_status_in_a_sequential_year() {
     );
     // Wrapping (a representative period): the unit is off at hour 5, so hour 0 is a start-up.
     check(&initial_status_grid(Chronology::Wrap), unit, 7700.0, &[]);
+}
+
+// ---- policy families (docs/formulation/planning.md, "Policy families") ----
+
+/// Load 50 MW for 24 hours; existing gas (100 MW at 10 USD/MWh) and extendable wind at
+/// 1,000 USD/MW and 0 USD/MWh. Without a limit wind is not worth it (50 MW would cost 50,000
+/// against 12,000 of fuel); `min_mw = 30` forces 30 MW: 30,000 + 20 MW x 24 h x 10 = 34,800.
+#[test]
+fn capacity_limit_forces_a_build() {
+    let sys = one_bus(
+        vec![50.0; 24],
+        vec![1.0; 24],
+        24,
+        vec![gen("gas", 100.0, false, 0.0, 10.0), gen("wind", 0.0, true, 1000.0, 0.0)],
+    );
+    check(&sys, "", 12_000.0, &[("wind", None, 0.0)]);
+    check(
+        &sys,
+        "[[capacity_limits]]\nname = \"target\"\ngenerators = [\"wind\"]\nmin_mw = 30\n",
+        34_800.0,
+        &[("wind", None, 30.0)],
+    );
+}
+
+/// Gas at 10 and coal at 20 USD/MWh, load 100 MW for 24 h; gas may burn 1 unit per MWh and at
+/// most 1,200 units a year: 1,200 MWh of gas and 1,200 of coal, 12,000 + 24,000 = 36,000.
+#[test]
+fn energy_limit_caps_a_fuel() {
+    let sys = one_bus(
+        vec![100.0; 24],
+        vec![1.0; 24],
+        24,
+        vec![gen("gas", 200.0, false, 0.0, 10.0), gen("coal", 200.0, false, 0.0, 20.0)],
+    );
+    let res = check(
+        &sys,
+        "[[energy_limits]]\nname = \"gas-supply\"\nuse_per_mwh = { gas = 1.0 }\nmax_per_year = [1200]\n",
+        36_000.0,
+        &[],
+    );
+    let gas = res.capacities.iter().find(|c| c.generator == "gas").unwrap();
+    assert!((gas.energy_mwh - 1200.0).abs() < 1e-6, "{gas:?}");
+}
+
+/// An unknown generator in a policy section is refused before the solve.
+#[test]
+fn policy_sections_name_generators_of_the_system() {
+    let sys = one_bus(vec![10.0], vec![1.0], 1, vec![gen("gas", 100.0, false, 0.0, 10.0)]);
+    let plan = parse_plan("[[capacity_limits]]\nname = \"t\"\ngenerators = [\"gass\"]\nmin_mw = 1\n");
+    let error = super::plan(&sys, &plan).unwrap_err().to_string();
+    assert!(error.contains("capacity_limits[0].generators") && error.contains("gass"), "{error}");
+}
+
+/// Two generators at 10 and 20 USD/MWh, the cheap one capped at 30 MW, load 50 MW: the
+/// marginal price is 20 in every hour.
+#[test]
+fn prices_are_the_marginal_cost_of_the_last_unit() {
+    let sys = one_bus(
+        vec![50.0; 4],
+        vec![1.0; 4],
+        4,
+        vec![gen("cheap", 30.0, false, 0.0, 10.0), gen("dear", 100.0, false, 0.0, 20.0)],
+    );
+    let res = check(&sys, "", 4.0 * (300.0 + 400.0), &[]);
+    assert_eq!(res.prices.len(), 1);
+    for p in &res.prices[0].hourly_usd_per_mwh {
+        assert!((p - 20.0).abs() < 1e-6, "{res:?}");
+    }
+    assert!((res.prices[0].average_usd_per_mwh - 20.0).abs() < 1e-6);
+}
+
+/// Same with integer units (a MILP): the prices come from the LP with the units fixed. An
+/// 80 MW unit-sized plant at 5 USD/MWh is built (1 unit, capital 100) and sets no price; the
+/// 20 MW remainder of a 100 MW load comes from the 20 USD/MWh plant, which sets the price.
+#[test]
+fn milp_prices_come_from_the_fixed_integer_lp() {
+    let sys = one_bus(
+        vec![100.0; 2],
+        vec![1.0; 2],
+        2,
+        vec![gen("unit", 0.0, true, 1.25, 5.0), gen("dear", 200.0, false, 0.0, 20.0)],
+    );
+    let res = check(
+        &sys,
+        "[units.unit]\nunit_size_mw = 80\nmax_units = 1\n",
+        100.0 + 2.0 * (80.0 * 5.0 + 20.0 * 20.0),
+        &[("unit", None, 80.0)],
+    );
+    for p in &res.prices[0].hourly_usd_per_mwh {
+        assert!((p - 20.0).abs() < 1e-6, "{res:?}");
+    }
+}
+
+/// A CO2 cap no plan can meet: the elastic re-solve names the CO2 row and the shortfall.
+/// One emitting plant (1 t/MWh) serves 10 MW for 10 hours = 100 t; the cap is 40 t.
+#[test]
+fn an_infeasible_cap_is_explained_by_its_row() {
+    let mut coal = gen("coal", 100.0, false, 0.0, 10.0);
+    coal.co2_t_per_mwh = 1.0;
+    let sys = one_bus(vec![10.0; 10], vec![1.0; 10], 10, vec![coal]);
+    let plan = parse_plan(
+        "[investment]\ndecision_year = 2030\nperiods = [2030]\ndiscount_rate = 0.0\nend_year = 2031\nco2_cap_t = [40]\n",
+    );
+    let res = super::plan(&sys, &plan).unwrap();
+    assert_eq!(res.status, Status::Infeasible);
+    assert_eq!(res.violations.len(), 1, "{:?}", res.violations);
+    assert_eq!(res.violations[0].row, "CO2-cap[2030]");
+    assert!((res.violations[0].amount - 60.0).abs() < 1e-6);
+}
+
+const TWO_PERIODS: &str = "[investment]\ndecision_year = 2030\nperiods = [2030, 2040]\ndiscount_rate = 0.0\nend_year = 2050\n";
+
+/// Two ten-year periods at a zero discount rate (each weighs 10 years). Existing gas of 100 MW
+/// with a fixed O&M of 1 USD/kW-yr serves a 50 MW load; retirable, half of it is retired at
+/// once (kept 50 MW in both periods). Cost: 2 x 10 x (50 x 1,000 + 24 x 50 x 10) = 1,240,000
+/// with 24 hours of weight 1 per modelled year.
+#[test]
+fn retirable_capacity_is_kept_only_where_needed() {
+    let sys = one_bus(vec![50.0; 24], vec![1.0; 24], 24, vec![gen("gas", 100.0, false, 0.0, 10.0)]);
+    let plan = format!(
+        "{TWO_PERIODS}[units.gas]\nexisting_fixed_om_usd_per_kw_year = 1.0\nretirable = true\n"
+    );
+    check(
+        &sys,
+        &plan,
+        2.0 * 10.0 * (50.0 * 1000.0 + 24.0 * 50.0 * 10.0),
+        &[("gas", Some(2030), 50.0), ("gas", Some(2040), 50.0)],
+    );
+    // Not retirable: the full 100 MW pays its fixed O&M.
+    let plan = format!("{TWO_PERIODS}[units.gas]\nexisting_fixed_om_usd_per_kw_year = 1.0\n");
+    check(
+        &sys,
+        &plan,
+        2.0 * 10.0 * (100.0 * 1000.0 + 24.0 * 50.0 * 10.0),
+        &[("gas", Some(2030), 100.0), ("gas", Some(2040), 100.0)],
+    );
+}
+
+/// A committed plant (`online_year` 2040) is absent in 2030 and there in 2040; the build rate
+/// of 2 MW/yr lets at most 20 MW of wind be built by 2030 (ten years after the decision year
+/// 2020) and 20 MW more by 2040.
+#[test]
+fn online_year_and_build_rate() {
+    let sys = one_bus(
+        vec![30.0; 24],
+        vec![1.0; 24],
+        24,
+        vec![
+            gen("committed", 30.0, false, 0.0, 1.0),
+            gen("wind", 0.0, true, 0.0, 0.0),
+            gen("backup", 100.0, false, 0.0, 100.0),
+        ],
+    );
+    let plan = "[investment]\ndecision_year = 2020\nperiods = [2030, 2040]\ndiscount_rate = 0.0\nend_year = 2050\n\n[units.committed]\nonline_year = 2040\n\n[units.wind]\nmax_build_mw_per_year = 2.0\n";
+    let res = plan_fn(&sys, &parse_plan(plan));
+    assert_eq!(res.status, Status::Optimal, "{res:?}");
+    let caps = res.by_period();
+    assert!((caps[&("committed".to_string(), Some(2030))] - 0.0).abs() < 1e-9);
+    assert!((caps[&("committed".to_string(), Some(2040))] - 30.0).abs() < 1e-9);
+    assert!((caps[&("wind".to_string(), Some(2030))] - 20.0).abs() < 1e-6);
+    assert!(caps[&("wind".to_string(), Some(2040))] <= 40.0 + 1e-6);
 }

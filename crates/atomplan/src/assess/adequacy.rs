@@ -97,6 +97,16 @@ pub struct AdequacyInput {
     pub load_mw: Vec<f64>,
 }
 
+/// Storage that serves load when capacity falls short: greedy dispatch, charged from any
+/// surplus, starting full. Several devices are pooled (power and energy add up).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct AdequacyStorage {
+    pub power_mw: f64,
+    pub energy_mwh: f64,
+    /// Round-trip efficiency in (0, 1]; split evenly between charging and discharging.
+    pub round_trip_efficiency: f64,
+}
+
 /// Monte Carlo settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AdequacySettings {
@@ -220,6 +230,7 @@ fn prepare(input: &AdequacyInput) -> Result<Vec<PreparedUnit>, AssessError> {
 fn simulate_sample(
     units: &[PreparedUnit],
     load_mw: &[f64],
+    storage: Option<AdequacyStorage>,
     seed: u64,
     sample_idx: u64,
 ) -> SampleOutcome {
@@ -276,9 +287,21 @@ fn simulate_sample(
         events: 0.0,
     };
     let mut in_loss = false;
+    let leg = storage.map_or(1.0, |s| s.round_trip_efficiency.clamp(1e-6, 1.0).sqrt());
+    let mut soc = storage.map_or(0.0, |s| s.energy_mwh);
     for (load, capacity) in load_mw.iter().zip(&available) {
         // A small tolerance keeps round-off of the subtraction from creating phantom losses.
-        let shortfall = load - capacity;
+        let mut shortfall = load - capacity;
+        if let Some(store) = storage {
+            if shortfall > 0.0 {
+                let discharge = shortfall.min(store.power_mw).min(soc * leg);
+                soc -= discharge / leg;
+                shortfall -= discharge;
+            } else {
+                let charge = (-shortfall).min(store.power_mw).min((store.energy_mwh - soc) / leg);
+                soc += charge.max(0.0) * leg;
+            }
+        }
         if shortfall > 1e-9 {
             outcome.loss_hours += 1.0;
             outcome.unserved_mwh += shortfall;
@@ -301,6 +324,50 @@ pub fn adequacy(
     input: &AdequacyInput,
     settings: &AdequacySettings,
 ) -> Result<AdequacyReport, AssessError> {
+    adequacy_with_storage(input, &[], settings)
+}
+
+/// [`adequacy`] with storage pooled and dispatched greedily against shortfalls.
+///
+/// # Errors
+/// See [`adequacy`]; also negative storage figures.
+pub fn adequacy_with_storage(
+    input: &AdequacyInput,
+    storage: &[AdequacyStorage],
+    settings: &AdequacySettings,
+) -> Result<AdequacyReport, AssessError> {
+    for (index, store) in storage.iter().enumerate() {
+        if !(store.power_mw.is_finite()
+            && store.power_mw >= 0.0
+            && store.energy_mwh.is_finite()
+            && store.energy_mwh >= 0.0
+            && store.round_trip_efficiency > 0.0
+            && store.round_trip_efficiency <= 1.0)
+        {
+            return Err(AssessError::invalid(
+                format!("storage[{index}]"),
+                "power and energy must be >= 0 and the efficiency in (0, 1]",
+            ));
+        }
+    }
+    let pooled = (!storage.is_empty()).then(|| {
+        let power: f64 = storage.iter().map(|s| s.power_mw).sum();
+        let energy: f64 = storage.iter().map(|s| s.energy_mwh).sum();
+        let efficiency = if power > 0.0 {
+            storage
+                .iter()
+                .map(|s| s.round_trip_efficiency * s.power_mw)
+                .sum::<f64>()
+                / power
+        } else {
+            1.0
+        };
+        AdequacyStorage {
+            power_mw: power,
+            energy_mwh: energy,
+            round_trip_efficiency: efficiency,
+        }
+    });
     if settings.n_samples == 0 || settings.n_samples > MAX_SAMPLES {
         return Err(AssessError::invalid(
             "samples",
@@ -310,7 +377,15 @@ pub fn adequacy(
     let units = prepare(input)?;
     let outcomes: Vec<SampleOutcome> = (0..settings.n_samples)
         .into_par_iter()
-        .map(|sample_idx| simulate_sample(&units, &input.load_mw, settings.seed, sample_idx as u64))
+        .map(|sample_idx| {
+            simulate_sample(
+                &units,
+                &input.load_mw,
+                pooled,
+                settings.seed,
+                sample_idx as u64,
+            )
+        })
         .collect();
     #[allow(clippy::cast_precision_loss)]
     let n = settings.n_samples as f64;

@@ -269,8 +269,8 @@ pub fn market_projects(catalogue: &Catalogue, price_year: i32) -> Vec<MarketProj
                 .design(project.design.as_str())
                 .map(|design| design.vendor_countries().map(vendor_country_code).collect())
                 .unwrap_or_default();
-            let value_bn = project.cost.as_ref().and_then(|cost| {
-                let central = cost.total_bn.central_or_mid()?;
+            let value_bn = project.cost().and_then(|cost| {
+                let central = cost.total_bn?.central_or_mid()?;
                 catalogue
                     .money()
                     .to_usd(central, &cost.currency, cost.price_year, price_year)

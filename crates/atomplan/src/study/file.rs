@@ -37,6 +37,22 @@ pub struct StudyFile {
     pub demand_scenarios: Vec<DemandScenario>,
     /// Fuel and CO2 price scenarios; at least one.
     pub price_scenarios: Vec<PriceScenario>,
+    /// Named scenarios, each combining a demand and a price scenario with policies; empty
+    /// means one scenario per demand x price pair, without policies.
+    #[serde(default)]
+    pub scenarios: Vec<Scenario>,
+    /// Fixed builds: committed and under-construction plants, or a programme's units.
+    #[serde(default)]
+    pub commitments: Vec<Commitment>,
+    /// Least capacity of a technology from a year on (e.g. an announced nuclear programme).
+    #[serde(default)]
+    pub targets: Vec<CapacityTarget>,
+    /// Potentials and build-rate limits of new wind, solar, hydro, storage and thermal plants.
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+    /// Overrides and assumptions for the existing fleet, by technology group.
+    #[serde(default)]
+    pub fleet: Vec<FleetOverride>,
     /// Policy: CO2 cap and targets.
     #[serde(default)]
     pub policy: Policy,
@@ -54,6 +70,143 @@ pub struct StudyFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<serde_json::Value>")]
     pub sweep: Option<toml::Value>,
+}
+
+/// A named scenario: which demand and prices, and which policies are switched on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Unique name, e.g. `least-cost`, `government-plan`, `co2-target` (letters, digits, `-`, `_`).
+    pub name: String,
+    /// Demand scenario name; default the first.
+    #[serde(default)]
+    pub demand: Option<String>,
+    /// Price scenario name; default the first.
+    #[serde(default)]
+    pub prices: Option<String>,
+    /// Apply `[policy].co2_cap_mt` as a hard cap.
+    #[serde(default)]
+    pub co2_cap: bool,
+    /// Year from which no coal plant runs (existing retire by then, no new coal lives past it).
+    #[serde(default)]
+    pub coal_phase_out_year: Option<i32>,
+    /// What the scenario stands for, shown in the report.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A fixed build. Give `candidate` (a nuclear candidate of this study, forced to be built) or
+/// `technology` (a plant added to the fleet: `nuclear`, `gas`, `coal`, `hydro`, `wind`,
+/// `solar`, `oil`, `battery`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Commitment {
+    /// Label in tables, e.g. `akkuyu-1`; default derived from the candidate or technology.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub candidate: Option<String>,
+    #[serde(default)]
+    pub technology: Option<String>,
+    /// Catalogue design of a `technology = "nuclear"` plant (sets the unit size and availability).
+    #[serde(default)]
+    pub design: Option<String>,
+    /// Zone; default the candidate's zone or the first zone.
+    #[serde(default)]
+    pub zone: Option<String>,
+    /// Units (of the candidate's or design's unit size). Give `units` or `mw`.
+    #[serde(default)]
+    pub units: Option<u32>,
+    /// Capacity in MW (net).
+    #[serde(default)]
+    pub mw: Option<f64>,
+    /// First year in service.
+    pub online_year: i32,
+    /// First year out of service; default online year + the technology's lifetime.
+    #[serde(default)]
+    pub retire_year: Option<i32>,
+    /// Scenarios it applies to; empty means every scenario.
+    #[serde(default)]
+    pub scenarios: Vec<String>,
+    /// Where it comes from (URL or document, year), or "assumption: ...".
+    #[serde(default)]
+    pub source: String,
+}
+
+/// A capacity target: at least `min_mw` of `technology` in service from `year` on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityTarget {
+    /// `nuclear`, `wind`, `solar`, `hydro`, `gas`, `coal`, `renewables` (wind + solar + hydro),
+    /// or a candidate id.
+    pub technology: String,
+    pub year: i32,
+    pub min_mw: f64,
+    /// Scenarios it applies to; empty means every scenario.
+    #[serde(default)]
+    pub scenarios: Vec<String>,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// Potential and build rate of one new-build technology, in one zone or the whole country.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    /// `wind`, `solar`, `hydro`, `gas`, `coal`, `battery`, `pumped_hydro`.
+    pub technology: String,
+    /// Zone; absent means the limit applies to each zone (potential split by demand share).
+    #[serde(default)]
+    pub zone: Option<String>,
+    /// Whether new capacity may be built at all (default true).
+    #[serde(default = "default_true")]
+    pub allowed: bool,
+    /// Most new capacity over the horizon, MW.
+    #[serde(default)]
+    pub potential_mw: Option<f64>,
+    /// Most new capacity commissioned per year, MW.
+    #[serde(default)]
+    pub max_build_mw_per_year: Option<f64>,
+    /// First year new capacity may be in service.
+    #[serde(default)]
+    pub earliest_year: Option<i32>,
+    /// Overnight cost override, USD per kW (study price year).
+    #[serde(default)]
+    pub overnight_cost_usd_per_kw: Option<f64>,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// Assumptions about one technology group of the existing fleet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FleetOverride {
+    /// `coal`, `gas`, `hydro`, `wind`, `solar`, `oil`, `other`.
+    pub technology: String,
+    /// Existing capacity in MW (replaces the catalogue's figure).
+    #[serde(default)]
+    pub capacity_mw: Option<f64>,
+    /// Average age of the group's capacity in the base year (drives the age rule).
+    #[serde(default)]
+    pub average_age_years: Option<f64>,
+    /// Year by which all of the group's capacity has retired (a sourced schedule's end).
+    #[serde(default)]
+    pub retire_by_year: Option<i32>,
+    /// Heat rate of the existing plants, MMBtu/MWh.
+    #[serde(default)]
+    pub heat_rate_mmbtu_per_mwh: Option<f64>,
+    /// Fixed O&M of the existing plants, USD per kW-yr.
+    #[serde(default)]
+    pub fixed_om_usd_per_kw_yr: Option<f64>,
+    /// Share of the year available (1 - forced - planned outage rates).
+    #[serde(default)]
+    pub availability: Option<f64>,
+    /// Allow retiring capacity to run on for the technology's life-extension years at its
+    /// life-extension cost (default true when the catalogue has a cost).
+    #[serde(default)]
+    pub life_extension: Option<bool>,
+    #[serde(default)]
+    pub source: String,
 }
 
 /// When the study starts and which years are planned.
@@ -208,6 +361,13 @@ pub struct PriceScenario {
     /// Price of imported electricity in USD/MWh, if the country imports.
     #[serde(default)]
     pub import_usd_per_mwh: Option<f64>,
+    /// Price of imported gas at the border in USD/MMBtu, for the import bill (default the gas price).
+    #[serde(default)]
+    pub gas_import_usd_per_mmbtu: Option<f64>,
+    /// Share of the gas burnt for power that is imported, in [0, 1] (default the catalogue's
+    /// import dependence, else 0).
+    #[serde(default)]
+    pub gas_import_share: Option<f64>,
     #[serde(default)]
     pub source: String,
 }
@@ -217,7 +377,7 @@ fn default_nuclear_fuel() -> f64 {
 }
 
 /// Policy constraints and targets.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// Power-sector CO2 cap in Mt/yr by period year (a hard constraint in planning).
@@ -232,6 +392,37 @@ pub struct Policy {
     /// Loss-of-load expectation standard in hours per year.
     #[serde(default = "default_lole")]
     pub lole_standard_h: f64,
+    /// Planning reserve margin over the annual peak the plan starts from (capacity credited
+    /// at its firm share); raised per period until the plan meets `lole_standard_h`.
+    #[serde(default = "default_reserve_margin")]
+    pub reserve_margin: f64,
+    /// Where the reserve margin comes from.
+    #[serde(default)]
+    pub reserve_margin_source: String,
+    /// Gas available for power per year, bcm, by year (interpolated); a hard limit.
+    #[serde(default)]
+    pub gas_supply_bcm: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub gas_supply_source: String,
+}
+
+fn default_reserve_margin() -> f64 {
+    0.15
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            co2_cap_mt: BTreeMap::new(),
+            co2_target_mt: BTreeMap::new(),
+            target_note: String::new(),
+            lole_standard_h: default_lole(),
+            reserve_margin: default_reserve_margin(),
+            reserve_margin_source: String::new(),
+            gas_supply_bcm: BTreeMap::new(),
+            gas_supply_source: String::new(),
+        }
+    }
 }
 
 fn default_lole() -> f64 {
@@ -269,6 +460,19 @@ pub struct Options {
     /// Solver time limit per planning problem in seconds.
     #[serde(default = "default_time_limit")]
     pub solver_time_limit_s: f64,
+    /// Search break-even overnight cost, CO2 price and gas price of every candidate.
+    #[serde(default = "default_true")]
+    pub breakeven: bool,
+    /// Relative tolerance of the break-even bisection (0.01 = 1 %).
+    #[serde(default = "default_breakeven_tolerance")]
+    pub breakeven_tolerance: f64,
+    /// Compute the tornado of least-cost system cost.
+    #[serde(default = "default_true")]
+    pub tornado: bool,
+}
+
+fn default_breakeven_tolerance() -> f64 {
+    0.01
 }
 
 fn default_rep_days() -> u32 {
@@ -308,6 +512,9 @@ impl Default for Options {
             n_minus_1: true,
             integer_units: true,
             solver_time_limit_s: default_time_limit(),
+            breakeven: true,
+            breakeven_tolerance: default_breakeven_tolerance(),
+            tornado: true,
         }
     }
 }

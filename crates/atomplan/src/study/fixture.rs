@@ -45,6 +45,7 @@ fn technology(
         emission_t_per_mwh: co2,
         extendable: key != "coal",
         source: "test fixture".to_owned(),
+        ..TechnologyInfo::default()
     }
 }
 
@@ -55,6 +56,7 @@ pub fn catalogue() -> StudyCatalogue {
         capacity_mw,
         retirement_per_year,
         source: "test fixture".to_owned(),
+        average_age_years: None,
     };
     StudyCatalogue {
         designs: vec![
@@ -95,6 +97,8 @@ pub fn catalogue() -> StudyCatalogue {
             milestones_phase: Some(1),
             milestones_basis: "test fixture".to_owned(),
             sources: vec!["test fixture".to_owned()],
+            projects: Vec::new(),
+            nuclear_targets: Vec::new(),
         }],
         technologies: vec![
             technology("coal", 3000.0, 80.0, 9.0, 9.5, 0.95),

@@ -13,7 +13,8 @@
 use atomplan_catalogue::{Catalogue, Country, Design};
 
 use super::inputs::{
-    CountryInfo, DesignInfo, FleetEntry, StudyCatalogue, TechnologyInfo, ZoneInfo,
+    CountryInfo, DesignInfo, FleetEntry, NuclearTarget, ProjectInfo, StudyCatalogue,
+    TechnologyInfo, ZoneInfo,
 };
 
 /// MMBtu in one MWh.
@@ -47,7 +48,37 @@ pub fn study_catalogue(catalogue: &Catalogue) -> StudyCatalogue {
     let countries = catalogue
         .countries()
         .iter()
-        .map(|country| country_info(country, &technologies, &mut notes))
+        .map(|country| {
+            let mut info = country_info(country, &technologies, &mut notes);
+            info.projects = catalogue
+                .projects()
+                .iter()
+                .filter(|p| p.country.to_string().eq_ignore_ascii_case(&info.code))
+                .map(|p| ProjectInfo {
+                    id: p.id.to_string(),
+                    name: p.name.clone(),
+                    vendor: p.vendor.clone(),
+                    design: p.design.to_string(),
+                    units: p.units,
+                    status: p.status.as_str().to_owned(),
+                    target_year: p.current_target_year.or(p.original_target_year),
+                    sources: p.sources.iter().map(ToString::to_string).collect(),
+                })
+                .collect();
+            info.nuclear_targets = country
+                .capacity_mw
+                .iter()
+                .filter(|o| o.target && o.technology.as_deref() == Some("nuclear"))
+                .filter_map(|o| {
+                    Some(NuclearTarget {
+                        year: o.year?,
+                        mw: o.value,
+                        source: o.source.to_string(),
+                    })
+                })
+                .collect();
+            info
+        })
         .collect();
     StudyCatalogue {
         designs,
@@ -150,6 +181,26 @@ fn design_info(
     })
 }
 
+/// Catalogue technologies the study uses: (key, may the optimiser build more of it).
+/// `<group>_existing` rows carry the existing fleet's own figures (fixed O&M, heat rate,
+/// outage rates, lifetime, life-extension cost).
+const STUDY_TECHNOLOGIES: &[(&str, bool)] = &[
+    ("coal_new_pulverised", true),
+    ("ccgt", true),
+    ("ocgt", true),
+    ("onshore_wind", true),
+    ("utility_pv", true),
+    ("hydro_new", true),
+    ("battery_4h", true),
+    ("pumped_hydro", true),
+    ("coal_existing", false),
+    ("gas_existing", false),
+    ("hydro_existing", false),
+    ("wind_existing", false),
+    ("solar_existing", false),
+    ("oil_existing", false),
+];
+
 fn technologies(catalogue: &Catalogue, notes: &mut Vec<String>) -> Vec<TechnologyInfo> {
     let fuel_factor = |fuel: &Option<String>| -> f64 {
         fuel.as_deref()
@@ -158,13 +209,7 @@ fn technologies(catalogue: &Catalogue, notes: &mut Vec<String>) -> Vec<Technolog
             .map_or(0.0, |p| p.value)
     };
     let mut out = Vec::new();
-    for (key, extendable) in [
-        ("coal_new_pulverised", false),
-        ("ccgt", true),
-        ("ocgt", true),
-        ("onshore_wind", true),
-        ("utility_pv", true),
-    ] {
+    for &(key, extendable) in STUDY_TECHNOLOGIES {
         let Some(tech) = catalogue.technology(key) else {
             notes.push(format!(
                 "technology `{key}` is missing from the catalogue; it is left out"
@@ -172,34 +217,66 @@ fn technologies(catalogue: &Catalogue, notes: &mut Vec<String>) -> Vec<Technolog
             continue;
         };
         let value = |name: &str| tech.parameter(name).map(|p| p.value);
+        // Money in USD of PRICE_YEAR, through the catalogue's one conversion path.
+        let mut missing: Vec<String> = Vec::new();
+        let mut money = |name: &str| -> Option<f64> {
+            let parameter = tech.parameter(name)?;
+            let year = parameter.price_year?;
+            let currency = parameter
+                .unit
+                .split('/')
+                .next()
+                .unwrap_or("USD")
+                .trim()
+                .to_owned();
+            let converted = catalogue
+                .money()
+                .to_usd(parameter.value, &currency, year, PRICE_YEAR);
+            if converted.is_none() {
+                missing.push(format!(
+                    "technology `{key}`.{name}: no conversion of {currency} {year} to USD {PRICE_YEAR}; the figure is left out"
+                ));
+            }
+            converted
+        };
         let heat_rate = value("heat_rate").unwrap_or(0.0);
+        let mut sources: Vec<String> = Vec::new();
+        for parameter in &tech.parameters {
+            for source in &parameter.sources {
+                let id = source.to_string();
+                if !sources.contains(&id) {
+                    sources.push(id);
+                }
+            }
+        }
         let source = tech
             .parameter("overnight_capital_cost")
+            .or_else(|| tech.parameter("fixed_om"))
             .and_then(|p| p.sources.first())
             .map(ToString::to_string)
             .unwrap_or_default();
+        let capex = money("overnight_capital_cost").unwrap_or(0.0);
+        let fixed_om = money("fixed_om").unwrap_or(0.0);
+        let variable_om = money("variable_om").unwrap_or(0.0);
+        let life_extension = money("life_extension_cost");
+        notes.extend(missing);
         out.push(TechnologyInfo {
             technology: key.to_owned(),
-            capex_usd_per_kw: value("overnight_capital_cost").unwrap_or(0.0),
-            fixed_om_usd_per_kw_yr: value("fixed_om").unwrap_or(0.0),
-            variable_om_usd_per_mwh: value("variable_om").unwrap_or(0.0),
+            capex_usd_per_kw: capex,
+            fixed_om_usd_per_kw_yr: fixed_om,
+            variable_om_usd_per_mwh: variable_om,
             heat_rate_mmbtu_per_mwh: heat_rate,
             lifetime_years: value("lifetime").unwrap_or(25.0),
             emission_t_per_mwh: fuel_factor(&tech.fuel) * heat_rate / MMBTU_PER_MWH,
             extendable,
             source,
-        });
-    }
-    // Existing coal fleet uses the new-build coal heat rate and emission factor.
-    if let Some(coal) = out
-        .iter()
-        .find(|t| t.technology == "coal_new_pulverised")
-        .cloned()
-    {
-        out.push(TechnologyInfo {
-            technology: "coal".to_owned(),
-            extendable: false,
-            ..coal
+            forced_outage_rate: value("forced_outage_rate"),
+            planned_outage_rate: value("planned_outage_rate"),
+            life_extension_usd_per_kw: life_extension,
+            life_extension_years: value("life_extension_years"),
+            round_trip_efficiency: value("round_trip_efficiency"),
+            duration_h: value("duration"),
+            sources,
         });
     }
     out
@@ -266,6 +343,7 @@ fn country_info(
                 capacity_mw: obs.value,
                 retirement_per_year: 0.0,
                 source: obs.source.to_string(),
+                average_age_years: None,
             }),
         }
     }
@@ -317,6 +395,7 @@ fn country_info(
                 capacity_mw: capacity,
                 retirement_per_year: 0.0,
                 source: format!("derived: {basis}"),
+                average_age_years: None,
             });
         }
     }
@@ -412,6 +491,8 @@ fn country_info(
             .as_ref()
             .map_or_else(String::new, |m| m.basis.clone()),
         sources: Vec::new(),
+        projects: Vec::new(),
+        nuclear_targets: Vec::new(),
     }
 }
 

@@ -36,13 +36,40 @@ pub struct DesignInfo {
 }
 
 /// One technology group of the existing fleet in a country.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FleetEntry {
     /// Technology key: `coal`, `gas`, `hydro`, `wind`, `solar`, `oil`, `nuclear`, `other`.
     pub technology: String,
     pub capacity_mw: f64,
     /// Share of this capacity retiring per year after the base year (a linear retirement path).
     pub retirement_per_year: f64,
+    pub source: String,
+    /// Sourced average age of the group's capacity in the base year, if known (drives the
+    /// documented age rule of `system.rs` when no plant-level dates exist).
+    #[serde(default)]
+    pub average_age_years: Option<f64>,
+}
+
+/// A nuclear project in a country (an agreement, an offer or a plant), from the catalogue.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProjectInfo {
+    pub id: String,
+    pub name: String,
+    pub vendor: String,
+    pub design: String,
+    pub units: u32,
+    /// `planned`, `site-preparation`, `licensing`, `under-construction`, `operating`, ...
+    pub status: String,
+    /// Year the first unit is currently expected to run.
+    pub target_year: Option<i32>,
+    pub sources: Vec<String>,
+}
+
+/// An announced nuclear capacity target of a country.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NuclearTarget {
+    pub year: i32,
+    pub mw: f64,
     pub source: String,
 }
 
@@ -101,10 +128,16 @@ pub struct CountryInfo {
     pub milestones_phase: Option<u8>,
     pub milestones_basis: String,
     pub sources: Vec<String>,
+    /// Nuclear projects in the country (agreements, offers, plants).
+    #[serde(default)]
+    pub projects: Vec<ProjectInfo>,
+    /// Announced nuclear capacity targets.
+    #[serde(default)]
+    pub nuclear_targets: Vec<NuclearTarget>,
 }
 
 /// Cost and performance of a non-nuclear technology.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TechnologyInfo {
     pub technology: String,
     pub capex_usd_per_kw: f64,
@@ -118,6 +151,25 @@ pub struct TechnologyInfo {
     /// Whether the optimiser may build more of it.
     pub extendable: bool,
     pub source: String,
+    /// Forced-outage rate (share of hours a unit is out unplanned), if the catalogue has it.
+    #[serde(default)]
+    pub forced_outage_rate: Option<f64>,
+    /// Planned-maintenance outage rate (share of the year), if the catalogue has it.
+    #[serde(default)]
+    pub planned_outage_rate: Option<f64>,
+    /// Cost of extending an old plant's life, USD per kW, and the years it buys.
+    #[serde(default)]
+    pub life_extension_usd_per_kw: Option<f64>,
+    #[serde(default)]
+    pub life_extension_years: Option<f64>,
+    /// Storage only: round-trip efficiency and hours of storage at full power.
+    #[serde(default)]
+    pub round_trip_efficiency: Option<f64>,
+    #[serde(default)]
+    pub duration_h: Option<f64>,
+    /// Every source id behind the technology's figures.
+    #[serde(default)]
+    pub sources: Vec<String>,
 }
 
 /// Everything a study reads from the catalogue.

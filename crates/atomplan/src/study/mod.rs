@@ -7,6 +7,7 @@
 //! `pipeline`, each returning plain, serialisable results.
 //! Nothing here prints or writes files; the report crate owns the database and the report.
 
+pub mod decision;
 pub mod file;
 #[doc(hidden)]
 pub mod fixture;
@@ -14,9 +15,11 @@ pub mod from_catalogue;
 pub mod inputs;
 pub mod pipeline;
 pub mod profiles;
+pub mod scenario;
 pub mod system;
 pub mod template;
 pub mod validate;
+pub mod validate_policy;
 
 pub use file::StudyFile;
 pub use inputs::StudyCatalogue;

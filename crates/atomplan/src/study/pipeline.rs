@@ -238,6 +238,7 @@ pub struct CapacityRow {
     pub capacity_mw: f64,
     pub units: Option<f64>,
     pub built: f64,
+    /// Energy produced (storage: discharged) in the period's year, TWh.
     pub energy_twh: f64,
 }
 
@@ -260,14 +261,50 @@ pub struct PeriodSummary {
     pub demand_twh: f64,
     pub peak_mw: f64,
     pub emissions_mt: f64,
+    /// Nuclear capacity in service (committed plants and candidates), MW.
     pub nuclear_mw: f64,
     pub largest_unit_mw: f64,
     pub unserved_twh: f64,
+    /// Gas burnt for power, bcm.
+    pub gas_bcm: f64,
+    /// Imported share of that gas at the border price, USD.
+    pub gas_import_bill_usd: f64,
+    /// Load-weighted average marginal price, USD/MWh (the market effect).
+    pub price_usd_per_mwh: f64,
+    /// Loss-of-load expectation of the plan in this period, h/yr.
+    pub lole_h: f64,
+    /// Planning reserve margin the plan was held to, over the annual peak.
+    pub reserve_margin: f64,
+    pub co2_cap_mt: Option<f64>,
+}
+
+/// How the plan was made to meet the reliability standard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reliability {
+    pub lole_standard_h: f64,
+    /// Highest LOLE over the periods, h/yr.
+    pub lole_h: f64,
+    pub meets_standard: bool,
+    /// Planning solves in the loop.
+    pub iterations: usize,
+    /// What was done, in a sentence for the report.
+    pub method: String,
+}
+
+/// Marginal prices of one period (national load-weighted over zones), for the
+/// price-duration curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodPrices {
+    pub year: i32,
+    /// (USD/MWh, hours per year it stands for) per modelled hour.
+    pub hours: Vec<(f64, f64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Planning {
     pub scenario: String,
+    #[serde(default)]
+    pub description: String,
     pub demand_scenario: String,
     pub price_scenario: String,
     pub status: String,
@@ -284,17 +321,23 @@ pub struct Planning {
     /// Profile labels (synthetic ones say so).
     pub profiles: Vec<(String, String)>,
     pub notes: Vec<String>,
+    pub reliability: Reliability,
+    pub prices: Vec<PeriodPrices>,
 }
 
 /// Builds the scenario's system (with the offers' capital charges from `economics`).
+/// `scenario_idx` indexes [`super::scenario::resolve`].
 pub fn scenario_system(
     study: &StudyFile,
     catalogue: &StudyCatalogue,
     economics: &Economics,
-    demand_idx: usize,
-    price_idx: usize,
+    scenario_idx: usize,
     study_dir: &std::path::Path,
 ) -> Result<StudySystem, String> {
+    let scenarios = super::scenario::resolve(study);
+    let scenario = scenarios
+        .get(scenario_idx)
+        .ok_or_else(|| format!("no scenario {scenario_idx}"))?;
     let settings = BuildSettings {
         nuclear_capital_charge_usd_per_kw_yr: economics
             .rows
@@ -303,52 +346,34 @@ pub fn scenario_system(
             .collect(),
         study_dir: study_dir.to_path_buf(),
     };
-    system::build_system(
-        study,
-        catalogue,
-        &study.demand_scenarios[demand_idx],
-        &study.price_scenarios[price_idx],
-        &settings,
-    )
+    system::build_system(study, catalogue, scenario, &settings)
 }
 
-/// Plans one scenario: multi-period expansion with integer nuclear units, N-1 and
-/// representative days on the planning MILP, then dispatch weeks on the core LP.
-pub fn plan_scenario(
-    study: &StudyFile,
-    catalogue: &StudyCatalogue,
-    system: &StudySystem,
-) -> Result<Planning, String> {
-    let base_year = study.horizon.base_year;
-    let first = system.periods.first().ok_or("no periods")?;
-    // Assets are the same in every period apart from candidates not yet allowed; use the
-    // last period's list (every candidate present) and let earliest_year gate the builds.
-    let last = system.periods.last().ok_or("no periods")?;
-    let base_load_mw: Vec<f64> = {
-        let mean_mw = first.annual_energy_twh * 1e6
-            / HOURS as f64
-            / (1.0
-                + study
-                    .demand_scenarios
-                    .iter()
-                    .find(|d| d.name == system.demand_scenario)
-                    .map_or(0.0, |d| d.growth_per_year))
-            .powf(f64::from(first.year - base_year));
-        system
-            .load_profile
-            .values
-            .iter()
-            .map(|v| v * mean_mw)
-            .collect()
-    };
-    let growth = |year: i32| -> f64 {
-        let scenario = study
-            .demand_scenarios
-            .iter()
-            .find(|d| d.name == system.demand_scenario);
-        (1.0 + scenario.map_or(0.0, |d| d.growth_per_year)).powf(f64::from(year - base_year))
-    };
+/// The planning problem of a system: generators and storage in asset order, and the file.
+struct Problem {
+    sys: planning::System,
+    plan: pfile::PlanningFile,
+    /// Asset index of each generator, then of each storage unit.
+    generator_assets: Vec<usize>,
+    storage_assets: Vec<usize>,
+}
 
+/// Most planning solves the reliability loop makes.
+const MAX_RELIABILITY_ITERATIONS: usize = 6;
+/// Reserve margin step of the reliability loop.
+const RESERVE_STEP: f64 = 0.05;
+
+fn problem(study: &StudyFile, system: &StudySystem, margins: &[f64], prices: bool) -> Problem {
+    let base_year = study.horizon.base_year;
+    let demand = &study.demand_scenarios[study
+        .demand_scenarios
+        .iter()
+        .position(|d| d.name == system.demand_scenario)
+        .unwrap_or(0)];
+    // Loads are the base-year shape at the base-year energy; load_scale grows them per period.
+    let base_mean_mw = system.periods.first().map_or(0.0, |p| {
+        p.annual_energy_twh * 1e6 / HOURS as f64 / system::growth(study, demand, p.year)
+    });
     let mut sys = planning::System {
         buses: system.zones.clone(),
         loads: Vec::new(),
@@ -364,7 +389,12 @@ pub fn plan_scenario(
         sys.loads.push(planning::system::Load {
             name: format!("load-{}", system.zones[zone]),
             bus: zone,
-            p_set: base_load_mw.iter().map(|v| v * share).collect(),
+            p_set: system
+                .load_profile
+                .values
+                .iter()
+                .map(|v| v * base_mean_mw * share)
+                .collect(),
         });
     }
     for (index, (from, to, mw)) in system.links.iter().enumerate() {
@@ -377,10 +407,13 @@ pub fn plan_scenario(
             bidirectional: true,
         });
     }
+    let years: Vec<i32> = system.periods.iter().map(|p| p.year).collect();
+    let last = system.periods.last();
     let mut plan = pfile::PlanningFile::default();
     plan.solver.time_limit = Some(study.options.solver_time_limit_s);
     plan.solver.relax_integers = !study.options.integer_units;
-    plan.solver.mip_rel_gap = 0.01;
+    plan.solver.mip_rel_gap = 1e-4;
+    plan.solver.prices = prices;
     plan.aggregation = Some(pfile::AggregationWire {
         method: "kmedoids".to_owned(),
         period: "day".to_owned(),
@@ -388,13 +421,17 @@ pub fn plan_scenario(
         seed: study.options.seed,
         storage: "linked".to_owned(),
     });
-    let periods: Vec<i32> = system.periods.iter().map(|p| p.year).collect();
     plan.investment = Some(pfile::InvestmentWire {
         decision_year: base_year,
-        periods: periods.clone(),
+        periods: years.clone(),
         discount_rate: study.options.discount_rate,
-        end_year: Some(last.year + last.span_years as i32),
-        load_scale: Some(periods.iter().map(|y| growth(*y)).collect()),
+        end_year: last.map(|p| p.year + p.span_years as i32),
+        load_scale: Some(
+            years
+                .iter()
+                .map(|y| system::growth(study, demand, *y))
+                .collect(),
+        ),
         co2_cap_t: system
             .periods
             .iter()
@@ -413,92 +450,52 @@ pub fn plan_scenario(
         n1_reserve: study.options.n_minus_1,
         interconnector_reserve_mw: 0.0,
         reserve_margin: None,
+        reserve_margin_by_period: Some(margins.to_vec()),
+        peak_mw: Some(system.periods.iter().map(|p| p.peak_mw).collect()),
     });
-
-    // Existing assets: from the first period's list, with retirement tranches.
-    let retire_steps = 5;
-    let fleet_of = |name: &str| -> Option<f64> {
-        let country = catalogue.country(&study.country)?;
-        let technology = name.trim_start_matches("existing-").split("-z").next()?;
-        country
-            .fleet
-            .iter()
-            .find(|f| f.technology == technology)
-            .map(|f| f.retirement_per_year)
-    };
-    let mut asset_of_generator: Vec<(String, AssetKind, String)> = Vec::new();
-    let base_assets = {
-        // Capacity at the base year (before retirement) from the catalogue.
-        let country = catalogue.country(&study.country).ok_or("unknown country")?;
-        let _ = country;
-        &last.assets
-    };
-    let first_assets = &first.assets;
-    for asset in first_assets
-        .iter()
-        .filter(|a| a.kind == AssetKind::Existing)
-    {
-        let retirement = fleet_of(&asset.name).unwrap_or(0.0);
-        let years_first = f64::from(first.year - base_year);
-        let base_capacity = if retirement > 0.0 {
-            asset.capacity_mw / (1.0 - retirement * years_first).max(1e-6)
-        } else {
-            asset.capacity_mw
-        };
-        let p_max = asset
-            .profile
-            .as_ref()
-            .and_then(|p| system.profile(p))
-            .map(|p| p.values.clone());
-        let tranches = if retirement > 0.0 { retire_steps } else { 1 };
-        for tranche in 0..tranches {
-            let name = format!("{}-t{tranche}", asset.name);
-            let capacity = base_capacity / tranches as f64;
-            let retire_year = if retirement > 0.0 {
-                Some(
-                    base_year
-                        + (((tranche + 1) as f64 / tranches as f64) / retirement).round() as i32,
-                )
-            } else {
-                None
-            };
-            if let Some(year) = retire_year {
-                if year <= first.year {
-                    continue;
-                }
-                plan.units.insert(
-                    name.clone(),
-                    pfile::UnitWire {
-                        retire_year: Some(year),
-                        ..Default::default()
-                    },
-                );
-            }
-            sys.generators.push(planning::system::Generator {
-                name: name.clone(),
+    let mut generator_assets = Vec::new();
+    let mut storage_assets = Vec::new();
+    for (index, asset) in system.assets.iter().enumerate() {
+        let extendable = asset.is_extendable();
+        let costs: Vec<f64> = (0..years.len()).map(|y| asset.marginal_cost(y)).collect();
+        if asset.is_storage() {
+            let hours = asset.storage_hours.unwrap_or(4.0);
+            let leg = asset.round_trip_efficiency.unwrap_or(0.85).sqrt();
+            sys.storage_units.push(planning::StorageUnit {
+                name: asset.name.clone(),
                 bus: asset.zone,
-                p_nom: capacity,
-                extendable: false,
+                p_nom: if extendable { 0.0 } else { asset.capacity_mw },
+                extendable,
                 p_nom_min: 0.0,
-                p_nom_max: 0.0,
-                capital_cost: 0.0,
-                marginal_cost: asset.marginal_cost_usd_per_mwh,
-                p_min_pu: 0.0,
-                p_max_pu: p_max
-                    .clone()
-                    .unwrap_or_else(|| vec![asset.static_availability]),
-                co2_t_per_mwh: asset.co2_t_per_mwh,
+                p_nom_max: if extendable { asset.max_new_mw } else { 0.0 },
+                capital_cost: asset.annual_cost_usd_per_mw,
+                marginal_cost: costs.first().copied().unwrap_or(0.0),
+                max_hours: hours,
+                p_max_pu: 1.0,
+                p_min_pu: -1.0,
+                efficiency_store: leg,
+                efficiency_dispatch: leg,
+                standing_loss: 0.0,
+                cyclic_state_of_charge: true,
+                state_of_charge_initial: 0.0,
+                inflow: Vec::new(),
             });
-            asset_of_generator.push((asset.name.clone(), asset.kind, asset.technology.clone()));
+            plan.storage.insert(
+                asset.name.clone(),
+                pfile::StorageWire {
+                    linking: None,
+                    lifetime_years: asset.lifetime_years,
+                    capacity_credit: Some(asset.capacity_credit),
+                },
+            );
+            storage_assets.push(index);
+            continue;
         }
-    }
-    for asset in base_assets.iter().filter(|a| a.kind != AssetKind::Existing) {
         let p_max = asset
             .profile
             .as_ref()
             .and_then(|p| system.profile(p))
             .map(|p| p.values.clone());
-        let extendable = matches!(asset.kind, AssetKind::Nuclear | AssetKind::Expansion);
         sys.generators.push(planning::system::Generator {
             name: asset.name.clone(),
             bus: asset.zone,
@@ -507,121 +504,416 @@ pub fn plan_scenario(
             p_nom_min: 0.0,
             p_nom_max: if extendable { asset.max_new_mw } else { 0.0 },
             capital_cost: asset.annual_cost_usd_per_mw,
-            marginal_cost: asset.marginal_cost_usd_per_mwh,
+            marginal_cost: costs.first().copied().unwrap_or(0.0),
             p_min_pu: 0.0,
             p_max_pu: p_max.unwrap_or_else(|| vec![asset.static_availability]),
             co2_t_per_mwh: asset.co2_t_per_mwh,
         });
-        asset_of_generator.push((asset.name.clone(), asset.kind, asset.technology.clone()));
-        if asset.kind == AssetKind::Nuclear {
-            let candidate = study
-                .candidates
-                .iter()
-                .find(|c| Some(&c.id) == asset.candidate.as_ref());
-            let design = candidate.and_then(|c| catalogue.design(&c.design));
-            plan.units.insert(
-                asset.name.clone(),
-                pfile::UnitWire {
-                    unit_size_mw: asset.unit_mw,
-                    max_units: candidate.map(|c| c.max_units),
-                    earliest_year: candidate.map(|c| system::earliest_year(study, c)),
-                    lead_time_years: 0.0,
-                    lifetime_years: design.map(|d| d.design_life_years),
-                    contingency: Some(true),
-                    ..Default::default()
-                },
-            );
+        generator_assets.push(index);
+        let mut unit = pfile::UnitWire {
+            capacity_credit: Some(asset.capacity_credit.clamp(0.0, 1.0)),
+            marginal_cost_by_period: Some(costs),
+            existing_fixed_om_usd_per_kw_year: asset.fixed_om_usd_per_mw_yr / 1000.0,
+            retirable: asset.retirable,
+            online_year: asset.online_year,
+            retire_year: asset.retire_year,
+            earliest_year: asset.earliest_year,
+            lifetime_years: asset.lifetime_years,
+            max_build_mw_per_year: asset.max_build_mw_per_year,
+            contingency: Some(false),
+            ..Default::default()
+        };
+        if let Some(size) = asset.unit_mw {
+            unit.unit_size_mw = Some(size);
+            unit.contingency = Some(true);
+            if extendable {
+                unit.max_units = asset.max_units;
+            } else {
+                unit.existing_units = (asset.capacity_mw / size).round() as u32;
+            }
         }
+        if matches!(asset.kind, AssetKind::Shedding | AssetKind::Import) {
+            unit.capacity_credit = Some(0.0);
+        }
+        plan.units.insert(asset.name.clone(), unit);
     }
+    for limit in &system.limits {
+        plan.capacity_limits.push(pfile::CapacityLimitWire {
+            name: limit.name.clone(),
+            generators: limit
+                .assets
+                .iter()
+                .filter(|name| sys.generators.iter().any(|g| &g.name == *name))
+                .cloned()
+                .collect(),
+            from_year: Some(limit.from_year),
+            min_mw: limit.min_mw,
+            max_mw: limit.max_mw,
+        });
+    }
+    if system.periods.iter().any(|p| p.gas_supply_bcm.is_some()) {
+        plan.energy_limits.push(pfile::EnergyLimitWire {
+            name: "gas-supply-bcm".to_owned(),
+            use_per_mwh: system
+                .assets
+                .iter()
+                .filter(|a| a.gas_bcm_per_mwh() > 0.0 && !a.is_storage())
+                .map(|a| (a.name.clone(), a.gas_bcm_per_mwh()))
+                .collect(),
+            max_per_year: system
+                .periods
+                .iter()
+                .map(|p| p.gas_supply_bcm.unwrap_or(f64::INFINITY))
+                .collect(),
+        });
+    }
+    Problem {
+        sys,
+        plan,
+        generator_assets,
+        storage_assets,
+    }
+}
 
-    let result = planning::plan(&sys, &plan).map_err(|error| error.to_string())?;
-    let capped_years: Vec<String> = system
-        .periods
-        .iter()
-        .filter_map(|p| {
-            p.co2_cap_t
-                .map(|cap| format!("{} ({} Mt)", p.year, cap / 1e6))
-        })
-        .collect();
-    if !capped_years.is_empty() && result.status == planning::Status::Infeasible {
-        return Err(format!(
-            "policy.co2_cap_mt: no plan meets the CO2 cap in scenario `{}` (solver status {:?}); capped years: {}; raise the cap or allow more low-carbon capacity",
-            system.scenario,
-            result.status,
-            capped_years.join(", ")
-        ));
+/// Solves the planning problem at the given reserve margins; `Err` names the policy family
+/// and year that make it infeasible.
+fn solve(
+    study: &StudyFile,
+    system: &StudySystem,
+    margins: &[f64],
+    prices: bool,
+) -> Result<(planning::PlanResult, Problem), String> {
+    let problem = problem(study, system, margins, prices);
+    let result = planning::plan(&problem.sys, &problem.plan).map_err(|e| e.to_string())?;
+    match result.status {
+        planning::Status::Infeasible => {
+            let what = if result.violations.is_empty() {
+                "no policy row explains it (check zones, links and fixed capacities)".to_owned()
+            } else {
+                result
+                    .violations
+                    .iter()
+                    .take(3)
+                    .map(|v| format!("{} short by {:.3}", v.row, v.amount))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            Err(format!(
+                "infeasible plan in scenario `{}`: {what}. Families: CO2-cap = [policy].co2_cap_mt, Capacity-limit = [[targets]], [[commitments]] or a coal phase-out, Energy-limit = [policy].gas_supply_bcm, Area-reserve-margin = the reserve margin",
+                system.scenario
+            ))
+        }
+        planning::Status::Optimal | planning::Status::TimeLimit if result.has_solution => {
+            Ok((result, problem))
+        }
+        status => Err(format!(
+            "planning of scenario `{}` ended without a plan (solver status {status:?})",
+            system.scenario
+        )),
     }
-    let status = format!("{:?}", result.status);
-    let mut capacities = Vec::new();
+}
+
+/// Capacity rows of a solved plan, one per asset and period.
+fn capacity_rows(
+    system: &StudySystem,
+    result: &planning::PlanResult,
+    problem: &Problem,
+) -> Vec<CapacityRow> {
+    let mut rows = Vec::new();
     for capacity in &result.capacities {
-        let Some(index) = sys
+        let Some(g) = problem
+            .sys
             .generators
             .iter()
             .position(|g| g.name == capacity.generator)
         else {
             continue;
         };
-        let (asset, kind, technology) = &asset_of_generator[index];
-        let year = capacity.period.unwrap_or(first.year);
-        match capacities
-            .iter_mut()
-            .find(|row: &&mut CapacityRow| row.asset == *asset && row.year == year)
-        {
-            Some(row) => {
-                row.capacity_mw += capacity.p_nom_opt_mw;
-                row.energy_twh += capacity.energy_mwh / 1e6;
-                row.built += capacity.built;
+        let asset = &system.assets[problem.generator_assets[g]];
+        rows.push(CapacityRow {
+            asset: asset.name.clone(),
+            technology: asset.technology.clone(),
+            kind: asset.kind,
+            year: capacity.period.unwrap_or(0),
+            capacity_mw: capacity.p_nom_opt_mw,
+            units: capacity.units,
+            built: capacity.built,
+            energy_twh: capacity.energy_mwh / 1e6,
+        });
+    }
+    for storage in &result.storage {
+        let Some(k) = problem
+            .sys
+            .storage_units
+            .iter()
+            .position(|s| s.name == storage.storage_unit)
+        else {
+            continue;
+        };
+        let asset = &system.assets[problem.storage_assets[k]];
+        rows.push(CapacityRow {
+            asset: asset.name.clone(),
+            technology: asset.technology.clone(),
+            kind: asset.kind,
+            year: storage.period.unwrap_or(0),
+            capacity_mw: storage.p_nom_opt_mw,
+            units: None,
+            built: storage.built_mw,
+            energy_twh: storage.dispatch_mwh / 1e6,
+        });
+    }
+    rows
+}
+
+/// Whether a planned capacity row is nuclear.
+pub fn is_nuclear(row: &CapacityRow) -> bool {
+    row.technology == "nuclear"
+}
+
+/// Adequacy of a plan in one period: sequential Monte Carlo of thermal and nuclear units with
+/// forced outages, variable sources netted from the hourly load, storage dispatched greedily,
+/// imports at their cap. Planned maintenance is assumed to fall outside the peak season.
+pub fn plan_adequacy(
+    study: &StudyFile,
+    system: &StudySystem,
+    rows: &[CapacityRow],
+    period: &system::PeriodSystem,
+) -> Result<assess::adequacy::AdequacyReport, String> {
+    let mut load = system.load_mw(period);
+    let mut units = Vec::new();
+    let mut storage = Vec::new();
+    for row in rows
+        .iter()
+        .filter(|r| r.year == period.year && r.capacity_mw > 1e-3)
+    {
+        let Some(asset) = system.asset(&row.asset) else {
+            continue;
+        };
+        if asset.kind == AssetKind::Shedding {
+            continue;
+        }
+        if asset.is_storage() {
+            storage.push(assess::adequacy::AdequacyStorage {
+                power_mw: row.capacity_mw,
+                energy_mwh: row.capacity_mw * asset.storage_hours.unwrap_or(4.0),
+                round_trip_efficiency: asset.round_trip_efficiency.unwrap_or(0.85),
+            });
+            continue;
+        }
+        if let Some(profile) = asset.profile.as_ref().and_then(|p| system.profile(p)) {
+            for (l, a) in load.iter_mut().zip(&profile.values) {
+                *l = (*l - a * row.capacity_mw).max(0.0);
             }
-            None => capacities.push(CapacityRow {
-                asset: asset.clone(),
-                technology: technology.clone(),
-                kind: *kind,
-                year,
-                capacity_mw: capacity.p_nom_opt_mw,
-                units: capacity.units,
-                built: capacity.built,
-                energy_twh: capacity.energy_mwh / 1e6,
-            }),
+            continue;
+        }
+        let (block, count) = match asset.unit_mw {
+            Some(size) => (size, (row.capacity_mw / size).round().max(1.0) as usize),
+            None => {
+                let block = 200.0_f64.min(row.capacity_mw);
+                let count = (row.capacity_mw / block).round().max(1.0) as usize;
+                (row.capacity_mw / count as f64, count)
+            }
+        };
+        units.push(assess::adequacy::AdequacyUnit {
+            name: row.asset.clone(),
+            capacity_mw: block,
+            mttf_h: None,
+            mttr_h: 50.0,
+            forced_outage_rate: Some(asset.forced_outage_rate.clamp(0.0, 0.99)),
+            planned_outages: Vec::new(),
+            count,
+        });
+    }
+    assess::adequacy::adequacy_with_storage(
+        &assess::adequacy::AdequacyInput {
+            units,
+            load_mw: load,
+        },
+        &storage,
+        &assess::adequacy::AdequacySettings {
+            n_samples: study.options.adequacy_samples.max(1) as usize,
+            seed: study.options.seed,
+        },
+    )
+    .map_err(|e| format!("adequacy: {e}"))
+}
+
+/// A plan that went through the reliability loop.
+pub struct ReliablePlan {
+    pub result: planning::PlanResult,
+    problem: Problem,
+    pub rows: Vec<CapacityRow>,
+    /// LOLE per period, h/yr.
+    pub lole: Vec<f64>,
+    /// Reserve margin per period the plan was held to.
+    pub margins: Vec<f64>,
+    pub iterations: usize,
+}
+
+/// Solves the plan, checks each period's adequacy, and raises the reserve margin of the
+/// periods that miss `lole_standard_h` by `RESERVE_STEP`, at most
+/// `MAX_RELIABILITY_ITERATIONS` solves. The break-even and tornado searches call the same
+/// function, so a rerun of the study with a changed input gives the same answer.
+pub fn reliable_plan(
+    study: &StudyFile,
+    system: &StudySystem,
+    prices: bool,
+) -> Result<ReliablePlan, String> {
+    let n = system.periods.len();
+    let standard = study.policy.lole_standard_h;
+    let mut margins = vec![system.reserve_margin; n];
+    let mut iterations = 0;
+    loop {
+        iterations += 1;
+        let (result, problem) = solve(study, system, &margins, prices)?;
+        let rows = capacity_rows(system, &result, &problem);
+        let mut lole = Vec::with_capacity(n);
+        for period in &system.periods {
+            lole.push(plan_adequacy(study, system, &rows, period)?.lole_h);
+        }
+        let failing: Vec<usize> = (0..n).filter(|&y| lole[y] > standard).collect();
+        if failing.is_empty() || iterations >= MAX_RELIABILITY_ITERATIONS {
+            return Ok(ReliablePlan {
+                result,
+                problem,
+                rows,
+                lole,
+                margins,
+                iterations,
+            });
+        }
+        for y in failing {
+            margins[y] += RESERVE_STEP;
         }
     }
+}
+
+/// Plans one scenario: multi-period expansion with integer nuclear units, N-1, the reserve
+/// margin and representative days; the reserve margin of every period that misses the LOLE
+/// standard is raised and the plan solved again (at most `MAX_RELIABILITY_ITERATIONS` times);
+/// then dispatch weeks on the core LP.
+pub fn plan_scenario(
+    study: &StudyFile,
+    catalogue: &StudyCatalogue,
+    system: &StudySystem,
+) -> Result<Planning, String> {
+    let _ = catalogue;
+    let n = system.periods.len();
+    let standard = study.policy.lole_standard_h;
+    let reliable = reliable_plan(study, system, true)?;
+    let ReliablePlan {
+        result,
+        problem,
+        rows,
+        lole,
+        margins,
+        iterations,
+    } = reliable;
+    let worst = lole.iter().copied().fold(0.0, f64::max);
+    let meets = worst <= standard;
+    let raised: Vec<String> = system
+        .periods
+        .iter()
+        .zip(&margins)
+        .filter(|(_, m)| **m > system.reserve_margin + 1e-9)
+        .map(|(p, m)| format!("{} to {:.0} %", p.year, m * 100.0))
+        .collect();
+    let method = if meets && raised.is_empty() {
+        format!(
+            "the {:.0} % planning reserve margin (firm capacity credited) gives LOLE {worst:.2} h/yr, within the {standard} h standard",
+            system.reserve_margin * 100.0
+        )
+    } else if meets {
+        format!(
+            "the reserve margin was raised in steps of {:.0} points where the adequacy check failed ({}), after which LOLE is {worst:.2} h/yr, within the {standard} h standard ({iterations} solves)",
+            RESERVE_STEP * 100.0,
+            raised.join(", ")
+        )
+    } else {
+        format!(
+            "DOES NOT MEET THE STANDARD: LOLE {worst:.2} h/yr against {standard} h after {iterations} solves raising the reserve margin ({}); the plan falls short by {:.2} h/yr",
+            raised.join(", "),
+            worst - standard
+        )
+    };
+
     let mut periods_out = Vec::new();
-    for period in &system.periods {
-        let rows: Vec<&CapacityRow> = capacities
-            .iter()
-            .filter(|r| r.year == period.year)
-            .collect();
-        let emissions_t: f64 = rows
+    let mut prices_out = Vec::new();
+    for (y, period) in system.periods.iter().enumerate() {
+        let in_period: Vec<&CapacityRow> = rows.iter().filter(|r| r.year == period.year).collect();
+        let emissions_t: f64 = in_period
             .iter()
             .map(|row| {
-                let factor = period
-                    .assets
-                    .iter()
-                    .find(|a| a.name == row.asset)
-                    .map_or(0.0, |a| a.co2_t_per_mwh);
-                row.energy_twh * 1e6 * factor
+                system
+                    .asset(&row.asset)
+                    .map_or(0.0, |a| a.co2_t_per_mwh * row.energy_twh * 1e6)
             })
             .sum();
-        let nuclear_mw = rows
+        let gas_bcm: f64 = in_period
             .iter()
-            .filter(|r| r.kind == AssetKind::Nuclear)
+            .map(|row| {
+                system
+                    .asset(&row.asset)
+                    .map_or(0.0, |a| a.gas_bcm_per_mwh() * row.energy_twh * 1e6)
+            })
+            .sum();
+        let nuclear_mw = in_period
+            .iter()
+            .filter(|r| is_nuclear(r))
             .map(|r| r.capacity_mw)
             .sum();
-        let largest_unit = rows
+        let largest_unit = in_period
             .iter()
-            .filter(|r| r.kind == AssetKind::Nuclear && r.capacity_mw > 0.5)
-            .filter_map(|r| {
-                period
-                    .assets
-                    .iter()
-                    .find(|a| a.name == r.asset)
-                    .and_then(|a| a.unit_mw)
-            })
+            .filter(|r| is_nuclear(r) && r.capacity_mw > 0.5)
+            .filter_map(|r| system.asset(&r.asset).and_then(|a| a.unit_mw))
             .fold(0.0, f64::max);
-        let unserved = rows
+        let unserved = in_period
             .iter()
             .filter(|r| r.kind == AssetKind::Shedding)
             .map(|r| r.energy_twh)
             .sum();
+        // National load-weighted price from the zones' prices and demand shares.
+        let zone_prices: Vec<&planning::BusPrices> = result
+            .prices
+            .iter()
+            .filter(|p| p.period == Some(period.year))
+            .collect();
+        let price = zone_prices
+            .iter()
+            .map(|p| {
+                let share = system
+                    .zones
+                    .iter()
+                    .position(|z| *z == p.bus)
+                    .map_or(0.0, |z| system.zone_demand_share[z]);
+                p.average_usd_per_mwh * share
+            })
+            .sum::<f64>();
+        if let Some(first) = zone_prices.first() {
+            let hours = first
+                .hourly_usd_per_mwh
+                .iter()
+                .enumerate()
+                .map(|(t, _)| {
+                    let value: f64 = zone_prices
+                        .iter()
+                        .map(|p| {
+                            let share = system
+                                .zones
+                                .iter()
+                                .position(|z| *z == p.bus)
+                                .map_or(0.0, |z| system.zone_demand_share[z]);
+                            p.hourly_usd_per_mwh[t] * share
+                        })
+                        .sum();
+                    (value, result.hour_weights.get(t).copied().unwrap_or(1.0))
+                })
+                .collect();
+            prices_out.push(PeriodPrices {
+                year: period.year,
+                hours,
+            });
+        }
         periods_out.push(PeriodSummary {
             year: period.year,
             demand_twh: period.annual_energy_twh,
@@ -630,6 +922,15 @@ pub fn plan_scenario(
             nuclear_mw,
             largest_unit_mw: largest_unit,
             unserved_twh: unserved,
+            gas_bcm,
+            gas_import_bill_usd: gas_bcm
+                * system.gas_import_share
+                * system.gas_import_usd_per_mmbtu
+                * system::MMBTU_PER_BCM,
+            price_usd_per_mwh: price,
+            lole_h: lole[y],
+            reserve_margin: margins[y],
+            co2_cap_mt: period.co2_cap_t.map(|t| t / 1e6),
         });
     }
     let aggregation_note = result.aggregation.as_ref().map_or_else(String::new, |a| {
@@ -641,34 +942,46 @@ pub fn plan_scenario(
             a.load_peak_rel * 100.0
         )
     });
-    let dispatch = dispatch_weeks(study, system, &capacities)?;
+    let dispatch = dispatch_weeks(study, system, &rows)?;
+    let mut notes = vec![
+        "Existing plants pay fixed O&M and may retire early to save it; they run at their own heat rate and availability (forced plus planned outages)".to_owned(),
+        "The reserve margin counts thermal and nuclear capacity at 1 - forced-outage rate, wind, solar and hydro at their mean availability in the 100 highest-load hours, storage at min(1, hours/4)".to_owned(),
+        "Hydro is run-of-river on a monthly inflow shape (no reservoir shifting)".to_owned(),
+        "Refuelling outages and unit commitment are not modelled in the study's planning problem".to_owned(),
+        "Prices are the duals of the planning LP with the integer build decisions fixed (representative days)".to_owned(),
+    ];
+    notes.extend(system.notes.iter().cloned());
+    let _ = problem;
     Ok(Planning {
         scenario: system.scenario.clone(),
+        description: system.description.clone(),
         demand_scenario: system.demand_scenario.clone(),
         price_scenario: system.price_scenario.clone(),
-        status,
+        status: format!("{:?}", result.status),
         objective_usd: result.objective,
         mip_gap: result.mip_gap,
         method: format!(
-            "multi-period planning MILP (atomplan-model planning): {} periods, integer nuclear units{}, N-1 reserve {}, representative days; lead time folded into earliest_year",
-            periods.len(),
+            "multi-period planning MILP (atomplan-model planning): {n} periods, integer nuclear units{}, N-1 reserve {}, reserve margin, representative days; lead time folded into earliest_year",
             if study.options.integer_units { "" } else { " (relaxed)" },
             if study.options.n_minus_1 { "on" } else { "off" }
         ),
         solve_s: result.solve_s,
         variables: result.variables,
         integer_variables: result.integer_variables,
-        capacities,
+        capacities: rows,
         periods: periods_out,
         dispatch,
         aggregation_note,
         profiles: system.synthetic_labels(),
-        notes: vec![
-            "Existing units are not unit-sized, so the N-1 reserve is set by the largest nuclear unit built".to_owned(),
-            "Hydro is run-of-river on a monthly inflow shape (no reservoir shifting)".to_owned(),
-            "Nuclear candidates are costed at their offer's capital and fixed charge (from the flat nominal cash-flow tariff), other new build at the real discount rate: nuclear is costed conservatively against them".to_owned(),
-            "Refuelling outages and unit commitment are not modelled in the study's planning problem".to_owned(),
-        ],
+        notes,
+        reliability: Reliability {
+            lole_standard_h: standard,
+            lole_h: worst,
+            meets_standard: meets,
+            iterations,
+            method,
+        },
+        prices: prices_out,
     })
 }
 
@@ -679,6 +992,7 @@ fn dispatch_weeks(
     capacities: &[CapacityRow],
 ) -> Result<Vec<DispatchWeek>, String> {
     let period = system.periods.last().ok_or("no periods")?;
+    let period_index = system.periods.len() - 1;
     let load_mw = system.load_mw(period);
     let peak_hour = load_mw
         .iter()
@@ -732,7 +1046,12 @@ fn dispatch_weeks(
             network.links.push(link);
         }
         let mut technologies = Vec::new();
-        for asset in &period.assets {
+        for asset in &system.assets {
+            // Storage is left out of the dispatch weeks (its state of charge is linked over
+            // the year in planning); the weeks show the generators.
+            if asset.is_storage() {
+                continue;
+            }
             let capacity = capacities
                 .iter()
                 .find(|r| r.asset == asset.name && r.year == period.year)
@@ -747,7 +1066,7 @@ fn dispatch_weeks(
             }
             let mut generator = NetGenerator::new(&asset.name, asset.zone, &asset.technology);
             generator.capacity = Capacity::fixed(capacity);
-            generator.marginal_cost = Series::Static(asset.marginal_cost_usd_per_mwh);
+            generator.marginal_cost = Series::Static(asset.marginal_cost(period_index));
             generator.p_max_pu = match asset.profile.as_ref().and_then(|p| system.profile(p)) {
                 Some(profile) => Series::Varying(profile.values[start..start + 168].to_vec()),
                 None => Series::Static(asset.static_availability),
@@ -895,78 +1214,25 @@ pub fn assessments(
         }
     }
 
-    // Adequacy before and after, in the last period, with planned capacities.
+    // Adequacy in the last period, with and without the new nuclear units of the plan.
     let period = system.periods.last().ok_or("no periods")?;
-    let load_mw = system.load_mw(period);
-    let unit =
-        |name: &str, capacity: f64, forced: f64, count: usize| assess::adequacy::AdequacyUnit {
-            name: name.to_owned(),
-            capacity_mw: capacity,
-            mttf_h: None,
-            mttr_h: 50.0,
-            forced_outage_rate: Some(forced),
-            planned_outages: Vec::new(),
-            count,
-        };
-    let mut before_units = Vec::new();
-    let mut nuclear_units = Vec::new();
-    for row in plan
+    let mut adequacy = Vec::new();
+    let without: Vec<CapacityRow> = plan
         .capacities
         .iter()
-        .filter(|r| r.year == period.year && r.capacity_mw > 1.0)
-    {
-        let asset = period.assets.iter().find(|a| a.name == row.asset);
-        match row.kind {
-            AssetKind::Shedding => {}
-            AssetKind::Nuclear => {
-                let unit_mw = asset.and_then(|a| a.unit_mw).unwrap_or(row.capacity_mw);
-                let count = (row.capacity_mw / unit_mw).round().max(1.0) as usize;
-                nuclear_units.push(unit(&row.asset, unit_mw, 0.05, count));
-            }
-            _ => {
-                // Variable renewables at their mean availability; thermal in 200 MW blocks.
-                let derate = match row.technology.as_str() {
-                    "wind" | "solar" | "hydro" => asset
-                        .and_then(|a| a.profile.as_ref())
-                        .and_then(|p| system.profile(p))
-                        .map_or(1.0, |p| p.values.iter().sum::<f64>() / HOURS as f64),
-                    _ => 1.0,
-                };
-                let capacity = row.capacity_mw * derate;
-                let block = 200.0_f64.min(capacity);
-                let count = (capacity / block).floor().max(1.0) as usize;
-                before_units.push(unit(&row.asset, block, 0.07, count));
-            }
+        .filter(|r| r.kind != AssetKind::Nuclear)
+        .cloned()
+        .collect();
+    for (label, rows) in [
+        (format!("{} without new nuclear", period.year), &without),
+        (format!("{} with planned nuclear", period.year), &plan.capacities),
+    ] {
+        match plan_adequacy(study, system, rows, period) {
+            Ok(report) => adequacy.push((label, report.lole_h, report.eue_mwh)),
+            Err(error) => notes.push(error),
         }
     }
-    let settings = assess::adequacy::AdequacySettings {
-        n_samples: study.options.adequacy_samples as usize,
-        seed: study.options.seed,
-    };
-    let mut adequacy = Vec::new();
-    match assess::adequacy::adequacy_before_after(
-        &assess::adequacy::AdequacyInput {
-            units: before_units,
-            load_mw: load_mw.clone(),
-        },
-        &nuclear_units,
-        &settings,
-    ) {
-        Ok(comparison) => {
-            adequacy.push((
-                format!("{} without new nuclear", period.year),
-                comparison.before.lole_h,
-                comparison.before.eue_mwh,
-            ));
-            adequacy.push((
-                format!("{} with planned nuclear", period.year),
-                comparison.after.lole_h,
-                comparison.after.eue_mwh,
-            ));
-        }
-        Err(error) => notes.push(format!("adequacy: {error}")),
-    }
-    notes.push("Adequacy: thermal in 200 MW blocks with a 7 % forced-outage rate, nuclear units at 5 %, MTTR 50 h, renewables at their mean availability (assumptions)".to_owned());
+    notes.push("Adequacy: thermal in blocks of at most 200 MW and nuclear by unit, each with its forced-outage rate (MTTR 50 h); wind, solar and hydro netted from the hourly load; storage dispatched greedily; planned maintenance assumed outside the peak season".to_owned());
 
     // Supply security: generation mix before (base year: first period without new nuclear) and after.
     let mix = |year: i32, with_nuclear: bool| -> (Vec<String>, Vec<f64>) {
@@ -1006,23 +1272,32 @@ pub fn assessments(
             }
         }
     }
+    // Host dependence on each vendor country: every nuclear unit in service in the last
+    // period, committed plants included.
     let mut fuel_vendor_shares: Vec<(String, f64)> = Vec::new();
     let nuclear_total: f64 = plan
         .capacities
         .iter()
-        .filter(|r| r.year == period.year && r.kind == AssetKind::Nuclear)
+        .filter(|r| r.year == period.year && is_nuclear(r))
         .map(|r| r.capacity_mw)
         .sum();
     for row in plan
         .capacities
         .iter()
-        .filter(|r| r.year == period.year && r.kind == AssetKind::Nuclear && r.capacity_mw > 0.5)
+        .filter(|r| r.year == period.year && is_nuclear(r) && r.capacity_mw > 0.5)
     {
         let vendor = economics
             .rows
             .iter()
             .find(|e| format!("nuclear-{}", e.candidate) == row.asset)
-            .map_or_else(|| "unknown".to_owned(), |e| e.vendor_country.clone());
+            .map(|e| e.vendor_country.clone())
+            .or_else(|| {
+                system
+                    .asset(&row.asset)
+                    .and_then(|a| catalogue.design(&a.catalogue_key))
+                    .map(|d| d.vendor_country.clone())
+            })
+            .unwrap_or_else(|| "unknown".to_owned());
         let share = row.capacity_mw / nuclear_total.max(1e-9);
         match fuel_vendor_shares.iter_mut().find(|(v, _)| *v == vendor) {
             Some(entry) => entry.1 += share,

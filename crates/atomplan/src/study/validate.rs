@@ -58,6 +58,7 @@ pub fn validate(file: &str, study: &StudyFile, catalogue: &StudyCatalogue) -> Ve
     check_base_demand(study, catalogue, &at, &mut diagnostics);
     check_options(study, &at, &mut diagnostics);
     check_mcda(study, &at, &mut diagnostics);
+    super::validate_policy::check(study, catalogue, &at, &mut diagnostics);
     diagnostics
 }
 

@@ -5,28 +5,19 @@
 //! that function instead once it exists.
 //! What it computes, per candidate: a pre-tax nominal WACC from the financing offer
 //! (`debt_fraction · debt_rate + (1 − debt_fraction) · cost_of_equity`); interest during
-//! construction for spending spread evenly over the construction period; the capital recovery
-//! factor over the design life; and
+//! construction with the economics crate's convention (`atomplan_econ::idc_factor_uniform`:
+//! even spend over the construction time rounded up to whole years, at mid-year, compounded to
+//! commissioning); the capital recovery factor over the design life; and
 //! `LCOE = (capex_with_idc · CRF + fixed O&M) / (8.76 · capacity factor)` in USD/MWh.
 //! Fuel, variable O&M, decommissioning and taxes are left out, so it ranks designs on capital and
 //! fixed costs only; it does no system planning (no `system_cost_usd`, no `co2_t`).
 
-use atomplan_econ::crf;
+use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
 
 use super::spec::Scenario;
 use super::ScenarioResult;
 use crate::study::file::Candidate;
 use crate::study::inputs::StudyCatalogue;
-
-/// Interest-during-construction factor for even spending over `years` at `rate`, capitalised
-/// to the start of operation: `((1 + r)^T − 1) / (r · T)`; 1 for `T = 0` or `r = 0`.
-pub fn idc_factor(rate: f64, years: f64) -> f64 {
-    if years <= 0.0 || rate == 0.0 {
-        1.0
-    } else {
-        ((1.0 + rate).powf(years) - 1.0) / (rate * years)
-    }
-}
 
 /// Runs the screening for one scenario against `catalogue`.
 ///
@@ -77,9 +68,10 @@ pub fn run(scenario: &Scenario, catalogue: &StudyCatalogue) -> Result<ScenarioRe
                 candidate.id
             ));
         }
-        let capex = overnight * idc_factor(wacc, design.construction_months / 12.0);
+        let capex = overnight * idc_factor_uniform(wacc, design.construction_months / 12.0);
         let fixed_om = design.fixed_om_usd_per_kw_yr.unwrap_or(0.0);
-        let lcoe = (capex * crf(wacc, life) + fixed_om) / (8.76 * capacity_factor);
+        let lcoe =
+            (capex * capital_recovery_factor(wacc, life) + fixed_om) / (8.76 * capacity_factor);
         result.metric(format!("lcoe_usd_per_mwh.{}", candidate.id), lcoe);
         result.metric(format!("capex_usd_per_kwe.{}", candidate.id), capex);
         result.metric(format!("wacc.{}", candidate.id), wacc);

@@ -381,7 +381,12 @@ fn screening_lcoe_matches_hand_calculation() {
     let result = screening_runner(&sweep.scenario(0).unwrap()).unwrap();
     // smr: WACC 0.8*0.04 + 0.2*0.10 = 0.052; 48 months; 7000 USD/kWe; 60 years; CF 0.9; FOM 120.
     let wacc: f64 = 0.052;
-    let idc = ((1.0 + wacc).powf(4.0) - 1.0) / (wacc * 4.0);
+    // IDC: a quarter of the spend at each of the four mid-years, compounded to commissioning.
+    let idc = [3.5, 2.5, 1.5, 0.5]
+        .iter()
+        .map(|years_to_cod| (1.0 + wacc).powf(*years_to_cod))
+        .sum::<f64>()
+        / 4.0;
     let crf = wacc / (1.0 - (1.0 + wacc).powf(-60.0));
     let expected = (7000.0 * idc * crf + 120.0) / (8.76 * 0.9);
     let lcoe = result.metrics["lcoe_usd_per_mwh.smr"];

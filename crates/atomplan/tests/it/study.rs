@@ -27,7 +27,6 @@ fn fixture_study_runs_every_stage() {
         &catalogue,
         &economics,
         0,
-        0,
         std::path::Path::new("."),
     )
     .unwrap();
@@ -85,7 +84,6 @@ fn binding_co2_cap_is_met() {
             &catalogue,
             &economics,
             0,
-            0,
             std::path::Path::new("."),
         )
         .unwrap();
@@ -116,4 +114,195 @@ fn binding_co2_cap_is_met() {
     }
     // The cap only removes plans; allow for the 1 % MIP gap of both solves.
     assert!(capped.objective_usd >= free.objective_usd * 0.98);
+}
+
+/// The fixture study with named scenarios, a programme and a CO2 path.
+fn with_scenarios(extra: &str) -> String {
+    let text = fixture::STUDY.replace(
+        "[policy]\n",
+        "[policy]\nco2_cap_mt = { \"2035\" = 4.0, \"2045\" = 3.0 }\n",
+    );
+    format!(
+        "{text}\n[[scenarios]]\nname = \"least-cost\"\n\n[[scenarios]]\nname = \"government-plan\"\n\n[[scenarios]]\nname = \"co2-target\"\nco2_cap = true\n\n[[commitments]]\ncandidate = \"smr\"\nunits = 3\nonline_year = 2035\nscenarios = [\"government-plan\"]\nsource = \"test\"\n{extra}"
+    )
+}
+
+fn plans_of(
+    study: &atomplan::study::StudyFile,
+    catalogue: &atomplan::study::StudyCatalogue,
+) -> (Vec<atomplan::study::scenario::ResolvedScenario>, Vec<pipeline::Planning>) {
+    let economics = pipeline::economics(study, catalogue).unwrap();
+    let scenarios = atomplan::study::scenario::resolve(study);
+    let plans = (0..scenarios.len())
+        .map(|i| {
+            let system =
+                pipeline::scenario_system(study, catalogue, &economics, i, std::path::Path::new("."))
+                    .unwrap();
+            pipeline::plan_scenario(study, catalogue, &system).unwrap()
+        })
+        .collect();
+    (scenarios, plans)
+}
+
+/// Every scenario meets the adequacy standard (or says it does not), the government plan holds
+/// its committed units, and no scenario is cheaper than least-cost.
+#[test]
+fn named_scenarios_commitments_and_reliability() {
+    let catalogue = fixture::catalogue();
+    let text = with_scenarios("");
+    let study = validate::parse("fixture.toml", &text).unwrap();
+    let diagnostics = validate::validate("fixture.toml", &study, &catalogue);
+    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+    let (scenarios, plans) = plans_of(&study, &catalogue);
+    assert_eq!(
+        scenarios.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        ["least-cost", "government-plan", "co2-target"]
+    );
+    for plan in &plans {
+        let r = &plan.reliability;
+        assert_eq!(r.meets_standard, r.lole_h <= r.lole_standard_h, "{r:?}");
+        if !r.meets_standard {
+            assert!(r.method.starts_with("DOES NOT MEET"), "{r:?}");
+        }
+        for p in &plan.periods {
+            assert!(p.reserve_margin >= 0.15 - 1e-12);
+        }
+    }
+    assert!(plans[0].reliability.meets_standard, "{:?}", plans[0].reliability);
+    // Government plan: 3 x 80 MWe from 2035.
+    for p in &plans[1].periods {
+        assert!(p.nuclear_mw >= 240.0 - 1e-6, "{p:?}");
+    }
+    // Cap respected.
+    for p in &plans[2].periods {
+        let cap = p.co2_cap_mt.unwrap();
+        assert!(p.emissions_mt <= cap * (1.0 + 1e-6), "{p:?}");
+    }
+    let decision = atomplan::study::decision::decide(
+        &study,
+        &catalogue,
+        std::path::Path::new("."),
+        &scenarios,
+        &plans,
+    )
+    .unwrap();
+    assert_eq!(decision.scenarios.len(), 3);
+    assert_eq!(decision.scenarios[0].cost_vs_least_cost_usd, 0.0);
+    for s in &decision.scenarios[1..] {
+        // The MIP gap of 1e-4 on both solves bounds how far below zero a difference can fall.
+        assert!(
+            s.cost_vs_least_cost_usd >= -2e-4 * decision.scenarios[0].system_cost_usd,
+            "{s:?}"
+        );
+    }
+    assert_eq!(decision.candidates.len(), 2);
+    assert_eq!(decision.tornado.len(), 5);
+}
+
+/// The overnight break-even is what a rerun finds: 3 % below it the least-cost plan builds the
+/// candidate, 3 % above it does not.
+#[test]
+fn overnight_breakeven_agrees_with_reruns() {
+    let catalogue = fixture::catalogue();
+    let text = with_scenarios("");
+    let study = validate::parse("fixture.toml", &text).unwrap();
+    let (scenarios, plans) = plans_of(&study, &catalogue);
+    let decision = atomplan::study::decision::decide(
+        &study,
+        &catalogue,
+        std::path::Path::new("."),
+        &scenarios,
+        &plans,
+    )
+    .unwrap();
+    let mut checked = 0;
+    for candidate in &decision.candidates {
+        let Some(breakeven) = candidate.breakeven.overnight_usd_per_kw else {
+            assert!(!candidate.breakeven_notes.is_empty(), "{candidate:?}");
+            continue;
+        };
+        for (factor, expect) in [(0.97, true), (1.03, false)] {
+            let mut changed = study.clone();
+            for c in &mut changed.candidates {
+                if c.id == candidate.id {
+                    c.overnight_cost_usd_per_kwe = Some(breakeven * factor);
+                }
+            }
+            let (_, plans) = plans_of(&changed, &catalogue);
+            let built = plans[0]
+                .capacities
+                .iter()
+                .any(|r| r.asset == format!("nuclear-{}", candidate.id) && r.capacity_mw > 0.5);
+            assert_eq!(built, expect, "{} at {factor} x {breakeven}", candidate.id);
+        }
+        checked += 1;
+    }
+    assert!(checked > 0, "no candidate has an overnight break-even: {decision:?}");
+}
+
+/// Bad policies name the key; an impossible CO2 cap names the family and the year.
+#[test]
+fn bad_policies_are_refused_with_their_key() {
+    let catalogue = fixture::catalogue();
+    let cases = [
+        (
+            "\n[[commitments]]\ncandidate = \"nope\"\nunits = 1\nonline_year = 2035\n",
+            "commitments[1].candidate",
+        ),
+        (
+            "\n[[commitments]]\ntechnology = \"gas\"\nzone = \"atlantis\"\nmw = 100.0\nonline_year = 2030\n",
+            "commitments[1].zone",
+        ),
+        (
+            "\n[[targets]]\ntechnology = \"nuclear\"\nyear = 2045\nmin_mw = 99999.0\n",
+            "targets[0].min_mw",
+        ),
+        (
+            "\n[[scenarios]]\nname = \"least-cost\"\n",
+            "scenarios[3].name",
+        ),
+        (
+            "\n[[commitments]]\ncandidate = \"smr\"\nunits = 1\nonline_year = 2030\n",
+            "commitments[1].online_year",
+        ),
+        (
+            "\n[[scenarios]]\nname = \"a/b\"\n",
+            "scenarios[3].name",
+        ),
+    ];
+    for (extra, key) in cases {
+        let text = with_scenarios(extra);
+        let study = validate::parse("fixture.toml", &text).unwrap();
+        let diagnostics = validate::validate("fixture.toml", &study, &catalogue);
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.location.to_string().contains(key)),
+            "{key}: {diagnostics:?}"
+        );
+    }
+    // A CO2 cap switched on with no cap given contradicts the policy.
+    let text = fixture::STUDY.to_owned() + "\n[[scenarios]]\nname = \"x\"\nco2_cap = true\n";
+    let study = validate::parse("fixture.toml", &text).unwrap();
+    let diagnostics = validate::validate("fixture.toml", &study, &catalogue);
+    assert!(diagnostics
+        .iter()
+        .any(|d| d.is_error() && d.location.to_string().contains("scenarios[0].co2_cap")));
+
+    // A reserve margin that no allowed build can reach: infeasible, named by family and year
+    // (the CLI exits 1 on this message).
+    let text = with_scenarios(
+        "\n[[resources]]\ntechnology = \"gas\"\nallowed = false\n\n[[resources]]\ntechnology = \"wind\"\nallowed = false\n\n[[resources]]\ntechnology = \"solar\"\nallowed = false\n",
+    )
+    .replace("[policy]\n", "[policy]\nreserve_margin = 1.0\n");
+    let study = validate::parse("fixture.toml", &text).unwrap();
+    let diagnostics = validate::validate("fixture.toml", &study, &catalogue);
+    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+    let economics = pipeline::economics(&study, &catalogue).unwrap();
+    let system =
+        pipeline::scenario_system(&study, &catalogue, &economics, 0, std::path::Path::new("."))
+            .unwrap();
+    let message = pipeline::plan_scenario(&study, &catalogue, &system).unwrap_err();
+    assert!(message.starts_with("infeasible plan"), "{message}");
+    assert!(message.contains("Area-reserve-margin[system,2035]"), "{message}");
 }

@@ -100,6 +100,9 @@ fn design_facts(
     if let Some(basis) = &overnight.basis {
         assumptions.push(format!("overnight cost basis: {basis}"));
     }
+    if let Some(note) = &overnight.derivation_note {
+        assumptions.push(format!("overnight cost {note}"));
+    }
     let per_kw = match cost_case {
         "low" => estimate.low.or(estimate.central),
         "high" => estimate.high.or(estimate.central),
@@ -117,17 +120,17 @@ fn design_facts(
     })?;
     let overnight_usd_per_kw = catalogue
         .money()
-        .to_usd(
+        .to_usd_checked(
             per_kw,
             &overnight.currency,
             overnight.price_year,
             PRICE_YEAR,
         )
-        .ok_or_else(|| {
+        .map_err(|error| {
             anyhow!(
-                "no exchange rate or deflator to convert {} {} to USD {PRICE_YEAR}",
-                overnight.currency,
-                overnight.price_year
+                "design `{}`, field `costs[{}]`: {error}",
+                design.id.as_str(),
+                overnight.cost_index
             )
         })?;
     let plant_mw = design
@@ -343,6 +346,21 @@ pub fn run(args: &DesignArgs, global: &GlobalArgs, printer: &Printer) -> anyhow:
             "overnight_cost_usd_per_kw".to_owned(),
             json!(facts.overnight_usd_per_kw),
         );
+        if let Some(overnight) = &design.overnight_cost {
+            object.insert(
+                "overnight_cost_source".to_owned(),
+                json!({
+                    "scope": overnight.scope,
+                    "terms": overnight.terms,
+                    "derived": overnight.derived,
+                    "derivation_factor": overnight.derivation_factor,
+                    "derivation_note": overnight.derivation_note,
+                    "currency": overnight.currency,
+                    "price_year": overnight.price_year,
+                    "cost_index": overnight.cost_index,
+                }),
+            );
+        }
         object.insert("plant_mw".to_owned(), json!(facts.plant_mw));
         object.insert(
             "construction_years".to_owned(),

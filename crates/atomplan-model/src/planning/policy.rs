@@ -1,0 +1,134 @@
+//! Policy constraint families of the planning model: capacity limits of generator groups
+//! (targets, committed builds, phase-outs) and annual resource limits (fuel supply).
+//!
+//! Both are rows over expressions the capacity and dispatch families already made, so they
+//! add no columns; each is written out below and in docs/formulation/planning.md.
+//!
+//! **Capacity limits** (`[[capacity_limits]]`), for each limit `l` and period `y` with
+//! `year(y) >= from_year(l)`:
+//!
+//! ```text
+//!   min_mw(l) <= Σ_{g in G(l)} P_{g,y} <= max_mw(l)
+//! ```
+//!
+//! where `P_{g,y}` is the capacity expression of generator `g` in period `y` (existing
+//! capacity still in service plus builds still alive). Row names: `Capacity-limit[name,year]`.
+//!
+//! **Energy limits** (`[[energy_limits]]`), for each limit `l` and period `y` with a finite
+//! `max_per_year(l)[y]`:
+//!
+//! ```text
+//!   Σ_{g} u_{l,g} Σ_t w_t p_{g,y,t} <= max_per_year(l)[y]
+//! ```
+//!
+//! with `u_{l,g}` the use of the resource per MWh of generator `g` (e.g. bcm of gas per MWh)
+//! and `w_t` the hour weights that make one modelled year annual (as for the CO2 cap).
+//! Row names: `Energy-limit[name,year]`.
+
+use super::file::PlanningFile;
+use super::lp::Lp;
+use super::model::{Expr, Index, Period};
+use super::system::System;
+
+fn year_label(period: &Period, y: usize) -> String {
+    period.year.map_or_else(|| y.to_string(), |v| v.to_string())
+}
+
+fn generator_index(sys: &System, name: &str) -> Option<usize> {
+    sys.generators.iter().position(|g| g.name == name)
+}
+
+/// Names in the policy sections that are not generators of the system, as
+/// (dotted key, name) pairs, so that the caller can refuse the plan before building it.
+pub fn unknown_generators(sys: &System, plan: &PlanningFile) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (i, l) in plan.capacity_limits.iter().enumerate() {
+        for name in &l.generators {
+            if generator_index(sys, name).is_none() {
+                out.push((format!("capacity_limits[{i}].generators"), name.clone()));
+            }
+        }
+    }
+    for (i, l) in plan.energy_limits.iter().enumerate() {
+        for name in l.use_per_mwh.keys() {
+            if generator_index(sys, name).is_none() {
+                out.push((format!("energy_limits[{i}].use_per_mwh"), name.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// `min_mw <= Σ P_{g,y} <= max_mw` for every period from `from_year` on.
+pub fn add_capacity_limits(
+    lp: &mut Lp,
+    sys: &System,
+    plan: &PlanningFile,
+    periods: &[Period],
+    ix: &Index,
+) {
+    for limit in &plan.capacity_limits {
+        let members: Vec<usize> = limit
+            .generators
+            .iter()
+            .filter_map(|name| generator_index(sys, name))
+            .collect();
+        for (y, per) in periods.iter().enumerate() {
+            if let (Some(from), Some(year)) = (limit.from_year, per.year) {
+                if year < from {
+                    continue;
+                }
+            }
+            let mut e = Expr::default();
+            for &g in &members {
+                e.add(&ix.capacity[g][y]);
+            }
+            let lower = limit.min_mw.map_or(f64::NEG_INFINITY, |v| v - e.constant);
+            let upper = limit.max_mw.map_or(f64::INFINITY, |v| v - e.constant);
+            lp.row_with(
+                format!("Capacity-limit[{},{}]", limit.name, year_label(per, y)),
+                lower,
+                upper,
+                &e.terms,
+            );
+        }
+    }
+}
+
+/// `Σ_g u_g Σ_t w_t p_{g,y,t} <= max_per_year[y]` for every period with a finite limit.
+pub fn add_energy_limits(
+    lp: &mut Lp,
+    sys: &System,
+    plan: &PlanningFile,
+    periods: &[Period],
+    ix: &Index,
+) {
+    for limit in &plan.energy_limits {
+        for (y, per) in periods.iter().enumerate() {
+            let Some(&cap) = limit.max_per_year.get(y) else {
+                continue;
+            };
+            if !cap.is_finite() {
+                continue;
+            }
+            let mut terms = Vec::new();
+            for (name, &use_per_mwh) in &limit.use_per_mwh {
+                let Some(g) = generator_index(sys, name) else {
+                    continue;
+                };
+                if use_per_mwh == 0.0 {
+                    continue;
+                }
+                for (t, &col) in ix.p[g][y].iter().enumerate() {
+                    terms.push((col, use_per_mwh * sys.weights[t]));
+                }
+            }
+            lp.row_with(
+                format!("Energy-limit[{},{}]", limit.name, year_label(per, y)),
+                f64::NEG_INFINITY,
+                cap,
+                &terms,
+            );
+        }
+    }
+}

@@ -1,0 +1,481 @@
+//! The decision numbers of a study (`decision.json`): every scenario's cost, emissions, gas,
+//! prices, adequacy and capacities side by side; for every candidate the overnight cost, CO2
+//! price and gas price at which the `least-cost` scenario first builds one of its units; and a
+//! tornado of the least-cost system cost.
+//!
+//! Break-evens are found by bisection on the same function a rerun of the study evaluates
+//! (`pipeline::reliable_plan` on a rebuilt system, weather seed fixed), so that a rerun 3 %
+//! below a reported overnight break-even builds the candidate and 3 % above does not. The
+//! bisection stops when the bracket is narrower than `options.breakeven_tolerance` (relative)
+//! and reports its geometric middle. Each search is independent and deterministic, so running
+//! them in parallel gives the same numbers on any thread count. Methods:
+//! docs/methods/decision.md.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::file::StudyFile;
+use super::inputs::StudyCatalogue;
+use super::pipeline::{self, is_nuclear, Planning};
+use super::scenario::{ResolvedScenario, LEAST_COST};
+
+/// One scenario's decision numbers. Year-keyed maps use the period's first year as key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioDecision {
+    pub name: String,
+    pub description: String,
+    /// Net present value of the plan's costs (investment annuities, fixed and variable costs,
+    /// unserved energy) over the horizon, USD of the catalogue price year.
+    pub system_cost_usd: f64,
+    /// `system_cost_usd` minus that of `least-cost` (0 for `least-cost` itself).
+    pub cost_vs_least_cost_usd: f64,
+    pub co2_mt: BTreeMap<String, f64>,
+    pub gas_bcm: BTreeMap<String, f64>,
+    pub gas_import_bill_usd: BTreeMap<String, f64>,
+    pub price_usd_per_mwh: BTreeMap<String, f64>,
+    pub lole_h: f64,
+    pub lole_standard_h: f64,
+    pub meets_standard: bool,
+    /// How the plan was brought to the standard (or by how much it misses it).
+    pub reliability_note: String,
+    pub nuclear_mw: BTreeMap<String, f64>,
+    /// Technology (or candidate id, for nuclear candidates) -> year -> MW.
+    pub capacity_mw: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+/// Values at which the least-cost plan first builds a unit of a candidate.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Breakeven {
+    /// Highest overnight cost (USD per kWe, the study's `overnight_cost_usd_per_kwe`) at which
+    /// it is built.
+    pub overnight_usd_per_kw: Option<f64>,
+    /// Lowest flat CO2 price (USD/t, every period) at which it is built.
+    pub co2_usd_per_t: Option<f64>,
+    /// Lowest flat gas price (USD/MMBtu) at which it is built.
+    pub gas_usd_per_mmbtu: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateDecision {
+    pub id: String,
+    /// Whether `least-cost` builds it as the study stands.
+    pub built_in_least_cost: bool,
+    pub breakeven: Breakeven,
+    pub breakeven_notes: Vec<String>,
+}
+
+/// One input of the tornado at its low and high value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TornadoBar {
+    pub input: String,
+    pub unit: String,
+    pub low_value: f64,
+    pub high_value: f64,
+    pub low_system_cost_usd: Option<f64>,
+    pub high_system_cost_usd: Option<f64>,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub scenarios: Vec<ScenarioDecision>,
+    pub candidates: Vec<CandidateDecision>,
+    pub tornado: Vec<TornadoBar>,
+    /// System cost of `least-cost` the tornado moves from.
+    pub tornado_base_usd: Option<f64>,
+    pub notes: Vec<String>,
+}
+
+fn by_year(plan: &Planning, value: impl Fn(&pipeline::PeriodSummary) -> f64) -> BTreeMap<String, f64> {
+    plan.periods
+        .iter()
+        .map(|p| (p.year.to_string(), value(p)))
+        .collect()
+}
+
+fn scenario_decision(plan: &Planning, least_cost: Option<f64>) -> ScenarioDecision {
+    let mut capacity: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
+    for row in &plan.capacities {
+        if matches!(
+            row.kind,
+            super::system::AssetKind::Shedding | super::system::AssetKind::Import
+        ) {
+            continue;
+        }
+        let key = match row.asset.strip_prefix("nuclear-") {
+            Some(candidate) if row.kind == super::system::AssetKind::Nuclear => {
+                candidate.to_owned()
+            }
+            _ => row.technology.clone(),
+        };
+        *capacity
+            .entry(key)
+            .or_default()
+            .entry(row.year.to_string())
+            .or_insert(0.0) += row.capacity_mw;
+    }
+    ScenarioDecision {
+        name: plan.scenario.clone(),
+        description: plan.description.clone(),
+        system_cost_usd: plan.objective_usd,
+        cost_vs_least_cost_usd: least_cost.map_or(0.0, |base| plan.objective_usd - base),
+        co2_mt: by_year(plan, |p| p.emissions_mt),
+        gas_bcm: by_year(plan, |p| p.gas_bcm),
+        gas_import_bill_usd: by_year(plan, |p| p.gas_import_bill_usd),
+        price_usd_per_mwh: by_year(plan, |p| p.price_usd_per_mwh),
+        lole_h: plan.reliability.lole_h,
+        lole_standard_h: plan.reliability.lole_standard_h,
+        meets_standard: plan.reliability.meets_standard,
+        reliability_note: plan.reliability.method.clone(),
+        nuclear_mw: by_year(plan, |p| p.nuclear_mw),
+        capacity_mw: capacity,
+    }
+}
+
+/// Whether a plan builds at least one unit of `candidate`.
+fn builds(rows: &[pipeline::CapacityRow], candidate: &str) -> bool {
+    let asset = format!("nuclear-{candidate}");
+    rows.iter()
+        .any(|r| r.asset == asset && is_nuclear(r) && r.capacity_mw > 0.5)
+}
+
+/// Evaluates the least-cost scenario of a changed study: the candidates it builds and its cost.
+struct Evaluator<'a> {
+    catalogue: &'a StudyCatalogue,
+    study_dir: &'a Path,
+    scenario_idx: usize,
+}
+
+impl Evaluator<'_> {
+    fn run(&self, study: &StudyFile) -> Result<(f64, Vec<pipeline::CapacityRow>), String> {
+        let mut quick = study.clone();
+        // Capital charges do not depend on the Monte Carlo: keep it minimal.
+        quick.options.monte_carlo_samples = quick.options.monte_carlo_samples.min(16);
+        let economics = pipeline::economics(&quick, self.catalogue)?;
+        let system = pipeline::scenario_system(
+            &quick,
+            self.catalogue,
+            &economics,
+            self.scenario_idx,
+            self.study_dir,
+        )?;
+        let plan = pipeline::reliable_plan(&quick, &system, false)?;
+        Ok((plan.result.objective, plan.rows))
+    }
+}
+
+/// Bisection for the boundary of a monotone yes/no function on [lo, hi]; `yes_at_low` says
+/// which end answers yes. Returns the geometric (or arithmetic, from 0) middle of the final
+/// bracket, or `None` when the yes end does not answer yes.
+fn boundary(
+    lo: f64,
+    hi: f64,
+    yes_at_low: bool,
+    tolerance: f64,
+    absolute: f64,
+    mut test: impl FnMut(f64) -> Result<bool, String>,
+) -> Result<Option<f64>, String> {
+    let (mut yes, mut no) = if yes_at_low { (lo, hi) } else { (hi, lo) };
+    if !test(yes)? {
+        return Ok(None);
+    }
+    if test(no)? {
+        return Ok(Some(no));
+    }
+    for _ in 0..60 {
+        let (a, b) = if yes < no { (yes, no) } else { (no, yes) };
+        if b - a <= (tolerance * b).max(absolute) {
+            break;
+        }
+        let mid = if a > 0.0 { (a * b).sqrt() } else { 0.5 * (a + b) };
+        if test(mid)? {
+            yes = mid;
+        } else {
+            no = mid;
+        }
+    }
+    let (a, b) = if yes < no { (yes, no) } else { (no, yes) };
+    Ok(Some(if a > 0.0 { (a * b).sqrt() } else { 0.5 * (a + b) }))
+}
+
+/// Search ranges (documented in docs/methods/decision.md).
+const OVERNIGHT_RANGE: (f64, f64) = (300.0, 30_000.0);
+const CO2_RANGE: (f64, f64) = (0.0, 500.0);
+const GAS_RANGE: (f64, f64) = (0.0, 60.0);
+
+#[derive(Clone, Copy)]
+enum Quantity {
+    Overnight,
+    Co2,
+    Gas,
+}
+
+fn search(
+    study: &StudyFile,
+    evaluator: &Evaluator<'_>,
+    candidate: &str,
+    quantity: Quantity,
+) -> (Option<f64>, Option<String>) {
+    let tolerance = study.options.breakeven_tolerance.clamp(1e-4, 0.2);
+    let changed = |value: f64| -> StudyFile {
+        let mut s = study.clone();
+        match quantity {
+            Quantity::Overnight => {
+                if let Some(c) = s.candidates.iter_mut().find(|c| c.id == candidate) {
+                    c.overnight_cost_usd_per_kwe = Some(value);
+                }
+            }
+            Quantity::Co2 => {
+                for prices in &mut s.price_scenarios {
+                    prices.co2_usd_per_t = BTreeMap::from([(study.horizon.base_year.to_string(), value)]);
+                }
+            }
+            Quantity::Gas => {
+                for prices in &mut s.price_scenarios {
+                    prices.gas_usd_per_mmbtu = value;
+                }
+            }
+        }
+        s
+    };
+    let test = |value: f64| -> Result<bool, String> {
+        evaluator
+            .run(&changed(value))
+            .map(|(_, rows)| builds(&rows, candidate))
+    };
+    let (range, yes_at_low, absolute, what) = match quantity {
+        Quantity::Overnight => (OVERNIGHT_RANGE, true, 1.0, "overnight cost"),
+        Quantity::Co2 => (CO2_RANGE, false, 0.25, "flat CO2 price"),
+        Quantity::Gas => (GAS_RANGE, false, 0.02, "flat gas price"),
+    };
+    match boundary(range.0, range.1, yes_at_low, tolerance, absolute, test) {
+        Ok(Some(value)) => (Some(value), None),
+        Ok(None) => (
+            None,
+            Some(format!(
+                "{what}: the least-cost plan does not build `{candidate}` anywhere in the searched range {}-{} ({})",
+                range.0,
+                range.1,
+                match quantity {
+                    Quantity::Overnight => "USD/kW",
+                    Quantity::Co2 => "USD/t",
+                    Quantity::Gas => "USD/MMBtu",
+                }
+            )),
+        ),
+        Err(error) => (None, Some(format!("{what}: search failed: {error}"))),
+    }
+}
+
+/// The decision numbers of a study run.
+pub fn decide(
+    study: &StudyFile,
+    catalogue: &StudyCatalogue,
+    study_dir: &Path,
+    scenarios: &[ResolvedScenario],
+    plans: &[Planning],
+) -> Result<Decision, String> {
+    let least_index = scenarios.iter().position(|s| s.name == LEAST_COST);
+    let base = least_index.and_then(|i| plans.get(i)).map(|p| p.objective_usd);
+    let mut notes = Vec::new();
+    if least_index.is_none() {
+        notes.push(format!(
+            "the study has no `{LEAST_COST}` scenario: costs are not compared and no break-evens are searched"
+        ));
+    }
+    let scenario_rows = plans.iter().map(|p| scenario_decision(p, base)).collect();
+    let mut candidates = Vec::new();
+    let mut tornado = Vec::new();
+    if let Some(index) = least_index {
+        let evaluator = Evaluator {
+            catalogue,
+            study_dir,
+            scenario_idx: index,
+        };
+        let least_rows = &plans[index].capacities;
+        if study.options.breakeven {
+            let tasks: Vec<(usize, Quantity)> = (0..study.candidates.len())
+                .flat_map(|c| {
+                    [Quantity::Overnight, Quantity::Co2, Quantity::Gas]
+                        .into_iter()
+                        .map(move |q| (c, q))
+                })
+                .collect();
+            let found: Vec<(Option<f64>, Option<String>)> = tasks
+                .par_iter()
+                .map(|&(c, q)| search(study, &evaluator, &study.candidates[c].id, q))
+                .collect();
+            for (c, candidate) in study.candidates.iter().enumerate() {
+                let mut breakeven = Breakeven::default();
+                let mut breakeven_notes = Vec::new();
+                for (k, (value, note)) in found[c * 3..c * 3 + 3].iter().enumerate() {
+                    match k {
+                        0 => breakeven.overnight_usd_per_kw = *value,
+                        1 => breakeven.co2_usd_per_t = *value,
+                        _ => breakeven.gas_usd_per_mmbtu = *value,
+                    }
+                    breakeven_notes.extend(note.clone());
+                }
+                candidates.push(CandidateDecision {
+                    id: candidate.id.clone(),
+                    built_in_least_cost: builds(least_rows, &candidate.id),
+                    breakeven,
+                    breakeven_notes,
+                });
+            }
+        } else {
+            for candidate in &study.candidates {
+                candidates.push(CandidateDecision {
+                    id: candidate.id.clone(),
+                    built_in_least_cost: builds(least_rows, &candidate.id),
+                    breakeven: Breakeven::default(),
+                    breakeven_notes: vec!["break-even search switched off (options.breakeven = false)".to_owned()],
+                });
+            }
+        }
+        if study.options.tornado {
+            tornado = tornado_bars(study, &evaluator);
+        }
+    }
+    Ok(Decision {
+        scenarios: scenario_rows,
+        candidates,
+        tornado,
+        tornado_base_usd: base,
+        notes,
+    })
+}
+
+type Change = Box<dyn Fn(&mut StudyFile, f64) + Sync>;
+
+fn tornado_bars(study: &StudyFile, evaluator: &Evaluator<'_>) -> Vec<TornadoBar> {
+    let prices = &study.price_scenarios[0];
+    let demand = &study.demand_scenarios[0];
+    let growths: Vec<f64> = study
+        .demand_scenarios
+        .iter()
+        .map(|d| d.growth_per_year)
+        .collect();
+    let (growth_low, growth_high, growth_basis) = if growths.len() > 1 {
+        (
+            growths.iter().copied().fold(f64::INFINITY, f64::min),
+            growths.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            "lowest and highest demand scenario of the study".to_owned(),
+        )
+    } else {
+        (
+            demand.growth_per_year - 0.01,
+            demand.growth_per_year + 0.01,
+            "assumption: +/- 1 point around the study's growth".to_owned(),
+        )
+    };
+    let co2_now = prices.co2_usd_per_t.values().copied().fold(0.0, f64::max);
+    let inputs: Vec<(String, String, f64, f64, String, Change)> = vec![
+        (
+            "gas price".to_owned(),
+            "USD/MMBtu".to_owned(),
+            prices.gas_usd_per_mmbtu * 0.7,
+            prices.gas_usd_per_mmbtu * 1.3,
+            "assumption: -30 % / +30 %".to_owned(),
+            Box::new(|s: &mut StudyFile, v: f64| {
+                for p in &mut s.price_scenarios {
+                    p.gas_usd_per_mmbtu = v;
+                }
+            }),
+        ),
+        (
+            "CO2 price (highest year)".to_owned(),
+            "USD/t".to_owned(),
+            co2_now * 0.5,
+            co2_now * 1.5,
+            "assumption: the path scaled by 0.5 / 1.5".to_owned(),
+            Box::new(move |s: &mut StudyFile, v: f64| {
+                let scale = if co2_now > 0.0 { v / co2_now } else { 0.0 };
+                for p in &mut s.price_scenarios {
+                    for value in p.co2_usd_per_t.values_mut() {
+                        *value *= scale;
+                    }
+                }
+            }),
+        ),
+        (
+            "nuclear overnight cost".to_owned(),
+            "x central".to_owned(),
+            0.8,
+            1.5,
+            "assumption: every candidate's overnight cost x 0.8 / x 1.5 (the catalogue's typical low/high spread)".to_owned(),
+            Box::new(|s: &mut StudyFile, v: f64| {
+                // Scale against the central value each candidate would use.
+                for c in &mut s.candidates {
+                    c.overnight_cost_usd_per_kwe = Some(c.overnight_cost_usd_per_kwe.unwrap_or(f64::NAN) * v);
+                }
+            }),
+        ),
+        (
+            "WACC (real discount rate)".to_owned(),
+            "fraction".to_owned(),
+            (study.options.discount_rate - 0.02).max(0.0),
+            study.options.discount_rate + 0.02,
+            "assumption: +/- 2 points on the study's real discount rate".to_owned(),
+            Box::new(|s: &mut StudyFile, v: f64| s.options.discount_rate = v),
+        ),
+        (
+            "demand growth".to_owned(),
+            "per year".to_owned(),
+            growth_low,
+            growth_high,
+            growth_basis,
+            Box::new(|s: &mut StudyFile, v: f64| {
+                for d in &mut s.demand_scenarios {
+                    d.growth_per_year = v;
+                }
+            }),
+        ),
+    ];
+    let centrals: Vec<Option<f64>> = study
+        .candidates
+        .iter()
+        .map(|c| {
+            c.overnight_cost_usd_per_kwe.or_else(|| {
+                evaluator
+                    .catalogue
+                    .design(&c.design)
+                    .map(|d| d.overnight_cost_usd_per_kwe[1])
+            })
+        })
+        .collect();
+    let tasks: Vec<(usize, bool)> = (0..inputs.len())
+        .flat_map(|i| [(i, false), (i, true)])
+        .collect();
+    let costs: Vec<Option<f64>> = tasks
+        .par_iter()
+        .map(|&(i, high)| {
+            let (_, _, low_value, high_value, _, change) = &inputs[i];
+            let mut s = study.clone();
+            if i == 2 {
+                for (c, central) in s.candidates.iter_mut().zip(&centrals) {
+                    c.overnight_cost_usd_per_kwe = *central;
+                }
+            }
+            change(&mut s, if high { *high_value } else { *low_value });
+            evaluator.run(&s).ok().map(|(cost, _)| cost)
+        })
+        .collect();
+    inputs
+        .into_iter()
+        .enumerate()
+        .map(|(i, (input, unit, low_value, high_value, basis, _))| TornadoBar {
+            input,
+            unit,
+            low_value,
+            high_value,
+            low_system_cost_usd: costs[2 * i],
+            high_system_cost_usd: costs[2 * i + 1],
+            basis,
+        })
+        .collect()
+}
+

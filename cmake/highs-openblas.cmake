@@ -22,8 +22,11 @@ if(NOT ATOMPLAN_OPENBLAS_STATIC)
       "(Debian/Ubuntu: apt-get install libopenblas-dev; `cargo xtask setup` does it) "
       "or set ATOMPLAN_OPENBLAS_LIB_DIR")
   endif()
-  # Debian's libopenblas.a is a symlink; install the file it points to.
-  get_filename_component(ATOMPLAN_OPENBLAS_FILE "${ATOMPLAN_OPENBLAS_STATIC}" REALPATH)
-  message(STATUS "atomplan: static OpenBLAS ${ATOMPLAN_OPENBLAS_FILE}")
-  install(FILES "${ATOMPLAN_OPENBLAS_FILE}" DESTINATION lib RENAME libopenblas.a)
 endif()
+# The install rule is declared on every configure, not only on the first: a re-run of the build
+# script reconfigures with ATOMPLAN_OPENBLAS_STATIC already cached, and without the rule the
+# library would be missing from `lib` and the Rust link would fail.
+# Debian's libopenblas.a is a symlink; install the file it points to.
+get_filename_component(ATOMPLAN_OPENBLAS_FILE "${ATOMPLAN_OPENBLAS_STATIC}" REALPATH)
+message(STATUS "atomplan: static OpenBLAS ${ATOMPLAN_OPENBLAS_FILE}")
+install(FILES "${ATOMPLAN_OPENBLAS_FILE}" DESTINATION lib RENAME libopenblas.a)

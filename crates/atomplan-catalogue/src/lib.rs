@@ -110,6 +110,20 @@ impl Catalogue {
         }
     }
 
+    /// Loads and validates a catalogue from files held in memory: (path relative to a
+    /// `data/`-like root, contents). Used by the fuzz targets; reports like [`Self::load_dir`].
+    pub fn load_files(files: Vec<(String, Vec<u8>)>) -> Result<Catalogue, Vec<Diagnostic>> {
+        let files = files
+            .into_iter()
+            .map(|(rel_path, bytes)| load::RawFile {
+                display_path: rel_path.clone(),
+                rel_path,
+                bytes,
+            })
+            .collect();
+        load::load(files, "memory")
+    }
+
     /// Reads and validates a catalogue directory laid out like `data/`.
     ///
     /// Files that cannot be read, decoded or parsed are reported like any other problem.
@@ -273,7 +287,7 @@ fn collect_files(
         if !(rel_path.ends_with(".toml") || rel_path.ends_with(".csv")) {
             continue;
         }
-        match std::fs::read(&path) {
+        match atomplan_core::input::read(&path) {
             Ok(bytes) => out.push(load::RawFile {
                 rel_path,
                 display_path: path.display().to_string(),

@@ -8,6 +8,11 @@
 mod commands;
 mod flat_csv;
 mod printer;
+mod text_table;
+mod safe_io;
+
+/// The most worker threads any command starts.
+pub(crate) const MAX_THREADS: usize = 1024;
 
 use std::process::ExitCode;
 

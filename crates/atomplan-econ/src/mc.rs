@@ -86,6 +86,11 @@ pub struct UncertainInput {
     pub apply: Apply,
 }
 
+/// The most samples one run takes: every sample's LCOE is kept (8 bytes each, 800 MB here).
+pub const MAX_SAMPLES: usize = 100_000_000;
+/// The most histogram bins.
+pub const MAX_HISTOGRAM_BINS: usize = 100_000;
+
 /// Monte Carlo settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonteCarloSettings {
@@ -993,6 +998,20 @@ pub(crate) fn monte_carlo_with(
     let deterministic = case.lcoe()?;
     if settings.samples == 0 {
         return Err(EconError::input("samples", 0.0, "must be at least 1"));
+    }
+    if settings.samples > MAX_SAMPLES {
+        return Err(EconError::input(
+            "samples",
+            settings.samples as f64,
+            format!("must be at most {MAX_SAMPLES}"),
+        ));
+    }
+    if settings.histogram_bins > MAX_HISTOGRAM_BINS {
+        return Err(EconError::input(
+            "histogram_bins",
+            settings.histogram_bins as f64,
+            format!("must be at most {MAX_HISTOGRAM_BINS}"),
+        ));
     }
     let resolved = resolve(case, inputs)?;
     let samplers: Vec<Sampler> = inputs

@@ -207,6 +207,16 @@ fn solve_once(
         .try_optimise(Sense::Minimise)
         .map_err(|status| Error::Solver(format!("HiGHS refused the model: {status:?}")))?;
     model.make_quiet();
+    // HiGHS's log goes to a private file so that a failure can be told in its words.
+    let capture = if settings.log_to_console {
+        None
+    } else {
+        crate::highs_log::LogCapture::attach(&mut model)
+    };
+    let said = |fallback: String| match capture.as_ref().and_then(|c| c.explanation()) {
+        Some(explanation) => format!("{fallback}: {explanation}"),
+        None => fallback,
+    };
     if settings.log_to_console {
         // HiGHS's console log goes to stdout, which carries our JSON: send it to stderr instead.
         apply_option(&mut model, "output_flag", "true")?;
@@ -238,7 +248,7 @@ fn solve_once(
     let run_started = Instant::now();
     let solved = model
         .try_solve()
-        .map_err(|status| Error::Solver(format!("HiGHS failed: {status:?}")))?;
+        .map_err(|status| Error::Solver(said(format!("HiGHS failed: {status:?}"))))?;
     let highs_s = run_started.elapsed().as_secs_f64();
     let highs_status = solved.status();
     let status = match highs_status {
@@ -266,7 +276,11 @@ fn solve_once(
         mip_gap,
         is_mip,
         status,
-        highs_status: format!("{highs_status:?}"),
+        highs_status: if status == SolveStatus::Other {
+            said(format!("{highs_status:?}"))
+        } else {
+            format!("{highs_status:?}")
+        },
         objective: solved.objective_value(),
         col_values: solution.columns().to_vec(),
         row_duals: solution.dual_rows().to_vec(),

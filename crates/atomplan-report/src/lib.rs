@@ -4,13 +4,21 @@
 //! Architecture Invariant: the report is self-contained (inline SVG, inline CSS, no script, no
 //! network), so it reads offline and prints.
 
+pub mod alternatives;
+pub mod answer;
+pub mod assumptions;
 pub mod charts;
+pub mod columnar;
+pub mod decision_view;
 pub mod html;
+pub mod raster;
 pub mod run;
+pub mod security_view;
+pub mod sources;
 pub mod store;
 pub mod tables;
 
-pub use run::{run_study, Progress, RunSummary};
+pub use run::{run_study, FailedStage, Progress, RunOptions, RunSummary};
 
 use std::path::Path;
 
@@ -19,6 +27,9 @@ use std::path::Path;
 pub enum ReportError {
     #[error("stage `{stage}`: {message}")]
     Stage { stage: String, message: String },
+    /// The output folder is unsafe or holds something else (see `run::RunOptions::force`).
+    #[error("{0}")]
+    Refused(String),
     #[error("results database: {0}")]
     Database(String),
     #[error("{path}: {message}")]

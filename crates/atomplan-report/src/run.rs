@@ -1,9 +1,19 @@
 //! Runs a study: every stage in order, each committed to the run database as it finishes,
 //! then the CSV files, the charts and `report.html`.
 //!
-//! Resuming: a stage already in the database's `stage_log` is read back instead of recomputed,
-//! so a run killed with SIGKILL continues where it stopped. The study text and the catalogue
-//! version are fingerprinted; when they changed, the old stages are discarded.
+//! Resuming is keyed on content: each stage records the SHA-256 of everything it read (the
+//! atomplan version, the study file's text, the catalogue view, and for planning the scenario's
+//! whole system with its profile series, whichever file they came from); a stage is read back
+//! only when that hash is unchanged, so a run killed with SIGKILL continues where it stopped
+//! and an edit to the study, the catalogue or a profile recomputes what it touches. Results
+//! are stored as JSON with exact float round trips, so the CSV files of a resumed run are
+//! byte-identical to a fresh run's. Stages of scenarios no longer in the study are removed.
+//!
+//! The output folder is checked first: a symbolic link is refused, and so are files atomplan
+//! did not write and a folder holding another study's run, unless `force` is set.
+//!
+//! A planning stage whose solver ends without a plan is recorded as failed (never as
+//! finished); the run carries on with the other scenarios and the report shows the failure.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -12,9 +22,10 @@ use atomplan::study::pipeline::{self, Assessments, Economics, McdaResult, Planni
 use atomplan::study::{StudyCatalogue, StudyFile};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::store::{Store, Table, Value};
-use crate::{html, tables, ReportError};
+use crate::{columnar, html, tables, ReportError};
 
 /// What the caller is told as the run goes.
 #[derive(Debug, Clone)]
@@ -22,9 +33,27 @@ pub struct Progress {
     pub stage: String,
     pub index: usize,
     pub total: usize,
-    /// `started`, `reused` (finished in an earlier run) or `finished`.
+    /// `started`, `reused` (finished in an earlier run with the same inputs), `finished`,
+    /// `failed` (ran, no usable result; `message` says why) or `removed` (a stage of a
+    /// scenario no longer in the study, deleted from the database).
     pub event: &'static str,
     pub seconds: f64,
+    pub message: String,
+}
+
+/// How to run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Write into a folder holding files atomplan did not write or another study's run
+    /// (replacing that run).
+    pub force: bool,
+}
+
+/// A stage that ran without a usable result.
+#[derive(Debug, Clone, Serialize)]
+pub struct FailedStage {
+    pub stage: String,
+    pub message: String,
 }
 
 /// What a finished run produced.
@@ -35,8 +64,12 @@ pub struct RunSummary {
     pub database: PathBuf,
     pub stages_computed: Vec<String>,
     pub stages_reused: Vec<String>,
+    pub stages_failed: Vec<FailedStage>,
+    /// Stages of scenarios no longer in the study, removed from the database.
+    pub stages_removed: Vec<String>,
     pub charts: Vec<PathBuf>,
     pub csv: Vec<PathBuf>,
+    pub parquet: Vec<PathBuf>,
     pub ranking: Vec<String>,
     pub total_s: f64,
 }
@@ -46,18 +79,41 @@ pub struct RunSummary {
 pub struct Results {
     pub economics: Economics,
     pub plans: Vec<Planning>,
+    /// Why each plan failed (`None`: it solved), in the order of `plans`.
+    pub plan_failures: Vec<Option<String>>,
+    /// The plan the assessments are made on: the first one that solved.
+    pub main_plan: usize,
     pub assessments: Assessments,
     pub mcda: McdaResult,
     pub decision: atomplan::study::decision::Decision,
 }
 
-fn fingerprint(text: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+/// SHA-256 of the parts, each prefixed by its length (so parts cannot run into each other).
+pub fn digest(parts: &[&[u8]]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
     }
-    format!("{hash:016x}")
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Why a plan is not usable, if it is not: the solver ended without a plan.
+pub fn plan_failure(plan: &Planning) -> Option<String> {
+    match plan.status.as_str() {
+        "Optimal" | "TimeLimit" => None,
+        status => Some(format!(
+            "the planning solver ended with status {status} and no plan{}",
+            plan.notes
+                .iter()
+                .find_map(|n| n.strip_prefix("solver: "))
+                .map_or_else(String::new, |said| format!(": {said}"))
+        )),
+    }
 }
 
 struct Runner<'a> {
@@ -67,57 +123,208 @@ struct Runner<'a> {
     index: usize,
     computed: Vec<String>,
     reused: Vec<String>,
+    failed: Vec<FailedStage>,
 }
 
 impl Runner<'_> {
+    fn report(&mut self, stage: &str, event: &'static str, seconds: f64, message: String) {
+        (self.progress)(&Progress {
+            stage: stage.to_owned(),
+            index: self.index,
+            total: self.total,
+            event,
+            seconds,
+            message,
+        });
+    }
+
+    /// Reads the stage back when it finished earlier with inputs hashed to `hash`, otherwise
+    /// computes it; a result that `failure` rejects is recorded as failed, not finished.
     fn stage<T: Serialize + DeserializeOwned>(
         &mut self,
         name: &str,
+        hash: &str,
         compute: impl FnOnce() -> Result<T, String>,
         to_tables: impl Fn(&T) -> Vec<Table>,
+        failure: impl Fn(&T) -> Option<String>,
     ) -> Result<T, ReportError> {
         self.index += 1;
-        if let Some(json) = self.store.finished(name)? {
+        if let Some(json) = self.store.finished(name, hash)? {
             if let Ok(value) = serde_json::from_str::<T>(&json) {
                 self.reused.push(name.to_owned());
-                (self.progress)(&Progress {
-                    stage: name.to_owned(),
-                    index: self.index,
-                    total: self.total,
-                    event: "reused",
-                    seconds: 0.0,
-                });
+                self.report(name, "reused", 0.0, String::new());
                 return Ok(value);
             }
         }
-        (self.progress)(&Progress {
-            stage: name.to_owned(),
-            index: self.index,
-            total: self.total,
-            event: "started",
-            seconds: 0.0,
-        });
+        self.report(name, "started", 0.0, String::new());
         self.store.log_start(name)?;
         let start = Instant::now();
-        let value = compute().map_err(|message| ReportError::Stage {
-            stage: name.to_owned(),
-            message,
-        })?;
+        let value = match compute() {
+            Ok(value) => value,
+            Err(message) => {
+                self.store.fail_stage(name, &message)?;
+                return Err(ReportError::Stage {
+                    stage: name.to_owned(),
+                    message,
+                });
+            }
+        };
         let seconds = start.elapsed().as_secs_f64();
+        if let Some(message) = failure(&value) {
+            self.store.fail_stage(name, &message)?;
+            self.failed.push(FailedStage {
+                stage: name.to_owned(),
+                message: message.clone(),
+            });
+            self.report(name, "failed", seconds, message);
+            return Ok(value);
+        }
         let json =
             serde_json::to_string(&value).map_err(|e| ReportError::Database(e.to_string()))?;
         self.store
-            .commit_stage(name, &json, &to_tables(&value), seconds)?;
+            .commit_stage(name, hash, &json, &to_tables(&value), seconds)?;
         self.computed.push(name.to_owned());
-        (self.progress)(&Progress {
-            stage: name.to_owned(),
-            index: self.index,
-            total: self.total,
-            event: "finished",
-            seconds,
-        });
+        self.report(name, "finished", seconds, String::new());
         Ok(value)
     }
+}
+
+/// The names atomplan writes into an output folder.
+const OUR_FILES: &[&str] = &[
+    "report.html",
+    "results.sqlite",
+    "results.sqlite-wal",
+    "results.sqlite-shm",
+    "results.sqlite-journal",
+];
+
+fn refuse(out_dir: &Path, why: &str) -> ReportError {
+    ReportError::Refused(format!("--out {}: {why}", out_dir.display()))
+}
+
+/// Checks the output folder before anything is written to it (see the module doc); with
+/// `force`, what atomplan did not write is left alone and a foreign `results.sqlite` removed.
+fn check_out_dir(out_dir: &Path, force: bool) -> Result<(), ReportError> {
+    let metadata = match std::fs::symlink_metadata(out_dir) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(ReportError::io(out_dir, &error)),
+    };
+    if metadata.file_type().is_symlink() {
+        return Err(refuse(
+            out_dir,
+            "is a symbolic link; give a real folder (the link is not followed)",
+        ));
+    }
+    if !metadata.is_dir() {
+        return Err(refuse(out_dir, "exists and is not a folder"));
+    }
+    let entries = std::fs::read_dir(out_dir).map_err(|e| ReportError::io(out_dir, &e))?;
+    let mut foreign = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| ReportError::io(out_dir, &e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        let kind = entry.file_type().map_err(|e| ReportError::io(&path, &e))?;
+        if kind.is_symlink() {
+            // Never written through, even with --force.
+            return Err(refuse(
+                out_dir,
+                &format!("`{name}` is a symbolic link; atomplan does not write through links"),
+            ));
+        }
+        let ours = match name.as_str() {
+            "csv" | "charts" if kind.is_dir() => {
+                let extension = if name == "csv" { "csv" } else { "svg" };
+                let inner = std::fs::read_dir(&path).map_err(|e| ReportError::io(&path, &e))?;
+                for file in inner {
+                    let file = file.map_err(|e| ReportError::io(&path, &e))?;
+                    let file_kind = file
+                        .file_type()
+                        .map_err(|e| ReportError::io(&file.path(), &e))?;
+                    if file_kind.is_symlink() {
+                        return Err(refuse(
+                            out_dir,
+                            &format!(
+                                "`{name}/{}` is a symbolic link; atomplan does not write through links",
+                                file.file_name().to_string_lossy()
+                            ),
+                        ));
+                    }
+                    let file_name = file.file_name().to_string_lossy().into_owned();
+                    if !(file_kind.is_file()
+                        && Path::new(&file_name)
+                            .extension()
+                            .is_some_and(|e| e == extension))
+                    {
+                        foreign.push(format!("{name}/{file_name}"));
+                    }
+                }
+                true
+            }
+            "results.sqlite" => kind.is_file() && Store::is_run_database(&path),
+            other => kind.is_file() && OUR_FILES.contains(&other),
+        };
+        if !ours {
+            foreign.push(name);
+        }
+    }
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    if !force {
+        return Err(refuse(
+            out_dir,
+            &format!(
+                "holds files atomplan did not write ({}); choose a new or empty folder, or pass --force to write beside them",
+                foreign.join(", ")
+            ),
+        ));
+    }
+    let database = out_dir.join("results.sqlite");
+    if database.is_file() && !Store::is_run_database(&database) {
+        for name in OUR_FILES.iter().filter(|n| n.starts_with("results.sqlite")) {
+            let path = out_dir.join(name);
+            if path.exists() {
+                std::fs::remove_file(&path).map_err(|e| ReportError::io(&path, &e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a database made from another study: both its path and its title or country differ.
+fn check_same_study(
+    store: &Store,
+    out_dir: &Path,
+    study_path: &Path,
+    study: &StudyFile,
+) -> Result<bool, ReportError> {
+    let canonical = std::fs::canonicalize(study_path)
+        .unwrap_or_else(|_| study_path.to_path_buf())
+        .display()
+        .to_string();
+    let stored_path = store.input("study_path")?;
+    let stored_title = store.input("study_title")?;
+    let stored_country = store.input("study_country")?;
+    let other_path = stored_path.as_deref().is_some_and(|p| p != canonical);
+    let other_study = stored_title.as_deref().is_some_and(|t| t != study.title)
+        || stored_country
+            .as_deref()
+            .is_some_and(|c| c != study.country);
+    if other_path && other_study {
+        return Err(refuse(
+            out_dir,
+            &format!(
+                "holds the run of another study (`{}`, {}, from {}); choose another --out, or pass --force to replace it",
+                stored_title.unwrap_or_default(),
+                stored_country.unwrap_or_default(),
+                stored_path.unwrap_or_default()
+            ),
+        ));
+    }
+    Ok(other_path && other_study)
 }
 
 /// Runs (or resumes) a study into `out_dir`.
@@ -127,26 +334,49 @@ pub fn run_study(
     study: &StudyFile,
     catalogue: &StudyCatalogue,
     out_dir: &Path,
+    options: &RunOptions,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<RunSummary, ReportError> {
     let start = Instant::now();
+    check_out_dir(out_dir, options.force)?;
     std::fs::create_dir_all(out_dir).map_err(|e| ReportError::io(out_dir, &e))?;
     let database = out_dir.join("results.sqlite");
     let mut store = Store::open(&database)?;
-    let catalogue_json = serde_json::to_string(catalogue).unwrap_or_default();
-    let print = fingerprint(&format!("{study_text}\u{0}{}", catalogue.version));
-    if store.input("fingerprint")?.as_deref() != Some(print.as_str()) {
+    let other_study = match check_same_study(&store, out_dir, study_path, study) {
+        Ok(other) => other,
+        Err(error) if options.force => {
+            let _ = error;
+            true
+        }
+        Err(error) => return Err(error),
+    };
+    if other_study {
         store.reset()?;
     }
+    let catalogue_json =
+        serde_json::to_string(catalogue).map_err(|e| ReportError::Database(e.to_string()))?;
+    let version = env!("CARGO_PKG_VERSION");
+    let base_hash = digest(&[
+        version.as_bytes(),
+        study_text.as_bytes(),
+        catalogue_json.as_bytes(),
+    ]);
+    let canonical = std::fs::canonicalize(study_path)
+        .unwrap_or_else(|_| study_path.to_path_buf())
+        .display()
+        .to_string();
     store.write_inputs(
         &[
-            ("fingerprint", print),
+            ("fingerprint", base_hash.clone()),
             ("study_file", study_path.display().to_string()),
+            ("study_path", canonical),
+            ("study_title", study.title.clone()),
+            ("study_country", study.country.clone()),
             ("study_toml", study_text.to_owned()),
             ("catalogue_view_json", catalogue_json),
         ],
         &[
-            ("atomplan_version", env!("CARGO_PKG_VERSION").to_owned()),
+            ("atomplan_version", version.to_owned()),
             ("catalogue_version", catalogue.version.clone()),
             ("seed", study.options.seed.to_string()),
             ("data_notes", catalogue.data_notes.join("\n")),
@@ -157,24 +387,44 @@ pub fn run_study(
         .map(Path::to_path_buf)
         .unwrap_or_default();
     let scenarios = atomplan::study::scenario::resolve(study);
-    let n_scenarios = scenarios.len();
+    let mut stage_names = vec!["economics".to_owned()];
+    stage_names.extend(scenarios.iter().map(|s| format!("planning/{}", s.name)));
+    stage_names.extend([
+        "assessments".to_owned(),
+        "mcda".to_owned(),
+        "decision".to_owned(),
+    ]);
+    let removed = store.prune(&stage_names)?;
     let mut runner = Runner {
         store,
         progress,
-        total: 4 + n_scenarios,
+        total: stage_names.len(),
         index: 0,
         computed: Vec::new(),
         reused: Vec::new(),
+        failed: Vec::new(),
     };
+    for stage in &removed {
+        runner.report(
+            stage,
+            "removed",
+            0.0,
+            "its scenario is no longer in the study".to_owned(),
+        );
+    }
 
+    let economics_hash = digest(&[b"economics", base_hash.as_bytes()]);
     let economics = runner.stage(
         "economics",
+        &economics_hash,
         || pipeline::economics(study, catalogue),
         tables::economics,
+        |_| None,
     )?;
     let mut plans = Vec::new();
+    let mut plan_failures = Vec::new();
     let mut systems = Vec::new();
-    let mut first_system = None;
+    let mut plan_hashes = Vec::new();
     for (index, scenario) in scenarios.iter().enumerate() {
         let name = format!("planning/{}", scenario.name);
         let system = pipeline::scenario_system(study, catalogue, &economics, index, &study_dir)
@@ -182,35 +432,70 @@ pub fn run_study(
                 stage: name.clone(),
                 message,
             })?;
+        // The system holds every series the stage reads (profile files included).
+        let system_json =
+            serde_json::to_string(&system).map_err(|e| ReportError::Database(e.to_string()))?;
+        let hash = digest(&[
+            name.as_bytes(),
+            economics_hash.as_bytes(),
+            system_json.as_bytes(),
+        ]);
         let plan = runner.stage(
             &name,
+            &hash,
             || pipeline::plan_scenario(study, catalogue, &system),
             tables::planning,
+            plan_failure,
         )?;
-        if first_system.is_none() {
-            first_system = Some(system.clone());
-        }
+        plan_failures.push(plan_failure(&plan));
+        plan_hashes.push(hash);
         systems.push(system);
         plans.push(plan);
     }
-    let system = first_system.ok_or_else(|| ReportError::Stage {
-        stage: "planning".to_owned(),
-        message: "no scenario".to_owned(),
-    })?;
+    let Some(main_plan) = plan_failures.iter().position(Option::is_none) else {
+        let failed = runner.failed.first().cloned();
+        return Err(ReportError::Stage {
+            stage: failed
+                .as_ref()
+                .map_or_else(|| "planning".to_owned(), |f| f.stage.clone()),
+            message: format!(
+                "no planning scenario solved, so nothing can be assessed ({}); the failed stages are recorded in results.sqlite (stage_failures) and are computed again on the next run",
+                failed.map_or_else(|| "no scenario".to_owned(), |f| f.message)
+            ),
+        });
+    };
+    let system = &systems[main_plan];
+    let assessments_hash = digest(&[
+        b"assessments",
+        economics_hash.as_bytes(),
+        plan_hashes[main_plan].as_bytes(),
+    ]);
     let assessments = runner.stage(
         "assessments",
-        || pipeline::assessments(study, catalogue, &economics, &plans[0], &system),
+        &assessments_hash,
+        || pipeline::assessments(study, catalogue, &economics, &plans[main_plan], system),
         tables::assessments,
+        |_| None,
     )?;
+    let mcda_hash = digest(&[b"mcda", assessments_hash.as_bytes()]);
     let mcda = runner.stage(
         "mcda",
+        &mcda_hash,
         || pipeline::mcda(study, catalogue, &economics, &assessments),
         tables::mcda,
+        |_| None,
     )?;
+    // The break-even and tornado searches re-plan the study: they read everything the base
+    // hash covers, and the plans they compare against.
+    let mut decision_parts: Vec<&[u8]> = vec![b"decision", base_hash.as_bytes()];
+    decision_parts.extend(plan_hashes.iter().map(String::as_bytes));
+    let decision_hash = digest(&decision_parts);
     let decision = runner.stage(
         "decision",
+        &decision_hash,
         || atomplan::study::decision::decide(study, catalogue, &study_dir, &scenarios, &plans),
         tables::decision,
+        |_| None,
     )?;
     let decision_path = out_dir.join("decision.json");
     let decision_json = serde_json::to_string_pretty(&decision)
@@ -222,13 +507,12 @@ pub fn run_study(
     let results = Results {
         economics,
         plans,
+        plan_failures,
+        main_plan,
         assessments,
         mcda,
         decision,
     };
-    let mut csv = Vec::new();
-    let csv_dir = out_dir.join("csv");
-    std::fs::create_dir_all(&csv_dir).map_err(|e| ReportError::io(&csv_dir, &e))?;
     let mut all_tables = tables::economics(&results.economics);
     for plan in &results.plans {
         for mut table in tables::planning(plan) {
@@ -245,16 +529,15 @@ pub fn run_study(
     all_tables.extend(tables::assessments(&results.assessments));
     all_tables.extend(tables::mcda(&results.mcda));
     all_tables.extend(tables::decision(&results.decision));
-    all_tables.push(tables::profiles(&system));
-    for table in &all_tables {
-        let path = csv_dir.join(format!("{}.csv", table.name));
-        std::fs::write(&path, runner.store.table_csv(table))
-            .map_err(|e| ReportError::io(&path, &e))?;
-        csv.push(path);
-    }
+    all_tables.push(tables::profiles(system));
+    let (csv, parquet) = columnar::write_tables(
+        &out_dir.join("csv"),
+        &out_dir.join("parquet"),
+        &all_tables,
+    )?;
     let charts_dir = out_dir.join("charts");
     std::fs::create_dir_all(&charts_dir).map_err(|e| ReportError::io(&charts_dir, &e))?;
-    let report = html::write_report(out_dir, &charts_dir, study, catalogue, &results, &system)?;
+    let report = html::write_report(out_dir, &charts_dir, study, catalogue, &results, system)?;
     let ranking = results.mcda.ranking.clone();
     Ok(RunSummary {
         out_dir: out_dir.to_path_buf(),
@@ -262,8 +545,11 @@ pub fn run_study(
         database,
         stages_computed: runner.computed,
         stages_reused: runner.reused,
+        stages_failed: runner.failed,
+        stages_removed: removed,
         charts: report.charts,
         csv,
+        parquet,
         ranking,
         total_s: start.elapsed().as_secs_f64(),
     })

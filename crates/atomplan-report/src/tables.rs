@@ -224,7 +224,36 @@ pub fn assessments(a: &Assessments) -> Vec<Table> {
         a.first_power_year_p10_p50_p90.map(|t| t.2).into(),
         a.readiness_basis.clone().into(),
     ]);
-    vec![grid, adequacy, security, emissions, readiness]
+    let mut first_power = table(
+        "first_power",
+        &[
+            "candidate",
+            "design",
+            "construction_months",
+            "licensing_years_low",
+            "licensing_years_high",
+            "construction_start_p50",
+            "first_power_p10",
+            "first_power_p50",
+            "first_power_p90",
+            "planned_year",
+        ],
+    );
+    for e in &a.first_power_by_candidate {
+        first_power.rows.push(vec![
+            e.candidate.clone().into(),
+            e.design.clone().into(),
+            e.construction_months.into(),
+            e.licensing_years.0.into(),
+            e.licensing_years.1.into(),
+            e.construction_start_p50.into(),
+            e.first_power_p10.into(),
+            e.first_power_p50.into(),
+            e.first_power_p90.into(),
+            e.planned_year.into(),
+        ]);
+    }
+    vec![grid, adequacy, security, emissions, readiness, first_power]
 }
 
 pub fn mcda(m: &McdaResult) -> Vec<Table> {
@@ -258,7 +287,32 @@ pub fn mcda(m: &McdaResult) -> Vec<Table> {
             (*to).into(),
         ]);
     }
-    vec![scores, sensitivity]
+    let mut switches = table(
+        "mcda_winner_switches",
+        &[
+            "criterion",
+            "weight",
+            "lower_weight",
+            "winner_below",
+            "upper_weight",
+            "winner_above",
+            "smallest_change",
+            "fragile",
+        ],
+    );
+    for s in &m.winner_switches {
+        switches.rows.push(vec![
+            s.criterion.clone().into(),
+            s.weight.into(),
+            s.lower.into(),
+            s.lower_winner.clone().into(),
+            s.upper.into(),
+            s.upper_winner.clone().into(),
+            s.nearest_change().into(),
+            Value::Int(i64::from(s.is_fragile())),
+        ]);
+    }
+    vec![scores, sensitivity, switches]
 }
 
 pub fn profiles(system: &StudySystem) -> Table {

@@ -15,6 +15,7 @@ use atomplan_catalogue::Catalogue;
 use serde::Serialize;
 
 use crate::printer::Printer;
+use crate::text_table::{self, TextTable};
 use crate::{Format, GlobalArgs};
 
 #[derive(Debug, clap::Subcommand)]
@@ -147,7 +148,7 @@ pub fn run(command: Command, global: &GlobalArgs, printer: &Printer) -> anyhow::
 }
 
 fn read_case(path: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path)
+    atomplan_core::input::read_to_string(path)
         .map_err(|error| anyhow::anyhow!("cannot read case file {}: {error}", path.display()))
 }
 
@@ -213,6 +214,41 @@ fn mcda_text(report: &McdaReport) -> String {
             finite_or_empty(score)
         ));
     }
+    if let Some(sensitivity) = &report.weight_sensitivity {
+        let fragile_limit = atomplan::assess::mcda::sensitivity::FRAGILE_WEIGHT_CHANGE;
+        let mut table = TextTable::new(&[
+            "criterion",
+            "weight",
+            "winner first from",
+            "to",
+            "smallest change to flip",
+            "",
+        ]);
+        for item in sensitivity {
+            let fragile = item
+                .smallest_change_to_flip_winner
+                .is_some_and(|change| change <= fragile_limit);
+            table.row(vec![
+                item.criterion.clone(),
+                format!("{:.3}", item.weight),
+                format!("{:.3}", item.winner_holds[0]),
+                format!("{:.3}", item.winner_holds[1]),
+                item.smallest_change_to_flip_winner
+                    .map_or_else(|| "never".to_owned(), |c| format!("{c:.3}")),
+                if fragile { "fragile" } else { "" }.to_owned(),
+            ]);
+        }
+        out.push_str("\nweights at which the winner changes (one weight at a time, others in proportion)\n");
+        out.push_str(&table.render());
+        if sensitivity.iter().any(|item| {
+            item.smallest_change_to_flip_winner
+                .is_some_and(|change| change <= fragile_limit)
+        }) {
+            out.push_str(&format!(
+                "fragile winner: a change of at most {fragile_limit} in one weight puts another alternative first\n"
+            ));
+        }
+    }
     if let (Some(lambda_max), Some(ci)) = (report.lambda_max, report.ci) {
         out.push_str(&format!(
             "criteria: lambda_max {lambda_max:.6}, CI {ci:.6}, CR {}\n",
@@ -257,8 +293,8 @@ fn load_catalogue(global: &GlobalArgs, printer: &Printer) -> Option<Catalogue> {
     }
 }
 
-/// Prints a serialisable report: JSON for `--format json`, `field,value` rows for `csv` (these
-/// reports are nested), and for text a flat `key: value` listing of the same fields.
+/// Prints a serialisable report: JSON for `--format json` (the full structure), `field,value`
+/// rows for `csv` (these reports are nested), and aligned tables for text.
 fn print_report<T: Serialize>(
     report: &T,
     global: &GlobalArgs,
@@ -268,62 +304,98 @@ fn print_report<T: Serialize>(
     match global.format {
         Format::Json => printer.json(&value),
         Format::Csv => printer.data(&crate::flat_csv::to_field_csv(&value)?),
-        Format::Text => {
-            let mut lines = Vec::new();
-            flatten("", &value, &mut lines);
-            printer.data(&lines.join("\n"));
-        }
+        Format::Text => printer.data(&text_table::report_text(&value)),
     }
     Ok(())
 }
 
-/// `a.b[0].c: value` lines; long number arrays are summarised.
-fn flatten(prefix: &str, value: &serde_json::Value, lines: &mut Vec<String>) {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                let path = if prefix.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{prefix}.{key}")
-                };
-                flatten(&path, child, lines);
-            }
-        }
-        Value::Array(items) if items.len() > 12 && items.iter().all(Value::is_number) => {
-            lines.push(format!("{prefix}: [{} values]", items.len()));
-        }
-        Value::Array(items)
-            if items
-                .iter()
-                .all(|item| !item.is_object() && !item.is_array()) =>
-        {
-            let parts: Vec<String> = items.iter().map(scalar_text).collect();
-            lines.push(format!("{prefix}: {}", parts.join(", ")));
-        }
-        Value::Array(items) => {
-            for (idx, child) in items.iter().enumerate() {
-                flatten(&format!("{prefix}[{idx}]"), child, lines);
-            }
-        }
-        Value::Null => {}
-        scalar => lines.push(format!("{prefix}: {}", scalar_text(scalar))),
+fn percent(share: f64) -> String {
+    if share.is_finite() {
+        format!("{:.1} %", share * 100.0)
+    } else {
+        "–".to_owned()
     }
 }
 
-fn scalar_text(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::Number(number) => match number.as_f64() {
-            Some(float) if number.is_f64() => format!("{float:.6}")
-                .trim_end_matches('0')
-                .trim_end_matches('.')
-                .to_owned(),
-            _ => number.to_string(),
-        },
-        serde_json::Value::String(text) => text.clone(),
-        other => other.to_string(),
+/// The export market as a person reads it: one row per vendor country, then the year view.
+fn market_text(report: &market::MarketReport) -> String {
+    let mut out = format!(
+        "Export market: {} export projects with status {}\n\n",
+        report.export_projects,
+        report.statuses.join(", ")
+    );
+    let mut vendors = TextTable::new(&[
+        "vendor country",
+        "projects",
+        "units",
+        "MWe",
+        "value bn USD",
+        "share of units",
+        "share of MWe",
+        "share of value",
+    ]);
+    let mut sorted: Vec<&market::VendorShare> = report.total.vendors.iter().collect();
+    sorted.sort_by(|a, b| {
+        b.share_of_units
+            .total_cmp(&a.share_of_units)
+            .then_with(|| a.vendor_country.cmp(&b.vendor_country))
+    });
+    for vendor in sorted {
+        vendors.row(vec![
+            vendor.vendor_country.clone(),
+            text_table::number_text(vendor.projects),
+            text_table::number_text(vendor.units),
+            format!("{:.0}", vendor.mwe),
+            format!("{:.1}", vendor.value_bn),
+            percent(vendor.share_of_units),
+            percent(vendor.share_of_mwe),
+            percent(vendor.share_of_value),
+        ]);
     }
+    vendors.row(vec![
+        "total".to_owned(),
+        text_table::number_text(report.total.vendors.iter().map(|v| v.projects).sum()),
+        text_table::number_text(report.total.total_units),
+        format!("{:.0}", report.total.total_mwe),
+        format!("{:.1}", report.total.total_value_bn),
+        String::new(),
+        String::new(),
+        String::new(),
+    ]);
+    out.push_str(&vendors.render());
+    out.push_str(&format!(
+        "\nVendor concentration (HHI of units, 0-10,000): {:.0}\n",
+        report.total.hhi_units
+    ));
+    if !report.by_year.is_empty() {
+        let mut years = TextTable::new(&["year", "units", "MWe", "HHI of units", "largest vendor"]);
+        for (year, slice) in &report.by_year {
+            let largest = slice
+                .vendors
+                .iter()
+                .max_by(|a, b| a.share_of_units.total_cmp(&b.share_of_units))
+                .map_or_else(String::new, |v| {
+                    format!("{} ({})", v.vendor_country, percent(v.share_of_units))
+                });
+            years.row(vec![
+                year.to_string(),
+                text_table::number_text(slice.total_units),
+                format!("{:.0}", slice.total_mwe),
+                format!("{:.0}", slice.hhi_units),
+                largest,
+            ]);
+        }
+        out.push_str("\nBy year the project counts in\n");
+        out.push_str(&years.render());
+    }
+    out.push_str(&format!(
+        "\nLeft out: {} domestic projects; shares by MWe omit {} projects without a capacity, by value {} without a value; {} projects have no year\n",
+        report.domestic_projects_excluded,
+        report.projects_without_mwe,
+        report.projects_without_value,
+        report.projects_without_year
+    ));
+    out
 }
 
 fn missing(printer: &Printer, what: &str, flag: &str) -> ExitCode {
@@ -466,7 +538,8 @@ fn run_adequacy(
         .map(Path::to_path_buf)
         .unwrap_or_default();
     let read_file = |relative: &str| {
-        std::fs::read_to_string(base_dir.join(relative)).map_err(|error| error.to_string())
+        atomplan_core::input::read_to_string(&base_dir.join(relative))
+            .map_err(|error| error.to_string())
     };
     let case = match cases::parse_adequacy(&text, &read_file) {
         Ok(case) => case,
@@ -719,7 +792,11 @@ fn run_market(
                     args.price_year
                 ));
             }
-            print_report(&report, global, printer)?;
+            if global.format == Format::Text {
+                printer.data(&market_text(&report));
+            } else {
+                print_report(&report, global, printer)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => Ok(bad_input(printer, &label, &error)),

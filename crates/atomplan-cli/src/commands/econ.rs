@@ -22,6 +22,8 @@ use crate::{Format, GlobalArgs};
 
 mod design;
 mod offer;
+#[cfg(test)]
+mod fuzz;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -50,18 +52,20 @@ pub struct McArgs {
     /// Case file (TOML) with `[[mc.input]]` entries
     #[arg(long, value_name = "FILE")]
     pub case: PathBuf,
-    /// Number of samples
-    #[arg(long, default_value_t = 10_000)]
-    pub samples: usize,
+    /// Number of samples (at most 100,000,000: every sample's LCOE is kept in memory)
+    #[arg(long, default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..=atomplan_econ::mc::MAX_SAMPLES as u64))]
+    pub samples: u64,
     /// Seed; the same seed gives the same result for any thread count
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Worker threads (default: all cores)
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Histogram bins
-    #[arg(long, default_value_t = 20)]
-    pub bins: usize,
+    /// Histogram bins (at most 100,000)
+    #[arg(long, default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(1..=atomplan_econ::mc::MAX_HISTOGRAM_BINS as u64))]
+    pub bins: u64,
     /// Include every sample value in the JSON output
     #[arg(long)]
     pub values: bool,
@@ -453,8 +457,14 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 pub(crate) fn load_case(path: &Path) -> anyhow::Result<LoadedCase> {
-    let text = std::fs::read_to_string(path)
+    let text = atomplan_core::input::read_to_string(path)
         .with_context(|| format!("cannot read case file {}", path.display()))?;
+    parse_case(path, &text)
+}
+
+/// Parses and checks a case file's text (`path` names it in messages).
+pub(crate) fn parse_case(path: &Path, text: &str) -> anyhow::Result<LoadedCase> {
+    let text = text.to_owned();
     let source = Source { path, text: &text };
     let wire: CaseFileWire = toml::from_str(&text).map_err(|error| {
         let message = error.message().trim().to_owned();
@@ -1083,10 +1093,16 @@ fn run_mc(args: &McArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Resu
     if args.threads == Some(0) {
         return Err(anyhow!("`--threads` must be at least 1"));
     }
+    if args.threads.is_some_and(|n| n > crate::MAX_THREADS) {
+        return Err(anyhow!(
+            "`--threads` must be at most {}",
+            crate::MAX_THREADS
+        ));
+    }
     let settings = MonteCarloSettings {
-        samples: args.samples,
+        samples: usize::try_from(args.samples)?,
         seed: args.seed,
-        histogram_bins: args.bins.max(1),
+        histogram_bins: usize::try_from(args.bins)?.max(1),
     };
     let started = std::time::Instant::now();
     let result = atomplan_econ::monte_carlo_on_threads(
@@ -1205,7 +1221,7 @@ fn run_tornado(
         ));
     }
     let result = atomplan_econ::tornado(&loaded.case, &inputs).map_err(|error| {
-        let source_text = std::fs::read_to_string(&args.case).unwrap_or_default();
+        let source_text = atomplan_core::input::read_to_string(&args.case).unwrap_or_default();
         let source = Source {
             path: &args.case,
             text: &source_text,

@@ -28,6 +28,9 @@ pub struct Args {
     /// Write the LP with structured row and column names to FILE before solving
     #[arg(long, value_name = "FILE")]
     pub write_lp: Option<std::path::PathBuf>,
+    /// Overwrite the `--write-lp` file when it exists
+    #[arg(long)]
+    pub force: bool,
     /// A planning file (TOML, see docs/planning-file.md): integer units, N-1 reserve, refuelling,
     /// multi-period investment, representative days
     #[arg(long, value_name = "FILE.toml")]
@@ -214,6 +217,12 @@ fn print_text(outcome: &Outcome, printer: &Printer) {
 }
 
 pub fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
+    if let Some(path) = &args.write_lp {
+        crate::safe_io::check_new(path, args.force, "--write-lp")?;
+    }
+    if let Some(out) = &args.out {
+        crate::safe_io::check_out_dir(out, "--out")?;
+    }
     if let Some(plan) = &args.planning {
         return run_planning(&args.folder, Some(plan), global, printer);
     }
@@ -265,7 +274,7 @@ fn run_planning(
     use atomplan_model::planning::{self, FolderOutcome, Status};
     let (text, file) = match plan {
         Some(plan) => (
-            std::fs::read_to_string(plan)
+            atomplan_core::input::read_to_string(plan)
                 .with_context(|| format!("cannot read `{}`", plan.display()))?,
             plan.display().to_string(),
         ),

@@ -7,7 +7,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use atomplan::study::{from_catalogue, template, validate, StudyCatalogue, StudyFile};
 use atomplan_catalogue::Catalogue;
 
@@ -38,6 +37,9 @@ pub struct NewArgs {
     /// Write here instead of stdout
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Overwrite the `--output` file when it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -53,6 +55,10 @@ pub struct RunArgs {
     /// Output directory (report.html, results.sqlite, csv/, charts/); resumed if it exists
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Write into a folder that holds files atomplan did not write, or another study's run
+    /// (which is replaced)
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(command: Command, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitCode> {
@@ -109,8 +115,7 @@ fn new(args: &NewArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Result
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &text)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            crate::safe_io::write_new(path, text.as_bytes(), args.force, "--output")?;
             printer.info(&format!("wrote {}", path.display()));
         }
         None => printer.data(&text),
@@ -124,8 +129,7 @@ fn load(
     global: &GlobalArgs,
     printer: &Printer,
 ) -> anyhow::Result<Option<(String, StudyFile, StudyCatalogue)>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = crate::safe_io::read_text(path)?;
     let file = path.display().to_string();
     let study = match validate::parse(&file, &text) {
         Ok(study) => study,
@@ -171,8 +175,16 @@ fn run_study(args: &RunArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::
         match p.event {
             "started" => printer.info(&format!("[{}/{}] {} ...", p.index, p.total, p.stage)),
             "reused" => printer.info(&format!(
-                "[{}/{}] {} (done in an earlier run, reused)",
+                "[{}/{}] {} (done in an earlier run with the same inputs, reused)",
                 p.index, p.total, p.stage
+            )),
+            "failed" => printer.error(&format!(
+                "[{}/{}] {} failed after {:.1} s: {}",
+                p.index, p.total, p.stage, p.seconds, p.message
+            )),
+            "removed" => printer.info(&format!(
+                "{}: removed from the results ({})",
+                p.stage, p.message
             )),
             _ => printer.info(&format!(
                 "[{}/{}] {} done in {:.1} s",
@@ -189,6 +201,7 @@ fn run_study(args: &RunArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::
         &study,
         &catalogue,
         &args.out,
+        &atomplan_report::RunOptions { force: args.force },
         &mut progress,
     ) {
         Ok(summary) => summary,
@@ -207,17 +220,19 @@ fn run_study(args: &RunArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::
         Format::Csv => printer.data(&crate::flat_csv::to_field_csv(
             &serde_json::to_value(&summary).unwrap_or_default(),
         )?),
-        Format::Text => {
-            printer.data(&format!(
-                "report: {}\ndatabase: {}\nranking: {}\nstages computed: {}, reused: {}\ntotal: {:.1} s",
-                summary.report.display(),
-                summary.database.display(),
-                summary.ranking.join(" > "),
-                summary.stages_computed.len(),
-                summary.stages_reused.len(),
-                summary.total_s
+        Format::Text => printer.data(&crate::text_table::run_summary_text(&summary)),
+    }
+    if !summary.stages_failed.is_empty() {
+        for failed in &summary.stages_failed {
+            printer.error(&format!(
+                "{}: stage `{}` failed: {}",
+                args.file.display(),
+                failed.stage,
+                failed.message
             ));
         }
+        printer.hint("failed stages are recorded in results.sqlite (stage_failures), left out of the report, and computed again on the next run");
+        return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -100,7 +100,7 @@ pub struct SlurmScriptArgs {
 }
 
 fn read_sweep(file: &Path) -> anyhow::Result<Sweep> {
-    let text = std::fs::read_to_string(file)
+    let text = atomplan_core::input::read_to_string(file)
         .with_context(|| format!("{}: cannot read", file.display()))?;
     Ok(Sweep::from_toml_str(&file.display().to_string(), &text)?)
 }
@@ -128,6 +128,9 @@ fn thread_count(requested: Option<usize>) -> anyhow::Result<usize> {
         if threads == 0 {
             bail!("`--threads`: must be at least 1");
         }
+        if threads > crate::MAX_THREADS {
+            bail!("`--threads`: must be at most {}", crate::MAX_THREADS);
+        }
         return Ok(threads);
     }
     if let Ok(text) = std::env::var("SLURM_CPUS_PER_TASK") {
@@ -135,8 +138,13 @@ fn thread_count(requested: Option<usize>) -> anyhow::Result<usize> {
             .trim()
             .parse::<usize>()
             .ok()
-            .filter(|n| *n > 0)
-            .with_context(|| format!("`SLURM_CPUS_PER_TASK={text}`: not a positive whole number"));
+            .filter(|n| (1..=crate::MAX_THREADS).contains(n))
+            .with_context(|| {
+                format!(
+                    "`SLURM_CPUS_PER_TASK={text}`: not a whole number from 1 to {}",
+                    crate::MAX_THREADS
+                )
+            });
     }
     Ok(std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
 }
@@ -152,6 +160,25 @@ fn study_of(scenario: &Scenario) -> Result<StudyFile, String> {
                 error.message().trim()
             )
         })
+}
+
+/// The scenario's study with its overrides, checked exactly as `study check` checks a study:
+/// `Some` (status `invalid`, every error in the message) when it fails.
+fn invalid_scenario(
+    file: &str,
+    scenario: &Scenario,
+    catalogue: &StudyCatalogue,
+) -> Option<ScenarioResult> {
+    let study = match study_of(scenario) {
+        Ok(study) => study,
+        Err(message) => return Some(ScenarioResult::failed(sweep::Status::Invalid, message)),
+    };
+    let errors: Vec<String> = atomplan::study::validate::validate(file, &study, catalogue)
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.location, d.message))
+        .collect();
+    (!errors.is_empty()).then(|| ScenarioResult::failed(sweep::Status::Invalid, errors.join("; ")))
 }
 
 /// The study pipeline's economics (and optionally planning) stage as a sweep runner.
@@ -351,9 +378,23 @@ pub fn run_sweep(
         .and_then(|text| text.parse::<u64>().ok())
         .map(Duration::from_millis);
     let runner_kind = args.runner;
+    let file = args.file.display().to_string();
+    // Every scenario is checked after its overrides as `study check` checks a study; the
+    // screening runner also takes partial studies, so it is checked when its base is whole.
+    let check_scenarios = args.runner != RunnerKind::Screening
+        || sweep.base.clone().try_into().is_ok_and(|study: StudyFile| {
+            !atomplan_core::diagnostic::has_errors(&atomplan::study::validate::validate(
+                &file, &study, &catalogue,
+            ))
+        });
     let runner = |scenario: &Scenario| -> Result<ScenarioResult, String> {
         if let Some(delay) = delay {
             std::thread::sleep(delay);
+        }
+        if check_scenarios {
+            if let Some(invalid) = invalid_scenario(&file, scenario, &catalogue) {
+                return Ok(invalid);
+            }
         }
         match runner_kind {
             RunnerKind::Screening => sweep::screening::run(scenario, &catalogue),
@@ -388,6 +429,7 @@ pub fn run_sweep(
             "n_ok": report.n_ok,
             "n_infeasible": report.n_infeasible,
             "n_failed": report.n_failed,
+            "n_invalid": report.n_invalid,
             "attempt": report.attempt,
             "threads": threads,
             "elapsed_s": report.elapsed_s,
@@ -395,17 +437,24 @@ pub fn run_sweep(
             "result_file": store.path().display().to_string(),
         })),
         _ => printer.data(&format!(
-            "shard {shard}: {} scenarios ({} finished before, {} run: {} ok, {} infeasible, {} failed) in {:.2} s, {:.1} scenarios/s -> {}",
+            "shard {shard}: {} scenarios ({} finished before, {} run: {} ok, {} infeasible, {} failed, {} invalid) in {:.2} s, {:.1} scenarios/s -> {}",
             report.n_in_shard,
             report.n_skipped,
             report.n_run,
             report.n_ok,
             report.n_infeasible,
             report.n_failed,
+            report.n_invalid,
             report.elapsed_s,
             rate,
             store.path().display()
         )),
+    }
+    if report.n_invalid > 0 {
+        printer.warning(&format!(
+            "{} scenarios are invalid after their overrides (as `study check` would say); their messages are in the results",
+            report.n_invalid
+        ));
     }
     if report.n_failed > 0 {
         printer.warning(&format!(
@@ -535,34 +584,38 @@ pub fn run_slurm_script(
 #   ARRAY=2,5 bash submit.sh   re-runs only shards 2 and 5 (as `atomplan study merge` lists them)
 #                              and merges again; finished scenarios are never recomputed.
 #   WAIT=1 bash submit.sh      blocks until the jobs end (sbatch --wait), e.g. in CI.
+# Paths reach the jobs through their environment (--export=ALL), never pasted into job text, so
+# no character in them is run as shell code.
 set -euo pipefail
-ATOMPLAN=${{ATOMPLAN:-{binary}}}
+if [ -z "${{ATOMPLAN:-}}" ]; then ATOMPLAN={binary}; fi
 STUDY={study}
 OUT={out}
 SHARDS={shards}
 ARRAY=${{ARRAY:-0-{last}}}
-mkdir -p "$OUT/logs"
-array_job=$(sbatch --parsable ${{WAIT:+--wait}} --job-name=atomplan-sweep --array="$ARRAY" \
+export ATOMPLAN STUDY OUT SHARDS
+mkdir -p -- "$OUT/logs"
+array_job=$(sbatch --parsable ${{WAIT:+--wait}} --export=ALL --job-name=atomplan-sweep --array="$ARRAY" \
   --cpus-per-task={cpus} --mem={mem} --time={time}{partition} \
-  --output="$OUT/logs/shard-%a.out" <<EOF
+  --output="$OUT/logs/shard-%a.out" <<'EOF'
 #!/bin/bash
 set -euo pipefail
 # N comes from this script, not from SLURM_ARRAY_TASK_COUNT (which counts only this submission).
 # Threads: the sweep reads SLURM_CPUS_PER_TASK.
-exec "$ATOMPLAN" study sweep "$STUDY" --out "$OUT" --shard "\$SLURM_ARRAY_TASK_ID/$SHARDS" --runner {runner} --no-progress
+exec "$ATOMPLAN" study sweep "$STUDY" --out "$OUT" --shard "$SLURM_ARRAY_TASK_ID/$SHARDS" --runner {runner} --no-progress
 EOF
 )
 array_job=${{array_job%%;*}}
-merge_job=$(sbatch --parsable ${{WAIT:+--wait}} --job-name=atomplan-merge \
+merge_job=$(sbatch --parsable ${{WAIT:+--wait}} --export=ALL --job-name=atomplan-merge \
   --dependency=afterok:"$array_job" --kill-on-invalid-dep=yes \
   --cpus-per-task=1 --mem={mem} --time={time}{partition} \
   --output="$OUT/logs/merge.out" \
-  --wrap="exec '$ATOMPLAN' study merge '$OUT'")
+  --wrap='exec "$ATOMPLAN" study merge "$OUT"')
 merge_job=${{merge_job%%;*}}
 echo "submitted sweep array $array_job (--array=$ARRAY of $SHARDS shards) and merge $merge_job (afterok)"
 echo "results: $OUT/results.csv once merge $merge_job has run; check with: atomplan study merge $OUT"
 "#,
-        study_name = args.file.display(),
+        // A comment line: control characters (a newline would end it) are escaped.
+        study_name = args.file.display().to_string().escape_debug(),
         shards = args.shards,
         binary = shell_quote(&binary),
         study = shell_quote(&study.display().to_string()),

@@ -337,3 +337,56 @@ fn catalogue_grid_fit_and_market_run() {
         assert!(json.is_object());
     }
 }
+
+// Issue 13: `--format text` is aligned tables a person reads, not dotted `field: value` lines.
+#[test]
+fn market_text_is_a_table_with_one_row_per_vendor_country() {
+    let json: Value =
+        serde_json::from_slice(&common::run(&["assess", "market", "--format", "json"]).stdout)
+            .unwrap();
+    let output = common::run(&["assess", "market"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let header = text
+        .lines()
+        .position(|l| l.starts_with("vendor country"))
+        .unwrap_or_else(|| panic!("no vendor table in:\n{text}"));
+    assert!(text.lines().nth(header).unwrap().contains("share of units"));
+    assert!(text.lines().nth(header + 1).unwrap().starts_with("---"));
+    let vendors = json["total"]["vendors"].as_array().unwrap();
+    assert!(vendors.len() >= 3, "{vendors:?}");
+    for vendor in vendors {
+        let code = vendor["vendor_country"].as_str().unwrap();
+        let rows: Vec<&str> = text
+            .lines()
+            .filter(|l| l.split_whitespace().next() == Some(code))
+            .collect();
+        assert_eq!(rows.len(), 1, "{code}: {rows:?}\n{text}");
+        let units = vendor["units"].as_f64().unwrap();
+        assert!(
+            rows[0].split_whitespace().any(|cell| cell.parse::<f64>().ok() == Some(units)),
+            "{code}: units {units} not in `{}`",
+            rows[0]
+        );
+    }
+    assert!(!text.contains("vendors[0]"), "{text}");
+}
+
+#[test]
+fn assess_text_has_no_dotted_field_lines() {
+    for args in [
+        &["assess", "grid-fit", "--country", "TR", "--design", "vver-1200"][..],
+        &["assess", "readiness", "--country", "KZ", "--design", "vver-1200"][..],
+    ] {
+        let output = common::run(args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8_lossy(&output.stdout);
+        for line in text.lines() {
+            let dotted = line
+                .split_once(": ")
+                .is_some_and(|(key, _)| !key.contains(' ') && (key.contains('.') || key.contains('[')));
+            assert!(!dotted, "{args:?}: dotted line `{line}`");
+        }
+        assert!(text.lines().any(|l| l.starts_with("-----")), "{args:?}: no table\n{text}");
+    }
+}

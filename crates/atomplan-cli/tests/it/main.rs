@@ -5,6 +5,7 @@ mod catalogue;
 mod common;
 mod econ;
 mod planning;
+mod reliability;
 mod solve;
 mod solve_milp;
 mod study;

@@ -309,7 +309,7 @@ fn slurm_script_is_complete() {
         "--array=\"$ARRAY\"",
         "--cpus-per-task=4 --mem='8G'",
         "--partition='batch'",
-        "--shard \"\\$SLURM_ARRAY_TASK_ID/$SHARDS\"",
+        "--shard \"$SLURM_ARRAY_TASK_ID/$SHARDS\"",
         "--dependency=afterok:\"$array_job\"",
         "study merge",
     ] {

@@ -209,6 +209,8 @@ pub struct Solved {
     pub row_duals: Vec<f64>,
     pub solve_s: f64,
     pub has_solution: bool,
+    /// HiGHS's own words when the solve failed (see `highs_log`); empty otherwise.
+    pub message: String,
 }
 
 /// Solve with HiGHS, using only its `try_*` methods.
@@ -230,7 +232,7 @@ pub fn solve(lp: &Lp, opts: &SolveOptions) -> Solved {
             lp.col_integer[c],
         );
     }
-    let failed = |start: Instant| Solved {
+    let failed = |start: Instant, message: String| Solved {
         status: Status::Error,
         objective: 0.0,
         mip_gap: 0.0,
@@ -238,11 +240,19 @@ pub fn solve(lp: &Lp, opts: &SolveOptions) -> Solved {
         row_duals: Vec::new(),
         solve_s: start.elapsed().as_secs_f64(),
         has_solution: false,
+        message,
     };
     let Ok(mut model) = pb.try_optimise(highs::Sense::Minimise) else {
-        return failed(start);
+        return failed(start, "HiGHS refused the model".to_owned());
     };
     model.make_quiet();
+    let capture = crate::highs_log::LogCapture::attach(&mut model);
+    let said = |fallback: &str| {
+        capture
+            .as_ref()
+            .and_then(crate::highs_log::LogCapture::explanation)
+            .unwrap_or_else(|| fallback.to_owned())
+    };
     let threads = i32::try_from(opts.threads.max(1)).unwrap_or(1);
     let ok = model
         .try_set_option("mip_rel_gap", opts.mip_rel_gap)
@@ -253,10 +263,10 @@ pub fn solve(lp: &Lp, opts: &SolveOptions) -> Solved {
             .time_limit
             .is_none_or(|t| model.try_set_option("time_limit", t).is_ok());
     if !ok {
-        return failed(start);
+        return failed(start, "HiGHS refused an option".to_owned());
     }
     let Ok(solved) = model.try_solve() else {
-        return failed(start);
+        return failed(start, said("HiGHS returned an error"));
     };
     let status = match solved.status() {
         highs::HighsModelStatus::Optimal => Status::Optimal,
@@ -292,7 +302,16 @@ pub fn solve(lp: &Lp, opts: &SolveOptions) -> Solved {
     } else {
         0.0
     };
+    let message = if matches!(status, Status::Error) || !has_solution {
+        capture
+            .as_ref()
+            .and_then(crate::highs_log::LogCapture::explanation)
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
     Solved {
+        message,
         status,
         objective,
         mip_gap: if gap.is_finite() { gap } else { 1.0 },

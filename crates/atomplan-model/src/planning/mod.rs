@@ -111,6 +111,9 @@ pub struct PlanResult {
     /// Relative MIP gap at the end (0 for an LP).
     pub mip_gap: f64,
     pub has_solution: bool,
+    /// HiGHS's own words when the solve failed or found no solution; empty otherwise.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub solver_message: String,
     pub variables: usize,
     pub integer_variables: usize,
     pub constraints: usize,
@@ -293,6 +296,7 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
         objective: clean(solved.objective),
         mip_gap: clean(solved.mip_gap),
         has_solution: solved.has_solution,
+        solver_message: solved.message.clone(),
         variables: lp.num_cols(),
         integer_variables: lp.num_integer(),
         constraints: lp.num_rows(),

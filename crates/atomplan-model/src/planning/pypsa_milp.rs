@@ -53,7 +53,7 @@ fn truthy(v: &str) -> bool {
 pub fn translate(folder: &Path) -> Result<Option<Translated>, Vec<Diagnostic>> {
     let path = folder.join("generators.csv");
     let file = path.display().to_string();
-    let Ok(text) = std::fs::read_to_string(&path) else {
+    let Ok(text) = atomplan_core::input::read_to_string(&path) else {
         return Ok(None);
     };
     let mut reader = csv::ReaderBuilder::new()
@@ -169,7 +169,9 @@ pub fn translate(folder: &Path) -> Result<Option<Translated>, Vec<Diagnostic>> {
     }
     // A committable unit's time-varying p_min_pu cannot be carried over.
     if folder.join("generators-p_min_pu.csv").exists() {
-        if let Ok(ts) = std::fs::read_to_string(folder.join("generators-p_min_pu.csv")) {
+        if let Ok(ts) =
+            atomplan_core::input::read_to_string(&folder.join("generators-p_min_pu.csv"))
+        {
             let first = ts.lines().next().unwrap_or("");
             for g in first.split(',') {
                 if units.get(g).is_some_and(|u| u.committable) {

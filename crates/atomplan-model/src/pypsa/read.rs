@@ -239,7 +239,8 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
                 p_min_pu: series.get(&table, row, &name, "p_min_pu", 0.0)?,
                 p_max_pu: series.get(&table, row, &name, "p_max_pu", 1.0)?,
                 marginal_cost: series.get(&table, row, &name, "marginal_cost", 0.0)?,
-                efficiency: table.f64_or(row, "efficiency", 1.0)?,
+                // PyPSA divides a carrier's emissions by it: 0 or below is no generator.
+                efficiency: positive(&table, row, "efficiency", 1.0)?,
                 sign: table.f64_or(row, "sign", 1.0)?,
                 name,
             };
@@ -283,7 +284,7 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
                 p_max_pu: series.get(&table, row, &name, "p_max_pu", 1.0)?,
                 marginal_cost: series.get(&table, row, &name, "marginal_cost", 0.0)?,
                 max_hours: table.f64_or(row, "max_hours", 1.0)?,
-                efficiency_store: table.f64_or(row, "efficiency_store", 1.0)?,
+                efficiency_store: positive(&table, row, "efficiency_store", 1.0)?,
                 efficiency_dispatch: positive(&table, row, "efficiency_dispatch", 1.0)?,
                 standing_loss: table.f64_or(row, "standing_loss", 0.0)?,
                 cyclic_state_of_charge: table.bool_or(row, "cyclic_state_of_charge", false)?,
@@ -774,6 +775,8 @@ struct SeriesFiles<'a> {
     n_snapshots: usize,
     /// attribute → (file name, column name → values).
     loaded: HashMap<String, (String, HashMap<String, Vec<f64>>)>,
+    /// (file name, header of its first column): the snapshot index PyPSA writes first.
+    index_headers: Vec<(String, String)>,
 }
 
 impl<'a> SeriesFiles<'a> {
@@ -789,6 +792,7 @@ impl<'a> SeriesFiles<'a> {
             component,
             n_snapshots,
             loaded: HashMap::new(),
+            index_headers: Vec::new(),
         }
     }
 
@@ -811,6 +815,9 @@ impl<'a> SeriesFiles<'a> {
                         self.n_snapshots
                     ),
                 ));
+            }
+            if let Some(first) = table.headers.first() {
+                self.index_headers.push((file.clone(), first.clone()));
             }
             for (column_idx, header) in table.headers.iter().enumerate().skip(1) {
                 let mut values = Vec::with_capacity(table.len());
@@ -902,6 +909,20 @@ impl<'a> SeriesFiles<'a> {
             .map(|row| table.str_or(row, "name", ""))
             .collect();
         let _ = active;
+        // A series file whose first column is a component has lost its snapshot index: reading
+        // it would drop that component's series without a word.
+        for (file, first) in &self.index_headers {
+            if all_names.contains(first) {
+                return Err(malformed(
+                    file,
+                    Some(1),
+                    Some(first),
+                    format!(
+                        "the first column is component `{first}`, but a series file starts with the snapshot index column (as PyPSA writes it: `snapshot` or an empty header); add the index column"
+                    ),
+                ));
+            }
+        }
         for (file, columns) in self.loaded.values() {
             for column in columns.keys() {
                 if !all_names.contains(column) {

@@ -34,13 +34,13 @@ pub fn malformed(file: &str, line: Option<usize>, column: Option<&str>, message:
 impl Table {
     pub fn read(folder: &Path, file: &str) -> Result<Table, Error> {
         let path = folder.join(file);
+        let bytes = atomplan_core::input::read(&path).map_err(|error| {
+            malformed(file, None, None, format!("cannot read the file: {error}"))
+        })?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
-            .from_path(&path)
-            .map_err(|error| {
-                malformed(file, None, None, format!("cannot read the file: {error}"))
-            })?;
+            .from_reader(bytes.as_slice());
         let headers: Vec<String> = reader
             .headers()
             .map_err(|error| malformed(file, Some(1), None, format!("bad header: {error}")))?

@@ -10,6 +10,7 @@
 //! structs in one place.
 
 pub mod adequacy;
+pub mod alternatives;
 pub mod case;
 pub mod catalogue;
 pub mod emissions;

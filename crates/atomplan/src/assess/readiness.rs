@@ -5,7 +5,9 @@
 //! The completion score is ours, for planning; it is not an IAEA measure. The IAEA says a
 //! programme needs 10–15 years of preparatory work from the policy decision to the first plant's
 //! operation (<https://www.iaea.org/topics/infrastructure-development>); the time model spreads
-//! that band over the work still to do. See `docs/methods/readiness.md`.
+//! that band over the work still to do. With a design's construction time, phase 3 (implementing
+//! the first plant) is replaced by its actual steps: contracting and licensing up to first
+//! concrete, then construction. See `docs/methods/readiness.md`.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -50,6 +52,13 @@ pub const MILESTONES: [&str; 3] = [
 pub const PROGRAMME_YEARS_LOW: f64 = 10.0;
 pub const PROGRAMME_YEARS_HIGH: f64 = 15.0;
 
+/// Default band, years, from milestone 2 (ready to contract) to first concrete: the contract,
+/// site and construction licences. ASSUMPTION, not a published figure: chosen to span the
+/// newcomer plants of the 2010s, whose contracts preceded first concrete by roughly two to five
+/// years; a study should replace it with the country's own licensing schedule.
+pub const LICENSING_YEARS_LOW: f64 = 2.0;
+pub const LICENSING_YEARS_HIGH: f64 = 5.0;
+
 /// Status of one issue in one phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -90,9 +99,14 @@ pub struct TimeSettings {
     pub programme_years_high: f64,
     /// Share of the programme each phase takes (default equal thirds: no source splits the band).
     pub phase_shares: [f64; 3],
-    /// Construction time of the first unit, months, to turn first power into an earliest
-    /// construction start (e.g. from the design's record).
+    /// Construction time of the first unit, months (first concrete to first power), e.g. from
+    /// the design's record. With it, the time model replaces phase 3 by licensing + construction.
     pub construction_months: Option<f64>,
+    /// Years from milestone 2 (ready to contract) to first concrete, drawn uniformly in
+    /// `[low, high]`; used only with a construction time (default: an assumption, see
+    /// [`LICENSING_YEARS_LOW`]).
+    pub licensing_years_low: f64,
+    pub licensing_years_high: f64,
     pub n_samples: usize,
     pub seed: u64,
 }
@@ -104,6 +118,8 @@ impl Default for TimeSettings {
             programme_years_high: PROGRAMME_YEARS_HIGH,
             phase_shares: [1.0 / 3.0; 3],
             construction_months: None,
+            licensing_years_low: LICENSING_YEARS_LOW,
+            licensing_years_high: LICENSING_YEARS_HIGH,
             n_samples: 10_000,
             seed: 42,
         }
@@ -193,9 +209,14 @@ pub struct ReadinessReport {
 
 /// Scores the statuses and samples the time to first power.
 ///
-/// Remaining time in a sample = `T · Σ_p s_p (1 − c_p)`, with `T ~ U(low, high)` the whole
-/// programme's length, `s_p` the phase's share and `c_p` its completion; with a construction time
-/// `C`, first power is at least `C` away and construction starts at first power − `C`.
+/// Without a construction time, remaining time in a sample = `T · Σ_p s_p (1 − c_p)`, with
+/// `T ~ U(low, high)` the whole programme's length, `s_p` the phase's share and `c_p` its
+/// completion.
+///
+/// With a construction time `C`, phase 3 is counted by its steps instead of its share of `T`:
+/// remaining = `T · (s_1 (1 − c_1) + s_2 (1 − c_2)) + (1 − c_3) (L + C)`, with
+/// `L ~ U(licensing low, high)` the years from milestone 2 to first concrete; construction starts
+/// at first power − `C` (never before the assessed year).
 ///
 /// # Errors
 /// Not exactly 19 issues, invalid time settings.
@@ -236,6 +257,16 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError>
         return Err(AssessError::invalid(
             "time.construction_months",
             "must be a finite number >= 0",
+        ));
+    }
+    if !(time.licensing_years_low.is_finite()
+        && time.licensing_years_high.is_finite()
+        && time.licensing_years_low >= 0.0
+        && time.licensing_years_high >= time.licensing_years_low)
+    {
+        return Err(AssessError::invalid(
+            "time.licensing_years",
+            "need 0 <= low <= high",
         ));
     }
     if time.n_samples == 0 || time.n_samples > 10_000_000 {
@@ -286,6 +317,14 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError>
         .map(|(phase, share)| share * (1.0 - phase.completion))
         .sum();
     let overall_completion = 1.0 - remaining_fraction;
+    // Phases 1 and 2 (to "ready to contract") as shares of the programme; phase 3 by its steps.
+    let preparation_fraction: f64 = phases
+        .iter()
+        .zip(&shares)
+        .take(2)
+        .map(|(phase, share)| share * (1.0 - phase.completion))
+        .sum();
+    let implementation_left = 1.0 - phases[2].completion;
     let mut years: Vec<f64> = (0..time.n_samples)
         .into_par_iter()
         .map(|sample_idx| {
@@ -293,11 +332,17 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError>
             rng.set_stream(sample_idx as u64);
             let total = time.programme_years_low
                 + (time.programme_years_high - time.programme_years_low) * rng.gen::<f64>();
-            let remaining = total * remaining_fraction;
-            // First power needs at least the construction time from today.
             match time.construction_months {
-                Some(months) => remaining.max(months / 12.0),
-                None => remaining,
+                Some(months) => {
+                    let licensing = time.licensing_years_low
+                        + (time.licensing_years_high - time.licensing_years_low)
+                            * rng.gen::<f64>();
+                    let preparation = total * preparation_fraction;
+                    // First power needs at least the construction time from today.
+                    (preparation + implementation_left * (licensing + months / 12.0))
+                        .max(months / 12.0)
+                }
+                None => total * remaining_fraction,
             }
         })
         .collect();
@@ -321,6 +366,60 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError>
         earliest_construction_start_year,
         phases,
     })
+}
+
+/// First power of one candidate design: the readiness time model with the design's construction
+/// time, set beside the year the study or the announced programme plans.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FirstPowerEstimate {
+    pub candidate: String,
+    pub design: String,
+    /// Construction time used (first concrete to first power), months.
+    pub construction_months: f64,
+    /// Band of years from "ready to contract" to first concrete.
+    pub licensing_years: (f64, f64),
+    /// Calendar year of first power: P10, P50, P90.
+    pub first_power_p10: f64,
+    pub first_power_p50: f64,
+    pub first_power_p90: f64,
+    /// Median earliest year of first concrete.
+    pub construction_start_p50: f64,
+    /// The first year the study lets the candidate run (its `earliest_year`).
+    pub planned_year: Option<i32>,
+}
+
+impl FirstPowerEstimate {
+    /// From a readiness report computed with a construction time.
+    #[must_use]
+    pub fn from_report(
+        candidate: &str,
+        design: &str,
+        time: &TimeSettings,
+        report: &ReadinessReport,
+        planned_year: Option<i32>,
+    ) -> Self {
+        FirstPowerEstimate {
+            candidate: candidate.to_owned(),
+            design: design.to_owned(),
+            construction_months: time.construction_months.unwrap_or(0.0),
+            licensing_years: (time.licensing_years_low, time.licensing_years_high),
+            first_power_p10: report.first_power_year.p10,
+            first_power_p50: report.first_power_year.p50,
+            first_power_p90: report.first_power_year.p90,
+            construction_start_p50: report
+                .earliest_construction_start_year
+                .as_ref()
+                .map_or(report.first_power_year.p50, |d| d.p50),
+            planned_year,
+        }
+    }
+
+    /// Years by which the median first power falls after the planned year (negative: before).
+    #[must_use]
+    pub fn years_after_plan(&self) -> Option<f64> {
+        self.planned_year
+            .map(|year| self.first_power_p50 - f64::from(year))
+    }
 }
 
 /// Statuses implied by a phase alone (as the catalogue records it): every issue met in earlier

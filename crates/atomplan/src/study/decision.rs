@@ -213,6 +213,112 @@ enum Quantity {
     Gas,
 }
 
+#[derive(Clone, Copy)]
+enum Task {
+    Overnight(usize),
+    Shared(Quantity),
+}
+
+/// The study with a flat CO2 or gas price.
+fn with_price(study: &StudyFile, quantity: Quantity, value: f64) -> StudyFile {
+    let mut s = study.clone();
+    for prices in &mut s.price_scenarios {
+        match quantity {
+            Quantity::Co2 => {
+                prices.co2_usd_per_t =
+                    BTreeMap::from([(study.horizon.base_year.to_string(), value)]);
+            }
+            Quantity::Gas => prices.gas_usd_per_mmbtu = value,
+            Quantity::Overnight => {}
+        }
+    }
+    s
+}
+
+/// Thresholds of every candidate at once for a price that makes candidates enter as it rises:
+/// each evaluation tells which candidates are built, and the next point halves the widest
+/// bracket still open. Per candidate, the same answer as its own bisection would give.
+fn search_shared(
+    study: &StudyFile,
+    evaluator: &Evaluator<'_>,
+    quantity: Quantity,
+) -> Vec<(Option<f64>, Option<String>)> {
+    let tolerance = study.options.breakeven_tolerance.clamp(1e-4, 0.2);
+    let (range, absolute, what, unit) = match quantity {
+        Quantity::Co2 => (CO2_RANGE, 0.25, "flat CO2 price", "USD/t"),
+        _ => (GAS_RANGE, 0.02, "flat gas price", "USD/MMBtu"),
+    };
+    let ids: Vec<&str> = study.candidates.iter().map(|c| c.id.as_str()).collect();
+    let built_at = |value: f64| -> Result<Vec<bool>, String> {
+        evaluator
+            .run(&with_price(study, quantity, value))
+            .map(|(_, rows)| ids.iter().map(|id| builds(&rows, id)).collect())
+    };
+    let fail = |error: String| -> Vec<(Option<f64>, Option<String>)> {
+        ids.iter()
+            .map(|_| (None, Some(format!("{what}: search failed: {error}"))))
+            .collect()
+    };
+    let high = match built_at(range.1) {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    let low = match built_at(range.0) {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    // (no, yes) brackets; `None` once settled.
+    let mut brackets: Vec<Option<(f64, f64)>> = (0..ids.len())
+        .map(|c| (high[c] && !low[c]).then_some((range.0, range.1)))
+        .collect();
+    let open = |b: &(f64, f64)| b.1 - b.0 > (tolerance * b.1).max(absolute);
+    for _ in 0..200 {
+        let Some((c, &(no, yes))) = brackets
+            .iter()
+            .enumerate()
+            .filter_map(|(c, b)| b.as_ref().filter(|b| open(b)).map(|b| (c, b)))
+            .max_by(|a, b| (a.1 .1 / a.1 .0.max(1e-9)).total_cmp(&(b.1 .1 / b.1 .0.max(1e-9))))
+        else {
+            break;
+        };
+        let _ = c;
+        let mid = if no > 0.0 { (no * yes).sqrt() } else { 0.5 * (no + yes) };
+        let built = match built_at(mid) {
+            Ok(b) => b,
+            Err(e) => return fail(e),
+        };
+        for (k, bracket) in brackets.iter_mut().enumerate() {
+            if let Some((lo, hi)) = bracket {
+                if mid > *lo && mid < *hi {
+                    if built[k] {
+                        *hi = mid;
+                    } else {
+                        *lo = mid;
+                    }
+                }
+            }
+        }
+    }
+    (0..ids.len())
+        .map(|c| {
+            if low[c] {
+                (Some(range.0), None)
+            } else if !high[c] {
+                (
+                    None,
+                    Some(format!(
+                        "{what}: the least-cost plan does not build `{}` anywhere in the searched range {}-{} {unit}",
+                        ids[c], range.0, range.1
+                    )),
+                )
+            } else {
+                let (no, yes) = brackets[c].unwrap_or((range.0, range.1));
+                (Some(if no > 0.0 { (no * yes).sqrt() } else { 0.5 * (no + yes) }), None)
+            }
+        })
+        .collect()
+}
+
 fn search(
     study: &StudyFile,
     evaluator: &Evaluator<'_>,
@@ -297,28 +403,37 @@ pub fn decide(
         };
         let least_rows = &plans[index].capacities;
         if study.options.breakeven {
-            let tasks: Vec<(usize, Quantity)> = (0..study.candidates.len())
-                .flat_map(|c| {
-                    [Quantity::Overnight, Quantity::Co2, Quantity::Gas]
-                        .into_iter()
-                        .map(move |q| (c, q))
+            // Overnight cost: one search per candidate (only its own cost moves); CO2 and gas
+            // price: one shared search each, since one evaluation tells which candidates enter.
+            let tasks: Vec<Task> = (0..study.candidates.len())
+                .map(Task::Overnight)
+                .chain([Task::Shared(Quantity::Co2), Task::Shared(Quantity::Gas)])
+                .collect();
+            let found: Vec<Vec<(Option<f64>, Option<String>)>> = tasks
+                .par_iter()
+                .map(|task| match *task {
+                    Task::Overnight(c) => vec![search(
+                        study,
+                        &evaluator,
+                        &study.candidates[c].id,
+                        Quantity::Overnight,
+                    )],
+                    Task::Shared(q) => search_shared(study, &evaluator, q),
                 })
                 .collect();
-            let found: Vec<(Option<f64>, Option<String>)> = tasks
-                .par_iter()
-                .map(|&(c, q)| search(study, &evaluator, &study.candidates[c].id, q))
-                .collect();
+            let n = study.candidates.len();
             for (c, candidate) in study.candidates.iter().enumerate() {
                 let mut breakeven = Breakeven::default();
                 let mut breakeven_notes = Vec::new();
-                for (k, (value, note)) in found[c * 3..c * 3 + 3].iter().enumerate() {
-                    match k {
-                        0 => breakeven.overnight_usd_per_kw = *value,
-                        1 => breakeven.co2_usd_per_t = *value,
-                        _ => breakeven.gas_usd_per_mmbtu = *value,
-                    }
-                    breakeven_notes.extend(note.clone());
-                }
+                let (overnight, note) = found[c][0].clone();
+                breakeven.overnight_usd_per_kw = overnight;
+                breakeven_notes.extend(note);
+                let (co2, note) = found[n][c].clone();
+                breakeven.co2_usd_per_t = co2;
+                breakeven_notes.extend(note);
+                let (gas, note) = found[n + 1][c].clone();
+                breakeven.gas_usd_per_mmbtu = gas;
+                breakeven_notes.extend(note);
                 candidates.push(CandidateDecision {
                     id: candidate.id.clone(),
                     built_in_least_cost: builds(least_rows, &candidate.id),

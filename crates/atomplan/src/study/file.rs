@@ -201,6 +201,10 @@ pub struct FleetOverride {
     /// Share of the year available (1 - forced - planned outage rates).
     #[serde(default)]
     pub availability: Option<f64>,
+    /// Wind, solar, hydro: annual capacity factor the hourly profile is calibrated to
+    /// (replaces the catalogue's generation / capacity).
+    #[serde(default)]
+    pub capacity_factor: Option<f64>,
     /// Allow retiring capacity to run on for the technology's life-extension years at its
     /// life-extension cost (default true when the catalogue has a cost).
     #[serde(default)]
@@ -316,6 +320,11 @@ pub struct Financing {
     /// PPA length in years.
     #[serde(default)]
     pub ppa_years: Option<f64>,
+    /// General inflation of the currency the terms are in (0.02 = 2 %/yr): what turns the
+    /// nominal rates into real ones. Default 0.02, the US Federal Reserve's target for
+    /// USD-denominated terms (an assumption where the offer states no index).
+    #[serde(default = "default_inflation")]
+    pub inflation: f64,
     /// Where the terms come from (URL or document, year); "assumption" when they are not published.
     #[serde(default)]
     pub source: String,
@@ -323,6 +332,10 @@ pub struct Financing {
 
 fn default_tenor() -> f64 {
     20.0
+}
+
+fn default_inflation() -> f64 {
+    0.02
 }
 
 /// How demand grows from the base year.
@@ -588,8 +601,9 @@ pub struct Criterion {
     pub name: String,
     pub weight: f64,
     pub direction: Direction,
-    /// A computed metric: `lcoe`, `lcoe_p90`, `unit_size`, `construction_months`,
+    /// A computed metric: `lcoe`, `lcoe_p95`, `unit_size`, `construction_months`,
     /// `reference_units`, `fuel_vendor_share`, `n_minus_1_reserve`; or absent with `scores`.
+    /// `lcoe_p90` is a deprecated name of `lcoe_p95` (it always computed the P95).
     #[serde(default)]
     pub metric: Option<String>,
     /// Analyst scores per candidate id, when `metric` is absent.
@@ -603,13 +617,25 @@ pub struct Criterion {
 /// Metrics a criterion may name.
 pub const CRITERION_METRICS: &[&str] = &[
     "lcoe",
-    "lcoe_p90",
+    "lcoe_p95",
     "unit_size",
     "construction_months",
     "reference_units",
     "fuel_vendor_share",
     "n_minus_1_reserve",
 ];
+
+/// Old metric names still read, with the name that replaces them: a study file that uses one
+/// gets a warning, and the metric is computed under its new name.
+pub const DEPRECATED_CRITERION_METRICS: &[(&str, &str)] = &[("lcoe_p90", "lcoe_p95")];
+
+/// The metric a criterion computes: its own name, or the new name of a deprecated one.
+pub fn canonical_metric(metric: &str) -> &str {
+    DEPRECATED_CRITERION_METRICS
+        .iter()
+        .find(|(old, _)| *old == metric)
+        .map_or(metric, |(_, new)| new)
+}
 
 /// The JSON schema of the study file, as committed in `schema/study.schema.json`.
 pub fn json_schema() -> String {

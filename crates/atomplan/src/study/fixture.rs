@@ -109,6 +109,7 @@ pub fn catalogue() -> StudyCatalogue {
         export_market_shares: vec![("Testvendoria".to_owned(), 0.6)],
         version: "fixture".to_owned(),
         data_notes: vec!["fixture catalogue: made-up test numbers".to_owned()],
+        sources: Vec::new(),
     }
 }
 

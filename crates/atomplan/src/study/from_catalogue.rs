@@ -13,7 +13,7 @@
 use atomplan_catalogue::{Catalogue, Country, Design};
 
 use super::inputs::{
-    CountryInfo, DesignInfo, FleetEntry, NuclearTarget, ProjectInfo, StudyCatalogue,
+    CountryInfo, DesignInfo, FleetEntry, NuclearTarget, ProjectInfo, SourceInfo, StudyCatalogue,
     TechnologyInfo, ZoneInfo,
 };
 
@@ -93,6 +93,17 @@ pub fn study_catalogue(catalogue: &Catalogue) -> StudyCatalogue {
             catalogue.countries().len()
         ),
         data_notes: notes,
+        sources: catalogue
+            .sources()
+            .iter()
+            .map(|source| SourceInfo {
+                id: source.id.to_string(),
+                title: source.title.clone(),
+                publisher: source.publisher.clone(),
+                year: source.year,
+                url: source.url.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -153,8 +164,12 @@ fn design_info(
         .technology(generic)
         .and_then(|t| t.parameter("fixed_om"))
         .map(|p| p.value);
+    // Units in operation: catalogue projects whose status is `operating` (a cancelled or
+    // planned project is no reference). The catalogue has no per-design count of every operating
+    // unit in the world (IAEA PRIS), so this undercounts designs with few catalogue projects.
     let reference_units = catalogue
         .projects_with_design(&design.id)
+        .filter(|project| project.status == atomplan_catalogue::ProjectStatus::Operating)
         .map(|project| project.units)
         .sum();
     Some(DesignInfo {
@@ -410,15 +425,37 @@ fn country_info(
     ));
 
     let capacity_factor = |group: &str, typical_tech: &str| -> Option<f64> {
-        let capacity = fleet
-            .iter()
-            .find(|f| f.technology == group)
-            .map(|f| f.capacity_mw)?;
-        let generation = country
+        let generation_obs = country
             .generation_by_technology()
             .into_iter()
-            .find(|o| o.technology.as_deref().and_then(fleet_group) == Some(group))
-            .map(|o| o.value);
+            .find(|o| o.technology.as_deref().and_then(fleet_group) == Some(group));
+        // Capacity of the generation's own year where the catalogue has it (a fleet growing
+        // fast, like Turkey's solar, otherwise pairs this year's capacity with last year's
+        // output); else the fleet's latest capacity.
+        let same_year: f64 = generation_obs
+            .and_then(|g| g.year)
+            .map(|year| {
+                country
+                    .capacity_mw
+                    .iter()
+                    .filter(|o| {
+                        !o.target
+                            && o.year == Some(year)
+                            && o.technology.as_deref().and_then(fleet_group) == Some(group)
+                    })
+                    .map(|o| o.value)
+                    .sum()
+            })
+            .unwrap_or(0.0);
+        let capacity = if same_year > 0.0 {
+            same_year
+        } else {
+            fleet
+                .iter()
+                .find(|f| f.technology == group)
+                .map(|f| f.capacity_mw)?
+        };
+        let generation = generation_obs.map(|o| o.value);
         match generation {
             Some(twh) if capacity > 0.0 => Some((twh * 1e6 / (capacity * 8760.0)).clamp(0.05, 0.9)),
             _ => {
@@ -490,7 +527,12 @@ fn country_info(
             .iaea_milestones
             .as_ref()
             .map_or_else(String::new, |m| m.basis.clone()),
-        sources: Vec::new(),
+        // The sources of the demand and peak figures the study grows from.
+        sources: demand
+            .into_iter()
+            .chain(country.peak_demand())
+            .map(|o| o.source.to_string())
+            .collect(),
         projects: Vec::new(),
         nuclear_targets: Vec::new(),
     }

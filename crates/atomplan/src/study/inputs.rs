@@ -184,6 +184,19 @@ pub struct StudyCatalogue {
     pub version: String,
     /// Notes about figures the catalogue lacked and that the view filled with documented defaults.
     pub data_notes: Vec<String>,
+    /// The catalogue's bibliography (`sources.toml`), so a report can cite by title, not by id.
+    #[serde(default)]
+    pub sources: Vec<SourceInfo>,
+}
+
+/// One entry of the catalogue's `sources.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    pub year: Option<i32>,
+    pub url: String,
 }
 
 impl StudyCatalogue {
@@ -191,6 +204,9 @@ impl StudyCatalogue {
         self.designs
             .iter()
             .find(|design| design.id.eq_ignore_ascii_case(id))
+    }
+    pub fn source(&self, id: &str) -> Option<&SourceInfo> {
+        self.sources.iter().find(|source| source.id == id)
     }
     pub fn country(&self, code: &str) -> Option<&CountryInfo> {
         self.countries

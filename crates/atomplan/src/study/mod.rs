@@ -12,6 +12,7 @@ pub mod file;
 #[doc(hidden)]
 pub mod fixture;
 pub mod from_catalogue;
+pub mod guard;
 pub mod inputs;
 pub mod pipeline;
 pub mod profiles;

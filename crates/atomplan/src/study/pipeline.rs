@@ -16,7 +16,9 @@ use atomplan_model::network::{
 };
 use atomplan_model::planning::{self, file as pfile};
 
-use super::file::{Candidate, Direction, FinancingStructure, McdaMethod, StudyFile};
+use super::file::{
+    canonical_metric, Candidate, Direction, FinancingStructure, McdaMethod, StudyFile,
+};
 use super::inputs::{DesignInfo, StudyCatalogue};
 use super::system::{self, AssetKind, BuildSettings, StudySystem};
 use crate::assess;
@@ -114,6 +116,62 @@ fn cashflow_inputs(
     inputs
 }
 
+/// Whether the host pays a candidate through a PPA (build-own-operate with a price).
+pub fn host_pays_ppa(candidate: &Candidate) -> bool {
+    candidate.financing.structure == FinancingStructure::BuildOwnOperate
+        && candidate.financing.ppa_price_usd_per_mwh.is_some()
+}
+
+/// The annual cost per kW-yr the planning model charges a candidate, on the same real basis as
+/// every other build (atomplan-econ's `capital_charge`): the offer's nominal loan and equity
+/// terms turned real with its inflation, levelised over the design life, plus fixed O&M; under
+/// build-own-operate with a PPA, the host's levelised PPA payment (`ppa_host_cost`), the vendor
+/// bearing fuel and O&M.
+pub fn planning_charge(
+    study: &StudyFile,
+    candidate: &Candidate,
+    design: &DesignInfo,
+    overnight_usd_per_kw: f64,
+) -> Result<f64, econ::EconError> {
+    let financing = &candidate.financing;
+    let construction_years = (design.construction_months / 12.0).round().max(1.0);
+    if host_pays_ppa(candidate) {
+        let host = econ::ppa_host_cost(&econ::PpaHostInputs {
+            ppa: econ::Ppa {
+                price_usd_per_mwh: financing.ppa_price_usd_per_mwh.unwrap_or(0.0),
+                share_of_output: financing.ppa_share.unwrap_or(1.0),
+                years: financing.ppa_years.unwrap_or(design.design_life_years),
+                start_operating_year: 1.0,
+                escalation: 0.0,
+            },
+            capacity_factor: design.capacity_factor,
+            construction_years,
+            real_discount_rate: study.options.discount_rate,
+            inflation: financing.inflation,
+        })?;
+        return Ok(host.charge_usd_per_kw_yr);
+    }
+    let charge = econ::capital_charge(
+        &econ::BuildCost {
+            overnight_cost_usd_per_kw: overnight_usd_per_kw,
+            construction_years,
+            spend_profile: econ::SpendProfile::SCurve,
+            life_years: design.design_life_years,
+        },
+        &econ::Financing::Offer(econ::FinancingOffer {
+            debt_fraction: financing.debt_fraction,
+            debt_rate: financing.debt_rate,
+            debt_tenor_years: financing.debt_tenor_years.round(),
+            grace_years: financing.grace_years.round(),
+            repayment: econ::Repayment::default(),
+            grace_interest: econ::GraceInterest::default(),
+            cost_of_equity: financing.cost_of_equity,
+            inflation: financing.inflation,
+        }),
+    )?;
+    Ok(charge.charge_usd_per_kw_yr + design.fixed_om_usd_per_kw_yr.unwrap_or(0.0))
+}
+
 /// Economics of every candidate: deterministic cash flow, all-equity social LCOE and Monte Carlo.
 pub fn economics(study: &StudyFile, catalogue: &StudyCatalogue) -> Result<Economics, String> {
     let fuel = study
@@ -125,6 +183,7 @@ pub fn economics(study: &StudyFile, catalogue: &StudyCatalogue) -> Result<Econom
     let notes = vec![
         "Monte Carlo: overnight cost triangular (catalogue low, central, high); construction delay triangular 0/1/4 years (assumption); capacity factor triangular (-0.10, 0, +0.02) around the design value (assumption)".to_owned(),
         "LCOE under an offer is the flat nominal tariff giving equity its target return (cash-flow model); the social LCOE is the same plant all-equity at the study's real discount rate".to_owned(),
+        "Planning charges every build on one real basis: offers' nominal terms are turned real with their inflation (atomplan-econ capital_charge), other builds pay the real discount rate; under build-own-operate the host pays the PPA (take-or-pay on the expected output, levelised over the contract)".to_owned(),
     ];
     for (index, candidate) in study.candidates.iter().enumerate() {
         let design = catalogue
@@ -187,8 +246,8 @@ pub fn economics(study: &StudyFile, catalogue: &StudyCatalogue) -> Result<Econom
                 .map_or(mc.mean, |(_, v)| *v)
         };
         let lcoe = offer.lcoe_usd_per_mwh;
-        let variable = fuel;
-        let charge = ((lcoe - variable) * design.capacity_factor * 8.76).max(0.0);
+        let charge = planning_charge(study, candidate, design, overnight)
+            .map_err(|error| format!("candidate `{}`: {error}", candidate.id))?;
         rows.push(EconomicsRow {
             candidate: candidate.id.clone(),
             design: design.id.clone(),
@@ -1138,7 +1197,12 @@ pub struct Assessments {
     pub readiness_phase: Option<u8>,
     pub readiness_basis: String,
     pub readiness_completion: Option<f64>,
+    /// First power of the earliest candidate (licensing and construction included).
     pub first_power_year_p10_p50_p90: Option<(f64, f64, f64)>,
+    /// First power of each candidate with its design's construction time, beside the year the
+    /// study plans for it.
+    #[serde(default)]
+    pub first_power_by_candidate: Vec<assess::readiness::FirstPowerEstimate>,
     pub open_issues: Vec<String>,
     pub export_market: Vec<(String, f64)>,
     pub notes: Vec<String>,
@@ -1321,7 +1385,8 @@ pub fn assessments(
         })
         .collect();
 
-    let (readiness_completion, first_power, open_issues) = match country.milestones_phase {
+    let mut first_power_by_candidate = Vec::new();
+    let (readiness_completion, open_issues) = match country.milestones_phase {
         Some(phase) => {
             let input = assess::readiness::ReadinessInput {
                 country: country.name.clone(),
@@ -1333,24 +1398,43 @@ pub fn assessments(
                     ..Default::default()
                 },
             };
+            // Each candidate: licensing, then its design's construction time.
+            for candidate in &study.candidates {
+                let Some(design) = catalogue.design(&candidate.design) else {
+                    continue;
+                };
+                let mut with_build = input.clone();
+                with_build.time.construction_months = Some(design.construction_months);
+                match assess::readiness::readiness(&with_build) {
+                    Ok(report) => first_power_by_candidate.push(
+                        assess::readiness::FirstPowerEstimate::from_report(
+                            &candidate.id,
+                            &design.id,
+                            &with_build.time,
+                            &report,
+                            Some(system::earliest_year(study, candidate)),
+                        ),
+                    ),
+                    Err(error) => notes.push(format!("readiness of `{}`: {error}", candidate.id)),
+                }
+            }
             match assess::readiness::readiness(&input) {
                 Ok(report) => (
                     Some(report.overall_completion),
-                    Some((
-                        report.first_power_year.p10,
-                        report.first_power_year.p50,
-                        report.first_power_year.p90,
-                    )),
                     report.open_issues.iter().map(|s| (*s).to_owned()).collect(),
                 ),
                 Err(error) => {
                     notes.push(format!("readiness: {error}"));
-                    (None, None, Vec::new())
+                    (None, Vec::new())
                 }
             }
         }
-        None => (None, None, Vec::new()),
+        None => (None, Vec::new()),
     };
+    let first_power = first_power_by_candidate
+        .iter()
+        .min_by(|a, b| a.first_power_p50.total_cmp(&b.first_power_p50))
+        .map(|e| (e.first_power_p10, e.first_power_p50, e.first_power_p90));
 
     Ok(Assessments {
         scenario: plan.scenario.clone(),
@@ -1366,6 +1450,7 @@ pub fn assessments(
         readiness_basis: country.milestones_basis.clone(),
         readiness_completion,
         first_power_year_p10_p50_p90: first_power,
+        first_power_by_candidate,
         open_issues,
         export_market: catalogue.export_market_shares.clone(),
         notes,
@@ -1386,6 +1471,9 @@ pub struct McdaResult {
     pub ranking: Vec<String>,
     /// (criterion, weight interval over which the winner stays first)
     pub sensitivity: Vec<(String, f64, f64)>,
+    /// Per criterion, the weights at which the winner changes and who takes over.
+    #[serde(default)]
+    pub winner_switches: Vec<assess::mcda::sensitivity::WinnerSwitch>,
 }
 
 /// Ranks the candidates on the study's criteria.
@@ -1421,6 +1509,7 @@ pub fn mcda(
                 .collect(),
             ranking: order.iter().map(|i| candidates[*i].clone()).collect(),
             sensitivity: Vec::new(),
+            winner_switches: Vec::new(),
         });
     }
     let mut matrix = vec![Vec::with_capacity(criteria.len()); candidates.len()];
@@ -1428,9 +1517,9 @@ pub fn mcda(
         for (row, candidate) in study.candidates.iter().enumerate() {
             let econ_row = economics.rows.iter().find(|r| r.candidate == candidate.id);
             let design = catalogue.design(&candidate.design);
-            let value = match criterion.metric.as_deref() {
+            let value = match criterion.metric.as_deref().map(canonical_metric) {
                 Some("lcoe") => econ_row.map_or(0.0, |r| r.lcoe_offer_usd_per_mwh),
-                Some("lcoe_p90") => econ_row.map_or(0.0, |r| r.mc_p95),
+                Some("lcoe_p95") => econ_row.map_or(0.0, |r| r.mc_p95),
                 Some("unit_size") => design.map_or(0.0, |d| d.net_mwe_per_unit),
                 Some("construction_months") => design.map_or(0.0, |d| d.construction_months),
                 Some("reference_units") => design.map_or(0.0, |d| f64::from(d.reference_units)),
@@ -1479,19 +1568,24 @@ pub fn mcda(
     let scores =
         assess::mcda::score(&problem, &method).map_err(|error| format!("MCDA: {error}"))?;
     let order = assess::rank_descending(&scores);
-    let sensitivity = assess::mcda::sensitivity::weight_sensitivity(&problem, &method)
-        .map(|all| {
-            all.iter()
-                .map(|s| {
-                    (
-                        criteria[s.criterion_idx].name.clone(),
-                        s.winner_interval.0,
-                        s.winner_interval.1,
-                    )
-                })
-                .collect()
+    let weight_sensitivity =
+        assess::mcda::sensitivity::weight_sensitivity(&problem, &method).unwrap_or_default();
+    let criteria_names: Vec<String> = criteria.iter().map(|c| c.name.clone()).collect();
+    let winner_switches = assess::mcda::sensitivity::winner_switches(
+        &weight_sensitivity,
+        &criteria_names,
+        &candidates,
+    );
+    let sensitivity = weight_sensitivity
+        .iter()
+        .map(|s| {
+            (
+                criteria[s.criterion_idx].name.clone(),
+                s.winner_interval.0,
+                s.winner_interval.1,
+            )
         })
-        .unwrap_or_default();
+        .collect();
     let total: f64 = problem.weights.iter().sum();
     Ok(McdaResult {
         method: format!("{:?}", study.mcda.method).to_lowercase(),
@@ -1506,5 +1600,6 @@ pub fn mcda(
         scores,
         ranking: order.iter().map(|i| candidates[*i].clone()).collect(),
         sensitivity,
+        winner_switches,
     })
 }

@@ -379,9 +379,22 @@ pub fn build_system(
                 None => Ok(fallback()),
             }
         };
-    let wind_cf = country.wind_capacity_factor.unwrap_or(0.30);
-    let solar_cf = country.solar_capacity_factor.unwrap_or(0.18);
-    let hydro_cf = country.hydro_capacity_factor.unwrap_or(0.35);
+    let override_cf = |technology: &str| {
+        study
+            .fleet
+            .iter()
+            .find(|f| f.technology == technology)
+            .and_then(|f| f.capacity_factor)
+    };
+    let wind_cf = override_cf("wind")
+        .or(country.wind_capacity_factor)
+        .unwrap_or(0.30);
+    let solar_cf = override_cf("solar")
+        .or(country.solar_capacity_factor)
+        .unwrap_or(0.18);
+    let hydro_cf = override_cf("hydro")
+        .or(country.hydro_capacity_factor)
+        .unwrap_or(0.35);
     let wind_profile = availability(&study.profiles.wind_csv, &|| profiles::wind(wind_cf, seed))?;
     let solar_profile = availability(&study.profiles.solar_csv, &|| {
         profiles::solar(solar_cf, country.latitude_deg, seed)
@@ -1062,7 +1075,12 @@ impl Builder<'_> {
             asset.unit_mw = Some(design.net_mwe_per_unit);
             asset.max_units = Some(candidate.max_units);
             asset.annual_cost_usd_per_mw = charge * 1000.0;
-            asset.marginal_cost_usd_per_mwh = self.marginal_costs("nuclear", 0.0, 0.0, 0.0);
+            // Under a PPA the vendor pays the fuel: the host's cost is the contract.
+            asset.marginal_cost_usd_per_mwh = if super::pipeline::host_pays_ppa(candidate) {
+                vec![0.0; self.periods.len()]
+            } else {
+                self.marginal_costs("nuclear", 0.0, 0.0, 0.0)
+            };
             asset.static_availability = design.capacity_factor.clamp(0.0, 1.0);
             asset.forced_outage_rate = NUCLEAR_FORCED_OUTAGE_RATE;
             asset.capacity_credit = 1.0 - NUCLEAR_FORCED_OUTAGE_RATE;

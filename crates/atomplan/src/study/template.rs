@@ -258,7 +258,7 @@ pub fn new_study(catalogue: &StudyCatalogue, country_code: &str) -> Option<Strin
     let _ = writeln!(w, "method = \"topsis\"  # or \"wsm\"");
     for (name, weight, direction, metric) in [
         ("cost", 0.4, "min", "lcoe"),
-        ("cost risk", 0.2, "min", "lcoe_p90"),
+        ("cost risk", 0.2, "min", "lcoe_p95"),
         ("grid fit", 0.2, "min", "unit_size"),
         ("maturity", 0.2, "max", "reference_units"),
     ] {

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use atomplan_core::{Diagnostic, Location};
 
-use super::file::{StudyFile, CRITERION_METRICS};
+use super::file::{StudyFile, CRITERION_METRICS, DEPRECATED_CRITERION_METRICS};
 use super::inputs::StudyCatalogue;
 
 /// Parses the text of a study file; `file` names it in diagnostics.
@@ -59,6 +59,7 @@ pub fn validate(file: &str, study: &StudyFile, catalogue: &StudyCatalogue) -> Ve
     check_options(study, &at, &mut diagnostics);
     check_mcda(study, &at, &mut diagnostics);
     super::validate_policy::check(study, catalogue, &at, &mut diagnostics);
+    diagnostics.extend(super::guard::check(file, study));
     diagnostics
 }
 
@@ -480,7 +481,20 @@ fn check_mcda(study: &StudyFile, at: &At, out: &mut Vec<Diagnostic>) {
         }
         match &criterion.metric {
             Some(metric) => {
-                if !CRITERION_METRICS.contains(&metric.as_str()) {
+                if let Some((_, new)) = DEPRECATED_CRITERION_METRICS
+                    .iter()
+                    .find(|(old, _)| *old == metric.as_str())
+                {
+                    out.push(
+                        Diagnostic::warning(
+                            key("metric"),
+                            format!(
+                                "`{metric}` is deprecated: it always computed the P95 of the offer LCOE, and is read as `{new}`"
+                            ),
+                        )
+                        .with_hint(format!("write `metric = \"{new}\"`")),
+                    );
+                } else if !CRITERION_METRICS.contains(&metric.as_str()) {
                     out.push(
                         Diagnostic::error(key("metric"), format!("unknown metric `{metric}`"))
                             .with_hint(format!("metrics: {}", CRITERION_METRICS.join(", "))),

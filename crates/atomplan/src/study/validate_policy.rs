@@ -288,6 +288,7 @@ pub fn check(study: &StudyFile, catalogue: &StudyCatalogue, at: &At, out: &mut V
             ("heat_rate_mmbtu_per_mwh", f.heat_rate_mmbtu_per_mwh, 40.0),
             ("fixed_om_usd_per_kw_yr", f.fixed_om_usd_per_kw_yr, 1e4),
             ("availability", f.availability, 1.0),
+            ("capacity_factor", f.capacity_factor, 1.0),
         ] {
             if let Some(v) = value {
                 if !(v.is_finite() && v >= 0.0 && v <= hi) {

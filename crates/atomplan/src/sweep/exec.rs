@@ -58,6 +58,8 @@ pub struct RunReport {
     pub n_ok: u64,
     pub n_infeasible: u64,
     pub n_failed: u64,
+    /// Scenarios whose study fails `study check` after the overrides.
+    pub n_invalid: u64,
     pub attempt: u64,
     pub elapsed_s: f64,
 }
@@ -184,7 +186,7 @@ where
         })?;
     let attempt = store.attempt;
     let cancel = AtomicBool::new(false);
-    let mut counts = [0_u64; 3];
+    let mut counts = [0_u64; 4];
     let mut write_error = None;
     std::thread::scope(|scope| {
         let (sender, receiver) = mpsc::channel::<ResultRow>();
@@ -221,7 +223,7 @@ where
             progress(Progress {
                 done,
                 total: todo.len() as u64,
-                not_ok: counts[1] + counts[2],
+                not_ok: counts[1] + counts[2] + counts[3],
             });
         }
     });
@@ -239,6 +241,7 @@ where
         n_ok: counts[0],
         n_infeasible: counts[1],
         n_failed: counts[2],
+        n_invalid: counts[3],
         attempt,
         elapsed_s,
     })

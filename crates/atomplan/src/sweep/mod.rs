@@ -81,6 +81,9 @@ pub enum Status {
     Infeasible,
     /// Could not run (bad input for this combination, solver error); recorded, not retried.
     Failed,
+    /// The scenario's study, with its overrides, fails the checks of `study check`; recorded,
+    /// not run.
+    Invalid,
 }
 
 impl Status {
@@ -89,6 +92,7 @@ impl Status {
             Status::Ok => "ok",
             Status::Infeasible => "infeasible",
             Status::Failed => "failed",
+            Status::Invalid => "invalid",
         }
     }
 
@@ -97,6 +101,7 @@ impl Status {
             "ok" => Some(Status::Ok),
             "infeasible" => Some(Status::Infeasible),
             "failed" => Some(Status::Failed),
+            "invalid" => Some(Status::Invalid),
             _ => None,
         }
     }

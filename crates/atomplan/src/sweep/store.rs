@@ -446,7 +446,7 @@ pub fn read_manifests(dir: &Path) -> Result<Vec<(PathBuf, ShardManifest)>, Sweep
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with("shard-") && name.ends_with(".manifest.json") {
             let path = entry.path();
-            let text = std::fs::read_to_string(&path).map_err(io_error(&path))?;
+            let text = atomplan_core::input::read_to_string(&path).map_err(io_error(&path))?;
             let manifest: ShardManifest =
                 serde_json::from_str(&text).map_err(|error| SweepError::Corrupt {
                     path: path.display().to_string(),

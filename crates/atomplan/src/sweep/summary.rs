@@ -74,6 +74,9 @@ pub struct Summary {
     pub n_ok: u64,
     pub n_infeasible: u64,
     pub n_failed: u64,
+    /// Scenarios whose study fails `study check` after the overrides.
+    #[serde(default)]
+    pub n_invalid: u64,
     pub metrics: Vec<MetricStats>,
     pub choices: Vec<ChoiceStats>,
     pub regret: Vec<RegretStats>,
@@ -254,6 +257,7 @@ pub fn summarize(rows: &[ResultRow]) -> Summary {
         n_ok: ok_rows.len() as u64,
         n_infeasible: count(Status::Infeasible),
         n_failed: count(Status::Failed),
+        n_invalid: count(Status::Invalid),
         metrics,
         choices,
         regret,
@@ -294,6 +298,7 @@ impl Summary {
             self.n_infeasible.to_string(),
         );
         line("count", "failed", "", "n", self.n_failed.to_string());
+        line("count", "invalid", "", "n", self.n_invalid.to_string());
         for m in &self.metrics {
             let (name, option) = m.name.split_once('.').unwrap_or((&m.name, ""));
             for (statistic, value) in [

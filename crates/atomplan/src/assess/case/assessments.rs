@@ -233,6 +233,7 @@ struct TimeWire {
     programme_years: Option<[f64; 2]>,
     phase_shares: Option<[f64; 3]>,
     construction_months: Option<f64>,
+    licensing_years: Option<[f64; 2]>,
     samples: Option<usize>,
     seed: Option<u64>,
 }
@@ -300,6 +301,10 @@ pub fn parse_readiness(text: &str) -> Result<(ReadinessInput, Vec<String>), Asse
             time.phase_shares = shares;
         }
         time.construction_months = wire_time.construction_months;
+        if let Some([low, high]) = wire_time.licensing_years {
+            time.licensing_years_low = low;
+            time.licensing_years_high = high;
+        }
         time.n_samples = wire_time.samples.unwrap_or(time.n_samples);
         time.seed = wire_time.seed.unwrap_or(time.seed);
     }

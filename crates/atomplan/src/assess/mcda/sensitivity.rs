@@ -51,6 +51,9 @@ pub struct Crossing {
     pub above_after: usize,
     /// Whether the crossing changes the top-ranked alternative.
     pub changes_winner: bool,
+    /// The alternatives ranked first just below and just above `weight`.
+    pub winner_before: usize,
+    pub winner_after: usize,
 }
 
 /// Sensitivity of the ranking to one criterion's weight.
@@ -134,6 +137,8 @@ pub fn weight_sensitivity(
                     above_before: pair.0,
                     above_after: pair.1,
                     changes_winner: previous[0] != high_ranking[0],
+                    winner_before: previous[0],
+                    winner_after: high_ranking[0],
                 });
             }
             previous = next;
@@ -168,6 +173,82 @@ pub fn weight_sensitivity(
         });
     }
     Ok(results)
+}
+
+/// A winner is flagged fragile when some criterion's weight needs to move by no more than this
+/// (absolute, on weights summing to 1) for another alternative to come first.
+///
+/// This is a chosen reporting threshold, not a published one: five percentage points of weight
+/// is a smaller change than two analysts' weights for the same criterion commonly differ by.
+pub const FRAGILE_WEIGHT_CHANGE: f64 = 0.05;
+
+/// Where, along one criterion's weight, the current winner stops being first, and who takes over.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WinnerSwitch {
+    pub criterion: String,
+    /// The criterion's current (normalised) weight.
+    pub weight: f64,
+    /// Below this weight another alternative is first (`None`: the winner holds down to 0).
+    pub lower: Option<f64>,
+    /// Who is first just below `lower`.
+    pub lower_winner: Option<String>,
+    /// Above this weight another alternative is first (`None`: the winner holds up to 1).
+    pub upper: Option<f64>,
+    /// Who is first just above `upper`.
+    pub upper_winner: Option<String>,
+}
+
+impl WinnerSwitch {
+    /// The smallest absolute change of this weight that changes the winner, if any.
+    #[must_use]
+    pub fn nearest_change(&self) -> Option<f64> {
+        [
+            self.lower.map(|w| self.weight - w),
+            self.upper.map(|w| w - self.weight),
+        ]
+        .into_iter()
+        .flatten()
+        .min_by(f64::total_cmp)
+    }
+
+    /// Whether a change of at most [`FRAGILE_WEIGHT_CHANGE`] changes the winner.
+    #[must_use]
+    pub fn is_fragile(&self) -> bool {
+        self.nearest_change()
+            .is_some_and(|change| change <= FRAGILE_WEIGHT_CHANGE)
+    }
+}
+
+/// The weights at which the winner changes, one entry per criterion, from a
+/// [`weight_sensitivity`] result; `criteria` and `alternatives` name the indices.
+#[must_use]
+pub fn winner_switches(
+    sensitivities: &[WeightSensitivity],
+    criteria: &[String],
+    alternatives: &[String],
+) -> Vec<WinnerSwitch> {
+    let name = |idx: usize| alternatives.get(idx).cloned().unwrap_or_default();
+    sensitivities
+        .iter()
+        .map(|item| {
+            let winner_changes = item.crossings.iter().filter(|c| c.changes_winner);
+            let lower = winner_changes
+                .clone()
+                .filter(|c| c.weight <= item.current_weight)
+                .max_by(|a, b| a.weight.total_cmp(&b.weight));
+            let upper = winner_changes
+                .filter(|c| c.weight > item.current_weight)
+                .min_by(|a, b| a.weight.total_cmp(&b.weight));
+            WinnerSwitch {
+                criterion: criteria.get(item.criterion_idx).cloned().unwrap_or_default(),
+                weight: item.current_weight,
+                lower: lower.map(|c| c.weight),
+                lower_winner: lower.map(|c| name(c.winner_before)),
+                upper: upper.map(|c| c.weight),
+                upper_winner: upper.map(|c| name(c.winner_after)),
+            }
+        })
+        .collect()
 }
 
 fn inverse(ranking: &[usize]) -> Vec<usize> {

@@ -335,6 +335,34 @@ fn weight_sensitivity_of_weighted_sum_finds_analytic_crossing() {
 }
 
 #[test]
+fn winner_switches_name_the_weight_and_the_new_winner() {
+    // As above: A leads while the weight on criterion 0 is above 0.5 (analytic crossing).
+    let names = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let check = |weights: Vec<f64>, fragile: bool| {
+        let problem = Problem {
+            matrix: vec![vec![2.0, 1.0], vec![1.0, 2.0]],
+            weights: weights.clone(),
+            directions: vec![Direction::Max, Direction::Max],
+        };
+        let method = Method::WeightedSum(Normalization::LinearMax);
+        let result = weight_sensitivity(&problem, &method).unwrap();
+        let switches = sensitivity::winner_switches(&result, &names(&["c0", "c1"]), &names(&["A", "B"]));
+        assert_eq!(switches[0].criterion, "c0");
+        assert!((switches[0].lower.unwrap() - 0.5).abs() < 1e-8);
+        assert_eq!(switches[0].lower_winner.as_deref(), Some("B"));
+        assert_eq!(switches[0].upper, None);
+        assert!((switches[1].upper.unwrap() - 0.5).abs() < 1e-8);
+        assert_eq!(switches[1].upper_winner.as_deref(), Some("B"));
+        assert!((switches[0].nearest_change().unwrap() - (weights[0] - 0.5)).abs() < 1e-8);
+        assert_eq!(switches[0].is_fragile(), fragile);
+        assert_eq!(switches[1].is_fragile(), fragile);
+    };
+    check(vec![0.7, 0.3], false);
+    // 0.53 is 0.03 above the crossing: within FRAGILE_WEIGHT_CHANGE.
+    check(vec![0.53, 0.47], true);
+}
+
+#[test]
 fn rank_reversal_reports_only_real_reversals() {
     let problem = e4();
     let method = Method::Topsis(Normalization::Vector);

@@ -64,3 +64,32 @@ fn construction_time_bounds_first_power() {
     assert!((report.years_to_first_power.min - 7.0).abs() < 1e-12);
     assert!((report.earliest_construction_start_year.unwrap().min - 2025.0).abs() < 1e-9);
 }
+
+#[test]
+fn licensing_and_construction_come_after_the_preparatory_phases() {
+    // Phase 2 half done: preparation left = 1/3 · 0.5 of 10–15 years = 1.67–2.5 years; then
+    // licensing 2–5 years and 70 months of construction: 9.5–13.3 years in all.
+    let mut case = input(statuses_from_phase(2));
+    let without = readiness(&case).unwrap();
+    case.time.construction_months = Some(70.0);
+    let report = readiness(&case).unwrap();
+    let low = 10.0 / 6.0 + 2.0 + 70.0 / 12.0;
+    let high = 15.0 / 6.0 + 5.0 + 70.0 / 12.0;
+    assert!(report.years_to_first_power.min >= low - 1e-9, "{report:?}");
+    assert!(report.years_to_first_power.max <= high + 1e-9, "{report:?}");
+    assert!(report.first_power_year.p50 > without.first_power_year.p50 + 3.0);
+    // The issue-13 case: a phase-2 country assessed in 2025 cannot have first power by 2030.
+    assert!(report.first_power_year.p10 > 2034.0);
+    let estimate =
+        FirstPowerEstimate::from_report("kz-vver", "vver-1200", &case.time, &report, Some(2035));
+    assert_eq!(estimate.licensing_years, (2.0, 5.0));
+    assert!((estimate.years_after_plan().unwrap() - (report.first_power_year.p50 - 2035.0)).abs() < 1e-12);
+}
+
+#[test]
+fn an_impossible_licensing_band_is_rejected() {
+    let mut case = input(statuses_from_phase(2));
+    case.time.licensing_years_low = 5.0;
+    case.time.licensing_years_high = 2.0;
+    assert_eq!(readiness(&case).unwrap_err().key(), Some("time.licensing_years"));
+}

@@ -773,7 +773,9 @@ fn run_market(
         )
     };
     if args.as_of.is_some() && args.case.is_some() {
-        printer.error("--as-of applies to the catalogue's projects and cannot be combined with --case");
+        printer.error(
+            "--as-of applies to the catalogue's projects and cannot be combined with --case",
+        );
         return Ok(ExitCode::from(2));
     }
     if !args.status.is_empty() {

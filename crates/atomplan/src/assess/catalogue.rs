@@ -301,6 +301,33 @@ pub fn market_projects(catalogue: &Catalogue, price_year: i32) -> Vec<MarketProj
 
 /// Status written for a project whose state on the requested date the catalogue cannot tell.
 pub const UNKNOWN_STATUS: &str = "unknown";
+/// Status written for a project that had not started construction on the requested date and
+/// whose pre-construction status on that date is not recorded.
+pub const NOT_STARTED_STATUS: &str = "not-started";
+
+/// A project's state on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateOn {
+    /// The status it had.
+    Known(ProjectStatus),
+    /// Construction had not started; which pre-construction status it had is not recorded.
+    NotStarted,
+    /// The catalogue cannot tell (a data gap, e.g. an under-construction record without a
+    /// construction start).
+    Unknown,
+}
+
+impl StateOn {
+    /// The status text the market view uses.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateOn::Known(status) => status.as_str(),
+            StateOn::NotStarted => NOT_STARTED_STATUS,
+            StateOn::Unknown => UNKNOWN_STATUS,
+        }
+    }
+}
 
 /// Sort key of a partial date: a missing month or day counts as the first, so an event dated
 /// `2024-03` has happened by any day of March 2024.
@@ -309,50 +336,58 @@ fn date_key(date: PartialDate) -> (i32, u8, u8) {
 }
 
 /// What a project was on `as_of`, from its dates (those of its first unit: the catalogue has no
-/// per-unit dates yet) and its recorded status:
+/// per-unit dates yet) and its recorded status, in this order:
 ///
-/// - construction started on or before `as_of`: operating once grid connection or commercial
-///   operation is on or before `as_of`, suspended or cancelled if so recorded by then, else under
-///   construction;
-/// - not yet started: the recorded pre-construction status (planned, site preparation,
-///   licensing, suspended, cancelled) if recorded on or before `as_of`;
-/// - otherwise `None`: the catalogue cannot tell (for instance an under-construction project
-///   without a construction start, or a plan recorded only after `as_of`).
+/// 1. grid connection or commercial operation on or before `as_of`: operating;
+/// 2. construction start on or before `as_of`: suspended or cancelled if so recorded by then,
+///    otherwise under construction;
+/// 3. construction start after `as_of`, or none with a pre-construction status (planned, site
+///    preparation, licensing, suspended, cancelled): that status if recorded on or before
+///    `as_of`, otherwise [`StateOn::NotStarted`];
+/// 4. no construction start but recorded as operating on or before `as_of`: operating;
+/// 5. anything else (under construction or operating without the dates to place it):
+///    [`StateOn::Unknown`].
 #[must_use]
-pub fn status_on(project: &Project, as_of: PartialDate) -> Option<ProjectStatus> {
+pub fn status_on(project: &Project, as_of: PartialDate) -> StateOn {
     let by = |date: Option<PartialDate>| date.is_some_and(|date| date_key(date) <= date_key(as_of));
     let recorded_by = by(project.status_date);
+    let pre_construction = matches!(
+        project.status,
+        ProjectStatus::Planned
+            | ProjectStatus::SitePreparation
+            | ProjectStatus::Licensing
+            | ProjectStatus::Suspended
+            | ProjectStatus::Cancelled
+    );
+    if by(project.grid_connection) || by(project.commercial_operation) {
+        return StateOn::Known(ProjectStatus::Operating);
+    }
     if by(project.construction_start) {
-        if by(project.grid_connection) || by(project.commercial_operation) {
-            return Some(ProjectStatus::Operating);
-        }
         if matches!(
             project.status,
             ProjectStatus::Suspended | ProjectStatus::Cancelled
         ) && recorded_by
         {
-            return Some(project.status);
+            return StateOn::Known(project.status);
         }
-        return Some(ProjectStatus::UnderConstruction);
+        return StateOn::Known(ProjectStatus::UnderConstruction);
     }
-    match project.status {
-        ProjectStatus::Planned
-        | ProjectStatus::SitePreparation
-        | ProjectStatus::Licensing
-        | ProjectStatus::Suspended
-        | ProjectStatus::Cancelled
-            if recorded_by =>
-        {
-            Some(project.status)
+    if project.construction_start.is_some() || pre_construction {
+        if pre_construction && recorded_by {
+            return StateOn::Known(project.status);
         }
-        _ => None,
+        return StateOn::NotStarted;
     }
+    if project.status == ProjectStatus::Operating && recorded_by {
+        return StateOn::Known(ProjectStatus::Operating);
+    }
+    StateOn::Unknown
 }
 
 /// The catalogue's projects for the export market as they stood on `as_of` (see [`status_on`]);
-/// a project whose state on that date is unknown gets the status [`UNKNOWN_STATUS`], which no
-/// status filter selects, and is listed by the market report. Values and years are those of
-/// [`market_projects`].
+/// a project whose state on that date is unknown gets the status [`UNKNOWN_STATUS`] and one
+/// not yet started [`NOT_STARTED_STATUS`]; no status filter selects either, and the market
+/// report lists the unknown ones. Values and years are those of [`market_projects`].
 #[must_use]
 pub fn market_projects_on(
     catalogue: &Catalogue,
@@ -364,9 +399,7 @@ pub fn market_projects_on(
         .into_iter()
         .zip(catalogue.projects())
         .map(|(mut market, project)| {
-            market.status = status_on(project, as_of)
-                .map_or(UNKNOWN_STATUS, ProjectStatus::as_str)
-                .to_owned();
+            market.status = status_on(project, as_of).as_str().to_owned();
             market
         })
         .collect()

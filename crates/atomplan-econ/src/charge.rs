@@ -532,6 +532,54 @@ pub fn ppa_host_cost(inputs: &PpaHostInputs) -> Result<PpaHostCost, EconError> {
     })
 }
 
+/// The host's real levelised cost per kW-yr of a build-own-operate plant over its whole life:
+/// the PPA payments for the contracted share while the contract runs, and
+/// `other_output_charge_usd_per_kw_yr` (real, per kW of plant, e.g. the plant's own
+/// [`capital_charge`] plus fixed O&M at the host's rate) for the rest of the output: the
+/// uncontracted share during the contract and all of it in the other operating years.
+/// Levelised at the host's real rate over operating years 1..=`life_years`:
+///
+/// ```text
+/// charge = Σ_y [payment_real_y + (1 − s_y)·other]·(1 + ρ)^−(C + y) / Σ_y (1 + ρ)^−(C + y)
+/// ```
+///
+/// with `s_y` the contracted share in year y (0 outside the contract). This is one number a
+/// planning model can charge a BOO candidate for every year of its life. Contract years
+/// beyond the life are ignored.
+///
+/// # Errors
+/// Invalid inputs (see [`ppa_host_cost`]), a life that is not a whole number of years, or a
+/// non-finite other-output charge.
+pub fn ppa_lifetime_charge(
+    inputs: &PpaHostInputs,
+    life_years: f64,
+    other_output_charge_usd_per_kw_yr: f64,
+) -> Result<f64, EconError> {
+    let host = ppa_host_cost(inputs)?;
+    let n_life = check::years("life_years", life_years)?;
+    check::finite(
+        "other_output_charge_usd_per_kw_yr",
+        other_output_charge_usd_per_kw_yr,
+    )?;
+    let n_construction = check::years_or_zero("construction_years", inputs.construction_years)?;
+    let real_rate = inputs.real_discount_rate;
+    let (mut pv_cost, mut pv_years) = (0.0, 0.0);
+    for operating_year in 1..=n_life {
+        #[allow(clippy::cast_precision_loss)]
+        let discount = (1.0 + real_rate).powf(-((n_construction + operating_year) as f64));
+        let contract = host
+            .years
+            .iter()
+            .find(|row| row.operating_year == operating_year);
+        let (payment, share) = contract.map_or((0.0, 0.0), |row| {
+            (row.payment_real_usd_per_kw, inputs.ppa.share_of_output)
+        });
+        pv_cost += (payment + (1.0 - share) * other_output_charge_usd_per_kw_yr) * discount;
+        pv_years += discount;
+    }
+    Ok(pv_cost / pv_years)
+}
+
 // ------------------------------------------------------------------ WACC sensitivity
 
 /// A build with its running costs, for a levelised cost at a plain real WACC.

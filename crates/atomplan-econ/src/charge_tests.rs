@@ -408,6 +408,50 @@ fn ppa_host_cost_by_hand() {
 }
 
 #[test]
+fn ppa_lifetime_charge_by_hand() {
+    // The contract of `ppa_host_cost_by_hand` over a 4-year life, the other output costing
+    // 200 USD/kW-yr of plant: years 1-2 cost 378.8927 + 0.5·200 = 478.8927, years 3-4 cost
+    // 200; at 5 % from t = 2..5: (478.8927·(w2 + w3) + 200·(w4 + w5))/(w2 + w3 + w4 + w5).
+    let inputs = PpaHostInputs {
+        ppa: Ppa {
+            price_usd_per_mwh: 100.0,
+            share_of_output: 0.5,
+            years: 2.0,
+            start_operating_year: 1.0,
+            escalation: 0.02,
+        },
+        capacity_factor: 0.9,
+        construction_years: 1.0,
+        real_discount_rate: 0.05,
+        inflation: 0.02,
+    };
+    let weights: Vec<f64> = (2..=5).map(|t| 1.05_f64.powi(-t)).collect();
+    let contract_years = 100.0 / 1.0404 * 3.942 + 100.0;
+    let expected = (contract_years * (weights[0] + weights[1]) + 200.0 * (weights[2] + weights[3]))
+        / weights.iter().sum::<f64>();
+    let charge = crate::charge::ppa_lifetime_charge(&inputs, 4.0, 200.0).unwrap();
+    close(charge, expected, 1e-14);
+    close(charge, 346.244_584_425_362_8, 1e-12);
+    // A contract for all the output over the whole life is the contract's own charge.
+    let mut whole = inputs.clone();
+    whole.ppa.share_of_output = 1.0;
+    whole.ppa.years = 4.0;
+    whole.ppa.escalation = 0.02;
+    let own = ppa_host_cost(&whole).unwrap().charge_usd_per_kw_yr;
+    close(
+        crate::charge::ppa_lifetime_charge(&whole, 4.0, 999.0).unwrap(),
+        own,
+        1e-13,
+    );
+    assert_eq!(
+        crate::charge::ppa_lifetime_charge(&inputs, 2.5, 200.0)
+            .unwrap_err()
+            .field(),
+        Some("life_years")
+    );
+}
+
+#[test]
 fn wacc_sensitivity_by_hand() {
     // Built at once, 1,000 USD/kW, 2-year life, FOM 20 USD/kW-yr, CF 0.5 (4.38 MWh/kW-yr),
     // 3 USD/MWh: LCOE = (1000·CRF(w, 2) + 20)/4.38 + 3.
@@ -536,11 +580,7 @@ fn cost_to_state_by_hand() {
         25_872.282_465_990_516,
         1e-12,
     );
-    close(
-        view.years[2].loan_service_usd,
-        284_595.107_125_895_6,
-        1e-12,
-    );
+    close(view.years[2].loan_service_usd, 284_595.107_125_895_6, 1e-12);
     close(view.years[3].loan_service_usd, 271_658.965_892_900_4, 1e-12);
     close(view.years[1].state_debt_usd, 517_445.649_319_810_3, 1e-12);
     close(view.peak_state_debt_usd, 517_445.649_319_810_3, 1e-12);

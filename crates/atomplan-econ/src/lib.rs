@@ -30,9 +30,9 @@ pub use cashflow::{
     GraceInterest, Ppa, RateStep, Repayment, TaxLosses,
 };
 pub use charge::{
-    capital_charge, lcoe_at_wacc, offer_loan_schedule, ppa_host_cost, wacc_sensitivity, BuildCost,
-    CapitalCharge, Financing, FinancingOffer, LoanYear, PpaHostCost, PpaHostInputs, PpaHostYear,
-    SimpleLcoeInputs, WaccPoint, WaccSensitivity,
+    capital_charge, lcoe_at_wacc, offer_loan_schedule, ppa_host_cost, ppa_lifetime_charge,
+    wacc_sensitivity, BuildCost, CapitalCharge, Financing, FinancingOffer, LoanYear, PpaHostCost,
+    PpaHostInputs, PpaHostYear, SimpleLcoeInputs, WaccPoint, WaccSensitivity,
 };
 pub use depreciation::Depreciation;
 pub use error::EconError;

@@ -329,7 +329,10 @@ fn offer_hand_checked_case() {
     close(number(state, "peak_state_debt_usd"), 517_445.649_319_810_3);
     close(number(&years[2], "take_or_pay_exposure_usd"), 78_840.0);
     close(number(&years[3], "take_or_pay_exposure_usd"), 55_188.0);
-    close(number(state, "pv_take_or_pay_exposure_usd"), 119_020.384_884_027_9);
+    close(
+        number(state, "pv_take_or_pay_exposure_usd"),
+        119_020.384_884_027_9,
+    );
     // The charge: equity's 500·1.02^0.5 at t = 0.5 and the two instalments, at 10 %, over
     // the PV of 1 real a year for 40 years after a 1-year build at ρ = 1.1/1.02 − 1.
     close(
@@ -354,7 +357,11 @@ fn offer_hand_checked_case() {
     assert!(output.status.success());
     let csv = String::from_utf8_lossy(&output.stdout);
     assert_eq!(csv.lines().count(), 5, "{csv}");
-    assert!(csv.lines().next().unwrap().contains("take_or_pay_exposure_usd"));
+    assert!(csv
+        .lines()
+        .next()
+        .unwrap()
+        .contains("take_or_pay_exposure_usd"));
 }
 
 #[test]
@@ -366,7 +373,11 @@ fn el_dabaa_offer_on_the_common_basis() {
     let equivalent = number(charge, "equivalent_real_wacc");
     let loan_real = 1.03 / 1.025 - 1.0;
     assert!(equivalent > loan_real && equivalent < 0.07, "{equivalent}");
-    close_rel(number(charge, "levelising_rate_real"), 1.09675 / 1.025 - 1.0, 1e-12);
+    close_rel(
+        number(charge, "levelising_rate_real"),
+        1.09675 / 1.025 - 1.0,
+        1e-12,
+    );
     // The WACC sensitivity brackets the offer's charge at 3 % and 10 %.
     let sensitivity = &value["wacc_sensitivity"];
     let offer_charge = number(charge, "charge_usd_per_kw_yr");
@@ -382,7 +393,11 @@ fn el_dabaa_offer_on_the_common_basis() {
     let sum = |rows: &[Value], key: &str| rows.iter().map(|row| number(row, key)).sum::<f64>();
     let drawn = sum(loan, "drawn_usd_per_kw");
     let capitalised = sum(loan, "interest_capitalised_usd_per_kw");
-    close_rel(sum(loan, "principal_usd_per_kw"), drawn + capitalised, 1e-12);
+    close_rel(
+        sum(loan, "principal_usd_per_kw"),
+        drawn + capitalised,
+        1e-12,
+    );
     assert_eq!(number(&loan[13], "principal_usd_per_kw"), 0.0);
     assert!(number(&loan[14], "principal_usd_per_kw") > 0.0);
     // The state borrows all of it: its loan service is the whole loan's, for 4,800 MW.
@@ -415,7 +430,11 @@ fn bad_offers_exit_2_naming_file_and_key() {
         "offer",
         &["host_real_discount_rate"],
     );
-    check_bad("offer_bad_share.toml", "offer", &["[offer].debt_fraction", ":8:"]);
+    check_bad(
+        "offer_bad_share.toml",
+        "offer",
+        &["[offer].debt_fraction", ":8:"],
+    );
     check_bad("offer_unknown_key.toml", "offer", &["wacc", ":11:"]);
     check_bad("offer_bad_wacc.toml", "offer", &["[wacc].low"]);
     check_bad(

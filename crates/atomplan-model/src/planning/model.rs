@@ -255,8 +255,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
             // Annual fixed cost per MW of a new build, and per MW at each learning step. An
             // unlimited life is annuitised over 10,000 years (not as a perpetuity), as before.
             let crf = capital_recovery_factor(rate, lifetime.min(1e4));
-            let annual =
-                |overnight_per_kw: f64| overnight_per_kw * 1000.0 * idc * crf + fom;
+            let annual = |overnight_per_kw: f64| overnight_per_kw * 1000.0 * idc * crf + fom;
             let base_annual = u.overnight_cost_usd_per_kw.map_or(gen.capital_cost, annual);
             let inv = plan.investment.as_ref();
             let first_year = inv.map_or(i32::MIN, |i| {

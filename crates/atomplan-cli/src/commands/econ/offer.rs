@@ -10,9 +10,8 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 use atomplan_econ::{
-    capital_charge, cost_to_state, offer_loan_schedule, ppa_host_cost, wacc_sensitivity,
-    BuildCost, EconError, Financing, FinancingOffer, Ppa, PpaHostInputs, SimpleLcoeInputs,
-    StateViewInputs,
+    capital_charge, cost_to_state, offer_loan_schedule, ppa_host_cost, wacc_sensitivity, BuildCost,
+    EconError, Financing, FinancingOffer, Ppa, PpaHostInputs, SimpleLcoeInputs, StateViewInputs,
 };
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -187,7 +186,12 @@ fn parse(path: &Path, text: &str) -> anyhow::Result<LoadedOffer> {
         debt_rate: wire.offer.debt_rate,
         debt_tenor_years: wire.offer.debt_tenor_years,
         grace_years: wire.offer.grace_years,
-        repayment: repayment(&source, "offer", "repayment", wire.offer.repayment.as_deref())?,
+        repayment: repayment(
+            &source,
+            "offer",
+            "repayment",
+            wire.offer.repayment.as_deref(),
+        )?,
         grace_interest: grace_interest(
             &source,
             "offer",
@@ -332,11 +336,9 @@ fn wacc_error(source: &Source, wacc: &WaccWire, error: &EconError) -> anyhow::Er
 /// keys live elsewhere).
 fn host_error(source: &Source, table: &str, error: &EconError) -> anyhow::Error {
     match error.field() {
-        Some("real_discount_rate") => source.error(
-            "",
-            "host_real_discount_rate",
-            &format!("{error}"),
-        ),
+        Some("real_discount_rate") => {
+            source.error("", "host_real_discount_rate", &format!("{error}"))
+        }
         Some("capacity_factor" | "capacity_mw") => source.econ_error("build", error),
         Some(field) if field.starts_with("ppa.") => source.econ_error("ppa", error),
         _ => source.econ_error(table, error),
@@ -399,8 +401,14 @@ fn print_text(printer: &Printer, value: &Value) {
             ("state loan service, PV (USD)", "pv_loan_service_usd"),
             ("peak state debt (USD)", "peak_state_debt_usd"),
             ("peak guaranteed debt (USD)", "peak_guaranteed_debt_usd"),
-            ("take-or-pay exposure, total (USD)", "take_or_pay_exposure_usd"),
-            ("take-or-pay exposure, PV (USD)", "pv_take_or_pay_exposure_usd"),
+            (
+                "take-or-pay exposure, total (USD)",
+                "take_or_pay_exposure_usd",
+            ),
+            (
+                "take-or-pay exposure, PV (USD)",
+                "pv_take_or_pay_exposure_usd",
+            ),
         ] {
             lines.push(format!("{label:<44} {}", number(&state[key])));
         }

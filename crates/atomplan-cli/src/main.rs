@@ -8,8 +8,8 @@
 mod commands;
 mod flat_csv;
 mod printer;
-mod text_table;
 mod safe_io;
+mod text_table;
 
 /// The most worker threads any command starts.
 pub(crate) const MAX_THREADS: usize = 1024;

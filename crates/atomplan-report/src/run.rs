@@ -530,11 +530,8 @@ pub fn run_study(
     all_tables.extend(tables::mcda(&results.mcda));
     all_tables.extend(tables::decision(&results.decision));
     all_tables.push(tables::profiles(system));
-    let (csv, parquet) = columnar::write_tables(
-        &out_dir.join("csv"),
-        &out_dir.join("parquet"),
-        &all_tables,
-    )?;
+    let (csv, parquet) =
+        columnar::write_tables(&out_dir.join("csv"), &out_dir.join("parquet"), &all_tables)?;
     let charts_dir = out_dir.join("charts");
     std::fs::create_dir_all(&charts_dir).map_err(|e| ReportError::io(&charts_dir, &e))?;
     let report = html::write_report(out_dir, &charts_dir, study, catalogue, &results, system)?;

@@ -21,9 +21,9 @@ use crate::printer::Printer;
 use crate::{Format, GlobalArgs};
 
 mod design;
-mod offer;
 #[cfg(test)]
 mod fuzz;
+mod offer;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {

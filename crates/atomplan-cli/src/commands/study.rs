@@ -209,8 +209,13 @@ fn run_study(args: &RunArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::
         Err(atomplan_report::ReportError::Stage { stage, message })
             if message.starts_with("infeasible plan") =>
         {
-            printer.error(&format!("{}: stage {stage}: {message}", args.file.display()));
-            printer.hint("finished stages are kept in the output folder; fix the policy and rerun to resume");
+            printer.error(&format!(
+                "{}: stage {stage}: {message}",
+                args.file.display()
+            ));
+            printer.hint(
+                "finished stages are kept in the output folder; fix the policy and rerun to resume",
+            );
             return Ok(ExitCode::from(1));
         }
         Err(error) => return Err(anyhow::anyhow!("{}: {error}", args.file.display())),

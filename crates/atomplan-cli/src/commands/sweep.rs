@@ -210,8 +210,9 @@ fn run_study(
         result.label("cheapest_design", id);
     }
     if plan {
-        let system =
-            atomplan::study::pipeline::scenario_system(&study, catalogue, &economics, 0, study_dir)?;
+        let system = atomplan::study::pipeline::scenario_system(
+            &study, catalogue, &economics, 0, study_dir,
+        )?;
         let planning = atomplan::study::pipeline::plan_scenario(&study, catalogue, &system)?;
         if planning.status != "optimal" && planning.status != "Optimal" {
             let mut failed = ScenarioResult::failed(

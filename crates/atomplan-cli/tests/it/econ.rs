@@ -309,6 +309,7 @@ fn issue_14_econ_runs_for_every_costed_design_on_overnight_costs() {
     let ap1000 = json(&["design", "ap1000", "--country", "TR"]);
     let overnight = number(&ap1000, "overnight_cost_usd_per_kw");
     assert!(overnight < 13_000.0, "{overnight}");
+}
 
 #[test]
 fn offer_hand_checked_case() {

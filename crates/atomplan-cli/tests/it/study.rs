@@ -23,7 +23,10 @@ pub(crate) fn reduced_study(dir: &Path) -> PathBuf {
         .replace("representative_days = 12", "representative_days = 4")
         // The break-even searches and the tornado re-plan the study tens of times: they are
         // tested on the fixture study (atomplan's tests/it/study.rs) and timed in bench/.
-        .replace("[options]\n", "[options]\nbreakeven = false\ntornado = false\n");
+        .replace(
+            "[options]\n",
+            "[options]\nbreakeven = false\ntornado = false\n",
+        );
     let path = dir.join("study.toml");
     std::fs::write(&path, text).unwrap();
     path
@@ -327,10 +330,7 @@ fn sigkill_mid_run_resumes_without_redoing_finished_stages() {
             "--out",
             out.to_str().unwrap(),
         ])
-        .env(
-            "ATOMPLAN_TEST_PAUSE_AFTER_STAGE",
-            "planning/least-cost",
-        )
+        .env("ATOMPLAN_TEST_PAUSE_AFTER_STAGE", "planning/least-cost")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -756,11 +756,20 @@ fn flagship_studies_are_valid() {
 /// The checks on a flagship's `decision.json`.
 fn check_decision(name: &str, decision: &serde_json::Value) {
     let scenarios = decision["scenarios"].as_array().unwrap();
-    let names: Vec<&str> = scenarios.iter().filter_map(|s| s["name"].as_str()).collect();
+    let names: Vec<&str> = scenarios
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
     for wanted in ["least-cost", "government-plan", "co2-target"] {
-        assert!(names.contains(&wanted), "{name}: no `{wanted}` in {names:?}");
+        assert!(
+            names.contains(&wanted),
+            "{name}: no `{wanted}` in {names:?}"
+        );
     }
-    let least = scenarios.iter().find(|s| s["name"] == "least-cost").unwrap();
+    let least = scenarios
+        .iter()
+        .find(|s| s["name"] == "least-cost")
+        .unwrap();
     assert_eq!(least["meets_standard"], true, "{name}: {least}");
     assert!(
         least["lole_h"].as_f64().unwrap() <= least["lole_standard_h"].as_f64().unwrap(),
@@ -770,7 +779,11 @@ fn check_decision(name: &str, decision: &serde_json::Value) {
     for s in scenarios {
         let delta = s["cost_vs_least_cost_usd"].as_f64().unwrap();
         // Both MILPs stop at a relative gap of 1e-4.
-        assert!(delta >= -2e-4 * base, "{name}: {} is cheaper than least-cost: {delta}", s["name"]);
+        assert!(
+            delta >= -2e-4 * base,
+            "{name}: {} is cheaper than least-cost: {delta}",
+            s["name"]
+        );
     }
     let nuclear = |scenario: &serde_json::Value, year: &str| -> f64 {
         scenario["nuclear_mw"][year].as_f64().unwrap_or(0.0)
@@ -779,16 +792,25 @@ fn check_decision(name: &str, decision: &serde_json::Value) {
         for s in scenarios {
             for (year, mw) in s["nuclear_mw"].as_object().unwrap() {
                 if year.parse::<i32>().unwrap() >= 2030 {
-                    assert!(mw.as_f64().unwrap() >= 4400.0, "{name}: {} {year}: {mw}", s["name"]);
+                    assert!(
+                        mw.as_f64().unwrap() >= 4400.0,
+                        "{name}: {} {year}: {mw}",
+                        s["name"]
+                    );
                 }
             }
         }
     }
     if name == "kazakhstan-first-npp.toml" {
-        let plan = scenarios.iter().find(|s| s["name"] == "government-plan").unwrap();
+        let plan = scenarios
+            .iter()
+            .find(|s| s["name"] == "government-plan")
+            .unwrap();
         assert!(nuclear(plan, "2040") >= 2200.0, "{name}: {plan}");
     }
-    assert!(decision["candidates"].as_array().is_some_and(|c| !c.is_empty()));
+    assert!(decision["candidates"]
+        .as_array()
+        .is_some_and(|c| !c.is_empty()));
     assert_eq!(decision["tornado"].as_array().map(Vec::len), Some(5));
 }
 
@@ -800,8 +822,19 @@ fn new_study_for_every_country_fits_the_grid() {
     for country in ["KZ", "TR", "UZ", "MN", "KG", "RU"] {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("new.toml");
-        let output = run(&["study", "new", "--country", country, "--output", path.to_str().unwrap()]);
-        assert!(output.status.success(), "{country}: {}", String::from_utf8_lossy(&output.stderr));
+        let output = run(&[
+            "study",
+            "new",
+            "--country",
+            country,
+            "--output",
+            path.to_str().unwrap(),
+        ]);
+        assert!(
+            output.status.success(),
+            "{country}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let text = std::fs::read_to_string(&path).unwrap();
         let limit: f64 = text
             .lines()
@@ -823,11 +856,26 @@ fn new_study_for_every_country_fits_the_grid() {
         }
         assert!(candidates > 0, "{country}: no candidate in\n{text}");
         let output = run(&["study", "check", path.to_str().unwrap()]);
-        assert!(output.status.success(), "{country}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{country}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         if std::env::var_os("ATOMPLAN_SLOW_TESTS").is_some() {
             let out = dir.path().join("out");
-            let output = run(&["study", "run", path.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"]);
-            assert!(output.status.success(), "{country}: {}", String::from_utf8_lossy(&output.stderr));
+            let output = run(&[
+                "study",
+                "run",
+                path.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "-q",
+            ]);
+            assert!(
+                output.status.success(),
+                "{country}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
         }
     }
 }

@@ -534,7 +534,14 @@ fn check_storage(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
             check_positive(out, file, &format!("storage.{name}.lifetime_years"), l);
         }
         if let Some(c) = s.capacity_credit {
-            check_range(out, file, &format!("storage.{name}.capacity_credit"), c, 0.0, 1.0);
+            check_range(
+                out,
+                file,
+                &format!("storage.{name}.capacity_credit"),
+                c,
+                0.0,
+                1.0,
+            );
         }
     }
 }
@@ -688,7 +695,10 @@ fn check_areas(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
                     out,
                     file,
                     &format!("{key}.{field}"),
-                    format!("has {} values but there are {periods} periods", values.len()),
+                    format!(
+                        "has {} values but there are {periods} periods",
+                        values.len()
+                    ),
                 );
             }
             for (k, &v) in values.iter().enumerate() {

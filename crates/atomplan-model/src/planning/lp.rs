@@ -351,12 +351,24 @@ impl Lp {
                 continue;
             }
             if self.row_lower[r].is_finite() {
-                let s = lp.col(format!("slack-up[{}]", self.row_names[r]), 1.0, 0.0, f64::INFINITY, false);
+                let s = lp.col(
+                    format!("slack-up[{}]", self.row_names[r]),
+                    1.0,
+                    0.0,
+                    f64::INFINITY,
+                    false,
+                );
                 lp.push(r, s, 1.0);
                 slacks.push((s, r));
             }
             if self.row_upper[r].is_finite() {
-                let s = lp.col(format!("slack-down[{}]", self.row_names[r]), 1.0, 0.0, f64::INFINITY, false);
+                let s = lp.col(
+                    format!("slack-down[{}]", self.row_names[r]),
+                    1.0,
+                    0.0,
+                    f64::INFINITY,
+                    false,
+                );
                 lp.push(r, s, -1.0);
                 slacks.push((s, r));
             }

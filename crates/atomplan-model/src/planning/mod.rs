@@ -205,7 +205,11 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
                 for &(rb, ry, t, r) in &index.balance {
                     if rb == b && ry == y {
                         let scale = sys.weights[t] * per.weight;
-                        hourly[t] = if scale > 0.0 { clean(duals[r] / scale) } else { 0.0 };
+                        hourly[t] = if scale > 0.0 {
+                            clean(duals[r] / scale)
+                        } else {
+                            0.0
+                        };
                     }
                 }
                 let (mut num, mut den) = (0.0, 0.0);

@@ -928,7 +928,10 @@ fn capacity_limit_forces_a_build() {
         vec![50.0; 24],
         vec![1.0; 24],
         24,
-        vec![gen("gas", 100.0, false, 0.0, 10.0), gen("wind", 0.0, true, 1000.0, 0.0)],
+        vec![
+            gen("gas", 100.0, false, 0.0, 10.0),
+            gen("wind", 0.0, true, 1000.0, 0.0),
+        ],
     );
     check(&sys, "", 12_000.0, &[("wind", None, 0.0)]);
     check(
@@ -947,7 +950,10 @@ fn energy_limit_caps_a_fuel() {
         vec![100.0; 24],
         vec![1.0; 24],
         24,
-        vec![gen("gas", 200.0, false, 0.0, 10.0), gen("coal", 200.0, false, 0.0, 20.0)],
+        vec![
+            gen("gas", 200.0, false, 0.0, 10.0),
+            gen("coal", 200.0, false, 0.0, 20.0),
+        ],
     );
     let res = check(
         &sys,
@@ -955,17 +961,30 @@ fn energy_limit_caps_a_fuel() {
         36_000.0,
         &[],
     );
-    let gas = res.capacities.iter().find(|c| c.generator == "gas").unwrap();
+    let gas = res
+        .capacities
+        .iter()
+        .find(|c| c.generator == "gas")
+        .unwrap();
     assert!((gas.energy_mwh - 1200.0).abs() < 1e-6, "{gas:?}");
 }
 
 /// An unknown generator in a policy section is refused before the solve.
 #[test]
 fn policy_sections_name_generators_of_the_system() {
-    let sys = one_bus(vec![10.0], vec![1.0], 1, vec![gen("gas", 100.0, false, 0.0, 10.0)]);
-    let plan = parse_plan("[[capacity_limits]]\nname = \"t\"\ngenerators = [\"gass\"]\nmin_mw = 1\n");
+    let sys = one_bus(
+        vec![10.0],
+        vec![1.0],
+        1,
+        vec![gen("gas", 100.0, false, 0.0, 10.0)],
+    );
+    let plan =
+        parse_plan("[[capacity_limits]]\nname = \"t\"\ngenerators = [\"gass\"]\nmin_mw = 1\n");
     let error = super::plan(&sys, &plan).unwrap_err().to_string();
-    assert!(error.contains("capacity_limits[0].generators") && error.contains("gass"), "{error}");
+    assert!(
+        error.contains("capacity_limits[0].generators") && error.contains("gass"),
+        "{error}"
+    );
 }
 
 /// Two generators at 10 and 20 USD/MWh, the cheap one capped at 30 MW, load 50 MW: the
@@ -976,7 +995,10 @@ fn prices_are_the_marginal_cost_of_the_last_unit() {
         vec![50.0; 4],
         vec![1.0; 4],
         4,
-        vec![gen("cheap", 30.0, false, 0.0, 10.0), gen("dear", 100.0, false, 0.0, 20.0)],
+        vec![
+            gen("cheap", 30.0, false, 0.0, 10.0),
+            gen("dear", 100.0, false, 0.0, 20.0),
+        ],
     );
     let res = check(&sys, "", 4.0 * (300.0 + 400.0), &[]);
     assert_eq!(res.prices.len(), 1);
@@ -995,7 +1017,10 @@ fn milp_prices_come_from_the_fixed_integer_lp() {
         vec![100.0; 2],
         vec![1.0; 2],
         2,
-        vec![gen("unit", 0.0, true, 1.25, 5.0), gen("dear", 200.0, false, 0.0, 20.0)],
+        vec![
+            gen("unit", 0.0, true, 1.25, 5.0),
+            gen("dear", 200.0, false, 0.0, 20.0),
+        ],
     );
     let res = check(
         &sys,
@@ -1033,7 +1058,12 @@ const TWO_PERIODS: &str = "[investment]\ndecision_year = 2030\nperiods = [2030, 
 /// with 24 hours of weight 1 per modelled year.
 #[test]
 fn retirable_capacity_is_kept_only_where_needed() {
-    let sys = one_bus(vec![50.0; 24], vec![1.0; 24], 24, vec![gen("gas", 100.0, false, 0.0, 10.0)]);
+    let sys = one_bus(
+        vec![50.0; 24],
+        vec![1.0; 24],
+        24,
+        vec![gen("gas", 100.0, false, 0.0, 10.0)],
+    );
     let plan = format!(
         "{TWO_PERIODS}[units.gas]\nexisting_fixed_om_usd_per_kw_year = 1.0\nretirable = true\n"
     );

@@ -298,7 +298,9 @@ fn simulate_sample(
                 soc -= discharge / leg;
                 shortfall -= discharge;
             } else {
-                let charge = (-shortfall).min(store.power_mw).min((store.energy_mwh - soc) / leg);
+                let charge = (-shortfall)
+                    .min(store.power_mw)
+                    .min((store.energy_mwh - soc) / leg);
                 soc += charge.max(0.0) * leg;
             }
         }

@@ -89,7 +89,10 @@ pub struct Decision {
     pub notes: Vec<String>,
 }
 
-fn by_year(plan: &Planning, value: impl Fn(&pipeline::PeriodSummary) -> f64) -> BTreeMap<String, f64> {
+fn by_year(
+    plan: &Planning,
+    value: impl Fn(&pipeline::PeriodSummary) -> f64,
+) -> BTreeMap<String, f64> {
     plan.periods
         .iter()
         .map(|p| (p.year.to_string(), value(p)))
@@ -190,7 +193,11 @@ fn boundary(
         if b - a <= (tolerance * b).max(absolute) {
             break;
         }
-        let mid = if a > 0.0 { (a * b).sqrt() } else { 0.5 * (a + b) };
+        let mid = if a > 0.0 {
+            (a * b).sqrt()
+        } else {
+            0.5 * (a + b)
+        };
         if test(mid)? {
             yes = mid;
         } else {
@@ -198,7 +205,11 @@ fn boundary(
         }
     }
     let (a, b) = if yes < no { (yes, no) } else { (no, yes) };
-    Ok(Some(if a > 0.0 { (a * b).sqrt() } else { 0.5 * (a + b) }))
+    Ok(Some(if a > 0.0 {
+        (a * b).sqrt()
+    } else {
+        0.5 * (a + b)
+    }))
 }
 
 /// Search ranges (documented in docs/methods/decision.md).
@@ -282,7 +293,11 @@ fn search_shared(
             break;
         };
         let _ = c;
-        let mid = if no > 0.0 { (no * yes).sqrt() } else { 0.5 * (no + yes) };
+        let mid = if no > 0.0 {
+            (no * yes).sqrt()
+        } else {
+            0.5 * (no + yes)
+        };
         let built = match built_at(mid) {
             Ok(b) => b,
             Err(e) => return fail(e),
@@ -336,7 +351,8 @@ fn search(
             }
             Quantity::Co2 => {
                 for prices in &mut s.price_scenarios {
-                    prices.co2_usd_per_t = BTreeMap::from([(study.horizon.base_year.to_string(), value)]);
+                    prices.co2_usd_per_t =
+                        BTreeMap::from([(study.horizon.base_year.to_string(), value)]);
                 }
             }
             Quantity::Gas => {
@@ -385,7 +401,9 @@ pub fn decide(
     plans: &[Planning],
 ) -> Result<Decision, String> {
     let least_index = scenarios.iter().position(|s| s.name == LEAST_COST);
-    let base = least_index.and_then(|i| plans.get(i)).map(|p| p.objective_usd);
+    let base = least_index
+        .and_then(|i| plans.get(i))
+        .map(|p| p.objective_usd);
     let mut notes = Vec::new();
     if least_index.is_none() {
         notes.push(format!(
@@ -447,7 +465,9 @@ pub fn decide(
                     id: candidate.id.clone(),
                     built_in_least_cost: builds(least_rows, &candidate.id),
                     breakeven: Breakeven::default(),
-                    breakeven_notes: vec!["break-even search switched off (options.breakeven = false)".to_owned()],
+                    breakeven_notes: vec![
+                        "break-even search switched off (options.breakeven = false)".to_owned(),
+                    ],
                 });
             }
         }
@@ -582,15 +602,16 @@ fn tornado_bars(study: &StudyFile, evaluator: &Evaluator<'_>) -> Vec<TornadoBar>
     inputs
         .into_iter()
         .enumerate()
-        .map(|(i, (input, unit, low_value, high_value, basis, _))| TornadoBar {
-            input,
-            unit,
-            low_value,
-            high_value,
-            low_system_cost_usd: costs[2 * i],
-            high_system_cost_usd: costs[2 * i + 1],
-            basis,
-        })
+        .map(
+            |(i, (input, unit, low_value, high_value, basis, _))| TornadoBar {
+                input,
+                unit,
+                low_value,
+                high_value,
+                low_system_cost_usd: costs[2 * i],
+                high_system_cost_usd: costs[2 * i + 1],
+                basis,
+            },
+        )
         .collect()
 }
-

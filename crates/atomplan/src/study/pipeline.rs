@@ -1289,7 +1289,10 @@ pub fn assessments(
         .collect();
     for (label, rows) in [
         (format!("{} without new nuclear", period.year), &without),
-        (format!("{} with planned nuclear", period.year), &plan.capacities),
+        (
+            format!("{} with planned nuclear", period.year),
+            &plan.capacities,
+        ),
     ] {
         match plan_adequacy(study, system, rows, period) {
             Ok(report) => adequacy.push((label, report.lole_h, report.eue_mwh)),

@@ -609,7 +609,9 @@ impl Builder<'_> {
     fn marginal_costs(&self, technology: &str, vom: f64, heat_rate: f64, co2: f64) -> Vec<f64> {
         self.periods
             .iter()
-            .map(|p| vom + fuel_cost(technology, heat_rate, self.prices) + co2 * p.co2_price_usd_per_t)
+            .map(|p| {
+                vom + fuel_cost(technology, heat_rate, self.prices) + co2 * p.co2_price_usd_per_t
+            })
             .collect()
     }
 
@@ -701,7 +703,10 @@ impl Builder<'_> {
             } else {
                 1.0 - forced - planned
             });
-            if !variable && tech.forced_outage_rate.is_none() && over.and_then(|o| o.availability).is_none() {
+            if !variable
+                && tech.forced_outage_rate.is_none()
+                && over.and_then(|o| o.availability).is_none()
+            {
                 self.notes.push(format!(
                     "existing {}: no outage rates in the catalogue; available all year (optimistic)",
                     group.technology
@@ -712,27 +717,35 @@ impl Builder<'_> {
             } else {
                 tech.emission_t_per_mwh
             };
-            let marginal =
-                self.marginal_costs(&group.technology, tech.variable_om_usd_per_mwh, heat_rate, co2);
+            let marginal = self.marginal_costs(
+                &group.technology,
+                tech.variable_om_usd_per_mwh,
+                heat_rate,
+                co2,
+            );
             let lifetime = tech.lifetime_years.max(1.0);
             // Retirement tranches: (share of capacity, retire year or None).
-            let tranches: Vec<(f64, Option<i32>, String)> =
-                match over.and_then(|o| o.retire_by_year) {
-                    Some(end) => (0..AGE_TRANCHES)
-                        .map(|k| {
-                            let years = f64::from(end - base) * (k as f64 + 1.0) / AGE_TRANCHES as f64;
-                            (
-                                1.0 / AGE_TRANCHES as f64,
-                                Some(base + years.round().max(1.0) as i32),
-                                format!("retires evenly to {end} (study: {})", over.map_or("", |o| o.source.as_str())),
-                            )
-                        })
-                        .collect(),
-                    None => {
-                        let age = over
-                            .and_then(|o| o.average_age_years)
-                            .or(group.average_age_years);
-                        match age {
+            let tranches: Vec<(f64, Option<i32>, String)> = match over
+                .and_then(|o| o.retire_by_year)
+            {
+                Some(end) => (0..AGE_TRANCHES)
+                    .map(|k| {
+                        let years = f64::from(end - base) * (k as f64 + 1.0) / AGE_TRANCHES as f64;
+                        (
+                            1.0 / AGE_TRANCHES as f64,
+                            Some(base + years.round().max(1.0) as i32),
+                            format!(
+                                "retires evenly to {end} (study: {})",
+                                over.map_or("", |o| o.source.as_str())
+                            ),
+                        )
+                    })
+                    .collect(),
+                None => {
+                    let age = over
+                        .and_then(|o| o.average_age_years)
+                        .or(group.average_age_years);
+                    match age {
                             Some(age) => (0..AGE_TRANCHES)
                                 .map(|k| {
                                     let tranche_age = 2.0 * age * (k as f64 + 0.5) / AGE_TRANCHES as f64;
@@ -774,10 +787,11 @@ impl Builder<'_> {
                                 }
                             }
                         }
-                    }
-                };
+                }
+            };
             let extension = if over.and_then(|o| o.life_extension).unwrap_or(true) && !variable {
-                tech.life_extension_usd_per_kw.zip(tech.life_extension_years)
+                tech.life_extension_usd_per_kw
+                    .zip(tech.life_extension_years)
             } else {
                 None
             };
@@ -844,19 +858,22 @@ impl Builder<'_> {
                     .candidates
                     .iter()
                     .find(|c| &c.id == candidate_id)
-                    .ok_or_else(|| format!("{key}.candidate: unknown candidate `{candidate_id}`"))?;
-                let design = self
-                    .catalogue
-                    .design(&candidate.design)
-                    .ok_or_else(|| format!("{key}.candidate: design `{}` not in the catalogue", candidate.design))?;
+                    .ok_or_else(|| {
+                        format!("{key}.candidate: unknown candidate `{candidate_id}`")
+                    })?;
+                let design = self.catalogue.design(&candidate.design).ok_or_else(|| {
+                    format!(
+                        "{key}.candidate: design `{}` not in the catalogue",
+                        candidate.design
+                    )
+                })?;
                 let mw = commitment.mw.unwrap_or_else(|| {
                     f64::from(commitment.units.unwrap_or(1)) * design.net_mwe_per_unit
                 });
                 self.limits.push(CapacityLimit {
-                    name: commitment
-                        .name
-                        .clone()
-                        .unwrap_or_else(|| format!("commit-{candidate_id}-{}", commitment.online_year)),
+                    name: commitment.name.clone().unwrap_or_else(|| {
+                        format!("commit-{candidate_id}-{}", commitment.online_year)
+                    }),
                     assets: vec![format!("nuclear-{candidate_id}")],
                     from_year: commitment.online_year,
                     min_mw: Some(mw - 1e-6),
@@ -879,23 +896,25 @@ impl Builder<'_> {
                     .design
                     .as_ref()
                     .and_then(|d| self.catalogue.design(d))
-                    .ok_or_else(|| format!("{key}.design: a nuclear commitment needs a catalogue design"))?;
+                    .ok_or_else(|| {
+                        format!("{key}.design: a nuclear commitment needs a catalogue design")
+                    })?;
                 let mw = commitment.mw.unwrap_or_else(|| {
                     f64::from(commitment.units.unwrap_or(1)) * design.net_mwe_per_unit
                 });
                 asset.catalogue_key = design.id.clone();
                 asset.capacity_mw = mw;
                 asset.unit_mw = Some(design.net_mwe_per_unit);
-                asset.fixed_om_usd_per_mw_yr = design.fixed_om_usd_per_kw_yr.unwrap_or(0.0) * 1000.0;
+                asset.fixed_om_usd_per_mw_yr =
+                    design.fixed_om_usd_per_kw_yr.unwrap_or(0.0) * 1000.0;
                 asset.marginal_cost_usd_per_mwh = self.marginal_costs("nuclear", 0.0, 0.0, 0.0);
                 asset.static_availability = design.capacity_factor.clamp(0.0, 1.0);
                 asset.forced_outage_rate = NUCLEAR_FORCED_OUTAGE_RATE;
                 asset.capacity_credit = 1.0 - NUCLEAR_FORCED_OUTAGE_RATE;
-                asset.retire_year = Some(
-                    commitment
-                        .retire_year
-                        .unwrap_or(commitment.online_year + design.design_life_years.round() as i32),
-                );
+                asset.retire_year =
+                    Some(commitment.retire_year.unwrap_or(
+                        commitment.online_year + design.design_life_years.round() as i32,
+                    ));
                 self.assets.push(asset);
                 continue;
             }
@@ -904,7 +923,11 @@ impl Builder<'_> {
                 .catalogue
                 .technology(&tech_key)
                 .cloned()
-                .ok_or_else(|| format!("{key}.technology: no catalogue technology `{tech_key}` for `{technology}`"))?;
+                .ok_or_else(|| {
+                    format!(
+                        "{key}.technology: no catalogue technology `{tech_key}` for `{technology}`"
+                    )
+                })?;
             let mw = commitment
                 .mw
                 .ok_or_else(|| format!("{key}.mw: a `{technology}` commitment needs `mw`"))?;
@@ -979,28 +1002,37 @@ impl Builder<'_> {
                     .find(|r| r.zone.as_deref() == Some(zone_name.as_str()));
                 let all_zones = resources.iter().find(|r| r.zone.is_none());
                 let share = self.zone_demand_share.get(zone).copied().unwrap_or(1.0);
-                let (allowed, potential, rate, earliest, overnight, source) = match (zone_resource, all_zones) {
-                    (Some(r), _) => (r.allowed, r.potential_mw, r.max_build_mw_per_year, r.earliest_year, r.overnight_cost_usd_per_kw, r.source.clone()),
-                    (None, Some(r)) => (
-                        r.allowed,
-                        r.potential_mw.map(|p| p * share),
-                        r.max_build_mw_per_year.map(|p| p * share),
-                        r.earliest_year,
-                        r.overnight_cost_usd_per_kw,
-                        r.source.clone(),
-                    ),
-                    (None, None) => {
-                        if !default_allowed || (!resources.is_empty()) {
-                            continue;
+                let (allowed, potential, rate, earliest, overnight, source) =
+                    match (zone_resource, all_zones) {
+                        (Some(r), _) => (
+                            r.allowed,
+                            r.potential_mw,
+                            r.max_build_mw_per_year,
+                            r.earliest_year,
+                            r.overnight_cost_usd_per_kw,
+                            r.source.clone(),
+                        ),
+                        (None, Some(r)) => (
+                            r.allowed,
+                            r.potential_mw.map(|p| p * share),
+                            r.max_build_mw_per_year.map(|p| p * share),
+                            r.earliest_year,
+                            r.overnight_cost_usd_per_kw,
+                            r.source.clone(),
+                        ),
+                        (None, None) => {
+                            if !default_allowed || (!resources.is_empty()) {
+                                continue;
+                            }
+                            (true, None, None, None, None, String::new())
                         }
-                        (true, None, None, None, None, String::new())
-                    }
-                };
+                    };
                 if !allowed || potential == Some(0.0) {
                     continue;
                 }
                 let capex = overnight.unwrap_or(tech.capex_usd_per_kw);
-                let crf = capital_recovery_factor(self.study.options.discount_rate, tech.lifetime_years);
+                let crf =
+                    capital_recovery_factor(self.study.options.discount_rate, tech.lifetime_years);
                 let mut asset = Asset::new(
                     format!("new-{}-z{zone}", tech.technology),
                     zone,
@@ -1103,7 +1135,12 @@ impl Builder<'_> {
             }
         }
         for zone in 0..self.zones.len() {
-            let mut asset = Asset::new(format!("unserved-z{zone}"), zone, "unserved", AssetKind::Shedding);
+            let mut asset = Asset::new(
+                format!("unserved-z{zone}"),
+                zone,
+                "unserved",
+                AssetKind::Shedding,
+            );
             asset.capacity_mw = 1e6;
             asset.marginal_cost_usd_per_mwh =
                 vec![self.study.options.value_of_lost_load_usd_per_mwh; self.periods.len()];

@@ -22,14 +22,9 @@ fn fixture_study_runs_every_stage() {
         assert!(row.capital_charge_usd_per_kw_yr > 0.0);
     }
 
-    let system = pipeline::scenario_system(
-        &study,
-        &catalogue,
-        &economics,
-        0,
-        std::path::Path::new("."),
-    )
-    .unwrap();
+    let system =
+        pipeline::scenario_system(&study, &catalogue, &economics, 0, std::path::Path::new("."))
+            .unwrap();
     assert!(system
         .synthetic_labels()
         .iter()
@@ -79,14 +74,9 @@ fn binding_co2_cap_is_met() {
             "{diagnostics:?}"
         );
         let economics = pipeline::economics(&study, &catalogue).unwrap();
-        let system = pipeline::scenario_system(
-            &study,
-            &catalogue,
-            &economics,
-            0,
-            std::path::Path::new("."),
-        )
-        .unwrap();
+        let system =
+            pipeline::scenario_system(&study, &catalogue, &economics, 0, std::path::Path::new("."))
+                .unwrap();
         pipeline::plan_scenario(&study, &catalogue, &system).unwrap()
     };
     let free = run(fixture::STUDY);
@@ -130,14 +120,22 @@ fn with_scenarios(extra: &str) -> String {
 fn plans_of(
     study: &atomplan::study::StudyFile,
     catalogue: &atomplan::study::StudyCatalogue,
-) -> (Vec<atomplan::study::scenario::ResolvedScenario>, Vec<pipeline::Planning>) {
+) -> (
+    Vec<atomplan::study::scenario::ResolvedScenario>,
+    Vec<pipeline::Planning>,
+) {
     let economics = pipeline::economics(study, catalogue).unwrap();
     let scenarios = atomplan::study::scenario::resolve(study);
     let plans = (0..scenarios.len())
         .map(|i| {
-            let system =
-                pipeline::scenario_system(study, catalogue, &economics, i, std::path::Path::new("."))
-                    .unwrap();
+            let system = pipeline::scenario_system(
+                study,
+                catalogue,
+                &economics,
+                i,
+                std::path::Path::new("."),
+            )
+            .unwrap();
             pipeline::plan_scenario(study, catalogue, &system).unwrap()
         })
         .collect();
@@ -155,7 +153,10 @@ fn named_scenarios_commitments_and_reliability() {
     assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
     let (scenarios, plans) = plans_of(&study, &catalogue);
     assert_eq!(
-        scenarios.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        scenarios
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
         ["least-cost", "government-plan", "co2-target"]
     );
     for plan in &plans {
@@ -168,7 +169,11 @@ fn named_scenarios_commitments_and_reliability() {
             assert!(p.reserve_margin >= 0.15 - 1e-12);
         }
     }
-    assert!(plans[0].reliability.meets_standard, "{:?}", plans[0].reliability);
+    assert!(
+        plans[0].reliability.meets_standard,
+        "{:?}",
+        plans[0].reliability
+    );
     // Government plan: 3 x 80 MWe from 2035.
     for p in &plans[1].periods {
         assert!(p.nuclear_mw >= 240.0 - 1e-6, "{p:?}");
@@ -237,7 +242,10 @@ fn overnight_breakeven_agrees_with_reruns() {
         }
         checked += 1;
     }
-    assert!(checked > 0, "no candidate has an overnight break-even: {decision:?}");
+    assert!(
+        checked > 0,
+        "no candidate has an overnight break-even: {decision:?}"
+    );
 }
 
 /// Bad policies name the key; an impossible CO2 cap names the family and the year.
@@ -304,5 +312,8 @@ fn bad_policies_are_refused_with_their_key() {
             .unwrap();
     let message = pipeline::plan_scenario(&study, &catalogue, &system).unwrap_err();
     assert!(message.starts_with("infeasible plan"), "{message}");
-    assert!(message.contains("Area-reserve-margin[system,2035]"), "{message}");
+    assert!(
+        message.contains("Area-reserve-margin[system,2035]"),
+        "{message}"
+    );
 }

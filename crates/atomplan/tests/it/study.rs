@@ -147,7 +147,8 @@ fn plans_of(
 #[test]
 fn named_scenarios_commitments_and_reliability() {
     let catalogue = fixture::catalogue();
-    let text = with_scenarios("");
+    // The break-even searches are tested below; here only the scenarios and the tornado.
+    let text = with_scenarios("").replace("[options]\n", "[options]\nbreakeven = false\n");
     let study = validate::parse("fixture.toml", &text).unwrap();
     let diagnostics = validate::validate("fixture.toml", &study, &catalogue);
     assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
@@ -201,6 +202,10 @@ fn named_scenarios_commitments_and_reliability() {
         );
     }
     assert_eq!(decision.candidates.len(), 2);
+    assert!(decision
+        .candidates
+        .iter()
+        .all(|c| c.breakeven.overnight_usd_per_kw.is_none()));
     assert_eq!(decision.tornado.len(), 5);
 }
 
@@ -209,7 +214,7 @@ fn named_scenarios_commitments_and_reliability() {
 #[test]
 fn overnight_breakeven_agrees_with_reruns() {
     let catalogue = fixture::catalogue();
-    let text = with_scenarios("");
+    let text = with_scenarios("").replace("[options]\n", "[options]\ntornado = false\n");
     let study = validate::parse("fixture.toml", &text).unwrap();
     let (scenarios, plans) = plans_of(&study, &catalogue);
     let decision = atomplan::study::decision::decide(
@@ -233,8 +238,17 @@ fn overnight_breakeven_agrees_with_reruns() {
                     c.overnight_cost_usd_per_kwe = Some(breakeven * factor);
                 }
             }
-            let (_, plans) = plans_of(&changed, &catalogue);
-            let built = plans[0]
+            let economics = pipeline::economics(&changed, &catalogue).unwrap();
+            let system = pipeline::scenario_system(
+                &changed,
+                &catalogue,
+                &economics,
+                0,
+                std::path::Path::new("."),
+            )
+            .unwrap();
+            let least_cost = pipeline::plan_scenario(&changed, &catalogue, &system).unwrap();
+            let built = least_cost
                 .capacities
                 .iter()
                 .any(|r| r.asset == format!("nuclear-{}", candidate.id) && r.capacity_mw > 0.5);

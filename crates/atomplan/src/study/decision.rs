@@ -374,6 +374,15 @@ fn search(
         Quantity::Gas => (GAS_RANGE, false, 0.02, "flat gas price"),
     };
     match boundary(range.0, range.1, yes_at_low, tolerance, absolute, test) {
+        // Built even at the dearest overnight cost searched: no break-even in the range (a
+        // build-own-operate offer, whose host pays the PPA price, is one such case).
+        Ok(Some(value)) if matches!(quantity, Quantity::Overnight) && value >= range.1 => (
+            None,
+            Some(format!(
+                "{what}: the least-cost plan builds `{candidate}` at every overnight cost up to {} USD/kW (under build-own-operate the host pays the PPA price, not the overnight cost)",
+                range.1
+            )),
+        ),
         Ok(Some(value)) => (Some(value), None),
         Ok(None) => (
             None,

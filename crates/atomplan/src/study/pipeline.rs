@@ -666,8 +666,13 @@ fn solve(
             Ok((result, problem))
         }
         status => Err(format!(
-            "planning of scenario `{}` ended without a plan (solver status {status:?})",
-            system.scenario
+            "planning of scenario `{}` failed: the solver ended without a plan (status {status:?}{})",
+            system.scenario,
+            if result.solver_message.is_empty() {
+                String::new()
+            } else {
+                format!("; HiGHS: {}", result.solver_message)
+            }
         )),
     }
 }

@@ -192,6 +192,7 @@ impl Runner<'_> {
 /// The names atomplan writes into an output folder.
 const OUR_FILES: &[&str] = &[
     "report.html",
+    "decision.json",
     "results.sqlite",
     "results.sqlite-wal",
     "results.sqlite-shm",
@@ -234,8 +235,12 @@ fn check_out_dir(out_dir: &Path, force: bool) -> Result<(), ReportError> {
             ));
         }
         let ours = match name.as_str() {
-            "csv" | "charts" if kind.is_dir() => {
-                let extension = if name == "csv" { "csv" } else { "svg" };
+            "csv" | "charts" | "parquet" if kind.is_dir() => {
+                let extensions: &[&str] = match name.as_str() {
+                    "csv" => &["csv"],
+                    "parquet" => &["parquet"],
+                    _ => &["svg", "png"],
+                };
                 let inner = std::fs::read_dir(&path).map_err(|e| ReportError::io(&path, &e))?;
                 for file in inner {
                     let file = file.map_err(|e| ReportError::io(&path, &e))?;
@@ -255,7 +260,7 @@ fn check_out_dir(out_dir: &Path, force: bool) -> Result<(), ReportError> {
                     if !(file_kind.is_file()
                         && Path::new(&file_name)
                             .extension()
-                            .is_some_and(|e| e == extension))
+                            .is_some_and(|e| extensions.iter().any(|x| e == *x)))
                     {
                         foreign.push(format!("{name}/{file_name}"));
                     }

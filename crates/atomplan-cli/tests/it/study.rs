@@ -293,7 +293,29 @@ fn reduced_study_runs_end_to_end() {
     );
     assert!(!html.contains("NaN") && !html.contains("<script"));
     let db = out.join("results.sqlite");
-    assert_eq!(sqlite_count(&db, "SELECT COUNT(*) FROM stage_log"), 5);
+    // economics, one planning stage per scenario of the Kazakhstan study (least-cost,
+    // government-plan, co2-target), assessments, mcda and decision.
+    let connection = rusqlite::Connection::open(&db).unwrap();
+    let mut statement = connection
+        .prepare("SELECT stage FROM stage_log ORDER BY stage")
+        .unwrap();
+    let stages: Vec<String> = statement
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "assessments",
+            "decision",
+            "economics",
+            "mcda",
+            "planning/co2-target",
+            "planning/government-plan",
+            "planning/least-cost",
+        ]
+    );
     assert!(sqlite_count(&db, "SELECT COUNT(*) FROM lcoe") == 4);
     assert!(sqlite_count(&db, "SELECT COUNT(*) FROM inputs WHERE key = 'study_toml'") == 1);
     assert!(out.join("csv/lcoe.csv").exists() && out.join("charts/lcoe.svg").exists());

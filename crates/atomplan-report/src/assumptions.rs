@@ -241,12 +241,184 @@ pub fn write_assumptions(
                 citations.cite_text(&entry.source),
             );
         }
+    }
+    // The study's own fleet assumptions, commitments, targets and resource limits.
+    let scope = |scenarios: &[String]| {
+        if scenarios.is_empty() {
+            "every scenario".to_owned()
+        } else {
+            scenarios.join(", ")
+        }
+    };
+    for entry in &study.fleet {
+        let mut parts = Vec::new();
+        let mut push = |label: &str, value: Option<String>| {
+            if let Some(value) = value {
+                parts.push(format!("{label} {value}"));
+            }
+        };
+        push(
+            "capacity",
+            entry.capacity_mw.map(|v| format!("{} MW", grouped(v))),
+        );
+        push(
+            "average age",
+            entry.average_age_years.map(|v| format!("{} yr", num(v, 0))),
+        );
+        push(
+            "all retired by",
+            entry.retire_by_year.map(|y| y.to_string()),
+        );
+        push(
+            "heat rate",
+            entry
+                .heat_rate_mmbtu_per_mwh
+                .map(|v| format!("{} MMBtu/MWh", num(v, 2))),
+        );
+        push(
+            "fixed O&M",
+            entry
+                .fixed_om_usd_per_kw_yr
+                .map(|v| format!("{} $/kW-yr", num(v, 1))),
+        );
+        push(
+            "availability",
+            entry
+                .availability
+                .map(|v| format!("{} %", num(v * 100.0, 0))),
+        );
+        push(
+            "capacity factor",
+            entry
+                .capacity_factor
+                .map(|v| format!("{} %", num(v * 100.0, 1))),
+        );
+        push(
+            "life extension",
+            entry
+                .life_extension
+                .map(|v| if v { "allowed" } else { "not allowed" }.to_owned()),
+        );
+        line(
+            "existing fleet (study)",
+            entry.technology.clone(),
+            parts.join(", "),
+            Basis::of_source_text(&entry.source),
+            citations.cite_text(&entry.source),
+        );
+    }
+    if study.commitments.is_empty() {
         line(
             "committed fleet",
             "plants under construction or committed".to_owned(),
             "none entered in this study".to_owned(),
             Basis::Assumption,
             String::new(),
+        );
+    }
+    for commitment in &study.commitments {
+        let what = commitment
+            .name
+            .clone()
+            .or_else(|| commitment.candidate.clone())
+            .or_else(|| commitment.technology.clone())
+            .unwrap_or_default();
+        let size = match (commitment.units, commitment.mw) {
+            (Some(units), _) => format!("{units} unit(s)"),
+            (None, Some(mw)) => format!("{} MW", grouped(mw)),
+            (None, None) => String::new(),
+        };
+        line(
+            "committed fleet",
+            what,
+            format!(
+                "{size}{}, online {}{}; {}",
+                commitment
+                    .zone
+                    .as_ref()
+                    .map(|z| format!(" in {z}"))
+                    .unwrap_or_default(),
+                commitment.online_year,
+                commitment
+                    .retire_year
+                    .map(|y| format!(", retires {y}"))
+                    .unwrap_or_default(),
+                scope(&commitment.scenarios)
+            ),
+            Basis::of_source_text(&commitment.source),
+            citations.cite_text(&commitment.source),
+        );
+    }
+    for target in &study.targets {
+        line(
+            "policy",
+            format!("capacity target: {}", target.technology),
+            format!(
+                "at least {} MW from {}; {}",
+                grouped(target.min_mw),
+                target.year,
+                scope(&target.scenarios)
+            ),
+            Basis::of_source_text(&target.source),
+            citations.cite_text(&target.source),
+        );
+    }
+    for resource in &study.resources {
+        let mut parts = Vec::new();
+        if !resource.allowed {
+            parts.push("no new capacity".to_owned());
+        }
+        if let Some(v) = resource.potential_mw {
+            parts.push(format!("potential {} MW", grouped(v)));
+        }
+        if let Some(v) = resource.max_build_mw_per_year {
+            parts.push(format!("at most {} MW/yr", grouped(v)));
+        }
+        if let Some(y) = resource.earliest_year {
+            parts.push(format!("from {y}"));
+        }
+        if let Some(v) = resource.overnight_cost_usd_per_kw {
+            parts.push(format!("overnight {} $/kW", grouped(v)));
+        }
+        line(
+            "new-build limits",
+            format!(
+                "{}{}",
+                resource.technology,
+                resource
+                    .zone
+                    .as_ref()
+                    .map(|z| format!(" ({z})"))
+                    .unwrap_or_default()
+            ),
+            parts.join(", "),
+            Basis::of_source_text(&resource.source),
+            citations.cite_text(&resource.source),
+        );
+    }
+    line(
+        "policy",
+        "planning reserve margin (starting value)".to_owned(),
+        format!(
+            "{} % over peak",
+            num(study.policy.reserve_margin * 100.0, 0)
+        ),
+        Basis::of_source_text(&study.policy.reserve_margin_source),
+        citations.cite_text(&study.policy.reserve_margin_source),
+    );
+    if !study.policy.gas_supply_bcm.is_empty() {
+        line(
+            "policy",
+            "gas available for power".to_owned(),
+            study
+                .policy
+                .gas_supply_bcm
+                .iter()
+                .map(|(y, v)| format!("{y}: {} bcm", num(*v, 1)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Basis::of_source_text(&study.policy.gas_supply_source),
+            citations.cite_text(&study.policy.gas_supply_source),
         );
     }
     // Policy.

@@ -67,7 +67,7 @@ fn main() -> ExitCode {
             for w in warnings {
                 eprintln!("{w}");
             }
-            let mut summary = result.clone();
+            let mut summary = (*result).clone();
             summary
                 .capacities
                 .retain(|c| c.built > 0.0 || c.p_nom_opt_mw > 0.0);

@@ -281,7 +281,7 @@ fn run_planning(
         None => (String::new(), "(no planning file)".to_owned()),
     };
     let (result, warnings) = match planning::solve_folder(folder, &text, &file) {
-        FolderOutcome::Solved { result, warnings } => (result, warnings),
+        FolderOutcome::Solved { result, warnings } => (*result, warnings),
         FolderOutcome::Invalid(diagnostics) => {
             for d in &diagnostics {
                 if d.is_error() {

@@ -40,7 +40,7 @@ fn reduced_study_without_searches(dir: &Path) -> PathBuf {
     assert!(text.contains("breakeven = false") && text.contains("tornado = false"));
     std::fs::write(
         &path,
-        text.replace("solver_time_limit_s = 40", "solver_time_limit_s = 600"),
+        text.replace("solver_time_limit_s = 300", "solver_time_limit_s = 600"),
     )
     .unwrap();
     path

@@ -502,7 +502,8 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
     let area_of_bus = sys.area_of_bus(plan);
     let n1_areas: Vec<bool> = plan.areas.iter().map(|a| a.n1_reserve).collect();
     // reserve columns [g][y][t]
-    let mut reserve: Vec<Vec<Vec<Option<Col>>>> = vec![vec![vec![None; nt]; ny]; ng];
+    // Reserve a generator can hold in an hour, as an expression (its reserve column).
+    let mut reserve: Vec<Vec<Vec<Option<Expr>>>> = vec![vec![vec![None; nt]; ny]; ng];
     for (g, gen) in sys.generators.iter().enumerate() {
         let unit = unit_of(plan, &gen.name);
         let size = unit.and_then(|u| u.unit_size_mw);
@@ -558,7 +559,8 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                         format!("{},{y},{t}", gen.name),
                     );
                 }
-                let r = if in_n1 && op != "must_run" {
+                // A unit that cannot hold reserve (reserve_ramp = 0) gets no reserve column.
+                let r = if in_n1 && op != "must_run" && reserve_ramp > 0.0 {
                     let rc = lp.col(
                         format!("Generator-reserve[{},{y},{t}]", gen.name),
                         0.0,
@@ -581,7 +583,10 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                 } else {
                     None
                 };
-                reserve[g][y][t] = r;
+                reserve[g][y][t] = r.map(|rc| Expr {
+                    terms: vec![(rc, 1.0)],
+                    constant: 0.0,
+                });
                 if committable {
                     let s = size.unwrap_or(1.0);
                     let ub = units.as_ref().map_or(0.0, |n| {
@@ -889,6 +894,32 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     false,
                 );
                 imp_t.push(imp);
+                // R = Σ_{g in a} r_g once per hour, so each contingency row has four terms
+                // instead of one per generator: R - r_c + imp - size_c · z_c >= 0.
+                let mut in_area = Expr::constant(0.0);
+                for (g, gen) in sys.generators.iter().enumerate() {
+                    if area_of_bus[gen.bus] == Some(a) {
+                        if let Some(r) = &reserve[g][y][t] {
+                            in_area.add(r);
+                        }
+                    }
+                }
+                let total = lp.col(
+                    format!("Area-reserve-total[{},{y},{t}]", area.name),
+                    0.0,
+                    0.0,
+                    f64::INFINITY,
+                    false,
+                );
+                // R - Σ terms = Σ constants
+                let mut sum_terms = vec![(total, 1.0)];
+                sum_terms.extend(in_area.terms.iter().map(|&(c, v)| (c, -v)));
+                lp.row_with(
+                    format!("Area-reserve-total-def[{},{y},{t}]", area.name),
+                    in_area.constant,
+                    in_area.constant,
+                    &sum_terms,
+                );
                 for (c, gen) in sys.generators.iter().enumerate() {
                     if area_of_bus[gen.bus] != Some(a) {
                         continue;
@@ -900,18 +931,17 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                         .and_then(|u| u.unit_size_mw)
                         .unwrap_or(0.0);
                     // Σ_{g in a, g != c} r_g + imp - size_c · z_c >= 0
-                    let mut terms = vec![(imp, 1.0)];
-                    for (g, other) in sys.generators.iter().enumerate() {
-                        if g != c && area_of_bus[other.bus] == Some(a) {
-                            if let Some(r) = reserve[g][y][t] {
-                                terms.push((r, 1.0));
-                            }
-                        }
+                    // R - r_c + imp - size_c · z_c >= 0, constants on the right.
+                    let mut terms = vec![(imp, 1.0), (total, 1.0)];
+                    let mut own = 0.0;
+                    if let Some(r) = &reserve[c][y][t] {
+                        terms.extend(r.terms.iter().map(|&(col, v)| (col, -v)));
+                        own = r.constant;
                     }
                     terms.extend(z.terms.iter().map(|&(col, v)| (col, -v * size)));
                     lp.row_with(
                         format!("Area-contingency[{},{},{y},{t}]", area.name, gen.name),
-                        z.constant * size,
+                        z.constant * size + own,
                         f64::INFINITY,
                         &terms,
                     );

@@ -247,7 +247,7 @@ pub fn check_names(plan: &PlanningFile, system: &System, file: &str) -> Vec<Diag
 #[derive(Debug)]
 pub enum FolderOutcome {
     Solved {
-        result: PlanResult,
+        result: Box<PlanResult>,
         warnings: Vec<Diagnostic>,
     },
     Invalid(Vec<Diagnostic>),
@@ -304,7 +304,7 @@ pub fn solve_folder(folder: &Path, plan_text: &str, plan_file: &str) -> FolderOu
     }
     match super::plan(&system, &plan) {
         Ok(result) => FolderOutcome::Solved {
-            result,
+            result: Box::new(result),
             warnings: diags,
         },
         Err(e) => {

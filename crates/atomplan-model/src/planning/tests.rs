@@ -156,6 +156,38 @@ fn n1_with_interconnector_reserve_keeps_the_large_unit() {
 }
 
 #[test]
+fn a_unit_without_reserve_ramp_holds_no_reserve_and_contingency_rows_stay_short() {
+    // Gas may not hold reserve (reserve_ramp = 0): no reserve column for it. Each contingency
+    // row reads the area's reserve total, its own unit's reserve, the import and the unit's
+    // "built" variable: at most four entries, however many generators the area has.
+    let plan = format!(
+        "{N1_UNITS}\n[units.gas]\nreserve_ramp = 0\n[[areas]]\nname = \"grid\"\nbuses = [\"grid\"]\nn1_reserve = true\n"
+    );
+    let (lp, _, _) = build_lp(&n1_grid(), &parse_plan(&plan)).unwrap();
+    assert!(lp
+        .col_names
+        .iter()
+        .any(|n| n.starts_with("Generator-reserve[smr")));
+    assert!(!lp
+        .col_names
+        .iter()
+        .any(|n| n.starts_with("Generator-reserve[gas")));
+    let mut entries = vec![0usize; lp.num_rows()];
+    for &(r, _, _) in &lp.triplets {
+        entries[r] += 1;
+    }
+    let contingency: Vec<usize> = (0..lp.num_rows())
+        .filter(|&r| lp.row_names[r].starts_with("Area-contingency"))
+        .collect();
+    assert!(!contingency.is_empty());
+    assert!(
+        contingency.iter().all(|&r| entries[r] <= 4),
+        "{:?}",
+        contingency.iter().map(|&r| entries[r]).collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn relaxation_gives_fractional_modules_and_a_lower_bound() {
     let plan = format!("[solver]\nrelax_integers = true\n{N1_UNITS}\n[[areas]]\nname = \"grid\"\nbuses = [\"grid\"]\nn1_reserve = true\n");
     let res = plan_fn(&n1_grid(), &parse_plan(&plan));

@@ -14,7 +14,7 @@ fn fixture(name: &str) -> PathBuf {
 
 fn solved(folder: &Path, plan: &str) -> planning::PlanResult {
     match planning::solve_folder(folder, plan, "plan.toml") {
-        FolderOutcome::Solved { result, .. } => result,
+        FolderOutcome::Solved { result, .. } => *result,
         FolderOutcome::Invalid(d) => panic!("{d:?}"),
     }
 }

@@ -594,6 +594,14 @@ fn problem(study: &StudyFile, system: &StudySystem, margins: &[f64], prices: boo
         if matches!(asset.kind, AssetKind::Shedding | AssetKind::Import) {
             unit.capacity_credit = Some(0.0);
         }
+        // Contingency (N-1) reserve is held by dispatchable plants only: not by load shedding,
+        // not by imports (the interconnector reserve is the area's own term, zero here) and not
+        // by wind and solar, whose output is weather (docs/methods/system.md).
+        if matches!(asset.kind, AssetKind::Shedding | AssetKind::Import)
+            || matches!(asset.technology.as_str(), "wind" | "solar")
+        {
+            unit.reserve_ramp = Some(0.0);
+        }
         plan.units.insert(asset.name.clone(), unit);
     }
     for limit in &system.limits {

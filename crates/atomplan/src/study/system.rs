@@ -789,6 +789,11 @@ impl Builder<'_> {
                         }
                 }
             };
+            // Tranches alive in the same planning periods behave identically in the plan (an
+            // existing unit counts in a period when the period's year is before its retirement,
+            // and its life extension may be built from the first period at or after it): merge
+            // them, keeping the earliest retirement year, so the model has fewer columns.
+            let tranches = merge_tranches(tranches, &self.study.horizon.periods);
             let extension = if over.and_then(|o| o.life_extension).unwrap_or(true) && !variable {
                 tech.life_extension_usd_per_kw
                     .zip(tech.life_extension_years)
@@ -1228,4 +1233,67 @@ pub fn earliest_year(study: &StudyFile, candidate: &Candidate) -> i32 {
 /// Demand growth factor of a scenario from the base year to `year`.
 pub fn growth(study: &StudyFile, demand: &DemandScenario, year: i32) -> f64 {
     (1.0 + demand.growth_per_year).powf(f64::from(year - study.horizon.base_year))
+}
+
+/// A retirement tranche: share of the group's capacity, retirement year (none: beyond the
+/// horizon) and the rule that set it.
+type Tranche = (f64, Option<i32>, String);
+
+/// Merges retirement tranches that are alive in the same planning periods (`period < retire`):
+/// shares add up, the earliest retirement year and the first tranche's rule are kept. The
+/// order of first appearance is kept, so asset names stay stable.
+fn merge_tranches(tranches: Vec<Tranche>, periods: &[i32]) -> Vec<Tranche> {
+    let alive = |retire: Option<i32>| -> usize {
+        periods
+            .iter()
+            .filter(|&&year| retire.is_none_or(|r| year < r))
+            .count()
+    };
+    let mut merged: Vec<(usize, Tranche)> = Vec::new();
+    for (share, retire, rule) in tranches {
+        let key = alive(retire);
+        match merged.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, (total, first_retire, _))) => {
+                *total += share;
+                *first_retire = match (*first_retire, retire) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            None => merged.push((key, (share, retire, rule))),
+        }
+    }
+    merged.into_iter().map(|(_, t)| t).collect()
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::merge_tranches;
+
+    #[test]
+    fn tranches_alive_in_the_same_periods_are_merged() {
+        let rule = |k: i32| format!("rule {k}");
+        let tranches = vec![
+            (0.2, Some(2026), rule(0)), // retired before 2030: alive nowhere
+            (0.2, Some(2029), rule(1)), // same
+            (0.2, Some(2033), rule(2)), // alive in 2030 only
+            (0.2, Some(2041), rule(3)), // alive in 2030 and 2040
+            (0.2, None, rule(4)),       // alive throughout
+        ];
+        let merged = merge_tranches(tranches, &[2030, 2040, 2050]);
+        assert_eq!(merged.len(), 4);
+        assert!((merged[0].0 - 0.4).abs() < 1e-12);
+        assert_eq!(merged[0].1, Some(2026));
+        assert_eq!(merged[0].2, "rule 0");
+        assert_eq!(merged[1].1, Some(2033));
+        assert_eq!(merged[3].1, None);
+        let total: f64 = merged.iter().map(|t| t.0).sum();
+        assert!((total - 1.0).abs() < 1e-12);
+        // A retirement in the period's own year: not alive in it (`year < retire`).
+        let merged = merge_tranches(
+            vec![(0.5, Some(2030), rule(0)), (0.5, Some(2020), rule(1))],
+            &[2030],
+        );
+        assert_eq!(merged.len(), 1);
+    }
 }

@@ -328,6 +328,12 @@ pub fn write_assumptions(
             (None, Some(mw)) => format!("{} MW", grouped(mw)),
             (None, None) => String::new(),
         };
+        // A candidate commitment is a floor on the candidate's capacity in service (cumulative
+        // over its commitments), not an extra plant.
+        let size = match &commitment.candidate {
+            Some(candidate) => format!("at least {size} of candidate {candidate} in service"),
+            None => size,
+        };
         line(
             "committed fleet",
             what,

@@ -15,6 +15,20 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::sync::Arc;
 
+/// Sorts one row's `(column, value)` entries by column and sums the entries of a column named
+/// more than once (HiGHS refuses duplicate entries in a row).
+pub fn merge_duplicate_columns(terms: &mut Vec<(usize, f64)>) {
+    terms.sort_by_key(|&(col, _)| col);
+    terms.dedup_by(|later, kept| {
+        if later.0 == kept.0 {
+            kept.1 += later.1;
+            true
+        } else {
+            false
+        }
+    });
+}
+
 /// A named block of consecutive columns or rows.
 ///
 /// Entry `k` of the block (0-based) stands for label `labels[k / n_snapshots]` and snapshot
@@ -356,15 +370,7 @@ impl LinearProgram {
             by_row[*row as usize].push((*col as usize, *value));
         }
         for terms in &mut by_row {
-            terms.sort_by_key(|(col, _)| *col);
-            terms.dedup_by(|next, kept| {
-                if next.0 == kept.0 {
-                    kept.1 += next.1;
-                    true
-                } else {
-                    false
-                }
-            });
+            merge_duplicate_columns(terms);
         }
         by_row
     }

@@ -34,8 +34,9 @@ pub struct Progress {
     pub index: usize,
     pub total: usize,
     /// `started`, `reused` (finished in an earlier run with the same inputs), `finished`,
-    /// `failed` (ran, no usable result; `message` says why) or `removed` (a stage of a
-    /// scenario no longer in the study, deleted from the database).
+    /// `failed` (ran, no usable result; `message` says why), `removed` (a stage of a
+    /// scenario no longer in the study, deleted from the database) or `working` (a long stage
+    /// says what it has done so far; `seconds` since it started).
     pub event: &'static str,
     pub seconds: f64,
     pub message: String,
@@ -118,7 +119,7 @@ pub fn plan_failure(plan: &Planning) -> Option<String> {
 
 struct Runner<'a> {
     store: Store,
-    progress: &'a mut dyn FnMut(&Progress),
+    progress: &'a (dyn Fn(&Progress) + Sync),
     total: usize,
     index: usize,
     computed: Vec<String>,
@@ -340,7 +341,7 @@ pub fn run_study(
     catalogue: &StudyCatalogue,
     out_dir: &Path,
     options: &RunOptions,
-    progress: &mut dyn FnMut(&Progress),
+    progress: &(dyn Fn(&Progress) + Sync),
 ) -> Result<RunSummary, ReportError> {
     let start = Instant::now();
     check_out_dir(out_dir, options.force)?;
@@ -495,10 +496,27 @@ pub fn run_study(
     let mut decision_parts: Vec<&[u8]> = vec![b"decision", base_hash.as_bytes()];
     decision_parts.extend(plan_hashes.iter().map(String::as_bytes));
     let decision_hash = digest(&decision_parts);
+    let (decision_index, total) = (runner.index + 1, runner.total);
     let decision = runner.stage(
         "decision",
         &decision_hash,
-        || atomplan::study::decision::decide(study, catalogue, &study_dir, &scenarios, &plans),
+        || {
+            // The searches re-plan the study many times: say what each evaluation found.
+            let started = std::time::Instant::now();
+            let say = |message: &str| {
+                progress(&Progress {
+                    stage: "decision".to_owned(),
+                    index: decision_index,
+                    total,
+                    event: "working",
+                    seconds: started.elapsed().as_secs_f64(),
+                    message: message.to_owned(),
+                });
+            };
+            atomplan::study::decision::decide(
+                study, catalogue, &study_dir, &scenarios, &plans, &say,
+            )
+        },
         tables::decision,
         |_| None,
     )?;

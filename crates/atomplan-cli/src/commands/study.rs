@@ -171,7 +171,7 @@ fn run_study(args: &RunArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::
     };
     // Test hook: sleep after committing the named stage, so a test can kill the run there.
     let pause_after = std::env::var("ATOMPLAN_TEST_PAUSE_AFTER_STAGE").ok();
-    let mut progress = |p: &atomplan_report::Progress| {
+    let progress = |p: &atomplan_report::Progress| {
         match p.event {
             "started" => printer.info(&format!("[{}/{}] {} ...", p.index, p.total, p.stage)),
             "reused" => printer.info(&format!(
@@ -180,6 +180,10 @@ fn run_study(args: &RunArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::
             )),
             "failed" => printer.error(&format!(
                 "[{}/{}] {} failed after {:.1} s: {}",
+                p.index, p.total, p.stage, p.seconds, p.message
+            )),
+            "working" => printer.info(&format!(
+                "[{}/{}] {} at {:.0} s: {}",
                 p.index, p.total, p.stage, p.seconds, p.message
             )),
             "removed" => printer.info(&format!(
@@ -202,7 +206,7 @@ fn run_study(args: &RunArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::
         &catalogue,
         &args.out,
         &atomplan_report::RunOptions { force: args.force },
-        &mut progress,
+        &progress,
     ) {
         Ok(summary) => summary,
         // The study ran but no plan meets its constraints: a negative answer, exit 1.

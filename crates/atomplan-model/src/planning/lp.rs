@@ -65,15 +65,7 @@ impl Lp {
         // A column named twice in one row (e.g. a capacity in a sum and again subtracted) is
         // one entry with the summed coefficient: HiGHS refuses duplicate entries.
         let mut merged: Vec<(Col, f64)> = terms.to_vec();
-        merged.sort_by_key(|&(c, _)| c);
-        merged.dedup_by(|later, kept| {
-            if later.0 == kept.0 {
-                kept.1 += later.1;
-                true
-            } else {
-                false
-            }
-        });
+        crate::lp::merge_duplicate_columns(&mut merged);
         for (c, v) in merged {
             self.triplets.push((r, c, v));
         }

@@ -501,9 +501,9 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
         .collect();
     let area_of_bus = sys.area_of_bus(plan);
     let n1_areas: Vec<bool> = plan.areas.iter().map(|a| a.n1_reserve).collect();
-    // reserve columns [g][y][t]
-    // Reserve a generator can hold in an hour, as an expression (its reserve column).
-    let mut reserve: Vec<Vec<Vec<Option<Expr>>>> = vec![vec![vec![None; nt]; ny]; ng];
+    // Reserve column of each generator [g][y][t]: the contingency reserve it holds in an hour
+    // (none for a unit that cannot hold reserve or lies outside an N-1 area).
+    let mut reserve: Vec<Vec<Vec<Option<Col>>>> = vec![vec![vec![None; nt]; ny]; ng];
     for (g, gen) in sys.generators.iter().enumerate() {
         let unit = unit_of(plan, &gen.name);
         let size = unit.and_then(|u| u.unit_size_mw);
@@ -583,10 +583,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                 } else {
                     None
                 };
-                reserve[g][y][t] = r.map(|rc| Expr {
-                    terms: vec![(rc, 1.0)],
-                    constant: 0.0,
-                });
+                reserve[g][y][t] = r;
                 if committable {
                     let s = size.unwrap_or(1.0);
                     let ub = units.as_ref().map_or(0.0, |n| {
@@ -896,14 +893,6 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                 imp_t.push(imp);
                 // R = Σ_{g in a} r_g once per hour, so each contingency row has four terms
                 // instead of one per generator: R - r_c + imp - size_c · z_c >= 0.
-                let mut in_area = Expr::constant(0.0);
-                for (g, gen) in sys.generators.iter().enumerate() {
-                    if area_of_bus[gen.bus] == Some(a) {
-                        if let Some(r) = &reserve[g][y][t] {
-                            in_area.add(r);
-                        }
-                    }
-                }
                 let total = lp.col(
                     format!("Area-reserve-total[{},{y},{t}]", area.name),
                     0.0,
@@ -911,13 +900,19 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     f64::INFINITY,
                     false,
                 );
-                // R - Σ terms = Σ constants
+                // R - Σ_{g in a} r_g = 0
                 let mut sum_terms = vec![(total, 1.0)];
-                sum_terms.extend(in_area.terms.iter().map(|&(c, v)| (c, -v)));
+                for (g, gen) in sys.generators.iter().enumerate() {
+                    if area_of_bus[gen.bus] == Some(a) {
+                        if let Some(r) = reserve[g][y][t] {
+                            sum_terms.push((r, -1.0));
+                        }
+                    }
+                }
                 lp.row_with(
                     format!("Area-reserve-total-def[{},{y},{t}]", area.name),
-                    in_area.constant,
-                    in_area.constant,
+                    0.0,
+                    0.0,
                     &sum_terms,
                 );
                 for (c, gen) in sys.generators.iter().enumerate() {
@@ -933,15 +928,13 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     // Σ_{g in a, g != c} r_g + imp - size_c · z_c >= 0
                     // R - r_c + imp - size_c · z_c >= 0, constants on the right.
                     let mut terms = vec![(imp, 1.0), (total, 1.0)];
-                    let mut own = 0.0;
-                    if let Some(r) = &reserve[c][y][t] {
-                        terms.extend(r.terms.iter().map(|&(col, v)| (col, -v)));
-                        own = r.constant;
+                    if let Some(r) = reserve[c][y][t] {
+                        terms.push((r, -1.0));
                     }
                     terms.extend(z.terms.iter().map(|&(col, v)| (col, -v * size)));
                     lp.row_with(
                         format!("Area-contingency[{},{},{y},{t}]", area.name, gen.name),
-                        z.constant * size + own,
+                        z.constant * size,
                         f64::INFINITY,
                         &terms,
                     );

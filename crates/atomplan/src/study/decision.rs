@@ -150,9 +150,28 @@ struct Evaluator<'a> {
     catalogue: &'a StudyCatalogue,
     study_dir: &'a Path,
     scenario_idx: usize,
+    /// Where each search says what an evaluation found (progress for the caller).
+    say: &'a (dyn Fn(&str) + Sync),
 }
 
 impl Evaluator<'_> {
+    /// Re-plans and reports `what` with the answer and the time it took.
+    fn run_said(
+        &self,
+        study: &StudyFile,
+        what: &str,
+        answer: impl Fn(&(f64, Vec<pipeline::CapacityRow>)) -> String,
+    ) -> Result<(f64, Vec<pipeline::CapacityRow>), String> {
+        let start = std::time::Instant::now();
+        let result = self.run(study);
+        let seconds = start.elapsed().as_secs_f64();
+        match &result {
+            Ok(found) => (self.say)(&format!("{what}: {} ({seconds:.0} s)", answer(found))),
+            Err(error) => (self.say)(&format!("{what}: failed after {seconds:.0} s: {error}")),
+        }
+        result
+    }
+
     fn run(&self, study: &StudyFile) -> Result<(f64, Vec<pipeline::CapacityRow>), String> {
         let mut quick = study.clone();
         // Capital charges do not depend on the Monte Carlo: keep it minimal.
@@ -262,7 +281,19 @@ fn search_shared(
     let ids: Vec<&str> = study.candidates.iter().map(|c| c.id.as_str()).collect();
     let built_at = |value: f64| -> Result<Vec<bool>, String> {
         evaluator
-            .run(&with_price(study, quantity, value))
+            .run_said(
+                &with_price(study, quantity, value),
+                &format!("break-even {what} at {value:.2} {unit}"),
+                |(_, rows)| {
+                    let built: Vec<&str> =
+                        ids.iter().copied().filter(|id| builds(rows, id)).collect();
+                    if built.is_empty() {
+                        "no candidate built".to_owned()
+                    } else {
+                        format!("builds {}", built.join(", "))
+                    }
+                },
+            )
             .map(|(_, rows)| ids.iter().map(|id| builds(&rows, id)).collect())
     };
     let fail = |error: String| -> Vec<(Option<f64>, Option<String>)> {
@@ -363,15 +394,25 @@ fn search(
         }
         s
     };
+    let (range, yes_at_low, absolute, what, unit) = match quantity {
+        Quantity::Overnight => (OVERNIGHT_RANGE, true, 1.0, "overnight cost", "USD/kW"),
+        Quantity::Co2 => (CO2_RANGE, false, 0.25, "flat CO2 price", "USD/t"),
+        Quantity::Gas => (GAS_RANGE, false, 0.02, "flat gas price", "USD/MMBtu"),
+    };
     let test = |value: f64| -> Result<bool, String> {
         evaluator
-            .run(&changed(value))
+            .run_said(
+                &changed(value),
+                &format!("break-even {what} of `{candidate}` at {value:.1} {unit}"),
+                |(_, rows)| {
+                    if builds(rows, candidate) {
+                        "built".to_owned()
+                    } else {
+                        "not built".to_owned()
+                    }
+                },
+            )
             .map(|(_, rows)| builds(&rows, candidate))
-    };
-    let (range, yes_at_low, absolute, what) = match quantity {
-        Quantity::Overnight => (OVERNIGHT_RANGE, true, 1.0, "overnight cost"),
-        Quantity::Co2 => (CO2_RANGE, false, 0.25, "flat CO2 price"),
-        Quantity::Gas => (GAS_RANGE, false, 0.02, "flat gas price"),
     };
     match boundary(range.0, range.1, yes_at_low, tolerance, absolute, test) {
         // Built even at the dearest overnight cost searched: no break-even in the range (a
@@ -408,6 +449,7 @@ pub fn decide(
     study_dir: &Path,
     scenarios: &[ResolvedScenario],
     plans: &[Planning],
+    say: &(dyn Fn(&str) + Sync),
 ) -> Result<Decision, String> {
     let least_index = scenarios.iter().position(|s| s.name == LEAST_COST);
     let base = least_index
@@ -427,6 +469,7 @@ pub fn decide(
             catalogue,
             study_dir,
             scenario_idx: index,
+            say,
         };
         let least_rows = &plans[index].capacities;
         if study.options.breakeven {
@@ -604,8 +647,21 @@ fn tornado_bars(study: &StudyFile, evaluator: &Evaluator<'_>) -> Vec<TornadoBar>
                     c.overnight_cost_usd_per_kwe = *central;
                 }
             }
-            change(&mut s, if high { *high_value } else { *low_value });
-            evaluator.run(&s).ok().map(|(cost, _)| cost)
+            let value = if high { *high_value } else { *low_value };
+            change(&mut s, value);
+            evaluator
+                .run_said(
+                    &s,
+                    &format!(
+                        "tornado {} {} ({value:.3} {})",
+                        inputs[i].0,
+                        if high { "high" } else { "low" },
+                        inputs[i].1
+                    ),
+                    |(cost, _)| format!("system cost {:.0} M USD", cost / 1e6),
+                )
+                .ok()
+                .map(|(cost, _)| cost)
         })
         .collect();
     inputs

@@ -190,6 +190,7 @@ fn named_scenarios_commitments_and_reliability() {
         std::path::Path::new("."),
         &scenarios,
         &plans,
+        &|_| {},
     )
     .unwrap();
     assert_eq!(decision.scenarios.len(), 3);
@@ -217,14 +218,31 @@ fn overnight_breakeven_agrees_with_reruns() {
     let text = with_scenarios("").replace("[options]\n", "[options]\ntornado = false\n");
     let study = validate::parse("fixture.toml", &text).unwrap();
     let (scenarios, plans) = plans_of(&study, &catalogue);
+    let said = std::sync::Mutex::new(Vec::<String>::new());
     let decision = atomplan::study::decision::decide(
         &study,
         &catalogue,
         std::path::Path::new("."),
         &scenarios,
         &plans,
+        &|message| said.lock().unwrap().push(message.to_owned()),
     )
     .unwrap();
+    // Every re-plan of the searches is reported as it ends, naming what it evaluated.
+    let said = said.into_inner().unwrap();
+    for candidate in &decision.candidates {
+        let id = format!("`{}`", candidate.id);
+        assert!(
+            said.iter()
+                .any(|m| m.starts_with("break-even overnight cost of") && m.contains(&id)),
+            "no progress for {id}: {said:?}"
+        );
+    }
+    assert!(
+        said.iter()
+            .all(|m| m.ends_with(" s)") || m.contains("failed after")),
+        "{said:?}"
+    );
     let mut checked = 0;
     for candidate in &decision.candidates {
         let Some(breakeven) = candidate.breakeven.overnight_usd_per_kw else {

@@ -61,7 +61,19 @@ pub fn normalize_column(
     direction: Direction,
     normalization: Normalization,
 ) -> Result<Vec<f64>, AssessError> {
-    let column: Vec<f64> = matrix.iter().map(|row| row[criterion_idx]).collect();
+    // Every normalisation below is unchanged when the column is scaled by a positive factor,
+    // so dividing by the largest magnitude first keeps squares and sums of values near
+    // f64::MAX (or near the smallest normal number) from overflowing or underflowing.
+    let scale = matrix
+        .iter()
+        .map(|row| row[criterion_idx].abs())
+        .fold(0.0, f64::max);
+    let scale = if scale > 0.0 && scale.is_finite() {
+        scale
+    } else {
+        1.0
+    };
+    let column: Vec<f64> = matrix.iter().map(|row| row[criterion_idx] / scale).collect();
     let min = column.iter().copied().fold(f64::INFINITY, f64::min);
     let max = column.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let needs_positive = || {
@@ -118,6 +130,13 @@ pub fn normalize_column(
             }
         }
     };
+    if normalized.iter().any(|x| !x.is_finite()) {
+        return Err(AssessError::invalid(
+            format!("matrix[..][{criterion_idx}]"),
+            "the values span too many orders of magnitude to normalise in double precision"
+                .to_owned(),
+        ));
+    }
     Ok(normalized)
 }
 

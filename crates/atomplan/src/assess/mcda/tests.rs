@@ -46,6 +46,32 @@ fn e4_topsis_min_max() {
     check_topsis(Normalization::MinMax, &[0.612_574, 0.0, 0.782_871, 1.0]);
 }
 
+/// Issue 16: values near 1e308 overflowed the vector norm (x² = inf) and inverted the ranking.
+/// Scaling a column changes no normalisation, so E4 scaled to near f64::MAX (and to tiny
+/// values) must give E4's own scores under every normalisation.
+#[test]
+fn topsis_scores_do_not_change_when_columns_are_scaled_to_extremes() {
+    for normalization in [
+        Normalization::Vector,
+        Normalization::MinMax,
+        Normalization::LinearMax,
+        Normalization::Sum,
+    ] {
+        let base = topsis::topsis(&e4(), normalization).unwrap();
+        for factor in [1e307, 3e-306] {
+            let mut problem = e4();
+            for row in &mut problem.matrix {
+                for value in row.iter_mut() {
+                    *value *= factor;
+                }
+            }
+            let scores = topsis::topsis(&problem, normalization).unwrap();
+            assert_close(&scores, &base, 1e-9);
+            assert_eq!(rank_descending(&scores), rank_descending(&base));
+        }
+    }
+}
+
 #[test]
 fn topsis_all_identical_is_undefined() {
     let problem = Problem {

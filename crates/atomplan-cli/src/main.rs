@@ -7,6 +7,7 @@
 
 mod commands;
 mod flat_csv;
+mod heartbeat;
 mod printer;
 mod safe_io;
 mod text_table;

@@ -7,8 +7,23 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 static NEXT: AtomicU64 = AtomicU64::new(0);
+
+/// Log files of the solves running now in this process, oldest first (for [`latest_line`]).
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// The last line HiGHS wrote in the newest solve still running in this process, trimmed and
+/// with runs of spaces collapsed; `None` when no solve is running or it has written nothing.
+/// A caller that shows progress (the CLI) polls this while a long solve runs.
+#[must_use]
+pub fn latest_line() -> Option<String> {
+    let path = LIVE.lock().ok()?.last().cloned()?;
+    let text = tail(&path)?;
+    let line = text.lines().rev().map(str::trim).find(|l| !l.is_empty())?;
+    Some(line.split_whitespace().collect::<Vec<_>>().join(" "))
+}
 
 /// The most bytes of the log read back (its end is what matters).
 const TAIL_BYTES: u64 = 64 * 1024;
@@ -33,6 +48,9 @@ impl LogCapture {
             && model.try_set_option("log_file", text.as_str()).is_ok();
         let capture = LogCapture { path };
         if ok {
+            if let Ok(mut live) = LIVE.lock() {
+                live.push(capture.path.clone());
+            }
             Some(capture)
         } else {
             let _ = model.try_set_option("output_flag", false);
@@ -49,6 +67,9 @@ impl LogCapture {
 
 impl Drop for LogCapture {
     fn drop(&mut self) {
+        if let Ok(mut live) = LIVE.lock() {
+            live.retain(|p| *p != self.path);
+        }
         let _ = std::fs::remove_file(&self.path);
     }
 }

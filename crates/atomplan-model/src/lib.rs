@@ -69,6 +69,17 @@ pub enum Error {
         cols: usize,
         nnz: usize,
     },
+    #[error(
+        "the solve would need about {:.1} GiB ({nnz} non-zeros; {basis}) but {:.1} GiB of memory are available",
+        *.estimate_bytes as f64 / GIB,
+        *.available_bytes as f64 / GIB
+    )]
+    Memory {
+        nnz: usize,
+        estimate_bytes: u64,
+        available_bytes: u64,
+        basis: &'static str,
+    },
     #[error("HiGHS rejected the option `{key}={value}`")]
     SolverOption { key: String, value: String },
     #[error("{0}")]
@@ -122,9 +133,38 @@ pub struct Outcome {
     pub ipm_iterations: i64,
 }
 
+const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+
+/// Rough peak memory of a HiGHS solve of an LP of `size`, in bytes, and how it was estimated.
+///
+/// Calibrated on the measured peak RSS of `kz-1node-8760` (329,630 non-zeros: 404 MiB with the
+/// default HiPO and crossover, 196 MiB with dual simplex) and its 4-bus tiling (1,563,800
+/// non-zeros: 1,459 MiB with HiPO), docs/benchmarks.md: about 128 MiB plus 900 bytes per
+/// non-zero with HiPO, 600 bytes per non-zero with simplex. HiPO's factorisation fills in faster
+/// than the LP grows on meshed networks, so for large meshed networks this is a floor.
+#[must_use]
+pub fn estimated_peak_bytes(size: &Size, settings: &SolverSettings) -> (u64, &'static str) {
+    let simplex = settings
+        .options
+        .iter()
+        .any(|(k, v)| k == "solver" && v.contains("simplex"));
+    let nnz = size.nnz as f64;
+    if simplex {
+        ((600.0 * nnz) as u64, "600 bytes per non-zero with simplex")
+    } else {
+        (
+            (128.0 * 1024.0 * 1024.0 + 900.0 * nnz) as u64,
+            "128 MiB plus 900 bytes per non-zero with HiPO and crossover",
+        )
+    }
+}
+
 /// Options of [`solve_folder`].
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
+    /// Refuse to start HiGHS when [`estimated_peak_bytes`] exceeds this (e.g. the machine's
+    /// available memory); `None` never refuses.
+    pub memory_limit_bytes: Option<u64>,
     pub solver: SolverSettings,
     /// Write results in PyPSA's layout here.
     pub out_dir: Option<std::path::PathBuf>,
@@ -167,6 +207,17 @@ pub fn solve_folder(folder: &Path, options: &RunOptions) -> Result<Outcome, Erro
         nnz: model.lp.n_nonzeros(),
     };
 
+    if let Some(limit) = options.memory_limit_bytes {
+        let (estimate, basis) = estimated_peak_bytes(&size, &options.solver);
+        if estimate > limit {
+            return Err(Error::Memory {
+                nnz: size.nnz,
+                estimate_bytes: estimate,
+                available_bytes: limit,
+                basis,
+            });
+        }
+    }
     let solve_started = Instant::now();
     let solution = highs_backend::solve(&model.lp, &options.solver)?;
     let results = results::extract(&network, &model.index, &solution);

@@ -28,7 +28,8 @@ pub struct Args {
     /// Write the LP with structured row and column names to FILE before solving
     #[arg(long, value_name = "FILE")]
     pub write_lp: Option<std::path::PathBuf>,
-    /// Overwrite the `--write-lp` file when it exists
+    /// Overwrite the `--write-lp` file when it exists, and solve even when the memory estimate
+    /// exceeds the machine's available memory
     #[arg(long)]
     pub force: bool,
     /// A planning file (TOML, see docs/planning-file.md): integer units, N-1 reserve, refuelling,
@@ -227,6 +228,11 @@ pub fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result
         return run_planning(&args.folder, Some(plan), global, printer);
     }
     let options = RunOptions {
+        memory_limit_bytes: if args.force {
+            None
+        } else {
+            crate::heartbeat::available_memory_bytes()
+        },
         solver: SolverSettings {
             threads: args.threads,
             options: parse_solver_options(&args.solver_options)?,
@@ -235,8 +241,16 @@ pub fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result
         out_dir: args.out.clone(),
         write_lp: args.write_lp.clone(),
     };
-    let outcome = solve_folder(&args.folder, &options)
-        .with_context(|| format!("cannot solve `{}`", args.folder.display()))?;
+    let outcome = crate::heartbeat::with_heartbeat(printer, "solving", || {
+        solve_folder(&args.folder, &options)
+    })
+    .map_err(|error| {
+        let hint = matches!(error, atomplan_model::Error::Memory { .. }).then_some(
+            "\nhint: fewer snapshots or buses, `--solver-option solver=simplex` (less memory, slower), or `--force` to try anyway",
+        );
+        anyhow::anyhow!("{error}{}", hint.unwrap_or(""))
+    })
+    .with_context(|| format!("cannot solve `{}`", args.folder.display()))?;
     for warning in &outcome.warnings {
         printer.warning(&format!("{}: {}", warning.location, warning.message));
     }
@@ -280,7 +294,10 @@ fn run_planning(
         ),
         None => (String::new(), "(no planning file)".to_owned()),
     };
-    let (result, warnings) = match planning::solve_folder(folder, &text, &file) {
+    let outcome = crate::heartbeat::with_heartbeat(printer, "planning", || {
+        planning::solve_folder(folder, &text, &file)
+    });
+    let (result, warnings) = match outcome {
         FolderOutcome::Solved { result, warnings } => (*result, warnings),
         FolderOutcome::Invalid(diagnostics) => {
             for d in &diagnostics {

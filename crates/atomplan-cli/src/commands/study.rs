@@ -199,15 +199,17 @@ fn run_study(args: &RunArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::
             std::thread::sleep(std::time::Duration::from_secs(600));
         }
     };
-    let summary = match atomplan_report::run_study(
-        &args.file,
-        &text,
-        &study,
-        &catalogue,
-        &args.out,
-        &atomplan_report::RunOptions { force: args.force },
-        &progress,
-    ) {
+    let summary = match crate::heartbeat::with_heartbeat(printer, "study run", || {
+        atomplan_report::run_study(
+            &args.file,
+            &text,
+            &study,
+            &catalogue,
+            &args.out,
+            &atomplan_report::RunOptions { force: args.force },
+            &progress,
+        )
+    }) {
         Ok(summary) => summary,
         // The study ran but no plan meets its constraints: a negative answer, exit 1.
         Err(atomplan_report::ReportError::Stage { stage, message })

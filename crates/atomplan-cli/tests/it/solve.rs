@@ -190,3 +190,31 @@ fn csv_output_is_field_value_rows() {
         .lines()
         .any(|line| line.starts_with("generators.CCGT,")));
 }
+
+/// Issue 16: a year-long solve used to run in silence. With progress every second, the
+/// 8,760-hour network (HiPO takes several seconds on it) reports its elapsed time and HiGHS's
+/// latest log line on stderr while it runs, and `-q` silences it.
+#[test]
+fn long_solves_report_progress_on_stderr() {
+    let folder = fixture("kz-1node-8760");
+    let output = crate::common::atomplan()
+        .args(["solve", path(&folder)])
+        .env("ATOMPLAN_PROGRESS_EVERY_S", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let beats: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("solving: ") && l.contains(" s so far"))
+        .collect();
+    assert!(!beats.is_empty(), "no progress line: {stderr}");
+    assert!(beats.iter().any(|l| l.contains("; HiGHS: ")), "{stderr}");
+    let quiet = crate::common::atomplan()
+        .args(["-q", "solve", path(&folder)])
+        .env("ATOMPLAN_PROGRESS_EVERY_S", "1")
+        .output()
+        .unwrap();
+    assert_eq!(quiet.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("so far"));
+}

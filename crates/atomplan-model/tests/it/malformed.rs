@@ -142,3 +142,35 @@ fn global_constraint_defaults_follow_pypsa() {
         atomplan_model::network::ConstraintSense::Equal
     );
 }
+
+/// Issue 16: a network too large for the machine ran for minutes and died inside HiGHS with a
+/// bare `Error`. With a memory limit below the estimate, the solve is refused before HiGHS
+/// starts, naming the estimate, the non-zeros and the memory available; without a limit (and
+/// with a generous one) the same folder solves.
+#[test]
+fn a_solve_estimated_above_the_memory_limit_is_refused_before_highs_starts() {
+    use atomplan_model::{solve_folder, Error, RunOptions, SolveStatus};
+    let folder = fixture("toy-2node-168");
+    let refused = solve_folder(
+        &folder,
+        &RunOptions {
+            memory_limit_bytes: Some(1024),
+            ..RunOptions::default()
+        },
+    )
+    .unwrap_err();
+    let text = refused.to_string();
+    assert!(matches!(refused, Error::Memory { .. }), "{text}");
+    for part in ["GiB", "non-zeros", "available"] {
+        assert!(text.contains(part), "`{text}` should contain `{part}`");
+    }
+    let solved = solve_folder(
+        &folder,
+        &RunOptions {
+            memory_limit_bytes: Some(64 * 1024 * 1024 * 1024),
+            ..RunOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(solved.results.status, SolveStatus::Optimal);
+}

@@ -73,7 +73,10 @@ pub fn normalize_column(
     } else {
         1.0
     };
-    let column: Vec<f64> = matrix.iter().map(|row| row[criterion_idx] / scale).collect();
+    let column: Vec<f64> = matrix
+        .iter()
+        .map(|row| row[criterion_idx] / scale)
+        .collect();
     let min = column.iter().copied().fold(f64::INFINITY, f64::min);
     let max = column.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let needs_positive = || {

@@ -128,9 +128,12 @@ fn downstream_fields_are_there() {
         .as_ref()
         .and_then(|f| f.loan.as_ref())
         .unwrap();
+    // The credit agreement as published by the Russian government (TASS, January 2017): 10
+    // years' grace then 20 years of repayment, 30 in all (the 2016 reports' 28 is kept as an
+    // alternative).
     assert_eq!(
         (loan.amount_bn, loan.tenor_years, loan.grace_years),
-        (Some(11.38), Some(28.0), Some(10.0))
+        (Some(11.38), Some(30.0), Some(10.0))
     );
     let mongolia = catalogue.country("MN").unwrap();
     assert_eq!(mongolia.peak_demand().map(|o| o.value), Some(1493.0));

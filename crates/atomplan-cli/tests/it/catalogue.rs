@@ -66,7 +66,8 @@ fn projects_json_has_at_least_35_with_financing_terms() {
     assert!(projects.len() >= 35, "{}", projects.len());
     let rooppur = projects.iter().find(|p| p["id"] == "rooppur").unwrap();
     assert_eq!(rooppur["financing"]["loan"]["amount_bn"], 11.38);
-    assert_eq!(rooppur["financing"]["loan"]["tenor_years"], 28.0);
+    // 10 years' grace plus 20 of repayment (TASS, January 2017).
+    assert_eq!(rooppur["financing"]["loan"]["tenor_years"], 30.0);
     let akkuyu = projects.iter().find(|p| p["id"] == "akkuyu").unwrap();
     assert_eq!(akkuyu["financing"]["ppa"]["price_per_mwh"], 123.5);
     assert_eq!(akkuyu["financing"]["ppa"]["years"], 15.0);

@@ -36,9 +36,10 @@ const ATB_INFLATION: f64 = 0.025;
 pub struct DesignArgs {
     /// Design id in the catalogue (e.g. `vver-1200`)
     pub design_id: String,
-    /// Country code (ISO 3166-1 alpha-2), e.g. TR
+    /// Country code (ISO 3166-1 alpha-2), e.g. TR; a label only for now (the catalogue holds
+    /// no country-specific cost of capital), so it may be left out
     #[arg(long)]
-    pub country: String,
+    pub country: Option<String>,
     /// Financing preset: utility (ATB corporate finance), state-export-loan (El Dabaa terms),
     /// boo-ppa (build-own-operate, Lazard capital structure), rab (regulated asset base)
     #[arg(long, default_value = "utility")]
@@ -305,9 +306,15 @@ pub fn run(args: &DesignArgs, global: &GlobalArgs, printer: &Printer) -> anyhow:
         .design(&args.design_id)
         .ok_or_else(|| anyhow!("no design `{}` in the catalogue", args.design_id))
         .context("hint: `atomplan catalogue` lists the designs")?;
-    let country = catalogue
-        .country(&args.country)
-        .ok_or_else(|| anyhow!("no country `{}` in the catalogue", args.country))?;
+    let country = match &args.country {
+        Some(code) => Some(
+            catalogue
+                .country(code)
+                .ok_or_else(|| anyhow!("no country `{code}` in the catalogue"))
+                .context("hint: `atomplan catalogue countries` lists them")?,
+        ),
+        None => None,
+    };
     if !(args.discount_rate > -1.0 && args.discount_rate.is_finite()) {
         return Err(anyhow!("`--discount-rate` must be greater than -1"));
     }
@@ -335,8 +342,11 @@ pub fn run(args: &DesignArgs, global: &GlobalArgs, printer: &Printer) -> anyhow:
     if let Value::Object(object) = &mut result {
         object.insert("design".to_owned(), json!(design.id.as_str()));
         object.insert("design_name".to_owned(), json!(design.name));
-        object.insert("country".to_owned(), json!(country.code.as_str()));
-        object.insert("country_name".to_owned(), json!(country.name));
+        object.insert(
+            "country".to_owned(),
+            json!(country.map(|c| c.code.as_str())),
+        );
+        object.insert("country_name".to_owned(), json!(country.map(|c| &c.name)));
         object.insert("financing".to_owned(), json!(args.financing));
         object.insert("financing_terms".to_owned(), json!(financing_note));
         object.insert("method".to_owned(), json!(case.method()));
@@ -378,10 +388,10 @@ pub fn run(args: &DesignArgs, global: &GlobalArgs, printer: &Printer) -> anyhow:
         Format::Csv => printer.data(&crate::flat_csv::to_field_csv(&result)?),
         Format::Text => {
             let lcoe = result["lcoe_usd_per_mwh"].as_f64().unwrap_or(0.0);
+            let place = country.map_or_else(String::new, |c| format!(" in {}", c.name));
             printer.data(&format!(
-                "{} in {} under {}: LCOE {lcoe:.2} USD{PRICE_YEAR}/MWh ({})",
+                "{}{place} under {}: LCOE {lcoe:.2} USD{PRICE_YEAR}/MWh ({})",
                 design.name,
-                country.name,
                 args.financing,
                 case.method()
             ));

@@ -368,6 +368,15 @@ fn validate_terms(prefix: &str, terms: &DebtTerms) -> Result<(), EconError> {
     }
     if let Some(grace) = terms.grace_years {
         check::non_negative(&format!("{prefix}_grace_years"), grace)?;
+        // The schedule has one entry per period up to the last instalment: bound it like every
+        // other span of years.
+        if grace > 1000.0 {
+            return Err(EconError::input(
+                format!("{prefix}_grace_years"),
+                grace,
+                "must be at most 1000 years",
+            ));
+        }
     }
     for step in &terms.rate_steps {
         check::finite(

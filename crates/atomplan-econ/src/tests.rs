@@ -561,6 +561,17 @@ fn cashflow_rejects_bad_inputs() {
     let mut inputs = e2_inputs();
     inputs.debt_rate = -1.5;
     assert_eq!(cashflow(&inputs).unwrap_err().field(), Some("debt_rate"));
+    // Found by the release fuzz run: a grace period of 4e9 years sized the loan schedule at
+    // 64 GiB and aborted the process; it is now refused before anything is allocated.
+    let mut inputs = e2_inputs();
+    inputs.debt_terms.grace_years = Some(4.3e9);
+    assert_eq!(
+        cashflow(&inputs).unwrap_err().field(),
+        Some("debt_grace_years")
+    );
+    let mut inputs = e2_inputs();
+    inputs.debt_terms.grace_years = Some(1000.5);
+    assert!(cashflow(&inputs).is_err());
 }
 
 fn pcge_base() -> PcgeInputs {

@@ -358,8 +358,11 @@ fn check(file: &str, edit: Edit, field: &str) {
 fn malformed_wrong_type() {
     check(
         "designs/vver-1200.toml",
-        Edit::Replace("thermal_mwt = 3200", "thermal_mwt = \"3200\""),
-        "thermal_mwt",
+        Edit::Replace(
+            "gross_mwe_per_module = 1200",
+            "gross_mwe_per_module = \"1200\"",
+        ),
+        "gross_mwe_per_module",
     );
 }
 
@@ -367,7 +370,7 @@ fn malformed_wrong_type() {
 fn malformed_negative_value() {
     check(
         "designs/vver-1200.toml",
-        Edit::Replace("net_mwe_per_module = 1114", "net_mwe_per_module = -1114"),
+        Edit::Replace("net_mwe_per_module = 1109", "net_mwe_per_module = -1109"),
         "net_mwe_per_module",
     );
 }
@@ -375,8 +378,8 @@ fn malformed_negative_value() {
 #[test]
 fn malformed_capacity_factor_out_of_range() {
     check(
-        "designs/ap1000.toml",
-        Edit::Replace("capacity_factor = 0.93", "capacity_factor = 1.3"),
+        "designs/hpr1000.toml",
+        Edit::Replace("capacity_factor = 0.9\n", "capacity_factor = 1.3\n"),
         "capacity_factor",
     );
 }

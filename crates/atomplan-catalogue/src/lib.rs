@@ -38,6 +38,7 @@ pub mod date;
 mod error;
 pub mod fields;
 pub mod ids;
+pub mod json;
 mod load;
 pub mod model;
 pub mod money;

@@ -71,6 +71,8 @@ pub enum Commands {
     /// Studies: run a country study and write its report
     #[command(subcommand)]
     Study(commands::study::Command),
+    /// The web app and JSON API on a local port
+    Serve(commands::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
         Commands::Solve(args) => commands::solve::run(args, &cli.global, &printer),
         Commands::Assess(command) => commands::assess::run(command, &cli.global, &printer),
         Commands::Study(command) => commands::study::run(command, &cli.global, &printer),
+        Commands::Serve(args) => commands::serve::run(args, &cli.global, &printer),
     };
     match result {
         Ok(code) => code,

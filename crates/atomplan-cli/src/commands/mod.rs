@@ -3,6 +3,7 @@
 pub mod assess;
 pub mod catalogue;
 pub mod econ;
+pub mod serve;
 pub mod solve;
 pub mod study;
 pub mod sweep;

@@ -6,6 +6,7 @@ mod common;
 mod econ;
 mod planning;
 mod reliability;
+mod serve;
 mod solve;
 mod solve_milp;
 mod study;

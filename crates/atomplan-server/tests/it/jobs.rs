@@ -1,0 +1,172 @@
+//! Study jobs end to end: queued, run with progress events, report and decision, the queue
+//! bound, and jobs left `running` by a killed server resumed on start.
+
+use std::time::Duration;
+
+use crate::common::{quick_study, server_in, server_with, wait_for_job};
+
+/// How long a quick study may take on a loaded two-core machine in the dev profile.
+const JOB_LIMIT: Duration = Duration::from_secs(900);
+
+#[test]
+fn a_job_runs_to_done_with_events_report_and_the_decision_of_study_run() {
+    let server = server_with(|c| c.max_running = 1);
+    let text = quick_study();
+    let reply = server.post("/api/v1/jobs", &text);
+    assert_eq!(reply.status, 202, "{}", reply.text());
+    let id = reply.json()["id"].as_str().unwrap().to_owned();
+    assert!(atomplan_server::jobs::is_job_id(&id), "{id}");
+    assert_eq!(
+        reply.header("location"),
+        Some(format!("/api/v1/jobs/{id}").as_str())
+    );
+
+    let job = server.get(&format!("/api/v1/jobs/{id}")).json();
+    assert!(
+        ["queued", "running"].contains(&job["status"].as_str().unwrap()),
+        "{job}"
+    );
+    let early = server.get(&format!("/api/v1/jobs/{id}/decision"));
+    if early.status != 200 {
+        assert_eq!(early.status, 409);
+        assert_eq!(early.error_code(), "not_ready");
+    }
+
+    // The event stream ends when the job ends; read it whole.
+    let events = server.get(&format!("/api/v1/jobs/{id}/events"));
+    assert_eq!(events.status, 200);
+    assert!(events
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let stream = events.text();
+    assert!(stream.starts_with("event: status\n"), "{stream}");
+    assert!(stream.contains("event: progress\ndata: {"), "{stream}");
+    for stage in ["economics", "planning/least-cost", "decision"] {
+        assert!(
+            stream.contains(&format!("\"stage\":\"{stage}\"")),
+            "no {stage} in {stream}"
+        );
+    }
+    let end = stream.rsplit("event: end\ndata: ").next().unwrap();
+    let end: serde_json::Value = serde_json::from_str(end.lines().next().unwrap()).unwrap();
+    assert_eq!(end["status"], "done", "{end}");
+
+    let job = wait_for_job(&server, &id, JOB_LIMIT);
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["progress"], 1.0);
+
+    let report = server.get(&format!("/api/v1/jobs/{id}/report"));
+    assert_eq!(report.status, 200);
+    assert!(report.text().contains("<html"));
+    assert!(report
+        .header("content-security-policy")
+        .unwrap()
+        .contains("sandbox"));
+
+    // `study run` on the same file: the same runner with the same text gives the same decision.
+    let decision = server.get(&format!("/api/v1/jobs/{id}/decision"));
+    assert_eq!(decision.status, 200);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("study.toml");
+    std::fs::write(&path, &text).unwrap();
+    let catalogue = atomplan_catalogue::Catalogue::builtin().unwrap();
+    let view = atomplan::study::from_catalogue::study_catalogue(&catalogue);
+    let study = atomplan::study::validate::parse("study.toml", &text).unwrap();
+    atomplan_report::run_study(
+        &path,
+        &text,
+        &study,
+        &view,
+        &dir.path().join("out"),
+        &atomplan_report::RunOptions::default(),
+        &|_| {},
+    )
+    .unwrap();
+    let expected = std::fs::read(dir.path().join("out/decision.json")).unwrap();
+    assert!(
+        decision.body == expected,
+        "the job's decision.json differs from study run's"
+    );
+
+    let list = server.get("/api/v1/jobs").json();
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|j| j["id"] == id.as_str()));
+    let page = server.get("/jobs").text();
+    assert!(page.contains(&format!("/jobs/{id}")));
+    assert_eq!(server.get(&format!("/jobs/{id}")).status, 200);
+}
+
+#[test]
+fn the_queue_bound_is_kept_with_429() {
+    let server = server_with(|c| {
+        c.max_running = 1;
+        c.max_queued = 2;
+    });
+    // The bound is on jobs waiting to run: the one the worker took no longer counts.
+    let text = quick_study();
+    let mut accepted = Vec::new();
+    let mut refused = 0;
+    for _ in 0..6 {
+        let reply = server.post("/api/v1/jobs", &text);
+        match reply.status {
+            202 => accepted.push(reply.json()["id"].as_str().unwrap().to_owned()),
+            429 => {
+                assert_eq!(reply.error_code(), "too_many_jobs");
+                refused += 1;
+            }
+            other => panic!("unexpected {other}: {}", reply.text()),
+        }
+    }
+    // One may have left the queue for the worker; never more than two wait.
+    assert!((2..=3).contains(&accepted.len()), "{accepted:?}");
+    assert_eq!(accepted.len() + refused, 6);
+    let list = server.get("/api/v1/jobs").json();
+    let count = |status: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|j| j["status"] == status)
+            .count()
+    };
+    assert!(count("queued") <= 2 && count("running") <= 1, "{list}");
+}
+
+#[test]
+fn jobs_left_running_by_a_killed_server_are_resumed_on_start() {
+    // A killed server leaves its row `running`; the next start queues it again first.
+    let dir = tempfile::tempdir().unwrap();
+    let jobs_dir = dir.path().join("jobs");
+    let id = "0123456789abcdef0123456789abcdef";
+    std::fs::create_dir_all(jobs_dir.join(id)).unwrap();
+    std::fs::write(jobs_dir.join(id).join("study.toml"), quick_study()).unwrap();
+    {
+        // Create the table as the server does, then mark the job as a killed run leaves it.
+        let first = server_in(&jobs_dir, |c| c.max_running = 1);
+        assert_eq!(first.get("/api/v1/jobs").json(), serde_json::json!([]));
+    }
+    let db = rusqlite_path(&jobs_dir);
+    let connection = rusqlite::Connection::open(db).unwrap();
+    connection
+        .execute(
+            "INSERT INTO jobs (id, title, country, status, progress, created_unix_s, updated_unix_s)
+             VALUES (?1, 'killed', 'MN', 'running', 0.3, 0, 0)",
+            [id],
+        )
+        .unwrap();
+    drop(connection);
+    let second = server_in(&jobs_dir, |c| c.max_running = 1);
+    let job = wait_for_job(&second, id, JOB_LIMIT);
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(
+        second.get(&format!("/api/v1/jobs/{id}/decision")).status,
+        200
+    );
+}
+
+fn rusqlite_path(jobs_dir: &std::path::Path) -> std::path::PathBuf {
+    jobs_dir.join("jobs.sqlite")
+}

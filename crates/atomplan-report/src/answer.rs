@@ -21,6 +21,40 @@ pub fn plan_nuclear_choice(plan: &Planning) -> Option<(String, f64)> {
         .map(|b| (b.1, b.2))
 }
 
+/// For each plan whose nuclear unit is larger than the IAEA rule of thumb allows, the first year
+/// it is, as "scenario: N MW unit in YEAR, S % of the M MW installed".
+pub fn oversized_units(results: &Results) -> Vec<String> {
+    let limit = atomplan::assess::grid::DEFAULT_UNIT_SHARE_LIMIT;
+    let mut out = Vec::new();
+    for plan in &results.plans {
+        for period in &plan.periods {
+            let year_rows = || {
+                plan.capacities.iter().filter(move |r| {
+                    r.year == period.year
+                        && !matches!(r.kind, AssetKind::Shedding | AssetKind::Import)
+                })
+            };
+            let installed: f64 = year_rows().map(|r| r.capacity_mw).sum();
+            let unit = year_rows()
+                .filter(|r| r.kind == AssetKind::Nuclear)
+                .filter_map(|r| r.units.filter(|u| *u > 0.5).map(|u| r.capacity_mw / u))
+                .fold(0.0_f64, f64::max);
+            if installed > 0.0 && unit / installed > limit {
+                out.push(format!(
+                    "{}: a {} MW unit in {}, {} % of the {} MW installed",
+                    plan.scenario,
+                    grouped(unit),
+                    period.year,
+                    num(unit / installed * 100.0, 0),
+                    grouped(installed)
+                ));
+                break;
+            }
+        }
+    }
+    out
+}
+
 /// The largest non-nuclear additions of a plan over the horizon, as "technology N GW".
 pub fn main_other_builds(plan: &Planning, n: usize) -> Vec<String> {
     let mut built: Vec<(String, f64)> = Vec::new();
@@ -230,12 +264,18 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
     page.push("<ul>");
     if let Some(c) = cheapest {
         page.push(&format!(
-            "<li><b>On cost:</b> {} at {} USD/MWh under its offer (P5–P95 {}–{}; {}).</li>",
+            "<li><b>On cost:</b> {} at {} USD/MWh under its offer ({}) if built on time; with cost, delay and availability risks P50 {}, P5–P95 {}–{}{}.</li>",
             escape(&c.candidate),
             num(c.lcoe_offer_usd_per_mwh, 0),
+            escape(&c.financing),
+            num(c.mc_p50, 0),
             num(c.mc_p5, 0),
             num(c.mc_p95, 0),
-            escape(&c.financing)
+            if c.lcoe_offer_usd_per_mwh < c.mc_p5 {
+                " (the risks only raise the cost)"
+            } else {
+                ""
+            }
         ));
     }
     let fragile: Vec<String> = m
@@ -267,6 +307,14 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
             None => "no nuclear is built".to_owned(),
         }
     ));
+    let oversized = oversized_units(results);
+    if !oversized.is_empty() {
+        page.push(&format!(
+            "<li><b>On grid fit:</b> {}; the IAEA rule of thumb keeps a unit within {} % of installed capacity. The plans carry the N-1 reserve for the unit, but such a unit also needs a grid-stability study (frequency response, interconnection).</li>",
+            escape(&oversized.join("; ")),
+            num(atomplan::assess::grid::DEFAULT_UNIT_SHARE_LIMIT * 100.0, 0)
+        ));
+    }
     let mut why = Vec::new();
     if let Some(c) = cheapest {
         if !mcda_winner.is_empty() && mcda_winner != c.candidate {

@@ -427,6 +427,25 @@ pub fn write_assumptions(
             citations.cite_text(&study.policy.gas_supply_source),
         );
     }
+    // The Monte Carlo's risks, the same constants the pipeline samples.
+    let [d_min, d_mode, d_max] = atomplan::study::pipeline::MC_DELAY_YEARS;
+    let [c_min, c_mode, c_max] = atomplan::study::pipeline::MC_CAPACITY_FACTOR_SHIFT;
+    line(
+        "risk",
+        "Monte Carlo of each offer's LCOE".to_owned(),
+        format!(
+            "overnight cost triangular (the design's low, central, high); construction delay triangular {}/{}/{} years; capacity factor shifted by triangular {}/{}/{} points; {} samples",
+            num(d_min, 0),
+            num(d_mode, 0),
+            num(d_max, 0),
+            num(c_min * 100.0, 0),
+            num(c_mode * 100.0, 0),
+            num(c_max * 100.0, 0),
+            study.options.monte_carlo_samples
+        ),
+        Basis::Assumption,
+        "study method (atomplan::study::pipeline)".to_owned(),
+    );
     // Policy.
     line(
         "policy",

@@ -94,9 +94,10 @@ impl<'a> Citations<'a> {
     pub fn list_html(&self) -> String {
         let mut out = String::from("<ol class=\"sources\">");
         for (idx, source) in self.cited.iter().enumerate() {
-            let year = source
-                .year
-                .map_or_else(|| "year not recorded".to_owned(), |y| y.to_string());
+            let year = source.year.map_or_else(
+                || "n.d. (no publication date found)".to_owned(),
+                |y| y.to_string(),
+            );
             let publisher = if source.publisher.is_empty() {
                 "publisher not recorded".to_owned()
             } else {

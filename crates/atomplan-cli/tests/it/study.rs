@@ -291,6 +291,10 @@ fn reduced_study_runs_end_to_end() {
         html.contains("SYNTHETIC"),
         "synthetic series must be labelled"
     );
+    // The cheapest offer's LCOE comes with the risk band's median, and the band's risks are
+    // listed among the assumptions.
+    assert!(html.contains("if built on time; with cost, delay and availability risks P50"));
+    assert!(html.contains("Monte Carlo of each offer"));
     assert!(!html.contains("NaN") && !html.contains("<script"));
     let db = out.join("results.sqlite");
     // economics, one planning stage per scenario of the Kazakhstan study (least-cost,

@@ -47,7 +47,7 @@ fn ids_in_free_text_become_numbered_references() {
     assert!(list.contains(
         "<cite>Emergency operation of the North-South transit line</cite>. KEGOC, 2011."
     ));
-    assert!(list.contains("IAEA, year not recorded."));
+    assert!(list.contains("IAEA, n.d. (no publication date found)."));
     assert!(list.contains("href=\"https://www.kegoc.kz/en/press-center/news\""));
 }
 

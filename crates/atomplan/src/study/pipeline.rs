@@ -28,6 +28,14 @@ const HOURS: usize = super::profiles::HOURS;
 
 // ---------------------------------------------------------------- economics
 
+/// The Monte Carlo's construction delay, triangular (min, mode, max) in years. An assumption:
+/// first-of-a-kind and first-in-country builds have run late far more often than early, so the
+/// risk is one-sided and the deterministic LCOE (no delay) sits at the low end of the band.
+pub const MC_DELAY_YEARS: [f64; 3] = [0.0, 1.0, 4.0];
+/// The Monte Carlo's shift of the lifetime capacity factor, triangular (min, mode, max) in
+/// fraction points added to the design's value. An assumption, one-sided for the same reason.
+pub const MC_CAPACITY_FACTOR_SHIFT: [f64; 3] = [-0.10, 0.0, 0.02];
+
 /// LCOE of one candidate under its vendor's offer and at the social discount rate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EconomicsRow {
@@ -213,18 +221,18 @@ pub fn economics(study: &StudyFile, catalogue: &StudyCatalogue) -> Result<Econom
             econ::UncertainInput {
                 name: "construction_delay_years".to_owned(),
                 distribution: econ::Distribution::Triangular {
-                    min: 0.0,
-                    mode: 1.0,
-                    max: 4.0,
+                    min: MC_DELAY_YEARS[0],
+                    mode: MC_DELAY_YEARS[1],
+                    max: MC_DELAY_YEARS[2],
                 },
                 apply: econ::Apply::Set,
             },
             econ::UncertainInput {
                 name: "capacity_factor".to_owned(),
                 distribution: econ::Distribution::Triangular {
-                    min: -0.10,
-                    mode: 0.0,
-                    max: 0.02,
+                    min: MC_CAPACITY_FACTOR_SHIFT[0],
+                    mode: MC_CAPACITY_FACTOR_SHIFT[1],
+                    max: MC_CAPACITY_FACTOR_SHIFT[2],
                 },
                 apply: econ::Apply::Add,
             },

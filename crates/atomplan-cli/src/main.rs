@@ -77,6 +77,7 @@ pub enum Commands {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    install_log_subscriber(&cli.global);
     let printer = Printer::new(&cli.global);
     let result = match cli.command {
         Commands::Catalogue(command) => commands::catalogue::run(command, &cli.global, &printer),
@@ -93,4 +94,26 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The libraries log through `tracing`; this makes their events visible: `-v` shows the
+/// information events (model sizes, solver status and times, stage progress), `-vv` adds the
+/// debug events (and, for `solve`, HiGHS's own log). `-q` or no `-v` shows none of them.
+fn install_log_subscriber(global: &GlobalArgs) {
+    if global.quiet || global.verbose == 0 {
+        return;
+    }
+    let level = if global.verbose > 1 {
+        tracing::Level::DEBUG
+    } else {
+        tracing::Level::INFO
+    };
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_target(true)
+        .without_time()
+        .finish();
+    // Only fails if a subscriber is already installed, which `main` does not do twice.
+    let _ = tracing::subscriber::set_global_default(subscriber);
 }

@@ -251,6 +251,14 @@ fn solve_once(
         .map_err(|status| Error::Solver(said(format!("HiGHS failed: {status:?}"))))?;
     let highs_s = run_started.elapsed().as_secs_f64();
     let highs_status = solved.status();
+    tracing::info!(
+        rows = lp.n_rows(),
+        columns = lp.n_cols(),
+        mip = is_mip,
+        status = ?highs_status,
+        highs_s,
+        "HiGHS solve ended"
+    );
     let status = match highs_status {
         HighsModelStatus::Optimal => SolveStatus::Optimal,
         HighsModelStatus::Infeasible => SolveStatus::Infeasible,

@@ -218,3 +218,30 @@ fn long_solves_report_progress_on_stderr() {
     assert_eq!(quiet.status.code(), Some(0));
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains("so far"));
 }
+
+/// `-v` makes the libraries' `tracing` events visible (the solver's status, size and time);
+/// without it, and with `-q`, stderr has none of them.
+#[test]
+fn verbose_shows_the_solver_events_and_quiet_hides_them() {
+    let folder = fixture("toy-2node-168");
+    let solve = |flags: &[&str]| {
+        let output = crate::common::atomplan()
+            .args(flags)
+            .args(["solve", path(&folder)])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let verbose = solve(&["-v"]);
+    let event = verbose
+        .lines()
+        .find(|l| l.contains("HiGHS solve ended"))
+        .unwrap_or_else(|| panic!("no solver event with -v: {verbose}"));
+    assert!(
+        event.contains("status=Optimal") && event.contains("rows="),
+        "{event}"
+    );
+    assert!(!solve(&[]).contains("HiGHS solve ended"));
+    assert!(!solve(&["-q", "-v"]).contains("HiGHS solve ended"));
+}

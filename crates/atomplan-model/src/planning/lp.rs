@@ -281,6 +281,14 @@ pub fn solve(lp: &Lp, opts: &SolveOptions) -> Solved {
         }
         _ => Status::Error,
     };
+    tracing::info!(
+        rows = lp.num_rows(),
+        columns = lp.num_cols(),
+        integers = lp.num_integer(),
+        status = ?solved.status(),
+        seconds = start.elapsed().as_secs_f64(),
+        "planning solve ended"
+    );
     let has_solution = matches!(
         solved.primal_solution_status(),
         highs::HighsSolutionStatus::Feasible

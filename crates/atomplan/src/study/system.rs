@@ -18,6 +18,7 @@
 //!   wind, solar and hydro their mean availability in the 100 highest-load hours of the profile
 //!   year, storage `min(1, hours / 4)`.
 
+use atomplan_econ::capital_recovery_factor;
 use serde::{Deserialize, Serialize};
 
 use super::file::{Candidate, DemandScenario, PriceScenario, StudyFile};
@@ -265,19 +266,6 @@ impl StudySystem {
             .map(|v| v * mean_mw)
             .collect()
     }
-}
-
-/// Capital recovery factor: the annuity paying back 1 over `years` at `rate`.
-///
-/// A zero rate gives `1 / years`; a non-positive life gives 1 (paid at once).
-pub fn capital_recovery_factor(rate: f64, years: f64) -> f64 {
-    if years <= 0.0 {
-        return 1.0;
-    }
-    if rate.abs() < 1e-12 {
-        return 1.0 / years;
-    }
-    rate / (1.0 - (1.0 + rate).powf(-years))
 }
 
 /// Value of a year-keyed table at `year`: linear between keys, held flat beyond the ends.

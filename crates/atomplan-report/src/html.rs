@@ -181,7 +181,7 @@ pub fn nuclear_build(plan: &Planning) -> Vec<(i32, String, f64, Option<f64>)> {
         .map(|r| {
             (
                 r.year,
-                r.asset.trim_start_matches("nuclear-").to_owned(),
+                r.candidate.clone().unwrap_or_else(|| r.asset.clone()),
                 r.capacity_mw,
                 r.units,
             )

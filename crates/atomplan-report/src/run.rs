@@ -103,12 +103,18 @@ pub fn digest(parts: &[&[u8]]) -> String {
         .collect()
 }
 
+/// Bumped when a stored stage's shape changes, so that a run directory written by an older
+/// build is computed again instead of read back wrongly (2: capacity rows carry their
+/// candidate id, plans a typed status).
+const RESULTS_SCHEMA: &str = "results-schema-2";
+
 /// Why a plan is not usable, if it is not: the solver ended without a plan.
 pub fn plan_failure(plan: &Planning) -> Option<String> {
-    match plan.status.as_str() {
-        "Optimal" | "TimeLimit" => None,
+    match plan.status {
+        status if status.gives_plan() => None,
         status => Some(format!(
-            "the planning solver ended with status {status} and no plan{}",
+            "the planning solver ended with status {} and no plan{}",
+            status.as_str(),
             plan.notes
                 .iter()
                 .find_map(|n| n.strip_prefix("solver: "))
@@ -364,6 +370,7 @@ pub fn run_study(
     let version = env!("CARGO_PKG_VERSION");
     let base_hash = digest(&[
         version.as_bytes(),
+        RESULTS_SCHEMA.as_bytes(),
         study_text.as_bytes(),
         catalogue_json.as_bytes(),
     ]);

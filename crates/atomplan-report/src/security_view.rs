@@ -69,7 +69,7 @@ pub fn by_scenario(
                 .iter()
                 .filter(|r| r.year == year && r.kind == AssetKind::Nuclear && r.capacity_mw > 0.5)
             {
-                let candidate = row.asset.trim_start_matches("nuclear-");
+                let candidate = row.candidate.as_deref().unwrap_or(&row.asset);
                 let vendor_country = study
                     .candidates
                     .iter()

@@ -125,7 +125,7 @@ pub fn planning(plan: &Planning) -> Vec<Table> {
             p.nuclear_mw.into(),
             p.largest_unit_mw.into(),
             p.unserved_twh.into(),
-            plan.status.clone().into(),
+            plan.status.as_str().into(),
             plan.objective_usd.into(),
         ]);
     }

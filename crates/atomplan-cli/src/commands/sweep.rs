@@ -214,10 +214,10 @@ fn run_study(
             &study, catalogue, &economics, 0, study_dir,
         )?;
         let planning = atomplan::study::pipeline::plan_scenario(&study, catalogue, &system)?;
-        if planning.status != "optimal" && planning.status != "Optimal" {
+        if planning.status != atomplan_model::planning::Status::Optimal {
             let mut failed = ScenarioResult::failed(
                 sweep::Status::Infeasible,
-                format!("planning: {}", planning.status),
+                format!("planning: {}", planning.status.as_str()),
             );
             failed.metrics = result.metrics;
             failed.labels = result.labels;

@@ -191,8 +191,8 @@ pub struct SolveOptions {
     pub threads: u32,
 }
 
-/// How a solve ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// How a solve ended. Serialised as its variant name (`"Optimal"`, `"TimeLimit"`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     Optimal,
     Infeasible,
@@ -200,6 +200,25 @@ pub enum Status {
     TimeLimit,
     Unbounded,
     Error,
+}
+
+impl Status {
+    /// The variant's name, as it is serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Optimal => "Optimal",
+            Status::Infeasible => "Infeasible",
+            Status::TimeLimit => "TimeLimit",
+            Status::Unbounded => "Unbounded",
+            Status::Error => "Error",
+        }
+    }
+
+    /// Whether the solve gives a plan to use: optimal, or stopped at the time limit (the
+    /// caller checks that a solution was found).
+    pub fn gives_plan(self) -> bool {
+        matches!(self, Status::Optimal | Status::TimeLimit)
+    }
 }
 
 #[derive(Debug, Clone)]

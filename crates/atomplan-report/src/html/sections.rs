@@ -268,7 +268,7 @@ pub fn write_plans(page: &mut Page, results: &Results) -> Result<(), ReportError
             })
             .collect();
         page.push(&format!("<p>Scenario <b>{}</b>: status {}, objective {} bn USD, MIP gap {} %, {} integer variables, solved in {} s.</p>",
-            escape(&plan.scenario), escape(&plan.status), num(plan.objective_usd / 1e9, 2), num(plan.mip_gap * 100.0, 2), plan.integer_variables, num(plan.solve_s, 1)));
+            escape(&plan.scenario), plan.status.as_str(), num(plan.objective_usd / 1e9, 2), num(plan.mip_gap * 100.0, 2), plan.integer_variables, num(plan.solve_s, 1)));
         if build_rows.is_empty() {
             page.push("<p>No nuclear capacity in this plan.</p>");
         } else {

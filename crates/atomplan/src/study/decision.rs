@@ -108,10 +108,8 @@ fn scenario_decision(plan: &Planning, least_cost: Option<f64>) -> ScenarioDecisi
         ) {
             continue;
         }
-        let key = match row.asset.strip_prefix("nuclear-") {
-            Some(candidate) if row.kind == super::system::AssetKind::Nuclear => {
-                candidate.to_owned()
-            }
+        let key = match &row.candidate {
+            Some(candidate) if row.kind == super::system::AssetKind::Nuclear => candidate.clone(),
             _ => row.technology.clone(),
         };
         *capacity
@@ -140,9 +138,8 @@ fn scenario_decision(plan: &Planning, least_cost: Option<f64>) -> ScenarioDecisi
 
 /// Whether a plan builds at least one unit of `candidate`.
 fn builds(rows: &[pipeline::CapacityRow], candidate: &str) -> bool {
-    let asset = format!("nuclear-{candidate}");
     rows.iter()
-        .any(|r| r.asset == asset && is_nuclear(r) && r.capacity_mw > 0.5)
+        .any(|r| r.candidate.as_deref() == Some(candidate) && is_nuclear(r) && r.capacity_mw > 0.5)
 }
 
 /// Evaluates the least-cost scenario of a changed study: the candidates it builds and its cost.

@@ -301,6 +301,9 @@ pub struct CapacityRow {
     pub asset: String,
     pub technology: String,
     pub kind: AssetKind,
+    /// The study's candidate id, for a nuclear candidate's row.
+    #[serde(default)]
+    pub candidate: Option<String>,
     pub year: i32,
     pub capacity_mw: f64,
     pub units: Option<f64>,
@@ -374,7 +377,7 @@ pub struct Planning {
     pub description: String,
     pub demand_scenario: String,
     pub price_scenario: String,
-    pub status: String,
+    pub status: planning::Status,
     pub objective_usd: f64,
     pub mip_gap: f64,
     pub method: String,
@@ -714,6 +717,7 @@ fn capacity_rows(
             asset: asset.name.clone(),
             technology: asset.technology.clone(),
             kind: asset.kind,
+            candidate: asset.candidate.clone(),
             year: capacity.period.unwrap_or(0),
             capacity_mw: capacity.p_nom_opt_mw,
             units: capacity.units,
@@ -735,6 +739,7 @@ fn capacity_rows(
             asset: asset.name.clone(),
             technology: asset.technology.clone(),
             kind: asset.kind,
+            candidate: asset.candidate.clone(),
             year: storage.period.unwrap_or(0),
             capacity_mw: storage.p_nom_opt_mw,
             units: None,
@@ -1037,7 +1042,7 @@ pub fn plan_scenario(
         description: system.description.clone(),
         demand_scenario: system.demand_scenario.clone(),
         price_scenario: system.price_scenario.clone(),
-        status: format!("{:?}", result.status),
+        status: result.status,
         objective_usd: result.objective,
         mip_gap: result.mip_gap,
         method: format!(
@@ -1266,20 +1271,21 @@ pub fn assessments(
                     report
                         .size
                         .iter()
-                        .find(|s| format!("{s:?}").to_lowercase().contains(basis))
-                        .and_then(|s| serde_json::to_value(s).ok())
-                        .and_then(|v| v.get("ratio").and_then(serde_json::Value::as_f64))
+                        .find(|s| s.basis == basis)
+                        .map(|s| s.ratio)
                 };
                 let n1_need = row.unit_mw.max(country.largest_unit_mw.unwrap_or(0.0));
                 grid_fit.push(GridFitRow {
                     candidate: row.candidate.clone(),
                     unit_mw: row.unit_mw,
-                    share_of_installed: share_of("installed").unwrap_or(if installed > 0.0 {
-                        row.unit_mw / installed
-                    } else {
-                        0.0
-                    }),
-                    share_of_peak: share_of("peak")
+                    share_of_installed: share_of("installed_capacity").unwrap_or(
+                        if installed > 0.0 {
+                            row.unit_mw / installed
+                        } else {
+                            0.0
+                        },
+                    ),
+                    share_of_peak: share_of("peak_load")
                         .unwrap_or(row.unit_mw / country.peak_mw.max(1.0)),
                     rule_status: report.rule_status.to_owned(),
                     max_unit_mw_within_limit: report.max_unit_mw_within_limit,

@@ -30,7 +30,7 @@ fn fixture_study_runs_every_stage() {
         .iter()
         .any(|(_, label)| label.starts_with("SYNTHETIC")));
     let plan = pipeline::plan_scenario(&study, &catalogue, &system).unwrap();
-    assert_eq!(plan.status, "Optimal");
+    assert_eq!(plan.status, atomplan_model::planning::Status::Optimal);
     assert_eq!(plan.periods.len(), 2);
     // Integer units: nuclear capacity is a whole number of units.
     for row in plan.capacities.iter().filter(|r| r.technology == "nuclear") {
@@ -93,7 +93,7 @@ fn binding_co2_cap_is_met() {
     );
     assert_ne!(capped_text, fixture::STUDY);
     let capped = run(&capped_text);
-    assert_eq!(capped.status, "Optimal");
+    assert_eq!(capped.status, atomplan_model::planning::Status::Optimal);
     for period in &capped.periods {
         assert!(
             period.emissions_mt <= cap_mt * (1.0 + 1e-6),

@@ -131,6 +131,9 @@ const OUTPUT_SERIES: &[&str] = &[
     "e",
 ];
 
+/// Each component's values of one time series, by component name.
+type SeriesColumns = HashMap<String, Vec<f64>>;
+
 /// Where the tables of a network come from: a CSV folder, or DataFrames handed over in memory.
 /// Tables are named by their CSV file (`generators.csv`, `generators-p_max_pu.csv`) either way.
 trait Source {
@@ -144,7 +147,7 @@ trait Source {
         &self,
         file: &str,
         n_snapshots: usize,
-    ) -> Result<(Option<String>, HashMap<String, Vec<f64>>), Error>;
+    ) -> Result<(Option<String>, SeriesColumns), Error>;
     /// How to name `file` in a message.
     fn label(&self, file: &str) -> String;
 }
@@ -167,7 +170,7 @@ impl Source for FolderSource<'_> {
         &self,
         file: &str,
         n_snapshots: usize,
-    ) -> Result<(Option<String>, HashMap<String, Vec<f64>>), Error> {
+    ) -> Result<(Option<String>, SeriesColumns), Error> {
         let table = Table::read(self.folder, file)?;
         if table.len() != n_snapshots {
             return Err(malformed(
@@ -207,6 +210,10 @@ impl Source for FolderSource<'_> {
     }
 }
 
+/// One time series in memory: list name (`generators`), attribute (`p_max_pu`) and each
+/// component's values, one per snapshot.
+pub type FrameSeries = (String, String, Vec<(String, Vec<f64>)>);
+
 /// A PyPSA network's tables in memory, as a `pypsa.Network` holds them: the static DataFrames
 /// (`n.generators`, with `name` as a column) and the time series (`n.generators_t.p_max_pu`).
 /// They go through the same reader as a CSV folder, so the same defaults and checks apply.
@@ -219,7 +226,7 @@ pub struct Frames {
     /// `generators`.
     pub statics: Vec<(String, Vec<(String, Column)>)>,
     /// Time series by list name and attribute: each component's values, one per snapshot.
-    pub series: Vec<(String, String, Vec<(String, Vec<f64>)>)>,
+    pub series: Vec<FrameSeries>,
 }
 
 struct MemorySource {
@@ -242,7 +249,7 @@ impl Source for MemorySource {
         &self,
         file: &str,
         n_snapshots: usize,
-    ) -> Result<(Option<String>, HashMap<String, Vec<f64>>), Error> {
+    ) -> Result<(Option<String>, SeriesColumns), Error> {
         let label = self.label(file);
         let mut columns = HashMap::new();
         for (name, values) in self.series.get(file).into_iter().flatten() {

@@ -274,8 +274,8 @@ impl Table {
         match self.cell(row, name) {
             None => Ok(default),
             Some(Cell::Bool(value)) => Ok(value),
-            Some(Cell::Number(value)) if value == 1.0 => Ok(true),
-            Some(Cell::Number(value)) if value == 0.0 => Ok(false),
+            Some(Cell::Number(1.0)) => Ok(true),
+            Some(Cell::Number(0.0)) => Ok(false),
             Some(Cell::Number(value)) => {
                 Err(self.error(row, name, format!("`{value}` is not True or False")))
             }

@@ -8,9 +8,9 @@
 """
 
 from . import _atomplan
-from . import catalogue, study
+from . import catalogue, econ, study
 from ._pypsa import optimize
 
 __version__ = _atomplan.version()
 
-__all__ = ["optimize", "catalogue", "study", "__version__"]
+__all__ = ["optimize", "catalogue", "econ", "study", "__version__"]

@@ -16,3 +16,4 @@ def optimize(
 
 from . import catalogue as catalogue
 from . import study as study
+from . import econ as econ

@@ -15,7 +15,7 @@ use atomplan_model::{Error, SolveStatus, SolverSettings};
 use numpy::{PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::PyDict;
 
 /// A model error as a Python exception: bad input is a `ValueError`, the rest `RuntimeError`.
 fn to_py(error: Error) -> PyErr {
@@ -376,6 +376,5 @@ fn _atomplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
     catalogue::register(m)?;
     econ::register(m)?;
     study::register(m)?;
-    let _ = PyList::empty(m.py());
     Ok(())
 }

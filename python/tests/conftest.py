@@ -42,3 +42,32 @@ def load(folder: Path):
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+def write_reduced_study(folder: Path) -> Path:
+    """The Kazakhstan flagship reduced as crates/atomplan-cli/tests/it/study.rs reduces it: one
+    demand scenario's samples cut, four representative days, break-even searches and tornado
+    off."""
+    text = (ROOT / "studies" / "kazakhstan-first-npp.toml").read_text()
+    for old, new in [
+        ("monte_carlo_samples = 2000", "monte_carlo_samples = 100"),
+        ("adequacy_samples = 100", "adequacy_samples = 20"),
+        ("representative_days = 12", "representative_days = 4"),
+        ("[options]\n", "[options]\nbreakeven = false\ntornado = false\n"),
+    ]:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = folder / "study.toml"
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture(scope="session")
+def reduced_study(tmp_path_factory):
+    """(study file, output folder, StudyRun) of one run shared by the study and notebook tests."""
+    import atomplan
+
+    folder = tmp_path_factory.mktemp("study")
+    study = write_reduced_study(folder)
+    out = folder / "out"
+    return study, out, atomplan.study.run(study, out)

@@ -239,9 +239,16 @@ fn python_tests(env: &BuildEnv) -> Result<()> {
             bail!("`python3 -m venv {}` failed", venv.display());
         }
     }
+    // maturin's PEP 517 hooks run the `maturin` executable from PATH: the venv's bin first.
+    let path = env.vars.iter().find(|(key, _)| key == "PATH").map_or_else(
+        || std::env::var("PATH").unwrap_or_default(),
+        |(_, value)| value.clone(),
+    );
+    let path = format!("{}:{path}", venv.join("bin").display());
     let run = |what: &str, command: &mut Command| -> Result<()> {
         command.current_dir(&root);
         env.apply(command);
+        command.env("PATH", &path);
         command.env("CARGO_TARGET_DIR", &target);
         let status = command
             .status()
@@ -291,9 +298,7 @@ fn python_tests(env: &BuildEnv) -> Result<()> {
 fn main_job(extra: &[String]) -> Result<()> {
     let env = setup()?;
     cargo(&env, &["build", "--release", "--bin", "atomplan"])?;
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
-    let binary = target_dir.join("release/atomplan");
+    let binary = target_dir().join("release/atomplan");
     let args: Vec<String> = if extra.is_empty() {
         // The flagship study: Kazakhstan's first nuclear plant (partner, size and timing).
         [

@@ -4,6 +4,7 @@
 //!                       (the Kazakhstan flagship study, report in out/kz/report.html).
 //! `cargo xtask test`  — set up build tools, run every test in the workspace, then the Python
 //!                       package's (a venv with PyPSA 1.4, `pip install ./python`, pytest).
+//! `cargo xtask python` — set up build tools, then only the Python package's tests.
 //! `cargo xtask setup` — only the set-up.
 //!
 //! Set-up installs what a fresh machine lacks for building HiGHS (cmake, and libclang for
@@ -27,9 +28,10 @@ fn main() -> Result<()> {
     match task {
         "setup" => setup().map(|_| ()),
         "test" => test(rest),
+        "python" => setup().and_then(|env| python_tests(&env)),
         "main" => main_job(rest),
         _ => {
-            eprintln!("usage: cargo xtask <setup|test|main> [args]");
+            eprintln!("usage: cargo xtask <setup|test|python|main> [args]");
             Ok(())
         }
     }

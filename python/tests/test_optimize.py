@@ -225,3 +225,46 @@ def test_threads_in_a_fresh_process_and_a_clear_error_after():
     atomplan.optimize(n)
     assert math.isclose(objective, n.objective, rel_tol=1e-9)
     assert lines[1].startswith("refused:") and "thread" in lines[1]
+
+
+def test_milp_built_in_python_with_links_lines_storage_and_a_co2_cap():
+    """A MILP made with n.add, not from a folder: committable coal with minimum up time and
+    start-up cost, modular extendable SMRs, a link, two lines, a battery and a CO2 cap."""
+    import pypsa
+
+    def build():
+        n = pypsa.Network()
+        n.set_snapshots(pd.date_range("2030-01-01", periods=24, freq="h"))
+        n.add("Bus", ["north", "south"])
+        n.add("Carrier", "coal", co2_emissions=0.9)
+        n.add("Carrier", "gas", co2_emissions=0.4)
+        load = 300 + 120 * np.sin(np.linspace(0, 2 * np.pi, 24))
+        n.add("Load", "demand-n", bus="north", p_set=load)
+        n.add("Load", "demand-s", bus="south", p_set=0.6 * load)
+        n.add("Generator", "coal", bus="north", carrier="coal", p_nom=250, committable=True,
+              p_min_pu=0.4, min_up_time=4, start_up_cost=5000, marginal_cost=25)
+        n.add("Generator", "ccgt", bus="south", carrier="gas", p_nom_extendable=True,
+              capital_cost=40, marginal_cost=55)
+        n.add("Generator", "smr", bus="north", p_nom_extendable=True, p_nom_mod=50,
+              p_nom_max=200, capital_cost=120, marginal_cost=8)
+        n.add("Generator", "wind", bus="south", p_nom_extendable=True, capital_cost=30,
+              p_max_pu=0.5 + 0.4 * np.cos(np.linspace(0, 4 * np.pi, 24)))
+        n.add("StorageUnit", "battery", bus="south", p_nom_extendable=True, capital_cost=15,
+              max_hours=4, cyclic_state_of_charge=True)
+        n.add("Line", "n-s", bus0="north", bus1="south", x=0.1, r=0.01, s_nom=150)
+        n.add("Line", "n-s-2", bus0="north", bus1="south", x=0.2, r=0.02, s_nom=80)
+        n.add("Link", "hvdc", bus0="north", bus1="south", p_nom_extendable=True,
+              capital_cost=20, efficiency=0.97, p_min_pu=-1)
+        n.add("GlobalConstraint", "co2", sense="<=", constant=60_000,
+              carrier_attribute="co2_emissions")
+        return n
+
+    reference = build()
+    assert reference.optimize(solver_name="highs", solver_options=HIGHS_OPTIONS) == ("ok", "optimal")
+    n = build()
+    assert atomplan.optimize(n) == ("ok", "optimal")
+    assert math.isclose(n.objective, reference.objective, rel_tol=REL), (n.objective, reference.objective)
+    assert_capacities(n, reference, "generators", "p_nom_opt")
+    assert n.generators.p_nom_opt["smr"] % 50 == pytest.approx(0.0, abs=1e-6)
+    assert set(n.generators_t.status.columns) >= {"coal"}
+    assert np.allclose(n.generators_t.status["coal"] % 1.0, 0.0)

@@ -43,7 +43,10 @@ def _is_default(values: pd.Series, default: Any, dtype: Any) -> bool:
     """PyPSA's rule in ``_export_to_exporter``: a column at its default is not exported."""
     if pd.isnull(default) and pd.isnull(values).all():
         return True
-    return bool(values.dtype == dtype and (values == default).all())
+    same_kind = values.dtype == dtype or (
+        isinstance(default, str) and pd.api.types.is_string_dtype(values.dtype)
+    )
+    return bool(same_kind and (values == default).all())
 
 
 def _column(values: pd.Series) -> Any:
@@ -59,15 +62,17 @@ def _column(values: pd.Series) -> Any:
 def _static_table(c: Any, label: str) -> list[tuple[str, Any]]:
     static = c.static
     defaults = c.defaults
-    columns: list[tuple[str, Any]] = [("name", [str(i) for i in static.index])]
+    default = defaults["default"].to_dict()
+    dtypes = defaults["dtype"].to_dict()
+    status = defaults["status"].astype(str).to_dict()
+    columns: list[tuple[str, Any]] = [("name", static.index.astype(str).tolist())]
     for col in static.columns:
         if col in ("g_pu", "b_pu"):
             continue
-        if col in defaults.index:
-            status = str(defaults.at[col, "status"])
-            if status.startswith("Output"):
+        if col in default:
+            if status[col].startswith("Output"):
                 continue
-            if _is_default(static[col], defaults.at[col, "default"], defaults.at[col, "dtype"]):
+            if _is_default(static[col], default[col], dtypes[col]):
                 continue
         columns.append((col, _column(static[col])))
     return columns
@@ -136,7 +141,7 @@ def frames(n: Any) -> tuple[str, list, list]:
         (
             "snapshots",
             [
-                ("snapshot", [str(s) for s in n.snapshots]),
+                ("snapshot", n.snapshots.astype(str).tolist()),
                 ("objective", weights["objective"].to_numpy(dtype=np.float64)),
                 ("stores", weights["stores"].to_numpy(dtype=np.float64)),
                 ("generators", weights["generators"].to_numpy(dtype=np.float64)),
@@ -152,7 +157,7 @@ def frames(n: Any) -> tuple[str, list, list]:
     for list_name in _REFUSED:
         c = n.components[list_name]
         if not c.static.empty:
-            statics.append((list_name, [("name", [str(i) for i in c.static.index])]))
+            statics.append((list_name, [("name", c.static.index.astype(str).tolist())]))
     return str(n.name or ""), statics, series
 
 

@@ -2,7 +2,9 @@
 //!
 //! `cargo xtask main`  — set up build tools, build atomplan in release mode, run the main job
 //!                       (the Kazakhstan flagship study, report in out/kz/report.html).
-//! `cargo xtask test`  — set up build tools, run every test in the workspace.
+//! `cargo xtask test`  — set up build tools, run every test in the workspace, then the Python
+//!                       package's (a venv with PyPSA 1.4, `pip install ./python`, pytest).
+//! `cargo xtask python` — set up build tools, then only the Python package's tests.
 //! `cargo xtask setup` — only the set-up.
 //!
 //! Set-up installs what a fresh machine lacks for building HiGHS (cmake, and libclang for
@@ -26,9 +28,10 @@ fn main() -> Result<()> {
     match task {
         "setup" => setup().map(|_| ()),
         "test" => test(rest),
+        "python" => setup().and_then(|env| python_tests(&env)),
         "main" => main_job(rest),
         _ => {
-            eprintln!("usage: cargo xtask <setup|test|main> [args]");
+            eprintln!("usage: cargo xtask <setup|test|python|main> [args]");
             Ok(())
         }
     }
@@ -200,17 +203,104 @@ fn cargo(env: &BuildEnv, args: &[&str]) -> Result<()> {
 
 fn test(extra: &[String]) -> Result<()> {
     let env = setup()?;
-    let mut args = vec!["test", "--workspace", "--no-fail-fast"];
+    // The Python package is a cdylib built by maturin; its tests are pytest (below).
+    let mut args = vec![
+        "test",
+        "--workspace",
+        "--exclude",
+        "atomplan-py",
+        "--no-fail-fast",
+    ];
     args.extend(extra.iter().map(String::as_str));
-    cargo(&env, &args)
+    let rust = cargo(&env, &args);
+    let python = python_tests(&env);
+    rust.and(python)
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from)
+}
+
+/// The Python package's tests: a venv beside the target directory (kept between runs) with
+/// PyPSA 1.4.0, `pip install ./python` (maturin, release profile, in the same target directory
+/// and with the same build environment as cargo, so HiGHS is not built again), then pytest.
+fn python_tests(env: &BuildEnv) -> Result<()> {
+    let root = workspace_root();
+    let target = target_dir();
+    let venv = target.join("python-venv");
+    let python = venv.join("bin/python");
+    if !python.is_file() {
+        eprintln!("xtask: creating the Python venv {}", venv.display());
+        let status = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .context("running `python3 -m venv`")?;
+        if !status.success() {
+            bail!("`python3 -m venv {}` failed", venv.display());
+        }
+    }
+    // maturin's PEP 517 hooks run the `maturin` executable from PATH: the venv's bin first.
+    let path = env.vars.iter().find(|(key, _)| key == "PATH").map_or_else(
+        || std::env::var("PATH").unwrap_or_default(),
+        |(_, value)| value.clone(),
+    );
+    let path = format!("{}:{path}", venv.join("bin").display());
+    let run = |what: &str, command: &mut Command| -> Result<()> {
+        command.current_dir(&root);
+        env.apply(command);
+        command.env("PATH", &path);
+        command.env("CARGO_TARGET_DIR", &target);
+        let status = command
+            .status()
+            .with_context(|| format!("running {what}"))?;
+        if !status.success() {
+            bail!("{what} failed");
+        }
+        Ok(())
+    };
+    run(
+        "pip install of the test requirements",
+        Command::new(&python).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "pypsa==1.4.0",
+            "maturin>=1.5,<2",
+            "pytest",
+            "nbclient",
+            "nbformat",
+            "ipykernel",
+            "pyarrow",
+        ]),
+    )?;
+    run(
+        "`pip install ./python`",
+        Command::new(&python).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-build-isolation",
+            "--force-reinstall",
+            "--no-deps",
+            "./python",
+        ]),
+    )?;
+    run(
+        "pytest python/tests",
+        Command::new(&python).args(["-m", "pytest", "-q", "python/tests"]),
+    )
 }
 
 fn main_job(extra: &[String]) -> Result<()> {
     let env = setup()?;
     cargo(&env, &["build", "--release", "--bin", "atomplan"])?;
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
-    let binary = target_dir.join("release/atomplan");
+    let binary = target_dir().join("release/atomplan");
     let args: Vec<String> = if extra.is_empty() {
         // The flagship study: Kazakhstan's first nuclear plant (partner, size and timing).
         [

@@ -7,5 +7,6 @@ mod read;
 mod table;
 mod write;
 
-pub use read::{read_folder, Imported};
+pub use read::{read_folder, read_frames, Frames, Imported};
+pub use table::Column;
 pub use write::write_results;

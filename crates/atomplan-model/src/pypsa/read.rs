@@ -18,7 +18,7 @@ use crate::network::{
     Bus, Capacity, Carrier, ConstraintSense, Generator, GlobalConstraint, Line, Link, Load,
     Network, Operation, Series, Snapshots, StorageUnit,
 };
-use crate::pypsa::table::{malformed, parse_number, Table};
+use crate::pypsa::table::{malformed, parse_number, Column, Table};
 use crate::Error;
 
 /// A network read from a folder, with the warnings found on the way.
@@ -131,6 +131,161 @@ const OUTPUT_SERIES: &[&str] = &[
     "e",
 ];
 
+/// Each component's values of one time series, by component name.
+type SeriesColumns = HashMap<String, Vec<f64>>;
+
+/// Where the tables of a network come from: a CSV folder, or DataFrames handed over in memory.
+/// Tables are named by their CSV file (`generators.csv`, `generators-p_max_pu.csv`) either way.
+trait Source {
+    /// The files (or in-memory tables under their file names) that exist.
+    fn files(&self) -> &HashSet<String>;
+    /// A static table.
+    fn table(&self, file: &str) -> Result<Table, Error>;
+    /// A time series: the header of its index column (CSV only) and each component's values,
+    /// checked to have one finite value per snapshot.
+    fn series(
+        &self,
+        file: &str,
+        n_snapshots: usize,
+    ) -> Result<(Option<String>, SeriesColumns), Error>;
+    /// How to name `file` in a message.
+    fn label(&self, file: &str) -> String;
+}
+
+struct FolderSource<'a> {
+    folder: &'a Path,
+    files: HashSet<String>,
+}
+
+impl Source for FolderSource<'_> {
+    fn files(&self) -> &HashSet<String> {
+        &self.files
+    }
+
+    fn table(&self, file: &str) -> Result<Table, Error> {
+        Table::read(self.folder, file)
+    }
+
+    fn series(
+        &self,
+        file: &str,
+        n_snapshots: usize,
+    ) -> Result<(Option<String>, SeriesColumns), Error> {
+        let table = Table::read(self.folder, file)?;
+        if table.len() != n_snapshots {
+            return Err(malformed(
+                file,
+                None,
+                None,
+                format!(
+                    "{} rows, but snapshots.csv has {n_snapshots} snapshots",
+                    table.len(),
+                ),
+            ));
+        }
+        let mut columns = HashMap::new();
+        for (column_idx, header) in table.headers.iter().enumerate().skip(1) {
+            let mut values = Vec::with_capacity(table.len());
+            for row in 0..table.len() {
+                let text = table.text(row, column_idx).unwrap_or("").trim();
+                let value = parse_number(text)
+                    .filter(|value| value.is_finite())
+                    .ok_or_else(|| {
+                        malformed(
+                            file,
+                            table.line(row),
+                            Some(header),
+                            format!("`{text}` is not a finite number"),
+                        )
+                    })?;
+                values.push(value);
+            }
+            columns.insert(header.clone(), values);
+        }
+        Ok((table.headers.first().cloned(), columns))
+    }
+
+    fn label(&self, file: &str) -> String {
+        file.to_owned()
+    }
+}
+
+/// One time series in memory: list name (`generators`), attribute (`p_max_pu`) and each
+/// component's values, one per snapshot.
+pub type FrameSeries = (String, String, Vec<(String, Vec<f64>)>);
+
+/// A PyPSA network's tables in memory, as a `pypsa.Network` holds them: the static DataFrames
+/// (`n.generators`, with `name` as a column) and the time series (`n.generators_t.p_max_pu`).
+/// They go through the same reader as a CSV folder, so the same defaults and checks apply.
+#[derive(Debug, Clone, Default)]
+pub struct Frames {
+    /// The network's name.
+    pub name: String,
+    /// Static tables by PyPSA list name (`network`, `snapshots`, `buses`, `generators`, …); each
+    /// is its columns with their cells. `snapshots` has `snapshot`, `objective`, `stores` and
+    /// `generators`.
+    pub statics: Vec<(String, Vec<(String, Column)>)>,
+    /// Time series by list name and attribute: each component's values, one per snapshot.
+    pub series: Vec<FrameSeries>,
+}
+
+struct MemorySource {
+    files: HashSet<String>,
+    statics: HashMap<String, Vec<(String, Column)>>,
+    series: HashMap<String, Vec<(String, Vec<f64>)>>,
+}
+
+impl Source for MemorySource {
+    fn files(&self) -> &HashSet<String> {
+        &self.files
+    }
+
+    fn table(&self, file: &str) -> Result<Table, Error> {
+        let columns = self.statics.get(file).cloned().unwrap_or_default();
+        Table::from_columns(&self.label(file), columns)
+    }
+
+    fn series(
+        &self,
+        file: &str,
+        n_snapshots: usize,
+    ) -> Result<(Option<String>, SeriesColumns), Error> {
+        let label = self.label(file);
+        let mut columns = HashMap::new();
+        for (name, values) in self.series.get(file).into_iter().flatten() {
+            if values.len() != n_snapshots {
+                return Err(malformed(
+                    &label,
+                    None,
+                    Some(name),
+                    format!(
+                        "{} values, but the network has {n_snapshots} snapshots",
+                        values.len()
+                    ),
+                ));
+            }
+            if let Some(t) = values.iter().position(|value| !value.is_finite()) {
+                return Err(malformed(
+                    &label,
+                    None,
+                    Some(name),
+                    format!("`{}` at snapshot {t} is not a finite number", values[t]),
+                ));
+            }
+            columns.insert(name.clone(), values.clone());
+        }
+        Ok((None, columns))
+    }
+
+    fn label(&self, file: &str) -> String {
+        let stem = file.strip_suffix(".csv").unwrap_or(file);
+        match stem.split_once('-') {
+            Some((component, attribute)) => format!("n.{component}_t.{attribute}"),
+            None => format!("n.{stem}"),
+        }
+    }
+}
+
 /// Reads a PyPSA CSV folder.
 pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
     if !folder.is_dir() {
@@ -141,14 +296,54 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
             "not a folder".to_owned(),
         ));
     }
+    let source = FolderSource {
+        folder,
+        files: list_files(folder)?,
+    };
+    let name = folder
+        .file_name()
+        .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+    read_source(&source, name)
+}
+
+/// Reads a network handed over in memory (see [`Frames`]) through the same importer as a
+/// folder. A warning here is a setting that would be dropped: callers that hold every column,
+/// defaults included, should first drop the columns at PyPSA's defaults (as
+/// `export_to_csv_folder` does) and treat any warning left as an error.
+pub fn read_frames(frames: Frames) -> Result<Imported, Error> {
+    let mut files = HashSet::new();
+    let mut statics = HashMap::new();
+    for (list_name, columns) in frames.statics {
+        let file = format!("{list_name}.csv");
+        files.insert(file.clone());
+        statics.insert(file, columns);
+    }
+    let mut series: HashMap<String, Vec<(String, Vec<f64>)>> = HashMap::new();
+    for (list_name, attribute, columns) in frames.series {
+        if columns.is_empty() {
+            continue;
+        }
+        let file = format!("{list_name}-{attribute}.csv");
+        files.insert(file.clone());
+        series.entry(file).or_default().extend(columns);
+    }
+    let source = MemorySource {
+        files,
+        statics,
+        series,
+    };
+    read_source(&source, frames.name)
+}
+
+fn read_source(source: &dyn Source, name: String) -> Result<Imported, Error> {
     let mut warnings = Vec::new();
-    let files = list_files(folder)?;
+    let files = source.files();
     for (file, component) in UNSUPPORTED_COMPONENTS {
         if files.contains(*file) {
-            let table = Table::read(folder, file)?;
+            let table = source.table(file)?;
             if table.len() > 0 {
                 return Err(malformed(
-                    file,
+                    &source.label(file),
                     None,
                     None,
                     format!(
@@ -160,30 +355,27 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
         }
     }
     let mut network = Network {
-        name: folder
-            .file_name()
-            .map_or_else(String::new, |name| name.to_string_lossy().into_owned()),
+        name,
         ..Network::default()
     };
     if files.contains("network.csv") {
-        let table = Table::read(folder, "network.csv")?;
+        let table = source.table("network.csv")?;
         if table.len() > 0 {
             network.name = table.str_or(0, "name", &network.name);
             let multi = table.str_or(0, "_multi_invest", "0");
             if !matches!(multi.as_str(), "0" | "False" | "false" | "0.0") {
-                return Err(malformed(
-                    "network.csv",
-                    Some(table.lines[0]),
-                    Some("_multi_invest"),
+                return Err(table.error(
+                    0,
+                    "_multi_invest",
                     "multi-period investment networks are not supported".to_owned(),
                 ));
             }
         }
     }
-    network.snapshots = read_snapshots(folder, &files)?;
+    network.snapshots = read_snapshots(source)?;
     let n_t = network.snapshots.len();
 
-    let buses = read_optional(folder, &files, "buses.csv")?;
+    let buses = read_optional(source, "buses.csv")?;
     if let Some(table) = &buses {
         for row in 0..table.len() {
             network.buses.push(Bus {
@@ -202,17 +394,13 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
         .collect();
     let find_bus = |table: &Table, row: usize, column: &str| -> Result<usize, Error> {
         let name = table.required_str(row, column)?;
-        bus_index.get(&name).copied().ok_or_else(|| {
-            malformed(
-                &table.file,
-                Some(table.lines[row]),
-                Some(column),
-                format!("bus `{name}` is not in buses.csv"),
-            )
-        })
+        bus_index
+            .get(&name)
+            .copied()
+            .ok_or_else(|| table.error(row, column, format!("bus `{name}` is not in buses.csv")))
     };
 
-    if let Some(table) = read_optional(folder, &files, "carriers.csv")? {
+    if let Some(table) = read_optional(source, "carriers.csv")? {
         for row in 0..table.len() {
             network.carriers.push(Carrier {
                 name: table.required_str(row, "name")?,
@@ -223,9 +411,9 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
     }
 
     // Generators.
-    if let Some(table) = read_optional(folder, &files, "generators.csv")? {
+    if let Some(table) = read_optional(source, "generators.csv")? {
         let active = active_rows(&table)?;
-        let mut series = SeriesFiles::new(folder, &files, "generators", n_t);
+        let mut series = SeriesFiles::new(source, "generators", n_t);
         for &row in &active {
             refuse_nonzero(&table, row, "marginal_cost_quadratic", "quadratic costs")?;
             refuse_overnight_cost(&table, row)?;
@@ -252,9 +440,9 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
     }
 
     // Loads.
-    if let Some(table) = read_optional(folder, &files, "loads.csv")? {
+    if let Some(table) = read_optional(source, "loads.csv")? {
         let active = active_rows(&table)?;
-        let mut series = SeriesFiles::new(folder, &files, "loads", n_t);
+        let mut series = SeriesFiles::new(source, "loads", n_t);
         for &row in &active {
             let name = table.required_str(row, "name")?;
             network.loads.push(Load {
@@ -269,9 +457,9 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
     }
 
     // Storage units.
-    if let Some(table) = read_optional(folder, &files, "storage_units.csv")? {
+    if let Some(table) = read_optional(source, "storage_units.csv")? {
         let active = active_rows(&table)?;
-        let mut series = SeriesFiles::new(folder, &files, "storage_units", n_t);
+        let mut series = SeriesFiles::new(source, "storage_units", n_t);
         for &row in &active {
             refuse_nonzero(&table, row, "marginal_cost_quadratic", "quadratic costs")?;
             refuse_overnight_cost(&table, row)?;
@@ -300,9 +488,9 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
     }
 
     // Links.
-    if let Some(table) = read_optional(folder, &files, "links.csv")? {
+    if let Some(table) = read_optional(source, "links.csv")? {
         let active = active_rows(&table)?;
-        let mut series = SeriesFiles::new(folder, &files, "links", n_t);
+        let mut series = SeriesFiles::new(source, "links", n_t);
         for header in &table.headers {
             let is_extra_bus = header.strip_prefix("bus").is_some_and(|rest| {
                 !rest.is_empty()
@@ -314,10 +502,9 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
                 let column = header.clone();
                 for &row in &active {
                     if !table.str_or(row, &column, "").is_empty() {
-                        return Err(malformed(
-                            &table.file,
-                            Some(table.lines[row]),
-                            Some(&column),
+                        return Err(table.error(
+                            row,
+                            &column,
                             "links with more than two buses are not supported".to_owned(),
                         ));
                     }
@@ -349,16 +536,15 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
     }
 
     // Lines.
-    if let Some(table) = read_optional(folder, &files, "lines.csv")? {
+    if let Some(table) = read_optional(source, "lines.csv")? {
         let active = active_rows(&table)?;
-        let mut series = SeriesFiles::new(folder, &files, "lines", n_t);
+        let mut series = SeriesFiles::new(source, "lines", n_t);
         for &row in &active {
             refuse_overnight_cost(&table, row)?;
             if !table.str_or(row, "type", "").is_empty() {
-                warnings.push(Diagnostic::warning(
-                    Location::file(&table.file)
-                        .with_line(table.lines[row])
-                        .with_field("type"),
+                warnings.push(table.warning(
+                    row,
+                    "type",
                     "standard line types are not supported; `x` and `r` are used as given",
                 ));
             }
@@ -379,36 +565,29 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
     }
 
     // Global constraints.
-    if let Some(table) = read_optional(folder, &files, "global_constraints.csv")? {
+    if let Some(table) = read_optional(source, "global_constraints.csv")? {
         for row in 0..table.len() {
             let name = table.required_str(row, "name")?;
             let kind = table.str_or(row, "type", "primary_energy");
             if kind != "primary_energy" {
-                return Err(malformed(
-                    &table.file,
-                    Some(table.lines[row]),
-                    Some("type"),
+                return Err(table.error(
+                    row,
+                    "type",
                     format!(
                         "global constraint type `{kind}` is not supported (only `primary_energy`)"
                     ),
                 ));
             }
             if table.f64_opt(row, "investment_period")?.is_some() {
-                return Err(malformed(
-                    &table.file,
-                    Some(table.lines[row]),
-                    Some("investment_period"),
+                return Err(table.error(
+                    row,
+                    "investment_period",
                     "global constraints per investment period are not supported".to_owned(),
                 ));
             }
             let carrier_attribute = table.str_or(row, "carrier_attribute", "co2_emissions");
             if carrier_attribute != "co2_emissions" {
-                return Err(malformed(
-                    &table.file,
-                    Some(table.lines[row]),
-                    Some("carrier_attribute"),
-                    format!("carrier attribute `{carrier_attribute}` is not supported (only `co2_emissions`)"),
-                ));
+                return Err(table.error(row, "carrier_attribute", format!("carrier attribute `{carrier_attribute}` is not supported (only `co2_emissions`)")));
             }
             let sense_text = table.str_or(row, "sense", "==");
             let sense = match sense_text.as_str() {
@@ -416,22 +595,16 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
                 ">=" => ConstraintSense::GreaterEqual,
                 "==" | "=" => ConstraintSense::Equal,
                 other => {
-                    return Err(malformed(
-                        &table.file,
-                        Some(table.lines[row]),
-                        Some("sense"),
+                    return Err(table.error(
+                        row,
+                        "sense",
                         format!("`{other}` is not a sense (`<=`, `>=` or `==`)"),
                     ))
                 }
             };
             let constant = table.f64_or(row, "constant", 0.0)?;
             if !constant.is_finite() {
-                return Err(malformed(
-                    &table.file,
-                    Some(table.lines[row]),
-                    Some("constant"),
-                    "the constant must be finite".to_owned(),
-                ));
+                return Err(table.error(row, "constant", "the constant must be finite".to_owned()));
             }
             let _ = table.column("bus");
             network.global_constraints.push(GlobalConstraint {
@@ -445,14 +618,14 @@ pub fn read_folder(folder: &Path) -> Result<Imported, Error> {
     }
 
     // Files we do not know at all.
-    for file in &files {
+    for file in files {
         let known = SUPPORTED_FILES.contains(&file.as_str())
             || HARMLESS_FILES.contains(&file.as_str())
             || UNSUPPORTED_COMPONENTS.iter().any(|(name, _)| name == file)
             || is_series_file(file);
         if !known {
             warnings.push(Diagnostic::warning(
-                Location::file(file),
+                Location::file(source.label(file)),
                 "file not recognised; ignored",
             ));
         }
@@ -487,20 +660,16 @@ fn list_files(folder: &Path) -> Result<HashSet<String>, Error> {
         .collect())
 }
 
-fn read_optional(
-    folder: &Path,
-    files: &HashSet<String>,
-    file: &str,
-) -> Result<Option<Table>, Error> {
-    if files.contains(file) {
-        Table::read(folder, file).map(Some)
+fn read_optional(source: &dyn Source, file: &str) -> Result<Option<Table>, Error> {
+    if source.files().contains(file) {
+        source.table(file).map(Some)
     } else {
         Ok(None)
     }
 }
 
-fn read_snapshots(folder: &Path, files: &HashSet<String>) -> Result<Snapshots, Error> {
-    let Some(table) = read_optional(folder, files, "snapshots.csv")? else {
+fn read_snapshots(source: &dyn Source) -> Result<Snapshots, Error> {
+    let Some(table) = read_optional(source, "snapshots.csv")? else {
         // PyPSA's default: one snapshot "now" with weight 1.
         return Ok(Snapshots {
             names: vec!["now".to_owned()],
@@ -528,10 +697,9 @@ fn read_snapshots(folder: &Path, files: &HashSet<String>) -> Result<Snapshots, E
         ] {
             let value = table.f64_or(row, column, 1.0)?;
             if !value.is_finite() || value < 0.0 {
-                return Err(malformed(
-                    &table.file,
-                    Some(table.lines[row]),
-                    Some(column),
+                return Err(table.error(
+                    row,
+                    column,
                     format!("weighting `{value}` must be a finite number ≥ 0"),
                 ));
             }
@@ -575,40 +743,28 @@ fn read_capacity(table: &Table, row: usize, prefix: &str) -> Result<Capacity, Er
     )?;
     let _ = table.column(&format!("{prefix}_nom_set"));
     if let Some(set) = table.f64_opt(row, &format!("{prefix}_nom_set"))? {
-        return Err(malformed(
-            &table.file,
-            Some(table.lines[row]),
-            Some(&format!("{prefix}_nom_set")),
-            format!("`{prefix}_nom_set` ({set}) is not supported; use `{prefix}_nom_min` and `{prefix}_nom_max`"),
-        ));
+        return Err(table.error(row, &format!("{prefix}_nom_set"), format!("`{prefix}_nom_set` ({set}) is not supported; use `{prefix}_nom_min` and `{prefix}_nom_max`")));
     }
     for (column, value) in [
         (format!("{prefix}_nom"), nominal),
         ("capital_cost".to_owned(), capital_cost),
     ] {
         if !value.is_finite() {
-            return Err(malformed(
-                &table.file,
-                Some(table.lines[row]),
-                Some(&column),
-                format!("`{column}` must be finite"),
-            ));
+            return Err(table.error(row, &column, format!("`{column}` must be finite")));
         }
     }
     if extendable && min > max {
-        return Err(malformed(
-            &table.file,
-            Some(table.lines[row]),
-            Some(&format!("{prefix}_nom_min")),
+        return Err(table.error(
+            row,
+            &format!("{prefix}_nom_min"),
             format!("`{prefix}_nom_min` ({min}) exceeds `{prefix}_nom_max` ({max})"),
         ));
     }
     let module = table.f64_or(row, &format!("{prefix}_nom_mod"), 0.0)?;
     if !module.is_finite() || module < 0.0 {
-        return Err(malformed(
-            &table.file,
-            Some(table.lines[row]),
-            Some(&format!("{prefix}_nom_mod")),
+        return Err(table.error(
+            row,
+            &format!("{prefix}_nom_mod"),
             format!("`{prefix}_nom_mod` must be a finite number ≥ 0, not {module}"),
         ));
     }
@@ -633,15 +789,10 @@ fn check_module_count(
     if operation.committable && capacity.is_modular() && !capacity.extendable {
         let count = capacity.nominal / capacity.module;
         if (count - count.round()).abs() > 1e-6 {
-            return Err(malformed(
-                &table.file,
-                Some(table.lines[row]),
-                Some("p_nom_mod"),
-                format!(
+            return Err(table.error(row, "p_nom_mod", format!(
                     "a committable asset of fixed capacity must have `p_nom` ({}) a multiple of `p_nom_mod` ({})",
                     capacity.nominal, capacity.module
-                ),
-            ));
+                )));
         }
     }
     Ok(())
@@ -656,10 +807,9 @@ fn snapshots_count(
 ) -> Result<usize, Error> {
     let value = table.f64_or(row, column, default as f64)?;
     if !value.is_finite() || value < 0.0 || value.fract() != 0.0 || value > u32::MAX as f64 {
-        return Err(malformed(
-            &table.file,
-            Some(table.lines[row]),
-            Some(column),
+        return Err(table.error(
+            row,
+            column,
             format!("`{column}` must be a whole number of snapshots ≥ 0, not {value}"),
         ));
     }
@@ -696,12 +846,7 @@ fn read_operation(
         ("p_init", operation.p_init),
     ] {
         if value.is_some_and(|v| !v.is_finite()) {
-            return Err(malformed(
-                &table.file,
-                Some(table.lines[row]),
-                Some(column),
-                format!("`{column}` must be finite"),
-            ));
+            return Err(table.error(row, column, format!("`{column}` must be finite")));
         }
     }
     if !committable {
@@ -718,10 +863,9 @@ fn positive(table: &Table, row: usize, column: &str, default: f64) -> Result<f64
     if value > 0.0 && value.is_finite() {
         Ok(value)
     } else {
-        Err(malformed(
-            &table.file,
-            Some(table.lines[row]),
-            Some(column),
+        Err(table.error(
+            row,
+            column,
             format!("`{column}` must be a positive finite number, not {value}"),
         ))
     }
@@ -730,10 +874,9 @@ fn positive(table: &Table, row: usize, column: &str, default: f64) -> Result<f64
 fn refuse_nonzero(table: &Table, row: usize, column: &str, what: &str) -> Result<(), Error> {
     let value = table.f64_or(row, column, 0.0)?;
     if value != 0.0 {
-        return Err(malformed(
-            &table.file,
-            Some(table.lines[row]),
-            Some(column),
+        return Err(table.error(
+            row,
+            column,
             format!("{what} (`{column}` = {value}) are not supported"),
         ));
     }
@@ -743,10 +886,9 @@ fn refuse_nonzero(table: &Table, row: usize, column: &str, what: &str) -> Result
 fn refuse_overnight_cost(table: &Table, row: usize) -> Result<(), Error> {
     let _ = table.column("discount_rate");
     if let Some(value) = table.f64_opt(row, "overnight_cost")? {
-        return Err(malformed(
-            &table.file,
-            Some(table.lines[row]),
-            Some("overnight_cost"),
+        return Err(table.error(
+            row,
+            "overnight_cost",
             format!(
                 "`overnight_cost` ({value}) is not supported; give an annualised `capital_cost`"
             ),
@@ -769,8 +911,7 @@ fn warn_unused(table: &Table, warnings: &mut Vec<Diagnostic>) {
 
 /// The time-series files of one component (`generators-p_max_pu.csv`, …), read on first use.
 struct SeriesFiles<'a> {
-    folder: &'a Path,
-    files: &'a HashSet<String>,
+    source: &'a dyn Source,
     component: &'static str,
     n_snapshots: usize,
     /// attribute → (file name, column name → values).
@@ -780,15 +921,9 @@ struct SeriesFiles<'a> {
 }
 
 impl<'a> SeriesFiles<'a> {
-    fn new(
-        folder: &'a Path,
-        files: &'a HashSet<String>,
-        component: &'static str,
-        n_snapshots: usize,
-    ) -> Self {
+    fn new(source: &'a dyn Source, component: &'static str, n_snapshots: usize) -> Self {
         SeriesFiles {
-            folder,
-            files,
+            source,
             component,
             n_snapshots,
             loaded: HashMap::new(),
@@ -802,41 +937,12 @@ impl<'a> SeriesFiles<'a> {
         }
         let file = format!("{}-{attribute}.csv", self.component);
         let mut columns = HashMap::new();
-        if self.files.contains(&file) {
-            let table = Table::read(self.folder, &file)?;
-            if table.len() != self.n_snapshots {
-                return Err(malformed(
-                    &file,
-                    None,
-                    None,
-                    format!(
-                        "{} rows, but snapshots.csv has {} snapshots",
-                        table.len(),
-                        self.n_snapshots
-                    ),
-                ));
+        if self.source.files().contains(&file) {
+            let (index_header, read) = self.source.series(&file, self.n_snapshots)?;
+            if let Some(first) = index_header {
+                self.index_headers.push((file.clone(), first));
             }
-            if let Some(first) = table.headers.first() {
-                self.index_headers.push((file.clone(), first.clone()));
-            }
-            for (column_idx, header) in table.headers.iter().enumerate().skip(1) {
-                let mut values = Vec::with_capacity(table.len());
-                for (row, record) in table.records.iter().enumerate() {
-                    let text = record.get(column_idx).unwrap_or("").trim();
-                    let value = parse_number(text)
-                        .filter(|value| value.is_finite())
-                        .ok_or_else(|| {
-                            malformed(
-                                &file,
-                                Some(table.lines[row]),
-                                Some(header),
-                                format!("`{text}` is not a finite number"),
-                            )
-                        })?;
-                    values.push(value);
-                }
-                columns.insert(header.clone(), values);
-            }
+            columns = read;
         }
         self.loaded.insert(attribute.to_owned(), (file, columns));
         Ok(())
@@ -860,12 +966,7 @@ impl<'a> SeriesFiles<'a> {
             }
         }
         if !static_value.is_finite() {
-            return Err(malformed(
-                &table.file,
-                Some(table.lines[row]),
-                Some(attribute),
-                format!("`{attribute}` must be finite"),
-            ));
+            return Err(table.error(row, attribute, format!("`{attribute}` must be finite")));
         }
         Ok(Series::Static(static_value))
     }
@@ -887,12 +988,9 @@ impl<'a> SeriesFiles<'a> {
             }
         }
         match static_value {
-            Some(value) if !value.is_finite() => Err(malformed(
-                &table.file,
-                Some(table.lines[row]),
-                Some(attribute),
-                format!("`{attribute}` must be finite"),
-            )),
+            Some(value) if !value.is_finite() => {
+                Err(table.error(row, attribute, format!("`{attribute}` must be finite")))
+            }
             other => Ok(other.map(Series::Static)),
         }
     }
@@ -927,8 +1025,8 @@ impl<'a> SeriesFiles<'a> {
             for column in columns.keys() {
                 if !all_names.contains(column) {
                     return Err(malformed(
-                        file,
-                        Some(1),
+                        &self.source.label(file),
+                        table.line(0).map(|_| 1),
                         Some(column),
                         format!("no component named `{column}` in {}", table.file),
                     ));
@@ -937,7 +1035,8 @@ impl<'a> SeriesFiles<'a> {
         }
         let prefix = format!("{}-", self.component);
         let mut unread: Vec<&String> = self
-            .files
+            .source
+            .files()
             .iter()
             .filter(|file| file.starts_with(&prefix) && file.ends_with(".csv"))
             .collect();
@@ -948,7 +1047,7 @@ impl<'a> SeriesFiles<'a> {
                 continue;
             }
             warnings.push(Diagnostic::warning(
-                Location::file(file),
+                Location::file(self.source.label(file)),
                 format!("time series of `{attribute}` not supported by atomplan; ignored"),
             ));
         }

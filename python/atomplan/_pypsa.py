@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Mapping
@@ -290,10 +289,10 @@ def _optimize_planning(n: Any, planning: Any, solver_options: Any, threads: int)
         )
     text, label = _planning_text(planning)
     _check_network(n)
-    with tempfile.TemporaryDirectory(prefix="atomplan-plan-") as folder:
-        # The planning model reads PyPSA's MILP attributes from a CSV folder (as the CLI does).
-        n.export_to_csv_folder(folder)
-        result = json.loads(_atomplan.plan_folder(folder, text, label))
+    # The same in-memory tables as a plain optimize; the planning model takes PyPSA's MILP
+    # attributes from them (as `atomplan solve FOLDER --planning` does from a folder).
+    name, statics, series = frames(n)
+    result = json.loads(_atomplan.plan_frames(name, statics, series, text, label))
     last_plan = result
     status, condition = _PLAN_STATUS.get(result["status"], ("warning", "unknown"))
     if result.get("has_solution"):

@@ -302,17 +302,34 @@ fn solve_frames<'py>(
     Ok(out)
 }
 
-/// Solves a PyPSA CSV folder with a planning file's text (as `atomplan solve FOLDER --planning`)
-/// and returns the planning result as JSON text.
+/// Reads a network from its DataFrames (as [`solve_frames`]) and solves it with a planning
+/// file's text (as `atomplan solve FOLDER --planning`), without writing any file; returns the
+/// planning result as JSON text.
 #[pyfunction]
-fn plan_folder(
-    py: Python<'_>,
-    folder: std::path::PathBuf,
+fn plan_frames<'py>(
+    py: Python<'py>,
+    name: String,
+    statics: Vec<StaticArg<'py>>,
+    series: Vec<SeriesArg<'py>>,
     plan_text: String,
     plan_file: String,
 ) -> PyResult<String> {
     use atomplan_model::planning::{self, FolderOutcome};
-    let outcome = py.allow_threads(|| planning::solve_folder(&folder, &plan_text, &plan_file));
+    let frames = frames(name.clone(), statics, series)?;
+    let imported = pypsa::read_frames(frames).map_err(to_py)?;
+    if !imported.warnings.is_empty() {
+        return Err(PyValueError::new_err(format!(
+            "not supported by atomplan (refused rather than ignored):\n  {}",
+            imported
+                .warnings
+                .iter()
+                .map(|w| format!("{}: {}", w.location, w.message.replace("; ignored", "")))
+                .collect::<Vec<_>>()
+                .join("\n  ")
+        )));
+    }
+    let outcome =
+        py.allow_threads(|| planning::solve_network(imported, &name, &plan_text, &plan_file));
     match outcome {
         FolderOutcome::Solved { result, warnings } => {
             let mut value = serde_json::to_value(&*result)
@@ -370,7 +387,7 @@ fn version() -> &'static str {
 #[pymodule]
 fn _atomplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(solve_frames, m)?)?;
-    m.add_function(wrap_pyfunction!(plan_folder, m)?)?;
+    m.add_function(wrap_pyfunction!(plan_frames, m)?)?;
     m.add_function(wrap_pyfunction!(json_to_toml, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     catalogue::register(m)?;

@@ -14,7 +14,6 @@ pub mod lp;
 pub mod model;
 pub mod network;
 pub mod policy;
-pub mod pypsa_milp;
 pub mod system;
 
 #[cfg(test)]
@@ -27,7 +26,9 @@ use serde::Serialize;
 
 pub use file::PlanningFile;
 pub use lp::Status;
-pub use network::{solve_folder, system_from_network, FolderOutcome};
+pub use network::{
+    solve_folder, solve_network, system_from_network, units_from_network, FolderOutcome,
+};
 pub use system::{Chronology, StorageUnit, System};
 
 use crate::aggregate;

@@ -6,14 +6,16 @@
 //! time-varying marginal costs and limits) is refused with a diagnostic rather than silently
 //! dropped.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use atomplan_core::{Diagnostic, Location};
 
-use super::file::PlanningFile;
+use super::file::{PlanningFile, UnitWire};
 use super::system::{Chronology, Generator, Link, Load, StorageUnit, System};
 use super::PlanResult;
 use crate::network::{Network, Series};
+use crate::pypsa::Imported;
 
 fn series(s: &Series, n: usize) -> Vec<f64> {
     match s {
@@ -253,34 +255,145 @@ pub enum FolderOutcome {
     Invalid(Vec<Diagnostic>),
 }
 
+/// PyPSA's MILP attributes of a network's generators (`p_nom_mod`, `committable` with
+/// `p_min_pu`, `min_up_time`, `min_down_time`, `up_time_before`, `down_time_before`,
+/// `start_up_cost`, `shut_down_cost`, equal `ramp_limit_up`/`ramp_limit_down`) as planning
+/// units, taken out of the network: a committable unit's minimum stable load moves into its
+/// unit, so its `p_min_pu` becomes 0, and the generator keeps only its LP part.
+///
+/// What the planning units cannot carry is an error naming the generator (committable and
+/// extendable together, different up and down ramps, time-varying values on a committable
+/// unit); stand-by costs and start-up/shut-down ramp limits, which the planning model leaves
+/// out, are warnings.
+pub fn units_from_network(
+    network: &mut Network,
+    origin: &str,
+) -> (BTreeMap<String, UnitWire>, Vec<Diagnostic>) {
+    let mut units = BTreeMap::new();
+    let mut diags = Vec::new();
+    let at = |name: &str, field: &str| {
+        Location::file(format!("{origin}/generators.csv")).with_field(format!("{name}.{field}"))
+    };
+    let static_value = |series: &Series| match series {
+        Series::Static(v) => Some(*v),
+        Series::Varying(_) => None,
+    };
+    for g in &mut network.generators {
+        let op = std::mem::take(&mut g.operation);
+        let extendable = g.capacity.extendable;
+        let mut unit = UnitWire::default();
+        let mut used = false;
+        if g.capacity.module > 0.0 && extendable {
+            unit.unit_size_mw = Some(g.capacity.module);
+            used = true;
+        }
+        g.capacity.module = 0.0;
+        if op.committable {
+            if extendable {
+                diags.push(Diagnostic::error(
+                    at(&g.name, "committable"),
+                    format!(
+                        "generator `{}`: committable and extendable together is not supported by the planning model",
+                        g.name
+                    ),
+                ));
+            }
+            unit.committable = true;
+            unit.unit_size_mw = Some(g.capacity.nominal);
+            unit.existing_units = 1;
+            match static_value(&g.p_min_pu) {
+                Some(v) => unit.min_stable_load = v.clamp(0.0, 1.0),
+                None => diags.push(Diagnostic::error(
+                    at(&g.name, "p_min_pu"),
+                    format!(
+                        "generator `{}`: a time-varying `p_min_pu` on a committable unit is not supported",
+                        g.name
+                    ),
+                )),
+            }
+            g.p_min_pu = Series::Static(0.0);
+            unit.min_up_time = u32::try_from(op.min_up_time).unwrap_or(u32::MAX);
+            unit.min_down_time = u32::try_from(op.min_down_time).unwrap_or(u32::MAX);
+            unit.up_time_before = Some(u32::try_from(op.up_time_before).unwrap_or(u32::MAX));
+            unit.down_time_before = u32::try_from(op.down_time_before).unwrap_or(u32::MAX);
+            for (field, series, slot) in [
+                ("start_up_cost", &op.start_up_cost, &mut unit.start_up_cost),
+                (
+                    "shut_down_cost",
+                    &op.shut_down_cost,
+                    &mut unit.shut_down_cost,
+                ),
+            ] {
+                match static_value(series) {
+                    Some(v) => *slot = (v > 0.0).then_some(v),
+                    None => diags.push(Diagnostic::error(
+                        at(&g.name, field),
+                        format!(
+                            "generator `{}`: a time-varying `{field}` is not supported by the planning model",
+                            g.name
+                        ),
+                    )),
+                }
+            }
+            if static_value(&op.stand_by_cost).is_none_or(|v| v != 0.0) {
+                diags.push(Diagnostic::warning(
+                    at(&g.name, "stand_by_cost"),
+                    format!(
+                        "generator `{}`: `stand_by_cost` is left out by the planning model",
+                        g.name
+                    ),
+                ));
+            }
+            unit.contingency = Some(false);
+            used = true;
+        }
+        for (field, limit) in [
+            ("ramp_limit_start_up", op.ramp_limit_start_up),
+            ("ramp_limit_shut_down", op.ramp_limit_shut_down),
+        ] {
+            if limit.is_some_and(|v| v < 1.0) {
+                diags.push(Diagnostic::warning(
+                    at(&g.name, field),
+                    format!(
+                        "generator `{}`: `{field}` is left out by the planning model",
+                        g.name
+                    ),
+                ));
+            }
+        }
+        let ramp = |series: &Option<Series>| series.as_ref().map(static_value);
+        match (ramp(&op.ramp_limit_up), ramp(&op.ramp_limit_down)) {
+            (None, None) => {}
+            (Some(Some(u)), Some(Some(d))) if (u - d).abs() < 1e-12 => {
+                if u.is_finite() && u < 1.0 {
+                    unit.ramp_rate = Some(u);
+                    used = true;
+                }
+            }
+            (Some(Some(u)), None) | (None, Some(Some(u))) if !u.is_finite() => {}
+            _ => diags.push(Diagnostic::error(
+                at(&g.name, "ramp_limit_up"),
+                format!(
+                    "generator `{}`: different (or time-varying) up and down ramp limits are not supported by the planning model",
+                    g.name
+                ),
+            )),
+        }
+        if used {
+            units.insert(g.name.clone(), unit);
+        }
+    }
+    (units, diags)
+}
+
 /// Read a PyPSA folder and a planning file's text, validate both, and solve.
 /// This is the library form of `atomplan solve <folder> --planning FILE.toml`.
 pub fn solve_folder(folder: &Path, plan_text: &str, plan_file: &str) -> FolderOutcome {
-    let (plan, mut diags) = super::load(plan_text, plan_file);
-    let Some(plan) = plan else {
-        return FolderOutcome::Invalid(diags);
-    };
-    if diags.iter().any(Diagnostic::is_error) {
+    let (plan, diags) = super::load(plan_text, plan_file);
+    if plan.is_none() || diags.iter().any(Diagnostic::is_error) {
         return FolderOutcome::Invalid(diags);
     }
-    // PyPSA's MILP attributes: read them here, hand the core a copy without them.
-    let mut plan = plan;
-    let translated = match super::pypsa_milp::translate(folder) {
-        Ok(t) => t,
-        Err(mut e) => {
-            diags.append(&mut e);
-            return FolderOutcome::Invalid(diags);
-        }
-    };
-    if let Some(t) = &translated {
-        for (name, unit) in &t.units {
-            plan.units
-                .entry(name.clone())
-                .or_insert_with(|| unit.clone());
-        }
-    }
-    let read_from = translated.as_ref().map_or(folder, |t| t.folder.as_path());
-    let imported = match crate::pypsa::read_folder(read_from) {
+    let imported = match crate::pypsa::read_folder(folder) {
         Ok(i) => i,
         Err(crate::Error::Input(d)) => return FolderOutcome::Invalid(vec![*d]),
         Err(e) => {
@@ -290,8 +403,44 @@ pub fn solve_folder(folder: &Path, plan_text: &str, plan_file: &str) -> FolderOu
             )])
         }
     };
-    diags.extend(imported.warnings);
-    let system = match system_from_network(&imported.network, &folder.display().to_string()) {
+    solve_network(
+        imported,
+        &folder.display().to_string(),
+        plan_text,
+        plan_file,
+    )
+}
+
+/// Validate a planning file's text against an imported network (a CSV folder or in-memory
+/// tables; `origin` names it in messages) and solve.
+pub fn solve_network(
+    imported: Imported,
+    origin: &str,
+    plan_text: &str,
+    plan_file: &str,
+) -> FolderOutcome {
+    let (plan, mut diags) = super::load(plan_text, plan_file);
+    let Some(mut plan) = plan else {
+        return FolderOutcome::Invalid(diags);
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return FolderOutcome::Invalid(diags);
+    }
+    let Imported {
+        mut network,
+        warnings,
+    } = imported;
+    diags.extend(warnings);
+    // PyPSA's MILP attributes become planning units; the planning file's own units win.
+    let (units, mut unit_diags) = units_from_network(&mut network, origin);
+    diags.append(&mut unit_diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return FolderOutcome::Invalid(diags);
+    }
+    for (name, unit) in units {
+        plan.units.entry(name).or_insert(unit);
+    }
+    let system = match system_from_network(&network, origin) {
         Ok(s) => s,
         Err(mut e) => {
             diags.append(&mut e);

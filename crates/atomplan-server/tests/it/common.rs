@@ -240,6 +240,34 @@ pub fn quick_study() -> String {
     quick
 }
 
+/// A study that runs in seconds, for the load test: the Mongolia flagship with one period,
+/// one representative day, a few samples and no CO2-cap scenario (its capped MILP is the slow
+/// one).
+pub fn tiny_study() -> String {
+    let mut text = quick_study();
+    for (from, to) in [
+        ("monte_carlo_samples = 100", "monte_carlo_samples = 20"),
+        ("adequacy_samples = 20", "adequacy_samples = 5"),
+        ("representative_days = 4", "representative_days = 1"),
+        ("periods = [2035, 2045]", "periods = [2035]"),
+        ("earliest_year = 2036", "earliest_year = 2035"),
+        (
+            "co2_usd_per_t = { \"2035\" = 0.0, \"2045\" = 20.0 }",
+            "co2_usd_per_t = { \"2035\" = 10.0 }",
+        ),
+        ("co2_target_mt = { \"2045\" = 8.0 }", "co2_target_mt = { \"2035\" = 8.0 }"),
+        ("co2_cap_mt = { \"2045\" = 8.0 }", "co2_cap_mt = { \"2035\" = 8.0 }"),
+        (
+            "[[scenarios]]\nname = \"co2-target\"\nco2_cap = true\ndescription = \"The illustrative power-sector CO2 path of [policy].co2_cap_mt as a hard cap\"\n",
+            "",
+        ),
+    ] {
+        assert!(text.contains(from), "the flagship changed; update tiny_study: {from}");
+        text = text.replace(from, to);
+    }
+    text
+}
+
 /// Polls a job until it is done or failed (at most `limit`); returns its last JSON.
 pub fn wait_for_job(server: &TestServer, id: &str, limit: Duration) -> serde_json::Value {
     let started = std::time::Instant::now();

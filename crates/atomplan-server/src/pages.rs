@@ -208,33 +208,19 @@ async fn catalogue(State(state): State<Arc<AppState>>) -> Html<String> {
     layout("Catalogue", "catalogue", &body)
 }
 
-/// Rows of `(dotted path, value)` for every scalar of a record, leaving out its sources.
-fn flatten(prefix: &str, value: &Value, rows: &mut Vec<(String, String)>) {
-    match value {
-        Value::Object(map) => {
-            for (key, item) in map {
-                if prefix.is_empty()
-                    && matches!(key.as_str(), "field_sources" | "source_details" | "sources")
-                {
-                    continue;
-                }
-                let path = if prefix.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{prefix}.{key}")
-                };
-                flatten(&path, item, rows);
-            }
+/// Rows of `(dotted path, value)` for every non-null leaf of a record, leaving out its sources
+/// (they are listed below the values).
+fn value_rows(record: &Value) -> Vec<(String, String)> {
+    let mut values = record.clone();
+    if let Some(map) = values.as_object_mut() {
+        for key in ["field_sources", "source_details", "sources"] {
+            map.remove(key);
         }
-        Value::Array(items) => {
-            for (idx, item) in items.iter().enumerate() {
-                flatten(&format!("{prefix}[{idx}]"), item, rows);
-            }
-        }
-        Value::Null => {}
-        Value::String(text) => rows.push((prefix.to_owned(), text.clone())),
-        other => rows.push((prefix.to_owned(), other.to_string())),
     }
+    atomplan_catalogue::json::flatten(&values)
+        .into_iter()
+        .filter_map(|(path, text)| Some((path, text?)))
+        .collect()
 }
 
 /// A record's page: every value with the numbered sources of its field, then the sources
@@ -252,8 +238,7 @@ fn record_page(kind: &str, title: &str, record: &Value) -> Html<String> {
             .map(|idx| idx + 1)
     };
     let field_sources = record.get("field_sources").and_then(Value::as_object);
-    let mut rows = Vec::new();
-    flatten("", record, &mut rows);
+    let rows = value_rows(record);
     let mut body = format!(
         "<h1>{}</h1><p class=\"kind\">{}</p><table class=\"record\"><thead><tr><th>Field</th><th>Value</th><th>Sources</th></tr></thead><tbody>",
         esc(title),

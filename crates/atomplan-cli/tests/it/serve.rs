@@ -172,17 +172,11 @@ fn serve_on_any_address_prints_a_token_and_requires_it() {
     assert_eq!(status, 200);
 }
 
-/// The Mongolia flagship made quick (as the server's tests do).
-fn quick_study() -> String {
-    let text = std::fs::read_to_string(crate::study::flagship("mongolia-small-npp.toml")).unwrap();
-    text.replace("monte_carlo_samples = 2000", "monte_carlo_samples = 100")
-        .replace("adequacy_samples = 100", "adequacy_samples = 20")
-        .replace("representative_days = 12", "representative_days = 4")
-        .replace(
-            "[options]\n",
-            "[options]\nbreakeven = false\ntornado = false\n",
-        )
-}
+/// The quick Mongolia flagship of the server's tests.
+#[path = "../../../atomplan-server/tests/it/flagship.rs"]
+#[allow(dead_code)]
+mod flagship;
+use flagship::quick_study;
 
 fn job(addr: SocketAddr, id: &str) -> serde_json::Value {
     let (status, body) = request(addr, "GET", &format!("/api/v1/jobs/{id}"), None, "");

@@ -13,6 +13,7 @@
 
 pub mod atb;
 pub mod case;
+pub mod case_file;
 pub mod cashflow;
 pub mod charge;
 pub mod depreciation;

@@ -16,10 +16,12 @@ use atomplan_econ::{
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::{finite_only, format_number, grace_interest, line_col, repayment, spend_profile};
-use super::{Source, SpendProfileWire};
+use super::format_number;
 use crate::printer::Printer;
 use crate::{Format, GlobalArgs};
+use atomplan_econ::case_file::{
+    finite_only, grace_interest, line_col, repayment, spend_profile, Source, SpendProfileWire,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct OfferArgs {
@@ -108,7 +110,7 @@ struct PpaWire {
     price_usd_per_mwh: f64,
     share_of_output: f64,
     years: f64,
-    #[serde(default = "super::one")]
+    #[serde(default = "atomplan_econ::case_file::one")]
     start_operating_year: f64,
     #[serde(default)]
     escalation: f64,
@@ -206,26 +208,26 @@ fn parse(path: &Path, text: &str) -> anyhow::Result<LoadedOffer> {
         .map_err(|error| source.econ_error("offer", &error))?;
     let needs_host_rate = wire.ppa.is_some() || wire.state.is_some();
     if needs_host_rate && wire.host_real_discount_rate.is_none() {
-        return Err(source.error(
+        return Err(anyhow::Error::from(source.error(
             "",
             "host_real_discount_rate",
             "is missing: `[ppa]` and `[state]` need the host's real discount rate (a top-level key)",
-        ));
+        )));
     }
     let needs_capacity_factor = wire.ppa.is_some() || wire.state.is_some() || wire.wacc.is_some();
     if needs_capacity_factor && wire.build.capacity_factor.is_none() {
-        return Err(source.error(
+        return Err(anyhow::Error::from(source.error(
             "build",
             "capacity_factor",
             "is missing: `[wacc]`, `[ppa]` and `[state]` need the plant's capacity factor",
-        ));
+        )));
     }
     if wire.state.is_some() && wire.build.capacity_mw.is_none() {
-        return Err(source.error(
+        return Err(anyhow::Error::from(source.error(
             "build",
             "capacity_mw",
             "is missing: `[state]` needs the plant's net capacity",
-        ));
+        )));
     }
     let ppa = wire.ppa.map(|ppa| Ppa {
         price_usd_per_mwh: ppa.price_usd_per_mwh,
@@ -327,22 +329,23 @@ fn wacc_error(source: &Source, wacc: &WaccWire, error: &EconError) -> anyhow::Er
         .into_iter()
         .find(|(_, rate)| !(rate.is_finite() && *rate > -1.0))
         .map_or("central", |(key, _)| key);
-        return source.error("wacc", key, &format!("{error}"));
+        return source.error("wacc", key, &format!("{error}")).into();
     }
-    source.econ_error("build", error)
+    source.econ_error("build", error).into()
 }
 
 /// Points an error of the PPA or state view at its table (the host rate and the shared build
 /// keys live elsewhere).
 fn host_error(source: &Source, table: &str, error: &EconError) -> anyhow::Error {
-    match error.field() {
+    let located = match error.field() {
         Some("real_discount_rate") => {
             source.error("", "host_real_discount_rate", &format!("{error}"))
         }
         Some("capacity_factor" | "capacity_mw") => source.econ_error("build", error),
         Some(field) if field.starts_with("ppa.") => source.econ_error("ppa", error),
         _ => source.econ_error(table, error),
-    }
+    };
+    located.into()
 }
 
 fn print_text(printer: &Printer, value: &Value) {

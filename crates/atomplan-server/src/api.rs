@@ -38,6 +38,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/projects/{id}", get(project))
         .route("/countries", get(countries))
         .route("/countries/{code}", get(country))
+        .route("/econ/lcoe", post(econ_lcoe))
         .route("/studies/check", post(check_study))
         .route("/studies/form", post(study_form))
         .route("/studies/form/edit", post(edit_study_form))
@@ -147,6 +148,40 @@ async fn country(State(state): State<Arc<AppState>>, Path(code): Path<String>) -
         ApiError::not_found(format!("no country `{}`", code.escape_default())).with_field("code")
     })?;
     Ok(Json(country_json(catalogue, country)).into_response())
+}
+
+/// What a case is called in messages: it has no file.
+const CASE_LABEL: &str = "request body";
+
+/// A case (the case file's structure as JSON) in the body; the JSON of
+/// `atomplan econ lcoe --format json` for it, computed by the same functions, without
+/// `case_file` (there is no file).
+async fn econ_lcoe(body: Body) -> ApiResult {
+    use atomplan_econ::case_file::{lcoe_json, parse_case_json, CaseFileError};
+    let text = body_text(body).await?;
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|error| ApiError::bad_request(format!("the body is not JSON: {error}")))?;
+    if !value.is_object() {
+        return Err(ApiError::bad_request(
+            "the body must be a JSON object with the keys of an econ case file (`method`, `[atb]`, `[pcge]` or `[cashflow]`, …; docs/methods/economics.md)",
+        ));
+    }
+    let invalid = |error: CaseFileError| {
+        let mut api = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_case",
+            error.message,
+        );
+        api.field = error.field;
+        api
+    };
+    let loaded = parse_case_json(CASE_LABEL, &value).map_err(invalid)?;
+    let (mut result, _rows) =
+        lcoe_json(&loaded, std::path::Path::new(CASE_LABEL)).map_err(invalid)?;
+    if let Some(map) = result.as_object_mut() {
+        map.remove("case_file");
+    }
+    Ok(Json(result).into_response())
 }
 
 /// The server's checks on top of `study check`'s: a posted study has no folder, so it may not

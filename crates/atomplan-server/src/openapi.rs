@@ -44,6 +44,7 @@ pub(crate) fn document() -> Value {
     paths["/studies/form"] = study_form_path();
     paths["/studies/form/edit"] = study_form_edit_path();
     paths["/compare"] = compare_path();
+    paths["/econ/lcoe"] = econ_lcoe_path();
     let schemas = &mut doc["components"]["schemas"];
     schemas["FormField"] = form_field_schema();
     schemas["FormEdit"] = form_edit_schema();
@@ -300,4 +301,18 @@ fn comparison_schema() -> Value {
             } }
         }
     })
+}
+
+fn econ_lcoe_path() -> Value {
+    json!({ "post": {
+        "summary": "Levelised cost of a case: the JSON of `atomplan econ lcoe --format json`, without `case_file`",
+        "requestBody": { "required": true, "description": "An econ case file's structure as JSON (`method` and its `atb`, `pcge` or `cashflow` table; `mc` and `tornado` are checked too)",
+            "content": { "application/json": { "schema": { "type": "object", "required": ["method"], "additionalProperties": true } } } },
+        "responses": {
+            "200": json_response("The result, with the inputs used", &json!({ "type": "object", "additionalProperties": true })),
+            "400": error_response("The body is not a JSON object"),
+            "413": error_response("Body larger than 2 MiB"),
+            "422": error_response("The case is invalid (`field` names the key, e.g. `atb.capacity_factor`)")
+        }
+    } })
 }

@@ -240,6 +240,7 @@ fn openapi_is_an_openapi_3_document_covering_every_route() {
         "/studies/form",
         "/studies/form/edit",
         "/compare",
+        "/econ/lcoe",
         "/jobs",
         "/jobs/{id}",
         "/jobs/{id}/events",
@@ -366,7 +367,10 @@ fn the_form_reads_the_main_fields_of_a_study() {
     assert_eq!(value("policy.lole_standard_h"), 3.0);
     assert_eq!(value("candidates[1].design"), "acp100");
     assert_eq!(value("candidates[3].max_units"), 1);
-    assert_eq!(value("candidates[0].overnight_cost_usd_per_kwe"), serde_json::Value::Null);
+    assert_eq!(
+        value("candidates[0].overnight_cost_usd_per_kwe"),
+        serde_json::Value::Null
+    );
     assert_eq!(value("scenarios[2].co2_cap"), true);
     assert!(!fields.iter().any(|f| f["field"] == "candidates[4].design"));
     let reply = shared().post("/api/v1/studies/form", "title = ");
@@ -415,10 +419,22 @@ fn a_form_edit_changes_one_line_keeps_comments_and_is_checked_like_the_toml() {
 
     // Values of the wrong type, fields not on the form and bad bodies are 400 naming the field.
     for (field, value, named) in [
-        ("options.discount_rate", serde_json::json!("abc"), "options.discount_rate"),
-        ("horizon.base_year", serde_json::json!("2023.5"), "horizon.base_year"),
+        (
+            "options.discount_rate",
+            serde_json::json!("abc"),
+            "options.discount_rate",
+        ),
+        (
+            "horizon.base_year",
+            serde_json::json!("2023.5"),
+            "horizon.base_year",
+        ),
         ("title", serde_json::json!(""), "title"),
-        ("candidates[9].max_units", serde_json::json!(2), "candidates[9].max_units"),
+        (
+            "candidates[9].max_units",
+            serde_json::json!(2),
+            "candidates[9].max_units",
+        ),
         ("profiles.load_csv", serde_json::json!("../x.csv"), "field"),
     ] {
         let reply = edit(field, value);
@@ -426,7 +442,10 @@ fn a_form_edit_changes_one_line_keeps_comments_and_is_checked_like_the_toml() {
         assert_eq!(reply.error_code(), "bad_request");
         assert_eq!(reply.json()["error"]["field"], named, "{field}");
     }
-    let reply = post_json("/api/v1/studies/form/edit", &serde_json::json!({ "toml": text }));
+    let reply = post_json(
+        "/api/v1/studies/form/edit",
+        &serde_json::json!({ "toml": text }),
+    );
     assert_eq!(reply.status, 400);
     assert_eq!(reply.error_code(), "bad_request");
     let reply = shared().post("/api/v1/studies/form/edit", "not json");
@@ -448,4 +467,81 @@ fn comparing_runs_needs_two_job_ids() {
     let reply = shared().get("/api/v1/compare?a=..%2F..%2Fetc%2Fpasswd&b=x");
     assert_eq!(reply.status, 404);
     assert_eq!(shared().get("/compare").status, 200);
+}
+
+const E1: &str =
+    include_str!("../../../atomplan-cli/tests/fixtures/econ/e1_atb_2024_nuclear_large.toml");
+
+/// The E1 case file (NREL ATB 2024, nuclear Large) as JSON.
+fn e1_json() -> serde_json::Value {
+    serde_json::to_value(toml::from_str::<toml::Value>(E1).unwrap()).unwrap()
+}
+
+#[test]
+fn econ_lcoe_answers_what_econ_lcoe_computes() {
+    let reply = post_json("/api/v1/econ/lcoe", &e1_json());
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let answer = reply.json();
+    // The library path of `econ lcoe` on the TOML file, less the file name.
+    let path = std::path::Path::new("e1.toml");
+    let loaded = atomplan_econ::case_file::parse_case(path, E1).unwrap();
+    let (mut expected, _) = atomplan_econ::case_file::lcoe_json(&loaded, path).unwrap();
+    expected.as_object_mut().unwrap().remove("case_file");
+    assert_eq!(answer, expected);
+    assert!(answer.get("case_file").is_none());
+    // NREL ATB 2024's own value for this case (the CLI's ATB parity test).
+    let lcoe = answer["lcoe_usd_per_mwh"].as_f64().unwrap();
+    assert!((lcoe - 96.919_551_700_315_75).abs() < 1e-6, "{lcoe}");
+}
+
+#[test]
+fn econ_lcoe_errors_name_the_field() {
+    let with = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut case = e1_json();
+        edit(&mut case);
+        post_json("/api/v1/econ/lcoe", &case)
+    };
+    let cases: [(&dyn Fn(&mut serde_json::Value), &str); 5] = [
+        (
+            &|c| c["atb"]["capacity_factor"] = 1.7.into(),
+            "atb.capacity_factor",
+        ),
+        (
+            &|c| c["atb"]["capacity_factr"] = 0.9.into(),
+            "atb.capacity_factr",
+        ),
+        (&|c| c["atb"]["tax_rate"] = "a lot".into(), "atb.tax_rate"),
+        (
+            &|c| {
+                c["atb"].as_object_mut().unwrap().remove("inflation");
+            },
+            "atb.inflation",
+        ),
+        (&|c| c["method"] = "magic".into(), "method"),
+    ];
+    for (edit, field) in cases {
+        let reply = with(edit);
+        assert_eq!(reply.status, 422, "{field}: {}", reply.text());
+        assert_eq!(reply.error_code(), "invalid_case");
+        let error = &reply.json()["error"];
+        assert_eq!(error["field"], field, "{error}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("request body"),
+            "{error}"
+        );
+    }
+    for body in ["{\"method\": ", "[1, 2]", "\"atb\""] {
+        let reply = shared().request(
+            "POST",
+            "/api/v1/econ/lcoe",
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        );
+        assert_eq!(reply.status, 400, "{body}: {}", reply.text());
+        assert_eq!(reply.error_code(), "bad_request");
+    }
+    assert_eq!(shared().get("/api/v1/econ/lcoe").status, 405);
 }

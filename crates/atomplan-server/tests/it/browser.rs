@@ -460,14 +460,19 @@ fn the_app_in_headless_chromium() {
     driver.script(&format!(
         "const b = document.getElementById('job-b'); b.value = '{run_b}'; b.dispatchEvent(new Event('change')); return true"
     ));
-    let cost_row = "document.querySelector('#comparison tbody tr[data-quantity=\"system_cost_usd\"]')";
+    let cost_row =
+        "document.querySelector('#comparison tbody tr[data-quantity=\"system_cost_usd\"]')";
     driver.wait_for(
         "the two-run comparison",
         &format!("return !!{cost_row}"),
         Duration::from_secs(30),
     );
     let decision = |id: &str| server.get(&format!("/api/v1/jobs/{id}/decision")).json();
-    let first_cost = |decision: &Value| decision["scenarios"][0]["system_cost_usd"].as_f64().unwrap();
+    let first_cost = |decision: &Value| {
+        decision["scenarios"][0]["system_cost_usd"]
+            .as_f64()
+            .unwrap()
+    };
     let shown = |side: &str| {
         driver
             .script(&format!("return Number({cost_row}.dataset.{side})"))
@@ -501,7 +506,11 @@ fn the_app_in_headless_chromium() {
         url.as_str().unwrap().contains("scenario_b=government-plan"),
         "{url}"
     );
-    assert_eq!(driver.console_errors(), Vec::<String>::new(), "compare page");
+    assert_eq!(
+        driver.console_errors(),
+        Vec::<String>::new(),
+        "compare page"
+    );
     driver.screenshot(&shots, "08-compare-runs");
 
     driver.open(&server.url("/jobs"));

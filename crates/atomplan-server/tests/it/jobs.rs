@@ -237,13 +237,22 @@ fn two_runs_are_compared_side_by_side() {
             .clone()
     };
     let cost = row("system_cost_usd");
-    let cost_a = scenario(&decision_a, "least-cost")["system_cost_usd"].as_f64().unwrap();
-    let cost_b = scenario(&decision_b, "government-plan")["system_cost_usd"].as_f64().unwrap();
+    let cost_a = scenario(&decision_a, "least-cost")["system_cost_usd"]
+        .as_f64()
+        .unwrap();
+    let cost_b = scenario(&decision_b, "government-plan")["system_cost_usd"]
+        .as_f64()
+        .unwrap();
     assert_eq!(cost["a"].as_f64(), Some(cost_a));
     assert_eq!(cost["b"].as_f64(), Some(cost_b));
     assert_eq!(cost["difference"].as_f64(), Some(cost_b - cost_a));
     // A higher discount rate gives a different system cost for the same plan question.
-    assert_ne!(cost_a, scenario(&decision_b, "least-cost")["system_cost_usd"].as_f64().unwrap());
+    assert_ne!(
+        cost_a,
+        scenario(&decision_b, "least-cost")["system_cost_usd"]
+            .as_f64()
+            .unwrap()
+    );
     // Nested numbers have dotted paths.
     assert!(comparison["rows"]
         .as_array()
@@ -255,8 +264,13 @@ fn two_runs_are_compared_side_by_side() {
     assert_eq!(reply.status, 404);
     assert_eq!(reply.error_code(), "not_found");
     assert_eq!(reply.json()["error"]["field"], "scenario_b");
-    assert!(reply.json()["error"]["message"].as_str().unwrap().contains("least-cost"));
+    assert!(reply.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("least-cost"));
     let page = server.get(&format!("/compare?a={a}&b={b}"));
     assert_eq!(page.status, 200);
-    assert!(page.text().contains(&format!("<option value=\"{a}\" selected>")));
+    assert!(page
+        .text()
+        .contains(&format!("<option value=\"{a}\" selected>")));
 }

@@ -368,14 +368,12 @@ fn typed_value(
         Kind::IntegerList => {
             let numbers: Option<Vec<i64>> = match value {
                 Value::Array(items) => items.iter().map(Value::as_i64).collect(),
-                _ => text
-                    .map(|t| {
-                        t.split(|c: char| c == ',' || c.is_whitespace())
-                            .filter(|part| !part.is_empty())
-                            .map(|part| part.parse::<i64>().ok())
-                            .collect()
-                    })
-                    .flatten(),
+                _ => text.and_then(|t| {
+                    t.split(|c: char| c == ',' || c.is_whitespace())
+                        .filter(|part| !part.is_empty())
+                        .map(|part| part.parse::<i64>().ok())
+                        .collect()
+                }),
             };
             let numbers = numbers
                 .filter(|n| !n.is_empty())

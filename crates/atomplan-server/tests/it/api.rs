@@ -494,14 +494,17 @@ fn econ_lcoe_answers_what_econ_lcoe_computes() {
     assert!((lcoe - 96.919_551_700_315_75).abs() < 1e-6, "{lcoe}");
 }
 
+/// A change made to a case before it is posted.
+type CaseEdit = dyn Fn(&mut serde_json::Value);
+
 #[test]
 fn econ_lcoe_errors_name_the_field() {
-    let with = |edit: &dyn Fn(&mut serde_json::Value)| {
+    let with = |edit: &CaseEdit| {
         let mut case = e1_json();
         edit(&mut case);
         post_json("/api/v1/econ/lcoe", &case)
     };
-    let cases: [(&dyn Fn(&mut serde_json::Value), &str); 5] = [
+    let cases: [(&CaseEdit, &str); 5] = [
         (
             &|c| c["atb"]["capacity_factor"] = 1.7.into(),
             "atb.capacity_factor",

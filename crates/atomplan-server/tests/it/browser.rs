@@ -217,6 +217,7 @@ fn artefacts() -> PathBuf {
 
 #[test]
 fn the_app_in_headless_chromium() {
+    let _one_at_a_time = crate::common::one_study_test_at_a_time();
     let server = server_with(|c| c.max_running = 2);
     // Run B of the two-run comparison, posted through the API now so it runs meanwhile.
     let reply = server.post("/api/v1/jobs", &crate::common::tiny_study());

@@ -10,6 +10,15 @@ use atomplan_server::{Server, ServerConfig};
 
 pub use crate::flagship::{quick_study, tiny_study};
 
+/// Tests that run studies take this lock, so they run one at a time: a dozen debug-profile
+/// studies at once on a two-core machine push each past its time limit, and the load test's
+/// figures would measure the other tests.
+pub fn one_study_test_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 pub struct TestServer {
     pub addr: SocketAddr,
     pub token: Option<String>,

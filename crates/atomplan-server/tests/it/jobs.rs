@@ -10,6 +10,7 @@ const JOB_LIMIT: Duration = Duration::from_secs(900);
 
 #[test]
 fn a_job_runs_to_done_with_events_report_and_the_decision_of_study_run() {
+    let _one_at_a_time = crate::common::one_study_test_at_a_time();
     let server = server_with(|c| c.max_running = 1);
     let text = quick_study();
     let reply = server.post("/api/v1/jobs", &text);
@@ -102,12 +103,13 @@ fn a_job_runs_to_done_with_events_report_and_the_decision_of_study_run() {
 
 #[test]
 fn the_queue_bound_is_kept_with_429() {
+    let _one_at_a_time = crate::common::one_study_test_at_a_time();
     let server = server_with(|c| {
         c.max_running = 1;
         c.max_queued = 2;
     });
     // The bound is on jobs waiting to run: the one the worker took no longer counts.
-    let text = quick_study();
+    let text = tiny_study();
     let mut accepted = Vec::new();
     let mut refused = 0;
     for _ in 0..6 {
@@ -133,10 +135,16 @@ fn the_queue_bound_is_kept_with_429() {
             .count()
     };
     assert!(count("queued") <= 2 && count("running") <= 1, "{list}");
+    // The accepted studies run to the end here, not behind the next test.
+    for id in &accepted {
+        let job = wait_for_job(&server, id, JOB_LIMIT);
+        assert_eq!(job["status"], "done", "{job}");
+    }
 }
 
 #[test]
 fn jobs_left_running_by_a_killed_server_are_resumed_on_start() {
+    let _one_at_a_time = crate::common::one_study_test_at_a_time();
     // A killed server leaves its row `running`; the next start queues it again first.
     let dir = tempfile::tempdir().unwrap();
     let jobs_dir = dir.path().join("jobs");
@@ -175,6 +183,7 @@ fn rusqlite_path(jobs_dir: &std::path::Path) -> std::path::PathBuf {
 // decision.json, for the scenarios asked for.
 #[test]
 fn two_runs_are_compared_side_by_side() {
+    let _one_at_a_time = crate::common::one_study_test_at_a_time();
     let server = server_with(|c| c.max_running = 2);
     let text = tiny_study();
     // Run B is run A with a higher discount rate, written by the editor's form endpoint.

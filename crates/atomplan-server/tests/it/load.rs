@@ -19,6 +19,7 @@ fn percentile(values: &[f64], p: f64) -> f64 {
 
 #[test]
 fn two_hundred_requests_from_twenty_clients() {
+    let _one_at_a_time = crate::common::one_study_test_at_a_time();
     let server = server();
     let paths = [
         "/api/v1/designs",
@@ -84,6 +85,7 @@ struct Seen {
 
 #[test]
 fn ten_studies_queued_at_once_keep_the_queue_and_worker_bounds() {
+    let _one_at_a_time = crate::common::one_study_test_at_a_time();
     const STUDIES: usize = 10;
     const MAX_RUNNING: usize = 2;
     const MAX_QUEUED: usize = 3;

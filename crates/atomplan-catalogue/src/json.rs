@@ -236,3 +236,59 @@ pub fn country_json(catalogue: &Catalogue, country: &Country) -> Value {
     }
     value
 }
+
+/// Every leaf of a JSON value with its dotted path (`costs[0].total_bn.low`), in order: the one
+/// flattener behind `--format csv` of nested records and results, and the record pages of the
+/// web app. Strings are given bare, numbers and booleans as JSON writes them, and `null` as
+/// `None`; empty objects and arrays have no leaf and give no row.
+pub fn flatten(value: &Value) -> Vec<(String, Option<String>)> {
+    let mut rows = Vec::new();
+    flatten_into("", value, &mut rows);
+    rows
+}
+
+fn flatten_into(prefix: &str, value: &Value, rows: &mut Vec<(String, Option<String>)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                flatten_into(&path, item, rows);
+            }
+        }
+        Value::Array(items) => {
+            for (idx, item) in items.iter().enumerate() {
+                flatten_into(&format!("{prefix}[{idx}]"), item, rows);
+            }
+        }
+        Value::Null => rows.push((prefix.to_owned(), None)),
+        Value::String(text) => rows.push((prefix.to_owned(), Some(text.clone()))),
+        other => rows.push((prefix.to_owned(), Some(other.to_string()))),
+    }
+}
+
+#[cfg(test)]
+mod flatten_tests {
+    use super::flatten;
+
+    #[test]
+    fn leaves_get_dotted_paths_and_nulls_are_kept_as_none() {
+        let value = serde_json::json!({
+            "name": "a, \"b\"", "n": 1.5, "ok": true, "none": null,
+            "costs": [{ "low": 1 }, { "low": 2 }], "empty": {}, "list": []
+        });
+        let rows = flatten(&value);
+        let expected: Vec<(String, Option<String>)> = vec![
+            ("costs[0].low".into(), Some("1".into())),
+            ("costs[1].low".into(), Some("2".into())),
+            ("n".into(), Some("1.5".into())),
+            ("name".into(), Some("a, \"b\"".into())),
+            ("none".into(), None),
+            ("ok".into(), Some("true".into())),
+        ];
+        assert_eq!(rows, expected);
+    }
+}

@@ -59,8 +59,30 @@ macro_rules! err {
 /// Parses and checks a case given as a JSON value with the case file's structure (the HTTP API
 /// and the Python package); `label` names it in messages.
 pub fn parse_case_json(label: &str, value: &Value) -> Result<LoadedCase, CaseFileError> {
-    let wire: CaseFileWire =
-        serde_json::from_value(value.clone()).map_err(|error| err!("{label}: {error}"))?;
+    let wire: CaseFileWire = serde_path_to_error::deserialize(value.clone()).map_err(|error| {
+        // The path of the key at fault (`atb.capacity_factr`, `mc.input[0].min`); a missing
+        // key is reported at its table, so its name is added.
+        let inner = error.inner().to_string();
+        let mut path = error.path().to_string();
+        if let Some(missing) = inner
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            path = if path == "." {
+                missing.to_owned()
+            } else {
+                format!("{path}.{missing}")
+            };
+        }
+        if path == "." {
+            err!("{label}: {inner}")
+        } else {
+            CaseFileError {
+                message: format!("{label}: field `{path}`: {inner}"),
+                field: Some(path),
+            }
+        }
+    })?;
     loaded_case(
         &Source {
             path: Path::new(label),

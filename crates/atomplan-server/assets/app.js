@@ -102,8 +102,125 @@
     const status = document.getElementById("status");
     const run = document.getElementById("run");
     const runError = document.getElementById("run-error");
+    const form = document.getElementById("study-form");
+    const formNote = document.getElementById("form-note");
     let timer = null;
     let sequence = 0;
+    let formSequence = 0;
+    let lastDiagnostics = [];
+    let inputs = {};
+
+    // ---- The form: main fields, written into the TOML by the server (comments kept) ----
+    const setFieldError = function (field, message) {
+      const input = inputs[field];
+      if (!input) return false;
+      input.classList.toggle("invalid", !!message);
+      const slot = input.parentElement.querySelector(".field-error");
+      slot.textContent = message ? (slot.textContent ? slot.textContent + "; " : "") + message : "";
+      return true;
+    };
+    const showFieldErrors = function (diagnostics) {
+      Object.keys(inputs).forEach(function (field) { setFieldError(field, ""); });
+      diagnostics.forEach(function (d) {
+        const field = d.location && d.location.field;
+        if (!field || d.severity !== "error") return;
+        // `horizon.periods[1]` is shown at `horizon.periods`.
+        if (!setFieldError(field, d.message)) setFieldError(field.replace(/\[\d+\]$/, ""), d.message);
+      });
+    };
+    const groupTitle = function (group, fields) {
+      const match = /^(candidates|scenarios)\[(\d+)\]$/.exec(group);
+      if (!match) return group.charAt(0).toUpperCase() + group.slice(1);
+      const named = fields.find(function (f) { return f.kind === "text" && f.value; });
+      return (match[1] === "candidates" ? "Candidate " : "Scenario ") +
+        (Number(match[2]) + 1) + (named ? ": " + named.value : "");
+    };
+    // Edits run one after another, each on the text the previous one wrote.
+    let edits = Promise.resolve();
+    const editField = function (field, value) {
+      edits = edits.then(function () { return sendEdit(field, value); });
+    };
+    const sendEdit = function (field, value) {
+      return fetch("/api/v1/studies/form/edit", {
+        method: "POST",
+        body: JSON.stringify({ toml: area.value, field: field, value: value }),
+        headers: { "content-type": "application/json" },
+      })
+        .then(function (response) { return response.json(); })
+        .then(function (result) {
+          if (result.error) {
+            setFieldError(field, "");
+            setFieldError(result.error.field || field, result.error.message);
+            run.disabled = true;
+            return;
+          }
+          area.value = result.toml;
+          drawGutter({});
+          check();
+        })
+        .catch(function (error) { setFieldError(field, "Cannot edit: " + error); });
+    };
+    const buildForm = function (fields) {
+      form.replaceChildren();
+      inputs = {};
+      const groups = [];
+      fields.forEach(function (f) {
+        let group = groups.find(function (g) { return g.name === f.group; });
+        if (!group) { group = { name: f.group, fields: [] }; groups.push(group); }
+        group.fields.push(f);
+      });
+      groups.forEach(function (group) {
+        const fieldset = document.createElement("fieldset");
+        fieldset.appendChild(text("legend", groupTitle(group.name, group.fields)));
+        group.fields.forEach(function (f) {
+          const row = text("div", null, "form-field");
+          const id = "form-" + f.field.replace(/[^A-Za-z0-9]+/g, "-");
+          const label = text("label", f.label);
+          label.htmlFor = id;
+          const input = document.createElement("input");
+          input.id = id;
+          input.dataset.field = f.field;
+          if (f.kind === "boolean") {
+            input.type = "checkbox";
+            input.checked = f.value === true;
+          } else {
+            input.type = "text";
+            if (f.kind !== "text") input.inputMode = "decimal";
+            input.value = f.value === null ? "" : Array.isArray(f.value) ? f.value.join(", ") : String(f.value);
+            input.placeholder = f.hint;
+          }
+          input.title = f.field + (f.hint ? " (" + f.hint + ")" : "");
+          input.addEventListener("change", function () {
+            editField(f.field, f.kind === "boolean" ? (input.checked ? true : null) : input.value);
+          });
+          inputs[f.field] = input;
+          row.appendChild(label);
+          row.appendChild(input);
+          row.appendChild(text("span", null, "field-error"));
+          fieldset.appendChild(row);
+        });
+        form.appendChild(fieldset);
+      });
+    };
+    const loadForm = function () {
+      formSequence += 1;
+      const mine = formSequence;
+      fetch("/api/v1/studies/form", { method: "POST", body: area.value, headers: { "content-type": "application/toml" } })
+        .then(function (response) { return response.json(); })
+        .then(function (result) {
+          if (mine !== formSequence) return;
+          if (result.error) {
+            form.hidden = true;
+            formNote.textContent = "The form returns once the TOML parses: " + result.error.message;
+            return;
+          }
+          form.hidden = false;
+          formNote.textContent = "";
+          buildForm(result.fields);
+          showFieldErrors(lastDiagnostics);
+        })
+        .catch(function (error) { formNote.textContent = "Cannot read the form: " + error; });
+    };
 
     const drawGutter = function (marks) {
       const n = area.value.split("\n").length;
@@ -145,6 +262,8 @@
             list.appendChild(item);
           });
           drawGutter(marks);
+          lastDiagnostics = diagnostics;
+          showFieldErrors(diagnostics);
           const errors = diagnostics.filter(function (d) { return d.severity === "error"; }).length;
           status.textContent = result.valid
             ? "Valid" + (diagnostics.length ? " (" + diagnostics.length + " warning(s))" : "")
@@ -157,7 +276,7 @@
     area.addEventListener("input", function () {
       run.disabled = true;
       clearTimeout(timer);
-      timer = setTimeout(check, 300);
+      timer = setTimeout(function () { check(); loadForm(); }, 300);
       drawGutter({});
     });
     area.addEventListener("scroll", function () { gutter.scrollTop = area.scrollTop; });
@@ -178,8 +297,10 @@
         })
         .catch(function (error) { runError.textContent = String(error); run.disabled = false; });
     });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
     drawGutter({});
     check();
+    loadForm();
   }
 
   // ---- A job: live progress, then the report and the comparison -------------------------
@@ -293,6 +414,71 @@
     });
   }
 
-  const pages = { catalogue: catalogue, editor: editor, job: job, jobs: jobs };
+  // ---- Two runs side by side ------------------------------------------------------------
+  function compareRuns() {
+    const jobA = document.getElementById("job-a");
+    const jobB = document.getElementById("job-b");
+    const scenarioA = document.getElementById("scenario-a");
+    const scenarioB = document.getElementById("scenario-b");
+    const error = document.getElementById("compare-error");
+    const body = document.querySelector("#comparison tbody");
+    const params = new URLSearchParams(window.location.search);
+    const wanted = { a: params.get("scenario_a"), b: params.get("scenario_b") };
+    let sequence = 0;
+    const fill = function (select, names, chosen) {
+      select.replaceChildren();
+      names.forEach(function (name) { select.appendChild(new Option(name, name)); });
+      select.value = chosen;
+    };
+    const draw = function () {
+      error.textContent = "";
+      document.querySelectorAll(".compare-pick select").forEach(function (s) { s.classList.remove("invalid"); });
+      body.replaceChildren();
+      if (!jobA.value || !jobB.value) {
+        error.textContent = "Choose two runs.";
+        return;
+      }
+      const query = new URLSearchParams({ a: jobA.value, b: jobB.value });
+      if (wanted.a) query.set("scenario_a", wanted.a);
+      if (wanted.b) query.set("scenario_b", wanted.b);
+      history.replaceState(null, "", "/compare?" + query.toString());
+      sequence += 1;
+      const mine = sequence;
+      fetch("/api/v1/compare?" + query.toString())
+        .then(function (response) { return response.json(); })
+        .then(function (result) {
+          if (mine !== sequence) return;
+          if (result.error) {
+            error.textContent = result.error.message;
+            const bad = document.querySelector(".compare-pick select[data-field='" + result.error.field + "']");
+            if (bad) bad.classList.add("invalid");
+            return;
+          }
+          fill(scenarioA, result.a.scenarios, result.a.scenario);
+          fill(scenarioB, result.b.scenarios, result.b.scenario);
+          document.getElementById("name-a").textContent = result.a.title + " · " + result.a.scenario;
+          document.getElementById("name-b").textContent = result.b.title + " · " + result.b.scenario;
+          result.rows.forEach(function (r) {
+            const row = document.createElement("tr");
+            row.dataset.quantity = r.quantity;
+            row.dataset.a = r.a === null ? "" : String(r.a);
+            row.dataset.b = r.b === null ? "" : String(r.b);
+            row.appendChild(text("td", r.quantity));
+            row.appendChild(text("td", formatNumber(r.a), "num"));
+            row.appendChild(text("td", formatNumber(r.b), "num"));
+            row.appendChild(text("td", formatNumber(r.difference), "num"));
+            body.appendChild(row);
+          });
+        })
+        .catch(function (e) { error.textContent = "Cannot compare: " + e; });
+    };
+    jobA.addEventListener("change", function () { wanted.a = null; draw(); });
+    jobB.addEventListener("change", function () { wanted.b = null; draw(); });
+    scenarioA.addEventListener("change", function () { wanted.a = scenarioA.value; draw(); });
+    scenarioB.addEventListener("change", function () { wanted.b = scenarioB.value; draw(); });
+    draw();
+  }
+
+  const pages = { catalogue: catalogue, editor: editor, job: job, jobs: jobs, compare: compareRuns };
   if (pages[page]) pages[page]();
 })();

@@ -38,7 +38,10 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/projects/{id}", get(project))
         .route("/countries", get(countries))
         .route("/countries/{code}", get(country))
+        .route("/econ/lcoe", post(econ_lcoe))
         .route("/studies/check", post(check_study))
+        .route("/studies/form", post(study_form))
+        .route("/studies/form/edit", post(edit_study_form))
         .route("/studies/templates", get(templates))
         .route("/studies/templates/{name}", get(template_text))
         .route("/jobs", post(submit_job).get(list_jobs))
@@ -46,6 +49,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/jobs/{id}/events", get(job_events))
         .route("/jobs/{id}/report", get(job_report))
         .route("/jobs/{id}/decision", get(job_decision))
+        .route("/compare", get(compare))
 }
 
 async fn openapi() -> Json<Value> {
@@ -146,6 +150,40 @@ async fn country(State(state): State<Arc<AppState>>, Path(code): Path<String>) -
     Ok(Json(country_json(catalogue, country)).into_response())
 }
 
+/// What a case is called in messages: it has no file.
+const CASE_LABEL: &str = "request body";
+
+/// A case (the case file's structure as JSON) in the body; the JSON of
+/// `atomplan econ lcoe --format json` for it, computed by the same functions, without
+/// `case_file` (there is no file).
+async fn econ_lcoe(body: Body) -> ApiResult {
+    use atomplan_econ::case_file::{lcoe_json, parse_case_json, CaseFileError};
+    let text = body_text(body).await?;
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|error| ApiError::bad_request(format!("the body is not JSON: {error}")))?;
+    if !value.is_object() {
+        return Err(ApiError::bad_request(
+            "the body must be a JSON object with the keys of an econ case file (`method`, `[atb]`, `[pcge]` or `[cashflow]`, …; docs/methods/economics.md)",
+        ));
+    }
+    let invalid = |error: CaseFileError| {
+        let mut api = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_case",
+            error.message,
+        );
+        api.field = error.field;
+        api
+    };
+    let loaded = parse_case_json(CASE_LABEL, &value).map_err(invalid)?;
+    let (mut result, _rows) =
+        lcoe_json(&loaded, std::path::Path::new(CASE_LABEL)).map_err(invalid)?;
+    if let Some(map) = result.as_object_mut() {
+        map.remove("case_file");
+    }
+    Ok(Json(result).into_response())
+}
+
 /// The server's checks on top of `study check`'s: a posted study has no folder, so it may not
 /// name input files.
 fn server_checks(study: &StudyFile) -> Vec<Diagnostic> {
@@ -187,6 +225,34 @@ async fn check_study(State(state): State<Arc<AppState>>, body: Body) -> ApiResul
     let text = body_text(body).await?;
     let (study, diagnostics) = check(&state, &text);
     Ok(Json(json!({ "valid": study.is_some(), "diagnostics": diagnostics })).into_response())
+}
+
+/// The form of a study (its main fields and their values), read from the TOML in the body.
+async fn study_form(body: Body) -> ApiResult {
+    let text = body_text(body).await?;
+    let fields = crate::form::fields(&text)?;
+    Ok(Json(json!({ "fields": fields })).into_response())
+}
+
+/// `{"toml", "field", "value"}`: one field of the form written into the study text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormEdit {
+    toml: String,
+    field: String,
+    #[serde(default)]
+    value: Value,
+}
+
+async fn edit_study_form(body: Body) -> ApiResult {
+    let text = body_text(body).await?;
+    let request: FormEdit = serde_json::from_str(&text).map_err(|error| {
+        ApiError::bad_request(format!(
+            "the body must be JSON {{\"toml\", \"field\", \"value\"}}: {error}"
+        ))
+    })?;
+    let toml = crate::form::edit(&request.toml, &request.field, &request.value)?;
+    Ok(Json(json!({ "toml": toml })).into_response())
 }
 
 /// The flagship studies shipped with atomplan, compiled in.
@@ -387,4 +453,134 @@ async fn job_report(State(state): State<Arc<AppState>>, Path(id): Path<String>) 
 async fn job_decision(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> ApiResult {
     let bytes = job_output(&state, &id, "decision.json").await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
+}
+
+/// `?a=ID&b=ID[&scenario_a=NAME&scenario_b=NAME]`: one scenario of each of two finished jobs.
+#[derive(Debug, Deserialize)]
+struct CompareQuery {
+    a: Option<String>,
+    b: Option<String>,
+    scenario_a: Option<String>,
+    scenario_b: Option<String>,
+}
+
+/// Every number of a `decision.json` scenario by its dotted path (`capacity_mw.gas.2035`).
+fn scenario_numbers(
+    prefix: &str,
+    value: &Value,
+    out: &mut std::collections::BTreeMap<String, f64>,
+) {
+    match value {
+        Value::Number(number) => {
+            if let Some(x) = number.as_f64() {
+                out.insert(prefix.to_owned(), x);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                scenario_numbers(&path, item, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One side of a comparison: the job, its decision, and the chosen scenario.
+async fn compare_side(
+    state: &AppState,
+    id: Option<&str>,
+    scenario: Option<&str>,
+    id_field: &str,
+    scenario_field: &str,
+) -> Result<(Value, Value), ApiError> {
+    let id = id.filter(|id| !id.is_empty()).ok_or_else(|| {
+        ApiError::bad_request(format!("`{id_field}` is missing: give a job id"))
+            .with_field(id_field)
+    })?;
+    let info = state
+        .jobs
+        .get(id)
+        .ok_or_else(|| job_not_found(id).with_field(id_field))?;
+    let bytes = job_output(state, id, "decision.json")
+        .await
+        .map_err(|error| error.with_field(id_field))?;
+    let decision: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::internal(format!("the job's decision.json is not JSON: {e}")))?;
+    let scenarios = decision
+        .get("scenarios")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let names: Vec<&str> = scenarios
+        .iter()
+        .filter_map(|s| s.get("name").and_then(Value::as_str))
+        .collect();
+    let chosen = match scenario.filter(|s| !s.is_empty()) {
+        None => scenarios.first().cloned(),
+        Some(name) => scenarios
+            .iter()
+            .find(|s| s.get("name").and_then(Value::as_str) == Some(name))
+            .cloned(),
+    };
+    let Some(chosen) = chosen else {
+        return Err(ApiError::not_found(format!(
+            "job `{id}` has no scenario `{}`; it has {}",
+            scenario.unwrap_or_default().escape_default(),
+            names.join(", ")
+        ))
+        .with_field(scenario_field));
+    };
+    let side = json!({
+        "job": id,
+        "title": info.title,
+        "country": info.country,
+        "scenario": chosen.get("name").cloned().unwrap_or(Value::Null),
+        "scenarios": names,
+    });
+    Ok((side, chosen))
+}
+
+/// Two runs side by side: every number of one scenario of job `a` and one of job `b`, with
+/// `b - a` where both have it. The numbers are those of each job's `decision.json`.
+async fn compare(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<CompareQuery>,
+) -> ApiResult {
+    let (side_a, scenario_a) = compare_side(
+        &state,
+        query.a.as_deref(),
+        query.scenario_a.as_deref(),
+        "a",
+        "scenario_a",
+    )
+    .await?;
+    let (side_b, scenario_b) = compare_side(
+        &state,
+        query.b.as_deref(),
+        query.scenario_b.as_deref(),
+        "b",
+        "scenario_b",
+    )
+    .await?;
+    let mut numbers_a = std::collections::BTreeMap::new();
+    let mut numbers_b = std::collections::BTreeMap::new();
+    scenario_numbers("", &scenario_a, &mut numbers_a);
+    scenario_numbers("", &scenario_b, &mut numbers_b);
+    let keys: std::collections::BTreeSet<&String> =
+        numbers_a.keys().chain(numbers_b.keys()).collect();
+    let rows: Vec<Value> = keys
+        .into_iter()
+        .map(|key| {
+            let a = numbers_a.get(key).copied();
+            let b = numbers_b.get(key).copied();
+            let difference = a.zip(b).map(|(a, b)| b - a);
+            json!({ "quantity": key, "a": a, "b": b, "difference": difference })
+        })
+        .collect();
+    Ok(Json(json!({ "a": side_a, "b": side_b, "rows": rows })).into_response())
 }

@@ -268,11 +268,14 @@ impl Jobs {
         }
     }
 
-    /// Blocks until a job is queued, then takes it.
+    /// Blocks until a job is queued, then takes it and marks it `running`, while holding the
+    /// queue: the table's `queued` jobs are always those of the queue, so the queue bound holds
+    /// for what clients see too.
     fn next(&self) -> String {
         let mut queue = lock(&self.queue);
         loop {
             if let Some(id) = queue.pop_front() {
+                self.update(&id, "running", 0.0, None, None);
                 return id;
             }
             queue = self
@@ -287,7 +290,6 @@ impl Jobs {
         let Some(dir) = self.job_dir(id) else {
             return;
         };
-        self.update(id, "running", 0.0, None, None);
         self.push_event(id, json!({ "event": "status", "status": "running" }));
         let outcome =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run_study(id, &dir)))

@@ -23,6 +23,7 @@
 
 mod api;
 mod error;
+mod form;
 pub mod jobs;
 mod openapi;
 mod pages;

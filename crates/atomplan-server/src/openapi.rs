@@ -37,6 +37,22 @@ fn toml_body(description: &str) -> Value {
 
 /// The whole document.
 pub(crate) fn document() -> Value {
+    let mut doc = base_document();
+    // Added one by one: a single `json!` of the whole document would pass the macro's
+    // recursion limit.
+    let paths = &mut doc["paths"];
+    paths["/studies/form"] = study_form_path();
+    paths["/studies/form/edit"] = study_form_edit_path();
+    paths["/compare"] = compare_path();
+    paths["/econ/lcoe"] = econ_lcoe_path();
+    let schemas = &mut doc["components"]["schemas"];
+    schemas["FormField"] = form_field_schema();
+    schemas["FormEdit"] = form_edit_schema();
+    schemas["Comparison"] = comparison_schema();
+    doc
+}
+
+fn base_document() -> Value {
     let record = json!({ "type": "object", "additionalProperties": true });
     let records = json!({ "type": "array", "items": record });
     let job = json!({ "$ref": "#/components/schemas/Job" });
@@ -195,4 +211,108 @@ pub(crate) fn document() -> Value {
             } }
         }
     })
+}
+
+fn study_form_path() -> Value {
+    json!({ "post": {
+        "summary": "The study editor's form: the main fields of a study and their values",
+        "requestBody": toml_body("The study file"),
+        "responses": {
+            "200": json_response("The fields", &json!({ "type": "object", "required": ["fields"], "properties": { "fields": { "type": "array", "items": { "$ref": "#/components/schemas/FormField" } } } })),
+            "400": error_response("Not TOML (`field` is `toml`)"),
+            "413": error_response("Body larger than 2 MiB")
+        }
+    } })
+}
+
+fn study_form_edit_path() -> Value {
+    json!({ "post": {
+        "summary": "Write one form field into the study TOML, keeping comments and layout; check the result with /studies/check",
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/FormEdit" } } } },
+        "responses": {
+            "200": json_response("The new study text", &json!({ "type": "object", "required": ["toml"], "properties": { "toml": { "type": "string" } } })),
+            "400": error_response("Not JSON, not TOML, a field not on the form, or a value of the wrong type (`field` names it)"),
+            "413": error_response("Body larger than 2 MiB")
+        }
+    } })
+}
+
+fn compare_path() -> Value {
+    json!({ "get": {
+        "summary": "Two finished runs side by side: every number of one scenario of each decision.json, and b - a",
+        "parameters": [
+            { "name": "a", "in": "query", "required": true, "description": "Job id of run A", "schema": { "type": "string" } },
+            { "name": "b", "in": "query", "required": true, "description": "Job id of run B", "schema": { "type": "string" } },
+            { "name": "scenario_a", "in": "query", "required": false, "description": "Scenario of run A (default its first)", "schema": { "type": "string" } },
+            { "name": "scenario_b", "in": "query", "required": false, "description": "Scenario of run B (default its first)", "schema": { "type": "string" } }
+        ],
+        "responses": {
+            "200": json_response("The comparison", &json!({ "$ref": "#/components/schemas/Comparison" })),
+            "400": error_response("A job id is missing (`field` is `a` or `b`)"),
+            "404": error_response("No such job or scenario (`field` names the parameter)"),
+            "409": error_response("A run is not done yet")
+        }
+    } })
+}
+
+fn form_field_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["field", "group", "label", "kind", "optional", "value"],
+        "properties": {
+            "field": { "type": "string", "description": "Dotted path, as diagnostics name it" },
+            "group": { "type": "string" },
+            "label": { "type": "string" },
+            "kind": { "type": "string", "enum": ["text", "integer", "number", "boolean", "integer_list"] },
+            "optional": { "type": "boolean" },
+            "hint": { "type": "string" },
+            "value": { "nullable": true }
+        }
+    })
+}
+
+fn form_edit_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["toml", "field"],
+        "properties": {
+            "toml": { "type": "string" },
+            "field": { "type": "string" },
+            "value": { "nullable": true, "description": "Text, number, boolean or list; null or \"\" removes an optional field" }
+        }
+    })
+}
+
+fn comparison_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["a", "b", "rows"],
+        "properties": {
+            "a": { "type": "object", "additionalProperties": true },
+            "b": { "type": "object", "additionalProperties": true },
+            "rows": { "type": "array", "items": {
+                "type": "object",
+                "properties": {
+                    "quantity": { "type": "string" },
+                    "a": { "type": "number", "nullable": true },
+                    "b": { "type": "number", "nullable": true },
+                    "difference": { "type": "number", "nullable": true }
+                }
+            } }
+        }
+    })
+}
+
+fn econ_lcoe_path() -> Value {
+    json!({ "post": {
+        "summary": "Levelised cost of a case: the JSON of `atomplan econ lcoe --format json`, without `case_file`",
+        "requestBody": { "required": true, "description": "An econ case file's structure as JSON (`method` and its `atb`, `pcge` or `cashflow` table; `mc` and `tornado` are checked too)",
+            "content": { "application/json": { "schema": { "type": "object", "required": ["method"], "additionalProperties": true } } } },
+        "responses": {
+            "200": json_response("The result, with the inputs used", &json!({ "type": "object", "additionalProperties": true })),
+            "400": error_response("The body is not a JSON object"),
+            "413": error_response("Body larger than 2 MiB"),
+            "422": error_response("The case is invalid (`field` names the key, e.g. `atb.capacity_factor`)")
+        }
+    } })
 }

@@ -33,6 +33,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/editor", get(editor))
         .route("/jobs", get(jobs))
         .route("/jobs/{id}", get(job))
+        .route("/compare", get(compare))
         .route("/assets/app.js", get(app_js))
         .route("/assets/style.css", get(style_css))
         .route("/assets/favicon.svg", get(favicon))
@@ -69,7 +70,7 @@ fn layout(title: &str, page: &str, body: &str) -> Html<String> {
 </head>
 <body data-page="{page}">
 <header><a class="brand" href="/">atomplan</a>
-<nav><a href="/catalogue">Catalogue</a> <a href="/editor">Study editor</a> <a href="/jobs">Jobs</a> <a href="/api/v1/openapi.json">API</a></nav></header>
+<nav><a href="/catalogue">Catalogue</a> <a href="/editor">Study editor</a> <a href="/jobs">Jobs</a> <a href="/compare">Compare runs</a> <a href="/api/v1/openapi.json">API</a></nav></header>
 <main>
 {body}
 </main>
@@ -208,33 +209,19 @@ async fn catalogue(State(state): State<Arc<AppState>>) -> Html<String> {
     layout("Catalogue", "catalogue", &body)
 }
 
-/// Rows of `(dotted path, value)` for every scalar of a record, leaving out its sources.
-fn flatten(prefix: &str, value: &Value, rows: &mut Vec<(String, String)>) {
-    match value {
-        Value::Object(map) => {
-            for (key, item) in map {
-                if prefix.is_empty()
-                    && matches!(key.as_str(), "field_sources" | "source_details" | "sources")
-                {
-                    continue;
-                }
-                let path = if prefix.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{prefix}.{key}")
-                };
-                flatten(&path, item, rows);
-            }
+/// Rows of `(dotted path, value)` for every non-null leaf of a record, leaving out its sources
+/// (they are listed below the values).
+fn value_rows(record: &Value) -> Vec<(String, String)> {
+    let mut values = record.clone();
+    if let Some(map) = values.as_object_mut() {
+        for key in ["field_sources", "source_details", "sources"] {
+            map.remove(key);
         }
-        Value::Array(items) => {
-            for (idx, item) in items.iter().enumerate() {
-                flatten(&format!("{prefix}[{idx}]"), item, rows);
-            }
-        }
-        Value::Null => {}
-        Value::String(text) => rows.push((prefix.to_owned(), text.clone())),
-        other => rows.push((prefix.to_owned(), other.to_string())),
     }
+    atomplan_catalogue::json::flatten(&values)
+        .into_iter()
+        .filter_map(|(path, text)| Some((path, text?)))
+        .collect()
 }
 
 /// A record's page: every value with the numbered sources of its field, then the sources
@@ -252,8 +239,7 @@ fn record_page(kind: &str, title: &str, record: &Value) -> Html<String> {
             .map(|idx| idx + 1)
     };
     let field_sources = record.get("field_sources").and_then(Value::as_object);
-    let mut rows = Vec::new();
-    flatten("", record, &mut rows);
+    let rows = value_rows(record);
     let mut body = format!(
         "<h1>{}</h1><p class=\"kind\">{}</p><table class=\"record\"><thead><tr><th>Field</th><th>Value</th><th>Sources</th></tr></thead><tbody>",
         esc(title),
@@ -386,8 +372,11 @@ async fn editor(
     let body = format!(
         r#"<h1>Study editor</h1>
 <form id="start" action="/editor" method="get"><label>Start from <select name="from" id="from">{options}</select></label> <button type="submit">Load</button></form>
-<p class="help">The study file in TOML (docs/study-file.md). It is checked as you type with the same checks as <code>atomplan study check</code>; each problem is shown at its line.</p>
-<div class="editor"><pre id="gutter" aria-hidden="true"></pre><textarea id="study" spellcheck="false" wrap="off" aria-label="study file">{text}</textarea></div>
+<p class="help">Edit the main fields in the form or the whole study file as TOML (docs/study-file.md); a change in the form is written into the TOML, comments and all. The study is checked as you type with the same checks as <code>atomplan study check</code>; each problem is shown at its field and its line.</p>
+<div class="panes">
+<section class="form-pane"><h2>Form</h2><p id="form-note" class="help"></p><form id="study-form" novalidate></form></section>
+<section class="toml-pane"><h2>TOML</h2><div class="editor"><pre id="gutter" aria-hidden="true"></pre><textarea id="study" spellcheck="false" wrap="off" aria-label="study file">{text}</textarea></div></section>
+</div>
 <div id="status" class="status" aria-live="polite">Checking…</div>
 <ul id="diagnostics" class="diagnostics"></ul>
 <button id="run" type="button" disabled>Run study</button> <span id="run-error" class="error"></span>
@@ -439,7 +428,7 @@ async fn job(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Resp
 <details open><summary>Progress</summary><ol id="events" class="events"></ol></details>
 <section id="results" hidden>
 <h2>Compare scenarios</h2>
-<p><label>Scenario A <select id="scenario-a"></select></label> <label>Scenario B <select id="scenario-b"></select></label> · <a href="/api/v1/jobs/{id}/decision">decision.json</a></p>
+<p><label>Scenario A <select id="scenario-a"></select></label> <label>Scenario B <select id="scenario-b"></select></label> · <a href="/api/v1/jobs/{id}/decision">decision.json</a> · <a id="compare-runs" href="/compare?a={id}">compare with another run</a></p>
 <table id="comparison"><thead><tr><th>Quantity</th><th id="name-a">A</th><th id="name-b">B</th><th>B − A</th></tr></thead><tbody></tbody></table>
 <h2>Report</h2>
 <p><a href="/api/v1/jobs/{id}/report">Open the report on its own</a></p>
@@ -455,4 +444,56 @@ async fn job(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Resp
         message = esc(info.message.as_deref().unwrap_or("")),
     );
     layout(&info.title, "job", &body).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct CompareQuery {
+    a: Option<String>,
+    b: Option<String>,
+}
+
+/// Two runs side by side: the runs to choose from are the finished jobs; the script reads the
+/// numbers from `/api/v1/compare`.
+async fn compare(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<CompareQuery>,
+) -> Html<String> {
+    let done: Vec<_> = state
+        .jobs
+        .list()
+        .into_iter()
+        .filter(|job| job.status == "done")
+        .collect();
+    let options = |selected: Option<&str>| {
+        let mut out = String::from("<option value=\"\">choose a run</option>");
+        for job in &done {
+            let _ = write!(
+                out,
+                "<option value=\"{id}\"{sel}>{title} ({short})</option>",
+                id = esc(&job.id),
+                sel = if selected == Some(job.id.as_str()) {
+                    " selected"
+                } else {
+                    ""
+                },
+                title = esc(&job.title),
+                short = esc(job.id.get(..8).unwrap_or(&job.id)),
+            );
+        }
+        out
+    };
+    let body = format!(
+        r#"<h1>Compare runs</h1>
+<p class="help">Two finished runs side by side, one scenario of each: every number of their <code>decision.json</code>, and the difference B − A. Two scenarios of one run can be chosen too.</p>
+<div class="compare-pick">
+<p><label>Run A <select id="job-a" data-field="a">{options_a}</select></label> <label>Scenario <select id="scenario-a" data-field="scenario_a"></select></label></p>
+<p><label>Run B <select id="job-b" data-field="b">{options_b}</select></label> <label>Scenario <select id="scenario-b" data-field="scenario_b"></select></label></p>
+</div>
+<p id="compare-error" class="error" aria-live="polite"></p>
+<table id="comparison"><thead><tr><th>Quantity</th><th id="name-a">A</th><th id="name-b">B</th><th>B − A</th></tr></thead><tbody></tbody></table>
+"#,
+        options_a = options(query.a.as_deref()),
+        options_b = options(query.b.as_deref()),
+    );
+    layout("Compare runs", "compare", &body)
 }

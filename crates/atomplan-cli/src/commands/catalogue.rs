@@ -363,9 +363,7 @@ fn show_project(
     match format {
         Format::Json => printer.json(&value),
         Format::Csv => {
-            let mut rows = Vec::new();
-            flatten("", &value, &mut rows);
-            printer.data(&to_csv(&["field", "value"], &rows)?);
+            printer.data(&to_csv(&["field", "value"], &field_rows(&value))?);
         }
         Format::Text => printer.data(&project_text(catalogue, project)),
     }
@@ -497,9 +495,7 @@ fn show_design(
         Format::Json => printer.json(&design_json(catalogue, design)),
         Format::Csv => {
             let value = design_json(catalogue, design);
-            let mut rows = Vec::new();
-            flatten("", &value, &mut rows);
-            printer.data(&to_csv(&["field", "value"], &rows)?);
+            printer.data(&to_csv(&["field", "value"], &field_rows(&value))?);
         }
         Format::Text => printer.data(&design_text(catalogue, design)),
     }
@@ -507,27 +503,12 @@ fn show_design(
 }
 
 /// Flattens JSON into (dotted field, value) rows for CSV output.
-fn flatten(prefix: &str, value: &Value, rows: &mut Vec<Vec<String>>) {
-    match value {
-        Value::Object(map) => {
-            for (key, inner) in map {
-                let path = if prefix.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{prefix}.{key}")
-                };
-                flatten(&path, inner, rows);
-            }
-        }
-        Value::Array(items) => {
-            for (i, inner) in items.iter().enumerate() {
-                flatten(&format!("{prefix}[{i}]"), inner, rows);
-            }
-        }
-        Value::Null => {}
-        Value::String(s) => rows.push(vec![prefix.to_owned(), s.clone()]),
-        other => rows.push(vec![prefix.to_owned(), other.to_string()]),
-    }
+/// `field,value` rows of a record: every non-null leaf with its dotted path.
+fn field_rows(value: &Value) -> Vec<Vec<String>> {
+    atomplan_catalogue::json::flatten(value)
+        .into_iter()
+        .filter_map(|(field, text)| Some(vec![field, text?]))
+        .collect()
 }
 
 fn estimate_text(e: Option<atomplan_catalogue::Estimate>) -> String {
@@ -858,9 +839,7 @@ fn show_country(
         Format::Json => printer.json(&country_json(catalogue, country)),
         Format::Csv => {
             let value = country_json(catalogue, country);
-            let mut rows = Vec::new();
-            flatten("", &value, &mut rows);
-            printer.data(&to_csv(&["field", "value"], &rows)?);
+            printer.data(&to_csv(&["field", "value"], &field_rows(&value))?);
         }
         Format::Text => printer.data(&country_text(catalogue, country)),
     }

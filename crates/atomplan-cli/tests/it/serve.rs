@@ -155,6 +155,57 @@ fn serve_prints_its_url_and_answers_with_the_catalogue() {
     assert_eq!(status, 200);
 }
 
+// Issue 17: `POST /api/v1/econ/lcoe` answers, for a case as JSON, the JSON that
+// `atomplan econ lcoe --format json` prints for the same case file (less `case_file`: there is
+// no file); a bad case is 422 naming the field.
+#[test]
+fn econ_lcoe_over_http_is_econ_lcoe_of_the_cli() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/econ/e1_atb_2024_nuclear_large.toml");
+    let text = std::fs::read_to_string(&fixture).unwrap();
+    let case = serde_json::to_value(toml::from_str::<toml::Value>(&text).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let served = serve(&dir.path().join("jobs"), &[], &[]);
+    let (status, body) = request(
+        served.addr,
+        "POST",
+        "/api/v1/econ/lcoe",
+        None,
+        &case.to_string(),
+    );
+    assert_eq!(status, 200, "{body}");
+    let cli = atomplan()
+        .args([
+            "econ",
+            "lcoe",
+            "--case",
+            fixture.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(cli.status.success());
+    let mut expected = json(&String::from_utf8_lossy(&cli.stdout));
+    assert!(expected["case_file"].is_string());
+    expected.as_object_mut().unwrap().remove("case_file");
+    assert_eq!(json(&body), expected, "the API's LCOE JSON is the CLI's");
+
+    let mut bad = case.clone();
+    bad["atb"]["capacity_factor"] = serde_json::Value::from(1.7);
+    let (status, body) = request(
+        served.addr,
+        "POST",
+        "/api/v1/econ/lcoe",
+        None,
+        &bad.to_string(),
+    );
+    assert_eq!(status, 422, "{body}");
+    let error = &json(&body)["error"];
+    assert_eq!(error["code"], "invalid_case");
+    assert_eq!(error["field"], "atb.capacity_factor");
+}
+
 #[test]
 fn serve_on_any_address_prints_a_token_and_requires_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -172,17 +223,11 @@ fn serve_on_any_address_prints_a_token_and_requires_it() {
     assert_eq!(status, 200);
 }
 
-/// The Mongolia flagship made quick (as the server's tests do).
-fn quick_study() -> String {
-    let text = std::fs::read_to_string(crate::study::flagship("mongolia-small-npp.toml")).unwrap();
-    text.replace("monte_carlo_samples = 2000", "monte_carlo_samples = 100")
-        .replace("adequacy_samples = 100", "adequacy_samples = 20")
-        .replace("representative_days = 12", "representative_days = 4")
-        .replace(
-            "[options]\n",
-            "[options]\nbreakeven = false\ntornado = false\n",
-        )
-}
+/// The quick Mongolia flagship of the server's tests.
+#[path = "../../../atomplan-server/tests/it/flagship.rs"]
+#[allow(dead_code)]
+mod flagship;
+use flagship::quick_study;
 
 fn job(addr: SocketAddr, id: &str) -> serde_json::Value {
     let (status, body) = request(addr, "GET", &format!("/api/v1/jobs/{id}"), None, "");

@@ -53,4 +53,29 @@ fn an_unknown_key_in_json_is_refused() {
         "{}",
         error.message
     );
+    assert_eq!(error.field.as_deref(), Some("atb.capacity_factr"));
+}
+
+#[test]
+fn json_of_the_wrong_shape_names_the_field() {
+    let mut json = e1_as_json();
+    json["atb"]["capacity_factor"] = Value::from("high");
+    let error = parse_case_json("request body", &json).err().unwrap();
+    assert_eq!(error.field.as_deref(), Some("atb.capacity_factor"));
+    assert!(error.message.contains("expected f64"), "{}", error.message);
+
+    let mut json = e1_as_json();
+    json["atb"].as_object_mut().unwrap().remove("tax_rate");
+    let error = parse_case_json("request body", &json).err().unwrap();
+    assert_eq!(error.field.as_deref(), Some("atb.tax_rate"));
+
+    let mut json = e1_as_json();
+    json["mc"]["input"][1]["min"] = Value::from("low");
+    let error = parse_case_json("request body", &json).err().unwrap();
+    assert_eq!(error.field.as_deref(), Some("mc.input[1].min"));
+
+    let mut json = e1_as_json();
+    json.as_object_mut().unwrap().remove("method");
+    let error = parse_case_json("request body", &json).err().unwrap();
+    assert_eq!(error.field.as_deref(), Some("method"));
 }

@@ -237,6 +237,10 @@ fn openapi_is_an_openapi_3_document_covering_every_route() {
         "/studies/check",
         "/studies/templates",
         "/studies/templates/{name}",
+        "/studies/form",
+        "/studies/form/edit",
+        "/compare",
+        "/econ/lcoe",
         "/jobs",
         "/jobs/{id}",
         "/jobs/{id}/events",
@@ -332,4 +336,215 @@ fn pages_render_from_the_catalogue() {
     assert!(reply.text().contains("Mongolia: small nuclear"));
     assert_eq!(shared().get("/assets/app.js").status, 200);
     assert_eq!(shared().get("/assets/style.css").status, 200);
+}
+
+/// A POST with a JSON body.
+fn post_json(path: &str, body: &serde_json::Value) -> crate::common::Reply {
+    shared().request(
+        "POST",
+        path,
+        &[("Content-Type", "application/json")],
+        body.to_string().as_bytes(),
+    )
+}
+
+#[test]
+fn the_form_reads_the_main_fields_of_a_study() {
+    let text = include_str!("../../../../studies/mongolia-small-npp.toml");
+    let reply = shared().post("/api/v1/studies/form", text);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let fields = reply.json()["fields"].as_array().unwrap().clone();
+    let value = |field: &str| {
+        fields
+            .iter()
+            .find(|f| f["field"] == field)
+            .unwrap_or_else(|| panic!("no {field}"))["value"]
+            .clone()
+    };
+    assert_eq!(value("country"), "MN");
+    assert_eq!(value("horizon.periods"), serde_json::json!([2035, 2045]));
+    assert_eq!(value("options.discount_rate"), 0.06);
+    assert_eq!(value("policy.lole_standard_h"), 3.0);
+    assert_eq!(value("candidates[1].design"), "acp100");
+    assert_eq!(value("candidates[3].max_units"), 1);
+    assert_eq!(
+        value("candidates[0].overnight_cost_usd_per_kwe"),
+        serde_json::Value::Null
+    );
+    assert_eq!(value("scenarios[2].co2_cap"), true);
+    assert!(!fields.iter().any(|f| f["field"] == "candidates[4].design"));
+    let reply = shared().post("/api/v1/studies/form", "title = ");
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.error_code(), "bad_request");
+    assert_eq!(reply.json()["error"]["field"], "toml");
+}
+
+#[test]
+fn a_form_edit_changes_one_line_keeps_comments_and_is_checked_like_the_toml() {
+    let text = include_str!("../../../../studies/mongolia-small-npp.toml");
+    let edit = |field: &str, value: serde_json::Value| {
+        post_json(
+            "/api/v1/studies/form/edit",
+            &serde_json::json!({ "toml": text, "field": field, "value": value }),
+        )
+    };
+    // One value changes; every other line, comments included, is as it was.
+    let reply = edit("candidates[2].overnight_cost_usd_per_kwe", "7000".into());
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let edited = reply.json()["toml"].as_str().unwrap().to_owned();
+    let old: Vec<&str> = text.lines().collect();
+    let new: Vec<&str> = edited.lines().collect();
+    assert_eq!(new.len(), old.len() + 1, "{edited}");
+    let added: Vec<&&str> = new.iter().filter(|l| !old.contains(l)).collect();
+    assert_eq!(added, [&"overnight_cost_usd_per_kwe = 7000.0"]);
+    assert!(old.iter().all(|l| new.contains(l)));
+    let check = shared().post("/api/v1/studies/check", &edited).json();
+    assert_eq!(check["valid"], true, "{check}");
+
+    // An out-of-range value is written, and the study check names its field.
+    let reply = edit("options.discount_rate", "1.5".into());
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let edited = reply.json()["toml"].as_str().unwrap().to_owned();
+    assert!(edited.contains("discount_rate = 1.5\n"));
+    let check = shared().post("/api/v1/studies/check", &edited).json();
+    assert_eq!(check["valid"], false);
+    assert!(
+        check["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["severity"] == "error" && d["location"]["field"] == "options.discount_rate"),
+        "{check}"
+    );
+
+    // Values of the wrong type, fields not on the form and bad bodies are 400 naming the field.
+    for (field, value, named) in [
+        (
+            "options.discount_rate",
+            serde_json::json!("abc"),
+            "options.discount_rate",
+        ),
+        (
+            "horizon.base_year",
+            serde_json::json!("2023.5"),
+            "horizon.base_year",
+        ),
+        ("title", serde_json::json!(""), "title"),
+        (
+            "candidates[9].max_units",
+            serde_json::json!(2),
+            "candidates[9].max_units",
+        ),
+        ("profiles.load_csv", serde_json::json!("../x.csv"), "field"),
+    ] {
+        let reply = edit(field, value);
+        assert_eq!(reply.status, 400, "{field}: {}", reply.text());
+        assert_eq!(reply.error_code(), "bad_request");
+        assert_eq!(reply.json()["error"]["field"], named, "{field}");
+    }
+    let reply = post_json(
+        "/api/v1/studies/form/edit",
+        &serde_json::json!({ "toml": text }),
+    );
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.error_code(), "bad_request");
+    let reply = shared().post("/api/v1/studies/form/edit", "not json");
+    assert_eq!(reply.status, 400);
+}
+
+#[test]
+fn comparing_runs_needs_two_job_ids() {
+    let reply = shared().get("/api/v1/compare?b=0123456789abcdef0123456789abcdef");
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.error_code(), "bad_request");
+    assert_eq!(reply.json()["error"]["field"], "a");
+    let reply = shared().get(
+        "/api/v1/compare?a=0123456789abcdef0123456789abcdef&b=0123456789abcdef0123456789abcdef",
+    );
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.error_code(), "not_found");
+    assert_eq!(reply.json()["error"]["field"], "a");
+    let reply = shared().get("/api/v1/compare?a=..%2F..%2Fetc%2Fpasswd&b=x");
+    assert_eq!(reply.status, 404);
+    assert_eq!(shared().get("/compare").status, 200);
+}
+
+const E1: &str =
+    include_str!("../../../atomplan-cli/tests/fixtures/econ/e1_atb_2024_nuclear_large.toml");
+
+/// The E1 case file (NREL ATB 2024, nuclear Large) as JSON.
+fn e1_json() -> serde_json::Value {
+    serde_json::to_value(toml::from_str::<toml::Value>(E1).unwrap()).unwrap()
+}
+
+#[test]
+fn econ_lcoe_answers_what_econ_lcoe_computes() {
+    let reply = post_json("/api/v1/econ/lcoe", &e1_json());
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let answer = reply.json();
+    // The library path of `econ lcoe` on the TOML file, less the file name.
+    let path = std::path::Path::new("e1.toml");
+    let loaded = atomplan_econ::case_file::parse_case(path, E1).unwrap();
+    let (mut expected, _) = atomplan_econ::case_file::lcoe_json(&loaded, path).unwrap();
+    expected.as_object_mut().unwrap().remove("case_file");
+    assert_eq!(answer, expected);
+    assert!(answer.get("case_file").is_none());
+    // NREL ATB 2024's own value for this case (the CLI's ATB parity test).
+    let lcoe = answer["lcoe_usd_per_mwh"].as_f64().unwrap();
+    assert!((lcoe - 96.919_551_700_315_75).abs() < 1e-6, "{lcoe}");
+}
+
+/// A change made to a case before it is posted.
+type CaseEdit = dyn Fn(&mut serde_json::Value);
+
+#[test]
+fn econ_lcoe_errors_name_the_field() {
+    let with = |edit: &CaseEdit| {
+        let mut case = e1_json();
+        edit(&mut case);
+        post_json("/api/v1/econ/lcoe", &case)
+    };
+    let cases: [(&CaseEdit, &str); 5] = [
+        (
+            &|c| c["atb"]["capacity_factor"] = 1.7.into(),
+            "atb.capacity_factor",
+        ),
+        (
+            &|c| c["atb"]["capacity_factr"] = 0.9.into(),
+            "atb.capacity_factr",
+        ),
+        (&|c| c["atb"]["tax_rate"] = "a lot".into(), "atb.tax_rate"),
+        (
+            &|c| {
+                c["atb"].as_object_mut().unwrap().remove("inflation");
+            },
+            "atb.inflation",
+        ),
+        (&|c| c["method"] = "magic".into(), "method"),
+    ];
+    for (edit, field) in cases {
+        let reply = with(edit);
+        assert_eq!(reply.status, 422, "{field}: {}", reply.text());
+        assert_eq!(reply.error_code(), "invalid_case");
+        let error = &reply.json()["error"];
+        assert_eq!(error["field"], field, "{error}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("request body"),
+            "{error}"
+        );
+    }
+    for body in ["{\"method\": ", "[1, 2]", "\"atb\""] {
+        let reply = shared().request(
+            "POST",
+            "/api/v1/econ/lcoe",
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        );
+        assert_eq!(reply.status, 400, "{body}: {}", reply.text());
+        assert_eq!(reply.error_code(), "bad_request");
+    }
+    assert_eq!(shared().get("/api/v1/econ/lcoe").status, 405);
 }

@@ -1,7 +1,9 @@
 //! The web app in real headless Chromium, driven over WebDriver by Debian's `chromedriver`
 //! (both installed with apt-get when missing, as root, like the report test): the catalogue
 //! filtered to SMRs, a design with its sources, the Mongolia flagship in the editor with an
-//! error shown at its line, fixed and run, progress to done, the report and the comparison.
+//! error shown at its line, the form editor (a change written into the TOML, an out-of-range
+//! value shown at its field), fixed and run, progress to done, the report, the comparison of
+//! two scenarios and of two runs.
 //! No page may log a console error. Screenshots go to
 //! `$CARGO_TARGET_TMPDIR/server-browser/` as test artefacts.
 
@@ -215,7 +217,12 @@ fn artefacts() -> PathBuf {
 
 #[test]
 fn the_app_in_headless_chromium() {
-    let server = server_with(|c| c.max_running = 1);
+    let _one_at_a_time = crate::common::one_study_test_at_a_time();
+    let server = server_with(|c| c.max_running = 2);
+    // Run B of the two-run comparison, posted through the API now so it runs meanwhile.
+    let reply = server.post("/api/v1/jobs", &crate::common::tiny_study());
+    assert_eq!(reply.status, 202, "{}", reply.text());
+    let run_b = reply.json()["id"].as_str().unwrap().to_owned();
     let profile = tempfile::tempdir().unwrap();
     let shots = artefacts();
     let driver = Driver::start(profile.path());
@@ -315,6 +322,83 @@ fn the_app_in_headless_chromium() {
     );
     driver.screenshot(&shots, "04-editor-error");
 
+    // The form: it shows the study's fields; a change is written into the TOML with its
+    // comments, and an out-of-range value is shown at its field by the same check.
+    driver.wait_for(
+        "the form",
+        "return !!document.querySelector('#study-form input[data-field=\"options.discount_rate\"]')",
+        Duration::from_secs(30),
+    );
+    assert_eq!(
+        driver.script("return document.querySelector('#study-form input[data-field=\"candidates[1].design\"]').value"),
+        "acp-999",
+        "the form follows the TOML"
+    );
+    let set_field = |field: &str, value: &str| {
+        driver.script(&format!(
+            "const i = document.querySelector('#study-form input[data-field=\"{field}\"]'); i.value = {}; i.dispatchEvent(new Event('change')); return true",
+            Value::String(value.to_owned())
+        ));
+    };
+    set_field("candidates[1].design", "acp100");
+    set_field("candidates[0].max_units", "5");
+    driver.wait_for(
+        "the form's change in the TOML",
+        "const t = document.getElementById('study').value; return t.includes('max_units = 5\\n') && t.includes('design = \"acp100\"') && document.getElementById('status').textContent.startsWith('Valid')",
+        Duration::from_secs(30),
+    );
+    let toml = driver.script("return document.getElementById('study').value");
+    let toml = toml.as_str().unwrap();
+    assert!(
+        toml.starts_with("# Mongolia: a small grid where unit size and reserves decide."),
+        "comments kept"
+    );
+    assert_eq!(
+        toml.lines().count(),
+        text.lines().count(),
+        "one line changed, none added"
+    );
+    set_field("options.discount_rate", "1.5");
+    driver.wait_for(
+        "the error at options.discount_rate in the form",
+        "const i = document.querySelector('#study-form input[data-field=\"options.discount_rate\"]'); return i.classList.contains('invalid') && i.parentElement.querySelector('.field-error').textContent.length > 0",
+        Duration::from_secs(30),
+    );
+    let message = driver.script("return document.querySelector('#study-form input[data-field=\"options.discount_rate\"]').parentElement.querySelector('.field-error').textContent");
+    assert!(message.as_str().unwrap().contains("1.5"), "{message}");
+    assert!(driver
+        .script("return document.getElementById('study').value")
+        .as_str()
+        .unwrap()
+        .contains("discount_rate = 1.5\n"));
+    assert_eq!(
+        driver.script("return document.getElementById('run').disabled"),
+        Value::Bool(true)
+    );
+    // A value of the wrong type is refused at its field, and the TOML keeps the last value.
+    set_field("horizon.base_year", "twenty");
+    driver.wait_for(
+        "the type error at horizon.base_year",
+        "const i = document.querySelector('#study-form input[data-field=\"horizon.base_year\"]'); return i.parentElement.querySelector('.field-error').textContent.includes('whole number')",
+        Duration::from_secs(30),
+    );
+    // The refused edit is a 400 answer, which Chromium logs; nothing else may be logged.
+    let logged = driver.console_errors();
+    assert!(
+        logged
+            .iter()
+            .all(|m| m.contains("/api/v1/studies/form/edit") && m.contains("400")),
+        "{logged:?}"
+    );
+    driver.screenshot(&shots, "05-editor-form-error");
+    set_field("options.discount_rate", "0.06");
+    set_field("horizon.base_year", "2023");
+    driver.wait_for(
+        "the form's fix",
+        "return document.getElementById('status').textContent.startsWith('Valid') && !document.querySelector('#study-form input.invalid')",
+        Duration::from_secs(30),
+    );
+
     // Fixed (and made quick for the test), it is valid and runs.
     let quick = crate::common::quick_study();
     driver.script(&format!(
@@ -330,7 +414,7 @@ fn the_app_in_headless_chromium() {
         Duration::from_secs(30),
     );
     driver.wait_for("progress events", "return document.querySelectorAll('#events li').length > 0 || document.getElementById('job-status').textContent === 'done'", Duration::from_secs(300));
-    driver.screenshot(&shots, "05-job-progress");
+    driver.screenshot(&shots, "06-job-progress");
     driver.wait_for(
         "the job to finish",
         "return ['done', 'failed'].includes(document.getElementById('job-status').textContent)",
@@ -353,12 +437,88 @@ fn the_app_in_headless_chromium() {
     assert!(report.as_str().unwrap().ends_with("/report"));
     let names = driver.script("return [document.getElementById('name-a').textContent, document.getElementById('name-b').textContent]");
     assert_ne!(names[0], names[1], "two different scenarios: {names}");
-    driver.screenshot(&shots, "06-job-done-report-comparison");
+    driver.screenshot(&shots, "07-job-done-report-comparison");
+    let run_a = driver
+        .script("return location.pathname.split('/').pop()")
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(driver.console_errors(), Vec::<String>::new(), "job page");
+
+    // Two different runs side by side: the browser's run and the one posted through the API.
+    let job_b = crate::common::wait_for_job(&server, &run_b, Duration::from_secs(900));
+    assert_eq!(job_b["status"], "done", "{job_b}");
+    driver.click("#compare-runs");
+    driver.wait_for(
+        "the compare page",
+        "return document.body.dataset.page === 'compare'",
+        Duration::from_secs(10),
+    );
+    assert_eq!(
+        driver.script("return document.getElementById('job-a').value"),
+        run_a.as_str()
+    );
+    driver.script(&format!(
+        "const b = document.getElementById('job-b'); b.value = '{run_b}'; b.dispatchEvent(new Event('change')); return true"
+    ));
+    let cost_row =
+        "document.querySelector('#comparison tbody tr[data-quantity=\"system_cost_usd\"]')";
+    driver.wait_for(
+        "the two-run comparison",
+        &format!("return !!{cost_row}"),
+        Duration::from_secs(30),
+    );
+    let decision = |id: &str| server.get(&format!("/api/v1/jobs/{id}/decision")).json();
+    let first_cost = |decision: &Value| {
+        decision["scenarios"][0]["system_cost_usd"]
+            .as_f64()
+            .unwrap()
+    };
+    let shown = |side: &str| {
+        driver
+            .script(&format!("return Number({cost_row}.dataset.{side})"))
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!(shown("a"), first_cost(&decision(&run_a)));
+    assert_eq!(shown("b"), first_cost(&decision(&run_b)));
+    // Another scenario of run B: the numbers follow it.
+    driver.script("const s = document.getElementById('scenario-b'); s.value = 'government-plan'; s.dispatchEvent(new Event('change')); return true");
+    driver.wait_for(
+        "scenario B",
+        "return document.getElementById('name-b').textContent.endsWith('government-plan')",
+        Duration::from_secs(30),
+    );
+    let government_plan = decision(&run_b)["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "government-plan")
+        .unwrap()["system_cost_usd"]
+        .as_f64()
+        .unwrap();
+    driver.wait_for(
+        "scenario B's numbers",
+        &format!("return Number({cost_row}.dataset.b) === {government_plan}"),
+        Duration::from_secs(30),
+    );
+    let url = driver.script("return location.search");
+    assert!(
+        url.as_str().unwrap().contains("scenario_b=government-plan"),
+        "{url}"
+    );
+    assert_eq!(
+        driver.console_errors(),
+        Vec::<String>::new(),
+        "compare page"
+    );
+    driver.screenshot(&shots, "08-compare-runs");
+
     driver.open(&server.url("/jobs"));
     assert_eq!(
         driver.script("return document.querySelectorAll('#jobs tbody tr').length"),
-        1
+        2
     );
     assert_eq!(driver.console_errors(), Vec::<String>::new(), "job pages");
-    driver.screenshot(&shots, "07-jobs");
+    driver.screenshot(&shots, "09-jobs");
 }

@@ -8,6 +8,17 @@ use std::time::Duration;
 
 use atomplan_server::{Server, ServerConfig};
 
+pub use crate::flagship::{quick_study, tiny_study};
+
+/// Tests that run studies take this lock, so they run one at a time: a dozen debug-profile
+/// studies at once on a two-core machine push each past its time limit, and the load test's
+/// figures would measure the other tests.
+pub fn one_study_test_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 pub struct TestServer {
     pub addr: SocketAddr,
     pub token: Option<String>,
@@ -219,25 +230,6 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
         data = &data[(end + 2).min(data.len())..];
     }
     out
-}
-
-/// The Mongolia flagship made quick for tests: fewer samples and days, no break-even searches
-/// or tornado (they re-plan the study tens of times).
-pub fn quick_study() -> String {
-    let text = include_str!("../../../../studies/mongolia-small-npp.toml");
-    let quick = text
-        .replace("monte_carlo_samples = 2000", "monte_carlo_samples = 100")
-        .replace("adequacy_samples = 100", "adequacy_samples = 20")
-        .replace("representative_days = 12", "representative_days = 4")
-        .replace(
-            "[options]\n",
-            "[options]\nbreakeven = false\ntornado = false\n",
-        );
-    assert_ne!(
-        quick, text,
-        "the flagship's options changed; update quick_study"
-    );
-    quick
 }
 
 /// Polls a job until it is done or failed (at most `limit`); returns its last JSON.

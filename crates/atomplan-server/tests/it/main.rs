@@ -4,6 +4,7 @@
 mod api;
 mod browser;
 mod common;
+mod flagship;
 mod jobs;
 mod load;
 mod security;

@@ -328,8 +328,15 @@ fn plan_frames<'py>(
                 .join("\n  ")
         )));
     }
-    let outcome =
-        py.allow_threads(|| planning::solve_network(imported, &name, &plan_text, &plan_file));
+    let outcome = py.allow_threads(|| {
+        planning::solve_network(
+            imported,
+            &name,
+            &plan_text,
+            &plan_file,
+            &planning::SolverOverrides::default(),
+        )
+    });
     match outcome {
         FolderOutcome::Solved { result, warnings } => {
             let mut value = serde_json::to_value(&*result)

@@ -131,7 +131,20 @@ pub struct LpSolution {
     pub is_mip: bool,
 }
 
-fn apply_option(model: &mut highs::Model, key: &str, value: &str) -> Result<(), Error> {
+/// Checks HiGHS options (`key`, `value`) on an empty model: an unknown option or a value of the
+/// wrong type is [`Error::SolverOption`], before any model is built.
+pub fn check_options(options: &[(String, String)]) -> Result<(), Error> {
+    let mut model = ColProblem::default()
+        .try_optimise(Sense::Minimise)
+        .map_err(|status| Error::Solver(format!("HiGHS refused an empty model: {status:?}")))?;
+    model.make_quiet();
+    for (key, value) in options {
+        apply_option(&mut model, key, value)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn apply_option(model: &mut highs::Model, key: &str, value: &str) -> Result<(), Error> {
     let invalid = || Error::SolverOption {
         key: key.to_owned(),
         value: value.to_owned(),

@@ -82,3 +82,51 @@ fn pypsa_milp_network_solves_without_a_planning_file() {
     );
     assert!((got - want).abs() < 1e-6 * want, "{got} vs PyPSA {want}");
 }
+
+/// `solve --planning` honours `--threads` and `--solver-option` (applied after the file's
+/// `[solver]`), refuses an unknown HiGHS option before solving, and refuses the flags the
+/// planning model cannot serve yet instead of dropping them.
+#[test]
+fn planning_honours_threads_and_solver_options_and_refuses_what_it_cannot_write() {
+    let folder = fixture("planning/toy-1node-24-nostorage");
+    let plan = fixture("planning/n1.toml");
+    let solve = |extra: &[&str]| {
+        let mut args = vec!["solve", &folder, "--planning", &plan, "--format", "json"];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let objective = |out: &std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["objective"].as_f64().unwrap()
+    };
+    let base = objective(&solve(&[]));
+    let other = objective(&solve(&[
+        "--threads",
+        "2",
+        "--solver-option",
+        "solver=simplex",
+    ]));
+    assert!(
+        (base - other).abs() <= 1e-6 * base.abs(),
+        "{base} vs {other}"
+    );
+    // The option reaches HiGHS: no time at all stops it at the time limit.
+    let stopped = solve(&["--solver-option", "time_limit=0"]);
+    let v: serde_json::Value = serde_json::from_slice(&stopped.stdout).unwrap();
+    assert_eq!(v["status"], "TimeLimit", "{v}");
+    let bad = solve(&["--solver-option", "no_such_option=1"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no_such_option"));
+    let dir = tempfile::tempdir().unwrap();
+    let lp = dir.path().join("plan.lp");
+    let refused = solve(&["--write-lp", lp.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr)
+        .contains("--write-lp is not available with --planning"));
+    assert!(!lp.exists());
+}

@@ -90,6 +90,10 @@ pub struct SolverWire {
     /// Default true.
     #[serde(default = "default_prices")]
     pub prices: bool,
+    /// HiGHS options set by the caller (`atomplan solve --solver-option`), not by the file;
+    /// applied after the defaults.
+    #[serde(skip)]
+    pub highs_options: Vec<(String, String)>,
 }
 
 fn default_prices() -> bool {
@@ -111,6 +115,7 @@ impl Default for SolverWire {
             relax_integers: false,
             threads: default_threads(),
             prices: true,
+            highs_options: Vec::new(),
         }
     }
 }

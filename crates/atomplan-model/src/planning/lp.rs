@@ -184,11 +184,13 @@ impl Lp {
 }
 
 /// Options passed to HiGHS.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolveOptions {
     pub mip_rel_gap: f64,
     pub time_limit: Option<f64>,
     pub threads: u32,
+    /// HiGHS options (`key`, `value`) applied after the defaults, as `--solver-option`.
+    pub highs_options: Vec<(String, String)>,
 }
 
 /// How a solve ended. Serialised as its variant name (`"Optimal"`, `"TimeLimit"`, ...).
@@ -287,6 +289,14 @@ pub fn solve(lp: &Lp, opts: &SolveOptions) -> Solved {
             .is_none_or(|t| model.try_set_option("time_limit", t).is_ok());
     if !ok {
         return failed(start, "HiGHS refused an option".to_owned());
+    }
+    for (key, value) in &opts.highs_options {
+        if crate::highs_backend::apply_option(&mut model, key, value).is_err() {
+            return failed(
+                start,
+                format!("HiGHS refused the option `{key}` = `{value}`"),
+            );
+        }
     }
     let Ok(solved) = model.try_solve() else {
         return failed(start, said("HiGHS returned an error"));

@@ -27,7 +27,8 @@ use serde::Serialize;
 pub use file::PlanningFile;
 pub use lp::Status;
 pub use network::{
-    solve_folder, solve_network, system_from_network, units_from_network, FolderOutcome,
+    solve_folder, solve_folder_with, solve_network, system_from_network, units_from_network,
+    FolderOutcome, SolverOverrides,
 };
 pub use system::{Chronology, StorageUnit, System};
 
@@ -187,6 +188,7 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
         mip_rel_gap: plan.solver.mip_rel_gap,
         time_limit: plan.solver.time_limit,
         threads: plan.solver.threads,
+        highs_options: plan.solver.highs_options.clone(),
     };
     let solved = lp::solve(&lp, &options);
     let (sys, index, periods, build_s) = built;

@@ -386,9 +386,29 @@ pub fn units_from_network(
     (units, diags)
 }
 
+/// What the caller sets over a planning file's `[solver]` (`atomplan solve`'s `--threads` and
+/// `--solver-option`).
+#[derive(Debug, Clone, Default)]
+pub struct SolverOverrides {
+    pub threads: Option<u32>,
+    /// HiGHS options applied after the defaults; check them with
+    /// [`crate::highs_backend::check_options`] first for an input error before any solve.
+    pub highs_options: Vec<(String, String)>,
+}
+
 /// Read a PyPSA folder and a planning file's text, validate both, and solve.
-/// This is the library form of `atomplan solve <folder> --planning FILE.toml`.
 pub fn solve_folder(folder: &Path, plan_text: &str, plan_file: &str) -> FolderOutcome {
+    solve_folder_with(folder, plan_text, plan_file, &SolverOverrides::default())
+}
+
+/// [`solve_folder`] with the caller's solver settings over the file's: the library form of
+/// `atomplan solve <folder> --planning FILE.toml [--threads N] [--solver-option K=V]`.
+pub fn solve_folder_with(
+    folder: &Path,
+    plan_text: &str,
+    plan_file: &str,
+    overrides: &SolverOverrides,
+) -> FolderOutcome {
     let (plan, diags) = super::load(plan_text, plan_file);
     if plan.is_none() || diags.iter().any(Diagnostic::is_error) {
         return FolderOutcome::Invalid(diags);
@@ -408,6 +428,7 @@ pub fn solve_folder(folder: &Path, plan_text: &str, plan_file: &str) -> FolderOu
         &folder.display().to_string(),
         plan_text,
         plan_file,
+        overrides,
     )
 }
 
@@ -418,11 +439,16 @@ pub fn solve_network(
     origin: &str,
     plan_text: &str,
     plan_file: &str,
+    overrides: &SolverOverrides,
 ) -> FolderOutcome {
     let (plan, mut diags) = super::load(plan_text, plan_file);
     let Some(mut plan) = plan else {
         return FolderOutcome::Invalid(diags);
     };
+    if let Some(threads) = overrides.threads {
+        plan.solver.threads = threads;
+    }
+    plan.solver.highs_options = overrides.highs_options.clone();
     if diags.iter().any(Diagnostic::is_error) {
         return FolderOutcome::Invalid(diags);
     }

@@ -269,11 +269,13 @@ def _planning_text(planning: Any) -> tuple[str, str]:
 
 
 _PLAN_STATUS = {
-    "Optimal": ("ok", "optimal"),
-    "Infeasible": ("warning", "infeasible"),
-    "Unbounded": ("warning", "unbounded"),
-    "TimeLimit": ("warning", "time_limit"),
-    "Error": ("warning", "unknown"),
+    "optimal": ("ok", "optimal"),
+    "infeasible": ("warning", "infeasible"),
+    "unbounded": ("warning", "unbounded"),
+    "infeasible_or_unbounded": ("warning", "infeasible_or_unbounded"),
+    "time_limit": ("warning", "time_limit"),
+    "iteration_limit": ("warning", "iteration_limit"),
+    "error": ("warning", "unknown"),
 }
 
 #: The full result of the last ``optimize(n, planning=...)`` (the JSON of

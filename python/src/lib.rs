@@ -338,7 +338,9 @@ fn plan_frames<'py>(
         )
     });
     match outcome {
-        FolderOutcome::Solved { result, warnings } => {
+        FolderOutcome::Solved {
+            result, warnings, ..
+        } => {
             let mut value = serde_json::to_value(&*result)
                 .map_err(|error| PyRuntimeError::new_err(error.to_string()))?;
             value["warnings"] = warnings

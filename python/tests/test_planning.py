@@ -60,7 +60,7 @@ def test_planning_file_forms_give_the_same_plan(form, n1_objective):
     n = load(PLANNING / "toy-1node-24-nostorage")
     assert atomplan.optimize(n, planning=planning) == ("ok", "optimal")
     plan = _pypsa.last_plan
-    assert plan["status"] == "Optimal"
+    assert plan["status"] == "optimal"
     units = {c["generator"]: c["units"] for c in plan["capacities"] if c["units"] is not None}
     # Whole units only.
     for name, count in units.items():

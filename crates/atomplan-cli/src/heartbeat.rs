@@ -28,7 +28,7 @@ pub fn with_heartbeat<T>(printer: &Printer, label: &str, work: impl FnOnce() -> 
         scope.spawn(move || {
             let started = Instant::now();
             while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
-                let said = atomplan_model::highs_log::latest_line()
+                let said = atomplan_model::highs_backend::latest_line()
                     .map_or_else(String::new, |line| format!("; HiGHS: {line}"));
                 printer.info(&format!(
                     "{label}: {:.0} s so far{said}",

@@ -1,7 +1,7 @@
 //! Runs the planning model on a PyPSA folder with a planning file and prints one JSON line;
 //! used for the Kazakhstan-sized benchmark in bench/kz-3zone/ (see docs/benchmarks.md).
 //!
-//! Usage: `cargo run --release -p atomplan-model --example planning_bench -- FOLDER PLAN.toml [--mps FILE]`
+//! Usage: `cargo run --release -p atomplan-model --example planning_bench -- FOLDER PLAN.toml [--lp FILE]`
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -13,7 +13,7 @@ use atomplan_model::planning;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
-        eprintln!("usage: planning_bench FOLDER PLAN.toml [--mps FILE]");
+        eprintln!("usage: planning_bench FOLDER PLAN.toml [--lp FILE]");
         return ExitCode::from(2);
     }
     let folder = Path::new(&args[1]);
@@ -21,9 +21,9 @@ fn main() -> ExitCode {
         eprintln!("error: cannot read {}", args[2]);
         return ExitCode::from(2);
     };
-    if let Some(i) = args.iter().position(|a| a == "--mps") {
+    if let Some(i) = args.iter().position(|a| a == "--lp") {
         let Some(path) = args.get(i + 1) else {
-            eprintln!("error: `--mps` needs a file");
+            eprintln!("error: `--lp` needs a file");
             return ExitCode::from(2);
         };
         let (plan, diags) = planning::load(&text, &args[2]);
@@ -51,7 +51,8 @@ fn main() -> ExitCode {
         };
         match planning::build_lp(&system, &plan) {
             Ok((lp, _, _)) => {
-                if let Err(e) = std::fs::write(path, lp.to_mps("kz-3zone-milp")) {
+                let written = std::fs::File::create(path).and_then(|file| lp.write_lp(file));
+                if let Err(e) = written {
                     eprintln!("error: {path}: {e}");
                     return ExitCode::from(2);
                 }
@@ -63,7 +64,9 @@ fn main() -> ExitCode {
         }
     }
     match planning::solve_folder(folder, &text, &args[2]) {
-        planning::FolderOutcome::Solved { result, warnings } => {
+        planning::FolderOutcome::Solved {
+            result, warnings, ..
+        } => {
             for w in warnings {
                 eprintln!("{w}");
             }

@@ -15,7 +15,15 @@
 //! ends without an optimal answer (infeasible, unbounded, numerical trouble) the LP is solved
 //! again with dual simplex, whose verdict the diagnosis of infeasible models builds on.
 //! MILPs are solved by HiGHS's branch and bound (its LP relaxations use dual simplex).
+//!
+//! This is the only file that calls the `highs` crate: the core model and the planning model
+//! both hand it a [`LinearProgram`]. It also keeps HiGHS's log of each solve in a private file
+//! ([`LogCapture`]) so that a failure is told in HiGHS's own words, and [`latest_line`] lets the
+//! CLI show a long solve's progress.
 
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use highs::{ColProblem, HighsModelStatus, Sense};
@@ -81,8 +89,10 @@ pub fn simplex_options() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-/// How the solve ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the solve ended: the one status of every solve (core and planning). Serialised as
+/// [`SolveStatus::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SolveStatus {
     Optimal,
     Infeasible,
@@ -92,6 +102,7 @@ pub enum SolveStatus {
     TimeLimit,
     IterationLimit,
     /// Anything else HiGHS reports (numerical trouble, interrupted, …).
+    #[serde(rename = "error")]
     Other,
 }
 
@@ -106,6 +117,12 @@ impl SolveStatus {
             SolveStatus::IterationLimit => "iteration_limit",
             SolveStatus::Other => "error",
         }
+    }
+
+    /// Whether the solve gives an answer to use: optimal, or stopped at the time limit (the
+    /// caller checks [`LpSolution::has_solution`]).
+    pub fn gives_plan(self) -> bool {
+        matches!(self, SolveStatus::Optimal | SolveStatus::TimeLimit)
     }
 }
 
@@ -129,6 +146,33 @@ pub struct LpSolution {
     pub mip_gap: f64,
     /// True when the model had integer columns.
     pub is_mip: bool,
+    /// Whether HiGHS holds a feasible primal solution (`col_values` means something).
+    pub has_solution: bool,
+    /// HiGHS's own words (from its log) when the solve failed or found no solution; empty
+    /// otherwise.
+    pub message: String,
+}
+
+impl LpSolution {
+    /// The answer of a solve that could not run: status [`SolveStatus::Other`], no solution,
+    /// `message` saying why. For callers that report a failed solve instead of stopping.
+    pub fn failed(lp: &LinearProgram, message: String) -> LpSolution {
+        LpSolution {
+            status: SolveStatus::Other,
+            highs_status: "Error".to_owned(),
+            objective: 0.0,
+            col_values: vec![0.0; lp.n_cols()],
+            row_duals: Vec::new(),
+            highs_s: 0.0,
+            pass_s: 0.0,
+            simplex_iterations: 0,
+            ipm_iterations: 0,
+            mip_gap: 0.0,
+            is_mip: lp.col_integer.iter().any(|integer| *integer),
+            has_solution: false,
+            message,
+        }
+    }
 }
 
 /// Checks HiGHS options (`key`, `value`) on an empty model: an unknown option or a value of the
@@ -224,7 +268,7 @@ fn solve_once(
     let capture = if settings.log_to_console {
         None
     } else {
-        crate::highs_log::LogCapture::attach(&mut model)
+        LogCapture::attach(&mut model)
     };
     let said = |fallback: String| match capture.as_ref().and_then(|c| c.explanation()) {
         Some(explanation) => format!("{fallback}: {explanation}"),
@@ -282,6 +326,18 @@ fn solve_once(
         HighsModelStatus::ModelEmpty => SolveStatus::Optimal,
         _ => SolveStatus::Other,
     };
+    let has_solution = matches!(
+        solved.primal_solution_status(),
+        highs::HighsSolutionStatus::Feasible
+    ) || (status == SolveStatus::Optimal && lp.n_cols() == 0);
+    let message = if status.gives_plan() && has_solution {
+        String::new()
+    } else {
+        capture
+            .as_ref()
+            .and_then(LogCapture::explanation)
+            .unwrap_or_default()
+    };
     let solution = solved.get_solution();
     let mip_gap = if is_mip {
         let gap = solved.mip_gap();
@@ -296,6 +352,8 @@ fn solve_once(
     Ok(LpSolution {
         mip_gap,
         is_mip,
+        has_solution,
+        message,
         status,
         highs_status: if status == SolveStatus::Other {
             said(format!("{highs_status:?}"))
@@ -312,4 +370,142 @@ fn solve_once(
             .unwrap_or(0),
         ipm_iterations: solved.int_info_value(c"ipm_iteration_count").unwrap_or(0),
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// What HiGHS said: its log is written to a private temporary file during a solve, so that a
+// failure can be reported in HiGHS's own words (out of memory, numerical trouble, a rejected
+// model) instead of a bare `Error`.
+//
+// The file lives only as long as the [`LogCapture`]; nothing is printed. When the user asked
+// for HiGHS's log on the console, nothing is captured.
+
+static NEXT: AtomicU64 = AtomicU64::new(0);
+
+/// Log files of the solves running now in this process, oldest first (for [`latest_line`]).
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// The last line HiGHS wrote in the newest solve still running in this process, trimmed and
+/// with runs of spaces collapsed; `None` when no solve is running or it has written nothing.
+/// A caller that shows progress (the CLI) polls this while a long solve runs.
+#[must_use]
+pub fn latest_line() -> Option<String> {
+    let path = LIVE.lock().ok()?.last().cloned()?;
+    let text = tail(&path)?;
+    let line = text.lines().rev().map(str::trim).find(|l| !l.is_empty())?;
+    Some(line.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The most bytes of the log read back (its end is what matters).
+const TAIL_BYTES: u64 = 64 * 1024;
+
+/// A HiGHS log file for one solve, removed when dropped.
+pub struct LogCapture {
+    path: PathBuf,
+}
+
+impl LogCapture {
+    /// Points `model`'s log at a new temporary file; `None` when HiGHS refuses the options
+    /// (the solve then runs quiet, as before).
+    pub fn attach(model: &mut highs::Model) -> Option<LogCapture> {
+        let path = std::env::temp_dir().join(format!(
+            "atomplan-highs-{}-{}.log",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let text = path.to_str()?.to_owned();
+        let ok = model.try_set_option("output_flag", true).is_ok()
+            && model.try_set_option("log_to_console", false).is_ok()
+            && model.try_set_option("log_file", text.as_str()).is_ok();
+        let capture = LogCapture { path };
+        if ok {
+            if let Ok(mut live) = LIVE.lock() {
+                live.push(capture.path.clone());
+            }
+            Some(capture)
+        } else {
+            let _ = model.try_set_option("output_flag", false);
+            None
+        }
+    }
+
+    /// HiGHS's own words about a failure, e.g. `out of memory (HiGHS: Exception std::bad_alloc
+    /// in …)`; `None` when its log says nothing of use.
+    pub fn explanation(&self) -> Option<String> {
+        explain(&tail(&self.path)?)
+    }
+}
+
+impl Drop for LogCapture {
+    fn drop(&mut self) {
+        if let Ok(mut live) = LIVE.lock() {
+            live.retain(|p| *p != self.path);
+        }
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn tail(path: &std::path::Path) -> Option<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).ok()?;
+    let length = file.metadata().ok()?.len();
+    file.seek(SeekFrom::Start(length.saturating_sub(TAIL_BYTES)))
+        .ok()?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Classifies a HiGHS log: the kind of failure, then HiGHS's error and warning lines.
+pub fn explain(log: &str) -> Option<String> {
+    let lower = log.to_ascii_lowercase();
+    let kind = if lower.contains("bad_alloc")
+        || lower.contains("out of memory")
+        || lower.contains("memory allocation")
+    {
+        Some("out of memory")
+    } else if lower.contains("numerical") || lower.contains("unstable") {
+        Some("numerical trouble")
+    } else if lower.contains("time limit reached") || lower.contains("reached time limit") {
+        Some("time limit")
+    } else if lower.contains("infinite cost") || lower.contains("infinite costs") {
+        Some("costs too large (HiGHS treats |cost| >= 1e20 as infinite)")
+    } else {
+        None
+    };
+    let mut said: Vec<&str> = log
+        .lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with("ERROR") || line.starts_with("WARNING"))
+        .collect();
+    said.dedup();
+    let said: Vec<String> = said
+        .iter()
+        .rev()
+        .take(3)
+        .rev()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    match (kind, said.is_empty()) {
+        (None, true) => None,
+        (Some(kind), true) => Some(kind.to_owned()),
+        (None, false) => Some(format!("HiGHS said: {}", said.join(" | "))),
+        (Some(kind), false) => Some(format!("{kind} (HiGHS said: {})", said.join(" | "))),
+    }
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::explain;
+
+    #[test]
+    fn names_the_failure_in_highs_words() {
+        let oom = "Running HiGHS\nERROR:   Exception std::bad_alloc in Highs::run\n";
+        let text = explain(oom).unwrap();
+        assert!(text.starts_with("out of memory"), "{text}");
+        assert!(text.contains("std::bad_alloc"), "{text}");
+        let numeric = "WARNING: Numerical trouble: primal infeasibilities after unscaling\n";
+        assert!(explain(numeric).unwrap().starts_with("numerical trouble"));
+        assert_eq!(explain("Running HiGHS 1.11\nModel status: Optimal\n"), None);
+    }
 }

@@ -35,7 +35,6 @@ pub mod aggregate;
 pub mod build;
 pub mod diagnose;
 pub mod highs_backend;
-pub mod highs_log;
 pub mod lp;
 pub mod network;
 pub mod planning;

@@ -41,8 +41,10 @@ pub struct Family {
     pub start: usize,
     /// Number of entries.
     pub len: usize,
-    /// One label per entity (component names, or cycle numbers for KVL).
-    pub labels: Arc<[String]>,
+    /// One label per entity (component names, or cycle numbers for KVL). A family built entry
+    /// by entry ([`LinearProgram::col`], [`LinearProgram::row`]) has one label per entry, which
+    /// holds every index of the entry (`gen,2035,17`).
+    pub labels: Labels,
     /// Snapshots per entity; 0 for families that are not time-indexed.
     pub n_snapshots: usize,
     /// For sparse time-indexed families: (label index, snapshot index) of each entry; overrides
@@ -71,14 +73,61 @@ impl Family {
         }
     }
 
-    /// `Name[label,t]` or `Name[label]`.
+    /// `Name[label,t]` or `Name[label]`; a bare `Name` for an unlabelled single entry.
     pub fn entry_name(&self, idx: usize) -> String {
         let (label, snapshot) = self.locate(idx);
         match snapshot {
             Some(t) => format!("{}[{label},{t}]", self.name),
+            None if label.is_empty() => self.name.clone(),
             None => format!("{}[{label}]", self.name),
         }
     }
+
+    /// Whether entries built one by one can be appended to this family at `index`: it ends
+    /// there, is called `name`, and is neither time-indexed nor sparse.
+    fn continues_at(&self, name: &str, index: usize) -> bool {
+        self.start + self.len == index
+            && self.n_snapshots == 0
+            && self.sparse.is_none()
+            && self.name == name
+    }
+}
+
+/// Labels of a family's entities, shared between families over the same components.
+pub type Labels = Arc<Vec<String>>;
+
+/// Column index.
+pub type Col = usize;
+/// Row index.
+pub type Row = usize;
+
+/// Splits `Family[label]` into the family and the label (`Fixed-costs` has an empty label).
+fn split_name(name: &str) -> (&str, &str) {
+    match name.split_once('[') {
+        Some((family, rest)) => (family, rest.strip_suffix(']').unwrap_or(rest)),
+        None => (name, ""),
+    }
+}
+
+/// Appends entry `index`, named `name`, to `families`: to the last family when it continues
+/// there, else as a new one-entry family.
+fn push_entry(families: &mut Vec<Family>, index: usize, name: &str) {
+    let (family, label) = split_name(name);
+    if let Some(last) = families.last_mut() {
+        if last.continues_at(family, index) {
+            Arc::make_mut(&mut last.labels).push(label.to_owned());
+            last.len += 1;
+            return;
+        }
+    }
+    families.push(Family {
+        name: family.to_owned(),
+        start: index,
+        len: 1,
+        labels: Arc::new(vec![label.to_owned()]),
+        n_snapshots: 0,
+        sparse: None,
+    });
 }
 
 /// Column-oriented and row-oriented data of a sparse LP or MILP, minimised.
@@ -102,11 +151,13 @@ pub struct LinearProgram {
     pub row_families: Vec<Family>,
 }
 
-fn labels_of<S: AsRef<str>>(labels: &[S]) -> Arc<[String]> {
-    labels
-        .iter()
-        .map(|label| label.as_ref().to_owned())
-        .collect()
+fn labels_of<S: AsRef<str>>(labels: &[S]) -> Labels {
+    Arc::new(
+        labels
+            .iter()
+            .map(|label| label.as_ref().to_owned())
+            .collect(),
+    )
 }
 
 impl LinearProgram {
@@ -124,6 +175,118 @@ impl LinearProgram {
 
     pub fn n_nonzeros(&self) -> usize {
         self.triplet_values.len()
+    }
+
+    pub fn n_integer(&self) -> usize {
+        self.col_integer.iter().filter(|integer| **integer).count()
+    }
+
+    /// Appends one column named `name` (`Family[label]`, e.g. `Generator-units[vver,2035]`)
+    /// and returns its index. Consecutive columns of one family share one [`Family`] block;
+    /// this is how a model written entry by entry (the planning families) names its columns.
+    pub fn col(
+        &mut self,
+        name: impl AsRef<str>,
+        cost: f64,
+        lower: f64,
+        upper: f64,
+        integer: bool,
+    ) -> Col {
+        let col = self.n_cols();
+        self.col_cost.push(cost);
+        self.col_lower.push(lower);
+        self.col_upper.push(upper);
+        self.col_integer.push(integer);
+        push_entry(&mut self.col_families, col, name.as_ref());
+        col
+    }
+
+    /// Appends one row `lower ≤ a·x ≤ upper` named `name` (`Family[label]`), without
+    /// coefficients (add them with [`Self::push`]); returns its index.
+    pub fn row(&mut self, name: impl AsRef<str>, lower: f64, upper: f64) -> Row {
+        let row = self.n_rows();
+        self.row_lower.push(lower);
+        self.row_upper.push(upper);
+        push_entry(&mut self.row_families, row, name.as_ref());
+        row
+    }
+
+    /// Appends one row with its coefficients; a column named twice is one entry with the summed
+    /// coefficient (HiGHS refuses duplicate entries).
+    pub fn row_with(
+        &mut self,
+        name: impl AsRef<str>,
+        lower: f64,
+        upper: f64,
+        terms: &[(Col, f64)],
+    ) -> Row {
+        let row = self.row(name, lower, upper);
+        let mut merged = terms.to_vec();
+        merge_duplicate_columns(&mut merged);
+        for (col, value) in merged {
+            self.push(row, col, value);
+        }
+        row
+    }
+
+    /// Adds one coefficient.
+    #[inline]
+    pub fn push(&mut self, row: Row, col: Col, value: f64) {
+        self.triplet_rows.push(row as u32);
+        self.triplet_cols.push(col as u32);
+        self.triplet_values.push(value);
+    }
+
+    /// The same problem with every integer column fixed at `values` (rounded) and made
+    /// continuous: the LP whose duals price a MILP's solution.
+    pub fn with_integers_fixed(&self, values: &[f64]) -> LinearProgram {
+        let mut fixed = self.clone();
+        for col in 0..fixed.n_cols() {
+            if fixed.col_integer[col] {
+                let value = values.get(col).copied().unwrap_or(0.0).round();
+                fixed.col_lower[col] = value;
+                fixed.col_upper[col] = value;
+                fixed.col_integer[col] = false;
+            }
+        }
+        fixed
+    }
+
+    /// The elastic version used to explain infeasibility: every row of a family named in
+    /// `families` gets slack columns (cost 1) on the sides it bounds, every other cost is zero
+    /// and every column continuous. Returns the problem and, per slack column, the row it relaxes.
+    pub fn elastic(&self, families: &[&str]) -> (LinearProgram, Vec<(Col, Row)>) {
+        let mut lp = self.clone();
+        lp.col_cost.iter_mut().for_each(|cost| *cost = 0.0);
+        lp.col_integer
+            .iter_mut()
+            .for_each(|integer| *integer = false);
+        let mut slacks = Vec::new();
+        for family in &self.row_families {
+            if !families.contains(&family.name.as_str()) {
+                continue;
+            }
+            for row in family.start..family.start + family.len {
+                let name = self.row_name(row);
+                if self.row_lower[row].is_finite() {
+                    let slack = lp.col(format!("slack-up[{name}]"), 1.0, 0.0, f64::INFINITY, false);
+                    lp.push(row, slack, 1.0);
+                    slacks.push((slack, row));
+                }
+                if self.row_upper[row].is_finite() {
+                    let slack = lp.col(
+                        format!("slack-down[{name}]"),
+                        1.0,
+                        0.0,
+                        f64::INFINITY,
+                        false,
+                    );
+                    lp.push(row, slack, -1.0);
+                    slacks.push((slack, row));
+                }
+            }
+        }
+        (lp, slacks)
     }
 
     /// Appends a block of `labels.len() · max(n_snapshots, 1)` continuous columns with cost 0 and
@@ -144,7 +307,7 @@ impl LinearProgram {
     pub fn add_col_family_shared(
         &mut self,
         name: &str,
-        labels: Arc<[String]>,
+        labels: Labels,
         n_snapshots: usize,
         lower: f64,
         upper: f64,
@@ -184,7 +347,7 @@ impl LinearProgram {
     pub fn add_row_family_shared(
         &mut self,
         name: &str,
-        labels: Arc<[String]>,
+        labels: Labels,
         n_snapshots: usize,
         mut lower: Vec<f64>,
         mut upper: Vec<f64>,
@@ -210,7 +373,7 @@ impl LinearProgram {
     pub fn add_sparse_row_family(
         &mut self,
         name: &str,
-        labels: Arc<[String]>,
+        labels: Labels,
         entries: Vec<(u32, u32)>,
         lower: Vec<f64>,
         upper: Vec<f64>,

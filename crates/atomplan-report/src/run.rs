@@ -105,8 +105,9 @@ pub fn digest(parts: &[&[u8]]) -> String {
 
 /// Bumped when a stored stage's shape changes, so that a run directory written by an older
 /// build is computed again instead of read back wrongly (2: capacity rows carry their
-/// candidate id, plans a typed status).
-const RESULTS_SCHEMA: &str = "results-schema-2";
+/// candidate id, plans a typed status; 3: that status is the core's `SolveStatus`, stored as
+/// `optimal`, `time_limit`, ...).
+const RESULTS_SCHEMA: &str = "results-schema-3";
 
 /// Why a plan is not usable, if it is not: the solver ended without a plan.
 pub fn plan_failure(plan: &Planning) -> Option<String> {

@@ -225,15 +225,6 @@ pub fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result
         crate::safe_io::check_out_dir(out, "--out")?;
     }
     if let Some(plan) = &args.planning {
-        // Not silently dropped: the planning model cannot write these yet (issue "One model").
-        for (given, flag) in [
-            (args.write_lp.is_some(), "--write-lp"),
-            (args.out.is_some(), "--out"),
-        ] {
-            if given {
-                anyhow::bail!("{flag} is not available with --planning yet; the planning result is the JSON of `--format json`");
-            }
-        }
         let options = parse_solver_options(&args.solver_options)?;
         atomplan_model::highs_backend::check_options(&options)
             .with_context(|| format!("cannot solve `{}`", args.folder.display()))?;
@@ -241,8 +232,10 @@ pub fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result
             // `--threads` wins over the file's `[solver] threads` when given (1 is its default).
             threads: (args.threads != 1).then_some(args.threads),
             highs_options: options,
+            write_lp: args.write_lp.clone(),
+            log_to_console: global.verbose > 1,
         };
-        return run_planning(&args.folder, Some(plan), &overrides, global, printer);
+        return run_planning(&args, plan, &overrides, global, printer);
     }
     let options = RunOptions {
         memory_limit_bytes: if args.force {
@@ -294,29 +287,120 @@ pub fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result
     Ok(ExitCode::from(1))
 }
 
+/// The JSON of a planning solve: every top-level key of a plain solve's JSON (`to_json`), with
+/// the same meaning where the planning model has one value (capacities in the last period, CO2
+/// of the last period's year), and the planning model's own blocks under `planning`.
+fn planning_json(
+    result: &atomplan_model::planning::PlanResult,
+    network: &atomplan_model::Network,
+    read_s: f64,
+    write_s: f64,
+    total_s: f64,
+) -> Result<Value, serde_json::Error> {
+    let optimal = result.status == SolveStatus::Optimal && result.has_solution;
+    let last_year = result.capacities.iter().filter_map(|c| c.period).max();
+    let in_last = |period: Option<i32>| period == last_year;
+    let generators = capacities(
+        result
+            .capacities
+            .iter()
+            .filter(|c| in_last(c.period))
+            .map(|c| (&c.generator, c.p_nom_opt_mw)),
+    );
+    let storage_units = capacities(
+        result
+            .storage
+            .iter()
+            .filter(|s| in_last(s.period))
+            .map(|s| (&s.storage_unit, s.p_nom_opt_mw)),
+    );
+    let co2_t: f64 = result
+        .capacities
+        .iter()
+        .filter(|c| in_last(c.period))
+        .map(|c| c.co2_t)
+        .sum();
+    let mut value = json!({
+        "status": result.status.as_str(),
+        "objective": if result.has_solution { number(result.objective) } else { Value::Null },
+        "generators": generators,
+        "storage_units": storage_units,
+        // The planning model refuses extendable links and lines: their capacity is the input's.
+        "links": capacities(network.links.iter().map(|l| (&l.name, l.capacity.nominal))),
+        "lines": capacities(network.lines.iter().map(|l| (&l.name, l.capacity.nominal))),
+        "co2_t": if result.has_solution { number(co2_t) } else { Value::Null },
+        "mip_gap": number(result.mip_gap),
+        "timings": {
+            "read_s": round3(read_s),
+            "build_s": round3(result.build_s),
+            "solve_s": round3(result.solve_s),
+            "write_s": round3(write_s),
+            "total_s": round3(total_s),
+            "highs_s": round3(result.highs_s),
+        },
+        "size": {
+            "rows": result.constraints,
+            "cols": result.variables,
+            "nnz": result.nonzeros,
+        },
+    });
+    if optimal {
+        // The planning model refuses a network's global constraints (its CO2 caps are the
+        // planning file's, reported per period under `planning`).
+        value["global_constraints"] = Value::Object(Map::new());
+        value["curtailment_mwh"] = capacities(
+            result
+                .capacities
+                .iter()
+                .filter(|c| in_last(c.period) && c.curtailment_mwh > 0.0)
+                .map(|c| (&c.generator, c.curtailment_mwh)),
+        );
+    }
+    if !result.violations.is_empty() {
+        value["diagnosis"] = Value::Array(
+            result
+                .violations
+                .iter()
+                .map(|v| {
+                    json!({
+                        "family": v.row.split('[').next().unwrap_or(&v.row),
+                        "bus": Value::Null,
+                        "snapshot": Value::Null,
+                        "component": v.row,
+                        "message": format!("relaxed by {} for a plan to exist", v.amount),
+                    })
+                })
+                .collect(),
+        );
+    }
+    value["planning"] = serde_json::to_value(result)?;
+    Ok(value)
+}
+
 /// `atomplan solve <folder> --planning FILE.toml`: the nuclear-aware planning model
-/// (`atomplan_model::planning`); JSON keys are those of `PlanResult`.
+/// (`atomplan_model::planning`), through the same backend as a plain solve.
 fn run_planning(
-    folder: &std::path::Path,
-    plan: Option<&std::path::Path>,
+    args: &Args,
+    plan: &std::path::Path,
     overrides: &atomplan_model::planning::SolverOverrides,
     global: &GlobalArgs,
     printer: &Printer,
 ) -> anyhow::Result<ExitCode> {
-    use atomplan_model::planning::{self, FolderOutcome, Status};
-    let (text, file) = match plan {
-        Some(plan) => (
-            atomplan_core::input::read_to_string(plan)
-                .with_context(|| format!("cannot read `{}`", plan.display()))?,
-            plan.display().to_string(),
-        ),
-        None => (String::new(), "(no planning file)".to_owned()),
-    };
+    use atomplan_model::planning::{self, FolderOutcome};
+    let started = std::time::Instant::now();
+    let folder = &args.folder;
+    let text = atomplan_core::input::read_to_string(plan)
+        .with_context(|| format!("cannot read `{}`", plan.display()))?;
+    let file = plan.display().to_string();
     let outcome = crate::heartbeat::with_heartbeat(printer, "planning", || {
         planning::solve_folder_with(folder, &text, &file, overrides)
     });
-    let (result, warnings) = match outcome {
-        FolderOutcome::Solved { result, warnings } => (*result, warnings),
+    let (result, warnings, network) = match outcome {
+        FolderOutcome::Solved {
+            result,
+            warnings,
+            network,
+        } => (*result, warnings, network),
         FolderOutcome::Invalid(diagnostics) => {
             for d in &diagnostics {
                 if d.is_error() {
@@ -334,15 +418,27 @@ fn run_planning(
     for w in &warnings {
         printer.warning(&format!("{}: {}", w.location, w.message));
     }
+    let solved_s = started.elapsed().as_secs_f64();
+    let usable = result.status.gives_plan() && result.has_solution;
+    let write_started = std::time::Instant::now();
+    if let (Some(out), true) = (&args.out, usable) {
+        atomplan_model::pypsa::write_planning_results(folder, out, &network, &result)
+            .with_context(|| format!("cannot write results to `{}`", out.display()))?;
+    }
+    let write_s = write_started.elapsed().as_secs_f64();
+    let read_s = (solved_s - result.build_s - result.solve_s).max(0.0);
+    let total_s = started.elapsed().as_secs_f64();
     match global.format {
-        Format::Json => printer.json(&serde_json::to_value(&result)?),
-        Format::Csv => printer.data(&crate::flat_csv::to_field_csv(&serde_json::to_value(
-            &result,
+        Format::Json => printer.json(&planning_json(&result, &network, read_s, write_s, total_s)?),
+        Format::Csv => printer.data(&crate::flat_csv::to_field_csv(&planning_json(
+            &result, &network, read_s, write_s, total_s,
         )?)?),
         Format::Text => {
             printer.data(&format!(
-                "status {:?}, objective {:.2}, mip_gap {:.6}",
-                result.status, result.objective, result.mip_gap
+                "status: {}\nobjective: {:.2}\nmip_gap: {:.6}",
+                result.status.as_str(),
+                result.objective,
+                result.mip_gap
             ));
             for c in &result.capacities {
                 let period = c.period.map_or_else(String::new, |y| format!(" {y}"));
@@ -354,14 +450,37 @@ fn run_planning(
                     c.generator, c.p_nom_opt_mw
                 ));
             }
+            printer.data(&format!(
+                "size: {} rows, {} columns ({} integer), {} non-zeros\ntime: build {:.3} s, solve {:.3} s (HiGHS {:.3} s), write {:.3} s, total {:.3} s",
+                result.constraints,
+                result.variables,
+                result.integer_variables,
+                result.nonzeros,
+                result.build_s,
+                result.solve_s,
+                result.highs_s,
+                write_s,
+                total_s
+            ));
         }
     }
-    match result.status {
-        Status::Optimal => Ok(ExitCode::SUCCESS),
-        Status::TimeLimit if result.has_solution => Ok(ExitCode::SUCCESS),
-        status => {
-            printer.error(&format!("the planning model is {status:?}"));
-            Ok(ExitCode::from(1))
+    if usable {
+        if let Some(out) = &args.out {
+            printer.info(&format!("results written to {}", out.display()));
         }
+        return Ok(ExitCode::SUCCESS);
     }
+    printer.error(&format!(
+        "the planning model is {}{}",
+        result.status.as_str().replace('_', " "),
+        if result.solver_message.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", result.solver_message)
+        }
+    ));
+    for v in result.violations.iter().take(5) {
+        printer.error(&format!("{} had to be relaxed by {}", v.row, v.amount));
+    }
+    Ok(ExitCode::from(1))
 }

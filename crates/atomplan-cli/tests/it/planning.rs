@@ -28,11 +28,11 @@ fn planning_json_reports_status_objective_and_gap() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["status"], "Optimal");
+    assert_eq!(v["status"], "optimal");
     assert!(v["objective"].as_f64().unwrap() > 0.0);
     assert_eq!(v["mip_gap"].as_f64(), Some(0.0));
-    assert!(v["integer_variables"].as_u64().unwrap() > 0);
-    assert!(v["capacities"]
+    assert!(v["planning"]["integer_variables"].as_u64().unwrap() > 0);
+    assert!(v["planning"]["capacities"]
         .as_array()
         .unwrap()
         .iter()
@@ -84,10 +84,9 @@ fn pypsa_milp_network_solves_without_a_planning_file() {
 }
 
 /// `solve --planning` honours `--threads` and `--solver-option` (applied after the file's
-/// `[solver]`), refuses an unknown HiGHS option before solving, and refuses the flags the
-/// planning model cannot serve yet instead of dropping them.
+/// `[solver]`) and refuses an unknown HiGHS option before solving.
 #[test]
-fn planning_honours_threads_and_solver_options_and_refuses_what_it_cannot_write() {
+fn planning_honours_threads_and_solver_options() {
     let folder = fixture("planning/toy-1node-24-nostorage");
     let plan = fixture("planning/n1.toml");
     let solve = |extra: &[&str]| {
@@ -118,15 +117,123 @@ fn planning_honours_threads_and_solver_options_and_refuses_what_it_cannot_write(
     // The option reaches HiGHS: no time at all stops it at the time limit.
     let stopped = solve(&["--solver-option", "time_limit=0"]);
     let v: serde_json::Value = serde_json::from_slice(&stopped.stdout).unwrap();
-    assert_eq!(v["status"], "TimeLimit", "{v}");
+    assert_eq!(v["status"], "time_limit", "{v}");
     let bad = solve(&["--solver-option", "no_such_option=1"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no_such_option"));
+}
+
+/// One solve command: with `--planning` the JSON has every top-level key of a plain solve of
+/// the same folder (and the planning blocks under `planning`), `--write-lp` writes the planning
+/// model with structured names, `--out` writes PyPSA's layout, and an LP goes to HiPO by
+/// default like the core while `--solver-option solver=simplex` switches to simplex.
+#[test]
+fn planning_json_keys_write_lp_out_and_solver_choice_match_a_plain_solve() {
+    let folder = fixture("planning/toy-1node-24-nostorage");
+    let json = |out: &std::process::Output| -> serde_json::Value {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let plain = json(&run(&["solve", &folder, "--format", "json"]));
     let dir = tempfile::tempdir().unwrap();
     let lp = dir.path().join("plan.lp");
-    let refused = solve(&["--write-lp", lp.to_str().unwrap()]);
-    assert_eq!(refused.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&refused.stderr)
-        .contains("--write-lp is not available with --planning"));
-    assert!(!lp.exists());
+    let out_dir = dir.path().join("out");
+    let planned = json(&run(&[
+        "solve",
+        &folder,
+        "--planning",
+        &fixture("planning/n1.toml"),
+        "--format",
+        "json",
+        "--write-lp",
+        lp.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]));
+    let keys =
+        |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    for key in keys(&plain) {
+        assert!(
+            planned.get(&key).is_some(),
+            "`{key}` missing from {planned}"
+        );
+    }
+    for key in keys(&plain["timings"]).iter().chain(&keys(&plain["size"])) {
+        assert!(
+            planned["timings"].get(key).is_some() || planned["size"].get(key).is_some(),
+            "`{key}` missing"
+        );
+    }
+    assert!(planned["planning"]["capacities"].is_array());
+    assert_eq!(
+        planned["size"]["cols"], planned["planning"]["variables"],
+        "{planned}"
+    );
+    let text = std::fs::read_to_string(&lp).unwrap();
+    assert!(
+        text.contains("Generator_units(SMR)"),
+        "{}",
+        &text[..text.len().min(400)]
+    );
+    assert!(text.contains("Area_contingency("));
+    assert!(text.contains("general"), "integer units are declared");
+    let generators = std::fs::read_to_string(out_dir.join("generators.csv")).unwrap();
+    assert!(generators.lines().next().unwrap().contains("p_nom_opt"));
+    let smr = planned["generators"]["SMR"].as_f64().unwrap();
+    let row = generators
+        .lines()
+        .find(|l| l.starts_with("SMR,"))
+        .unwrap()
+        .to_owned();
+    assert!(
+        row.ends_with(&format!(",{smr}")) || row.contains(&format!(",{smr},")),
+        "{row} vs {smr}"
+    );
+    assert!(out_dir.join("generators-p.csv").is_file());
+    assert!(out_dir.join("planning-capacities.csv").is_file());
+
+    // An empty planning file is an LP: HiPO by default, simplex when asked, same optimum.
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, "").unwrap();
+    let ipm = json(&run(&[
+        "solve",
+        &folder,
+        "--planning",
+        empty.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    let simplex = json(&run(&[
+        "solve",
+        &folder,
+        "--planning",
+        empty.to_str().unwrap(),
+        "--format",
+        "json",
+        "--solver-option",
+        "solver=simplex",
+    ]));
+    assert!(
+        ipm["planning"]["ipm_iterations"].as_i64().unwrap() > 0,
+        "{ipm}"
+    );
+    assert_eq!(
+        simplex["planning"]["ipm_iterations"].as_i64(),
+        Some(0),
+        "{simplex}"
+    );
+    assert!(simplex["planning"]["simplex_iterations"].as_i64().unwrap() > 0);
+    let (a, b, core) = (
+        ipm["objective"].as_f64().unwrap(),
+        simplex["objective"].as_f64().unwrap(),
+        plain["objective"].as_f64().unwrap(),
+    );
+    assert!(
+        (a - core).abs() <= 1e-6 * core && (b - core).abs() <= 1e-6 * core,
+        "{a} {b} {core}"
+    );
 }

@@ -25,10 +25,8 @@
 // Loops run over snapshot, row and column indices shared by several arrays.
 #![allow(clippy::needless_range_loop)]
 
-use std::sync::Arc;
-
 use crate::build::variables::ModelIndex;
-use crate::lp::{LinearProgram, Triplets};
+use crate::lp::{Labels, LinearProgram, Triplets};
 use crate::network::{Capacity, Network, Operation, Series};
 
 /// First column of each time-indexed block of a committable unit (snapshots follow).
@@ -193,7 +191,7 @@ impl RowBlock {
     }
 
     /// Appends the family to the LP (nothing when empty), shifting rows to their place.
-    fn commit(mut self, lp: &mut LinearProgram, name: &str, labels: &Arc<[String]>) {
+    fn commit(mut self, lp: &mut LinearProgram, name: &str, labels: &Labels) {
         if self.entries.is_empty() {
             return;
         }
@@ -221,10 +219,11 @@ fn add_for_kind(
     if committable.is_empty() {
         return vec![None; all.len()];
     }
-    let labels: Arc<[String]> = committable
+    let labels: Labels = committable
         .iter()
         .map(|&u| all[u].name.to_owned())
-        .collect();
+        .collect::<Vec<_>>()
+        .into();
     let status_start =
         lp.add_col_family_shared(&format!("{kind}-status"), labels.clone(), n_t, 0.0, 1.0);
     let start_up_start =

@@ -1,9 +1,7 @@
 //! Generator constraint families: dispatch limits of extendable generators and their balance terms.
 
-use std::sync::Arc;
-
 use crate::build::variables::ModelIndex;
-use crate::lp::{LinearProgram, Triplets};
+use crate::lp::{Labels, LinearProgram, Triplets};
 use crate::network::{Capacity, Network, Series};
 
 /// One extendable asset for [`add_extendable_dispatch_rows`].
@@ -29,7 +27,11 @@ pub(crate) fn add_extendable_dispatch_rows(
     n_snapshots: usize,
     assets: &[ExtendableDispatch<'_>],
 ) {
-    let labels: Arc<[String]> = assets.iter().map(|asset| asset.name.to_owned()).collect();
+    let labels: Labels = assets
+        .iter()
+        .map(|asset| asset.name.to_owned())
+        .collect::<Vec<_>>()
+        .into();
     for is_upper in [true, false] {
         let mut entries: Vec<(u32, u32)> = Vec::new();
         let mut block = Triplets::new();

@@ -2,10 +2,9 @@
 //! lines' nodal-balance terms (linearised "DC" power flow, as PyPSA formulates it).
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 
 use crate::build::variables::ModelIndex;
-use crate::lp::{LinearProgram, Triplets};
+use crate::lp::{Labels, LinearProgram, Triplets};
 use crate::network::Network;
 
 /// $$-s_{max}(t)\,S_l \le s_{l,t} \le s_{max}(t)\,S_l$$ for extendable lines.
@@ -15,7 +14,12 @@ pub fn add_flow_limits_for_extendable_lines(
     lp: &mut LinearProgram,
 ) {
     let n_t = index.n_snapshots;
-    let labels: Arc<[String]> = network.lines.iter().map(|line| line.name.clone()).collect();
+    let labels: Labels = network
+        .lines
+        .iter()
+        .map(|line| line.name.clone())
+        .collect::<Vec<_>>()
+        .into();
     for is_upper in [true, false] {
         let mut entries = Vec::new();
         let mut block = Triplets::new();

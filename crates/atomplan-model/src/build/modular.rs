@@ -8,10 +8,8 @@
 //! Non-extendable modular assets get nothing here (PyPSA ignores `p_nom_mod` for them unless they
 //! are committable, see `commitment.rs`).
 
-use std::sync::Arc;
-
 use crate::build::variables::ModelIndex;
-use crate::lp::{LinearProgram, Triplets};
+use crate::lp::{Labels, LinearProgram, Triplets};
 use crate::network::{Capacity, Network};
 
 /// Adds the module-count columns and rows of one kind of asset; returns each asset's column.
@@ -27,7 +25,11 @@ fn add_for_kind(
     if modular.is_empty() {
         return vec![None; assets.len()];
     }
-    let labels: Arc<[String]> = modular.iter().map(|&a| assets[a].0.clone()).collect();
+    let labels: Labels = modular
+        .iter()
+        .map(|&a| assets[a].0.clone())
+        .collect::<Vec<_>>()
+        .into();
     let start = lp.add_col_family_shared(
         &format!("{kind}-n_mod"),
         labels.clone(),

@@ -14,11 +14,9 @@
 //!   $\Delta_t \le r^{su} P + M(1-su_t)$, $\Delta_t \ge -r^{down} P - M(1-u_t)$,
 //!   $\Delta_t \ge -r^{sd} P - M(1-sd_t)$.
 
-use std::sync::Arc;
-
 use crate::build::commitment::{big_m, status_before, units, CommitmentColumns, Unit};
 use crate::build::variables::ModelIndex;
-use crate::lp::{LinearProgram, Triplets};
+use crate::lp::{Labels, LinearProgram, Triplets};
 use crate::network::Network;
 
 /// Rows `lower ≤ terms ≤ upper` of one family.
@@ -51,7 +49,7 @@ impl Rows {
         self.terms.push(terms);
     }
 
-    fn commit(self, lp: &mut LinearProgram, name: &str, labels: &Arc<[String]>) {
+    fn commit(self, lp: &mut LinearProgram, name: &str, labels: &Labels) {
         if self.entries.is_empty() {
             return;
         }
@@ -218,7 +216,11 @@ pub fn add_ramp_limits(network: &Network, index: &ModelIndex, lp: &mut LinearPro
         } else {
             &index.link_commitment
         };
-        let labels: Arc<[String]> = all.iter().map(|unit| unit.name.to_owned()).collect();
+        let labels: Labels = all
+            .iter()
+            .map(|unit| unit.name.to_owned())
+            .collect::<Vec<_>>()
+            .into();
         let mut up = Rows::default();
         let mut down = Rows::default();
         let mut big_m_rows: [Rows; 4] = Default::default();

@@ -1,10 +1,8 @@
 //! Storage-unit constraint families: power and energy limits of extendable units, the
 //! state-of-charge balance, and their nodal-balance terms.
 
-use std::sync::Arc;
-
 use crate::build::variables::ModelIndex;
-use crate::lp::{LinearProgram, Triplets};
+use crate::lp::{Labels, LinearProgram, Triplets};
 use crate::network::Network;
 
 /// For extendable units, with capacity $P_s$:
@@ -17,11 +15,12 @@ pub fn add_power_and_energy_limits_for_extendable_storage(
     lp: &mut LinearProgram,
 ) {
     let n_t = index.n_snapshots;
-    let labels: Arc<[String]> = network
+    let labels: Labels = network
         .storage_units
         .iter()
         .map(|unit| unit.name.clone())
-        .collect();
+        .collect::<Vec<_>>()
+        .into();
     // (family, column of (s, t), coefficient of P at (s, t)).
     type Limit<'a> = (
         &'a str,

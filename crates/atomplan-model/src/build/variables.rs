@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 pub use crate::build::commitment::CommitmentColumns;
-use crate::lp::LinearProgram;
+use crate::lp::{Labels, LinearProgram};
 use crate::network::{Capacity, Network, Series};
 
 /// Where each component's columns (and the shared rows) are in the LP.
@@ -76,8 +76,8 @@ impl ModelIndex {
     }
 }
 
-fn names<'a>(items: impl Iterator<Item = &'a String>) -> Arc<[String]> {
-    items.cloned().collect()
+fn names<'a>(items: impl Iterator<Item = &'a String>) -> Labels {
+    Arc::new(items.cloned().collect())
 }
 
 /// Adds one capacity column per extendable asset; returns each asset's column.

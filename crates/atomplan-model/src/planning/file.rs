@@ -94,6 +94,12 @@ pub struct SolverWire {
     /// applied after the defaults.
     #[serde(skip)]
     pub highs_options: Vec<(String, String)>,
+    /// Write the model in CPLEX LP format here before solving (`atomplan solve --write-lp`).
+    #[serde(skip)]
+    pub write_lp: Option<std::path::PathBuf>,
+    /// HiGHS's log on stderr (`atomplan solve -vv`).
+    #[serde(skip)]
+    pub log_to_console: bool,
 }
 
 fn default_prices() -> bool {
@@ -116,6 +122,8 @@ impl Default for SolverWire {
             threads: default_threads(),
             prices: true,
             highs_options: Vec::new(),
+            write_lp: None,
+            log_to_console: false,
         }
     }
 }

@@ -10,7 +10,6 @@
 //! Call [`plan`] from a library, or `atomplan solve <folder> --planning FILE.toml`.
 
 pub mod file;
-pub mod lp;
 pub mod model;
 pub mod network;
 pub mod policy;
@@ -24,8 +23,9 @@ use std::collections::BTreeMap;
 use atomplan_core::Diagnostic;
 use serde::Serialize;
 
+/// How a planning solve ended: the core's status, one enum for every solve.
+pub use crate::highs_backend::SolveStatus as Status;
 pub use file::PlanningFile;
-pub use lp::Status;
 pub use network::{
     solve_folder, solve_folder_with, solve_network, system_from_network, units_from_network,
     FolderOutcome, SolverOverrides,
@@ -33,6 +33,8 @@ pub use network::{
 pub use system::{Chronology, StorageUnit, System};
 
 use crate::aggregate;
+use crate::highs_backend::{self, LpSolution, SolverSettings};
+use crate::lp::{Col, LinearProgram};
 
 /// Read and validate a planning file. Errors and warnings come back together; the caller
 /// stops on any error.
@@ -58,6 +60,11 @@ pub struct CapacityResult {
     pub built: f64,
     /// Energy produced in the period's year, MWh (weighted).
     pub energy_mwh: f64,
+    /// CO2 emitted in the period's year, t (`energy_mwh` times the generator's emission factor).
+    pub co2_t: f64,
+    /// Energy available but not produced in the period's year, MWh (weighted), for generators
+    /// with a time-varying `p_max_pu` (wind, solar); 0 for the others, as PyPSA counts it.
+    pub curtailment_mwh: f64,
 }
 
 /// Power capacity and energy of one storage unit in one period.
@@ -121,7 +128,14 @@ pub struct PlanResult {
     pub constraints: usize,
     pub nonzeros: usize,
     pub build_s: f64,
+    /// Passing the model to HiGHS and HiGHS's run, seconds (plus the price and infeasibility
+    /// re-solves when they run).
     pub solve_s: f64,
+    /// HiGHS's own run time of the main solve, seconds.
+    pub highs_s: f64,
+    /// Simplex and interior-point iterations of the main solve (which of HiGHS's solvers ran).
+    pub simplex_iterations: i64,
+    pub ipm_iterations: i64,
     pub capacities: Vec<CapacityResult>,
     pub storage: Vec<StorageResult>,
     pub aggregation: Option<AggregationReport>,
@@ -132,6 +146,13 @@ pub struct PlanResult {
     /// When infeasible: the policy rows (CO2 cap, capacity and energy limits, reserve margin,
     /// unit limits) that had to be relaxed for a plan to exist, largest first.
     pub violations: Vec<Violation>,
+    /// Dispatch per generator, period and modelled hour, MW (`[g][y][t]`, generators in the
+    /// system's order; empty without a solution). Written by `--out`, not serialised.
+    #[serde(skip)]
+    pub generator_p: Vec<Vec<Vec<f64>>>,
+    /// Storage output per unit, period and hour, MW, discharge minus charge (`[s][y][t]`).
+    #[serde(skip)]
+    pub storage_p: Vec<Vec<Vec<f64>>>,
 }
 
 impl PlanResult {
@@ -165,6 +186,34 @@ pub enum PlanError {
     Aggregate(#[from] aggregate::AggregateError),
     #[error("`{key}` names `{name}`, which is not a generator of the system")]
     UnknownGenerator { key: String, name: String },
+    #[error("cannot write the LP to `{path}`: {message}")]
+    WriteLp { path: String, message: String },
+}
+
+/// The core backend's settings for a planning file's `[solver]`: its gap and time limit, then
+/// the caller's HiGHS options. The backend's defaults apply first (HiPO with crossover for an
+/// LP, branch and bound for a MILP), as for every core solve.
+fn solver_settings(plan: &PlanningFile) -> SolverSettings {
+    let mut options = vec![(
+        "mip_rel_gap".to_owned(),
+        format!("{:e}", plan.solver.mip_rel_gap),
+    )];
+    if let Some(limit) = plan.solver.time_limit {
+        options.push(("time_limit".to_owned(), format!("{limit:e}")));
+    }
+    options.extend(plan.solver.highs_options.iter().cloned());
+    SolverSettings {
+        threads: plan.solver.threads,
+        options,
+        log_to_console: plan.solver.log_to_console,
+    }
+}
+
+/// Solves with the one backend; a solve that cannot run is a failed answer with HiGHS's (or
+/// the backend's) words, so that the caller reports it like any other status.
+fn solve(lp: &LinearProgram, settings: &SolverSettings) -> LpSolution {
+    highs_backend::solve(lp, settings)
+        .unwrap_or_else(|error| LpSolution::failed(lp, error.to_string()))
 }
 
 /// Families relaxed by the elastic re-solve that explains an infeasible plan.
@@ -184,21 +233,35 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
         return Err(PlanError::UnknownGenerator { key, name });
     }
     let (lp, built, agg_report) = build_lp(system, plan)?;
-    let options = lp::SolveOptions {
-        mip_rel_gap: plan.solver.mip_rel_gap,
-        time_limit: plan.solver.time_limit,
-        threads: plan.solver.threads,
-        highs_options: plan.solver.highs_options.clone(),
-    };
-    let solved = lp::solve(&lp, &options);
+    if let Some(path) = &plan.solver.write_lp {
+        let written = std::fs::File::create(path).and_then(|file| lp.write_lp(file));
+        if let Err(error) = written {
+            return Err(PlanError::WriteLp {
+                path: path.display().to_string(),
+                message: error.to_string(),
+            });
+        }
+    }
+    let options = solver_settings(plan);
+    let solve_started = std::time::Instant::now();
+    let solved = solve(&lp, &options);
     let (sys, index, periods, build_s) = built;
     // Prices: the LP's duals, or for a MILP those of the LP with its integers fixed.
     let duals = if !solved.has_solution || !plan.solver.prices {
         Vec::new()
-    } else if lp.num_integer() == 0 {
-        solved.row_duals.clone()
+    } else if lp.n_integer() == 0 {
+        if solved.status == Status::Optimal {
+            solved.row_duals.clone()
+        } else {
+            Vec::new()
+        }
     } else {
-        lp::solve(&lp.with_integers_fixed(&solved.columns), &options).row_duals
+        let fixed = solve(&lp.with_integers_fixed(&solved.col_values), &options);
+        if fixed.status == Status::Optimal {
+            fixed.row_duals
+        } else {
+            Vec::new()
+        }
     };
     let mut prices = Vec::new();
     if !duals.is_empty() {
@@ -240,13 +303,13 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
     let mut violations = Vec::new();
     if solved.status == Status::Infeasible {
         let (elastic, slacks) = lp.elastic(POLICY_FAMILIES);
-        let relaxed = lp::solve(&elastic, &options);
+        let relaxed = solve(&elastic, &options);
         if relaxed.has_solution {
             for (col, row) in slacks {
-                let amount = relaxed.columns[col];
+                let amount = relaxed.col_values[col];
                 if amount > 1e-6 {
                     violations.push(Violation {
-                        row: lp.row_names[row].clone(),
+                        row: lp.row_name(row),
                         amount: clean(amount),
                     });
                 }
@@ -258,17 +321,39 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
         e.constant
             + e.terms
                 .iter()
-                .map(|&(c, v)| v * solved.columns[c])
+                .map(|&(c, v)| v * solved.col_values[c])
                 .sum::<f64>()
     };
+    let hourly = |cols: &[Col]| -> Vec<f64> {
+        if solved.has_solution {
+            cols.iter().map(|&c| clean(solved.col_values[c])).collect()
+        } else {
+            Vec::new()
+        }
+    };
     let mut capacities = Vec::new();
+    let mut generator_p = Vec::new();
     for (g, gen) in sys.generators.iter().enumerate() {
+        let mut by_period = Vec::new();
         for (y, per) in periods.iter().enumerate() {
-            let energy = index.p[g][y]
+            let energy: f64 = index.p[g][y]
                 .iter()
                 .enumerate()
-                .map(|(t, &c)| solved.columns[c] * sys.weights[t])
+                .map(|(t, &c)| solved.col_values[c] * sys.weights[t])
                 .sum();
+            let capacity = value(&index.capacity[g][y]);
+            let curtailment: f64 = if gen.p_max_pu.len() > 1 {
+                index.p[g][y]
+                    .iter()
+                    .enumerate()
+                    .map(|(t, &c)| {
+                        (capacity * gen.p_max_pu_at(t) - solved.col_values[c]).max(0.0)
+                            * sys.weights[t]
+                    })
+                    .sum()
+            } else {
+                0.0
+            };
             capacities.push(CapacityResult {
                 generator: gen.name.clone(),
                 period: per.year,
@@ -276,16 +361,35 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
                 units: index.units[g][y].as_ref().map(|e| clean(value(e))),
                 built: clean(value(&index.built[g][y])),
                 energy_mwh: clean(energy),
+                co2_t: clean(energy * gen.co2_t_per_mwh),
+                curtailment_mwh: clean(curtailment),
             });
+            by_period.push(hourly(&index.p[g][y]));
         }
+        generator_p.push(by_period);
     }
+    let storage_p = (0..sys.storage_units.len())
+        .map(|k| {
+            (0..periods.len())
+                .map(|y| {
+                    let dispatch = hourly(&index.storage_dispatch[k][y]);
+                    let store = hourly(&index.storage_store[k][y]);
+                    dispatch
+                        .iter()
+                        .zip(&store)
+                        .map(|(d, s)| clean(d - s))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
     let mut storage = Vec::new();
     for (k, st) in sys.storage_units.iter().enumerate() {
         for (y, per) in periods.iter().enumerate() {
-            let energy = |cols: &[lp::Col]| -> f64 {
+            let energy = |cols: &[Col]| -> f64 {
                 cols.iter()
                     .enumerate()
-                    .map(|(t, &c)| solved.columns[c] * sys.weights[t])
+                    .map(|(t, &c)| solved.col_values[c] * sys.weights[t])
                     .sum()
             };
             storage.push(StorageResult {
@@ -300,22 +404,36 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
     }
     Ok(PlanResult {
         status: solved.status,
-        objective: clean(solved.objective),
-        mip_gap: clean(solved.mip_gap),
+        objective: if solved.has_solution {
+            clean(solved.objective)
+        } else {
+            0.0
+        },
+        // No integer solution found: the gap is unknown, reported as 100 %.
+        mip_gap: clean(if solved.mip_gap.is_finite() {
+            solved.mip_gap
+        } else {
+            1.0
+        }),
         has_solution: solved.has_solution,
         solver_message: solved.message.clone(),
-        variables: lp.num_cols(),
-        integer_variables: lp.num_integer(),
-        constraints: lp.num_rows(),
-        nonzeros: lp.triplets.len(),
+        variables: lp.n_cols(),
+        integer_variables: lp.n_integer(),
+        constraints: lp.n_rows(),
+        nonzeros: lp.n_nonzeros(),
         build_s,
-        solve_s: solved.solve_s,
+        solve_s: solve_started.elapsed().as_secs_f64(),
+        highs_s: solved.highs_s,
+        simplex_iterations: solved.simplex_iterations,
+        ipm_iterations: solved.ipm_iterations,
         capacities,
         storage,
         aggregation: agg_report,
         hour_weights: sys.weights.clone(),
         prices,
         violations,
+        generator_p,
+        storage_p,
     })
 }
 
@@ -325,7 +443,7 @@ type BuiltParts = (System, model::Index, Vec<model::Period>, f64);
 pub fn build_lp(
     system: &System,
     plan: &PlanningFile,
-) -> Result<(lp::Lp, BuiltParts, Option<AggregationReport>), PlanError> {
+) -> Result<(LinearProgram, BuiltParts, Option<AggregationReport>), PlanError> {
     let start = std::time::Instant::now();
     let (sys, report) = match &plan.aggregation {
         Some(a) => {

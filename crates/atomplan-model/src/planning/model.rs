@@ -4,7 +4,7 @@
 //! `build` is a flat sequence: capacity and build variables (integer units, learning steps,
 //! lead times), dispatch and commitment, availability with refuelling, ramping, N-1 reserve,
 //! planning reserve margin, then the nodal balance and the objective.
-//! Each family is a function that appends its rows and (row, col, value) triplets to the [`Lp`].
+//! Each family is a function that appends its rows and (row, col, value) triplets to the [`LinearProgram`].
 //! The formulation is written out in docs/formulation/planning.md.
 
 // Index loops mirror the formulation (g, y, t); iterators would hide the indices.
@@ -13,8 +13,8 @@
 use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
 
 use super::file::{PlanningFile, UnitWire};
-use super::lp::{Col, Lp, Row};
 use super::system::{Chronology, StorageUnit, System};
+use crate::lp::{Col, LinearProgram, Row};
 
 /// A linear expression: Σ coef · col + constant.
 #[derive(Debug, Clone, Default)]
@@ -83,7 +83,7 @@ pub struct Index {
 }
 
 pub struct Built {
-    pub lp: Lp,
+    pub lp: LinearProgram,
     pub index: Index,
     pub periods: Vec<Period>,
 }
@@ -143,7 +143,7 @@ fn prev_hour(t: usize, block_hours: usize) -> usize {
 }
 
 pub fn build(sys: &System, plan: &PlanningFile) -> Built {
-    let mut lp = Lp::default();
+    let mut lp = LinearProgram::default();
     let periods = periods(plan);
     let ny = periods.len();
     let nt = sys.hours();
@@ -1127,7 +1127,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
 /// Multi-period: builds per period, each costed at `capital_cost` per year over the periods in
 /// which it is alive (`storage.<name>.lifetime_years`), on top of the existing `p_nom`.
 fn storage_capacity(
-    lp: &mut Lp,
+    lp: &mut LinearProgram,
     st: &StorageUnit,
     plan: &PlanningFile,
     periods: &[Period],
@@ -1208,7 +1208,7 @@ fn storage_capacity(
 }
 
 /// `col <= k · cap` as a column bound when the capacity is fixed, else as a row.
-fn limit_by_capacity(lp: &mut Lp, col: Col, k: f64, cap: &Expr, name: String) {
+fn limit_by_capacity(lp: &mut LinearProgram, col: Col, k: f64, cap: &Expr, name: String) {
     if cap.terms.is_empty() || k == 0.0 {
         lp.col_upper[col] = lp.col_upper[col].min((k * cap.constant).max(0.0));
         return;
@@ -1261,7 +1261,7 @@ fn soc_mode(sys: &System, plan: &PlanningFile, st: &StorageUnit) -> SocMode {
 /// Charge, discharge and state of charge of one storage unit in one period; returns the
 /// discharge and charge columns per snapshot. Formulas: docs/formulation/planning-storage.md.
 fn storage_operation(
-    lp: &mut Lp,
+    lp: &mut LinearProgram,
     sys: &System,
     plan: &PlanningFile,
     st: &StorageUnit,
@@ -1546,7 +1546,7 @@ pub enum Season {
 }
 
 fn refuelling_season(
-    lp: &mut Lp,
+    lp: &mut LinearProgram,
     sys: &System,
     plan: &PlanningFile,
     g: usize,
@@ -1623,7 +1623,7 @@ fn refuelling_season(
 /// staggered removes one unit (`per_unit` MW) if any is built, simultaneous removes all.
 #[allow(clippy::too_many_arguments)]
 fn apply_season(
-    lp: &mut Lp,
+    lp: &mut LinearProgram,
     season: &Season,
     block: usize,
     per_unit: f64,
@@ -1712,7 +1712,7 @@ fn apply_season(
 /// FOAK → NOAK learning: each vendor's steps hold a number of units across all its designs
 /// and periods, and a step opens only when the previous one is full.
 fn add_learning(
-    lp: &mut Lp,
+    lp: &mut LinearProgram,
     sys: &System,
     plan: &PlanningFile,
     periods: &[Period],

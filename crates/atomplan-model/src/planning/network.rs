@@ -251,6 +251,9 @@ pub enum FolderOutcome {
     Solved {
         result: Box<PlanResult>,
         warnings: Vec<Diagnostic>,
+        /// The network as read (with PyPSA's MILP attributes moved into planning units), for
+        /// writing results in PyPSA's layout.
+        network: Box<crate::Network>,
     },
     Invalid(Vec<Diagnostic>),
 }
@@ -394,6 +397,10 @@ pub struct SolverOverrides {
     /// HiGHS options applied after the defaults; check them with
     /// [`crate::highs_backend::check_options`] first for an input error before any solve.
     pub highs_options: Vec<(String, String)>,
+    /// Write the planning model in CPLEX LP format here before solving.
+    pub write_lp: Option<std::path::PathBuf>,
+    /// HiGHS's log on stderr.
+    pub log_to_console: bool,
 }
 
 /// Read a PyPSA folder and a planning file's text, validate both, and solve.
@@ -449,6 +456,8 @@ pub fn solve_network(
         plan.solver.threads = threads;
     }
     plan.solver.highs_options = overrides.highs_options.clone();
+    plan.solver.write_lp = overrides.write_lp.clone();
+    plan.solver.log_to_console = overrides.log_to_console;
     if diags.iter().any(Diagnostic::is_error) {
         return FolderOutcome::Invalid(diags);
     }
@@ -481,6 +490,7 @@ pub fn solve_network(
         Ok(result) => FolderOutcome::Solved {
             result: Box::new(result),
             warnings: diags,
+            network: Box::new(network),
         },
         Err(e) => {
             diags.push(Diagnostic::error(

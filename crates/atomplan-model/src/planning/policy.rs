@@ -26,9 +26,9 @@
 //! Row names: `Energy-limit[name,year]`.
 
 use super::file::PlanningFile;
-use super::lp::Lp;
 use super::model::{Expr, Index, Period};
 use super::system::System;
+use crate::lp::LinearProgram;
 
 fn year_label(period: &Period, y: usize) -> String {
     period.year.map_or_else(|| y.to_string(), |v| v.to_string())
@@ -61,7 +61,7 @@ pub fn unknown_generators(sys: &System, plan: &PlanningFile) -> Vec<(String, Str
 
 /// `min_mw <= Σ P_{g,y} <= max_mw` for every period from `from_year` on.
 pub fn add_capacity_limits(
-    lp: &mut Lp,
+    lp: &mut LinearProgram,
     sys: &System,
     plan: &PlanningFile,
     periods: &[Period],
@@ -97,7 +97,7 @@ pub fn add_capacity_limits(
 
 /// `Σ_g u_g Σ_t w_t p_{g,y,t} <= max_per_year[y]` for every period with a finite limit.
 pub fn add_energy_limits(
-    lp: &mut Lp,
+    lp: &mut LinearProgram,
     sys: &System,
     plan: &PlanningFile,
     periods: &[Period],

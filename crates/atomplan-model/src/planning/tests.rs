@@ -164,20 +164,19 @@ fn a_unit_without_reserve_ramp_holds_no_reserve_and_contingency_rows_stay_short(
         "{N1_UNITS}\n[units.gas]\nreserve_ramp = 0\n[[areas]]\nname = \"grid\"\nbuses = [\"grid\"]\nn1_reserve = true\n"
     );
     let (lp, _, _) = build_lp(&n1_grid(), &parse_plan(&plan)).unwrap();
-    assert!(lp
-        .col_names
+    let col_names: Vec<String> = (0..lp.n_cols()).map(|c| lp.col_name(c)).collect();
+    assert!(col_names
         .iter()
         .any(|n| n.starts_with("Generator-reserve[smr")));
-    assert!(!lp
-        .col_names
+    assert!(!col_names
         .iter()
         .any(|n| n.starts_with("Generator-reserve[gas")));
-    let mut entries = vec![0usize; lp.num_rows()];
-    for &(r, _, _) in &lp.triplets {
-        entries[r] += 1;
+    let mut entries = vec![0usize; lp.n_rows()];
+    for &r in &lp.triplet_rows {
+        entries[r as usize] += 1;
     }
-    let contingency: Vec<usize> = (0..lp.num_rows())
-        .filter(|&r| lp.row_names[r].starts_with("Area-contingency"))
+    let contingency: Vec<usize> = (0..lp.n_rows())
+        .filter(|&r| lp.row_name(r).starts_with("Area-contingency"))
         .collect();
     assert!(!contingency.is_empty());
     assert!(
@@ -638,9 +637,8 @@ end_year = 2040
 
     // One row for the capped period only, named by its year.
     let (lp, _, _) = build_lp(&sys, &parse_plan(&capped)).unwrap();
-    let names: Vec<&String> = lp
-        .row_names
-        .iter()
+    let names: Vec<String> = (0..lp.n_rows())
+        .map(|r| lp.row_name(r))
         .filter(|n| n.starts_with("CO2-cap"))
         .collect();
     assert_eq!(names, ["CO2-cap[2035]"]);

@@ -9,4 +9,4 @@ mod write;
 
 pub use read::{read_folder, read_frames, Frames, Imported};
 pub use table::Column;
-pub use write::write_results;
+pub use write::{write_planning_results, write_results};

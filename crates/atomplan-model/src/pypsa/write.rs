@@ -30,13 +30,8 @@ fn fmt(value: f64) -> String {
     }
 }
 
-/// Copies `input` to `output` (creating it) and adds the results.
-pub fn write_results(
-    input: &Path,
-    output: &Path,
-    network: &Network,
-    results: &Results,
-) -> Result<(), Error> {
+/// Copies the files of `input` to `output` (creating it).
+fn copy_folder(input: &Path, output: &Path) -> Result<(), Error> {
     std::fs::create_dir_all(output).map_err(|error| io_error(output, error))?;
     let entries = std::fs::read_dir(input).map_err(|error| io_error(input, error))?;
     for entry in entries.filter_map(Result::ok) {
@@ -48,6 +43,141 @@ pub fn write_results(
             }
         }
     }
+    Ok(())
+}
+
+/// Copies `input` to `output` (creating it) and adds a planning solve's results in PyPSA's
+/// layout: `p_nom_opt` of generators and storage units in the last period (links and lines
+/// keep their fixed capacity, which the planning model does not extend), and, when the model
+/// ran on the network's own snapshots in one period (no representative periods), the
+/// `generators-p`, `storage_units-p` and `buses-marginal_price` series. Every period's
+/// capacities, units, builds, energy and CO2 go to `planning-capacities.csv`.
+pub fn write_planning_results(
+    input: &Path,
+    output: &Path,
+    network: &Network,
+    result: &crate::planning::PlanResult,
+) -> Result<(), Error> {
+    copy_folder(input, output)?;
+    let last = |name: &str| -> f64 {
+        result
+            .capacities
+            .iter()
+            .rfind(|c| c.generator == name)
+            .map_or(0.0, |c| c.p_nom_opt_mw)
+    };
+    let gen_names = names(network.generators.iter().map(|c| &c.name));
+    let gen_opt: Vec<f64> = gen_names.iter().map(|name| last(name)).collect();
+    add_static_column(output, "generators.csv", "p_nom_opt", &gen_names, &gen_opt)?;
+    let su_names = names(network.storage_units.iter().map(|c| &c.name));
+    let su_opt: Vec<f64> = su_names
+        .iter()
+        .map(|name| {
+            result
+                .storage
+                .iter()
+                .rfind(|s| &s.storage_unit == name)
+                .map_or(0.0, |s| s.p_nom_opt_mw)
+        })
+        .collect();
+    add_static_column(output, "storage_units.csv", "p_nom_opt", &su_names, &su_opt)?;
+    let link_opt: Vec<f64> = network.links.iter().map(|l| l.capacity.nominal).collect();
+    add_static_column(
+        output,
+        "links.csv",
+        "p_nom_opt",
+        &names(network.links.iter().map(|c| &c.name)),
+        &link_opt,
+    )?;
+    let line_opt: Vec<f64> = network.lines.iter().map(|l| l.capacity.nominal).collect();
+    add_static_column(
+        output,
+        "lines.csv",
+        "s_nom_opt",
+        &names(network.lines.iter().map(|c| &c.name)),
+        &line_opt,
+    )?;
+    let n_t = network.snapshots.len();
+    let chronological = result.hour_weights.len() == n_t
+        && result.generator_p.iter().all(|periods| periods.len() == 1);
+    if chronological && result.has_solution {
+        // `generator_p` follows the planning system's generators, whose names are those of the
+        // capacity rows (one row per generator in one period).
+        let series: std::collections::HashMap<&str, &Vec<f64>> = result
+            .capacities
+            .iter()
+            .zip(&result.generator_p)
+            .filter_map(|(c, p)| p.first().map(|p| (c.generator.as_str(), p)))
+            .collect();
+        let storage: std::collections::HashMap<&str, &Vec<f64>> = result
+            .storage
+            .iter()
+            .zip(&result.storage_p)
+            .filter_map(|(s, p)| p.first().map(|p| (s.storage_unit.as_str(), p)))
+            .collect();
+        let at = |map: &std::collections::HashMap<&str, &Vec<f64>>, name: &str, t: usize| {
+            map.get(name).and_then(|p| p.get(t)).copied().unwrap_or(0.0)
+        };
+        write_series(output, "generators-p.csv", &gen_names, n_t, |k, t| {
+            at(&series, &gen_names[k], t)
+        })?;
+        write_series(output, "storage_units-p.csv", &su_names, n_t, |k, t| {
+            at(&storage, &su_names[k], t)
+        })?;
+        let bus_names = names(network.buses.iter().map(|c| &c.name));
+        write_series(
+            output,
+            "buses-marginal_price.csv",
+            &bus_names,
+            n_t,
+            |k, t| {
+                result
+                    .prices
+                    .iter()
+                    .find(|p| p.bus == bus_names[k])
+                    .and_then(|p| p.hourly_usd_per_mwh.get(t))
+                    .copied()
+                    .unwrap_or(0.0)
+            },
+        )?;
+    }
+    let path = output.join("planning-capacities.csv");
+    let mut writer = csv::Writer::from_path(&path).map_err(|error| io_error(&path, error))?;
+    writer
+        .write_record([
+            "generator",
+            "period",
+            "p_nom_opt",
+            "units",
+            "built",
+            "energy_mwh",
+            "co2_t",
+        ])
+        .map_err(|error| io_error(&path, error))?;
+    for c in &result.capacities {
+        writer
+            .write_record([
+                c.generator.clone(),
+                c.period.map_or_else(String::new, |y| y.to_string()),
+                fmt(c.p_nom_opt_mw),
+                c.units.map_or_else(String::new, fmt),
+                fmt(c.built),
+                fmt(c.energy_mwh),
+                fmt(c.co2_t),
+            ])
+            .map_err(|error| io_error(&path, error))?;
+    }
+    writer.flush().map_err(|error| io_error(&path, error))
+}
+
+/// Copies `input` to `output` (creating it) and adds the results.
+pub fn write_results(
+    input: &Path,
+    output: &Path,
+    network: &Network,
+    results: &Results,
+) -> Result<(), Error> {
+    copy_folder(input, output)?;
     let gen_opt: Vec<f64> = results.generators.iter().map(|r| r.p_nom_opt).collect();
     add_static_column(
         output,

@@ -292,7 +292,6 @@ pub fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result
 /// of the last period's year), and the planning model's own blocks under `planning`.
 fn planning_json(
     result: &atomplan_model::planning::PlanResult,
-    network: &atomplan_model::Network,
     read_s: f64,
     write_s: f64,
     total_s: f64,
@@ -325,9 +324,8 @@ fn planning_json(
         "objective": if result.has_solution { number(result.objective) } else { Value::Null },
         "generators": generators,
         "storage_units": storage_units,
-        // The planning model refuses extendable links and lines: their capacity is the input's.
-        "links": capacities(network.links.iter().map(|l| (&l.name, l.capacity.nominal))),
-        "lines": capacities(network.lines.iter().map(|l| (&l.name, l.capacity.nominal))),
+        "links": capacities(result.branches.iter().filter(|b| !b.is_line).map(|b| (&b.name, b.p_nom_opt_mw))),
+        "lines": capacities(result.branches.iter().filter(|b| b.is_line).map(|b| (&b.name, b.p_nom_opt_mw))),
         "co2_t": if result.has_solution { number(co2_t) } else { Value::Null },
         "mip_gap": number(result.mip_gap),
         "timings": {
@@ -345,9 +343,16 @@ fn planning_json(
         },
     });
     if optimal {
-        // The planning model refuses a network's global constraints (its CO2 caps are the
-        // planning file's, reported per period under `planning`).
-        value["global_constraints"] = Value::Object(Map::new());
+        // The network's own CO2 limits (the planning file's caps per period are under
+        // `planning`).
+        let mut constraints = Map::new();
+        for constraint in &result.global_constraints {
+            constraints.insert(
+                constraint.name.clone(),
+                json!({ "value": number(constraint.value), "mu": number(constraint.mu), "price": number(-constraint.mu) }),
+            );
+        }
+        value["global_constraints"] = Value::Object(constraints);
         value["curtailment_mwh"] = capacities(
             result
                 .capacities
@@ -429,9 +434,9 @@ fn run_planning(
     let read_s = (solved_s - result.build_s - result.solve_s).max(0.0);
     let total_s = started.elapsed().as_secs_f64();
     match global.format {
-        Format::Json => printer.json(&planning_json(&result, &network, read_s, write_s, total_s)?),
+        Format::Json => printer.json(&planning_json(&result, read_s, write_s, total_s)?),
         Format::Csv => printer.data(&crate::flat_csv::to_field_csv(&planning_json(
-            &result, &network, read_s, write_s, total_s,
+            &result, read_s, write_s, total_s,
         )?)?),
         Format::Text => {
             printer.data(&format!(

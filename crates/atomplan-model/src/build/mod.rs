@@ -18,7 +18,7 @@ mod balance;
 pub(crate) mod commitment;
 mod generators;
 mod global;
-pub(crate) mod lines;
+pub mod lines;
 mod links;
 mod modular;
 mod objective;

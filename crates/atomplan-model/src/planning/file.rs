@@ -258,6 +258,8 @@ pub struct UnitWire {
     pub start_up_cost: Option<f64>,
     /// USD per shut-down of one unit.
     pub shut_down_cost: Option<f64>,
+    /// USD per hour that one unit is committed, whatever its output (PyPSA's `stand_by_cost`).
+    pub stand_by_cost: Option<f64>,
     /// Hours a unit stays on once started (PyPSA's `min_up_time`); 0 or 1 means no limit.
     #[serde(default)]
     pub min_up_time: u32,
@@ -828,6 +830,9 @@ fn check_units(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
         }
         if let Some(c) = u.start_up_cost {
             check_range(out, file, &key("start_up_cost"), c, 0.0, f64::MAX);
+        }
+        if let Some(c) = u.stand_by_cost {
+            check_range(out, file, &key("stand_by_cost"), c, 0.0, f64::MAX);
         }
         if let Some(op) = &u.operation {
             if !matches!(op.as_str(), "flexible" | "load_following" | "must_run") {

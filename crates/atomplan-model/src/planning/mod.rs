@@ -80,6 +80,24 @@ pub struct StorageResult {
     pub store_mwh: f64,
 }
 
+/// Capacity of one link or line (the same in every period; PyPSA's `p_nom_opt` / `s_nom_opt`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BranchResult {
+    pub name: String,
+    /// True for a PyPSA line, false for a link.
+    pub is_line: bool,
+    pub p_nom_opt_mw: f64,
+}
+
+/// One of the network's emission limits: tonnes emitted and the dual of its row (PyPSA's `mu`,
+/// ≤ 0 for a binding `<=` limit; 0 when no prices were computed).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GlobalConstraintResult {
+    pub name: String,
+    pub value: f64,
+    pub mu: f64,
+}
+
 /// Time-series aggregation report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AggregationReport {
@@ -138,6 +156,10 @@ pub struct PlanResult {
     pub ipm_iterations: i64,
     pub capacities: Vec<CapacityResult>,
     pub storage: Vec<StorageResult>,
+    /// Links and lines.
+    pub branches: Vec<BranchResult>,
+    /// The network's own emission limits (`global_constraints.csv`).
+    pub global_constraints: Vec<GlobalConstraintResult>,
     pub aggregation: Option<AggregationReport>,
     /// Hours each modelled hour stands for in one year (1 each for a full year).
     pub hour_weights: Vec<f64>,
@@ -188,6 +210,9 @@ pub enum PlanError {
     UnknownGenerator { key: String, name: String },
     #[error("cannot write the LP to `{path}`: {message}")]
     WriteLp { path: String, message: String },
+    /// A network feature the planning model takes in one period only.
+    #[error("{0} in a multi-period plan is not supported by the planning model (it is in a single-period one, as in PyPSA)")]
+    SinglePeriodOnly(String),
 }
 
 /// The core backend's settings for a planning file's `[solver]`: its gap and time limit, then
@@ -231,6 +256,27 @@ const POLICY_FAMILIES: &[&str] = &[
 pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanError> {
     if let Some((key, name)) = policy::unknown_generators(system, plan).into_iter().next() {
         return Err(PlanError::UnknownGenerator { key, name });
+    }
+    if plan.investment.is_some() {
+        if let Some(link) = system.links.iter().find(|l| l.expansion.is_some()) {
+            return Err(PlanError::SinglePeriodOnly(format!(
+                "the extendable {} `{}`",
+                if link.is_line { "line" } else { "link" },
+                link.name
+            )));
+        }
+        if let Some(unit) = system.storage_units.iter().find(|s| s.module > 0.0) {
+            return Err(PlanError::SinglePeriodOnly(format!(
+                "the modular (`p_nom_mod`) storage unit `{}`",
+                unit.name
+            )));
+        }
+        if let Some(limit) = system.emission_limits.first() {
+            return Err(PlanError::SinglePeriodOnly(format!(
+                "the network's CO2 limit `{}`",
+                limit.name
+            )));
+        }
     }
     let (lp, built, agg_report) = build_lp(system, plan)?;
     if let Some(path) = &plan.solver.write_lp {
@@ -402,7 +448,39 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
             });
         }
     }
+    let branches = sys
+        .links
+        .iter()
+        .zip(&index.link_capacity)
+        .map(|(link, capacity)| BranchResult {
+            name: link.name.clone(),
+            is_line: link.is_line,
+            p_nom_opt_mw: clean(value(capacity)),
+        })
+        .collect();
+    let by_row = if index.emission_rows.is_empty() {
+        Vec::new()
+    } else {
+        lp.row_major()
+    };
+    let global_constraints = sys
+        .emission_limits
+        .iter()
+        .zip(&index.emission_rows)
+        .map(|(limit, &row)| GlobalConstraintResult {
+            name: limit.name.clone(),
+            value: clean(
+                by_row[row]
+                    .iter()
+                    .map(|&(c, v)| v * solved.col_values[c])
+                    .sum(),
+            ),
+            mu: clean(duals.get(row).copied().unwrap_or(0.0)),
+        })
+        .collect();
     Ok(PlanResult {
+        branches,
+        global_constraints,
         status: solved.status,
         objective: if solved.has_solution {
             clean(solved.objective)

@@ -80,6 +80,12 @@ pub struct Index {
     pub storage_store: Vec<Vec<Vec<Col>>>,
     /// (bus, period, hour, row) of every nodal balance row, for prices.
     pub balance: Vec<(usize, usize, usize, Row)>,
+    /// [l] capacity of each link or line, MW (a column when extendable).
+    pub link_capacity: Vec<Expr>,
+    /// [l][y][t] flow column of each link or line, MW out of `bus0`.
+    pub link_flow: Vec<Vec<Vec<Col>>>,
+    /// Row of each of the network's emission limits (`System::emission_limits`), in order.
+    pub emission_rows: Vec<Row>,
 }
 
 pub struct Built {
@@ -535,7 +541,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     format!("Generator-p[{},{y},{t}]", gen.name),
                     unit.and_then(|u| u.marginal_cost_by_period.as_ref())
                         .and_then(|m| m.get(y).copied())
-                        .unwrap_or(gen.marginal_cost)
+                        .unwrap_or_else(|| gen.marginal_cost_at(t))
                         * sys.weights[t]
                         * periods[y].weight,
                     0.0,
@@ -595,7 +601,9 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     });
                     let uc = lp.col(
                         format!("Generator-status[{},{y},{t}]", gen.name),
-                        0.0,
+                        unit.and_then(|u| u.stand_by_cost).unwrap_or(0.0)
+                            * sys.weights[t]
+                            * periods[y].weight,
                         0.0,
                         ub,
                         !relax,
@@ -1006,28 +1014,9 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
         }
     }
 
-    // ---- links ----
-    let mut flows: Vec<Vec<Vec<Col>>> = Vec::with_capacity(sys.links.len());
-    for link in &sys.links {
-        let mut f_y = Vec::with_capacity(ny);
-        for y in 0..ny {
-            let lo = if link.bidirectional { -link.p_nom } else { 0.0 };
-            f_y.push(
-                (0..nt)
-                    .map(|t| {
-                        lp.col(
-                            format!("Link-p[{},{y},{t}]", link.name),
-                            0.0,
-                            lo,
-                            link.p_nom,
-                            false,
-                        )
-                    })
-                    .collect(),
-            );
-        }
-        flows.push(f_y);
-    }
+    // ---- links and lines ----
+    links(&mut lp, sys, &periods, &mut ix);
+    let flows = ix.link_flow.clone();
 
     // ---- storage operation: charge, discharge, state of charge ----
     for (k, st) in sys.storage_units.iter().enumerate() {
@@ -1086,6 +1075,9 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
         }
     }
 
+    kirchhoff_voltage_law(&mut lp, sys, ny, &flows);
+    emission_limits(&mut lp, sys, &mut ix);
+
     // ---- CO2 cap: annual tonnes, with the hour weights that make a period's operating cost annual ----
     let caps = plan.investment.as_ref().and_then(|i| i.co2_cap_t.as_ref());
     for (y, per) in periods.iter().enumerate() {
@@ -1137,17 +1129,14 @@ fn storage_capacity(
         if !st.extendable {
             return (vec![Expr::constant(st.p_nom)], vec![Expr::constant(0.0)]);
         }
-        let c = lp.col(
-            format!("StorageUnit-p_nom[{}]", st.name),
+        let e = expansion_capacity(
+            lp,
+            "StorageUnit",
+            &st.name,
             st.capital_cost,
-            st.p_nom_min,
-            st.p_nom_max,
-            false,
+            (st.p_nom_min, st.p_nom_max),
+            st.module,
         );
-        let e = Expr {
-            terms: vec![(c, 1.0)],
-            constant: 0.0,
-        };
         return (vec![e.clone()], vec![e]);
     }
     let lifetime = plan
@@ -1780,5 +1769,175 @@ fn add_learning(
                 }
             }
         }
+    }
+}
+
+/// Links and lines: one flow column per period and hour, between `p_min_pu · P` and
+/// `p_max_pu · P` (`-P ≤ f ≤ P` for a line), at the link's marginal cost per MWh out of `bus0`.
+/// A fixed branch bounds its flow columns directly; an extendable one (single-period plans, as
+/// in PyPSA) has a capacity column `Link-p_nom[name]` in `[p_nom_min, p_nom_max]` costed at
+/// `capital_cost` per MW, and two rows per hour:
+/// $$f_{l,t} - \bar{p}_l P_l \le 0, \qquad f_{l,t} - \underline{p}_l P_l \ge 0.$$
+fn links(lp: &mut LinearProgram, sys: &System, periods: &[Period], ix: &mut Index) {
+    let nt = sys.hours();
+    for link in &sys.links {
+        let capacity = match &link.expansion {
+            Some(x) => expansion_capacity(
+                lp,
+                "Link",
+                &link.name,
+                x.capital_cost,
+                (x.p_nom_min, x.p_nom_max),
+                x.module,
+            ),
+            None => Expr::constant(link.p_nom),
+        };
+        let mut f_y = Vec::with_capacity(periods.len());
+        for (y, per) in periods.iter().enumerate() {
+            let flows: Vec<Col> = (0..nt)
+                .map(|t| {
+                    let cost = link.marginal_cost * sys.weights[t] * per.weight;
+                    match (&link.expansion, capacity.terms.first()) {
+                        (Some(x), Some(&(p_nom, per_column))) => {
+                            let f = lp.col(
+                                format!("Link-p[{},{y},{t}]", link.name),
+                                cost,
+                                f64::NEG_INFINITY,
+                                f64::INFINITY,
+                                false,
+                            );
+                            lp.row_with(
+                                format!("Link-p-upper[{},{y},{t}]", link.name),
+                                f64::NEG_INFINITY,
+                                0.0,
+                                &[(f, 1.0), (p_nom, -x.p_max_pu * per_column)],
+                            );
+                            lp.row_with(
+                                format!("Link-p-lower[{},{y},{t}]", link.name),
+                                0.0,
+                                f64::INFINITY,
+                                &[(f, 1.0), (p_nom, -x.p_min_pu * per_column)],
+                            );
+                            f
+                        }
+                        _ => {
+                            let lo = if link.bidirectional { -link.p_nom } else { 0.0 };
+                            lp.col(
+                                format!("Link-p[{},{y},{t}]", link.name),
+                                cost,
+                                lo,
+                                link.p_nom,
+                                false,
+                            )
+                        }
+                    }
+                })
+                .collect();
+            f_y.push(flows);
+        }
+        ix.link_capacity.push(capacity);
+        ix.link_flow.push(f_y);
+    }
+}
+
+/// Kirchhoff's voltage law on the lines, one row per independent cycle $c$, period and hour:
+/// $$\sum_{l \in c} C_{l,c}\, x^{pu}_l\, f_{l,y,t} = 0$$
+/// with the core's cycle basis and per-unit impedances (`System::kvl_cycles`; see
+/// `build::lines::add_kirchhoff_voltage_law`).
+fn kirchhoff_voltage_law(
+    lp: &mut LinearProgram,
+    sys: &System,
+    n_periods: usize,
+    flows: &[Vec<Vec<Col>>],
+) {
+    for (c, cycle) in sys.kvl_cycles.iter().enumerate() {
+        for y in 0..n_periods {
+            for t in 0..sys.hours() {
+                let terms: Vec<(Col, f64)> = cycle
+                    .iter()
+                    .map(|&(l, coefficient)| (flows[l][y][t], coefficient))
+                    .collect();
+                lp.row_with(
+                    format!("Kirchhoff-Voltage-Law[cycle{c},{y},{t}]"),
+                    0.0,
+                    0.0,
+                    &terms,
+                );
+            }
+        }
+    }
+}
+
+/// The network's own CO2 limits (single-period plans): tonnes over the modelled year with the
+/// generator hour weights, as the core's `build::global::add_primary_energy_limits`:
+/// $$\underline{K} \le \sum_t w_t \sum_g e_g\, p_{g,t} \le \overline{K}.$$
+fn emission_limits(lp: &mut LinearProgram, sys: &System, ix: &mut Index) {
+    for limit in &sys.emission_limits {
+        let mut terms = Vec::new();
+        for (g, gen) in sys.generators.iter().enumerate() {
+            if gen.co2_t_per_mwh == 0.0 {
+                continue;
+            }
+            for (t, &p) in ix.p[g]
+                .first()
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .enumerate()
+            {
+                terms.push((p, gen.co2_t_per_mwh * sys.weights[t]));
+            }
+        }
+        let row = lp.row_with(
+            format!("GlobalConstraint[{}]", limit.name),
+            limit.lower,
+            limit.upper,
+            &terms,
+        );
+        ix.emission_rows.push(row);
+    }
+}
+
+/// The capacity of an extendable storage unit, link or line in a single-period plan, PyPSA's
+/// way: one column `Kind-p_nom[name]` in `[p_nom_min, p_nom_max]` at `capital_cost` per MW, or,
+/// with a module size $m > 0$ (`p_nom_mod`), an integer number of modules `Kind-n_mod[name]` in
+/// $[\lceil p^{min}/m \rceil, \lfloor p^{max}/m \rfloor]$ at $m$ times the capital cost, the
+/// capacity being $m\,n$.
+fn expansion_capacity(
+    lp: &mut LinearProgram,
+    kind: &str,
+    name: &str,
+    capital_cost: f64,
+    (p_nom_min, p_nom_max): (f64, f64),
+    module: f64,
+) -> Expr {
+    if module > 0.0 {
+        let lo = (p_nom_min / module - 1e-9).ceil().max(0.0);
+        let hi = (p_nom_max / module + 1e-9).floor();
+        let n = lp.col(
+            format!("{kind}-n_mod[{name}]"),
+            capital_cost * module,
+            lo,
+            if hi.is_finite() {
+                hi.max(lo)
+            } else {
+                f64::INFINITY
+            },
+            true,
+        );
+        return Expr {
+            terms: vec![(n, module)],
+            constant: 0.0,
+        };
+    }
+    let c = lp.col(
+        format!("{kind}-p_nom[{name}]"),
+        capital_cost,
+        p_nom_min,
+        p_nom_max,
+        false,
+    );
+    Expr {
+        terms: vec![(c, 1.0)],
+        constant: 0.0,
     }
 }

@@ -1,10 +1,12 @@
 //! From the core's [`Network`] (a PyPSA folder) to the planning [`System`], and the folder-level
 //! entry point used by `atomplan solve <folder> --planning FILE.toml` and by studies.
 //!
-//! The planning model covers generators, storage units, loads, fixed links and lines (as
-//! transport links); what it does not model yet (extendable links and lines, CO2 constraints,
-//! time-varying marginal costs and limits) is refused with a diagnostic rather than silently
-//! dropped.
+//! The planning model covers generators (with time-varying marginal costs), storage units,
+//! loads, links and lines, fixed or extendable (lines also obey Kirchhoff's voltage law, on the
+//! core's cycle basis), and the network's CO2 limits. What it does not model yet (time-varying
+//! `p_min_pu` of generators, time-varying link and line limits, emitting non-cyclic storage
+//! under a CO2 limit, and extendable branches or network CO2 limits in a multi-period plan) is
+//! refused with a diagnostic rather than silently dropped.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,9 +14,11 @@ use std::path::Path;
 use atomplan_core::{Diagnostic, Location};
 
 use super::file::{PlanningFile, UnitWire};
-use super::system::{Chronology, Generator, Link, Load, StorageUnit, System};
+use super::system::{
+    Chronology, EmissionLimit, Generator, Link, LinkExpansion, Load, StorageUnit, System,
+};
 use super::PlanResult;
-use crate::network::{Network, Series};
+use crate::network::{ConstraintSense, Network, Series};
 use crate::pypsa::Imported;
 
 fn series(s: &Series, n: usize) -> Vec<f64> {
@@ -83,23 +87,58 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
             cyclic_state_of_charge: su.cyclic_state_of_charge,
             state_of_charge_initial: su.state_of_charge_initial,
             inflow: series(&su.inflow, n),
+            module: if su.capacity.extendable {
+                su.capacity.module
+            } else {
+                0.0
+            },
         });
     }
-    if !network.global_constraints.is_empty() {
-        refuse(
-            &mut errors,
-            "global_constraints.csv",
-            "the planning model does not take global (CO2) constraints yet".into(),
-        );
+    // The network's CO2 limits: PyPSA's `primary_energy` constraints on `co2_emissions`, counted
+    // on generators (emitting storage units that are not cyclic would count their state of
+    // charge too, which the planning model does not, so they are refused).
+    let mut emission_limits = Vec::new();
+    for c in &network.global_constraints {
+        if c.carrier_attribute != "co2_emissions" {
+            refuse(
+                &mut errors,
+                "global_constraints.csv",
+                format!(
+                    "global constraint `{}`: only limits on `co2_emissions` are supported by the planning model (this one is on `{}`)",
+                    c.name, c.carrier_attribute
+                ),
+            );
+            continue;
+        }
+        if let Some(su) = network.storage_units.iter().find(|su| {
+            !su.cyclic_state_of_charge
+                && network.carrier_attribute(&su.carrier, &c.carrier_attribute) != 0.0
+        }) {
+            refuse(
+                &mut errors,
+                "storage_units.csv",
+                format!(
+                    "storage unit `{}`: an emitting, non-cyclic storage unit under the CO2 limit `{}` is not supported by the planning model",
+                    su.name, c.name
+                ),
+            );
+        }
+        let (lower, upper) = match c.sense {
+            ConstraintSense::LessEqual => (f64::NEG_INFINITY, c.constant),
+            ConstraintSense::GreaterEqual => (c.constant, f64::INFINITY),
+            ConstraintSense::Equal => (c.constant, c.constant),
+        };
+        emission_limits.push(EmissionLimit {
+            name: c.name.clone(),
+            lower,
+            upper,
+        });
     }
     let mut generators = Vec::with_capacity(network.generators.len());
     for g in &network.generators {
-        let mc = match &g.marginal_cost {
-            Series::Static(v) => *v,
-            Series::Varying(_) => {
-                refuse(&mut errors, "generators-marginal_cost.csv", format!("generator `{}`: time-varying `marginal_cost` is not supported by the planning model", g.name));
-                0.0
-            }
+        let (mc, mc_t) = match &g.marginal_cost {
+            Series::Static(v) => (*v, Vec::new()),
+            Series::Varying(values) => (values.first().copied().unwrap_or(0.0), values.clone()),
         };
         let p_min_pu = match &g.p_min_pu {
             Series::Static(v) => *v,
@@ -127,6 +166,7 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
             p_nom_max: g.capacity.max,
             capital_cost: g.capacity.capital_cost,
             marginal_cost: mc,
+            marginal_cost_t: mc_t,
             p_min_pu,
             p_max_pu: series(&g.p_max_pu, n),
             // Carrier emissions are per MWh of primary energy; divide by efficiency for output.
@@ -139,38 +179,85 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
     }
     let mut links = Vec::new();
     for l in &network.links {
-        if l.capacity.extendable
-            || l.p_max_pu.is_varying()
-            || l.p_min_pu.is_varying()
-            || l.marginal_cost.at(0) != 0.0
-        {
-            refuse(&mut errors, "links.csv", format!("link `{}`: extendable links, varying limits and link costs are not supported by the planning model", l.name));
+        if l.p_max_pu.is_varying() || l.p_min_pu.is_varying() || l.marginal_cost.is_varying() {
+            refuse(&mut errors, "links.csv", format!("link `{}`: time-varying `p_min_pu`, `p_max_pu` or `marginal_cost` is not supported by the planning model", l.name));
             continue;
         }
-        let lo = l.p_min_pu.at(0);
+        let (lo, hi) = (l.p_min_pu.at(0), l.p_max_pu.at(0));
         links.push(Link {
             name: l.name.clone(),
             bus0: l.bus0,
             bus1: l.bus1,
-            p_nom: l.capacity.nominal * l.p_max_pu.at(0),
+            p_nom: l.capacity.nominal * hi,
             efficiency: l.efficiency,
             bidirectional: lo < 0.0,
+            marginal_cost: l.marginal_cost.at(0),
+            expansion: l.capacity.extendable.then_some(LinkExpansion {
+                p_nom_min: l.capacity.min,
+                p_nom_max: l.capacity.max,
+                capital_cost: l.capacity.capital_cost,
+                p_min_pu: lo,
+                p_max_pu: hi,
+                module: l.capacity.module,
+            }),
+            is_line: false,
         });
     }
+    let first_line = links.len();
     for l in &network.lines {
-        if l.capacity.extendable || l.s_max_pu.is_varying() {
-            refuse(&mut errors, "lines.csv", format!("line `{}`: extendable lines and varying `s_max_pu` are not supported by the planning model", l.name));
+        if l.s_max_pu.is_varying() {
+            refuse(
+                &mut errors,
+                "lines.csv",
+                format!(
+                    "line `{}`: time-varying `s_max_pu` is not supported by the planning model",
+                    l.name
+                ),
+            );
             continue;
         }
+        let s_max_pu = l.s_max_pu.at(0);
         links.push(Link {
             name: l.name.clone(),
             bus0: l.bus0,
             bus1: l.bus1,
-            p_nom: l.capacity.nominal * l.s_max_pu.at(0),
+            p_nom: l.capacity.nominal * s_max_pu,
             efficiency: 1.0,
             bidirectional: true,
+            marginal_cost: 0.0,
+            expansion: l.capacity.extendable.then_some(LinkExpansion {
+                p_nom_min: l.capacity.min,
+                p_nom_max: l.capacity.max,
+                capital_cost: l.capacity.capital_cost,
+                p_min_pu: -s_max_pu,
+                p_max_pu: s_max_pu,
+                module: l.capacity.module,
+            }),
+            is_line: true,
         });
     }
+    // Kirchhoff's voltage law on the lines, with the core's cycle basis and per-unit impedances.
+    let kvl_cycles = if errors.is_empty() {
+        let branches: Vec<(usize, usize)> =
+            network.lines.iter().map(|l| (l.bus0, l.bus1)).collect();
+        crate::build::lines::cycle_basis(network.buses.len(), &branches)
+            .into_iter()
+            .map(|cycle| {
+                cycle
+                    .into_iter()
+                    .map(|(l, orientation)| {
+                        let line = &network.lines[l];
+                        let bus0 = &network.buses[line.bus0];
+                        let impedance = if bus0.carrier == "DC" { line.r } else { line.x };
+                        let v_nom = if bus0.v_nom > 0.0 { bus0.v_nom } else { 1.0 };
+                        (first_line + l, orientation * impedance / (v_nom * v_nom))
+                    })
+                    .collect()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -192,6 +279,8 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
         store_weights: network.snapshots.stores.clone(),
         block_hours: n.max(1),
         chronology: Chronology::Sequential,
+        kvl_cycles,
+        emission_limits,
     })
 }
 
@@ -326,6 +415,7 @@ pub fn units_from_network(
                     &op.shut_down_cost,
                     &mut unit.shut_down_cost,
                 ),
+                ("stand_by_cost", &op.stand_by_cost, &mut unit.stand_by_cost),
             ] {
                 match static_value(series) {
                     Some(v) => *slot = (v > 0.0).then_some(v),
@@ -337,15 +427,6 @@ pub fn units_from_network(
                         ),
                     )),
                 }
-            }
-            if static_value(&op.stand_by_cost).is_none_or(|v| v != 0.0) {
-                diags.push(Diagnostic::warning(
-                    at(&g.name, "stand_by_cost"),
-                    format!(
-                        "generator `{}`: `stand_by_cost` is left out by the planning model",
-                        g.name
-                    ),
-                ));
             }
             unit.contingency = Some(false);
             used = true;

@@ -22,6 +22,9 @@ pub struct Generator {
     pub capital_cost: f64,
     /// USD per MWh.
     pub marginal_cost: f64,
+    /// USD per MWh in each snapshot when it varies (PyPSA's `generators-marginal_cost.csv`);
+    /// empty means `marginal_cost` throughout.
+    pub marginal_cost_t: Vec<f64>,
     /// Lower limit of dispatch per unit of capacity (PyPSA's `p_min_pu`, constant).
     pub p_min_pu: f64,
     /// Availability per snapshot, or one value for all.
@@ -32,6 +35,14 @@ pub struct Generator {
 }
 
 impl Generator {
+    /// USD per MWh in snapshot `t`.
+    pub fn marginal_cost_at(&self, t: usize) -> f64 {
+        self.marginal_cost_t
+            .get(t)
+            .copied()
+            .unwrap_or(self.marginal_cost)
+    }
+
     pub fn p_max_pu_at(&self, t: usize) -> f64 {
         match self.p_max_pu.len() {
             0 => 1.0,
@@ -59,15 +70,45 @@ impl Load {
     }
 }
 
-/// A fixed transport link between two buses (an interconnector).
-#[derive(Debug, Clone, PartialEq)]
+/// A branch between two buses: a PyPSA link (an interconnector, a converter) or a line, whose
+/// flows around a cycle also obey Kirchhoff's voltage law ([`System::kvl_cycles`]).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Link {
     pub name: String,
     pub bus0: usize,
     pub bus1: usize,
+    /// Fixed capacity, MW, already times `p_max_pu`; the existing capacity when extendable.
     pub p_nom: f64,
     pub efficiency: f64,
     pub bidirectional: bool,
+    /// USD per MWh of flow out of `bus0` (PyPSA's link `marginal_cost`).
+    pub marginal_cost: f64,
+    /// Capacity expansion (PyPSA's `p_nom_extendable` / `s_nom_extendable`).
+    pub expansion: Option<LinkExpansion>,
+    /// A PyPSA line rather than a link (reported under `lines`).
+    pub is_line: bool,
+}
+
+/// An extendable branch: capacity `p_nom_min ≤ P ≤ p_nom_max` costed at `capital_cost` per MW,
+/// flow between `p_min_pu · P` and `p_max_pu · P`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkExpansion {
+    pub p_nom_min: f64,
+    pub p_nom_max: f64,
+    pub capital_cost: f64,
+    pub p_min_pu: f64,
+    pub p_max_pu: f64,
+    /// PyPSA's `p_nom_mod`: built in whole modules of this many MW when positive.
+    pub module: f64,
+}
+
+/// A network's global constraint on emissions (PyPSA's `primary_energy` on `co2_emissions`):
+/// `lower ≤ Σ_t w_t Σ_g co2_g p_g,t ≤ upper`, t CO2 over the modelled year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmissionLimit {
+    pub name: String,
+    pub lower: f64,
+    pub upper: f64,
 }
 
 /// A storage unit (PyPSA's `StorageUnit`): charge, discharge and state of charge.
@@ -103,6 +144,9 @@ pub struct StorageUnit {
     /// Natural inflow, MW per snapshot (or one value for all; empty for none); what cannot be
     /// stored is spilled.
     pub inflow: Vec<f64>,
+    /// PyPSA's `p_nom_mod`: built in whole modules of this many MW when positive (single-period
+    /// plans).
+    pub module: f64,
 }
 
 impl StorageUnit {
@@ -155,6 +199,11 @@ pub struct System {
     /// Equal to the number of snapshots when the year is one block.
     pub block_hours: usize,
     pub chronology: Chronology,
+    /// Kirchhoff's voltage law: per independent cycle of the lines, (index into `links`,
+    /// orientation times per-unit impedance); the weighted flows around each cycle sum to 0.
+    pub kvl_cycles: Vec<Vec<(usize, f64)>>,
+    /// The network's own emission limits (single-period plans only).
+    pub emission_limits: Vec<EmissionLimit>,
 }
 
 impl System {
@@ -236,6 +285,7 @@ impl System {
                 .iter()
                 .map(|g| Generator {
                     p_max_pu: reduce(&g.p_max_pu),
+                    marginal_cost_t: reduce(&g.marginal_cost_t),
                     ..g.clone()
                 })
                 .collect(),
@@ -255,6 +305,8 @@ impl System {
                 sequence: agg.assignment.clone(),
                 last_hours: agg.hours - (agg.assignment.len() - 1) * agg.period_hours,
             },
+            kvl_cycles: self.kvl_cycles.clone(),
+            emission_limits: self.emission_limits.clone(),
         };
         Ok((sys, agg))
     }

@@ -20,6 +20,7 @@ fn gen(
         p_nom_max: f64::INFINITY,
         capital_cost,
         marginal_cost,
+        marginal_cost_t: Vec::new(),
         p_min_pu: 0.0,
         p_max_pu: vec![1.0],
         co2_t_per_mwh: 0.0,
@@ -46,6 +47,8 @@ fn one_bus(
         store_weights: Vec::new(),
         block_hours,
         chronology: Chronology::Wrap,
+        kvl_cycles: Vec::new(),
+        emission_limits: Vec::new(),
     }
 }
 
@@ -688,6 +691,7 @@ fn storage(name: &str, p_nom: f64, max_hours: f64, efficiency: f64) -> StorageUn
         cyclic_state_of_charge: true,
         state_of_charge_initial: 0.0,
         inflow: Vec::new(),
+        module: 0.0,
     }
 }
 

@@ -47,8 +47,8 @@ fn copy_folder(input: &Path, output: &Path) -> Result<(), Error> {
 }
 
 /// Copies `input` to `output` (creating it) and adds a planning solve's results in PyPSA's
-/// layout: `p_nom_opt` of generators and storage units in the last period (links and lines
-/// keep their fixed capacity, which the planning model does not extend), and, when the model
+/// layout: `p_nom_opt` of generators and storage units in the last period, of links and
+/// `s_nom_opt` of lines, and, when the model
 /// ran on the network's own snapshots in one period (no representative periods), the
 /// `generators-p`, `storage_units-p` and `buses-marginal_price` series. Every period's
 /// capacities, units, builds, energy and CO2 go to `planning-capacities.csv`.
@@ -81,7 +81,18 @@ pub fn write_planning_results(
         })
         .collect();
     add_static_column(output, "storage_units.csv", "p_nom_opt", &su_names, &su_opt)?;
-    let link_opt: Vec<f64> = network.links.iter().map(|l| l.capacity.nominal).collect();
+    let branch = |name: &str, is_line: bool| -> f64 {
+        result
+            .branches
+            .iter()
+            .find(|b| b.name == name && b.is_line == is_line)
+            .map_or(0.0, |b| b.p_nom_opt_mw)
+    };
+    let link_opt: Vec<f64> = network
+        .links
+        .iter()
+        .map(|l| branch(&l.name, false))
+        .collect();
     add_static_column(
         output,
         "links.csv",
@@ -89,13 +100,35 @@ pub fn write_planning_results(
         &names(network.links.iter().map(|c| &c.name)),
         &link_opt,
     )?;
-    let line_opt: Vec<f64> = network.lines.iter().map(|l| l.capacity.nominal).collect();
+    let line_opt: Vec<f64> = network
+        .lines
+        .iter()
+        .map(|l| branch(&l.name, true))
+        .collect();
     add_static_column(
         output,
         "lines.csv",
         "s_nom_opt",
         &names(network.lines.iter().map(|c| &c.name)),
         &line_opt,
+    )?;
+    let mu: Vec<f64> = network
+        .global_constraints
+        .iter()
+        .map(|c| {
+            result
+                .global_constraints
+                .iter()
+                .find(|r| r.name == c.name)
+                .map_or(0.0, |r| r.mu)
+        })
+        .collect();
+    add_static_column(
+        output,
+        "global_constraints.csv",
+        "mu",
+        &names(network.global_constraints.iter().map(|c| &c.name)),
+        &mu,
     )?;
     let n_t = network.snapshots.len();
     let chronological = result.hour_weights.len() == n_t

@@ -454,6 +454,8 @@ fn problem(study: &StudyFile, system: &StudySystem, margins: &[f64], prices: boo
         store_weights: Vec::new(),
         block_hours: HOURS,
         chronology: planning::system::Chronology::Sequential,
+        kvl_cycles: Vec::new(),
+        emission_limits: Vec::new(),
     };
     for (zone, share) in system.zone_demand_share.iter().enumerate() {
         sys.loads.push(planning::system::Load {
@@ -475,6 +477,7 @@ fn problem(study: &StudyFile, system: &StudySystem, margins: &[f64], prices: boo
             p_nom: *mw,
             efficiency: 1.0,
             bidirectional: true,
+            ..Default::default()
         });
     }
     let years: Vec<i32> = system.periods.iter().map(|p| p.year).collect();
@@ -549,6 +552,7 @@ fn problem(study: &StudyFile, system: &StudySystem, margins: &[f64], prices: boo
                 cyclic_state_of_charge: true,
                 state_of_charge_initial: 0.0,
                 inflow: Vec::new(),
+                module: 0.0,
             });
             plan.storage.insert(
                 asset.name.clone(),
@@ -575,6 +579,7 @@ fn problem(study: &StudyFile, system: &StudySystem, margins: &[f64], prices: boo
             p_nom_max: if extendable { asset.max_new_mw } else { 0.0 },
             capital_cost: asset.annual_cost_usd_per_mw,
             marginal_cost: costs.first().copied().unwrap_or(0.0),
+            marginal_cost_t: Vec::new(),
             p_min_pu: 0.0,
             p_max_pu: p_max.unwrap_or_else(|| vec![asset.static_availability]),
             co2_t_per_mwh: asset.co2_t_per_mwh,

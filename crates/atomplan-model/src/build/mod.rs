@@ -22,6 +22,7 @@ pub mod lines;
 mod links;
 mod modular;
 mod objective;
+pub mod planning;
 mod ramping;
 mod storage;
 mod variables;

@@ -10,9 +10,7 @@
 //! Call [`plan`] from a library, or `atomplan solve <folder> --planning FILE.toml`.
 
 pub mod file;
-pub mod model;
 pub mod network;
-pub mod policy;
 pub mod system;
 
 #[cfg(test)]
@@ -25,6 +23,9 @@ use serde::Serialize;
 
 /// How a planning solve ended: the core's status, one enum for every solve.
 pub use crate::highs_backend::SolveStatus as Status;
+/// The planning model's constraint families, one module each under `build/planning/`.
+pub use crate::build::planning as model;
+pub use crate::build::planning::policy;
 pub use file::PlanningFile;
 pub use network::{
     solve_folder, solve_folder_with, solve_network, system_from_network, units_from_network,

@@ -25,9 +25,9 @@
 //! and `w_t` the hour weights that make one modelled year annual (as for the CO2 cap).
 //! Row names: `Energy-limit[name,year]`.
 
-use super::file::PlanningFile;
-use super::model::{Expr, Index, Period};
-use super::system::System;
+use super::{Expr, Index, Period};
+use crate::planning::file::PlanningFile;
+use crate::planning::system::System;
 use crate::lp::LinearProgram;
 
 fn year_label(period: &Period, y: usize) -> String {

@@ -10,10 +10,12 @@
 // Index loops mirror the formulation (g, y, t); iterators would hide the indices.
 #![allow(clippy::needless_range_loop)]
 
+pub mod policy;
+
 use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
 
-use super::file::{PlanningFile, UnitWire};
-use super::system::{Chronology, StorageUnit, System};
+use crate::planning::file::{PlanningFile, UnitWire};
+use crate::planning::system::{Chronology, StorageUnit, System};
 use crate::lp::{Col, LinearProgram, Row};
 
 /// A linear expression: Σ coef · col + constant.
@@ -1099,8 +1101,8 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
         lp.row_with(format!("CO2-cap[{year}]"), f64::NEG_INFINITY, cap, &terms);
     }
 
-    super::policy::add_capacity_limits(&mut lp, sys, plan, &periods, &ix);
-    super::policy::add_energy_limits(&mut lp, sys, plan, &periods, &ix);
+    policy::add_capacity_limits(&mut lp, sys, plan, &periods, &ix);
+    policy::add_energy_limits(&mut lp, sys, plan, &periods, &ix);
 
     // Constant costs enter the objective through one column fixed at 1.
     if fixed_cost != 0.0 {

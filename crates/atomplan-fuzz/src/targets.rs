@@ -217,7 +217,8 @@ pub fn run(target: &str, seed: &Seed, input: &[u8]) {
             let _ = assessments::parse_security(text);
             let _ = assessments::parse_readiness(text);
             let _ = assessments::parse_market(text);
-            let _ = assessments::parse_adequacy(text, &|_| Err("no files here".to_owned()));
+            let _ =
+                assessments::parse_adequacy(text, &|_| Err(std::io::Error::other("no files here")));
         }
         "sweep" => {
             let Some(text) = text() else { return };

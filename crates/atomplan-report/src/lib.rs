@@ -25,8 +25,20 @@ use std::path::Path;
 /// Why a run or a report could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("stage `{stage}`: {message}")]
-    Stage { stage: String, message: String },
+    /// A study stage failed; `error` says why ([`atomplan::Error::is_infeasible`]: no plan
+    /// meets the study's constraints).
+    #[error("stage `{stage}`: {error}")]
+    Stage {
+        stage: String,
+        error: atomplan::Error,
+    },
+    /// Every planning scenario failed, so the stages after planning cannot run; `reason` is
+    /// the first failure.
+    #[error("stage `{stage}`: no planning scenario solved, so nothing can be assessed ({reason}); the failed stages are recorded in results.sqlite (stage_failures) and are computed again on the next run")]
+    NoPlan { stage: String, reason: String },
+    /// An SVG chart could not be rasterised to PNG.
+    #[error("{0}")]
+    Raster(String),
     /// The output folder is unsafe or holds something else (see `run::RunOptions::force`).
     #[error("{0}")]
     Refused(String),

@@ -35,40 +35,44 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
 }
 
 /// Rasterises SVG text to PNG bytes at [`PNG_SCALE`] on its white background.
-pub fn svg_to_png(svg: &str) -> Result<Vec<u8>, String> {
+pub fn svg_to_png(svg: &str) -> Result<Vec<u8>, ReportError> {
     let options = usvg::Options {
         font_family: "DejaVu Sans".to_owned(),
         fontdb: fonts(),
         ..usvg::Options::default()
     };
-    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| format!("SVG: {e}"))?;
+    let tree = usvg::Tree::from_str(svg, &options)
+        .map_err(|e| ReportError::Raster(format!("SVG: {e}")))?;
     let size = tree
         .size()
         .to_int_size()
         .scale_by(PNG_SCALE)
         .ok_or_else(|| {
-            format!(
+            ReportError::Raster(format!(
                 "SVG size {}x{} cannot be rasterised",
                 tree.size().width(),
                 tree.size().height()
-            )
+            ))
         })?;
-    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
-        .ok_or_else(|| format!("empty PNG size {}x{}", size.width(), size.height()))?;
+    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| {
+        ReportError::Raster(format!("empty PNG size {}x{}", size.width(), size.height()))
+    })?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(
         &tree,
         tiny_skia::Transform::from_scale(PNG_SCALE, PNG_SCALE),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().map_err(|e| format!("PNG: {e}"))
+    pixmap
+        .encode_png()
+        .map_err(|e| ReportError::Raster(format!("PNG: {e}")))
 }
 
 /// Writes `svg` rasterised as a PNG file at `path`.
 pub fn write_png(path: &Path, svg: &str) -> Result<(), ReportError> {
-    let bytes = svg_to_png(svg).map_err(|message| ReportError::Io {
+    let bytes = svg_to_png(svg).map_err(|error| ReportError::Io {
         path: path.display().to_string(),
-        message,
+        message: error.to_string(),
     })?;
     std::fs::write(path, bytes).map_err(|e| ReportError::io(path, &e))
 }

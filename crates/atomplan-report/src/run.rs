@@ -152,7 +152,7 @@ impl Runner<'_> {
         &mut self,
         name: &str,
         hash: &str,
-        compute: impl FnOnce() -> Result<T, String>,
+        compute: impl FnOnce() -> Result<T, atomplan::Error>,
         to_tables: impl Fn(&T) -> Vec<Table>,
         failure: impl Fn(&T) -> Option<String>,
     ) -> Result<T, ReportError> {
@@ -169,11 +169,11 @@ impl Runner<'_> {
         let start = Instant::now();
         let value = match compute() {
             Ok(value) => value,
-            Err(message) => {
-                self.store.fail_stage(name, &message)?;
+            Err(error) => {
+                self.store.fail_stage(name, &error.to_string())?;
                 return Err(ReportError::Stage {
                     stage: name.to_owned(),
-                    message,
+                    error,
                 });
             }
         };
@@ -442,9 +442,9 @@ pub fn run_study(
     for (index, scenario) in scenarios.iter().enumerate() {
         let name = format!("planning/{}", scenario.name);
         let system = pipeline::scenario_system(study, catalogue, &economics, index, &study_dir)
-            .map_err(|message| ReportError::Stage {
+            .map_err(|error| ReportError::Stage {
                 stage: name.clone(),
-                message,
+                error,
             })?;
         // The system holds every series the stage reads (profile files included).
         let system_json =
@@ -468,14 +468,11 @@ pub fn run_study(
     }
     let Some(main_plan) = plan_failures.iter().position(Option::is_none) else {
         let failed = runner.failed.first().cloned();
-        return Err(ReportError::Stage {
+        return Err(ReportError::NoPlan {
             stage: failed
                 .as_ref()
                 .map_or_else(|| "planning".to_owned(), |f| f.stage.clone()),
-            message: format!(
-                "no planning scenario solved, so nothing can be assessed ({}); the failed stages are recorded in results.sqlite (stage_failures) and are computed again on the next run",
-                failed.map_or_else(|| "no scenario".to_owned(), |f| f.message)
-            ),
+            reason: failed.map_or_else(|| "no scenario".to_owned(), |f| f.message),
         });
     };
     let system = &systems[main_plan];

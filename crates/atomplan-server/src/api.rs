@@ -23,9 +23,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::jobs::{Jobs, SubmitError, STUDY_FILE};
+use crate::jobs::{Jobs, STUDY_FILE};
 use crate::security::body_text;
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, ServerError};
 
 type ApiResult = Result<Response, ApiError>;
 
@@ -342,14 +342,12 @@ async fn submit_job(State(state): State<Arc<AppState>>, body: Body) -> ApiResult
             Json(json!({ "id": id })),
         )
             .into_response()),
-        Err(SubmitError::QueueFull { max_queued }) => Err(ApiError::new(
+        Err(error @ ServerError::QueueFull { .. }) => Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_jobs",
-            format!("{max_queued} jobs are waiting already; try again when one has started"),
+            error.to_string(),
         )),
-        Err(SubmitError::Store(message)) => Err(ApiError::internal(format!(
-            "cannot store the job: {message}"
-        ))),
+        Err(error) => Err(ApiError::internal(error.to_string())),
     }
 }
 

@@ -70,15 +70,6 @@ impl JobInfo {
     }
 }
 
-/// Why a job was not accepted.
-#[derive(Debug)]
-pub enum SubmitError {
-    /// The queue holds `max_queued` jobs already.
-    QueueFull { max_queued: usize },
-    /// The job could not be stored.
-    Store(String),
-}
-
 /// The job table, the queue and the live progress events of jobs run since start.
 pub struct Jobs {
     dir: PathBuf,
@@ -172,18 +163,18 @@ impl Jobs {
         text: &str,
         title: &str,
         country: &str,
-    ) -> Result<String, SubmitError> {
+    ) -> Result<String, ServerError> {
         let mut queue = lock(&self.queue);
         if queue.len() >= self.max_queued {
-            return Err(SubmitError::QueueFull {
+            return Err(ServerError::QueueFull {
                 max_queued: self.max_queued,
             });
         }
         let id = new_job_id();
         let dir = self.dir.join(&id);
-        std::fs::create_dir_all(&dir).map_err(|e| SubmitError::Store(e.to_string()))?;
+        std::fs::create_dir_all(&dir).map_err(|e| ServerError::Submit(e.to_string()))?;
         std::fs::write(dir.join(STUDY_FILE), text)
-            .map_err(|e| SubmitError::Store(e.to_string()))?;
+            .map_err(|e| ServerError::Submit(e.to_string()))?;
         let now = now_s();
         lock(&self.db)
             .execute(
@@ -191,7 +182,7 @@ impl Jobs {
                  VALUES (?1, ?2, ?3, 'queued', ?4, ?4)",
                 params![id, title, country, now],
             )
-            .map_err(|e| SubmitError::Store(e.to_string()))?;
+            .map_err(|e| ServerError::Submit(e.to_string()))?;
         queue.push_back(id.clone());
         drop(queue);
         self.wake.notify_one();
@@ -293,7 +284,7 @@ impl Jobs {
         self.push_event(id, json!({ "event": "status", "status": "running" }));
         let outcome =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run_study(id, &dir)))
-                .unwrap_or_else(|_| Err("internal error: the study runner panicked".to_owned()));
+                .unwrap_or(Err(ServerError::JobPanicked));
         match outcome {
             Ok(()) => {
                 self.update(id, "done", 1.0, None, None);
@@ -302,7 +293,8 @@ impl Jobs {
                     json!({ "event": "status", "status": "done", "progress": 1.0 }),
                 );
             }
-            Err(message) => {
+            Err(error) => {
+                let message = error.to_string();
                 let progress = self.get(id).map_or(0.0, |info| info.progress);
                 self.update(id, "failed", progress, None, Some(&message));
                 self.push_event(
@@ -313,14 +305,13 @@ impl Jobs {
         }
     }
 
-    fn run_study(&self, id: &str, dir: &Path) -> Result<(), String> {
+    fn run_study(&self, id: &str, dir: &Path) -> Result<(), ServerError> {
         let study_path = dir.join(STUDY_FILE);
-        let text = std::fs::read_to_string(&study_path)
-            .map_err(|e| format!("cannot read the job's study: {e}"))?;
-        let study = validate::parse(STUDY_FILE, &text).map_err(|d| diagnostics_text(&d))?;
+        let text = std::fs::read_to_string(&study_path).map_err(ServerError::JobRead)?;
+        let study = validate::parse(STUDY_FILE, &text).map_err(ServerError::JobInvalid)?;
         let diagnostics = validate::validate(STUDY_FILE, &study, &self.catalogue);
         if atomplan_core::diagnostic::has_errors(&diagnostics) {
-            return Err(diagnostics_text(&diagnostics));
+            return Err(ServerError::JobInvalid(diagnostics));
         }
         // Test hook, as in `study run`: sleep after committing the named stage, so a test can
         // kill the server there.
@@ -352,22 +343,26 @@ impl Jobs {
             &dir.join("out"),
             &atomplan_report::RunOptions { force: false },
             &progress,
-        )
-        .map_err(|error| error.to_string())?;
+        )?;
         if summary.stages_failed.is_empty() {
             Ok(())
         } else {
-            Err(summary
-                .stages_failed
-                .iter()
-                .map(|f| format!("stage `{}` failed: {}", f.stage, f.message))
-                .collect::<Vec<_>>()
-                .join("; "))
+            Err(ServerError::JobStages(summary.stages_failed))
         }
     }
 }
 
-fn diagnostics_text(diagnostics: &[atomplan_core::Diagnostic]) -> String {
+/// The failed stages of a run, in one line.
+pub(crate) fn failed_stages_text(stages: &[atomplan_report::FailedStage]) -> String {
+    stages
+        .iter()
+        .map(|f| format!("stage `{}` failed: {}", f.stage, f.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The errors among `diagnostics`, in one line.
+pub(crate) fn diagnostics_text(diagnostics: &[atomplan_core::Diagnostic]) -> String {
     diagnostics
         .iter()
         .filter(|d| d.is_error())

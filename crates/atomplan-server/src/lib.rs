@@ -79,7 +79,7 @@ impl ServerConfig {
     }
 }
 
-/// Why the server could not start.
+/// Why the server could not start, a job was not accepted, or a job failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     #[error("the catalogue has {n_errors} error(s); run `atomplan catalogue check`")]
@@ -92,6 +92,28 @@ pub enum ServerError {
     BadToken,
     #[error("cannot start the server: {0}")]
     Runtime(String),
+    /// A job was not accepted: the queue holds `max_queued` jobs already.
+    #[error("{max_queued} jobs are waiting already; try again when one has started")]
+    QueueFull { max_queued: usize },
+    /// A job was not accepted: it could not be stored.
+    #[error("cannot store the job: {0}")]
+    Submit(String),
+    /// A job's study file could not be read back.
+    #[error("cannot read the job's study: {0}")]
+    JobRead(std::io::Error),
+    /// A job's study does not parse or does not check; its errors, as `study check` lists
+    /// them.
+    #[error("{}", jobs::diagnostics_text(.0))]
+    JobInvalid(Vec<atomplan_core::Diagnostic>),
+    /// A job's run stopped.
+    #[error(transparent)]
+    JobRun(#[from] atomplan_report::ReportError),
+    /// A job's run finished with failed stages.
+    #[error("{}", jobs::failed_stages_text(.0))]
+    JobStages(Vec<atomplan_report::FailedStage>),
+    /// The study runner panicked (a bug).
+    #[error("internal error: the study runner panicked")]
+    JobPanicked,
 }
 
 /// Shared by every request handler.

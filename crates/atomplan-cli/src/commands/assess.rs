@@ -539,10 +539,7 @@ fn run_adequacy(
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let read_file = |relative: &str| {
-        atomplan_core::input::read_to_string(&base_dir.join(relative))
-            .map_err(|error| error.to_string())
-    };
+    let read_file = |relative: &str| atomplan_core::input::read_to_string(&base_dir.join(relative));
     let case = match cases::parse_adequacy(&text, &read_file) {
         Ok(case) => case,
         Err(error) => return Ok(bad_input(printer, &args.case, &error)),

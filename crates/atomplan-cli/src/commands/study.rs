@@ -212,13 +212,8 @@ fn run_study(args: &RunArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::
     }) {
         Ok(summary) => summary,
         // The study ran but no plan meets its constraints: a negative answer, exit 1.
-        Err(atomplan_report::ReportError::Stage { stage, message })
-            if message.starts_with("infeasible plan") =>
-        {
-            printer.error(&format!(
-                "{}: stage {stage}: {message}",
-                args.file.display()
-            ));
+        Err(atomplan_report::ReportError::Stage { stage, error }) if error.is_infeasible() => {
+            printer.error(&format!("{}: stage {stage}: {error}", args.file.display()));
             printer.hint(
                 "finished stages are kept in the output folder; fix the policy and rerun to resume",
             );

@@ -149,13 +149,13 @@ fn thread_count(requested: Option<usize>) -> anyhow::Result<usize> {
     Ok(std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
 }
 
-fn study_of(scenario: &Scenario) -> Result<StudyFile, String> {
+fn study_of(scenario: &Scenario) -> anyhow::Result<StudyFile> {
     scenario
         .study
         .clone()
         .try_into()
         .map_err(|error: toml::de::Error| {
-            format!(
+            anyhow::anyhow!(
                 "the scenario's study is invalid: {}",
                 error.message().trim()
             )
@@ -171,7 +171,12 @@ fn invalid_scenario(
 ) -> Option<ScenarioResult> {
     let study = match study_of(scenario) {
         Ok(study) => study,
-        Err(message) => return Some(ScenarioResult::failed(sweep::Status::Invalid, message)),
+        Err(error) => {
+            return Some(ScenarioResult::failed(
+                sweep::Status::Invalid,
+                error.to_string(),
+            ))
+        }
     };
     let errors: Vec<String> = atomplan::study::validate::validate(file, &study, catalogue)
         .iter()
@@ -187,7 +192,7 @@ fn run_study(
     catalogue: &StudyCatalogue,
     plan: bool,
     study_dir: &Path,
-) -> Result<ScenarioResult, String> {
+) -> anyhow::Result<ScenarioResult> {
     let study = study_of(scenario)?;
     let economics = atomplan::study::pipeline::economics(&study, catalogue)?;
     let mut result = ScenarioResult::ok();
@@ -388,7 +393,7 @@ pub fn run_sweep(
                 &file, &study, &catalogue,
             ))
         });
-    let runner = |scenario: &Scenario| -> Result<ScenarioResult, String> {
+    let runner = |scenario: &Scenario| -> anyhow::Result<ScenarioResult> {
         if let Some(delay) = delay {
             std::thread::sleep(delay);
         }
@@ -398,7 +403,7 @@ pub fn run_sweep(
             }
         }
         match runner_kind {
-            RunnerKind::Screening => sweep::screening::run(scenario, &catalogue),
+            RunnerKind::Screening => Ok(sweep::screening::run(scenario, &catalogue)?),
             RunnerKind::Economics => run_study(scenario, &catalogue, false, &study_dir),
             RunnerKind::Plan => run_study(scenario, &catalogue, true, &study_dir),
         }

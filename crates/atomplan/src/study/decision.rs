@@ -21,6 +21,7 @@ use super::file::StudyFile;
 use super::inputs::StudyCatalogue;
 use super::pipeline::{self, is_nuclear, Planning};
 use super::scenario::{ResolvedScenario, LEAST_COST};
+use crate::Error;
 
 /// One scenario's decision numbers. Year-keyed maps use the period's first year as key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,7 +159,7 @@ impl Evaluator<'_> {
         study: &StudyFile,
         what: &str,
         answer: impl Fn(&(f64, Vec<pipeline::CapacityRow>)) -> String,
-    ) -> Result<(f64, Vec<pipeline::CapacityRow>), String> {
+    ) -> Result<(f64, Vec<pipeline::CapacityRow>), Error> {
         let start = std::time::Instant::now();
         let result = self.run(study);
         let seconds = start.elapsed().as_secs_f64();
@@ -169,7 +170,7 @@ impl Evaluator<'_> {
         result
     }
 
-    fn run(&self, study: &StudyFile) -> Result<(f64, Vec<pipeline::CapacityRow>), String> {
+    fn run(&self, study: &StudyFile) -> Result<(f64, Vec<pipeline::CapacityRow>), Error> {
         let mut quick = study.clone();
         // Capital charges do not depend on the Monte Carlo: keep it minimal.
         quick.options.monte_carlo_samples = quick.options.monte_carlo_samples.min(16);
@@ -195,8 +196,8 @@ fn boundary(
     yes_at_low: bool,
     tolerance: f64,
     absolute: f64,
-    mut test: impl FnMut(f64) -> Result<bool, String>,
-) -> Result<Option<f64>, String> {
+    mut test: impl FnMut(f64) -> Result<bool, Error>,
+) -> Result<Option<f64>, Error> {
     let (mut yes, mut no) = if yes_at_low { (lo, hi) } else { (hi, lo) };
     if !test(yes)? {
         return Ok(None);
@@ -276,7 +277,7 @@ fn search_shared(
         _ => (GAS_RANGE, 0.02, "flat gas price", "USD/MMBtu"),
     };
     let ids: Vec<&str> = study.candidates.iter().map(|c| c.id.as_str()).collect();
-    let built_at = |value: f64| -> Result<Vec<bool>, String> {
+    let built_at = |value: f64| -> Result<Vec<bool>, Error> {
         evaluator
             .run_said(
                 &with_price(study, quantity, value),
@@ -293,7 +294,7 @@ fn search_shared(
             )
             .map(|(_, rows)| ids.iter().map(|id| builds(&rows, id)).collect())
     };
-    let fail = |error: String| -> Vec<(Option<f64>, Option<String>)> {
+    let fail = |error: Error| -> Vec<(Option<f64>, Option<String>)> {
         ids.iter()
             .map(|_| (None, Some(format!("{what}: search failed: {error}"))))
             .collect()
@@ -396,7 +397,7 @@ fn search(
         Quantity::Co2 => (CO2_RANGE, false, 0.25, "flat CO2 price", "USD/t"),
         Quantity::Gas => (GAS_RANGE, false, 0.02, "flat gas price", "USD/MMBtu"),
     };
-    let test = |value: f64| -> Result<bool, String> {
+    let test = |value: f64| -> Result<bool, Error> {
         evaluator
             .run_said(
                 &changed(value),
@@ -447,7 +448,7 @@ pub fn decide(
     scenarios: &[ResolvedScenario],
     plans: &[Planning],
     say: &(dyn Fn(&str) + Sync),
-) -> Result<Decision, String> {
+) -> Result<Decision, Error> {
     let least_index = scenarios.iter().position(|s| s.name == LEAST_COST);
     let base = least_index
         .and_then(|i| plans.get(i))

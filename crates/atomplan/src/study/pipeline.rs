@@ -22,6 +22,7 @@ use super::file::{
 use super::inputs::{DesignInfo, StudyCatalogue};
 use super::system::{self, AssetKind, BuildSettings, StudySystem};
 use crate::assess;
+use crate::Error;
 
 /// Hours in the profile year.
 const HOURS: usize = super::profiles::HOURS;
@@ -181,7 +182,7 @@ pub fn planning_charge(
 }
 
 /// Economics of every candidate: deterministic cash flow, all-equity social LCOE and Monte Carlo.
-pub fn economics(study: &StudyFile, catalogue: &StudyCatalogue) -> Result<Economics, String> {
+pub fn economics(study: &StudyFile, catalogue: &StudyCatalogue) -> Result<Economics, Error> {
     let fuel = study
         .price_scenarios
         .first()
@@ -196,15 +197,22 @@ pub fn economics(study: &StudyFile, catalogue: &StudyCatalogue) -> Result<Econom
     for (index, candidate) in study.candidates.iter().enumerate() {
         let design = catalogue
             .design(&candidate.design)
-            .ok_or_else(|| format!("unknown design `{}`", candidate.design))?;
+            .ok_or_else(|| Error::Unknown {
+                kind: "design",
+                id: candidate.design.clone(),
+            })?;
         let inputs = cashflow_inputs(candidate, design, fuel);
-        let offer = econ::cashflow(&inputs)
-            .map_err(|error| format!("candidate `{}`: {error}", candidate.id))?;
+        let offer = econ::cashflow(&inputs).map_err(|error| Error::Economics {
+            candidate: candidate.id.clone(),
+            error,
+        })?;
         let mut social_inputs = inputs.clone();
         social_inputs.debt_fraction = 0.0;
         social_inputs.cost_of_equity = study.options.discount_rate;
-        let social = econ::cashflow_lcoe(&social_inputs)
-            .map_err(|error| format!("candidate `{}`: {error}", candidate.id))?;
+        let social = econ::cashflow_lcoe(&social_inputs).map_err(|error| Error::Economics {
+            candidate: candidate.id.clone(),
+            error,
+        })?;
         let overnight = inputs.total_capital_cost_usd_per_kw;
         let [low, central, high] = design.overnight_cost_usd_per_kwe;
         let ratio = |v: f64| if central > 0.0 { v / central } else { 1.0 };
@@ -246,7 +254,10 @@ pub fn economics(study: &StudyFile, catalogue: &StudyCatalogue) -> Result<Econom
                 histogram_bins: 20,
             },
         )
-        .map_err(|error| format!("candidate `{}` Monte Carlo: {error}", candidate.id))?;
+        .map_err(|error| Error::MonteCarlo {
+            candidate: candidate.id.clone(),
+            error,
+        })?;
         let pct = |p: f64| {
             mc.percentiles
                 .iter()
@@ -254,8 +265,12 @@ pub fn economics(study: &StudyFile, catalogue: &StudyCatalogue) -> Result<Econom
                 .map_or(mc.mean, |(_, v)| *v)
         };
         let lcoe = offer.lcoe_usd_per_mwh;
-        let charge = planning_charge(study, candidate, design, overnight)
-            .map_err(|error| format!("candidate `{}`: {error}", candidate.id))?;
+        let charge = planning_charge(study, candidate, design, overnight).map_err(|error| {
+            Error::Economics {
+                candidate: candidate.id.clone(),
+                error,
+            }
+        })?;
         rows.push(EconomicsRow {
             candidate: candidate.id.clone(),
             design: design.id.clone(),
@@ -403,11 +418,11 @@ pub fn scenario_system(
     economics: &Economics,
     scenario_idx: usize,
     study_dir: &std::path::Path,
-) -> Result<StudySystem, String> {
+) -> Result<StudySystem, Error> {
     let scenarios = super::scenario::resolve(study);
     let scenario = scenarios
         .get(scenario_idx)
-        .ok_or_else(|| format!("no scenario {scenario_idx}"))?;
+        .ok_or(Error::NoScenario(scenario_idx))?;
     let settings = BuildSettings {
         nuclear_capital_charge_usd_per_kw_yr: economics
             .rows
@@ -665,12 +680,12 @@ fn solve(
     system: &StudySystem,
     margins: &[f64],
     prices: bool,
-) -> Result<(planning::PlanResult, Problem), String> {
+) -> Result<(planning::PlanResult, Problem), Error> {
     let problem = problem(study, system, margins, prices);
-    let result = planning::plan(&problem.sys, &problem.plan).map_err(|e| e.to_string())?;
+    let result = planning::plan(&problem.sys, &problem.plan)?;
     match result.status {
         planning::Status::Infeasible => {
-            let what = if result.violations.is_empty() {
+            let explanation = if result.violations.is_empty() {
                 "no policy row explains it (check zones, links and fixed capacities)".to_owned()
             } else {
                 result
@@ -681,23 +696,19 @@ fn solve(
                     .collect::<Vec<_>>()
                     .join("; ")
             };
-            Err(format!(
-                "infeasible plan in scenario `{}`: {what}. Families: CO2-cap = [policy].co2_cap_mt, Capacity-limit = [[targets]], [[commitments]] or a coal phase-out, Energy-limit = [policy].gas_supply_bcm, Area-reserve-margin = the reserve margin",
-                system.scenario
-            ))
+            Err(Error::Infeasible {
+                scenario: system.scenario.clone(),
+                explanation,
+            })
         }
         planning::Status::Optimal | planning::Status::TimeLimit if result.has_solution => {
             Ok((result, problem))
         }
-        status => Err(format!(
-            "planning of scenario `{}` failed: the solver ended without a plan (status {status:?}{})",
-            system.scenario,
-            if result.solver_message.is_empty() {
-                String::new()
-            } else {
-                format!("; HiGHS: {}", result.solver_message)
-            }
-        )),
+        status => Err(Error::SolverFailed {
+            scenario: system.scenario.clone(),
+            status,
+            solver_message: result.solver_message,
+        }),
     }
 }
 
@@ -768,7 +779,7 @@ pub fn plan_adequacy(
     system: &StudySystem,
     rows: &[CapacityRow],
     period: &system::PeriodSystem,
-) -> Result<assess::adequacy::AdequacyReport, String> {
+) -> Result<assess::adequacy::AdequacyReport, Error> {
     let mut load = system.load_mw(period);
     let mut units = Vec::new();
     let mut storage = Vec::new();
@@ -825,7 +836,7 @@ pub fn plan_adequacy(
             seed: study.options.seed,
         },
     )
-    .map_err(|e| format!("adequacy: {e}"))
+    .map_err(Error::Adequacy)
 }
 
 /// A plan that went through the reliability loop.
@@ -848,7 +859,7 @@ pub fn reliable_plan(
     study: &StudyFile,
     system: &StudySystem,
     prices: bool,
-) -> Result<ReliablePlan, String> {
+) -> Result<ReliablePlan, Error> {
     let n = system.periods.len();
     let standard = study.policy.lole_standard_h;
     let mut margins = vec![system.reserve_margin; n];
@@ -886,7 +897,7 @@ pub fn plan_scenario(
     study: &StudyFile,
     catalogue: &StudyCatalogue,
     system: &StudySystem,
-) -> Result<Planning, String> {
+) -> Result<Planning, Error> {
     let _ = catalogue;
     let n = system.periods.len();
     let standard = study.policy.lole_standard_h;
@@ -1080,8 +1091,8 @@ fn dispatch_weeks(
     study: &StudyFile,
     system: &StudySystem,
     capacities: &[CapacityRow],
-) -> Result<Vec<DispatchWeek>, String> {
-    let period = system.periods.last().ok_or("no periods")?;
+) -> Result<Vec<DispatchWeek>, Error> {
+    let period = system.periods.last().ok_or(Error::Missing("periods"))?;
     let period_index = system.periods.len() - 1;
     let load_mw = system.load_mw(period);
     let peak_hour = load_mw
@@ -1246,8 +1257,13 @@ pub fn assessments(
     economics: &Economics,
     plan: &Planning,
     system: &StudySystem,
-) -> Result<Assessments, String> {
-    let country = catalogue.country(&study.country).ok_or("unknown country")?;
+) -> Result<Assessments, Error> {
+    let country = catalogue
+        .country(&study.country)
+        .ok_or_else(|| Error::Unknown {
+            kind: "country",
+            id: study.country.clone(),
+        })?;
     let installed: f64 = country.fleet.iter().map(|f| f.capacity_mw).sum();
     let mut notes = Vec::new();
     let mut grid_fit = Vec::new();
@@ -1311,7 +1327,7 @@ pub fn assessments(
     }
 
     // Adequacy in the last period, with and without the new nuclear units of the plan.
-    let period = system.periods.last().ok_or("no periods")?;
+    let period = system.periods.last().ok_or(Error::Missing("periods"))?;
     let mut adequacy = Vec::new();
     let without: Vec<CapacityRow> = plan
         .capacities
@@ -1328,7 +1344,7 @@ pub fn assessments(
     ] {
         match plan_adequacy(study, system, rows, period) {
             Ok(report) => adequacy.push((label, report.lole_h, report.eue_mwh)),
-            Err(error) => notes.push(error),
+            Err(error) => notes.push(error.to_string()),
         }
     }
     notes.push("Adequacy: thermal in blocks of at most 200 MW and nuclear by unit, each with its forced-outage rate (MTTR 50 h); wind, solar and hydro netted from the hourly load; storage dispatched greedily; planned maintenance assumed outside the peak season".to_owned());
@@ -1517,7 +1533,7 @@ pub fn mcda(
     catalogue: &StudyCatalogue,
     economics: &Economics,
     assessments: &Assessments,
-) -> Result<McdaResult, String> {
+) -> Result<McdaResult, Error> {
     let criteria = &study.mcda.criteria;
     let candidates: Vec<String> = study.candidates.iter().map(|c| c.id.clone()).collect();
     if criteria.is_empty() {
@@ -1600,8 +1616,7 @@ pub fn mcda(
             assess::mcda::Method::Topsis(assess::mcda::normalize::Normalization::Vector)
         }
     };
-    let scores =
-        assess::mcda::score(&problem, &method).map_err(|error| format!("MCDA: {error}"))?;
+    let scores = assess::mcda::score(&problem, &method).map_err(Error::Mcda)?;
     let order = assess::rank_descending(&scores);
     let weight_sensitivity =
         assess::mcda::sensitivity::weight_sensitivity(&problem, &method).unwrap_or_default();

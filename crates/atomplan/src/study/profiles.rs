@@ -292,41 +292,38 @@ fn bisect(function: impl Fn(f64) -> f64, mut low: f64, mut high: f64) -> f64 {
 }
 
 /// Reads an hourly CSV: a header, then 8760 rows; the last numeric column is used.
-pub fn read_hourly_csv(path: &std::path::Path) -> Result<Vec<f64>, String> {
-    let text = atomplan_core::input::read_to_string(path)
-        .map_err(|error| format!("{}: {error}", path.display()))?;
+pub fn read_hourly_csv(path: &std::path::Path) -> Result<Vec<f64>, crate::Error> {
+    use crate::Error;
+    let text = atomplan_core::input::read_to_string(path).map_err(|error| Error::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
     let mut values = Vec::with_capacity(HOURS);
     for (index, line) in text.lines().enumerate().skip(1) {
         if line.trim().is_empty() {
             continue;
         }
         let cell = line.rsplit(',').next().unwrap_or("").trim();
-        let value: f64 = cell.parse().map_err(|_| {
-            // Quote at most a few characters of the file back.
-            let shown: String = cell.chars().take(16).collect();
-            let more = if cell.chars().count() > 16 { "…" } else { "" };
-            format!(
-                "{}:{}: `{}{more}` is not a number",
-                path.display(),
-                index + 1,
-                shown.escape_default()
-            )
+        let value: f64 = cell.parse().map_err(|_| Error::NotANumber {
+            path: path.to_path_buf(),
+            line: index + 1,
+            cell: cell.to_owned(),
         })?;
         if !value.is_finite() || value < 0.0 {
-            return Err(format!(
-                "{}:{}: value must be finite and >= 0, got {cell}",
-                path.display(),
-                index + 1
-            ));
+            return Err(Error::BadValue {
+                path: path.to_path_buf(),
+                line: index + 1,
+                cell: cell.to_owned(),
+            });
         }
         values.push(value);
     }
     if values.len() != HOURS {
-        return Err(format!(
-            "{}: expected {HOURS} hourly rows, found {}",
-            path.display(),
-            values.len()
-        ));
+        return Err(Error::HourlyRows {
+            path: path.to_path_buf(),
+            expected: HOURS,
+            found: values.len(),
+        });
     }
     Ok(values)
 }

@@ -25,6 +25,7 @@ use super::file::{Candidate, DemandScenario, PriceScenario, StudyFile};
 use super::inputs::{CountryInfo, StudyCatalogue, TechnologyInfo};
 use super::profiles::{self, Profile, ProfileOrigin, HOURS};
 use super::scenario::ResolvedScenario;
+use crate::Error;
 
 const TONNE_PER_MT: f64 = 1e6;
 /// MMBtu of natural gas in one bcm: 1 bcm = 0.86 Mtoe = 36 PJ (Energy Institute, Statistical
@@ -309,18 +310,21 @@ pub fn build_system(
     catalogue: &StudyCatalogue,
     scenario: &ResolvedScenario,
     settings: &BuildSettings,
-) -> Result<StudySystem, String> {
+) -> Result<StudySystem, Error> {
     let demand = study
         .demand_scenarios
         .get(scenario.demand_idx)
-        .ok_or("no demand scenario")?;
+        .ok_or(Error::Missing("demand scenario"))?;
     let prices = study
         .price_scenarios
         .get(scenario.price_idx)
-        .ok_or("no price scenario")?;
+        .ok_or(Error::Missing("price scenario"))?;
     let country = catalogue
         .country(&study.country)
-        .ok_or_else(|| format!("unknown country `{}`", study.country))?;
+        .ok_or_else(|| Error::Unknown {
+            kind: "country",
+            id: study.country.clone(),
+        })?;
     let seed = study.options.seed;
     let base_energy_twh = demand.base_energy_twh.unwrap_or(country.annual_demand_twh);
     let base_peak_mw = demand.base_peak_mw.unwrap_or(country.peak_mw);
@@ -355,7 +359,7 @@ pub fn build_system(
         ),
     };
     let availability =
-        |csv: &Option<String>, fallback: &dyn Fn() -> Profile| -> Result<Profile, String> {
+        |csv: &Option<String>, fallback: &dyn Fn() -> Profile| -> Result<Profile, Error> {
             match csv {
                 Some(path) => Ok(Profile {
                     values: profiles::read_hourly_csv(&settings.study_dir.join(path))?
@@ -841,7 +845,7 @@ impl Builder<'_> {
     }
 
     /// Committed plants (fixed assets from their online year) and forced candidate builds.
-    fn commitments(&mut self) -> Result<(), String> {
+    fn commitments(&mut self) -> Result<(), Error> {
         for &index in &self.scenario.commitments {
             let commitment = &self.study.commitments[index];
             let key = format!("commitments[{index}]");
@@ -852,12 +856,15 @@ impl Builder<'_> {
                     .iter()
                     .find(|c| &c.id == candidate_id)
                     .ok_or_else(|| {
-                        format!("{key}.candidate: unknown candidate `{candidate_id}`")
+                        Error::invalid(
+                            format!("{key}.candidate"),
+                            format!("unknown candidate `{candidate_id}`"),
+                        )
                     })?;
                 let design = self.catalogue.design(&candidate.design).ok_or_else(|| {
-                    format!(
-                        "{key}.candidate: design `{}` not in the catalogue",
-                        candidate.design
+                    Error::invalid(
+                        format!("{key}.candidate"),
+                        format!("design `{}` not in the catalogue", candidate.design),
                     )
                 })?;
                 let mw = commitment.mw.unwrap_or_else(|| {
@@ -890,7 +897,10 @@ impl Builder<'_> {
                     .as_ref()
                     .and_then(|d| self.catalogue.design(d))
                     .ok_or_else(|| {
-                        format!("{key}.design: a nuclear commitment needs a catalogue design")
+                        Error::invalid(
+                            format!("{key}.design"),
+                            "a nuclear commitment needs a catalogue design",
+                        )
                     })?;
                 let mw = commitment.mw.unwrap_or_else(|| {
                     f64::from(commitment.units.unwrap_or(1)) * design.net_mwe_per_unit
@@ -917,13 +927,17 @@ impl Builder<'_> {
                 .technology(&tech_key)
                 .cloned()
                 .ok_or_else(|| {
-                    format!(
-                        "{key}.technology: no catalogue technology `{tech_key}` for `{technology}`"
+                    Error::invalid(
+                        format!("{key}.technology"),
+                        format!("no catalogue technology `{tech_key}` for `{technology}`"),
                     )
                 })?;
-            let mw = commitment
-                .mw
-                .ok_or_else(|| format!("{key}.mw: a `{technology}` commitment needs `mw`"))?;
+            let mw = commitment.mw.ok_or_else(|| {
+                Error::invalid(
+                    format!("{key}.mw"),
+                    format!("a `{technology}` commitment needs `mw`"),
+                )
+            })?;
             asset.catalogue_key = tech_key;
             asset.capacity_mw = mw;
             asset.fixed_om_usd_per_mw_yr = tech.fixed_om_usd_per_kw_yr * 1000.0;
@@ -1142,7 +1156,7 @@ impl Builder<'_> {
     }
 
     /// Capacity targets as limits over the matching assets.
-    fn targets(&mut self) -> Result<(), String> {
+    fn targets(&mut self) -> Result<(), Error> {
         for &index in &self.scenario.targets {
             let target = &self.study.targets[index];
             let members: Vec<String> = self
@@ -1152,9 +1166,12 @@ impl Builder<'_> {
                 .map(|a| a.name.clone())
                 .collect();
             if members.is_empty() {
-                return Err(format!(
-                    "targets[{index}].technology: no asset of `{}` can count toward the target",
-                    target.technology
+                return Err(Error::invalid(
+                    format!("targets[{index}].technology"),
+                    format!(
+                        "no asset of `{}` can count toward the target",
+                        target.technology
+                    ),
                 ));
             }
             self.limits.push(CapacityLimit {

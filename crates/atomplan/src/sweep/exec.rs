@@ -76,9 +76,10 @@ pub fn param_text(value: &toml::Value) -> String {
     }
 }
 
-fn run_one<R>(sweep: &Sweep, id: u64, attempt: u64, runner: &R) -> ResultRow
+fn run_one<R, E>(sweep: &Sweep, id: u64, attempt: u64, runner: &R) -> ResultRow
 where
-    R: Fn(&Scenario) -> Result<ScenarioResult, String> + Sync,
+    R: Fn(&Scenario) -> Result<ScenarioResult, E> + Sync,
+    E: std::fmt::Display,
 {
     let started = Instant::now();
     let (scenario, result) = match sweep.scenario(id) {
@@ -86,7 +87,7 @@ where
             let outcome = catch_unwind(AssertUnwindSafe(|| runner(&scenario)));
             let result = match outcome {
                 Ok(Ok(result)) => result,
-                Ok(Err(message)) => ScenarioResult::failed(Status::Failed, message),
+                Ok(Err(error)) => ScenarioResult::failed(Status::Failed, error.to_string()),
                 Err(_) => ScenarioResult::failed(
                     Status::Failed,
                     "the runner panicked (a bug: please report it)",
@@ -152,10 +153,10 @@ fn manifest(
 
 /// Runs every scenario of `options.shard` not yet in `store`, `options.threads` at a time.
 ///
-/// `runner` turns one scenario into its result; an `Err` or a panic is recorded as a failed
+/// `runner` turns one scenario into its result; an `Err` (its message) or a panic is recorded as a failed
 /// scenario (and not retried), so one bad combination never stops a sweep.
 /// `progress` is called on the calling thread after each committed result.
-pub fn run_shard<R, P>(
+pub fn run_shard<R, E, P>(
     sweep: &Sweep,
     store: &mut ShardStore,
     options: &RunOptions,
@@ -163,7 +164,8 @@ pub fn run_shard<R, P>(
     mut progress: P,
 ) -> Result<RunReport, SweepError>
 where
-    R: Fn(&Scenario) -> Result<ScenarioResult, String> + Sync,
+    R: Fn(&Scenario) -> Result<ScenarioResult, E> + Sync,
+    E: std::fmt::Display,
     P: FnMut(Progress),
 {
     let started = Instant::now();

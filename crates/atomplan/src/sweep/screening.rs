@@ -18,28 +18,26 @@ use super::spec::Scenario;
 use super::ScenarioResult;
 use crate::study::file::Candidate;
 use crate::study::inputs::StudyCatalogue;
+use crate::Error;
 
 /// Runs the screening for one scenario against `catalogue`.
 ///
 /// Errors (recorded as a failed scenario) name the candidate and the missing or bad figure.
-pub fn run(scenario: &Scenario, catalogue: &StudyCatalogue) -> Result<ScenarioResult, String> {
+pub fn run(scenario: &Scenario, catalogue: &StudyCatalogue) -> Result<ScenarioResult, Error> {
     let candidates: Vec<Candidate> = match scenario.study.get("candidates") {
-        Some(value) => value
-            .clone()
-            .try_into()
-            .map_err(|error| format!("`candidates`: {error}"))?,
-        None => return Err("the study has no `candidates`".to_owned()),
+        Some(value) => value.clone().try_into().map_err(Error::Candidates)?,
+        None => return Err(Error::NoCandidates),
     };
     if candidates.is_empty() {
-        return Err("the study has no `candidates`".to_owned());
+        return Err(Error::NoCandidates);
     }
     let mut result = ScenarioResult::ok();
     let mut best: Option<(f64, String)> = None;
     for candidate in &candidates {
         let design = catalogue.design(&candidate.design).ok_or_else(|| {
-            format!(
-                "candidate `{}`: design `{}` is not in the catalogue",
-                candidate.id, candidate.design
+            Error::candidate(
+                &candidate.id,
+                format!("design `{}` is not in the catalogue", candidate.design),
             )
         })?;
         let overnight = candidate
@@ -51,21 +49,21 @@ pub fn run(scenario: &Scenario, catalogue: &StudyCatalogue) -> Result<ScenarioRe
         let capacity_factor = design.capacity_factor;
         let life = design.design_life_years;
         if !(overnight.is_finite() && overnight > 0.0) {
-            return Err(format!(
-                "candidate `{}`: overnight cost {overnight} is not a positive number",
-                candidate.id
+            return Err(Error::candidate(
+                &candidate.id,
+                format!("overnight cost {overnight} is not a positive number"),
             ));
         }
         if !(capacity_factor > 0.0 && capacity_factor <= 1.0) {
-            return Err(format!(
-                "design `{}`: capacity factor {capacity_factor} is not in (0, 1]",
-                design.id
-            ));
+            return Err(Error::Design {
+                design: design.id.clone(),
+                message: format!("capacity factor {capacity_factor} is not in (0, 1]"),
+            });
         }
         if !(life > 0.0 && wacc > -1.0) {
-            return Err(format!(
-                "candidate `{}`: life {life} or WACC {wacc} out of range",
-                candidate.id
+            return Err(Error::candidate(
+                &candidate.id,
+                format!("life {life} or WACC {wacc} out of range"),
             ));
         }
         let capex = overnight * idc_factor_uniform(wacc, design.construction_months / 12.0);

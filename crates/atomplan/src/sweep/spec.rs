@@ -258,17 +258,24 @@ enum Slot<'a> {
     Element(&'a mut toml::Value),
 }
 
+/// Makes the error of a path problem (its message) with the file and key of the definition.
+type Fail<'f> = &'f dyn Fn(String) -> SweepError;
+
 /// Finds the element of `array` that a path segment names: a number is an index, anything else
 /// matches the element table whose `id` (or `name`) equals it.
-fn element_index(array: &[toml::Value], segment: &str) -> Result<usize, String> {
+fn element_index(
+    array: &[toml::Value],
+    segment: &str,
+    fail: Fail<'_>,
+) -> Result<usize, SweepError> {
     if let Ok(index) = segment.parse::<usize>() {
         return if index < array.len() {
             Ok(index)
         } else {
-            Err(format!(
+            Err(fail(format!(
                 "index {index} is past the end of an array of {}",
                 array.len()
-            ))
+            )))
         };
     }
     let matches: Vec<usize> = array
@@ -282,15 +289,21 @@ fn element_index(array: &[toml::Value], segment: &str) -> Result<usize, String> 
         .collect();
     match matches.as_slice() {
         [index] => Ok(*index),
-        [] => Err(format!("no element with id or name `{segment}`")),
-        _ => Err(format!("several elements have id or name `{segment}`")),
+        [] => Err(fail(format!("no element with id or name `{segment}`"))),
+        _ => Err(fail(format!(
+            "several elements have id or name `{segment}`"
+        ))),
     }
 }
 
-fn resolve<'a>(root: &'a mut toml::Value, path: &str) -> Result<Slot<'a>, String> {
+fn resolve<'a>(
+    root: &'a mut toml::Value,
+    path: &str,
+    fail: Fail<'_>,
+) -> Result<Slot<'a>, SweepError> {
     let segments: Vec<&str> = path.split('.').collect();
     if path.is_empty() || segments.iter().any(|segment| segment.is_empty()) {
-        return Err("empty path segment".to_owned());
+        return Err(fail("empty path segment".to_owned()));
     }
     let mut current = root;
     for (position, segment) in segments.iter().enumerate() {
@@ -304,13 +317,14 @@ fn resolve<'a>(root: &'a mut toml::Value, path: &str) -> Result<Slot<'a>, String
                     Some(next) => next,
                     None => {
                         let so_far = segments[..=position].join(".");
-                        return Err(format!("`{so_far}` does not exist in the study"));
+                        return Err(fail(format!("`{so_far}` does not exist in the study")));
                     }
                 }
             }
             toml::Value::Array(array) => {
-                let index = element_index(array, segment).map_err(|message| {
-                    format!("`{}`: {message}", segments[..position].join("."))
+                let within = segments[..position].join(".");
+                let index = element_index(array, segment, &|message| {
+                    fail(format!("`{within}`: {message}"))
                 })?;
                 if last {
                     return Ok(Slot::Element(&mut array[index]));
@@ -318,39 +332,49 @@ fn resolve<'a>(root: &'a mut toml::Value, path: &str) -> Result<Slot<'a>, String
                 &mut array[index]
             }
             other => {
-                return Err(format!(
+                return Err(fail(format!(
                     "`{}` is {}, not a table or array",
                     segments[..position].join("."),
                     kind_name(other)
-                ))
+                )))
             }
         };
     }
-    Err("empty path".to_owned())
+    Err(fail("empty path".to_owned()))
 }
 
 /// Checks that `value` may replace what is at `path`, without changing `root`.
-fn check_override(root: &toml::Value, path: &str, value: &toml::Value) -> Result<(), String> {
+fn check_override(
+    root: &toml::Value,
+    path: &str,
+    value: &toml::Value,
+    fail: Fail<'_>,
+) -> Result<(), SweepError> {
     let mut scratch = root.clone();
-    let existing = match resolve(&mut scratch, path)? {
+    let existing = match resolve(&mut scratch, path, fail)? {
         Slot::Table(table, key) => table.get(&key).cloned(),
         Slot::Element(element) => Some(element.clone()),
     };
     if let Some(existing) = existing {
         let compatible = kind_name(&existing) == kind_name(value);
         if !compatible {
-            return Err(format!(
+            return Err(fail(format!(
                 "the study has {} here, the sweep gives {}",
                 kind_name(&existing),
                 kind_name(value)
-            ));
+            )));
         }
     }
     Ok(())
 }
 
-fn set(root: &mut toml::Value, path: &str, value: toml::Value) -> Result<(), String> {
-    match resolve(root, path)? {
+fn set(
+    root: &mut toml::Value,
+    path: &str,
+    value: toml::Value,
+    fail: Fail<'_>,
+) -> Result<(), SweepError> {
+    match resolve(root, path, fail)? {
         Slot::Table(table, key) => {
             table.insert(key, value);
         }
@@ -538,7 +562,7 @@ impl Sweep {
                 ));
             }
             for (value_position, value) in grid.values.iter().enumerate() {
-                check_override(&base, &grid.path, value).map_err(|message| {
+                check_override(&base, &grid.path, value, &|message| {
                     invalid(
                         file,
                         format!("{key}.values[{value_position}]"),
@@ -569,7 +593,7 @@ impl Sweep {
                 _ => vec![toml::Value::Float(0.0)],
             };
             for value in &probe {
-                check_override(&base, &sample.path, value).map_err(|message| {
+                check_override(&base, &sample.path, value, &|message| {
                     invalid(
                         file,
                         format!("{key}.path"),
@@ -688,7 +712,7 @@ impl Sweep {
             }
         }
         for item in &overrides {
-            set(&mut study, &item.path, item.value.clone()).map_err(|message| {
+            set(&mut study, &item.path, item.value.clone(), &|message| {
                 invalid(&self.file, format!("sweep path `{}`", item.path), message)
             })?;
         }

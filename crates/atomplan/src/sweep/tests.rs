@@ -39,7 +39,7 @@ fn sweep() -> Sweep {
     Sweep::from_toml_str("study.toml", &format!("{}{SWEEP}", fixture::STUDY)).expect("valid sweep")
 }
 
-fn screening_runner(scenario: &Scenario) -> Result<ScenarioResult, String> {
+fn screening_runner(scenario: &Scenario) -> Result<ScenarioResult, crate::Error> {
     screening::run(scenario, &fixture::catalogue())
 }
 
@@ -345,9 +345,9 @@ fn failures_and_panics_are_recorded_not_fatal() {
     let sweep = sweep();
     let dir = tempfile::tempdir().unwrap();
     let mut store = ShardStore::open(dir.path(), &sweep, Shard::ALL).unwrap();
-    let runner = |scenario: &Scenario| -> Result<ScenarioResult, String> {
+    let runner = |scenario: &Scenario| -> Result<ScenarioResult, crate::Error> {
         match scenario.id % 3 {
-            0 => Err("no feasible plan".to_owned()),
+            0 => Err(crate::Error::Missing("feasible plan")),
             1 => panic!("runner bug"),
             _ => Ok(ScenarioResult::ok()),
         }

@@ -342,7 +342,9 @@ fn bad_policies_are_refused_with_their_key() {
     let system =
         pipeline::scenario_system(&study, &catalogue, &economics, 0, std::path::Path::new("."))
             .unwrap();
-    let message = pipeline::plan_scenario(&study, &catalogue, &system).unwrap_err();
+    let error = pipeline::plan_scenario(&study, &catalogue, &system).unwrap_err();
+    assert!(error.is_infeasible(), "{error:?}");
+    let message = error.to_string();
     assert!(message.starts_with("infeasible plan"), "{message}");
     assert!(
         message.contains("Area-reserve-margin[system,2035]"),

@@ -61,7 +61,7 @@ pub struct AdequacyCase {
 /// Unknown keys, neither or both of `load_mw` and `load_csv`, unreadable or non-numeric CSV.
 pub fn parse_adequacy(
     text: &str,
-    read_file: &dyn Fn(&str) -> Result<String, String>,
+    read_file: &dyn Fn(&str) -> std::io::Result<String>,
 ) -> Result<AdequacyCase, AssessError> {
     let wire: AdequacyWire = parse_toml(text)?;
     let mut load = match (wire.load_mw, &wire.load_csv) {

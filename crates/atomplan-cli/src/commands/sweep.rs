@@ -218,7 +218,18 @@ fn run_study(
         let system = atomplan::study::pipeline::scenario_system(
             &study, catalogue, &economics, 0, study_dir,
         )?;
-        let planning = atomplan::study::pipeline::plan_scenario(&study, catalogue, &system)?;
+        // An infeasible plan is the scenario's answer (`infeasible`), not a failure of the run.
+        let planning = match atomplan::study::pipeline::plan_scenario(&study, catalogue, &system) {
+            Ok(planning) => planning,
+            Err(error) if error.is_infeasible() => {
+                let mut infeasible =
+                    ScenarioResult::failed(sweep::Status::Infeasible, error.to_string());
+                infeasible.metrics = result.metrics;
+                infeasible.labels = result.labels;
+                return Ok(infeasible);
+            }
+            Err(error) => return Err(error.into()),
+        };
         if planning.status != atomplan_model::planning::Status::Optimal {
             let mut failed = ScenarioResult::failed(
                 sweep::Status::Infeasible,

@@ -21,11 +21,11 @@ use std::collections::BTreeMap;
 use atomplan_core::Diagnostic;
 use serde::Serialize;
 
-/// How a planning solve ended: the core's status, one enum for every solve.
-pub use crate::highs_backend::SolveStatus as Status;
 /// The planning model's constraint families, one module each under `build/planning/`.
 pub use crate::build::planning as model;
 pub use crate::build::planning::policy;
+/// How a planning solve ended: the core's status, one enum for every solve.
+pub use crate::highs_backend::SolveStatus as Status;
 pub use file::PlanningFile;
 pub use network::{
     solve_folder, solve_folder_with, solve_network, system_from_network, units_from_network,

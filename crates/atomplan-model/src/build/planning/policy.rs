@@ -1,5 +1,6 @@
-//! Policy constraint families of the planning model: capacity limits of generator groups
-//! (targets, committed builds, phase-outs) and annual resource limits (fuel supply).
+//! Policy constraint families of the planning model: the CO2 cap per period, capacity limits
+//! of generator groups (targets, committed builds, phase-outs) and annual resource limits
+//! (fuel supply).
 //!
 //! Both are rows over expressions the capacity and dispatch families already made, so they
 //! add no columns; each is written out below and in docs/formulation/planning.md.
@@ -26,9 +27,9 @@
 //! Row names: `Energy-limit[name,year]`.
 
 use super::{Expr, Index, Period};
+use crate::lp::LinearProgram;
 use crate::planning::file::PlanningFile;
 use crate::planning::system::System;
-use crate::lp::LinearProgram;
 
 fn year_label(period: &Period, y: usize) -> String {
     period.year.map_or_else(|| y.to_string(), |v| v.to_string())
@@ -130,5 +131,37 @@ pub fn add_energy_limits(
                 &terms,
             );
         }
+    }
+}
+
+/// The CO2 cap of each period with one (`investment.co2_cap_t`, t per year), counted with the
+/// hour weights that make a period's operating cost annual:
+/// $$\sum_g e_g \sum_t w_t\, p_{g,y,t} \le K_y \qquad (\texttt{CO2-cap[year]}).$$
+pub fn add_co2_caps(
+    lp: &mut LinearProgram,
+    sys: &System,
+    plan: &PlanningFile,
+    periods: &[Period],
+    ix: &Index,
+) {
+    let nt = sys.hours();
+    let caps = plan.investment.as_ref().and_then(|i| i.co2_cap_t.as_ref());
+    for (y, per) in periods.iter().enumerate() {
+        let Some(&cap) = caps.and_then(|c| c.get(y)) else {
+            continue;
+        };
+        if !cap.is_finite() {
+            continue;
+        }
+        let mut terms = Vec::new();
+        for (g, gen) in sys.generators.iter().enumerate() {
+            if gen.co2_t_per_mwh != 0.0 {
+                for t in 0..nt {
+                    terms.push((ix.p[g][y][t], gen.co2_t_per_mwh * sys.weights[t]));
+                }
+            }
+        }
+        let year = per.year.map_or_else(|| y.to_string(), |v| v.to_string());
+        lp.row_with(format!("CO2-cap[{year}]"), f64::NEG_INFINITY, cap, &terms);
     }
 }

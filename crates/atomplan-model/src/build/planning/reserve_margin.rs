@@ -1,0 +1,79 @@
+//! The planning reserve margin: in each area and period, firm capacity (each generator's
+//! capacity times its `capacity_credit`, storage power times its credit) covers the peak load
+//! plus the margin:
+//! $$\sum_{g \in a} \kappa_g P_{g,y} + \sum_{s \in a} \kappa_s P_{s,y} \ge (1 + m_{a,y})\, \hat{L}_{a,y}$$
+//! with $\hat{L}$ the area's `peak_mw` for the period when given, else the modelled peak times the
+//! period's load scale (row `Area-reserve-margin[area,year]`).
+
+use super::*;
+
+/// Adds one reserve-margin row per area with a margin and per period.
+pub(super) fn add(
+    lp: &mut LinearProgram,
+    sys: &System,
+    plan: &PlanningFile,
+    periods: &[Period],
+    ix: &Index,
+) {
+    let nt = sys.hours();
+    let area_of_bus = sys.area_of_bus(plan);
+    for (a, area) in plan.areas.iter().enumerate() {
+        if area.reserve_margin.is_none() && area.reserve_margin_by_period.is_none() {
+            continue;
+        }
+        for (y, per) in periods.iter().enumerate() {
+            let margin = area
+                .reserve_margin_by_period
+                .as_ref()
+                .and_then(|m| m.get(y).copied())
+                .or(area.reserve_margin)
+                .unwrap_or(0.0);
+            let modelled_peak = (0..nt)
+                .map(|t| {
+                    sys.loads
+                        .iter()
+                        .filter(|l| area_of_bus[l.bus] == Some(a))
+                        .map(|l| l.p_set_at(t))
+                        .sum::<f64>()
+                })
+                .fold(0.0, f64::max)
+                * per.load_scale;
+            let peak = area
+                .peak_mw
+                .as_ref()
+                .and_then(|p| p.get(y).copied())
+                .unwrap_or(modelled_peak);
+            let mut e = Expr::default();
+            for (g, gen) in sys.generators.iter().enumerate() {
+                if area_of_bus[gen.bus] == Some(a) {
+                    let credit = unit_of(plan, &gen.name)
+                        .and_then(|u| u.capacity_credit)
+                        .unwrap_or(1.0);
+                    e.add(&ix.capacity[g][y].scaled(credit));
+                }
+            }
+            for (k, st) in sys.storage_units.iter().enumerate() {
+                if area_of_bus[st.bus] == Some(a) {
+                    let credit = plan
+                        .storage
+                        .get(&st.name)
+                        .and_then(|s| s.capacity_credit)
+                        .unwrap_or(0.0);
+                    if credit > 0.0 {
+                        e.add(&ix.storage_capacity[k][y].scaled(credit));
+                    }
+                }
+            }
+            lp.row_with(
+                format!(
+                    "Area-reserve-margin[{},{}]",
+                    area.name,
+                    per.year.map_or_else(|| y.to_string(), |v| v.to_string())
+                ),
+                (1.0 + margin) * peak - e.constant,
+                f64::INFINITY,
+                &e.terms,
+            );
+        }
+    }
+}

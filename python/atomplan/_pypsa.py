@@ -278,7 +278,7 @@ _PLAN_STATUS = {
     "error": ("warning", "unknown"),
 }
 
-#: The full result of the last ``optimize(n, planning=...)`` (the JSON of
+#: The full planning result of the last ``optimize(n, planning=...)`` (the ``planning`` block of
 #: ``atomplan solve --planning``, as a dict).
 last_plan: dict[str, Any] | None = None
 

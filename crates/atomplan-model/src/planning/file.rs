@@ -255,6 +255,14 @@ pub struct UnitWire {
     pub min_stable_load: f64,
     /// Ramp limit up and down, per unit of capacity per hour; absent means no limit.
     pub ramp_rate: Option<f64>,
+    /// Ramp limit down when it differs from `ramp_rate` (PyPSA's `ramp_limit_down`).
+    pub ramp_rate_down: Option<f64>,
+    /// Committable units: the most a unit may produce in the hour it starts, per unit of its
+    /// size (PyPSA's `ramp_limit_start_up`); default 1.
+    pub ramp_rate_start_up: Option<f64>,
+    /// Committable units: the most a unit may produce in the hour before it shuts down, per
+    /// unit of its size (PyPSA's `ramp_limit_shut_down`); default 1.
+    pub ramp_rate_shut_down: Option<f64>,
     pub start_up_cost: Option<f64>,
     /// USD per shut-down of one unit.
     pub shut_down_cost: Option<f64>,
@@ -760,6 +768,15 @@ fn check_units(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
         );
         if let Some(r) = u.ramp_rate {
             check_range(out, file, &key("ramp_rate"), r, 0.0, 1.0);
+        }
+        for (name, value) in [
+            ("ramp_rate_down", u.ramp_rate_down),
+            ("ramp_rate_start_up", u.ramp_rate_start_up),
+            ("ramp_rate_shut_down", u.ramp_rate_shut_down),
+        ] {
+            if let Some(r) = value {
+                check_range(out, file, &key(name), r, 0.0, 1.0);
+            }
         }
         if let Some(r) = u.reserve_ramp {
             check_range(out, file, &key("reserve_ramp"), r, 0.0, 1.0);

@@ -349,14 +349,12 @@ pub enum FolderOutcome {
 
 /// PyPSA's MILP attributes of a network's generators (`p_nom_mod`, `committable` with
 /// `p_min_pu`, `min_up_time`, `min_down_time`, `up_time_before`, `down_time_before`,
-/// `start_up_cost`, `shut_down_cost`, equal `ramp_limit_up`/`ramp_limit_down`) as planning
-/// units, taken out of the network: a committable unit's minimum stable load moves into its
-/// unit, so its `p_min_pu` becomes 0, and the generator keeps only its LP part.
+/// `start_up_cost`, `shut_down_cost`, `stand_by_cost`, `ramp_limit_up`, `ramp_limit_down`) as
+/// planning units, taken out of the network: a committable unit's minimum stable load moves
+/// into its unit, so its `p_min_pu` becomes 0, and the generator keeps only its LP part.
 ///
 /// What the planning units cannot carry is an error naming the generator (committable and
-/// extendable together, different up and down ramps, time-varying values on a committable
-/// unit); stand-by costs and start-up/shut-down ramp limits, which the planning model leaves
-/// out, are warnings.
+/// extendable together, time-varying values on a committable unit, time-varying ramp limits).
 pub fn units_from_network(
     network: &mut Network,
     origin: &str,
@@ -431,37 +429,37 @@ pub fn units_from_network(
             unit.contingency = Some(false);
             used = true;
         }
-        for (field, limit) in [
-            ("ramp_limit_start_up", op.ramp_limit_start_up),
-            ("ramp_limit_shut_down", op.ramp_limit_shut_down),
-        ] {
-            if limit.is_some_and(|v| v < 1.0) {
-                diags.push(Diagnostic::warning(
-                    at(&g.name, field),
-                    format!(
-                        "generator `{}`: `{field}` is left out by the planning model",
-                        g.name
-                    ),
-                ));
-            }
-        }
         let ramp = |series: &Option<Series>| series.as_ref().map(static_value);
+        // A limit of 1 p.u. per hour or more (or none) binds nothing.
+        let binding = |v: f64| (v.is_finite() && v < 1.0).then_some(v);
         match (ramp(&op.ramp_limit_up), ramp(&op.ramp_limit_down)) {
-            (None, None) => {}
-            (Some(Some(u)), Some(Some(d))) if (u - d).abs() < 1e-12 => {
-                if u.is_finite() && u < 1.0 {
-                    unit.ramp_rate = Some(u);
-                    used = true;
-                }
-            }
-            (Some(Some(u)), None) | (None, Some(Some(u))) if !u.is_finite() => {}
-            _ => diags.push(Diagnostic::error(
+            (Some(None), _) | (_, Some(None)) => diags.push(Diagnostic::error(
                 at(&g.name, "ramp_limit_up"),
                 format!(
-                    "generator `{}`: different (or time-varying) up and down ramp limits are not supported by the planning model",
+                    "generator `{}`: time-varying ramp limits are not supported by the planning model",
                     g.name
                 ),
             )),
+            (up, down) => {
+                let up = up.flatten().and_then(binding);
+                let down = down.flatten().and_then(binding);
+                // Start-up and shut-down limits bind committable units only (as in PyPSA).
+                let switch = |limit: Option<f64>| {
+                    limit
+                        .filter(|_| unit.committable)
+                        .and_then(binding)
+                };
+                let (start_up, shut_down) =
+                    (switch(op.ramp_limit_start_up), switch(op.ramp_limit_shut_down));
+                if up.is_some() || down.is_some() || start_up.is_some() || shut_down.is_some() {
+                    // `ramp_rate` limits up; `ramp_rate_down` down, 1 (none) when absent.
+                    unit.ramp_rate = Some(up.unwrap_or(1.0));
+                    unit.ramp_rate_down = Some(down.unwrap_or(1.0));
+                    unit.ramp_rate_start_up = start_up;
+                    unit.ramp_rate_shut_down = shut_down;
+                    used = true;
+                }
+            }
         }
         if used {
             units.insert(g.name.clone(), unit);

@@ -498,6 +498,9 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
         let committable = unit.is_some_and(|u| u.committable);
         let msl = unit.map_or(0.0, |u| u.min_stable_load);
         let ramp = unit.and_then(|u| u.ramp_rate);
+        let ramp_down = unit.and_then(|u| u.ramp_rate_down.or(u.ramp_rate));
+        let ramp_start_up = unit.and_then(|u| u.ramp_rate_start_up).unwrap_or(1.0);
+        let ramp_shut_down = unit.and_then(|u| u.ramp_rate_shut_down).unwrap_or(1.0);
         let in_n1 = area_of_bus[gen.bus].is_some_and(|a| n1_areas[a]);
         let big_units = unit.map_or(BIG_UNITS, |u| {
             f64::from(u.max_units.unwrap_or(u.existing_units.max(1)))
@@ -815,15 +818,58 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     }
                 }
             }
-            if let Some(rr) = ramp {
+            if ramp.is_some() || ramp_down.is_some() {
                 for t in 0..nt {
                     // No ramp limit at the first snapshot of a sequential year (PyPSA without
-                    // `p_init`).
-                    let Some(tp) = prev(t) else { continue };
+                    // `p_init`), except for a committable unit that was off before it
+                    // (output 0): then it starts within its start-up limit, p_0 <= r_su S u_0.
+                    let Some(tp) = prev(t) else {
+                        let before_off = unit
+                            .is_some_and(|u| u.down_time_before > 0 || u.up_time_before == Some(0));
+                        if let (true, true, Some(u_0)) = (committable, before_off, u_prev[t]) {
+                            if ramp_start_up < 1.0 {
+                                let s = size.unwrap_or(1.0);
+                                lp.row_with(
+                                    format!("Generator-ramp-up[{},{y},{t}]", gen.name),
+                                    f64::NEG_INFINITY,
+                                    0.0,
+                                    &[(p_t[t], 1.0), (u_0, -ramp_start_up * s)],
+                                );
+                            }
+                        }
+                        continue;
+                    };
                     if tp == t {
                         continue;
                     }
-                    for (dir, sign) in [("up", 1.0), ("down", -1.0)] {
+                    // A committable unit ramps within its limit while on, and within its start-up
+                    // and shut-down limits when it starts or stops (PyPSA 1.4): with S the unit
+                    // size,
+                    //   p_t - p_tp <= r_up S u_tp + r_su S (u_t - u_tp),
+                    //   p_tp - p_t <= r_down S u_t + r_sd S (u_tp - u_t).
+                    if let (true, Some(u_t), Some(u_tp)) = (committable, u_prev[t], u_prev[tp]) {
+                        let s = size.unwrap_or(1.0);
+                        for (dir, sign, limit, switch, on, other) in [
+                            ("up", 1.0, ramp, ramp_start_up, u_tp, u_t),
+                            ("down", -1.0, ramp_down, ramp_shut_down, u_t, u_tp),
+                        ] {
+                            let Some(rr) = limit else { continue };
+                            lp.row_with(
+                                format!("Generator-ramp-{dir}[{},{y},{t}]", gen.name),
+                                f64::NEG_INFINITY,
+                                0.0,
+                                &[
+                                    (p_t[t], sign),
+                                    (p_t[tp], -sign),
+                                    (on, (switch - rr) * s),
+                                    (other, -switch * s),
+                                ],
+                            );
+                        }
+                        continue;
+                    }
+                    for (dir, sign, limit) in [("up", 1.0, ramp), ("down", -1.0, ramp_down)] {
+                        let Some(rr) = limit else { continue };
                         let mut terms = vec![(p_t[t], sign), (p_t[tp], -sign)];
                         terms.extend(cap.terms.iter().map(|&(c, v)| (c, -v * rr)));
                         lp.row_with(

@@ -75,6 +75,18 @@ fn capacities<'a>(pairs: impl Iterator<Item = (&'a String, f64)>) -> Value {
     Value::Object(map)
 }
 
+/// `name → {value, mu, price}` of global constraints (price = -mu, per unit of the limit).
+fn global_constraints<'a>(rows: impl Iterator<Item = (&'a String, f64, f64)>) -> Value {
+    let mut map = Map::new();
+    for (name, value, mu) in rows {
+        map.insert(
+            name.clone(),
+            json!({ "value": number(value), "mu": number(mu), "price": number(-mu) }),
+        );
+    }
+    Value::Object(map)
+}
+
 fn to_json(outcome: &Outcome) -> Value {
     let network = &outcome.network;
     let results = &outcome.results;
@@ -104,14 +116,12 @@ fn to_json(outcome: &Outcome) -> Value {
         },
     });
     if optimal {
-        let mut constraints = Map::new();
-        for constraint in &results.global_constraints {
-            constraints.insert(
-                constraint.name.clone(),
-                json!({ "value": number(constraint.value), "mu": number(constraint.mu), "price": number(-constraint.mu) }),
-            );
-        }
-        value["global_constraints"] = Value::Object(constraints);
+        value["global_constraints"] = global_constraints(
+            results
+                .global_constraints
+                .iter()
+                .map(|c| (&c.name, c.value, c.mu)),
+        );
         value["curtailment_mwh"] = capacities(
             network
                 .generators
@@ -345,14 +355,12 @@ fn planning_json(
     if optimal {
         // The network's own CO2 limits (the planning file's caps per period are under
         // `planning`).
-        let mut constraints = Map::new();
-        for constraint in &result.global_constraints {
-            constraints.insert(
-                constraint.name.clone(),
-                json!({ "value": number(constraint.value), "mu": number(constraint.mu), "price": number(-constraint.mu) }),
-            );
-        }
-        value["global_constraints"] = Value::Object(constraints);
+        value["global_constraints"] = global_constraints(
+            result
+                .global_constraints
+                .iter()
+                .map(|c| (&c.name, c.value, c.mu)),
+        );
         value["curtailment_mwh"] = capacities(
             result
                 .capacities

@@ -327,14 +327,7 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
                 }
                 let (mut num, mut den) = (0.0, 0.0);
                 for (t, price) in hourly.iter().enumerate() {
-                    let load: f64 = sys
-                        .loads
-                        .iter()
-                        .filter(|l| l.bus == b)
-                        .map(|l| l.p_set_at(t))
-                        .sum::<f64>()
-                        * per.load_scale
-                        * sys.weights[t];
+                    let load = sys.bus_load(b, t) * per.load_scale * sys.weights[t];
                     num += load * price;
                     den += load;
                 }

@@ -211,6 +211,15 @@ impl System {
         self.weights.len()
     }
 
+    /// Load of bus `b` in snapshot `t`, MW (before a period's load scale).
+    pub fn bus_load(&self, b: usize, t: usize) -> f64 {
+        self.loads
+            .iter()
+            .filter(|l| l.bus == b)
+            .map(|l| l.p_set_at(t))
+            .sum()
+    }
+
     /// Duration of snapshot `t` in the state-of-charge balance, hours.
     pub fn store_weight(&self, t: usize) -> f64 {
         self.store_weights.get(t).copied().unwrap_or(1.0)

@@ -66,21 +66,6 @@ pub fn write_planning_results(
             .rfind(|c| c.generator == name)
             .map_or(0.0, |c| c.p_nom_opt_mw)
     };
-    let gen_names = names(network.generators.iter().map(|c| &c.name));
-    let gen_opt: Vec<f64> = gen_names.iter().map(|name| last(name)).collect();
-    add_static_column(output, "generators.csv", "p_nom_opt", &gen_names, &gen_opt)?;
-    let su_names = names(network.storage_units.iter().map(|c| &c.name));
-    let su_opt: Vec<f64> = su_names
-        .iter()
-        .map(|name| {
-            result
-                .storage
-                .iter()
-                .rfind(|s| &s.storage_unit == name)
-                .map_or(0.0, |s| s.p_nom_opt_mw)
-        })
-        .collect();
-    add_static_column(output, "storage_units.csv", "p_nom_opt", &su_names, &su_opt)?;
     let branch = |name: &str, is_line: bool| -> f64 {
         result
             .branches
@@ -88,48 +73,47 @@ pub fn write_planning_results(
             .find(|b| b.name == name && b.is_line == is_line)
             .map_or(0.0, |b| b.p_nom_opt_mw)
     };
-    let link_opt: Vec<f64> = network
-        .links
-        .iter()
-        .map(|l| branch(&l.name, false))
-        .collect();
-    add_static_column(
+    write_static_columns(
         output,
-        "links.csv",
-        "p_nom_opt",
-        &names(network.links.iter().map(|c| &c.name)),
-        &link_opt,
-    )?;
-    let line_opt: Vec<f64> = network
-        .lines
-        .iter()
-        .map(|l| branch(&l.name, true))
-        .collect();
-    add_static_column(
-        output,
-        "lines.csv",
-        "s_nom_opt",
-        &names(network.lines.iter().map(|c| &c.name)),
-        &line_opt,
-    )?;
-    let mu: Vec<f64> = network
-        .global_constraints
-        .iter()
-        .map(|c| {
-            result
+        network,
+        &StaticColumns {
+            generators: network.generators.iter().map(|g| last(&g.name)).collect(),
+            storage_units: network
+                .storage_units
+                .iter()
+                .map(|su| {
+                    result
+                        .storage
+                        .iter()
+                        .rfind(|s| s.storage_unit == su.name)
+                        .map_or(0.0, |s| s.p_nom_opt_mw)
+                })
+                .collect(),
+            links: network
+                .links
+                .iter()
+                .map(|l| branch(&l.name, false))
+                .collect(),
+            lines: network
+                .lines
+                .iter()
+                .map(|l| branch(&l.name, true))
+                .collect(),
+            global_mu: network
                 .global_constraints
                 .iter()
-                .find(|r| r.name == c.name)
-                .map_or(0.0, |r| r.mu)
-        })
-        .collect();
-    add_static_column(
-        output,
-        "global_constraints.csv",
-        "mu",
-        &names(network.global_constraints.iter().map(|c| &c.name)),
-        &mu,
+                .map(|c| {
+                    result
+                        .global_constraints
+                        .iter()
+                        .find(|r| r.name == c.name)
+                        .map_or(0.0, |r| r.mu)
+                })
+                .collect(),
+        },
     )?;
+    let gen_names = names(network.generators.iter().map(|c| &c.name));
+    let su_names = names(network.storage_units.iter().map(|c| &c.name));
     let n_t = network.snapshots.len();
     let chronological = result.hour_weights.len() == n_t
         && result.generator_p.iter().all(|periods| periods.len() == 1);
@@ -211,45 +195,16 @@ pub fn write_results(
     results: &Results,
 ) -> Result<(), Error> {
     copy_folder(input, output)?;
-    let gen_opt: Vec<f64> = results.generators.iter().map(|r| r.p_nom_opt).collect();
-    add_static_column(
+    write_static_columns(
         output,
-        "generators.csv",
-        "p_nom_opt",
-        &names(network.generators.iter().map(|c| &c.name)),
-        &gen_opt,
-    )?;
-    let su_opt: Vec<f64> = results.storage_units.iter().map(|r| r.p_nom_opt).collect();
-    add_static_column(
-        output,
-        "storage_units.csv",
-        "p_nom_opt",
-        &names(network.storage_units.iter().map(|c| &c.name)),
-        &su_opt,
-    )?;
-    let link_opt: Vec<f64> = results.links.iter().map(|r| r.p_nom_opt).collect();
-    add_static_column(
-        output,
-        "links.csv",
-        "p_nom_opt",
-        &names(network.links.iter().map(|c| &c.name)),
-        &link_opt,
-    )?;
-    let line_opt: Vec<f64> = results.lines.iter().map(|r| r.s_nom_opt).collect();
-    add_static_column(
-        output,
-        "lines.csv",
-        "s_nom_opt",
-        &names(network.lines.iter().map(|c| &c.name)),
-        &line_opt,
-    )?;
-    let mu: Vec<f64> = results.global_constraints.iter().map(|r| r.mu).collect();
-    add_static_column(
-        output,
-        "global_constraints.csv",
-        "mu",
-        &names(network.global_constraints.iter().map(|c| &c.name)),
-        &mu,
+        network,
+        &StaticColumns {
+            generators: results.generators.iter().map(|r| r.p_nom_opt).collect(),
+            storage_units: results.storage_units.iter().map(|r| r.p_nom_opt).collect(),
+            links: results.links.iter().map(|r| r.p_nom_opt).collect(),
+            lines: results.lines.iter().map(|r| r.s_nom_opt).collect(),
+            global_mu: results.global_constraints.iter().map(|r| r.mu).collect(),
+        },
     )?;
 
     let n_t = network.snapshots.len();
@@ -331,6 +286,59 @@ pub fn write_results(
         n_t,
         |k, t| results.marginal_price[k][t],
     )?;
+    Ok(())
+}
+
+/// The static result columns of both writers, each in the network's component order.
+struct StaticColumns {
+    generators: Vec<f64>,
+    storage_units: Vec<f64>,
+    links: Vec<f64>,
+    lines: Vec<f64>,
+    global_mu: Vec<f64>,
+}
+
+/// `p_nom_opt` of generators, storage units and links, `s_nom_opt` of lines and `mu` of global
+/// constraints, added to the copied static files.
+fn write_static_columns(
+    output: &Path,
+    network: &Network,
+    columns: &StaticColumns,
+) -> Result<(), Error> {
+    for (file, column, labels, values) in [
+        (
+            "generators.csv",
+            "p_nom_opt",
+            names(network.generators.iter().map(|c| &c.name)),
+            &columns.generators,
+        ),
+        (
+            "storage_units.csv",
+            "p_nom_opt",
+            names(network.storage_units.iter().map(|c| &c.name)),
+            &columns.storage_units,
+        ),
+        (
+            "links.csv",
+            "p_nom_opt",
+            names(network.links.iter().map(|c| &c.name)),
+            &columns.links,
+        ),
+        (
+            "lines.csv",
+            "s_nom_opt",
+            names(network.lines.iter().map(|c| &c.name)),
+            &columns.lines,
+        ),
+        (
+            "global_constraints.csv",
+            "mu",
+            names(network.global_constraints.iter().map(|c| &c.name)),
+            &columns.global_mu,
+        ),
+    ] {
+        add_static_column(output, file, column, &labels, values)?;
+    }
     Ok(())
 }
 

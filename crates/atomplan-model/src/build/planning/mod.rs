@@ -922,13 +922,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
     for (y, per) in periods.iter().enumerate() {
         for (b, bus) in sys.buses.iter().enumerate() {
             for t in 0..nt {
-                let load: f64 = sys
-                    .loads
-                    .iter()
-                    .filter(|l| l.bus == b)
-                    .map(|l| l.p_set_at(t))
-                    .sum::<f64>()
-                    * per.load_scale;
+                let load = sys.bus_load(b, t) * per.load_scale;
                 let r: Row = lp.row(format!("Bus-balance[{bus},{y},{t}]"), load, load);
                 ix.balance.push((b, y, t, r));
                 for (g, gen) in sys.generators.iter().enumerate() {

@@ -110,12 +110,24 @@ pub(crate) fn status_before(operation: &Operation, k: usize) -> f64 {
 /// positive, else ten times the largest of the peak total load, the largest finite `p_nom` and
 /// the largest finite `p_nom_max` of the same kind, times $\max_t p_{max}(t)$.
 pub(crate) fn big_m(network: &Network, units: &[Unit<'_>], unit: &Unit<'_>) -> f64 {
+    let capacities: Vec<&Capacity> = units.iter().map(|u| u.capacity).collect();
+    big_m_of(network, &capacities, unit.capacity, unit.p_max_pu)
+}
+
+/// [`big_m`] of a unit with `capacity` and `p_max_pu` among units of the same kind with
+/// `capacities` (the planning model's committable, extendable generators use it too).
+pub(crate) fn big_m_of(
+    network: &Network,
+    capacities: &[&Capacity],
+    capacity: &Capacity,
+    p_max_pu: &Series,
+) -> f64 {
     let n_t = network.snapshots.len();
     let max_pu = (0..n_t)
-        .map(|t| unit.p_max_pu.at(t))
+        .map(|t| p_max_pu.at(t))
         .fold(f64::NEG_INFINITY, f64::max);
     let max_pu = if max_pu.is_finite() { max_pu } else { 1.0 };
-    let nom_max = unit.capacity.max;
+    let nom_max = capacity.max;
     if nom_max.is_finite() && nom_max > 0.0 {
         return nom_max * max_pu;
     }
@@ -140,10 +152,10 @@ pub(crate) fn big_m(network: &Network, units: &[Unit<'_>], unit: &Unit<'_>) -> f
                 Some(acc.map_or(v, |a| a.max(v)))
             })
     };
-    if let Some(v) = finite_positive(&mut units.iter().map(|u| u.capacity.nominal)) {
+    if let Some(v) = finite_positive(&mut capacities.iter().map(|c| c.nominal)) {
         candidates.push(v);
     }
-    if let Some(v) = finite_positive(&mut units.iter().map(|u| u.capacity.max)) {
+    if let Some(v) = finite_positive(&mut capacities.iter().map(|c| c.max)) {
         candidates.push(v);
     }
     let scale = if candidates.is_empty() {

@@ -1,12 +1,15 @@
 //! From the core's [`Network`] (a PyPSA folder) to the planning [`System`], and the folder-level
 //! entry point used by `atomplan solve <folder> --planning FILE.toml` and by studies.
 //!
-//! The planning model covers generators (with time-varying marginal costs), storage units,
+//! The planning model covers generators (with time-varying marginal costs, `p_min_pu`,
+//! commitment costs and ramp limits, `p_init`, either `sign`), committable generators of every
+//! kind PyPSA has (fixed, modular fixed or extendable, extendable with big-M), storage units,
 //! loads, links and lines, fixed or extendable (lines also obey Kirchhoff's voltage law, on the
-//! core's cycle basis), and the network's CO2 limits. What it does not model yet (time-varying
-//! `p_min_pu` of generators, time-varying link and line limits, emitting non-cyclic storage
-//! under a CO2 limit, and extendable branches or network CO2 limits in a multi-period plan) is
-//! refused with a diagnostic rather than silently dropped.
+//! core's cycle basis), and the network's CO2 limits. What it does not model yet (committable
+//! or ramp-limited links, time-varying link, line and storage limits, emitting non-cyclic
+//! storage under a CO2 limit, limits on other carrier attributes, and extendable branches or
+//! network CO2 limits in a multi-period plan) is refused with a diagnostic rather than
+//! silently dropped.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,6 +19,7 @@ use atomplan_core::{Diagnostic, Location};
 use super::file::{PlanningFile, UnitWire};
 use super::system::{
     Chronology, EmissionLimit, Generator, Link, LinkExpansion, Load, StorageUnit, System,
+    VaryingOperation,
 };
 use super::PlanResult;
 use crate::network::{ConstraintSense, Network, Series};
@@ -59,16 +63,6 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
         let marginal_cost = fixed(&su.marginal_cost, "marginal_cost");
         let p_max_pu = fixed(&su.p_max_pu, "p_max_pu");
         let p_min_pu = fixed(&su.p_min_pu, "p_min_pu");
-        if su.sign < 0.0 {
-            refuse(
-                &mut errors,
-                "storage_units.csv",
-                format!(
-                    "storage unit `{}`: negative `sign` is not supported by the planning model",
-                    su.name
-                ),
-            );
-        }
         storage_units.push(StorageUnit {
             name: su.name.clone(),
             bus: su.bus,
@@ -87,6 +81,7 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
             cyclic_state_of_charge: su.cyclic_state_of_charge,
             state_of_charge_initial: su.state_of_charge_initial,
             inflow: series(&su.inflow, n),
+            sign: su.sign,
             module: if su.capacity.extendable {
                 su.capacity.module
             } else {
@@ -135,28 +130,31 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
         });
     }
     let mut generators = Vec::with_capacity(network.generators.len());
+    let capacities: Vec<&crate::network::Capacity> =
+        network.generators.iter().map(|g| &g.capacity).collect();
     for g in &network.generators {
         let (mc, mc_t) = match &g.marginal_cost {
             Series::Static(v) => (*v, Vec::new()),
             Series::Varying(values) => (values.first().copied().unwrap_or(0.0), values.clone()),
         };
-        let p_min_pu = match &g.p_min_pu {
-            Series::Static(v) => *v,
-            Series::Varying(_) => {
-                refuse(&mut errors, "generators-p_min_pu.csv", format!("generator `{}`: time-varying `p_min_pu` is not supported by the planning model", g.name));
-                0.0
-            }
-        };
-        if g.sign < 0.0 {
+        let op = &g.operation;
+        if op.committable && (0..n).any(|t| g.p_min_pu.at(t) < 0.0) {
             refuse(
                 &mut errors,
                 "generators.csv",
                 format!(
-                    "generator `{}`: negative `sign` is not supported by the planning model",
+                    "generator `{}`: a negative `p_min_pu` on a committable unit is not supported by the planning model",
                     g.name
                 ),
             );
         }
+        // Time-varying commitment costs and ramp limits; constant ones go into the unit.
+        let varying = |s: &Series| match s {
+            Series::Static(_) => Vec::new(),
+            Series::Varying(_) => series(s, n),
+        };
+        let varying_ramp = |s: &Option<Series>| s.as_ref().map_or_else(Vec::new, varying);
+        let committable = op.committable;
         generators.push(Generator {
             name: g.name.clone(),
             bus: g.bus,
@@ -167,7 +165,7 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
             capital_cost: g.capacity.capital_cost,
             marginal_cost: mc,
             marginal_cost_t: mc_t,
-            p_min_pu,
+            p_min_pu: series(&g.p_min_pu, n),
             p_max_pu: series(&g.p_max_pu, n),
             // Carrier emissions are per MWh of primary energy; divide by efficiency for output.
             co2_t_per_mwh: if g.efficiency > 0.0 {
@@ -175,10 +173,34 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
             } else {
                 0.0
             },
+            sign: g.sign,
+            p_init: op.p_init,
+            varying: VaryingOperation {
+                start_up_cost: if committable { varying(&op.start_up_cost) } else { Vec::new() },
+                shut_down_cost: if committable { varying(&op.shut_down_cost) } else { Vec::new() },
+                stand_by_cost: if committable { varying(&op.stand_by_cost) } else { Vec::new() },
+                ramp_limit_up: varying_ramp(&op.ramp_limit_up),
+                ramp_limit_down: varying_ramp(&op.ramp_limit_down),
+            },
+            history_units: committable.then_some(1.0),
+            big_m: (committable && g.capacity.extendable && !g.capacity.is_modular()).then(|| {
+                crate::build::commitment::big_m_of(network, &capacities, &g.capacity, &g.p_max_pu)
+            }),
         });
     }
     let mut links = Vec::new();
     for l in &network.links {
+        if l.operation.committable || l.operation.has_ramp_limits() {
+            refuse(
+                &mut errors,
+                "links.csv",
+                format!(
+                    "link `{}`: a committable or ramp-limited link is not supported by the planning model",
+                    l.name
+                ),
+            );
+            continue;
+        }
         if l.p_max_pu.is_varying() || l.p_min_pu.is_varying() || l.marginal_cost.is_varying() {
             refuse(&mut errors, "links.csv", format!("link `{}`: time-varying `p_min_pu`, `p_max_pu` or `marginal_cost` is not supported by the planning model", l.name));
             continue;
@@ -347,23 +369,17 @@ pub enum FolderOutcome {
     Invalid(Vec<Diagnostic>),
 }
 
-/// PyPSA's MILP attributes of a network's generators (`p_nom_mod`, `committable` with
-/// `p_min_pu`, `min_up_time`, `min_down_time`, `up_time_before`, `down_time_before`,
-/// `start_up_cost`, `shut_down_cost`, `stand_by_cost`, `ramp_limit_up`, `ramp_limit_down`) as
-/// planning units, taken out of the network: a committable unit's minimum stable load moves
-/// into its unit, so its `p_min_pu` becomes 0, and the generator keeps only its LP part.
+/// PyPSA's MILP attributes of a network's generators (`p_nom_mod`, `committable`,
+/// `min_up_time`, `min_down_time`, `up_time_before`, `down_time_before`, `start_up_cost`,
+/// `shut_down_cost`, `stand_by_cost`, `ramp_limit_up`, `ramp_limit_down`, `ramp_limit_start_up`,
+/// `ramp_limit_shut_down`) as planning units, taken out of the network. Call it after
+/// [`system_from_network`], which keeps what varies by snapshot (and `p_min_pu`, `p_init`, the
+/// big-M of a committable extendable unit) on the planning generators.
 ///
-/// What the planning units cannot carry is an error naming the generator (committable and
-/// extendable together, time-varying values on a committable unit, time-varying ramp limits).
-pub fn units_from_network(
-    network: &mut Network,
-    origin: &str,
-) -> (BTreeMap<String, UnitWire>, Vec<Diagnostic>) {
+/// A committable unit is one unit of its `p_nom`, or whole modules of `p_nom_mod` (fixed or
+/// extendable), or, extendable without modules, a binary status with PyPSA's big-M.
+pub fn units_from_network(network: &mut Network) -> BTreeMap<String, UnitWire> {
     let mut units = BTreeMap::new();
-    let mut diags = Vec::new();
-    let at = |name: &str, field: &str| {
-        Location::file(format!("{origin}/generators.csv")).with_field(format!("{name}.{field}"))
-    };
     let static_value = |series: &Series| match series {
         Series::Static(v) => Some(*v),
         Series::Varying(_) => None,
@@ -371,101 +387,76 @@ pub fn units_from_network(
     for g in &mut network.generators {
         let op = std::mem::take(&mut g.operation);
         let extendable = g.capacity.extendable;
+        let modular = g.capacity.is_modular();
         let mut unit = UnitWire::default();
         let mut used = false;
-        if g.capacity.module > 0.0 && extendable {
+        if modular && extendable {
             unit.unit_size_mw = Some(g.capacity.module);
             used = true;
         }
-        g.capacity.module = 0.0;
         if op.committable {
-            if extendable {
-                diags.push(Diagnostic::error(
-                    at(&g.name, "committable"),
-                    format!(
-                        "generator `{}`: committable and extendable together is not supported by the planning model",
-                        g.name
-                    ),
-                ));
-            }
             unit.committable = true;
-            unit.unit_size_mw = Some(g.capacity.nominal);
-            unit.existing_units = 1;
-            match static_value(&g.p_min_pu) {
-                Some(v) => unit.min_stable_load = v.clamp(0.0, 1.0),
-                None => diags.push(Diagnostic::error(
-                    at(&g.name, "p_min_pu"),
-                    format!(
-                        "generator `{}`: a time-varying `p_min_pu` on a committable unit is not supported",
-                        g.name
-                    ),
-                )),
+            // A modular unit commits whole modules; a fixed one is one unit; an extendable one
+            // without modules keeps a binary status with PyPSA's big-M (`Generator::big_m`).
+            if modular {
+                unit.unit_size_mw = Some(g.capacity.module);
+                if !extendable {
+                    unit.existing_units =
+                        u32::try_from((g.capacity.nominal / g.capacity.module).round() as i64)
+                            .unwrap_or(0);
+                }
+            } else if !extendable {
+                unit.unit_size_mw = Some(g.capacity.nominal);
+                unit.existing_units = 1;
             }
-            g.p_min_pu = Series::Static(0.0);
+            // `p_min_pu` stays on the generator: it bounds output while the unit is on.
             unit.min_up_time = u32::try_from(op.min_up_time).unwrap_or(u32::MAX);
             unit.min_down_time = u32::try_from(op.min_down_time).unwrap_or(u32::MAX);
             unit.up_time_before = Some(u32::try_from(op.up_time_before).unwrap_or(u32::MAX));
             unit.down_time_before = u32::try_from(op.down_time_before).unwrap_or(u32::MAX);
-            for (field, series, slot) in [
-                ("start_up_cost", &op.start_up_cost, &mut unit.start_up_cost),
-                (
-                    "shut_down_cost",
-                    &op.shut_down_cost,
-                    &mut unit.shut_down_cost,
-                ),
-                ("stand_by_cost", &op.stand_by_cost, &mut unit.stand_by_cost),
+            // Constant costs go into the unit; varying ones are on the generator already.
+            for (series, slot) in [
+                (&op.start_up_cost, &mut unit.start_up_cost),
+                (&op.shut_down_cost, &mut unit.shut_down_cost),
+                (&op.stand_by_cost, &mut unit.stand_by_cost),
             ] {
-                match static_value(series) {
-                    Some(v) => *slot = (v > 0.0).then_some(v),
-                    None => diags.push(Diagnostic::error(
-                        at(&g.name, field),
-                        format!(
-                            "generator `{}`: a time-varying `{field}` is not supported by the planning model",
-                            g.name
-                        ),
-                    )),
+                if let Some(v) = static_value(series) {
+                    *slot = (v > 0.0).then_some(v);
                 }
             }
             unit.contingency = Some(false);
             used = true;
         }
-        let ramp = |series: &Option<Series>| series.as_ref().map(static_value);
-        // A limit of 1 p.u. per hour or more (or none) binds nothing.
-        let binding = |v: f64| (v.is_finite() && v < 1.0).then_some(v);
-        match (ramp(&op.ramp_limit_up), ramp(&op.ramp_limit_down)) {
-            (Some(None), _) | (_, Some(None)) => diags.push(Diagnostic::error(
-                at(&g.name, "ramp_limit_up"),
-                format!(
-                    "generator `{}`: time-varying ramp limits are not supported by the planning model",
-                    g.name
-                ),
-            )),
-            (up, down) => {
-                let up = up.flatten().and_then(binding);
-                let down = down.flatten().and_then(binding);
-                // Start-up and shut-down limits bind committable units only (as in PyPSA).
-                let switch = |limit: Option<f64>| {
-                    limit
-                        .filter(|_| unit.committable)
-                        .and_then(binding)
-                };
-                let (start_up, shut_down) =
-                    (switch(op.ramp_limit_start_up), switch(op.ramp_limit_shut_down));
-                if up.is_some() || down.is_some() || start_up.is_some() || shut_down.is_some() {
-                    // `ramp_rate` limits up; `ramp_rate_down` down, 1 (none) when absent.
-                    unit.ramp_rate = Some(up.unwrap_or(1.0));
-                    unit.ramp_rate_down = Some(down.unwrap_or(1.0));
-                    unit.ramp_rate_start_up = start_up;
-                    unit.ramp_rate_shut_down = shut_down;
-                    used = true;
-                }
-            }
+        g.capacity.module = 0.0;
+        // A constant limit of 1 p.u. per hour or more (or none) binds nothing; a varying one is
+        // kept on the generator, and the unit's rate (1) only says that it is ramp-limited.
+        let limit = |series: &Option<Series>| match series {
+            None => None,
+            Some(Series::Static(v)) => (v.is_finite() && *v < 1.0).then_some(*v),
+            Some(Series::Varying(_)) => Some(1.0),
+        };
+        let (up, down) = (limit(&op.ramp_limit_up), limit(&op.ramp_limit_down));
+        // Start-up and shut-down limits bind committable units only (as in PyPSA).
+        let switch = |value: Option<f64>| {
+            value
+                .filter(|_| unit.committable)
+                .filter(|v| v.is_finite() && *v < 1.0)
+        };
+        let (start_up, shut_down) =
+            (switch(op.ramp_limit_start_up), switch(op.ramp_limit_shut_down));
+        if up.is_some() || down.is_some() || start_up.is_some() || shut_down.is_some() {
+            // `ramp_rate` limits up; `ramp_rate_down` down, 1 (none) when absent.
+            unit.ramp_rate = Some(up.unwrap_or(1.0));
+            unit.ramp_rate_down = Some(down.unwrap_or(1.0));
+            unit.ramp_rate_start_up = start_up;
+            unit.ramp_rate_shut_down = shut_down;
+            used = true;
         }
         if used {
             units.insert(g.name.clone(), unit);
         }
     }
-    (units, diags)
+    units
 }
 
 /// What the caller sets over a planning file's `[solver]` (`atomplan solve`'s `--threads` and
@@ -545,15 +536,8 @@ pub fn solve_network(
         warnings,
     } = imported;
     diags.extend(warnings);
-    // PyPSA's MILP attributes become planning units; the planning file's own units win.
-    let (units, mut unit_diags) = units_from_network(&mut network, origin);
-    diags.append(&mut unit_diags);
-    if diags.iter().any(Diagnostic::is_error) {
-        return FolderOutcome::Invalid(diags);
-    }
-    for (name, unit) in units {
-        plan.units.entry(name).or_insert(unit);
-    }
+    // The system first (it reads the generators' time-varying commitment costs and ramp
+    // limits), then PyPSA's MILP attributes become planning units; the file's own units win.
     let system = match system_from_network(&network, origin) {
         Ok(s) => s,
         Err(mut e) => {
@@ -561,6 +545,9 @@ pub fn solve_network(
             return FolderOutcome::Invalid(diags);
         }
     };
+    for (name, unit) in units_from_network(&mut network) {
+        plan.units.entry(name).or_insert(unit);
+    }
     diags.extend(check_names(&plan, &system, plan_file));
     if diags.iter().any(Diagnostic::is_error) {
         return FolderOutcome::Invalid(diags);

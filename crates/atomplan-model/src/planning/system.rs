@@ -25,16 +25,93 @@ pub struct Generator {
     /// USD per MWh in each snapshot when it varies (PyPSA's `generators-marginal_cost.csv`);
     /// empty means `marginal_cost` throughout.
     pub marginal_cost_t: Vec<f64>,
-    /// Lower limit of dispatch per unit of capacity (PyPSA's `p_min_pu`, constant).
-    pub p_min_pu: f64,
+    /// Lower limit of dispatch per unit of capacity (PyPSA's `p_min_pu`) per snapshot, or one
+    /// value for all; empty means 0. On a committable unit it applies while the unit is on.
+    pub p_min_pu: Vec<f64>,
     /// Availability per snapshot, or one value for all.
     pub p_max_pu: Vec<f64>,
     /// Emissions, t CO2 per MWh of electric output (0 for nuclear and renewables);
     /// counted against `investment.co2_cap_t`.
     pub co2_t_per_mwh: f64,
+    /// PyPSA's `sign`: +1 feeds the bus, -1 draws from it (a dump or a demand with a price).
+    pub sign: f64,
+    /// PyPSA's `p_init`: output before the first snapshot of a sequential year, which the ramp
+    /// limits of that snapshot start from; `None` leaves the first snapshot free.
+    pub p_init: Option<f64>,
+    /// Per-snapshot commitment costs and ramp limits of a network's generator (PyPSA's
+    /// `generators-start_up_cost.csv`, …); each empty series means the unit's constant value.
+    pub varying: VaryingOperation,
+    /// Big-M of a committable unit whose capacity is a continuous decision (PyPSA's
+    /// committable and extendable generator without `p_nom_mod`): the status is a binary, and
+    /// $p \le M u$, $p \ge p_{min} P - M (1 - u)$.
+    pub big_m: Option<f64>,
+    /// Units that the status before the first snapshot (`up_time_before`, `down_time_before`)
+    /// and the minimum down time count: PyPSA counts 1 even for a modular unit of several
+    /// modules (`Some(1.0)` for a network's committable generator); `None` counts every unit.
+    pub history_units: Option<f64>,
+}
+
+/// Commitment costs and ramp limits that vary by snapshot (PyPSA's time-varying generator
+/// attributes); an empty series leaves the unit's constant value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VaryingOperation {
+    pub start_up_cost: Vec<f64>,
+    pub shut_down_cost: Vec<f64>,
+    pub stand_by_cost: Vec<f64>,
+    pub ramp_limit_up: Vec<f64>,
+    pub ramp_limit_down: Vec<f64>,
+}
+
+impl VaryingOperation {
+    /// Value of `series` in snapshot `t`, or `constant` when it does not vary.
+    pub fn at(series: &[f64], t: usize, constant: Option<f64>) -> Option<f64> {
+        series.get(t).copied().or(constant)
+    }
+
+    fn reduced(&self, reduce: &impl Fn(&Vec<f64>) -> Vec<f64>) -> Self {
+        VaryingOperation {
+            start_up_cost: reduce(&self.start_up_cost),
+            shut_down_cost: reduce(&self.shut_down_cost),
+            stand_by_cost: reduce(&self.stand_by_cost),
+            ramp_limit_up: reduce(&self.ramp_limit_up),
+            ramp_limit_down: reduce(&self.ramp_limit_down),
+        }
+    }
+}
+
+impl Default for Generator {
+    fn default() -> Self {
+        Generator {
+            name: String::new(),
+            bus: 0,
+            p_nom: 0.0,
+            extendable: false,
+            p_nom_min: 0.0,
+            p_nom_max: f64::INFINITY,
+            capital_cost: 0.0,
+            marginal_cost: 0.0,
+            marginal_cost_t: Vec::new(),
+            p_min_pu: Vec::new(),
+            p_max_pu: vec![1.0],
+            co2_t_per_mwh: 0.0,
+            sign: 1.0,
+            p_init: None,
+            varying: VaryingOperation::default(),
+            big_m: None,
+            history_units: None,
+        }
+    }
 }
 
 impl Generator {
+    pub fn p_min_pu_at(&self, t: usize) -> f64 {
+        match self.p_min_pu.len() {
+            0 => 0.0,
+            1 => self.p_min_pu[0],
+            _ => self.p_min_pu[t],
+        }
+    }
+
     /// USD per MWh in snapshot `t`.
     pub fn marginal_cost_at(&self, t: usize) -> f64 {
         self.marginal_cost_t
@@ -147,6 +224,8 @@ pub struct StorageUnit {
     /// PyPSA's `p_nom_mod`: built in whole modules of this many MW when positive (single-period
     /// plans).
     pub module: f64,
+    /// PyPSA's `sign`: +1 (discharge feeds the bus), -1 reverses both directions.
+    pub sign: f64,
 }
 
 impl StorageUnit {
@@ -294,7 +373,9 @@ impl System {
                 .iter()
                 .map(|g| Generator {
                     p_max_pu: reduce(&g.p_max_pu),
+                    p_min_pu: reduce(&g.p_min_pu),
                     marginal_cost_t: reduce(&g.marginal_cost_t),
+                    varying: g.varying.reduced(&reduce),
                     ..g.clone()
                 })
                 .collect(),

@@ -21,9 +21,10 @@ fn gen(
         capital_cost,
         marginal_cost,
         marginal_cost_t: Vec::new(),
-        p_min_pu: 0.0,
+        p_min_pu: Vec::new(),
         p_max_pu: vec![1.0],
         co2_t_per_mwh: 0.0,
+        ..Default::default()
     }
 }
 
@@ -458,7 +459,7 @@ fn ramp_limit_spreads_the_change() {
         4,
         vec![gen("nuclear", 100.0, false, 0.0, 10.0), {
             let mut g = gen("gas", 100.0, false, 0.0, 50.0);
-            g.p_min_pu = 0.0;
+            g.p_min_pu = vec![0.0];
             g
         }],
     );
@@ -692,6 +693,7 @@ fn storage(name: &str, p_nom: f64, max_hours: f64, efficiency: f64) -> StorageUn
         state_of_charge_initial: 0.0,
         inflow: Vec::new(),
         module: 0.0,
+        sign: 1.0,
     }
 }
 

@@ -122,21 +122,12 @@ fn empty_plan_equals_the_core_on_every_fixture_network() {
         }
         compared += 1;
     }
-    // Still refused, each for a reason it names (open work of the merge): committable and
-    // extendable generators, time-varying `p_min_pu`, `start_up_cost` or ramp limits, and a
-    // generator with a negative `sign`.
+    // Still refused, each for the reason it names (open work of the merge): a committable or
+    // ramp-limited link.
     let refused_names: Vec<&str> = refused.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         refused_names,
-        [
-            "random-101",
-            "random-107",
-            "random-116",
-            "toy-1node-24-bigm",
-            "uc-extendable",
-            "uc-link",
-            "uc-ramp"
-        ],
+        ["random-101", "random-107", "uc-link"],
         "{refused:?}"
     );
     for (name, errors) in &refused {
@@ -145,7 +136,7 @@ fn empty_plan_equals_the_core_on_every_fixture_network() {
             "{name}: {errors:?}"
         );
     }
-    assert_eq!(compared, 7, "refused {refused:?}");
+    assert_eq!(compared, 11, "refused {refused:?}");
 }
 
 #[test]

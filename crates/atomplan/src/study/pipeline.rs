@@ -568,6 +568,7 @@ fn problem(study: &StudyFile, system: &StudySystem, margins: &[f64], prices: boo
                 state_of_charge_initial: 0.0,
                 inflow: Vec::new(),
                 module: 0.0,
+                sign: 1.0,
             });
             plan.storage.insert(
                 asset.name.clone(),
@@ -595,9 +596,10 @@ fn problem(study: &StudyFile, system: &StudySystem, margins: &[f64], prices: boo
             capital_cost: asset.annual_cost_usd_per_mw,
             marginal_cost: costs.first().copied().unwrap_or(0.0),
             marginal_cost_t: Vec::new(),
-            p_min_pu: 0.0,
+            p_min_pu: Vec::new(),
             p_max_pu: p_max.unwrap_or_else(|| vec![asset.static_availability]),
             co2_t_per_mwh: asset.co2_t_per_mwh,
+            ..Default::default()
         });
         generator_assets.push(index);
         let mut unit = pfile::UnitWire {

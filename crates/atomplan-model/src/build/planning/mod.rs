@@ -38,7 +38,7 @@ use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
 
 use crate::lp::{Col, LinearProgram, Row};
 use crate::planning::file::{PlanningFile, UnitWire};
-use crate::planning::system::{Chronology, StorageUnit, System};
+use crate::planning::system::{Chronology, StorageUnit, System, VaryingOperation};
 
 /// A linear expression: Σ coef · col + constant.
 #[derive(Debug, Clone, Default)]
@@ -508,6 +508,36 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
         let reserve_ramp = unit
             .and_then(|u| u.reserve_ramp.or(u.ramp_rate))
             .unwrap_or(1.0);
+        // A committable unit whose capacity is a continuous decision: binary status, big-M.
+        let big_m = (committable && size.is_none() && gen.extendable).then(|| {
+            gen.big_m.unwrap_or_else(|| {
+                let max_pu = gen.p_max_pu.iter().copied().fold(1.0_f64, f64::max);
+                if gen.p_nom_max.is_finite() && gen.p_nom_max > 0.0 {
+                    gen.p_nom_max * max_pu
+                } else {
+                    1e6 * max_pu
+                }
+            })
+        });
+        // PyPSA's `p_min_pu` may be negative (a unit that can also draw): the output column is
+        // then free below and the `p_min_pu` row bounds it.
+        let negative_min = !committable && (0..nt).any(|t| gen.p_min_pu_at(t) < 0.0);
+        // Commitment costs and ramp limits in snapshot t (a network's series, or the unit's).
+        let v = &gen.varying;
+        let cost_at = |series: &[f64], constant: Option<f64>, t: usize| {
+            VaryingOperation::at(series, t, constant).unwrap_or(0.0)
+        };
+        let start_up_cost = |t| cost_at(&v.start_up_cost, unit.and_then(|u| u.start_up_cost), t);
+        let shut_down_cost =
+            |t| cost_at(&v.shut_down_cost, unit.and_then(|u| u.shut_down_cost), t);
+        let stand_by_cost = |t| cost_at(&v.stand_by_cost, unit.and_then(|u| u.stand_by_cost), t);
+        let ramp_up_at = |t| VaryingOperation::at(&v.ramp_limit_up, t, ramp).unwrap_or(1.0);
+        let ramp_down_at =
+            |t| VaryingOperation::at(&v.ramp_limit_down, t, ramp_down).unwrap_or(1.0);
+        // Times a start-up in snapshot t recurs in the year: once in the real sequence (PyPSA
+        // does not weight start-up and shut-down costs), once per day a representative day
+        // stands for.
+        let repeats = |t: usize| if sequential { 1.0 } else { sys.weights[t] };
         let mut p_y = Vec::with_capacity(ny);
         let mut season_y = Vec::new();
         for y in 0..ny {
@@ -526,7 +556,11 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                         .unwrap_or_else(|| gen.marginal_cost_at(t))
                         * sys.weights[t]
                         * periods[y].weight,
-                    0.0,
+                    if negative_min {
+                        f64::NEG_INFINITY
+                    } else {
+                        0.0
+                    },
                     f64::INFINITY,
                     false,
                 );
@@ -552,7 +586,44 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     contingency::reserve_column(&mut lp, &gen.name, y, t, &cap, reserve_ramp)
                 });
                 reserve[g][y][t] = r;
-                if committable {
+                if let (Some(m), true) = (big_m, committable) {
+                    // PyPSA's committable extendable unit: status u binary, capacity P,
+                    //   p <= M u,  p + r <= p_max_pu P,  p >= p_min_pu P - M (1 - u).
+                    let uc = lp.col(
+                        format!("Generator-status[{},{y},{t}]", gen.name),
+                        stand_by_cost(t) * sys.weights[t] * periods[y].weight,
+                        0.0,
+                        1.0,
+                        !relax,
+                    );
+                    u_prev[t] = Some(uc);
+                    lp.row_with(
+                        format!("Generator-p-upper-bigM[{},{y},{t}]", gen.name),
+                        f64::NEG_INFINITY,
+                        0.0,
+                        &[(p, 1.0), (uc, -m)],
+                    );
+                    let mut terms = vec![(p, 1.0)];
+                    if let Some(rc) = r {
+                        terms.push((rc, 1.0));
+                    }
+                    terms.extend(a.terms.iter().map(|&(c, v)| (c, -v)));
+                    lp.row_with(
+                        format!("Generator-p-upper[{},{y},{t}]", gen.name),
+                        f64::NEG_INFINITY,
+                        a.constant,
+                        &terms,
+                    );
+                    let low = gen.p_min_pu_at(t);
+                    let mut terms = vec![(p, 1.0), (uc, -m)];
+                    terms.extend(cap.terms.iter().map(|&(c, v)| (c, -v * low)));
+                    lp.row_with(
+                        format!("Generator-p-lower-bigM[{},{y},{t}]", gen.name),
+                        cap.constant * low - m,
+                        f64::INFINITY,
+                        &terms,
+                    );
+                } else if committable {
                     let s = size.unwrap_or(1.0);
                     let ub = units.as_ref().map_or(0.0, |n| {
                         if n.terms.is_empty() {
@@ -563,9 +634,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     });
                     let uc = lp.col(
                         format!("Generator-status[{},{y},{t}]", gen.name),
-                        unit.and_then(|u| u.stand_by_cost).unwrap_or(0.0)
-                            * sys.weights[t]
-                            * periods[y].weight,
+                        stand_by_cost(t) * sys.weights[t] * periods[y].weight,
                         0.0,
                         ub,
                         !relax,
@@ -595,7 +664,9 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                         online.constant,
                         &terms,
                     );
-                    // p + r <= avail · s · u ; p >= msl · avail · s · u
+                    // p + r <= avail · s · u ; p >= low · s · u with the unit's minimum stable
+                    // load (of what is available) or PyPSA's `p_min_pu`, whichever is higher.
+                    let low = (msl * avail).max(gen.p_min_pu_at(t));
                     let mut terms = vec![(p, 1.0), (uc, -avail * s)];
                     if let Some(rc) = r {
                         terms.push((rc, 1.0));
@@ -606,12 +677,12 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                         0.0,
                         &terms,
                     );
-                    if msl > 0.0 {
+                    if low > 0.0 {
                         lp.row_with(
                             format!("Generator-p-lower[{},{y},{t}]", gen.name),
                             0.0,
                             f64::INFINITY,
-                            &[(p, 1.0), (uc, -msl * avail * s)],
+                            &[(p, 1.0), (uc, -low * s)],
                         );
                     }
                     if op == "must_run" {
@@ -650,43 +721,72 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                         );
                     }
                     // PyPSA's p_min_pu: p >= p_min_pu · p_nom.
-                    if gen.p_min_pu > 0.0 && lower == 0.0 {
+                    let p_min_pu = gen.p_min_pu_at(t);
+                    if (p_min_pu > 0.0 || negative_min) && lower == 0.0 {
                         let mut terms = vec![(p, 1.0)];
-                        terms.extend(cap.terms.iter().map(|&(c, v)| (c, -v * gen.p_min_pu)));
+                        terms.extend(cap.terms.iter().map(|&(c, v)| (c, -v * p_min_pu)));
                         lp.row_with(
                             format!("Generator-p-min-pu[{},{y},{t}]", gen.name),
-                            cap.constant * gen.p_min_pu,
+                            cap.constant * p_min_pu,
                             f64::INFINITY,
                             &terms,
                         );
                     }
                 }
             }
+            // Units that can be on (N; 1 for a big-M unit) and the status before the first
+            // snapshot of a sequential year (PyPSA's history): h(L) = 1 if the units were up L
+            // hours before it.
+            // PyPSA counts the history and the minimum down time of a modular unit in single
+            // units (`Generator::history_units`).
+            let n_units = match (big_m, gen.history_units) {
+                (Some(_), _) => Expr::constant(1.0),
+                (None, Some(n)) => Expr::constant(n),
+                (None, None) => units.clone().unwrap_or_default(),
+            };
+            let up_before = unit.and_then(|u| u.up_time_before).unwrap_or(1) as usize;
+            let down_before = unit.map_or(0, |u| u.down_time_before) as usize;
+            let h = |lag: usize| -> f64 {
+                let up = if down_before > 0 {
+                    lag > down_before
+                } else {
+                    lag <= up_before
+                };
+                if up {
+                    1.0
+                } else {
+                    0.0
+                }
+            };
+            let mut su_t: Vec<Option<Col>> = vec![None; nt];
+            let mut sd_t: Vec<Option<Col>> = vec![None; nt];
             // Start-ups, shut-downs and minimum up and down times, wrapping within each block.
             if committable {
-                let su_cost = unit.and_then(|u| u.start_up_cost).unwrap_or(0.0);
-                let sd_cost = unit.and_then(|u| u.shut_down_cost).unwrap_or(0.0);
                 let min_up = unit.map_or(0, |u| u.min_up_time) as usize;
                 let min_down = unit.map_or(0, |u| u.min_down_time) as usize;
                 let w_y = periods[y].weight;
-                let mut su_t: Vec<Option<Col>> = vec![None; nt];
-                let mut sd_t: Vec<Option<Col>> = vec![None; nt];
-                let n_units = units.clone().unwrap_or_default();
-                // Status before the first snapshot of a sequential year (PyPSA's history):
-                // h(L) = 1 if the units were up L hours before it.
-                let up_before = unit.and_then(|u| u.up_time_before).unwrap_or(1) as usize;
-                let down_before = unit.map_or(0, |u| u.down_time_before) as usize;
-                let h = |lag: usize| -> f64 {
-                    let up = if down_before > 0 {
-                        lag > down_before
-                    } else {
-                        lag <= up_before
-                    };
-                    if up {
-                        1.0
-                    } else {
-                        0.0
-                    }
+                // A big-M unit's ramp rows need its start-up and shut-down columns.
+                // PyPSA bounds the start-ups and shut-downs of a modular unit whose module count is
+                // a decision by that count, which matters in a sequential year whose history
+                // says the unit was on (a shut-down then needs a module).
+                let bounded = sequential
+                    && gen.history_units.is_some()
+                    && units.as_ref().is_some_and(|n| !n.terms.is_empty());
+                let switches =
+                    bounded || big_m.is_some() && (ramp.is_some() || ramp_down.is_some());
+                let with_su = switches || min_up > 1 || (0..nt).any(|t| start_up_cost(t) > 0.0);
+                let with_sd =
+                    switches || min_down > 1 || (0..nt).any(|t| shut_down_cost(t) > 0.0);
+                let n_built = units.clone().unwrap_or_default();
+                let bound_by_units = |lp: &mut LinearProgram, what: &str, col: Col, t: usize| {
+                    let mut terms = vec![(col, 1.0)];
+                    terms.extend(n_built.terms.iter().map(|&(c, v)| (c, -v)));
+                    lp.row_with(
+                        format!("Generator-{what}-max[{},{y},{t}]", gen.name),
+                        f64::NEG_INFINITY,
+                        n_built.constant,
+                        &terms,
+                    );
                 };
                 for t in 0..nt {
                     let Some(u_t) = u_prev[t] else { continue };
@@ -712,10 +812,10 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                             ),
                         }
                     };
-                    if su_cost > 0.0 || min_up > 1 {
+                    if with_su {
                         let su = lp.col(
                             format!("Generator-start-up[{},{y},{t}]", gen.name),
-                            su_cost * sys.weights[t] * w_y,
+                            start_up_cost(t) * repeats(t) * w_y,
                             0.0,
                             f64::INFINITY,
                             false,
@@ -730,11 +830,14 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                             &terms,
                         );
                         su_t[t] = Some(su);
+                        if bounded {
+                            bound_by_units(&mut lp, "start-up", su, t);
+                        }
                     }
-                    if sd_cost > 0.0 || min_down > 1 {
+                    if with_sd {
                         let sd = lp.col(
                             format!("Generator-shut-down[{},{y},{t}]", gen.name),
-                            sd_cost * sys.weights[t] * w_y,
+                            shut_down_cost(t) * repeats(t) * w_y,
                             0.0,
                             f64::INFINITY,
                             false,
@@ -749,6 +852,9 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                             &terms,
                         );
                         sd_t[t] = Some(sd);
+                        if bounded {
+                            bound_by_units(&mut lp, "shut-down", sd, t);
+                        }
                     }
                 }
                 // Σ_{τ = t-MUT+1..t} su_τ <= u_t ; Σ_{τ = t-MDT+1..t} sd_τ <= N - u_t
@@ -819,65 +925,104 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                 }
             }
             if ramp.is_some() || ramp_down.is_some() {
+                let s = size.unwrap_or(1.0);
+                // Rows `terms + constant ≤ 0` (upper) or `≥ 0`.
+                let mut ramp_row = |dir: &str, t: usize, terms: Vec<(Col, f64)>, k: f64, upper| {
+                    let (lo, hi) = if upper {
+                        (f64::NEG_INFINITY, -k)
+                    } else {
+                        (-k, f64::INFINITY)
+                    };
+                    lp.row_with(
+                        format!("Generator-ramp-{dir}[{},{y},{t}]", gen.name),
+                        lo,
+                        hi,
+                        &terms,
+                    );
+                };
                 for t in 0..nt {
-                    // No ramp limit at the first snapshot of a sequential year (PyPSA without
-                    // `p_init`), except for a committable unit that was off before it
-                    // (output 0): then it starts within its start-up limit, p_0 <= r_su S u_0.
-                    let Some(tp) = prev(t) else {
-                        let before_off = unit
-                            .is_some_and(|u| u.down_time_before > 0 || u.up_time_before == Some(0));
-                        if let (true, true, Some(u_0)) = (committable, before_off, u_prev[t]) {
-                            if ramp_start_up < 1.0 {
-                                let s = size.unwrap_or(1.0);
-                                lp.row_with(
-                                    format!("Generator-ramp-up[{},{y},{t}]", gen.name),
-                                    f64::NEG_INFINITY,
-                                    0.0,
-                                    &[(p_t[t], 1.0), (u_0, -ramp_start_up * s)],
-                                );
+                    // Δ = p_t − p_before as terms and a constant, and the status before it.
+                    let (delta, k, status_before) = match prev(t) {
+                        Some(tp) if tp == t => continue,
+                        Some(tp) => (
+                            vec![(p_t[t], 1.0), (p_t[tp], -1.0)],
+                            0.0,
+                            u_prev[tp].map_or_else(Expr::default, |c| Expr {
+                                terms: vec![(c, 1.0)],
+                                constant: 0.0,
+                            }),
+                        ),
+                        // First snapshot of a sequential year: from `p_init` (PyPSA), or from 0
+                        // when a committable unit was off; free otherwise.
+                        None => {
+                            let on_before = if committable { h(1) } else { 1.0 };
+                            let initial = if on_before > 0.0 { gen.p_init } else { Some(0.0) };
+                            let Some(initial) = initial else { continue };
+                            (vec![(p_t[t], 1.0)], -initial, n_units.scaled(on_before))
+                        }
+                    };
+                    let (ru, rd) = (ramp_up_at(t), ramp_down_at(t));
+                    let with = |extra: &[(Col, f64)], scaled: &[(&Expr, f64)]| {
+                        let mut terms = delta.clone();
+                        terms.extend_from_slice(extra);
+                        let mut constant = k;
+                        for (e, f) in scaled {
+                            terms.extend(e.terms.iter().map(|&(c, v)| (c, v * f)));
+                            constant += e.constant * f;
+                        }
+                        (terms, constant)
+                    };
+                    match (committable, big_m, u_prev[t]) {
+                        // Committable and extendable (PyPSA's big-M rows):
+                        //   Δ ≤ r_up P + M (1 − u_{t−1}),  Δ ≤ r_su P + M (1 − su_t),
+                        //   Δ ≥ −r_down P − M (1 − u_t),  Δ ≥ −r_sd P − M (1 − sd_t).
+                        (true, Some(m), Some(u_t)) => {
+                            if ramp.is_some() {
+                                let (terms, c) = with(&[], &[(&cap, -ru), (&status_before, m)]);
+                                ramp_row("up", t, terms, c - m, true);
+                                if let Some(su) = su_t[t] {
+                                    let (terms, c) = with(&[(su, m)], &[(&cap, -ramp_start_up)]);
+                                    ramp_row("up-start", t, terms, c - m, true);
+                                }
+                            }
+                            if ramp_down.is_some() {
+                                let (terms, c) = with(&[(u_t, -m)], &[(&cap, rd)]);
+                                ramp_row("down", t, terms, c + m, false);
+                                if let Some(sd) = sd_t[t] {
+                                    let (terms, c) = with(&[(sd, -m)], &[(&cap, ramp_shut_down)]);
+                                    ramp_row("down-shut", t, terms, c + m, false);
+                                }
                             }
                         }
-                        continue;
-                    };
-                    if tp == t {
-                        continue;
-                    }
-                    // A committable unit ramps within its limit while on, and within its start-up
-                    // and shut-down limits when it starts or stops (PyPSA 1.4): with S the unit
-                    // size,
-                    //   p_t - p_tp <= r_up S u_tp + r_su S (u_t - u_tp),
-                    //   p_tp - p_t <= r_down S u_t + r_sd S (u_tp - u_t).
-                    if let (true, Some(u_t), Some(u_tp)) = (committable, u_prev[t], u_prev[tp]) {
-                        let s = size.unwrap_or(1.0);
-                        for (dir, sign, limit, switch, on, other) in [
-                            ("up", 1.0, ramp, ramp_start_up, u_tp, u_t),
-                            ("down", -1.0, ramp_down, ramp_shut_down, u_t, u_tp),
-                        ] {
-                            let Some(rr) = limit else { continue };
-                            lp.row_with(
-                                format!("Generator-ramp-{dir}[{},{y},{t}]", gen.name),
-                                f64::NEG_INFINITY,
-                                0.0,
-                                &[
-                                    (p_t[t], sign),
-                                    (p_t[tp], -sign),
-                                    (on, (switch - rr) * s),
-                                    (other, -switch * s),
-                                ],
-                            );
+                        // Committable with unit size S (PyPSA 1.4):
+                        //   Δ ≤ r_up S u_{t−1} + r_su S (u_t − u_{t−1}),
+                        //   Δ ≥ −r_down S u_t − r_sd S (u_{t−1} − u_t).
+                        (true, None, Some(u_t)) => {
+                            if ramp.is_some() {
+                                let (terms, c) = with(
+                                    &[(u_t, -ramp_start_up * s)],
+                                    &[(&status_before, (ramp_start_up - ru) * s)],
+                                );
+                                ramp_row("up", t, terms, c, true);
+                            }
+                            if ramp_down.is_some() {
+                                let (terms, c) = with(
+                                    &[(u_t, (rd - ramp_shut_down) * s)],
+                                    &[(&status_before, ramp_shut_down * s)],
+                                );
+                                ramp_row("down", t, terms, c, false);
+                            }
                         }
-                        continue;
-                    }
-                    for (dir, sign, limit) in [("up", 1.0, ramp), ("down", -1.0, ramp_down)] {
-                        let Some(rr) = limit else { continue };
-                        let mut terms = vec![(p_t[t], sign), (p_t[tp], -sign)];
-                        terms.extend(cap.terms.iter().map(|&(c, v)| (c, -v * rr)));
-                        lp.row_with(
-                            format!("Generator-ramp-{dir}[{},{y},{t}]", gen.name),
-                            f64::NEG_INFINITY,
-                            cap.constant * rr,
-                            &terms,
-                        );
+                        _ => {
+                            if ramp.is_some() {
+                                let (terms, c) = with(&[], &[(&cap, -ru)]);
+                                ramp_row("up", t, terms, c, true);
+                            }
+                            if ramp_down.is_some() {
+                                let (terms, c) = with(&[], &[(&cap, rd)]);
+                                ramp_row("down", t, terms, c, false);
+                            }
+                        }
                     }
                 }
             }
@@ -927,13 +1072,13 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                 ix.balance.push((b, y, t, r));
                 for (g, gen) in sys.generators.iter().enumerate() {
                     if gen.bus == b {
-                        lp.push(r, ix.p[g][y][t], 1.0);
+                        lp.push(r, ix.p[g][y][t], gen.sign);
                     }
                 }
                 for (k, st) in sys.storage_units.iter().enumerate() {
                     if st.bus == b {
-                        lp.push(r, ix.storage_dispatch[k][y][t], 1.0);
-                        lp.push(r, ix.storage_store[k][y][t], -1.0);
+                        lp.push(r, ix.storage_dispatch[k][y][t], st.sign);
+                        lp.push(r, ix.storage_store[k][y][t], -st.sign);
                     }
                 }
                 for (l, link) in sys.links.iter().enumerate() {

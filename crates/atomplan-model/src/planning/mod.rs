@@ -214,6 +214,9 @@ pub enum PlanError {
     /// A network feature the planning model takes in one period only.
     #[error("{0} in a multi-period plan is not supported by the planning model (it is in a single-period one, as in PyPSA)")]
     SinglePeriodOnly(String),
+    /// A combination of the network and the plan that the planning model cannot take.
+    #[error("{0} is not supported by the planning model")]
+    Unsupported(String),
 }
 
 /// The core backend's settings for a planning file's `[solver]`: its gap and time limit, then
@@ -276,6 +279,19 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
             return Err(PlanError::SinglePeriodOnly(format!(
                 "the network's CO2 limit `{}`",
                 limit.name
+            )));
+        }
+    }
+    if plan.aggregation.is_some() {
+        // Representative periods have no last snapshot whose state of charge could count.
+        let emitting = system.emission_limits.iter().find_map(|limit| {
+            let s = limit.storage_units.iter().position(|&a| a != 0.0)?;
+            Some((limit, &system.storage_units[s]))
+        });
+        if let Some((limit, unit)) = emitting {
+            return Err(PlanError::Unsupported(format!(
+                "the non-cyclic storage unit `{}` under the limit `{}` with `[aggregation]`",
+                unit.name, limit.name
             )));
         }
     }

@@ -3,13 +3,14 @@
 //!
 //! The planning model covers generators (with time-varying marginal costs, `p_min_pu`,
 //! commitment costs and ramp limits, `p_init`, either `sign`), committable generators of every
-//! kind PyPSA has (fixed, modular fixed or extendable, extendable with big-M), storage units,
-//! loads, links and lines, fixed or extendable (lines also obey Kirchhoff's voltage law, on the
-//! core's cycle basis), and the network's CO2 limits. What it does not model yet (committable
-//! or ramp-limited links, time-varying link, line and storage limits, emitting non-cyclic
-//! storage under a CO2 limit, limits on other carrier attributes, and extendable branches or
-//! network CO2 limits in a multi-period plan) is refused with a diagnostic rather than
-//! silently dropped.
+//! kind PyPSA has (fixed, modular fixed or extendable, extendable with big-M), storage units
+//! (time-varying limits and costs, either `sign`), loads, links and lines, fixed or extendable,
+//! with time-varying limits and costs (lines also obey Kirchhoff's voltage law, on the core's
+//! cycle basis), and the network's CO2 limits (generator weighting, non-cyclic emitting
+//! storage). What it does not model yet (committable or ramp-limited links, a negative
+//! `p_min_pu` on a committable generator) is refused with a diagnostic rather than silently
+//! dropped; so are extendable branches or network CO2 limits in a multi-period plan, and
+//! non-cyclic emitting storage under a CO2 limit with representative periods ([`super::plan`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -44,25 +45,14 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
     };
     let mut storage_units = Vec::with_capacity(network.storage_units.len());
     for su in &network.storage_units {
-        let mut fixed = |series: &Series, column: &str| -> f64 {
-            match series {
-                Series::Static(v) => *v,
-                Series::Varying(_) => {
-                    refuse(
-                        &mut errors,
-                        &format!("storage_units-{column}.csv"),
-                        format!(
-                            "storage unit `{}`: time-varying `{column}` is not supported by the planning model",
-                            su.name
-                        ),
-                    );
-                    0.0
-                }
-            }
+        // A constant, and the series when it varies.
+        let split = |series: &Series| match series {
+            Series::Static(v) => (*v, Vec::new()),
+            Series::Varying(_) => (series.at(0), self::series(series, n)),
         };
-        let marginal_cost = fixed(&su.marginal_cost, "marginal_cost");
-        let p_max_pu = fixed(&su.p_max_pu, "p_max_pu");
-        let p_min_pu = fixed(&su.p_min_pu, "p_min_pu");
+        let (marginal_cost, marginal_cost_t) = split(&su.marginal_cost);
+        let (p_max_pu, p_max_pu_t) = split(&su.p_max_pu);
+        let (p_min_pu, p_min_pu_t) = split(&su.p_min_pu);
         storage_units.push(StorageUnit {
             name: su.name.clone(),
             bus: su.bus,
@@ -72,9 +62,12 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
             p_nom_max: su.capacity.max,
             capital_cost: su.capacity.capital_cost,
             marginal_cost,
+            marginal_cost_t,
             max_hours: su.max_hours,
             p_max_pu,
             p_min_pu,
+            p_max_pu_t,
+            p_min_pu_t,
             efficiency_store: su.efficiency_store,
             efficiency_dispatch: su.efficiency_dispatch,
             standing_loss: su.standing_loss,
@@ -89,44 +82,48 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
             },
         });
     }
-    // The network's CO2 limits: PyPSA's `primary_energy` constraints on `co2_emissions`, counted
-    // on generators (emitting storage units that are not cyclic would count their state of
-    // charge too, which the planning model does not, so they are refused).
+    // The network's global constraints: PyPSA's `primary_energy` limits on a carrier attribute
+    // (`co2_emissions`), counted on generators' output and non-cyclic storage units' final
+    // state of charge, as the core's `build::global` does.
     let mut emission_limits = Vec::new();
     for c in &network.global_constraints {
-        if c.carrier_attribute != "co2_emissions" {
-            refuse(
-                &mut errors,
-                "global_constraints.csv",
-                format!(
-                    "global constraint `{}`: only limits on `co2_emissions` are supported by the planning model (this one is on `{}`)",
-                    c.name, c.carrier_attribute
-                ),
-            );
-            continue;
-        }
-        if let Some(su) = network.storage_units.iter().find(|su| {
-            !su.cyclic_state_of_charge
-                && network.carrier_attribute(&su.carrier, &c.carrier_attribute) != 0.0
-        }) {
-            refuse(
-                &mut errors,
-                "storage_units.csv",
-                format!(
-                    "storage unit `{}`: an emitting, non-cyclic storage unit under the CO2 limit `{}` is not supported by the planning model",
-                    su.name, c.name
-                ),
-            );
-        }
-        let (lower, upper) = match c.sense {
+        let attribute = c.carrier_attribute.as_str();
+        let mut lower_upper = match c.sense {
             ConstraintSense::LessEqual => (f64::NEG_INFINITY, c.constant),
             ConstraintSense::GreaterEqual => (c.constant, f64::INFINITY),
             ConstraintSense::Equal => (c.constant, c.constant),
         };
+        let storage_units: Vec<f64> = network
+            .storage_units
+            .iter()
+            .map(|su| {
+                let a = network.carrier_attribute(&su.carrier, attribute);
+                if su.cyclic_state_of_charge || a == 0.0 {
+                    return 0.0;
+                }
+                // The initial state of charge moves to the bounds.
+                lower_upper.0 -= a * su.state_of_charge_initial;
+                lower_upper.1 -= a * su.state_of_charge_initial;
+                a
+            })
+            .collect();
         emission_limits.push(EmissionLimit {
             name: c.name.clone(),
-            lower,
-            upper,
+            lower: lower_upper.0,
+            upper: lower_upper.1,
+            generators: network
+                .generators
+                .iter()
+                .map(|g| {
+                    let a = network.carrier_attribute(&g.carrier, attribute);
+                    if a == 0.0 || g.efficiency == 0.0 {
+                        0.0
+                    } else {
+                        a / g.efficiency
+                    }
+                })
+                .collect(),
+            storage_units,
         });
     }
     let mut generators = Vec::with_capacity(network.generators.len());
@@ -176,9 +173,21 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
             sign: g.sign,
             p_init: op.p_init,
             varying: VaryingOperation {
-                start_up_cost: if committable { varying(&op.start_up_cost) } else { Vec::new() },
-                shut_down_cost: if committable { varying(&op.shut_down_cost) } else { Vec::new() },
-                stand_by_cost: if committable { varying(&op.stand_by_cost) } else { Vec::new() },
+                start_up_cost: if committable {
+                    varying(&op.start_up_cost)
+                } else {
+                    Vec::new()
+                },
+                shut_down_cost: if committable {
+                    varying(&op.shut_down_cost)
+                } else {
+                    Vec::new()
+                },
+                stand_by_cost: if committable {
+                    varying(&op.stand_by_cost)
+                } else {
+                    Vec::new()
+                },
                 ramp_limit_up: varying_ramp(&op.ramp_limit_up),
                 ramp_limit_down: varying_ramp(&op.ramp_limit_down),
             },
@@ -201,25 +210,24 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
             );
             continue;
         }
-        if l.p_max_pu.is_varying() || l.p_min_pu.is_varying() || l.marginal_cost.is_varying() {
-            refuse(&mut errors, "links.csv", format!("link `{}`: time-varying `p_min_pu`, `p_max_pu` or `marginal_cost` is not supported by the planning model", l.name));
-            continue;
-        }
-        let (lo, hi) = (l.p_min_pu.at(0), l.p_max_pu.at(0));
         links.push(Link {
             name: l.name.clone(),
             bus0: l.bus0,
             bus1: l.bus1,
-            p_nom: l.capacity.nominal * hi,
+            p_nom: l.capacity.nominal,
             efficiency: l.efficiency,
-            bidirectional: lo < 0.0,
+            bidirectional: l.p_min_pu.at(0) < 0.0,
+            p_max_pu: series(&l.p_max_pu, n),
+            p_min_pu: series(&l.p_min_pu, n),
             marginal_cost: l.marginal_cost.at(0),
+            marginal_cost_t: match &l.marginal_cost {
+                Series::Static(_) => Vec::new(),
+                varying => series(varying, n),
+            },
             expansion: l.capacity.extendable.then_some(LinkExpansion {
                 p_nom_min: l.capacity.min,
                 p_nom_max: l.capacity.max,
                 capital_cost: l.capacity.capital_cost,
-                p_min_pu: lo,
-                p_max_pu: hi,
                 module: l.capacity.module,
             }),
             is_line: false,
@@ -227,32 +235,22 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
     }
     let first_line = links.len();
     for l in &network.lines {
-        if l.s_max_pu.is_varying() {
-            refuse(
-                &mut errors,
-                "lines.csv",
-                format!(
-                    "line `{}`: time-varying `s_max_pu` is not supported by the planning model",
-                    l.name
-                ),
-            );
-            continue;
-        }
-        let s_max_pu = l.s_max_pu.at(0);
+        let s_max_pu = series(&l.s_max_pu, n);
         links.push(Link {
             name: l.name.clone(),
             bus0: l.bus0,
             bus1: l.bus1,
-            p_nom: l.capacity.nominal * s_max_pu,
+            p_nom: l.capacity.nominal,
             efficiency: 1.0,
             bidirectional: true,
+            p_min_pu: s_max_pu.iter().map(|v| -v).collect(),
+            p_max_pu: s_max_pu,
             marginal_cost: 0.0,
+            marginal_cost_t: Vec::new(),
             expansion: l.capacity.extendable.then_some(LinkExpansion {
                 p_nom_min: l.capacity.min,
                 p_nom_max: l.capacity.max,
                 capital_cost: l.capacity.capital_cost,
-                p_min_pu: -s_max_pu,
-                p_max_pu: s_max_pu,
                 module: l.capacity.module,
             }),
             is_line: true,
@@ -299,6 +297,7 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
         links,
         weights: network.snapshots.objective.clone(),
         store_weights: network.snapshots.stores.clone(),
+        generator_weights: network.snapshots.generators.clone(),
         block_hours: n.max(1),
         chronology: Chronology::Sequential,
         kvl_cycles,
@@ -442,8 +441,10 @@ pub fn units_from_network(network: &mut Network) -> BTreeMap<String, UnitWire> {
                 .filter(|_| unit.committable)
                 .filter(|v| v.is_finite() && *v < 1.0)
         };
-        let (start_up, shut_down) =
-            (switch(op.ramp_limit_start_up), switch(op.ramp_limit_shut_down));
+        let (start_up, shut_down) = (
+            switch(op.ramp_limit_start_up),
+            switch(op.ramp_limit_shut_down),
+        );
         if up.is_some() || down.is_some() || start_up.is_some() || shut_down.is_some() {
             // `ramp_rate` limits up; `ramp_rate_down` down, 1 (none) when absent.
             unit.ramp_rate = Some(up.unwrap_or(1.0));

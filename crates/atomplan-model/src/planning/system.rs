@@ -154,38 +154,76 @@ pub struct Link {
     pub name: String,
     pub bus0: usize,
     pub bus1: usize,
-    /// Fixed capacity, MW, already times `p_max_pu`; the existing capacity when extendable.
+    /// Capacity, MW (PyPSA's `p_nom` or `s_nom`); the existing capacity when extendable.
     pub p_nom: f64,
     pub efficiency: f64,
+    /// Without `p_min_pu`: the flow may run backwards down to `-p_nom`.
     pub bidirectional: bool,
+    /// Flow limits per unit of capacity per snapshot, or one value for all (PyPSA's `p_max_pu`
+    /// and `p_min_pu`, `±s_max_pu` for a line); empty: 1, and -1 when `bidirectional` else 0.
+    pub p_max_pu: Vec<f64>,
+    pub p_min_pu: Vec<f64>,
     /// USD per MWh of flow out of `bus0` (PyPSA's link `marginal_cost`).
     pub marginal_cost: f64,
+    /// USD per MWh in each snapshot when it varies; empty means `marginal_cost` throughout.
+    pub marginal_cost_t: Vec<f64>,
     /// Capacity expansion (PyPSA's `p_nom_extendable` / `s_nom_extendable`).
     pub expansion: Option<LinkExpansion>,
     /// A PyPSA line rather than a link (reported under `lines`).
     pub is_line: bool,
 }
 
+fn at_or(series: &[f64], t: usize, default: f64) -> f64 {
+    match series.len() {
+        0 => default,
+        1 => series[0],
+        _ => series[t],
+    }
+}
+
+impl Link {
+    pub fn p_max_pu_at(&self, t: usize) -> f64 {
+        at_or(&self.p_max_pu, t, 1.0)
+    }
+    pub fn p_min_pu_at(&self, t: usize) -> f64 {
+        at_or(
+            &self.p_min_pu,
+            t,
+            if self.bidirectional { -1.0 } else { 0.0 },
+        )
+    }
+    pub fn marginal_cost_at(&self, t: usize) -> f64 {
+        self.marginal_cost_t
+            .get(t)
+            .copied()
+            .unwrap_or(self.marginal_cost)
+    }
+}
+
 /// An extendable branch: capacity `p_nom_min ≤ P ≤ p_nom_max` costed at `capital_cost` per MW,
-/// flow between `p_min_pu · P` and `p_max_pu · P`.
+/// flow between the link's `p_min_pu · P` and `p_max_pu · P`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkExpansion {
     pub p_nom_min: f64,
     pub p_nom_max: f64,
     pub capital_cost: f64,
-    pub p_min_pu: f64,
-    pub p_max_pu: f64,
     /// PyPSA's `p_nom_mod`: built in whole modules of this many MW when positive.
     pub module: f64,
 }
 
-/// A network's global constraint on emissions (PyPSA's `primary_energy` on `co2_emissions`):
-/// `lower ≤ Σ_t w_t Σ_g co2_g p_g,t ≤ upper`, t CO2 over the modelled year.
+/// A network's global constraint (PyPSA's `primary_energy` on a carrier attribute such as
+/// `co2_emissions`): `lower ≤ Σ_t w^gen_t Σ_g a_g p_g,t − Σ_s a_s e_s,T−1 ≤ upper`, with `a_g`
+/// the attribute per MWh of output and, for non-cyclic storage units, `a_s` on the state of
+/// charge left at the end (its initial state already moved into the bounds).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmissionLimit {
     pub name: String,
     pub lower: f64,
     pub upper: f64,
+    /// Per generator, the attribute per MWh of output (0 for none).
+    pub generators: Vec<f64>,
+    /// Per storage unit, the attribute on its final state of charge (0 for none).
+    pub storage_units: Vec<f64>,
 }
 
 /// A storage unit (PyPSA's `StorageUnit`): charge, discharge and state of charge.
@@ -202,12 +240,17 @@ pub struct StorageUnit {
     pub capital_cost: f64,
     /// USD per MWh discharged.
     pub marginal_cost: f64,
+    /// USD per MWh discharged in each snapshot when it varies; empty: `marginal_cost`.
+    pub marginal_cost_t: Vec<f64>,
     /// Energy capacity per MW of power capacity, hours.
     pub max_hours: f64,
     /// Discharge limit per unit of capacity (PyPSA's `p_max_pu`, constant).
     pub p_max_pu: f64,
     /// Charge limit is `-p_min_pu` per unit of capacity (PyPSA's `p_min_pu`, constant, default -1).
     pub p_min_pu: f64,
+    /// `p_max_pu` and `p_min_pu` per snapshot when they vary; empty: the constants.
+    pub p_max_pu_t: Vec<f64>,
+    pub p_min_pu_t: Vec<f64>,
     pub efficiency_store: f64,
     pub efficiency_dispatch: f64,
     /// Share of the state of charge lost per hour.
@@ -229,6 +272,15 @@ pub struct StorageUnit {
 }
 
 impl StorageUnit {
+    pub fn marginal_cost_at(&self, t: usize) -> f64 {
+        at_or(&self.marginal_cost_t, t, self.marginal_cost)
+    }
+    pub fn p_max_pu_at(&self, t: usize) -> f64 {
+        at_or(&self.p_max_pu_t, t, self.p_max_pu)
+    }
+    pub fn p_min_pu_at(&self, t: usize) -> f64 {
+        at_or(&self.p_min_pu_t, t, self.p_min_pu)
+    }
     pub fn inflow_at(&self, t: usize) -> f64 {
         match self.inflow.len() {
             0 => 0.0,
@@ -274,6 +326,9 @@ pub struct System {
     /// Hours each snapshot lasts in the state-of-charge balance (PyPSA's `stores` weighting);
     /// empty means one hour each.
     pub store_weights: Vec<f64>,
+    /// Weight of each snapshot's output in the network's emission limits (PyPSA's
+    /// `generators` weighting); empty means `weights`.
+    pub generator_weights: Vec<f64>,
     /// Hours per block: chronology (ramps, start-ups) wraps within each block.
     /// Equal to the number of snapshots when the year is one block.
     pub block_hours: usize,
@@ -297,6 +352,14 @@ impl System {
             .filter(|l| l.bus == b)
             .map(|l| l.p_set_at(t))
             .sum()
+    }
+
+    /// Weight of snapshot `t`'s output in the network's emission limits.
+    pub fn generator_weight(&self, t: usize) -> f64 {
+        self.generator_weights
+            .get(t)
+            .copied()
+            .unwrap_or(self.weights[t])
     }
 
     /// Duration of snapshot `t` in the state-of-charge balance, hours.
@@ -384,12 +447,27 @@ impl System {
                 .iter()
                 .map(|s| StorageUnit {
                     inflow: reduce(&s.inflow),
+                    marginal_cost_t: reduce(&s.marginal_cost_t),
+                    p_max_pu_t: reduce(&s.p_max_pu_t),
+                    p_min_pu_t: reduce(&s.p_min_pu_t),
                     ..s.clone()
                 })
                 .collect(),
-            links: self.links.clone(),
+            links: self
+                .links
+                .iter()
+                .map(|l| Link {
+                    p_max_pu: reduce(&l.p_max_pu),
+                    p_min_pu: reduce(&l.p_min_pu),
+                    marginal_cost_t: reduce(&l.marginal_cost_t),
+                    ..l.clone()
+                })
+                .collect(),
             weights: agg.reduced_weights(),
             store_weights: reduce(&self.store_weights),
+            // Hourly snapshots of weight 1: a representative hour's output counts as often as
+            // its objective weight says.
+            generator_weights: Vec::new(),
             block_hours: agg.period_hours,
             chronology: Chronology::Linked {
                 sequence: agg.assignment.clone(),

@@ -360,3 +360,121 @@ fn pypsa_milp_folders_solve_as_exported() {
         "committable",
     );
 }
+
+/// The network features the planning model took last (time-varying link, line and storage
+/// limits and costs, the generator weighting, emitting non-cyclic storage) on a variant of
+/// `toy-2node-168` written here: every one of them changes the core's objective, and the empty
+/// planning file still gives it to 1e-6. The variant also weights output in the CO2 limit
+/// differently from the objective and makes the battery a non-cyclic emitter under a tighter
+/// limit.
+#[test]
+fn time_varying_branches_storage_and_global_constraints_equal_the_core() {
+    let base = fixture("toy-2node-168");
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&base).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let write = |name: &str, text: String| std::fs::write(dir.path().join(name), text).unwrap();
+    let series = |column: &str, value: &dyn Fn(usize) -> f64| {
+        let mut text = format!(",{column}\n");
+        for t in 0..168 {
+            text.push_str(&format!("{t},{}\n", value(t)));
+        }
+        text
+    };
+    let objective = |folder: &Path| solve_folder(folder, &RunOptions::default()).unwrap();
+    let mut last = objective(dir.path()).results.objective;
+    let mut changed = |what: &str| {
+        let core = objective(dir.path());
+        let now = core.results.objective;
+        assert!(
+            (now - last).abs() > 1e-6 * last.abs(),
+            "{what} does not change the objective ({now})"
+        );
+        last = now;
+        let plan = solved(dir.path(), "");
+        assert_eq!(plan.status, Status::Optimal, "{what}");
+        assert!(
+            (plan.objective - now).abs() <= 1e-6 * now.abs(),
+            "{what}: planning {} vs core {now}",
+            plan.objective
+        );
+        for (c, r) in core
+            .network
+            .global_constraints
+            .iter()
+            .zip(&core.results.global_constraints)
+        {
+            let mine = plan
+                .global_constraints
+                .iter()
+                .find(|g| g.name == c.name)
+                .unwrap();
+            if r.mu.abs() > 1e-9 {
+                assert!(
+                    (mine.value - r.value).abs() <= 1e-6 * r.value.abs().max(1.0),
+                    "{what}: {} at {} vs {}",
+                    c.name,
+                    mine.value,
+                    r.value
+                );
+            }
+        }
+    };
+    // A line whose rating drops at night, a DC link limited and priced by the hour.
+    write(
+        "lines-s_max_pu.csv",
+        series("A-B-ac", &|t| if t % 24 < 8 { 0.2 } else { 0.9 }),
+    );
+    changed("lines-s_max_pu");
+    write(
+        "links-p_max_pu.csv",
+        series("A-B-dc", &|t| 0.3 + 0.1 * (t % 5) as f64),
+    );
+    write(
+        "links-p_min_pu.csv",
+        series("A-B-dc", &|t| -0.2 - 0.1 * (t % 3) as f64),
+    );
+    write(
+        "links-marginal_cost.csv",
+        series("A-B-dc", &|t| 2.0 + (t % 7) as f64),
+    );
+    changed("links-p_max_pu, p_min_pu and marginal_cost");
+    // A battery cheap enough to be built, then one that may discharge only by day and pays more
+    // at the evening peak.
+    let storage = std::fs::read_to_string(base.join("storage_units.csv"))
+        .unwrap()
+        .replace("0.1,145774.09,", "0.1,20000.0,");
+    write("storage_units.csv", storage.clone());
+    changed("a cheaper battery");
+    write(
+        "storage_units-p_max_pu.csv",
+        series("B-battery", &|t| if t % 24 < 18 { 1.0 } else { 0.1 }),
+    );
+    write(
+        "storage_units-marginal_cost.csv",
+        series("B-battery", &|t| if t % 24 >= 17 { 30.0 } else { 0.1 }),
+    );
+    changed("storage_units-p_max_pu and marginal_cost");
+    // Output counts 40 times in the CO2 limit, not 52: a different weighting from the objective.
+    let snapshots = std::fs::read_to_string(base.join("snapshots.csv")).unwrap();
+    write(
+        "snapshots.csv",
+        snapshots.replace(",52,1,52\n", ",52,1,40\n"),
+    );
+    changed("the generator weighting");
+    // A tighter CO2 limit, and the battery a non-cyclic emitter under it (the core takes limits
+    // on `co2_emissions` only).
+    write(
+        "carriers.csv",
+        "name,co2_emissions\nAC,0\ncoal,0.34\ngas,0.2\noil,0.27\nuranium,0\nwind,0\nsolar,0\nhydro,0\nbattery,0.05\nimport,0\nDC,0\n"
+            .to_owned(),
+    );
+    write(
+        "global_constraints.csv",
+        "name,sense,constant\nCO2Limit,<=,5000000.0\n".to_owned(),
+    );
+    write("storage_units.csv", storage.replace(",True,", ",False,"));
+    changed("a tighter limit and a non-cyclic emitting battery");
+}

@@ -7,12 +7,12 @@
 
 use super::*;
 
-/// Links and lines: one flow column per period and hour, between `p_min_pu · P` and
-/// `p_max_pu · P` (`-P ≤ f ≤ P` for a line), at the link's marginal cost per MWh out of `bus0`.
-/// A fixed branch bounds its flow columns directly; an extendable one (single-period plans, as
-/// in PyPSA) has a capacity column `Link-p_nom[name]` in `[p_nom_min, p_nom_max]` costed at
-/// `capital_cost` per MW, and two rows per hour:
-/// $$f_{l,t} - \bar{p}_l P_l \le 0, \qquad f_{l,t} - \underline{p}_l P_l \ge 0.$$
+/// Links and lines: one flow column per period and hour, between `p_min_pu_t · P` and
+/// `p_max_pu_t · P` (`-s_max_pu_t P ≤ f ≤ s_max_pu_t P` for a line), at the link's marginal cost
+/// per MWh out of `bus0`. A fixed branch bounds its flow columns directly; an extendable one
+/// (single-period plans, as in PyPSA) has a capacity column `Link-p_nom[name]` in
+/// `[p_nom_min, p_nom_max]` costed at `capital_cost` per MW, and two rows per hour:
+/// $$f_{l,t} - \bar{p}_{l,t} P_l \le 0, \qquad f_{l,t} - \underline{p}_{l,t} P_l \ge 0.$$
 pub(super) fn links(lp: &mut LinearProgram, sys: &System, periods: &[Period], ix: &mut Index) {
     let nt = sys.hours();
     for link in &sys.links {
@@ -31,9 +31,10 @@ pub(super) fn links(lp: &mut LinearProgram, sys: &System, periods: &[Period], ix
         for (y, per) in periods.iter().enumerate() {
             let flows: Vec<Col> = (0..nt)
                 .map(|t| {
-                    let cost = link.marginal_cost * sys.weights[t] * per.weight;
+                    let cost = link.marginal_cost_at(t) * sys.weights[t] * per.weight;
+                    let (low, high) = (link.p_min_pu_at(t), link.p_max_pu_at(t));
                     match (&link.expansion, capacity.terms.first()) {
-                        (Some(x), Some(&(p_nom, per_column))) => {
+                        (Some(_), Some(&(p_nom, per_column))) => {
                             let f = lp.col(
                                 format!("Link-p[{},{y},{t}]", link.name),
                                 cost,
@@ -45,26 +46,23 @@ pub(super) fn links(lp: &mut LinearProgram, sys: &System, periods: &[Period], ix
                                 format!("Link-p-upper[{},{y},{t}]", link.name),
                                 f64::NEG_INFINITY,
                                 0.0,
-                                &[(f, 1.0), (p_nom, -x.p_max_pu * per_column)],
+                                &[(f, 1.0), (p_nom, -high * per_column)],
                             );
                             lp.row_with(
                                 format!("Link-p-lower[{},{y},{t}]", link.name),
                                 0.0,
                                 f64::INFINITY,
-                                &[(f, 1.0), (p_nom, -x.p_min_pu * per_column)],
+                                &[(f, 1.0), (p_nom, -low * per_column)],
                             );
                             f
                         }
-                        _ => {
-                            let lo = if link.bidirectional { -link.p_nom } else { 0.0 };
-                            lp.col(
-                                format!("Link-p[{},{y},{t}]", link.name),
-                                cost,
-                                lo,
-                                link.p_nom,
-                                false,
-                            )
-                        }
+                        _ => lp.col(
+                            format!("Link-p[{},{y},{t}]", link.name),
+                            cost,
+                            low * link.p_nom,
+                            high * link.p_nom,
+                            false,
+                        ),
                     }
                 })
                 .collect();
@@ -103,14 +101,16 @@ pub(super) fn kirchhoff_voltage_law(
     }
 }
 
-/// The network's own CO2 limits (single-period plans): tonnes over the modelled year with the
-/// generator hour weights, as the core's `build::global::add_primary_energy_limits`:
-/// $$\underline{K} \le \sum_t w_t \sum_g e_g\, p_{g,t} \le \overline{K}.$$
+/// The network's own limits on a carrier attribute (single-period plans), as the core's
+/// `build::global::add_primary_energy_limits`: with the generator hour weights $w^{gen}_t$,
+/// $$\underline{K} \le \sum_t w^{gen}_t \sum_g a_g\, p_{g,t} - \sum_s a_s\, e_{s,T-1} \le \overline{K}$$
+/// where $a_s$ is non-zero for non-cyclic storage units only (their initial state is already
+/// in the bounds).
 pub(super) fn emission_limits(lp: &mut LinearProgram, sys: &System, ix: &mut Index) {
     for limit in &sys.emission_limits {
         let mut terms = Vec::new();
-        for (g, gen) in sys.generators.iter().enumerate() {
-            if gen.co2_t_per_mwh == 0.0 {
+        for (g, &a) in limit.generators.iter().enumerate() {
+            if a == 0.0 {
                 continue;
             }
             for (t, &p) in ix.p[g]
@@ -119,7 +119,15 @@ pub(super) fn emission_limits(lp: &mut LinearProgram, sys: &System, ix: &mut Ind
                 .iter()
                 .enumerate()
             {
-                terms.push((p, gen.co2_t_per_mwh * sys.weights[t]));
+                terms.push((p, a * sys.generator_weight(t)));
+            }
+        }
+        for (s, &a) in limit.storage_units.iter().enumerate() {
+            if a == 0.0 {
+                continue;
+            }
+            if let Some(Some(e)) = ix.storage_final_soc.get(s).and_then(|y| y.first()) {
+                terms.push((*e, -a));
             }
         }
         let row = lp.row_with(

@@ -102,6 +102,8 @@ pub struct Index {
     pub storage_dispatch: Vec<Vec<Vec<Col>>>,
     /// [s][y][t] storage charge column.
     pub storage_store: Vec<Vec<Vec<Col>>>,
+    /// [s][y] state of charge at the last snapshot, when the year is one sequence.
+    pub storage_final_soc: Vec<Vec<Option<Col>>>,
     /// (bus, period, hour, row) of every nodal balance row, for prices.
     pub balance: Vec<(usize, usize, usize, Row)>,
     /// [l] capacity of each link or line, MW (a column when extendable).
@@ -528,8 +530,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
             VaryingOperation::at(series, t, constant).unwrap_or(0.0)
         };
         let start_up_cost = |t| cost_at(&v.start_up_cost, unit.and_then(|u| u.start_up_cost), t);
-        let shut_down_cost =
-            |t| cost_at(&v.shut_down_cost, unit.and_then(|u| u.shut_down_cost), t);
+        let shut_down_cost = |t| cost_at(&v.shut_down_cost, unit.and_then(|u| u.shut_down_cost), t);
         let stand_by_cost = |t| cost_at(&v.stand_by_cost, unit.and_then(|u| u.stand_by_cost), t);
         let ramp_up_at = |t| VaryingOperation::at(&v.ramp_limit_up, t, ramp).unwrap_or(1.0);
         let ramp_down_at =
@@ -556,11 +557,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                         .unwrap_or_else(|| gen.marginal_cost_at(t))
                         * sys.weights[t]
                         * periods[y].weight,
-                    if negative_min {
-                        f64::NEG_INFINITY
-                    } else {
-                        0.0
-                    },
+                    if negative_min { f64::NEG_INFINITY } else { 0.0 },
                     f64::INFINITY,
                     false,
                 );
@@ -775,8 +772,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                 let switches =
                     bounded || big_m.is_some() && (ramp.is_some() || ramp_down.is_some());
                 let with_su = switches || min_up > 1 || (0..nt).any(|t| start_up_cost(t) > 0.0);
-                let with_sd =
-                    switches || min_down > 1 || (0..nt).any(|t| shut_down_cost(t) > 0.0);
+                let with_sd = switches || min_down > 1 || (0..nt).any(|t| shut_down_cost(t) > 0.0);
                 let n_built = units.clone().unwrap_or_default();
                 let bound_by_units = |lp: &mut LinearProgram, what: &str, col: Col, t: usize| {
                     let mut terms = vec![(col, 1.0)];
@@ -956,7 +952,11 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                         // when a committable unit was off; free otherwise.
                         None => {
                             let on_before = if committable { h(1) } else { 1.0 };
-                            let initial = if on_before > 0.0 { gen.p_init } else { Some(0.0) };
+                            let initial = if on_before > 0.0 {
+                                gen.p_init
+                            } else {
+                                Some(0.0)
+                            };
                             let Some(initial) = initial else { continue };
                             (vec![(p_t[t], 1.0)], -initial, n_units.scaled(on_before))
                         }
@@ -1046,8 +1046,9 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
     for (k, st) in sys.storage_units.iter().enumerate() {
         let mut pd_y = Vec::with_capacity(ny);
         let mut ps_y = Vec::with_capacity(ny);
+        let mut final_y = Vec::with_capacity(ny);
         for (y, per) in periods.iter().enumerate() {
-            let (pd, ps) = storage_operation(
+            let (pd, ps, last) = storage_operation(
                 &mut lp,
                 sys,
                 plan,
@@ -1058,9 +1059,11 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
             );
             pd_y.push(pd);
             ps_y.push(ps);
+            final_y.push(last);
         }
         ix.storage_dispatch.push(pd_y);
         ix.storage_store.push(ps_y);
+        ix.storage_final_soc.push(final_y);
     }
 
     // ---- nodal balance ----

@@ -149,7 +149,8 @@ pub(super) fn soc_mode(sys: &System, plan: &PlanningFile, st: &StorageUnit) -> S
 }
 
 /// Charge, discharge and state of charge of one storage unit in one period; returns the
-/// discharge and charge columns per snapshot. Formulas: docs/formulation/planning-storage.md.
+/// discharge and charge columns per snapshot, and the state of charge at the last snapshot when
+/// the year is one sequence. Formulas: docs/formulation/planning-storage.md.
 pub(super) fn storage_operation(
     lp: &mut LinearProgram,
     sys: &System,
@@ -158,8 +159,9 @@ pub(super) fn storage_operation(
     cap: &Expr,
     y: usize,
     period_weight: f64,
-) -> (Vec<Col>, Vec<Col>) {
+) -> (Vec<Col>, Vec<Col>, Option<Col>) {
     let nt = sys.hours();
+    let mut last_soc = None;
     let name = &st.name;
     let mut pd = Vec::with_capacity(nt);
     let mut ps = Vec::with_capacity(nt);
@@ -167,7 +169,7 @@ pub(super) fn storage_operation(
     for t in 0..nt {
         let d = lp.col(
             format!("StorageUnit-p_dispatch[{name},{y},{t}]"),
-            st.marginal_cost * sys.weights[t] * period_weight,
+            st.marginal_cost_at(t) * sys.weights[t] * period_weight,
             0.0,
             f64::INFINITY,
             false,
@@ -182,14 +184,14 @@ pub(super) fn storage_operation(
         limit_by_capacity(
             lp,
             d,
-            st.p_max_pu,
+            st.p_max_pu_at(t),
             cap,
             format!("StorageUnit-p_dispatch-upper[{name},{y},{t}]"),
         );
         limit_by_capacity(
             lp,
             c,
-            -st.p_min_pu,
+            -st.p_min_pu_at(t),
             cap,
             format!("StorageUnit-p_store-upper[{name},{y},{t}]"),
         );
@@ -247,6 +249,9 @@ pub(super) fn storage_operation(
                     e
                 })
                 .collect();
+            if matches!(mode, SocMode::Sequential) {
+                last_soc = soc.last().copied();
+            }
             for t in 0..nt {
                 // e_t - η e_{t-1} - net_t = inflow_t (+ initial)
                 let previous = match mode {
@@ -424,5 +429,5 @@ pub(super) fn storage_operation(
             }
         }
     }
-    (pd, ps)
+    (pd, ps, last_soc)
 }

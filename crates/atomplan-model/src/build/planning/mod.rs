@@ -28,11 +28,13 @@ pub mod policy;
 mod refuelling;
 mod reserve_margin;
 mod storage;
+mod switching;
 
 use branches::{emission_limits, kirchhoff_voltage_law, links};
 use learning::add_learning;
 use refuelling::{apply_season, refuelling_season};
 use storage::{storage_capacity, storage_operation};
+use switching::Switching;
 
 use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
 
@@ -186,16 +188,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
     let rate = plan.investment.as_ref().map_or(0.0, |i| i.discount_rate);
     // Costs that no decision changes (fixed O&M of capacity that must be kept), USD.
     let mut fixed_cost = 0.0;
-    // The snapshot before t: none at the start of a sequential year (initial conditions
-    // apply), otherwise the previous hour wrapping around inside the block.
     let sequential = matches!(sys.chronology, Chronology::Sequential);
-    let prev = |t: usize| -> Option<usize> {
-        if sequential {
-            t.checked_sub(1)
-        } else {
-            Some(prev_hour(t, sys.block_hours))
-        }
-    };
 
     // ---- capacity and build variables ----
     for (g, gen) in sys.generators.iter().enumerate() {
@@ -535,10 +528,6 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
         let ramp_up_at = |t| VaryingOperation::at(&v.ramp_limit_up, t, ramp).unwrap_or(1.0);
         let ramp_down_at =
             |t| VaryingOperation::at(&v.ramp_limit_down, t, ramp_down).unwrap_or(1.0);
-        // Times a start-up in snapshot t recurs in the year: once in the real sequence (PyPSA
-        // does not weight start-up and shut-down costs), once per day a representative day
-        // stands for.
-        let repeats = |t: usize| if sequential { 1.0 } else { sys.weights[t] };
         let mut p_y = Vec::with_capacity(ny);
         let mut season_y = Vec::new();
         for y in 0..ny {
@@ -734,298 +723,45 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
             // Units that can be on (N; 1 for a big-M unit) and the status before the first
             // snapshot of a sequential year (PyPSA's history): h(L) = 1 if the units were up L
             // hours before it.
-            // PyPSA counts the history and the minimum down time of a modular unit in single
-            // units (`Generator::history_units`).
-            let n_units = match (big_m, gen.history_units) {
-                (Some(_), _) => Expr::constant(1.0),
-                (None, Some(n)) => Expr::constant(n),
-                (None, None) => units.clone().unwrap_or_default(),
-            };
-            let up_before = unit.and_then(|u| u.up_time_before).unwrap_or(1) as usize;
-            let down_before = unit.map_or(0, |u| u.down_time_before) as usize;
-            let h = |lag: usize| -> f64 {
-                let up = if down_before > 0 {
-                    lag > down_before
-                } else {
-                    lag <= up_before
-                };
-                if up {
-                    1.0
-                } else {
-                    0.0
-                }
-            };
-            let mut su_t: Vec<Option<Col>> = vec![None; nt];
-            let mut sd_t: Vec<Option<Col>> = vec![None; nt];
-            // Start-ups, shut-downs and minimum up and down times, wrapping within each block.
-            if committable {
-                let min_up = unit.map_or(0, |u| u.min_up_time) as usize;
-                let min_down = unit.map_or(0, |u| u.min_down_time) as usize;
-                let w_y = periods[y].weight;
-                // A big-M unit's ramp rows need its start-up and shut-down columns.
-                // PyPSA bounds the start-ups and shut-downs of a modular unit whose module count is
-                // a decision by that count, which matters in a sequential year whose history
+            // Start-ups, shut-downs, minimum up and down times and ramps (switching.rs).
+            let n_built = units.clone().unwrap_or_default();
+            let switching = Switching {
+                kind: "Generator",
+                name: &gen.name,
+                period: y,
+                period_weight: periods[y].weight,
+                committable,
+                big_m,
+                size: size.unwrap_or(1.0),
+                // PyPSA bounds the start-ups and shut-downs of a modular unit whose module count
+                // is a decision by that count, which matters in a sequential year whose history
                 // says the unit was on (a shut-down then needs a module).
-                let bounded = sequential
+                bounded_by: (sequential
                     && gen.history_units.is_some()
-                    && units.as_ref().is_some_and(|n| !n.terms.is_empty());
-                let switches =
-                    bounded || big_m.is_some() && (ramp.is_some() || ramp_down.is_some());
-                let with_su = switches || min_up > 1 || (0..nt).any(|t| start_up_cost(t) > 0.0);
-                let with_sd = switches || min_down > 1 || (0..nt).any(|t| shut_down_cost(t) > 0.0);
-                let n_built = units.clone().unwrap_or_default();
-                let bound_by_units = |lp: &mut LinearProgram, what: &str, col: Col, t: usize| {
-                    let mut terms = vec![(col, 1.0)];
-                    terms.extend(n_built.terms.iter().map(|&(c, v)| (c, -v)));
-                    lp.row_with(
-                        format!("Generator-{what}-max[{},{y},{t}]", gen.name),
-                        f64::NEG_INFINITY,
-                        n_built.constant,
-                        &terms,
-                    );
-                };
-                for t in 0..nt {
-                    let Some(u_t) = u_prev[t] else { continue };
-                    // u_p: the previous status column, or None with the initial status h(1)·N.
-                    let u_p = match prev(t) {
-                        Some(tp) => match u_prev[tp] {
-                            Some(c) => Some(c),
-                            None => continue,
-                        },
-                        None => None,
-                    };
-                    let before = |sign: f64| -> (Vec<(Col, f64)>, f64) {
-                        // sign · u_before as terms and a constant.
-                        match u_p {
-                            Some(c) => (vec![(c, sign)], 0.0),
-                            None => (
-                                n_units
-                                    .terms
-                                    .iter()
-                                    .map(|&(c, v)| (c, sign * h(1) * v))
-                                    .collect(),
-                                sign * h(1) * n_units.constant,
-                            ),
-                        }
-                    };
-                    if with_su {
-                        let su = lp.col(
-                            format!("Generator-start-up[{},{y},{t}]", gen.name),
-                            start_up_cost(t) * repeats(t) * w_y,
-                            0.0,
-                            f64::INFINITY,
-                            false,
-                        );
-                        // su - u_t + u_before >= 0
-                        let (mut terms, k) = before(1.0);
-                        terms.extend([(su, 1.0), (u_t, -1.0)]);
-                        lp.row_with(
-                            format!("Generator-start-up-def[{},{y},{t}]", gen.name),
-                            -k,
-                            f64::INFINITY,
-                            &terms,
-                        );
-                        su_t[t] = Some(su);
-                        if bounded {
-                            bound_by_units(&mut lp, "start-up", su, t);
-                        }
-                    }
-                    if with_sd {
-                        let sd = lp.col(
-                            format!("Generator-shut-down[{},{y},{t}]", gen.name),
-                            shut_down_cost(t) * repeats(t) * w_y,
-                            0.0,
-                            f64::INFINITY,
-                            false,
-                        );
-                        // sd + u_t - u_before >= 0
-                        let (mut terms, k) = before(-1.0);
-                        terms.extend([(sd, 1.0), (u_t, 1.0)]);
-                        lp.row_with(
-                            format!("Generator-shut-down-def[{},{y},{t}]", gen.name),
-                            -k,
-                            f64::INFINITY,
-                            &terms,
-                        );
-                        sd_t[t] = Some(sd);
-                        if bounded {
-                            bound_by_units(&mut lp, "shut-down", sd, t);
-                        }
-                    }
-                }
-                // Σ_{τ = t-MUT+1..t} su_τ <= u_t ; Σ_{τ = t-MDT+1..t} sd_τ <= N - u_t
-                let window = |t: usize, len: usize| -> Vec<usize> {
-                    let mut out = vec![t];
-                    let mut tau = t;
-                    for _ in 1..len.min(sys.block_hours) {
-                        let Some(p) = prev(tau) else { break };
-                        tau = p;
-                        out.push(tau);
-                    }
-                    out
-                };
-                // Sequential year: start-ups (shut-downs) before the first snapshot that still
-                // bind at t, as a share of N (PyPSA's `past` switches with lag + t < min time).
-                let past = |t: usize, len: usize, up: bool| -> f64 {
-                    if !sequential {
-                        return 0.0;
-                    }
-                    (1..len)
-                        .filter(|&lag| lag + t < len)
-                        .map(|lag| {
-                            let switch = h(lag) - h(lag + 1);
-                            if up {
-                                switch.max(0.0)
-                            } else {
-                                (-switch).max(0.0)
-                            }
-                        })
-                        .sum()
-                };
-                for t in 0..nt {
-                    let Some(u_t) = u_prev[t] else { continue };
-                    if min_up > 1 {
-                        // Σ su - u_t + past · N <= 0
-                        let k = past(t, min_up, true);
-                        let mut terms: Vec<(Col, f64)> = window(t, min_up)
-                            .iter()
-                            .filter_map(|&tau| su_t[tau])
-                            .map(|c| (c, 1.0))
-                            .collect();
-                        terms.push((u_t, -1.0));
-                        terms.extend(n_units.terms.iter().map(|&(c, v)| (c, k * v)));
-                        lp.row_with(
-                            format!("Generator-min-up-time[{},{y},{t}]", gen.name),
-                            f64::NEG_INFINITY,
-                            -k * n_units.constant,
-                            &terms,
-                        );
-                    }
-                    if min_down > 1 {
-                        // Σ sd + u_t - (1 - past) · N <= 0
-                        let k = 1.0 - past(t, min_down, false);
-                        let mut terms: Vec<(Col, f64)> = window(t, min_down)
-                            .iter()
-                            .filter_map(|&tau| sd_t[tau])
-                            .map(|c| (c, 1.0))
-                            .collect();
-                        terms.push((u_t, 1.0));
-                        terms.extend(n_units.terms.iter().map(|&(c, v)| (c, -k * v)));
-                        lp.row_with(
-                            format!("Generator-min-down-time[{},{y},{t}]", gen.name),
-                            f64::NEG_INFINITY,
-                            k * n_units.constant,
-                            &terms,
-                        );
-                    }
-                }
-            }
-            if ramp.is_some() || ramp_down.is_some() {
-                let s = size.unwrap_or(1.0);
-                // Rows `terms + constant ≤ 0` (upper) or `≥ 0`.
-                let mut ramp_row = |dir: &str, t: usize, terms: Vec<(Col, f64)>, k: f64, upper| {
-                    let (lo, hi) = if upper {
-                        (f64::NEG_INFINITY, -k)
-                    } else {
-                        (-k, f64::INFINITY)
-                    };
-                    lp.row_with(
-                        format!("Generator-ramp-{dir}[{},{y},{t}]", gen.name),
-                        lo,
-                        hi,
-                        &terms,
-                    );
-                };
-                for t in 0..nt {
-                    // Δ = p_t − p_before as terms and a constant, and the status before it.
-                    let (delta, k, status_before) = match prev(t) {
-                        Some(tp) if tp == t => continue,
-                        Some(tp) => (
-                            vec![(p_t[t], 1.0), (p_t[tp], -1.0)],
-                            0.0,
-                            u_prev[tp].map_or_else(Expr::default, |c| Expr {
-                                terms: vec![(c, 1.0)],
-                                constant: 0.0,
-                            }),
-                        ),
-                        // First snapshot of a sequential year: from `p_init` (PyPSA), or from 0
-                        // when a committable unit was off; free otherwise.
-                        None => {
-                            let on_before = if committable { h(1) } else { 1.0 };
-                            let initial = if on_before > 0.0 {
-                                gen.p_init
-                            } else {
-                                Some(0.0)
-                            };
-                            let Some(initial) = initial else { continue };
-                            (vec![(p_t[t], 1.0)], -initial, n_units.scaled(on_before))
-                        }
-                    };
-                    let (ru, rd) = (ramp_up_at(t), ramp_down_at(t));
-                    let with = |extra: &[(Col, f64)], scaled: &[(&Expr, f64)]| {
-                        let mut terms = delta.clone();
-                        terms.extend_from_slice(extra);
-                        let mut constant = k;
-                        for (e, f) in scaled {
-                            terms.extend(e.terms.iter().map(|&(c, v)| (c, v * f)));
-                            constant += e.constant * f;
-                        }
-                        (terms, constant)
-                    };
-                    match (committable, big_m, u_prev[t]) {
-                        // Committable and extendable (PyPSA's big-M rows):
-                        //   Δ ≤ r_up P + M (1 − u_{t−1}),  Δ ≤ r_su P + M (1 − su_t),
-                        //   Δ ≥ −r_down P − M (1 − u_t),  Δ ≥ −r_sd P − M (1 − sd_t).
-                        (true, Some(m), Some(u_t)) => {
-                            if ramp.is_some() {
-                                let (terms, c) = with(&[], &[(&cap, -ru), (&status_before, m)]);
-                                ramp_row("up", t, terms, c - m, true);
-                                if let Some(su) = su_t[t] {
-                                    let (terms, c) = with(&[(su, m)], &[(&cap, -ramp_start_up)]);
-                                    ramp_row("up-start", t, terms, c - m, true);
-                                }
-                            }
-                            if ramp_down.is_some() {
-                                let (terms, c) = with(&[(u_t, -m)], &[(&cap, rd)]);
-                                ramp_row("down", t, terms, c + m, false);
-                                if let Some(sd) = sd_t[t] {
-                                    let (terms, c) = with(&[(sd, -m)], &[(&cap, ramp_shut_down)]);
-                                    ramp_row("down-shut", t, terms, c + m, false);
-                                }
-                            }
-                        }
-                        // Committable with unit size S (PyPSA 1.4):
-                        //   Δ ≤ r_up S u_{t−1} + r_su S (u_t − u_{t−1}),
-                        //   Δ ≥ −r_down S u_t − r_sd S (u_{t−1} − u_t).
-                        (true, None, Some(u_t)) => {
-                            if ramp.is_some() {
-                                let (terms, c) = with(
-                                    &[(u_t, -ramp_start_up * s)],
-                                    &[(&status_before, (ramp_start_up - ru) * s)],
-                                );
-                                ramp_row("up", t, terms, c, true);
-                            }
-                            if ramp_down.is_some() {
-                                let (terms, c) = with(
-                                    &[(u_t, (rd - ramp_shut_down) * s)],
-                                    &[(&status_before, ramp_shut_down * s)],
-                                );
-                                ramp_row("down", t, terms, c, false);
-                            }
-                        }
-                        _ => {
-                            if ramp.is_some() {
-                                let (terms, c) = with(&[], &[(&cap, -ru)]);
-                                ramp_row("up", t, terms, c, true);
-                            }
-                            if ramp_down.is_some() {
-                                let (terms, c) = with(&[], &[(&cap, rd)]);
-                                ramp_row("down", t, terms, c, false);
-                            }
-                        }
-                    }
-                }
-            }
+                    && !n_built.terms.is_empty())
+                .then(|| n_built.clone()),
+                // PyPSA counts the history and the minimum down time of a modular unit in
+                // single units (`Generator::history_units`).
+                history_units: match (big_m, gen.history_units) {
+                    (Some(_), _) => Expr::constant(1.0),
+                    (None, Some(n)) => Expr::constant(n),
+                    (None, None) => n_built,
+                },
+                min_up: unit.map_or(0, |u| u.min_up_time) as usize,
+                min_down: unit.map_or(0, |u| u.min_down_time) as usize,
+                up_before: unit.and_then(|u| u.up_time_before).unwrap_or(1) as usize,
+                down_before: unit.map_or(0, |u| u.down_time_before) as usize,
+                start_up_cost: (0..nt).map(start_up_cost).collect(),
+                shut_down_cost: (0..nt).map(shut_down_cost).collect(),
+                ramp_up: ramp.map(|_| (0..nt).map(ramp_up_at).collect()),
+                ramp_down: ramp_down.map(|_| (0..nt).map(ramp_down_at).collect()),
+                ramp_start_up,
+                ramp_shut_down,
+                p_init: gen.p_init,
+                capacity: cap.clone(),
+            };
+            let (su_t, sd_t) = switching.switches(&mut lp, sys, &u_prev);
+            switching.ramps(&mut lp, sys, &p_t, &u_prev, (&su_t, &sd_t));
             p_y.push(p_t);
         }
         ix.p.push(p_y);

@@ -2,15 +2,15 @@
 //! entry point used by `atomplan solve <folder> --planning FILE.toml` and by studies.
 //!
 //! The planning model covers generators (with time-varying marginal costs, `p_min_pu`,
-//! commitment costs and ramp limits, `p_init`, either `sign`), committable generators of every
-//! kind PyPSA has (fixed, modular fixed or extendable, extendable with big-M), storage units
-//! (time-varying limits and costs, either `sign`), loads, links and lines, fixed or extendable,
-//! with time-varying limits and costs (lines also obey Kirchhoff's voltage law, on the core's
-//! cycle basis), and the network's CO2 limits (generator weighting, non-cyclic emitting
-//! storage). What it does not model yet (committable or ramp-limited links, a negative
-//! `p_min_pu` on a committable generator) is refused with a diagnostic rather than silently
-//! dropped; so are extendable branches or network CO2 limits in a multi-period plan, and
-//! non-cyclic emitting storage under a CO2 limit with representative periods ([`super::plan`]).
+//! commitment costs and ramp limits, `p_init`, either `sign`), committable generators and links
+//! of every kind PyPSA has (fixed, modular fixed or extendable, extendable with big-M),
+//! ramp-limited ones, storage units (time-varying limits and costs, either `sign`), loads,
+//! links and lines, fixed or extendable, with time-varying limits and costs (lines also obey
+//! Kirchhoff's voltage law, on the core's cycle basis), and the network's CO2 limits (generator
+//! weighting, non-cyclic emitting storage). What it does not model (a negative `p_min_pu` on a
+//! committable generator) is refused with a diagnostic rather than silently dropped; so are
+//! extendable branches or network CO2 limits in a multi-period plan, and non-cyclic emitting
+//! storage under a CO2 limit with representative periods ([`super::plan`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -19,8 +19,8 @@ use atomplan_core::{Diagnostic, Location};
 
 use super::file::{PlanningFile, UnitWire};
 use super::system::{
-    Chronology, EmissionLimit, Generator, Link, LinkExpansion, Load, StorageUnit, System,
-    VaryingOperation,
+    Chronology, EmissionLimit, Generator, Link, LinkExpansion, LinkOperation, Load, StorageUnit,
+    System, VaryingOperation,
 };
 use super::PlanResult;
 use crate::network::{ConstraintSense, Network, Series};
@@ -198,18 +198,46 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
         });
     }
     let mut links = Vec::new();
+    let link_capacities: Vec<&crate::network::Capacity> =
+        network.links.iter().map(|l| &l.capacity).collect();
     for l in &network.links {
-        if l.operation.committable || l.operation.has_ramp_limits() {
-            refuse(
-                &mut errors,
-                "links.csv",
-                format!(
-                    "link `{}`: a committable or ramp-limited link is not supported by the planning model",
-                    l.name
+        let op = &l.operation;
+        let operation = (op.committable || op.has_ramp_limits()).then(|| {
+            let ramp = |s: &Option<Series>| s.as_ref().map(|s| series(s, n));
+            LinkOperation {
+                committable: op.committable,
+                module: if op.committable {
+                    l.capacity.module
+                } else {
+                    0.0
+                },
+                min_up_time: op.min_up_time,
+                min_down_time: op.min_down_time,
+                up_time_before: op.up_time_before,
+                down_time_before: op.down_time_before,
+                start_up_cost: series(&op.start_up_cost, n),
+                shut_down_cost: series(&op.shut_down_cost, n),
+                stand_by_cost: series(&op.stand_by_cost, n),
+                // A limit given only for start-ups (shut-downs) leaves the other at 1 p.u.
+                ramp_limit_up: ramp(&op.ramp_limit_up)
+                    .or_else(|| op.ramp_limit_start_up.map(|_| vec![1.0])),
+                ramp_limit_down: ramp(&op.ramp_limit_down)
+                    .or_else(|| op.ramp_limit_shut_down.map(|_| vec![1.0])),
+                ramp_limit_start_up: op.ramp_limit_start_up,
+                ramp_limit_shut_down: op.ramp_limit_shut_down,
+                p_init: op.p_init,
+                big_m: (op.committable && l.capacity.extendable && !l.capacity.is_modular()).then(
+                    || {
+                        crate::build::commitment::big_m_of(
+                            network,
+                            &link_capacities,
+                            &l.capacity,
+                            &l.p_max_pu,
+                        )
+                    },
                 ),
-            );
-            continue;
-        }
+            }
+        });
         links.push(Link {
             name: l.name.clone(),
             bus0: l.bus0,
@@ -230,6 +258,7 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
                 capital_cost: l.capacity.capital_cost,
                 module: l.capacity.module,
             }),
+            operation,
             is_line: false,
         });
     }
@@ -253,6 +282,7 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
                 capital_cost: l.capacity.capital_cost,
                 module: l.capacity.module,
             }),
+            operation: None,
             is_line: true,
         });
     }

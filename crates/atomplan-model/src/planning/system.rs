@@ -169,8 +169,51 @@ pub struct Link {
     pub marginal_cost_t: Vec<f64>,
     /// Capacity expansion (PyPSA's `p_nom_extendable` / `s_nom_extendable`).
     pub expansion: Option<LinkExpansion>,
+    /// Commitment and ramp limits of a PyPSA link that has them.
+    pub operation: Option<LinkOperation>,
     /// A PyPSA line rather than a link (reported under `lines`).
     pub is_line: bool,
+}
+
+/// A link's commitment and ramp limits (PyPSA's committable or ramp-limited link); series hold
+/// one value for all snapshots or one per snapshot.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinkOperation {
+    pub committable: bool,
+    /// PyPSA's `p_nom_mod`: the status counts modules of this many MW when positive.
+    pub module: f64,
+    pub min_up_time: usize,
+    pub min_down_time: usize,
+    pub up_time_before: usize,
+    pub down_time_before: usize,
+    pub start_up_cost: Vec<f64>,
+    pub shut_down_cost: Vec<f64>,
+    pub stand_by_cost: Vec<f64>,
+    pub ramp_limit_up: Option<Vec<f64>>,
+    pub ramp_limit_down: Option<Vec<f64>>,
+    pub ramp_limit_start_up: Option<f64>,
+    pub ramp_limit_shut_down: Option<f64>,
+    pub p_init: Option<f64>,
+    /// Big-M of a committable extendable link without modules (as [`Generator::big_m`]).
+    pub big_m: Option<f64>,
+}
+
+impl LinkOperation {
+    /// Value of a series in snapshot `t` (0 when empty).
+    pub fn at(series: &[f64], t: usize) -> f64 {
+        at_or(series, t, 0.0)
+    }
+
+    fn reduced(&self, reduce: &impl Fn(&Vec<f64>) -> Vec<f64>) -> Self {
+        LinkOperation {
+            start_up_cost: reduce(&self.start_up_cost),
+            shut_down_cost: reduce(&self.shut_down_cost),
+            stand_by_cost: reduce(&self.stand_by_cost),
+            ramp_limit_up: self.ramp_limit_up.as_ref().map(reduce),
+            ramp_limit_down: self.ramp_limit_down.as_ref().map(reduce),
+            ..self.clone()
+        }
+    }
 }
 
 fn at_or(series: &[f64], t: usize, default: f64) -> f64 {
@@ -460,6 +503,7 @@ impl System {
                     p_max_pu: reduce(&l.p_max_pu),
                     p_min_pu: reduce(&l.p_min_pu),
                     marginal_cost_t: reduce(&l.marginal_cost_t),
+                    operation: l.operation.as_ref().map(|o| o.reduced(&reduce)),
                     ..l.clone()
                 })
                 .collect(),

@@ -14,7 +14,8 @@
 //! | N-1 contingency reserve tied to the largest unit built | `contingency.rs` |
 //! | planning reserve margin | `reserve_margin.rs` |
 //! | storage: capacity per period, state of charge linked across representative periods | `storage.rs` |
-//! | links and lines (Kirchhoff's voltage law), the network's CO2 limits | `branches.rs` |
+//! | start-ups, shut-downs, minimum up and down times, ramps (generators and links) | `switching.rs` |
+//! | links and lines (Kirchhoff's voltage law, commitment), the network's CO2 limits | `branches.rs` |
 //! | CO2 cap per period, capacity targets and limits, fuel-supply limits | [`policy`] |
 //! | nodal balance and objective | [`build`] (this file) |
 
@@ -775,7 +776,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
     reserve_margin::add(&mut lp, sys, plan, &periods, &ix);
 
     // ---- links and lines ----
-    links(&mut lp, sys, &periods, &mut ix);
+    links(&mut lp, sys, &periods, &mut ix, relax);
     let flows = ix.link_flow.clone();
 
     // ---- storage operation: charge, discharge, state of charge ----

@@ -192,6 +192,7 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
                 ramp_limit_down: varying_ramp(&op.ramp_limit_down),
             },
             history_units: committable.then_some(1.0),
+            ramp_unit_mw: (committable && !g.capacity.extendable).then_some(g.capacity.nominal),
             big_m: (committable && g.capacity.extendable && !g.capacity.is_modular()).then(|| {
                 crate::build::commitment::big_m_of(network, &capacities, &g.capacity, &g.p_max_pu)
             }),

@@ -49,6 +49,10 @@ pub struct Generator {
     /// and the minimum down time count: PyPSA counts 1 even for a modular unit of several
     /// modules (`Some(1.0)` for a network's committable generator); `None` counts every unit.
     pub history_units: Option<f64>,
+    /// Capacity (MW) that a committable unit's ramp rows scale its status by: PyPSA takes the
+    /// whole `p_nom` of a fixed unit even when it is modular (`Some(p_nom)` for a network's
+    /// fixed committable generator); `None` takes the unit size.
+    pub ramp_unit_mw: Option<f64>,
 }
 
 /// Commitment costs and ramp limits that vary by snapshot (PyPSA's time-varying generator
@@ -99,6 +103,7 @@ impl Default for Generator {
             varying: VaryingOperation::default(),
             big_m: None,
             history_units: None,
+            ramp_unit_mw: None,
         }
     }
 }

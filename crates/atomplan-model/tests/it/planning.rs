@@ -472,3 +472,40 @@ fn time_varying_branches_storage_and_global_constraints_equal_the_core() {
     write("storage_units.csv", storage.replace(",True,", ",False,"));
     changed("a tighter limit and a non-cyclic emitting battery");
 }
+
+/// Ramp limits on a fixed modular committable generator (`engines` of `uc-extendable`: 90 MW in
+/// 30 MW modules): PyPSA scales the ramp rows by the whole `p_nom`, not by the module. The
+/// reference objectives were computed with PyPSA 1.4.0 and HiGHS (`mip_rel_gap = 0`) on the
+/// same variants, written by this test's edits to the fixture's `generators.csv`.
+#[test]
+fn ramps_of_a_fixed_modular_committable_unit_follow_pypsa() {
+    let base = fixture("milp/uc-extendable");
+    for (up, start_up, pypsa) in [("0.2", "", 126_356.72), ("0.1", "0.3", 127_619.575)] {
+        let dir = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(&base).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+        // Columns: ..., ramp_limit_up, ramp_limit_down, ramp_limit_start_up.
+        let generators = std::fs::read_to_string(base.join("generators.csv")).unwrap();
+        let engines = "engines,bus,90.0,30.0,False,inf,0.5,gas,55.0,0.0,True,40.0,0.0,2,0,,,";
+        assert!(generators.contains(engines), "{generators}");
+        let edited = generators.replace(
+            engines,
+            &format!("engines,bus,90.0,30.0,False,inf,0.5,gas,55.0,0.0,True,40.0,0.0,2,0,{up},{up},{start_up}"),
+        );
+        std::fs::write(dir.path().join("generators.csv"), edited).unwrap();
+        let core = solve_folder(dir.path(), &RunOptions::default()).unwrap();
+        let plan = solved(dir.path(), "");
+        let core = core.results.objective;
+        assert!(
+            (core - pypsa).abs() <= 1e-6 * pypsa,
+            "core {core} vs PyPSA {pypsa}"
+        );
+        assert!(
+            (plan.objective - pypsa).abs() <= 1e-6 * pypsa,
+            "planning {} vs PyPSA {pypsa}",
+            plan.objective
+        );
+    }
+}

@@ -733,7 +733,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                 period_weight: periods[y].weight,
                 committable,
                 big_m,
-                size: size.unwrap_or(1.0),
+                size: gen.ramp_unit_mw.unwrap_or(size.unwrap_or(1.0)),
                 // PyPSA bounds the start-ups and shut-downs of a modular unit whose module count
                 // is a decision by that count, which matters in a sequential year whose history
                 // says the unit was on (a shut-down then needs a module).

@@ -128,28 +128,88 @@ impl Default for SolverWire {
     }
 }
 
+/// How representative periods are chosen (`aggregation.method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AggregationMethod {
+    /// k-medoids with a seed (default).
+    #[default]
+    Kmedoids,
+    /// Ward's hierarchical clustering.
+    Ward,
+}
+
+/// Length of a representative period (`aggregation.period`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AggregationPeriod {
+    #[default]
+    Day,
+    Week,
+}
+
+impl AggregationPeriod {
+    pub fn hours(self) -> usize {
+        match self {
+            AggregationPeriod::Day => 24,
+            AggregationPeriod::Week => 168,
+        }
+    }
+}
+
+/// State of charge across representative periods (`aggregation.storage`,
+/// `storage.<name>.linking`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StorageLinking {
+    /// An inter-period state of charge per original period (Kotzur et al. 2018).
+    #[default]
+    Linked,
+    /// Each representative period starts and ends at the same state of charge.
+    Cyclic,
+}
+
+/// How a unit runs (`units.<name>.operation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    #[default]
+    Flexible,
+    /// Committable, with a minimum stable load and ramp limits.
+    LoadFollowing,
+    /// Runs at its available output.
+    MustRun,
+}
+
+/// Refuelling outages of a design's units (`units.<name>.refuelling.schedule`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefuellingSchedule {
+    /// At most one unit of the design off-line at a time.
+    #[default]
+    Staggered,
+    /// All units off-line together.
+    Simultaneous,
+}
+
 /// `[aggregation]`: representative periods.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AggregationWire {
     /// `kmedoids` (default) or `ward`.
-    #[serde(default = "default_method")]
-    pub method: String,
+    #[serde(default)]
+    pub method: AggregationMethod,
     /// `day` (default) or `week`.
-    #[serde(default = "default_period")]
-    pub period: String,
+    #[serde(default)]
+    pub period: AggregationPeriod,
     pub representatives: usize,
     #[serde(default)]
     pub seed: u64,
     /// State of charge across representative periods: `linked` (default: an inter-period state
     /// of charge per original period, Kotzur et al. 2018) or `cyclic` (each representative
     /// period starts and ends at the same state of charge).
-    #[serde(default = "default_storage_linking")]
-    pub storage: String,
-}
-
-fn default_storage_linking() -> String {
-    "linked".into()
+    #[serde(default)]
+    pub storage: StorageLinking,
 }
 
 /// `[storage.<name>]`: planning attributes of one PyPSA storage unit.
@@ -157,19 +217,12 @@ fn default_storage_linking() -> String {
 #[serde(deny_unknown_fields)]
 pub struct StorageWire {
     /// `linked` or `cyclic`; default `aggregation.storage`.
-    pub linking: Option<String>,
+    pub linking: Option<StorageLinking>,
     /// Multi-period: a unit built in period p counts in every period starting before
     /// p + lifetime; default unlimited.
     pub lifetime_years: Option<f64>,
     /// Share of the power capacity counted in the planning reserve margin; default 0.
     pub capacity_credit: Option<f64>,
-}
-
-fn default_method() -> String {
-    "kmedoids".into()
-}
-fn default_period() -> String {
-    "day".into()
 }
 
 /// `[investment]`: multi-period planning.
@@ -283,7 +336,7 @@ pub struct UnitWire {
     pub down_time_before: u32,
     /// `flexible` (default), `load_following` (committable, min stable load, ramp) or
     /// `must_run` (runs at its available output).
-    pub operation: Option<String>,
+    pub operation: Option<Operation>,
     /// Whether the loss of one unit sets the N-1 reserve; default true when `unit_size_mw` is set.
     pub contingency: Option<bool>,
     /// Share of capacity counted in the planning reserve margin; default 1.
@@ -321,8 +374,8 @@ pub struct RefuellingWire {
     pub outage_days: f64,
     /// `staggered` (default: at most one unit of the design off-line at a time) or
     /// `simultaneous` (all units off-line together).
-    #[serde(default = "default_schedule")]
-    pub schedule: String,
+    #[serde(default)]
+    pub schedule: RefuellingSchedule,
     /// Let the optimiser choose which representative periods hold the refuelling season;
     /// default false: the lowest-load periods.
     #[serde(default)]
@@ -330,10 +383,6 @@ pub struct RefuellingWire {
     /// Days per year during which an outage is under way; default `outage_days * 12 / cycle_months`
     /// for `simultaneous`, times `max_units` for `staggered`.
     pub season_days: Option<f64>,
-}
-
-fn default_schedule() -> String {
-    "staggered".into()
 }
 
 /// `[vendors.<name>]`: FOAK to NOAK learning as piecewise cost steps.
@@ -361,8 +410,36 @@ pub fn parse(text: &str, file: &str) -> Result<PlanningFile, Vec<Diagnostic>> {
             let line = before.matches('\n').count() + 1;
             let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
             loc = loc.with_line(line).with_column(column);
+            if let Some(key) = dotted_key(text, line) {
+                loc = loc.with_field(key);
+            }
         }
         vec![Diagnostic::error(loc, e.message().trim().to_string())]
+    })
+}
+
+/// The dotted key assigned on line `line` (1-based) of a TOML text: the table header above it
+/// and the key before `=`, e.g. `aggregation.storage`; `None` when the line assigns nothing.
+fn dotted_key(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let here = lines.get(line.checked_sub(1)?)?.trim();
+    let (key, _) = here.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    if key.is_empty() || key.starts_with('[') {
+        return None;
+    }
+    let table = lines[..line - 1].iter().rev().find_map(|l| {
+        let l = l.trim();
+        l.starts_with('[').then(|| {
+            l.trim_start_matches('[')
+                .trim_end_matches(']')
+                .trim()
+                .to_owned()
+        })
+    });
+    Some(match table {
+        Some(table) if !table.is_empty() => format!("{table}.{key}"),
+        _ => key.to_owned(),
     })
 }
 
@@ -507,25 +584,6 @@ fn check_solver(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
 
 fn check_aggregation(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
     let Some(a) = &plan.aggregation else { return };
-    if !matches!(a.method.as_str(), "kmedoids" | "ward") {
-        err(
-            out,
-            file,
-            "aggregation.method",
-            format!(
-                "unknown method `{}`, expected `kmedoids` or `ward`",
-                a.method
-            ),
-        );
-    }
-    if !matches!(a.period.as_str(), "day" | "week") {
-        err(
-            out,
-            file,
-            "aggregation.period",
-            format!("unknown period `{}`, expected `day` or `week`", a.period),
-        );
-    }
     if a.representatives == 0 {
         err(
             out,
@@ -534,25 +592,10 @@ fn check_aggregation(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>)
             "must be at least 1".into(),
         );
     }
-    check_linking(out, file, "aggregation.storage", &a.storage);
-}
-
-fn check_linking(out: &mut Vec<Diagnostic>, file: &str, field: &str, value: &str) {
-    if !matches!(value, "linked" | "cyclic") {
-        err(
-            out,
-            file,
-            field,
-            format!("unknown storage linking `{value}`, expected `linked` or `cyclic`"),
-        );
-    }
 }
 
 fn check_storage(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
     for (name, s) in &plan.storage {
-        if let Some(l) = &s.linking {
-            check_linking(out, file, &format!("storage.{name}.linking"), l);
-        }
         if let Some(l) = s.lifetime_years {
             check_positive(out, file, &format!("storage.{name}.lifetime_years"), l);
         }
@@ -851,18 +894,8 @@ fn check_units(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
         if let Some(c) = u.stand_by_cost {
             check_range(out, file, &key("stand_by_cost"), c, 0.0, f64::MAX);
         }
-        if let Some(op) = &u.operation {
-            if !matches!(op.as_str(), "flexible" | "load_following" | "must_run") {
-                err(
-                    out,
-                    file,
-                    &key("operation"),
-                    format!(
-                        "unknown operation `{op}`, expected `flexible`, `load_following` or `must_run`"
-                    ),
-                );
-            }
-            if op == "load_following" && !u.committable {
+        if let Some(op) = u.operation {
+            if op == Operation::LoadFollowing && !u.committable {
                 out.push(
                     Diagnostic::warning(
                         Location::file(file).with_field(key("operation")),
@@ -892,17 +925,6 @@ fn check_units(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
                     file,
                     &key("refuelling.outage_days"),
                     "must be shorter than the cycle".into(),
-                );
-            }
-            if !matches!(r.schedule.as_str(), "staggered" | "simultaneous") {
-                err(
-                    out,
-                    file,
-                    &key("refuelling.schedule"),
-                    format!(
-                        "unknown schedule `{}`, expected `staggered` or `simultaneous`",
-                        r.schedule
-                    ),
                 );
             }
             if let Some(d) = r.season_days {

@@ -536,12 +536,13 @@ pub fn build_lp(
     let (sys, report) = match &plan.aggregation {
         Some(a) => {
             let settings = aggregate::Settings {
-                period_hours: if a.period == "week" { 168 } else { 24 },
+                period_hours: a.period.hours(),
                 representatives: a.representatives,
-                method: if a.method == "ward" {
-                    aggregate::Method::Ward
-                } else {
-                    aggregate::Method::KMedoids { seed: a.seed }
+                method: match a.method {
+                    file::AggregationMethod::Ward => aggregate::Method::Ward,
+                    file::AggregationMethod::Kmedoids => {
+                        aggregate::Method::KMedoids { seed: a.seed }
+                    }
                 },
             };
             let (sys, agg) = system.aggregated(&settings)?;

@@ -504,11 +504,11 @@ fn problem(study: &StudyFile, system: &StudySystem, margins: &[f64], prices: boo
     plan.solver.mip_rel_gap = 1e-4;
     plan.solver.prices = prices;
     plan.aggregation = Some(pfile::AggregationWire {
-        method: "kmedoids".to_owned(),
-        period: "day".to_owned(),
+        method: pfile::AggregationMethod::Kmedoids,
+        period: pfile::AggregationPeriod::Day,
         representatives: study.options.representative_days as usize,
         seed: study.options.seed,
-        storage: "linked".to_owned(),
+        storage: pfile::StorageLinking::Linked,
     });
     plan.investment = Some(pfile::InvestmentWire {
         decision_year: base_year,

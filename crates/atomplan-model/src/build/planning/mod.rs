@@ -40,7 +40,9 @@ use switching::Switching;
 use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
 
 use crate::lp::{Col, LinearProgram, Row};
-use crate::planning::file::{PlanningFile, UnitWire};
+use crate::planning::file::{
+    Operation, PlanningFile, RefuellingSchedule, StorageLinking, UnitWire,
+};
 use crate::planning::system::{Chronology, StorageUnit, System, VaryingOperation};
 
 /// A linear expression: Σ coef · col + constant.
@@ -488,9 +490,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
     for (g, gen) in sys.generators.iter().enumerate() {
         let unit = unit_of(plan, &gen.name);
         let size = unit.and_then(|u| u.unit_size_mw);
-        let op = unit
-            .and_then(|u| u.operation.as_deref())
-            .unwrap_or("flexible");
+        let op = unit.and_then(|u| u.operation).unwrap_or_default();
         let committable = unit.is_some_and(|u| u.committable);
         let msl = unit.map_or(0.0, |u| u.min_stable_load);
         let ramp = unit.and_then(|u| u.ramp_rate);
@@ -569,7 +569,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     );
                 }
                 // The reserve the unit holds for the N-1 contingency (contingency.rs).
-                let r = (in_n1 && op != "must_run" && reserve_ramp > 0.0).then(|| {
+                let r = (in_n1 && op != Operation::MustRun && reserve_ramp > 0.0).then(|| {
                     contingency::reserve_column(&mut lp, &gen.name, y, t, &cap, reserve_ramp)
                 });
                 reserve[g][y][t] = r;
@@ -672,7 +672,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                             &[(p, 1.0), (uc, -low * s)],
                         );
                     }
-                    if op == "must_run" {
+                    if op == Operation::MustRun {
                         // All available units committed.
                         let mut terms = vec![(uc, 1.0)];
                         terms.extend(online.terms.iter().map(|&(c, v)| (c, -v)));
@@ -696,7 +696,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                         a.constant,
                         &terms,
                     );
-                    let lower = if op == "must_run" { 1.0 } else { msl };
+                    let lower = if op == Operation::MustRun { 1.0 } else { msl };
                     if lower > 0.0 {
                         let mut terms = vec![(p, 1.0)];
                         terms.extend(a.terms.iter().map(|&(c, v)| (c, -v * lower)));

@@ -29,7 +29,7 @@ pub(super) fn refuelling_season(
     let u = plan.units.get(&gen.name)?;
     let r = u.refuelling.as_ref()?;
     u.unit_size_mw?;
-    let staggered = r.schedule != "simultaneous";
+    let staggered = r.schedule != RefuellingSchedule::Simultaneous;
     let outage_days_per_year = r.outage_days * 12.0 / r.cycle_months;
     let units_max = f64::from(u.max_units.unwrap_or(u.existing_units.max(1)));
     let season_days = r

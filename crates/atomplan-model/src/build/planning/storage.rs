@@ -133,10 +133,10 @@ pub(super) fn soc_mode(sys: &System, plan: &PlanningFile, st: &StorageUnit) -> S
             let linking = plan
                 .storage
                 .get(&st.name)
-                .and_then(|s| s.linking.as_deref())
-                .or(plan.aggregation.as_ref().map(|a| a.storage.as_str()))
-                .unwrap_or("linked");
-            if linking == "cyclic" {
+                .and_then(|s| s.linking)
+                .or(plan.aggregation.as_ref().map(|a| a.storage))
+                .unwrap_or_default();
+            if linking == StorageLinking::Cyclic {
                 SocMode::CyclicPerBlock
             } else {
                 SocMode::Linked {

@@ -6,9 +6,9 @@ use atomplan::study::system::interpolate_by_year;
 use atomplan::study::{StudyCatalogue, StudyFile};
 
 use crate::html::{escape, grouped, num, table_html, Page};
-use atomplan::study::runner::StudyResults;
 use crate::sources::Citations;
 use crate::ReportError;
+use atomplan::study::runner::StudyResults;
 
 /// How a figure is backed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,8 +10,8 @@ use atomplan::study::StudyFile;
 
 use crate::charts;
 use crate::html::{escape, grouped, num, table, Page};
-use atomplan::study::runner::StudyResults;
 use crate::ReportError;
+use atomplan::study::runner::StudyResults;
 
 /// The value of a year-keyed map at its last year.
 pub fn last_value(map: &std::collections::BTreeMap<String, f64>) -> Option<(i32, f64)> {

@@ -14,9 +14,9 @@ use atomplan::study::system::{AssetKind, StudySystem};
 use atomplan::study::{StudyCatalogue, StudyFile};
 
 use crate::charts::{self, BarSeries};
-use atomplan::study::runner::StudyResults;
 use crate::sources::Citations;
 use crate::{answer, assumptions, raster, ReportError};
+use atomplan::study::runner::StudyResults;
 
 /// The written report and its chart files.
 pub struct Written {

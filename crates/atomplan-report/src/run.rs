@@ -361,18 +361,17 @@ pub fn run_study(
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
+    let stage_names = runner::stage_names(study);
+    let removed = store.prune(&stage_names)?;
     let mut cache = SqliteCache {
         store,
         progress,
-        total: 0,
+        total: stage_names.len(),
         index: 0,
         computed: Vec::new(),
         reused: Vec::new(),
         failed: Vec::new(),
     };
-    let stage_names = StudyRunner::new(study, catalogue, &study_dir, &mut cache).stage_names();
-    cache.total = stage_names.len();
-    let removed = cache.store.prune(&stage_names)?;
     for stage in &removed {
         cache.report(
             stage,
@@ -399,7 +398,10 @@ pub fn run_study(
         .with_working(&working)
         .run()
         .map_err(|error| match error {
-            RunError::Stage { stage, error } => ReportError::Stage { stage, error },
+            RunError::Stage { stage, error } => ReportError::Stage {
+                stage,
+                error: *error,
+            },
             RunError::NoPlan { stage, reason } => ReportError::NoPlan { stage, reason },
             RunError::Cache(error) => error,
         })?;

@@ -338,10 +338,7 @@ pub fn run_sweep(
             RunnerKind::Plan => sweep::Through::FirstPlan,
         };
         Ok(sweep::run_scenario(
-            scenario,
-            &catalogue,
-            &study_dir,
-            through,
+            scenario, &catalogue, &study_dir, through,
         )?)
     };
     let mut store = ShardStore::open(&args.out, &sweep, shard)?;

@@ -7,9 +7,9 @@ use super::{
     escape, grouped, mix_by_technology, nuclear_build, num, stacked_series, table, table_html, Page,
 };
 use crate::charts::{self, BarSeries};
-use atomplan::study::runner::StudyResults;
 use crate::sources::Citations;
 use crate::{alternatives, ReportError};
+use atomplan::study::runner::StudyResults;
 
 /// A bar chart with one series.
 pub fn bar_chart(title: &str, unit: &str, categories: &[String], values: Vec<f64>) -> String {

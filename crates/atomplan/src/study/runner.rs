@@ -268,7 +268,7 @@ pub enum RunError<E> {
     /// A stage's computation failed; `error` says why ([`Error::is_infeasible`]: no plan
     /// meets the study's constraints).
     #[error("stage `{stage}`: {error}")]
-    Stage { stage: String, error: Error },
+    Stage { stage: String, error: Box<Error> },
     /// Every planning scenario failed, so the stages after planning cannot run; `stage` and
     /// `reason` are the first failure.
     #[error("stage `{stage}`: no planning scenario solved ({reason})")]
@@ -364,18 +364,6 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
         self
     }
 
-    /// The names of every stage of a whole run, in order.
-    pub fn stage_names(&self) -> Vec<String> {
-        let mut names = vec!["economics".to_owned()];
-        names.extend(
-            scenario::resolve(self.study)
-                .iter()
-                .map(|s| planning_stage(&s.name)),
-        );
-        names.extend(["assessments", "mcda", "decision"].map(str::to_owned));
-        names
-    }
-
     fn base(&mut self, stage: &str) -> Result<String, RunError<C::Error>> {
         if let Some(hash) = &self.base_hash {
             return Ok(hash.clone());
@@ -383,7 +371,7 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
         let json = |value: Result<String, serde_json::Error>| {
             value.map_err(|error| RunError::Stage {
                 stage: stage.to_owned(),
-                error: Error::Hash(error),
+                error: Box::new(Error::Hash(error)),
             })
         };
         let hash = base_hash(
@@ -429,7 +417,7 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
                 self.cache.errored(name, &error).map_err(RunError::Cache)?;
                 return Err(RunError::Stage {
                     stage: name.to_owned(),
-                    error,
+                    error: Box::new(error),
                 });
             }
         };
@@ -479,13 +467,13 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
         )
         .map_err(|error| RunError::Stage {
             stage: name.clone(),
-            error,
+            error: Box::new(error),
         })?;
         let hash = if self.cache.keeps() {
             // The system holds every series the stage reads (profile files included).
             let system_json = serde_json::to_string(&system).map_err(|error| RunError::Stage {
                 stage: name.clone(),
-                error: Error::Hash(error),
+                error: Box::new(Error::Hash(error)),
             })?;
             self.hash(&[
                 name.as_bytes(),
@@ -582,34 +570,45 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
                     .clone()
                     .map(|reason| (planning_stage(&s.name), reason))
             });
-            let (stage, reason) = first_failure
-                .unwrap_or_else(|| ("planning".to_owned(), "no scenario".to_owned()));
+            let (stage, reason) =
+                first_failure.unwrap_or_else(|| ("planning".to_owned(), "no scenario".to_owned()));
             return Err(RunError::NoPlan { stage, reason });
         };
         let assessments = self.assessments(&economics, &planned[main_plan])?;
         let mcda = self.mcda(&economics, &assessments)?;
         let mut plan_failures = Vec::with_capacity(planned.len());
         let mut plans = Vec::with_capacity(planned.len());
-        let mut main_system = None;
-        for (plan_idx, p) in planned.into_iter().enumerate() {
+        let mut systems = Vec::with_capacity(planned.len());
+        for p in planned {
             plan_failures.push(p.failure);
             plans.push(p.plan);
-            if plan_idx == main_plan {
-                main_system = Some(p.system);
-            }
+            systems.push(p.system);
         }
+        let main_system = systems.swap_remove(main_plan);
         let decision = self.decision(&scenarios, &plans)?;
         Ok(StudyResults {
             economics: economics.value,
             plans: plans.into_iter().map(|p| p.value).collect(),
             plan_failures,
             main_plan,
-            main_system: main_system.unwrap_or_else(|| unreachable!("main_plan indexes plans")),
+            main_system,
             assessments: assessments.value,
             mcda: mcda.value,
             decision: decision.value,
         })
     }
+}
+
+/// The names of every stage of a whole run of `study`, in order.
+pub fn stage_names(study: &StudyFile) -> Vec<String> {
+    let mut names = vec!["economics".to_owned()];
+    names.extend(
+        scenario::resolve(study)
+            .iter()
+            .map(|s| planning_stage(&s.name)),
+    );
+    names.extend(["assessments", "mcda", "decision"].map(str::to_owned));
+    names
 }
 
 /// The stage name of a scenario's plan.

@@ -130,7 +130,7 @@ fn runner_reuses_every_stage_from_its_cache() {
     let first = StudyRunner::new(&study, &catalogue, dir, &mut cache)
         .run()
         .unwrap();
-    let names = StudyRunner::new(&study, &catalogue, dir, &mut cache).stage_names();
+    let names = super::runner::stage_names(&study);
     assert_eq!(names.first().map(String::as_str), Some("economics"));
     assert_eq!(names.last().map(String::as_str), Some("decision"));
     assert_eq!(cache.computed, names);
@@ -187,7 +187,9 @@ fn screening_stage_reads_only_candidates() {
     let study = quick_study();
     let rows = super::runner::screening(&study.candidates, &fixture::catalogue()).unwrap();
     assert_eq!(
-        rows.iter().map(|r| r.candidate.as_str()).collect::<Vec<_>>(),
+        rows.iter()
+            .map(|r| r.candidate.as_str())
+            .collect::<Vec<_>>(),
         study
             .candidates
             .iter()

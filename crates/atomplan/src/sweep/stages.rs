@@ -54,13 +54,19 @@ pub fn run_scenario(
             Some(value) => value.clone().try_into().map_err(Error::Candidates)?,
             None => return Err(Error::NoCandidates),
         };
-        return Ok(screening_result(&runner::screening(&candidates, catalogue)?));
+        return Ok(screening_result(&runner::screening(
+            &candidates,
+            catalogue,
+        )?));
     }
-    let study: StudyFile = scenario
-        .study
-        .clone()
-        .try_into()
-        .map_err(Error::ScenarioStudy)?;
+    let study: StudyFile =
+        scenario
+            .study
+            .clone()
+            .try_into()
+            .map_err(|error: toml::de::Error| {
+                Error::ScenarioStudy(error.message().trim().to_owned())
+            })?;
     let mut cache = NoCache;
     let mut study_runner = StudyRunner::new(&study, catalogue, study_dir, &mut cache);
     let economics = study_runner.economics().map_err(stage_error)?;
@@ -87,7 +93,7 @@ pub fn run_scenario(
 /// The stage's own error (the runner's cache here cannot fail).
 fn stage_error(error: RunError<Infallible>) -> Error {
     match error {
-        RunError::Stage { error, .. } => error,
+        RunError::Stage { error, .. } => *error,
         RunError::NoPlan { stage, reason } => Error::Invalid {
             key: stage,
             message: reason,

@@ -6,7 +6,7 @@ use atomplan::assess::alternatives::{alternative_lcoe, AlternativeInput, Alterna
 use atomplan::study::system::interpolate_by_year;
 use atomplan::study::{StudyCatalogue, StudyFile};
 
-use crate::run::Results;
+use atomplan::study::runner::StudyResults;
 
 /// One alternative's LCOE with its labels.
 pub struct AlternativeRow {
@@ -29,7 +29,7 @@ pub struct Alternatives {
 pub fn alternatives(
     study: &StudyFile,
     catalogue: &StudyCatalogue,
-    results: &Results,
+    results: &StudyResults,
 ) -> Alternatives {
     let year = study
         .horizon

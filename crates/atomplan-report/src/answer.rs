@@ -9,7 +9,7 @@ use atomplan::study::system::AssetKind;
 use atomplan::study::StudyFile;
 
 use crate::html::{escape, grouped, nuclear_build, num, table_html, Page};
-use crate::run::Results;
+use atomplan::study::runner::StudyResults;
 
 /// The candidate a plan builds most of by its last period, with MW; `None` if no nuclear.
 pub fn plan_nuclear_choice(plan: &Planning) -> Option<(String, f64)> {
@@ -23,7 +23,7 @@ pub fn plan_nuclear_choice(plan: &Planning) -> Option<(String, f64)> {
 
 /// For each plan whose nuclear unit is larger than the IAEA rule of thumb allows, the first year
 /// it is, as "scenario: N MW unit in YEAR, S % of the M MW installed".
-pub fn oversized_units(results: &Results) -> Vec<String> {
+pub fn oversized_units(results: &StudyResults) -> Vec<String> {
     let limit = atomplan::assess::grid::DEFAULT_UNIT_SHARE_LIMIT;
     let mut out = Vec::new();
     for plan in &results.plans {
@@ -79,7 +79,7 @@ pub fn main_other_builds(plan: &Planning, n: usize) -> Vec<String> {
 /// Why the MCDA winner is not the cheapest offer: the criteria on which each leads, by weight.
 pub fn mcda_versus_cost(
     study: &StudyFile,
-    results: &Results,
+    results: &StudyResults,
     mcda_winner: &str,
     cheapest: &str,
 ) -> String {
@@ -136,7 +136,7 @@ pub fn mcda_versus_cost(
     )
 }
 
-pub fn write_answer(page: &mut Page, study: &StudyFile, results: &Results) {
+pub fn write_answer(page: &mut Page, study: &StudyFile, results: &StudyResults) {
     let a = &results.assessments;
     let m = &results.mcda;
     page.push("<section class=\"answer\" id=\"answer\"><h2>Answer</h2>");

@@ -6,9 +6,9 @@ use atomplan::study::system::interpolate_by_year;
 use atomplan::study::{StudyCatalogue, StudyFile};
 
 use crate::html::{escape, grouped, num, table_html, Page};
-use crate::run::Results;
 use crate::sources::Citations;
 use crate::ReportError;
+use atomplan::study::runner::StudyResults;
 
 /// How a figure is backed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +62,7 @@ pub fn write_assumptions(
     citations: &mut Citations,
     study: &StudyFile,
     catalogue: &StudyCatalogue,
-    results: &Results,
+    results: &StudyResults,
 ) -> Result<(), ReportError> {
     let mut lines: Vec<Line> = Vec::new();
     let mut line =

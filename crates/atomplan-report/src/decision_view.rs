@@ -10,8 +10,8 @@ use atomplan::study::StudyFile;
 
 use crate::charts;
 use crate::html::{escape, grouped, num, table, Page};
-use crate::run::Results;
 use crate::ReportError;
+use atomplan::study::runner::StudyResults;
 
 /// The value of a year-keyed map at its last year.
 pub fn last_value(map: &std::collections::BTreeMap<String, f64>) -> Option<(i32, f64)> {
@@ -26,7 +26,7 @@ pub fn least_cost(decision: &Decision) -> Option<&ScenarioDecision> {
 }
 
 /// The sentence on break-evens: the easiest way for nuclear to enter the least-cost plan.
-pub fn breakeven_sentence(study: &StudyFile, results: &Results) -> Option<String> {
+pub fn breakeven_sentence(study: &StudyFile, results: &StudyResults) -> Option<String> {
     let decision = &results.decision;
     if decision.candidates.is_empty() {
         return None;
@@ -81,7 +81,7 @@ pub fn breakeven_sentence(study: &StudyFile, results: &Results) -> Option<String
 }
 
 /// Rows of the Answer box's scenario table (HTML cells).
-pub fn scenario_rows(study: &StudyFile, results: &Results) -> Vec<Vec<String>> {
+pub fn scenario_rows(study: &StudyFile, results: &StudyResults) -> Vec<Vec<String>> {
     let least = least_cost(&results.decision).map(|s| s.system_cost_usd);
     results
         .decision
@@ -186,7 +186,7 @@ fn year_series(
 pub fn write_decision_section(
     page: &mut Page,
     study: &StudyFile,
-    results: &Results,
+    results: &StudyResults,
     citations: &mut crate::sources::Citations,
 ) -> Result<(), ReportError> {
     let decision = &results.decision;

@@ -14,9 +14,9 @@ use atomplan::study::system::{AssetKind, StudySystem};
 use atomplan::study::{StudyCatalogue, StudyFile};
 
 use crate::charts::{self, BarSeries};
-use crate::run::Results;
 use crate::sources::Citations;
 use crate::{answer, assumptions, raster, ReportError};
+use atomplan::study::runner::StudyResults;
 
 /// The written report and its chart files.
 pub struct Written {
@@ -216,7 +216,7 @@ pub fn write_report(
     charts_dir: &Path,
     study: &StudyFile,
     catalogue: &StudyCatalogue,
-    results: &Results,
+    results: &StudyResults,
     system: &StudySystem,
 ) -> Result<Written, ReportError> {
     let country = catalogue.country(&study.country);

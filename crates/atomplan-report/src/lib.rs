@@ -1,5 +1,8 @@
-//! The HTML report, its charts, and the CSV/SQLite writers; and the study runner that commits
-//! each stage to the run database so that an interrupted run resumes where it stopped.
+//! The HTML report, its charts, and the CSV/SQLite writers; and `run`, which runs a study
+//! through `atomplan::study::runner` with the run database as its stage cache (so that an
+//! interrupted run resumes where it stopped), then writes the results.
+//!
+//! Architecture Invariant: the report crate stores and writes; it does not sequence stages.
 //!
 //! Architecture Invariant: the report is self-contained (inline SVG, inline CSS, no script, no
 //! network), so it reads offline and prints.

@@ -1,13 +1,15 @@
-//! Runs a study: every stage in order, each committed to the run database as it finishes,
-//! then the CSV files, the charts and `report.html`.
+//! Runs a study into a folder: `atomplan::study::runner` runs the stages in order, with the run
+//! database as its stage cache (each stage committed as it finishes); then this module writes
+//! `decision.json`, the CSV and Parquet files, the charts and `report.html`.
 //!
-//! Resuming is keyed on content: each stage records the SHA-256 of everything it read (the
-//! atomplan version, the study file's text, the catalogue view, and for planning the scenario's
-//! whole system with its profile series, whichever file they came from); a stage is read back
-//! only when that hash is unchanged, so a run killed with SIGKILL continues where it stopped
-//! and an edit to the study, the catalogue or a profile recomputes what it touches. Results
-//! are stored as JSON with exact float round trips, so the CSV files of a resumed run are
-//! byte-identical to a fresh run's. Stages of scenarios no longer in the study are removed.
+//! Resuming is keyed on content: each stage is stored with the hash the runner gives it (the
+//! SHA-256 of everything it read: the atomplan version, the study file's text, the catalogue
+//! view, and for planning the scenario's whole system with its profile series, whichever file
+//! they came from); a stage is read back only when that hash is unchanged, so a run killed
+//! with SIGKILL continues where it stopped and an edit to the study, the catalogue or a profile
+//! recomputes what it touches. Results are stored as JSON with exact float round trips, so the
+//! CSV files of a resumed run are byte-identical to a fresh run's. Stages of scenarios no
+//! longer in the study are removed.
 //!
 //! The output folder is checked first: a symbolic link is refused, and so are files atomplan
 //! did not write and a folder holding another study's run, unless `force` is set.
@@ -18,11 +20,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use atomplan::study::pipeline::{self, Assessments, Economics, McdaResult, Planning};
+use atomplan::study::runner::{
+    self, RunError, Stage, StageCache, StageOutput, StudyRunner, Working,
+};
 use atomplan::study::{StudyCatalogue, StudyFile};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::store::{Store, Table, Value};
 use crate::{columnar, html, tables, ReportError};
@@ -75,56 +77,8 @@ pub struct RunSummary {
     pub total_s: f64,
 }
 
-/// Everything the report needs, in memory.
-#[derive(Debug, Clone)]
-pub struct Results {
-    pub economics: Economics,
-    pub plans: Vec<Planning>,
-    /// Why each plan failed (`None`: it solved), in the order of `plans`.
-    pub plan_failures: Vec<Option<String>>,
-    /// The plan the assessments are made on: the first one that solved.
-    pub main_plan: usize,
-    pub assessments: Assessments,
-    pub mcda: McdaResult,
-    pub decision: atomplan::study::decision::Decision,
-}
-
-/// SHA-256 of the parts, each prefixed by its length (so parts cannot run into each other).
-pub fn digest(parts: &[&[u8]]) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update((part.len() as u64).to_le_bytes());
-        hasher.update(part);
-    }
-    hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
-/// Bumped when a stored stage's shape changes, so that a run directory written by an older
-/// build is computed again instead of read back wrongly (2: capacity rows carry their
-/// candidate id, plans a typed status; 3: that status is the core's `SolveStatus`, stored as
-/// `optimal`, `time_limit`, ...).
-const RESULTS_SCHEMA: &str = "results-schema-3";
-
-/// Why a plan is not usable, if it is not: the solver ended without a plan.
-pub fn plan_failure(plan: &Planning) -> Option<String> {
-    match plan.status {
-        status if status.gives_plan() => None,
-        status => Some(format!(
-            "the planning solver ended with status {} and no plan{}",
-            status.as_str(),
-            plan.notes
-                .iter()
-                .find_map(|n| n.strip_prefix("solver: "))
-                .map_or_else(String::new, |said| format!(": {said}"))
-        )),
-    }
-}
-
-struct Runner<'a> {
+/// The run database as the runner's stage cache, telling the caller what happens.
+struct SqliteCache<'a> {
     store: Store,
     progress: &'a (dyn Fn(&Progress) + Sync),
     total: usize,
@@ -134,8 +88,8 @@ struct Runner<'a> {
     failed: Vec<FailedStage>,
 }
 
-impl Runner<'_> {
-    fn report(&mut self, stage: &str, event: &'static str, seconds: f64, message: String) {
+impl SqliteCache<'_> {
+    fn report(&self, stage: &str, event: &'static str, seconds: f64, message: String) {
         (self.progress)(&Progress {
             stage: stage.to_owned(),
             index: self.index,
@@ -145,55 +99,67 @@ impl Runner<'_> {
             message,
         });
     }
+}
 
-    /// Reads the stage back when it finished earlier with inputs hashed to `hash`, otherwise
-    /// computes it; a result that `failure` rejects is recorded as failed, not finished.
-    fn stage<T: Serialize + DeserializeOwned>(
-        &mut self,
-        name: &str,
-        hash: &str,
-        compute: impl FnOnce() -> Result<T, atomplan::Error>,
-        to_tables: impl Fn(&T) -> Vec<Table>,
-        failure: impl Fn(&T) -> Option<String>,
-    ) -> Result<T, ReportError> {
+/// The flat tables of one stage's result.
+fn stage_tables(output: StageOutput<'_>) -> Vec<Table> {
+    match output {
+        StageOutput::Economics(economics) => tables::economics(economics),
+        StageOutput::Planning(plan) => tables::planning(plan),
+        StageOutput::Assessments(assessments) => tables::assessments(assessments),
+        StageOutput::Mcda(mcda) => tables::mcda(mcda),
+        StageOutput::Decision(decision) => tables::decision(decision),
+    }
+}
+
+impl StageCache for SqliteCache<'_> {
+    type Error = ReportError;
+
+    fn begin<T: Stage>(&mut self, name: &str, hash: &str) -> Result<Option<T>, ReportError> {
         self.index += 1;
         if let Some(json) = self.store.finished(name, hash)? {
             if let Ok(value) = serde_json::from_str::<T>(&json) {
                 self.reused.push(name.to_owned());
                 self.report(name, "reused", 0.0, String::new());
-                return Ok(value);
+                return Ok(Some(value));
             }
         }
+        Ok(None)
+    }
+
+    fn started(&mut self, name: &str) -> Result<(), ReportError> {
         self.report(name, "started", 0.0, String::new());
-        self.store.log_start(name)?;
-        let start = Instant::now();
-        let value = match compute() {
-            Ok(value) => value,
-            Err(error) => {
-                self.store.fail_stage(name, &error.to_string())?;
-                return Err(ReportError::Stage {
-                    stage: name.to_owned(),
-                    error,
-                });
-            }
-        };
-        let seconds = start.elapsed().as_secs_f64();
-        if let Some(message) = failure(&value) {
-            self.store.fail_stage(name, &message)?;
-            self.failed.push(FailedStage {
-                stage: name.to_owned(),
-                message: message.clone(),
-            });
-            self.report(name, "failed", seconds, message);
-            return Ok(value);
-        }
+        self.store.log_start(name)
+    }
+
+    fn finished<T: Stage>(
+        &mut self,
+        name: &str,
+        hash: &str,
+        value: &T,
+        seconds: f64,
+    ) -> Result<(), ReportError> {
         let json =
-            serde_json::to_string(&value).map_err(|e| ReportError::Database(e.to_string()))?;
+            serde_json::to_string(value).map_err(|e| ReportError::Database(e.to_string()))?;
         self.store
-            .commit_stage(name, hash, &json, &to_tables(&value), seconds)?;
+            .commit_stage(name, hash, &json, &stage_tables(value.output()), seconds)?;
         self.computed.push(name.to_owned());
         self.report(name, "finished", seconds, String::new());
-        Ok(value)
+        Ok(())
+    }
+
+    fn failed(&mut self, name: &str, message: &str, seconds: f64) -> Result<(), ReportError> {
+        self.store.fail_stage(name, message)?;
+        self.failed.push(FailedStage {
+            stage: name.to_owned(),
+            message: message.to_owned(),
+        });
+        self.report(name, "failed", seconds, message.to_owned());
+        Ok(())
+    }
+
+    fn errored(&mut self, name: &str, error: &atomplan::Error) -> Result<(), ReportError> {
+        self.store.fail_stage(name, &error.to_string())
     }
 }
 
@@ -369,12 +335,7 @@ pub fn run_study(
     let catalogue_json =
         serde_json::to_string(catalogue).map_err(|e| ReportError::Database(e.to_string()))?;
     let version = env!("CARGO_PKG_VERSION");
-    let base_hash = digest(&[
-        version.as_bytes(),
-        RESULTS_SCHEMA.as_bytes(),
-        study_text.as_bytes(),
-        catalogue_json.as_bytes(),
-    ]);
+    let base_hash = runner::base_hash(study_text, &catalogue_json);
     let canonical = std::fs::canonicalize(study_path)
         .unwrap_or_else(|_| study_path.to_path_buf())
         .display()
@@ -400,16 +361,9 @@ pub fn run_study(
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let scenarios = atomplan::study::scenario::resolve(study);
-    let mut stage_names = vec!["economics".to_owned()];
-    stage_names.extend(scenarios.iter().map(|s| format!("planning/{}", s.name)));
-    stage_names.extend([
-        "assessments".to_owned(),
-        "mcda".to_owned(),
-        "decision".to_owned(),
-    ]);
+    let stage_names = runner::stage_names(study);
     let removed = store.prune(&stage_names)?;
-    let mut runner = Runner {
+    let mut cache = SqliteCache {
         store,
         progress,
         total: stage_names.len(),
@@ -419,128 +373,46 @@ pub fn run_study(
         failed: Vec::new(),
     };
     for stage in &removed {
-        runner.report(
+        cache.report(
             stage,
             "removed",
             0.0,
             "its scenario is no longer in the study".to_owned(),
         );
     }
-
-    let economics_hash = digest(&[b"economics", base_hash.as_bytes()]);
-    let economics = runner.stage(
-        "economics",
-        &economics_hash,
-        || pipeline::economics(study, catalogue),
-        tables::economics,
-        |_| None,
-    )?;
-    let mut plans = Vec::new();
-    let mut plan_failures = Vec::new();
-    let mut systems = Vec::new();
-    let mut plan_hashes = Vec::new();
-    for (index, scenario) in scenarios.iter().enumerate() {
-        let name = format!("planning/{}", scenario.name);
-        let system = pipeline::scenario_system(study, catalogue, &economics, index, &study_dir)
-            .map_err(|error| ReportError::Stage {
-                stage: name.clone(),
-                error,
-            })?;
-        // The system holds every series the stage reads (profile files included).
-        let system_json =
-            serde_json::to_string(&system).map_err(|e| ReportError::Database(e.to_string()))?;
-        let hash = digest(&[
-            name.as_bytes(),
-            economics_hash.as_bytes(),
-            system_json.as_bytes(),
-        ]);
-        let plan = runner.stage(
-            &name,
-            &hash,
-            || pipeline::plan_scenario(study, catalogue, &system),
-            tables::planning,
-            plan_failure,
-        )?;
-        plan_failures.push(plan_failure(&plan));
-        plan_hashes.push(hash);
-        systems.push(system);
-        plans.push(plan);
-    }
-    let Some(main_plan) = plan_failures.iter().position(Option::is_none) else {
-        let failed = runner.failed.first().cloned();
-        return Err(ReportError::NoPlan {
-            stage: failed
-                .as_ref()
-                .map_or_else(|| "planning".to_owned(), |f| f.stage.clone()),
-            reason: failed.map_or_else(|| "no scenario".to_owned(), |f| f.message),
+    // The decision's searches re-plan the study many times: say what each evaluation found.
+    // The decision is the last stage, so its index is the total.
+    let total = cache.total;
+    let working = |working: &Working| {
+        progress(&Progress {
+            stage: working.stage.to_owned(),
+            index: total,
+            total,
+            event: "working",
+            seconds: working.seconds,
+            message: working.message.to_owned(),
         });
     };
-    let system = &systems[main_plan];
-    let assessments_hash = digest(&[
-        b"assessments",
-        economics_hash.as_bytes(),
-        plan_hashes[main_plan].as_bytes(),
-    ]);
-    let assessments = runner.stage(
-        "assessments",
-        &assessments_hash,
-        || pipeline::assessments(study, catalogue, &economics, &plans[main_plan], system),
-        tables::assessments,
-        |_| None,
-    )?;
-    let mcda_hash = digest(&[b"mcda", assessments_hash.as_bytes()]);
-    let mcda = runner.stage(
-        "mcda",
-        &mcda_hash,
-        || pipeline::mcda(study, catalogue, &economics, &assessments),
-        tables::mcda,
-        |_| None,
-    )?;
-    // The break-even and tornado searches re-plan the study: they read everything the base
-    // hash covers, and the plans they compare against.
-    let mut decision_parts: Vec<&[u8]> = vec![b"decision", base_hash.as_bytes()];
-    decision_parts.extend(plan_hashes.iter().map(String::as_bytes));
-    let decision_hash = digest(&decision_parts);
-    let (decision_index, total) = (runner.index + 1, runner.total);
-    let decision = runner.stage(
-        "decision",
-        &decision_hash,
-        || {
-            // The searches re-plan the study many times: say what each evaluation found.
-            let started = std::time::Instant::now();
-            let say = |message: &str| {
-                progress(&Progress {
-                    stage: "decision".to_owned(),
-                    index: decision_index,
-                    total,
-                    event: "working",
-                    seconds: started.elapsed().as_secs_f64(),
-                    message: message.to_owned(),
-                });
-            };
-            atomplan::study::decision::decide(
-                study, catalogue, &study_dir, &scenarios, &plans, &say,
-            )
-        },
-        tables::decision,
-        |_| None,
-    )?;
+    let results = StudyRunner::new(study, catalogue, &study_dir, &mut cache)
+        .with_base_hash(base_hash)
+        .with_working(&working)
+        .run()
+        .map_err(|error| match error {
+            RunError::Stage { stage, error } => ReportError::Stage {
+                stage,
+                error: *error,
+            },
+            RunError::NoPlan { stage, reason } => ReportError::NoPlan { stage, reason },
+            RunError::Cache(error) => error,
+        })?;
     let decision_path = out_dir.join("decision.json");
-    let decision_json = serde_json::to_string_pretty(&decision)
+    let decision_json = serde_json::to_string_pretty(&results.decision)
         .map_err(|e| ReportError::Database(e.to_string()))?;
     std::fs::write(&decision_path, decision_json + "\n")
         .map_err(|e| ReportError::io(&decision_path, &e))?;
 
     // Outputs, always rebuilt from the stage results (cheap and deterministic).
-    let results = Results {
-        economics,
-        plans,
-        plan_failures,
-        main_plan,
-        assessments,
-        mcda,
-        decision,
-    };
+    let system = &results.main_system;
     let mut all_tables = tables::economics(&results.economics);
     for plan in &results.plans {
         for mut table in tables::planning(plan) {
@@ -568,9 +440,9 @@ pub fn run_study(
         out_dir: out_dir.to_path_buf(),
         report: report.path,
         database,
-        stages_computed: runner.computed,
-        stages_reused: runner.reused,
-        stages_failed: runner.failed,
+        stages_computed: cache.computed,
+        stages_reused: cache.reused,
+        stages_failed: cache.failed,
         stages_removed: removed,
         charts: report.charts,
         csv,

@@ -102,6 +102,12 @@ pub enum Error {
     /// An assessment (case file or computation) failed.
     #[error(transparent)]
     Assess(#[from] AssessError),
+    /// A stage's inputs could not be serialised to be hashed (see `study::runner`).
+    #[error("cannot hash the stage inputs: {0}")]
+    Hash(serde_json::Error),
+    /// A sweep scenario's study, with its overrides, is not a study file; says why.
+    #[error("the scenario's study is invalid: {0}")]
+    ScenarioStudy(String),
     /// The sweep engine failed (definition, shard, result files).
     #[error(transparent)]
     Sweep(#[from] SweepError),

@@ -47,7 +47,8 @@ pub struct SweepArgs {
     pub no_progress: bool,
 }
 
-/// The per-scenario function of a sweep.
+/// The per-scenario function of a sweep: where the study runner stops
+/// (`atomplan::sweep::Through`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum RunnerKind {
     /// The study's economics stage: cash-flow LCOE under each offer, social LCOE, Monte Carlo
@@ -184,88 +185,6 @@ fn invalid_scenario(
         .map(|d| format!("{}: {}", d.location, d.message))
         .collect();
     (!errors.is_empty()).then(|| ScenarioResult::failed(sweep::Status::Invalid, errors.join("; ")))
-}
-
-/// The study pipeline's economics (and optionally planning) stage as a sweep runner.
-fn run_study(
-    scenario: &Scenario,
-    catalogue: &StudyCatalogue,
-    plan: bool,
-    study_dir: &Path,
-) -> anyhow::Result<ScenarioResult> {
-    let study = study_of(scenario)?;
-    let economics = atomplan::study::pipeline::economics(&study, catalogue)?;
-    let mut result = ScenarioResult::ok();
-    let mut cheapest: Option<(f64, &str)> = None;
-    for row in &economics.rows {
-        let id = &row.candidate;
-        result.metric(format!("lcoe_usd_per_mwh.{id}"), row.lcoe_offer_usd_per_mwh);
-        result.metric(
-            format!("lcoe_social_usd_per_mwh.{id}"),
-            row.lcoe_social_usd_per_mwh,
-        );
-        result.metric(format!("lcoe_p95_usd_per_mwh.{id}"), row.mc_p95);
-        if row.lcoe_offer_usd_per_mwh.is_finite()
-            && cheapest.is_none_or(|(best, _)| row.lcoe_offer_usd_per_mwh < best)
-        {
-            cheapest = Some((row.lcoe_offer_usd_per_mwh, id));
-        }
-    }
-    if let Some((_, id)) = cheapest {
-        result.label("cheapest_design", id);
-    }
-    if plan {
-        let system = atomplan::study::pipeline::scenario_system(
-            &study, catalogue, &economics, 0, study_dir,
-        )?;
-        // An infeasible plan is the scenario's answer (`infeasible`), not a failure of the run.
-        let planning = match atomplan::study::pipeline::plan_scenario(&study, catalogue, &system) {
-            Ok(planning) => planning,
-            Err(error) if error.is_infeasible() => {
-                let mut infeasible =
-                    ScenarioResult::failed(sweep::Status::Infeasible, error.to_string());
-                infeasible.metrics = result.metrics;
-                infeasible.labels = result.labels;
-                return Ok(infeasible);
-            }
-            Err(error) => return Err(error.into()),
-        };
-        if planning.status != atomplan_model::planning::Status::Optimal {
-            let mut failed = ScenarioResult::failed(
-                sweep::Status::Infeasible,
-                format!("planning: {}", planning.status.as_str()),
-            );
-            failed.metrics = result.metrics;
-            failed.labels = result.labels;
-            return Ok(failed);
-        }
-        result.metric("system_cost_usd", planning.objective_usd);
-        result.metric(
-            "co2_mt",
-            planning.periods.iter().map(|p| p.emissions_mt).sum::<f64>(),
-        );
-        let last_year = planning.periods.last().map_or(0, |p| p.year);
-        let mut chosen: Option<(f64, String)> = None;
-        for row in planning.capacities.iter().filter(|r| {
-            r.kind == atomplan::study::system::AssetKind::Nuclear && r.year == last_year
-        }) {
-            // Planning names nuclear assets `nuclear-<candidate id>`.
-            let candidate = row.asset.strip_prefix("nuclear-").unwrap_or(&row.asset);
-            result.metric(format!("capacity_mw.{candidate}"), row.capacity_mw);
-            if row.capacity_mw > 0.5
-                && chosen
-                    .as_ref()
-                    .is_none_or(|(best, _)| row.capacity_mw > *best)
-            {
-                chosen = Some((row.capacity_mw, candidate.to_owned()));
-            }
-        }
-        result.label(
-            "chosen_design",
-            chosen.map_or_else(|| "none".to_owned(), |(_, id)| id),
-        );
-    }
-    Ok(result)
 }
 
 /// Progress on stderr: a redrawn bar with ETA on a terminal, a line every 10 % elsewhere
@@ -413,11 +332,14 @@ pub fn run_sweep(
                 return Ok(invalid);
             }
         }
-        match runner_kind {
-            RunnerKind::Screening => Ok(sweep::screening::run(scenario, &catalogue)?),
-            RunnerKind::Economics => run_study(scenario, &catalogue, false, &study_dir),
-            RunnerKind::Plan => run_study(scenario, &catalogue, true, &study_dir),
-        }
+        let through = match runner_kind {
+            RunnerKind::Screening => sweep::Through::Screening,
+            RunnerKind::Economics => sweep::Through::Economics,
+            RunnerKind::Plan => sweep::Through::FirstPlan,
+        };
+        Ok(sweep::run_scenario(
+            scenario, &catalogue, &study_dir, through,
+        )?)
     };
     let mut store = ShardStore::open(&args.out, &sweep, shard)?;
     let n_in_shard = shard.ids(sweep.len()).count();

@@ -7,9 +7,9 @@ use super::{
     escape, grouped, mix_by_technology, nuclear_build, num, stacked_series, table, table_html, Page,
 };
 use crate::charts::{self, BarSeries};
-use crate::run::Results;
 use crate::sources::Citations;
 use crate::{alternatives, ReportError};
+use atomplan::study::runner::StudyResults;
 
 /// A bar chart with one series.
 pub fn bar_chart(title: &str, unit: &str, categories: &[String], values: Vec<f64>) -> String {
@@ -30,7 +30,7 @@ pub fn write_costs(
     page: &mut Page,
     study: &StudyFile,
     catalogue: &StudyCatalogue,
-    results: &Results,
+    results: &StudyResults,
     citations: &mut Citations,
 ) -> Result<(), ReportError> {
     let economics = &results.economics;
@@ -202,7 +202,7 @@ pub fn write_costs(
     Ok(())
 }
 
-pub fn write_plans(page: &mut Page, results: &Results) -> Result<(), ReportError> {
+pub fn write_plans(page: &mut Page, results: &StudyResults) -> Result<(), ReportError> {
     page.push("<h2 id=\"plans\">What each plan builds: capacity and build timeline</h2>");
     // The scenarios side by side in the last period: capacity and generation mix.
     if results.plans.len() > 1 {
@@ -300,7 +300,7 @@ pub fn write_plans(page: &mut Page, results: &Results) -> Result<(), ReportError
     Ok(())
 }
 
-pub fn write_dispatch(page: &mut Page, results: &Results) -> Result<(), ReportError> {
+pub fn write_dispatch(page: &mut Page, results: &StudyResults) -> Result<(), ReportError> {
     let Some(plan) = results.plans.first() else {
         return Ok(());
     };
@@ -365,7 +365,7 @@ pub fn unserved_comment(week: &atomplan::study::pipeline::DispatchWeek) -> Optio
     ))
 }
 
-pub fn write_grid_and_adequacy(page: &mut Page, results: &Results) -> Result<(), ReportError> {
+pub fn write_grid_and_adequacy(page: &mut Page, results: &StudyResults) -> Result<(), ReportError> {
     let a = &results.assessments;
     page.push("<h2 id=\"grid\">Grid fit and N-1</h2>");
     let rows: Vec<Vec<String>> = a
@@ -474,7 +474,7 @@ pub fn write_emissions_and_security(
     page: &mut Page,
     study: &StudyFile,
     catalogue: &StudyCatalogue,
-    results: &Results,
+    results: &StudyResults,
     citations: &mut Citations,
 ) -> Result<(), ReportError> {
     let a = &results.assessments;
@@ -620,7 +620,7 @@ pub fn write_emissions_and_security(
     Ok(())
 }
 
-pub fn write_mcda(page: &mut Page, results: &Results) -> Result<(), ReportError> {
+pub fn write_mcda(page: &mut Page, results: &StudyResults) -> Result<(), ReportError> {
     let m = &results.mcda;
     page.push("<h2 id=\"mcda\">Partner ranking (MCDA) and the weights that would change it</h2>");
     page.chart(
@@ -742,7 +742,7 @@ pub fn switch_sentence(switch: &atomplan::assess::mcda::sensitivity::WinnerSwitc
     )
 }
 
-pub fn write_readiness(page: &mut Page, results: &Results) {
+pub fn write_readiness(page: &mut Page, results: &StudyResults) {
     let a = &results.assessments;
     page.push("<h2 id=\"readiness\">Programme readiness (IAEA Milestones) and first power</h2>");
     page.push(&format!(
@@ -843,7 +843,7 @@ pub fn write_sources_and_notes(
     citations: &mut Citations,
     study: &StudyFile,
     catalogue: &StudyCatalogue,
-    results: &Results,
+    results: &StudyResults,
     system: &StudySystem,
 ) {
     page.push(

@@ -4,7 +4,8 @@
 //!
 //! Data flow: `file` (wire structs) → `validate` (against the catalogue view in `inputs`) →
 //! `system` (the power system per scenario and period, with `profiles`) → the stages in
-//! `pipeline`, each returning plain, serialisable results.
+//! `pipeline`, each returning plain, serialisable results, run in order by `runner` (the one
+//! study runner: `study run`, sweeps and screening all go through it).
 //! Nothing here prints or writes files; the report crate owns the database and the report.
 
 pub mod decision;
@@ -16,6 +17,7 @@ pub mod guard;
 pub mod inputs;
 pub mod pipeline;
 pub mod profiles;
+pub mod runner;
 pub mod scenario;
 pub mod system;
 pub mod template;

@@ -1,9 +1,10 @@
 //! The stages of a study run, each a pure function from inputs (and earlier stages' results)
 //! to a plain, serialisable result.
 //!
-//! The report crate runs them in order, commits each result to the run's database in one
-//! transaction, and skips finished stages when a run is resumed; so every stage here must be
-//! deterministic for a given study, catalogue and seed.
+//! `study::runner` runs them in order and hands a stage finished earlier from the same inputs
+//! back from its cache (the report crate's cache is the run's database, so a resumed run skips
+//! finished stages); so every stage here must be deterministic for a given study, catalogue
+//! and seed.
 //! Stages: `economics` (cash-flow LCOE per candidate under its offer, and Monte Carlo),
 //! `planning/<demand>/<prices>` (multi-period capacity expansion with integer units, N-1 and
 //! representative days, plus dispatch weeks on the core LP), `assessments`, `mcda`.
@@ -1410,7 +1411,7 @@ pub fn assessments(
         let vendor = economics
             .rows
             .iter()
-            .find(|e| format!("nuclear-{}", e.candidate) == row.asset)
+            .find(|e| row.candidate.as_deref() == Some(e.candidate.as_str()))
             .map(|e| e.vendor_country.clone())
             .or_else(|| {
                 system

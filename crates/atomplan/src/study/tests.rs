@@ -109,3 +109,96 @@ fn schema_is_up_to_date() {
         "schema/study.schema.json is stale; run `ATOMPLAN_UPDATE_SCHEMA=1 cargo test -p atomplan schema_is_up_to_date`"
     );
 }
+
+/// The fixture study without the decision's searches (they re-plan the study many times).
+fn quick_study() -> super::StudyFile {
+    let text = fixture::STUDY.replace(
+        "[options]\n",
+        "[options]\nbreakeven = false\ntornado = false\n",
+    );
+    assert_ne!(text, fixture::STUDY);
+    parse("study.toml", &text).unwrap()
+}
+
+#[test]
+fn runner_reuses_every_stage_from_its_cache() {
+    use super::runner::{MemoryCache, StudyRunner};
+    let study = quick_study();
+    let catalogue = fixture::catalogue();
+    let dir = std::path::Path::new(".");
+    let mut cache = MemoryCache::default();
+    let first = StudyRunner::new(&study, &catalogue, dir, &mut cache)
+        .run()
+        .unwrap();
+    let names = super::runner::stage_names(&study);
+    assert_eq!(names.first().map(String::as_str), Some("economics"));
+    assert_eq!(names.last().map(String::as_str), Some("decision"));
+    assert_eq!(cache.computed, names);
+    assert!(cache.reused.is_empty() && cache.failed.is_empty());
+    assert_eq!(first.plans.len(), names.len() - 4);
+    assert_eq!(first.plan_failures, vec![None; first.plans.len()]);
+    assert_eq!(first.main_plan, 0);
+
+    let second = StudyRunner::new(&study, &catalogue, dir, &mut cache)
+        .run()
+        .unwrap();
+    assert_eq!(cache.computed, names, "nothing is computed again");
+    assert_eq!(cache.reused, names);
+    assert_eq!(second.economics, first.economics);
+    assert_eq!(second.plans, first.plans);
+    assert_eq!(second.main_system, first.main_system);
+    assert_eq!(second.assessments, first.assessments);
+    assert_eq!(second.mcda, first.mcda);
+    assert_eq!(second.decision, first.decision);
+
+    // Another seed changes every stage's inputs: all of them are computed again.
+    let mut reseeded = study.clone();
+    reseeded.options.seed += 1;
+    let mut runner = StudyRunner::new(&reseeded, &catalogue, dir, &mut cache);
+    runner.economics().unwrap();
+    assert_eq!(cache.computed.len(), names.len() + 1);
+    assert_eq!(cache.reused.len(), names.len());
+}
+
+#[test]
+fn runner_stops_after_economics() {
+    use super::runner::{MemoryCache, NoCache, StudyRunner};
+    let study = quick_study();
+    let catalogue = fixture::catalogue();
+    let dir = std::path::Path::new(".");
+    let mut cache = MemoryCache::default();
+    let economics = StudyRunner::new(&study, &catalogue, dir, &mut cache)
+        .economics()
+        .unwrap();
+    assert_eq!(cache.computed, ["economics"], "no plan is computed");
+    assert_eq!(economics.value.rows.len(), 2);
+    assert!(!economics.hash.is_empty());
+    // A cache that keeps nothing is never asked to hash; the result is the same.
+    let mut no_cache = NoCache;
+    let unhashed = StudyRunner::new(&study, &catalogue, dir, &mut no_cache)
+        .economics()
+        .unwrap();
+    assert!(unhashed.hash.is_empty());
+    assert_eq!(unhashed.value, economics.value);
+}
+
+#[test]
+fn screening_stage_reads_only_candidates() {
+    let study = quick_study();
+    let rows = super::runner::screening(&study.candidates, &fixture::catalogue()).unwrap();
+    assert_eq!(
+        rows.iter()
+            .map(|r| r.candidate.as_str())
+            .collect::<Vec<_>>(),
+        study
+            .candidates
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>()
+    );
+    assert!(rows.iter().all(|r| r.lcoe_usd_per_mwh > 0.0));
+    assert!(matches!(
+        super::runner::screening(&[], &fixture::catalogue()),
+        Err(crate::Error::NoCandidates)
+    ));
+}

@@ -11,8 +11,8 @@
 //! Pieces: `spec` (the `[sweep]` wire types, validation and expansion), `exec` (running the
 //! scenarios of one shard in parallel through a runner closure), `store` (the durable shard
 //! result files, manifests and the merge), `summary` (statistics, regret and SVG charts over a
-//! merged sweep), `screening` (a minimal LCOE screening runner used until the study pipeline
-//! exposes its per-scenario function).
+//! merged sweep), `stages` (the per-scenario function: a stop point of the one study runner,
+//! `study::runner`, screening, economics or the first plan), `screening` (its screening stop).
 //!
 //! Decision: unlike the rest of this crate, `store` writes files (SQLite, JSON, CSV).
 //! Resumability is the sweep engine's contract ("a finished scenario is never recomputed or
@@ -22,11 +22,13 @@
 pub mod exec;
 pub mod screening;
 pub mod spec;
+pub mod stages;
 pub mod store;
 pub mod summary;
 
 pub use exec::{run_shard, RunOptions, RunReport};
 pub use spec::{Dimension, Distribution, Override, Scenario, Shard, Sweep};
+pub use stages::{run_scenario, Through};
 pub use store::{merge, MergeOutcome, ShardManifest, ShardStore};
 pub use summary::{summarize, Summary};
 

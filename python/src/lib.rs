@@ -331,7 +331,6 @@ fn plan_frames<'py>(
     let outcome = py.allow_threads(|| {
         planning::solve_network(
             imported,
-            &name,
             &plan_text,
             &plan_file,
             &planning::SolverOverrides::default(),

@@ -40,15 +40,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        let system = match planning::system_from_network(&network, &args[1]) {
-            Ok(s) => s,
-            Err(d) => {
-                for d in d {
-                    eprintln!("{d}");
-                }
-                return ExitCode::from(2);
-            }
-        };
+        let system = planning::system_from_network(&network);
         match planning::build_lp(&system, &plan) {
             Ok((lp, _, _)) => {
                 let written = std::fs::File::create(path).and_then(|file| lp.write_lp(file));

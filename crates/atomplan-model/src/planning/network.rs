@@ -1,16 +1,16 @@
 //! From the core's [`Network`] (a PyPSA folder) to the planning [`System`], and the folder-level
 //! entry point used by `atomplan solve <folder> --planning FILE.toml` and by studies.
 //!
-//! The planning model covers generators (with time-varying marginal costs, `p_min_pu`,
-//! commitment costs and ramp limits, `p_init`, either `sign`), committable generators and links
-//! of every kind PyPSA has (fixed, modular fixed or extendable, extendable with big-M),
-//! ramp-limited ones, storage units (time-varying limits and costs, either `sign`), loads,
-//! links and lines, fixed or extendable, with time-varying limits and costs (lines also obey
-//! Kirchhoff's voltage law, on the core's cycle basis), and the network's CO2 limits (generator
-//! weighting, non-cyclic emitting storage). What it does not model (a negative `p_min_pu` on a
-//! committable generator) is refused with a diagnostic rather than silently dropped; so are
+//! The planning model covers every component and attribute the core reads: generators (with
+//! time-varying marginal costs, `p_min_pu`, commitment costs and ramp limits, `p_init`, either
+//! `sign`, a negative `p_min_pu`), committable generators and links of every kind PyPSA has
+//! (fixed, modular fixed or extendable, extendable with big-M), ramp-limited ones, storage
+//! units (time-varying limits and costs, either `sign`), loads, links and lines, fixed or
+//! extendable, with time-varying limits and costs (lines also obey Kirchhoff's voltage law, on
+//! the core's cycle basis), and the network's CO2 limits (generator weighting, non-cyclic
+//! emitting storage). A plan that cannot take a network feature says so ([`super::plan`]):
 //! extendable branches or network CO2 limits in a multi-period plan, and non-cyclic emitting
-//! storage under a CO2 limit with representative periods ([`super::plan`]).
+//! storage under a CO2 limit with representative periods.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -33,16 +33,9 @@ fn series(s: &Series, n: usize) -> Vec<f64> {
     }
 }
 
-/// Convert a network; every unsupported part is one error naming the component and the reason.
-pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Vec<Diagnostic>> {
+/// Convert a network: every component and attribute the core reads has its planning form.
+pub fn system_from_network(network: &Network) -> System {
     let n = network.snapshots.objective.len();
-    let mut errors = Vec::new();
-    let refuse = |errors: &mut Vec<Diagnostic>, file: &str, what: String| {
-        errors.push(
-            Diagnostic::error(Location::file(format!("{folder}/{file}")), what)
-                .with_hint("solve without `--planning`, or remove it from the network"),
-        );
-    };
     let mut storage_units = Vec::with_capacity(network.storage_units.len());
     for su in &network.storage_units {
         // A constant, and the series when it varies.
@@ -135,16 +128,6 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
             Series::Varying(values) => (values.first().copied().unwrap_or(0.0), values.clone()),
         };
         let op = &g.operation;
-        if op.committable && (0..n).any(|t| g.p_min_pu.at(t) < 0.0) {
-            refuse(
-                &mut errors,
-                "generators.csv",
-                format!(
-                    "generator `{}`: a negative `p_min_pu` on a committable unit is not supported by the planning model",
-                    g.name
-                ),
-            );
-        }
         // Time-varying commitment costs and ramp limits; constant ones go into the unit.
         let varying = |s: &Series| match s {
             Series::Static(_) => Vec::new(),
@@ -288,7 +271,7 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
         });
     }
     // Kirchhoff's voltage law on the lines, with the core's cycle basis and per-unit impedances.
-    let kvl_cycles = if errors.is_empty() {
+    let kvl_cycles = {
         let branches: Vec<(usize, usize)> =
             network.lines.iter().map(|l| (l.bus0, l.bus1)).collect();
         crate::build::lines::cycle_basis(network.buses.len(), &branches)
@@ -306,13 +289,8 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
                     .collect()
             })
             .collect()
-    } else {
-        Vec::new()
     };
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(System {
+    System {
         buses: network.buses.iter().map(|b| b.name.clone()).collect(),
         loads: network
             .loads
@@ -333,7 +311,7 @@ pub fn system_from_network(network: &Network, folder: &str) -> Result<System, Ve
         chronology: Chronology::Sequential,
         kvl_cycles,
         emission_limits,
-    })
+    }
 }
 
 /// Check the plan against the network: every unit and bus it names must exist.
@@ -532,20 +510,13 @@ pub fn solve_folder_with(
             )])
         }
     };
-    solve_network(
-        imported,
-        &folder.display().to_string(),
-        plan_text,
-        plan_file,
-        overrides,
-    )
+    solve_network(imported, plan_text, plan_file, overrides)
 }
 
 /// Validate a planning file's text against an imported network (a CSV folder or in-memory
-/// tables; `origin` names it in messages) and solve.
+/// tables) and solve.
 pub fn solve_network(
     imported: Imported,
-    origin: &str,
     plan_text: &str,
     plan_file: &str,
     overrides: &SolverOverrides,
@@ -570,13 +541,7 @@ pub fn solve_network(
     diags.extend(warnings);
     // The system first (it reads the generators' time-varying commitment costs and ramp
     // limits), then PyPSA's MILP attributes become planning units; the file's own units win.
-    let system = match system_from_network(&network, origin) {
-        Ok(s) => s,
-        Err(mut e) => {
-            diags.append(&mut e);
-            return FolderOutcome::Invalid(diags);
-        }
-    };
+    let system = system_from_network(&network);
     for (name, unit) in units_from_network(&mut network) {
         plan.units.entry(name).or_insert(unit);
     }

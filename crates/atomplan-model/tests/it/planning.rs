@@ -509,3 +509,49 @@ fn ramps_of_a_fixed_modular_committable_unit_follow_pypsa() {
         );
     }
 }
+
+/// A negative `p_min_pu` on a committable generator lets it draw while it is on: a fixed
+/// modular unit (`engines`), an extendable one with big-M (`ocgt`) and an extendable modular one
+/// (`smr`) of `uc-extendable`. The reference objectives were computed with PyPSA 1.4.0 and HiGHS
+/// (`mip_rel_gap = 0`) on the same variants; the core and the planning model both give them.
+#[test]
+fn negative_p_min_pu_on_committable_units_follows_pypsa() {
+    let base = fixture("milp/uc-extendable");
+    let generators = std::fs::read_to_string(base.join("generators.csv")).unwrap();
+    let header: Vec<&str> = generators.lines().next().unwrap().split(',').collect();
+    let column = header.iter().position(|c| *c == "p_min_pu").unwrap();
+    for (unit, p_min_pu, pypsa) in [
+        ("engines", "-0.2", 112_592.861_6),
+        ("ocgt", "-0.1", 37_700.0),
+        ("smr", "-0.3", 117_073.685_8),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(&base).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+        let edited: Vec<String> = generators
+            .lines()
+            .map(|line| {
+                let mut cells: Vec<&str> = line.split(',').collect();
+                if cells[0] == unit {
+                    cells[column] = p_min_pu;
+                }
+                cells.join(",")
+            })
+            .collect();
+        std::fs::write(dir.path().join("generators.csv"), edited.join("\n") + "\n").unwrap();
+        let core = solve_folder(dir.path(), &RunOptions::default()).unwrap();
+        let core = core.results.objective;
+        let plan = solved(dir.path(), "");
+        assert!(
+            (core - pypsa).abs() <= 1e-6 * pypsa,
+            "{unit}: core {core} vs PyPSA {pypsa}"
+        );
+        assert!(
+            (plan.objective - pypsa).abs() <= 1e-6 * pypsa,
+            "{unit}: planning {} vs PyPSA {pypsa}",
+            plan.objective
+        );
+    }
+}

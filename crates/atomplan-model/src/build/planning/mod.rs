@@ -516,8 +516,8 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
             })
         });
         // PyPSA's `p_min_pu` may be negative (a unit that can also draw): the output column is
-        // then free below and the `p_min_pu` row bounds it.
-        let negative_min = !committable && (0..nt).any(|t| gen.p_min_pu_at(t) < 0.0);
+        // then free below and the `p_min_pu` row (or, committable, the status row) bounds it.
+        let negative_min = (0..nt).any(|t| gen.p_min_pu_at(t) < 0.0);
         // Commitment costs and ramp limits in snapshot t (a network's series, or the unit's).
         let v = &gen.varying;
         let cost_at = |series: &[f64], constant: Option<f64>, t: usize| {
@@ -652,8 +652,13 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                         &terms,
                     );
                     // p + r <= avail · s · u ; p >= low · s · u with the unit's minimum stable
-                    // load (of what is available) or PyPSA's `p_min_pu`, whichever is higher.
-                    let low = (msl * avail).max(gen.p_min_pu_at(t));
+                    // load (of what is available) or PyPSA's `p_min_pu`, whichever is higher
+                    // (a negative one lets the unit draw while it is on).
+                    let low = if msl > 0.0 {
+                        (msl * avail).max(gen.p_min_pu_at(t))
+                    } else {
+                        gen.p_min_pu_at(t)
+                    };
                     let mut terms = vec![(p, 1.0), (uc, -avail * s)];
                     if let Some(rc) = r {
                         terms.push((rc, 1.0));
@@ -664,7 +669,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                         0.0,
                         &terms,
                     );
-                    if low > 0.0 {
+                    if low > 0.0 || negative_min {
                         lp.row_with(
                             format!("Generator-p-lower[{},{y},{t}]", gen.name),
                             0.0,

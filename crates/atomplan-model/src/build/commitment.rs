@@ -93,10 +93,17 @@ pub(crate) fn status_before(operation: &Operation, k: usize) -> f64 {
     if !operation.committable {
         return 1.0;
     }
-    let on = if operation.down_time_before > 0 {
-        k > operation.down_time_before
+    status_history(operation.up_time_before, operation.down_time_before, k)
+}
+
+/// PyPSA's `_status_history`: 1 if a unit with `up_time_before` and `down_time_before` was on
+/// `k` snapshots before the first one (k ≥ 1), else 0 (the planning model's switching rows use
+/// it too).
+pub(crate) fn status_history(up_time_before: usize, down_time_before: usize, k: usize) -> f64 {
+    let on = if down_time_before > 0 {
+        k > down_time_before
     } else {
-        k <= operation.up_time_before
+        k <= up_time_before
     };
     if on {
         1.0

@@ -19,6 +19,47 @@ fn solved(folder: &Path, plan: &str) -> planning::PlanResult {
     }
 }
 
+/// A copy of a fixture folder that a test may edit.
+fn copy_of(base: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(base).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+/// Every binding global constraint of the core's solve has the same value in the plan (a
+/// binding CO2 limit's emissions are unique even when the optimal plan is not).
+fn assert_binding_limits_equal(
+    what: &str,
+    core: &atomplan_model::Outcome,
+    plan: &planning::PlanResult,
+) {
+    for (c, r) in core
+        .network
+        .global_constraints
+        .iter()
+        .zip(&core.results.global_constraints)
+    {
+        if r.mu.abs() < 1e-9 {
+            continue;
+        }
+        let mine = plan
+            .global_constraints
+            .iter()
+            .find(|g| g.name == c.name)
+            .unwrap();
+        assert!(
+            (mine.value - r.value).abs() <= 1e-6 * r.value.abs().max(1.0),
+            "{what}: {} at {} vs {}",
+            c.name,
+            mine.value,
+            r.value
+        );
+    }
+}
+
 #[test]
 fn empty_plan_equals_the_core() {
     let folder = fixture("planning/toy-1node-24-nostorage");
@@ -97,29 +138,8 @@ fn empty_plan_equals_the_core_on_every_fixture_network() {
         );
         // Capacities are not compared here: several of these networks have more than one
         // optimal plan (mesh-5node-168's CCGTs differ by 0.5 % at the same objective), and the
-        // two models order their columns differently. A binding CO2 limit's emissions are unique.
-        for (c, r) in core
-            .network
-            .global_constraints
-            .iter()
-            .zip(&core.results.global_constraints)
-        {
-            let mine = plan
-                .global_constraints
-                .iter()
-                .find(|g| g.name == c.name)
-                .unwrap();
-            if r.mu.abs() < 1e-9 {
-                continue;
-            }
-            assert!(
-                (mine.value - r.value).abs() <= 1e-6 * r.value.abs().max(1.0),
-                "{name}: {} emits {} vs {}",
-                c.name,
-                mine.value,
-                r.value
-            );
-        }
+        // two models order their columns differently.
+        assert_binding_limits_equal(&name, &core, &plan);
         compared += 1;
     }
     // None is refused any more.
@@ -364,11 +384,7 @@ fn pypsa_milp_folders_solve_as_exported() {
 #[test]
 fn time_varying_branches_storage_and_global_constraints_equal_the_core() {
     let base = fixture("toy-2node-168");
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(&base).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
+    let dir = copy_of(&base);
     let write = |name: &str, text: String| std::fs::write(dir.path().join(name), text).unwrap();
     let series = |column: &str, value: &dyn Fn(usize) -> f64| {
         let mut text = format!(",{column}\n");
@@ -377,10 +393,10 @@ fn time_varying_branches_storage_and_global_constraints_equal_the_core() {
         }
         text
     };
-    let objective = |folder: &Path| solve_folder(folder, &RunOptions::default()).unwrap();
-    let mut last = objective(dir.path()).results.objective;
+    let core_solve = |folder: &Path| solve_folder(folder, &RunOptions::default()).unwrap();
+    let mut last = core_solve(dir.path()).results.objective;
     let mut changed = |what: &str| {
-        let core = objective(dir.path());
+        let core = core_solve(dir.path());
         let now = core.results.objective;
         assert!(
             (now - last).abs() > 1e-6 * last.abs(),
@@ -394,27 +410,7 @@ fn time_varying_branches_storage_and_global_constraints_equal_the_core() {
             "{what}: planning {} vs core {now}",
             plan.objective
         );
-        for (c, r) in core
-            .network
-            .global_constraints
-            .iter()
-            .zip(&core.results.global_constraints)
-        {
-            let mine = plan
-                .global_constraints
-                .iter()
-                .find(|g| g.name == c.name)
-                .unwrap();
-            if r.mu.abs() > 1e-9 {
-                assert!(
-                    (mine.value - r.value).abs() <= 1e-6 * r.value.abs().max(1.0),
-                    "{what}: {} at {} vs {}",
-                    c.name,
-                    mine.value,
-                    r.value
-                );
-            }
-        }
+        assert_binding_limits_equal(what, &core, &plan);
     };
     // A line whose rating drops at night, a DC link limited and priced by the hour.
     write(
@@ -481,11 +477,7 @@ fn time_varying_branches_storage_and_global_constraints_equal_the_core() {
 fn ramps_of_a_fixed_modular_committable_unit_follow_pypsa() {
     let base = fixture("milp/uc-extendable");
     for (up, start_up, pypsa) in [("0.2", "", 126_356.72), ("0.1", "0.3", 127_619.575)] {
-        let dir = tempfile::tempdir().unwrap();
-        for entry in std::fs::read_dir(&base).unwrap() {
-            let path = entry.unwrap().path();
-            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-        }
+        let dir = copy_of(&base);
         // Columns: ..., ramp_limit_up, ramp_limit_down, ramp_limit_start_up.
         let generators = std::fs::read_to_string(base.join("generators.csv")).unwrap();
         let engines = "engines,bus,90.0,30.0,False,inf,0.5,gas,55.0,0.0,True,40.0,0.0,2,0,,,";
@@ -525,11 +517,7 @@ fn negative_p_min_pu_on_committable_units_follows_pypsa() {
         ("ocgt", "-0.1", 37_700.0),
         ("smr", "-0.3", 117_073.685_8),
     ] {
-        let dir = tempfile::tempdir().unwrap();
-        for entry in std::fs::read_dir(&base).unwrap() {
-            let path = entry.unwrap().path();
-            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-        }
+        let dir = copy_of(&base);
         let edited: Vec<String> = generators
             .lines()
             .map(|line| {

@@ -573,9 +573,23 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                     contingency::reserve_column(&mut lp, &gen.name, y, t, &cap, reserve_ramp)
                 });
                 reserve[g][y][t] = r;
+                // p + r <= A, unless the status bounds p (a committable unit with unit size).
+                if big_m.is_some() || !committable {
+                    let mut terms = vec![(p, 1.0)];
+                    if let Some(rc) = r {
+                        terms.push((rc, 1.0));
+                    }
+                    terms.extend(a.terms.iter().map(|&(c, v)| (c, -v)));
+                    lp.row_with(
+                        format!("Generator-p-upper[{},{y},{t}]", gen.name),
+                        f64::NEG_INFINITY,
+                        a.constant,
+                        &terms,
+                    );
+                }
                 if let (Some(m), true) = (big_m, committable) {
                     // PyPSA's committable extendable unit: status u binary, capacity P,
-                    //   p <= M u,  p + r <= p_max_pu P,  p >= p_min_pu P - M (1 - u).
+                    //   p <= M u,  p >= p_min_pu P - M (1 - u)  (and p + r <= p_max_pu P above).
                     let uc = lp.col(
                         format!("Generator-status[{},{y},{t}]", gen.name),
                         stand_by_cost(t) * sys.weights[t] * periods[y].weight,
@@ -589,17 +603,6 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                         f64::NEG_INFINITY,
                         0.0,
                         &[(p, 1.0), (uc, -m)],
-                    );
-                    let mut terms = vec![(p, 1.0)];
-                    if let Some(rc) = r {
-                        terms.push((rc, 1.0));
-                    }
-                    terms.extend(a.terms.iter().map(|&(c, v)| (c, -v)));
-                    lp.row_with(
-                        format!("Generator-p-upper[{},{y},{t}]", gen.name),
-                        f64::NEG_INFINITY,
-                        a.constant,
-                        &terms,
                     );
                     let low = gen.p_min_pu_at(t);
                     let mut terms = vec![(p, 1.0), (uc, -m)];
@@ -689,18 +692,6 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                         );
                     }
                 } else {
-                    // p + r <= A
-                    let mut terms = vec![(p, 1.0)];
-                    if let Some(rc) = r {
-                        terms.push((rc, 1.0));
-                    }
-                    terms.extend(a.terms.iter().map(|&(c, v)| (c, -v)));
-                    lp.row_with(
-                        format!("Generator-p-upper[{},{y},{t}]", gen.name),
-                        f64::NEG_INFINITY,
-                        a.constant,
-                        &terms,
-                    );
                     let lower = if op == Operation::MustRun { 1.0 } else { msl };
                     if lower > 0.0 {
                         let mut terms = vec![(p, 1.0)];

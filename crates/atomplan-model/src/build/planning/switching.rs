@@ -24,6 +24,7 @@
 //! and once per day a representative day stands for.
 
 use super::{prev_hour, Expr, System};
+use crate::build::commitment::status_history;
 use crate::lp::{Col, LinearProgram};
 use crate::planning::system::Chronology;
 
@@ -75,16 +76,7 @@ pub(super) fn previous(sys: &System, t: usize) -> Option<usize> {
 impl Switching<'_> {
     /// 1 if the unit was up `lag` snapshots before the first one (PyPSA's status history).
     fn h(&self, lag: usize) -> f64 {
-        let up = if self.down_before > 0 {
-            lag > self.down_before
-        } else {
-            lag <= self.up_before
-        };
-        if up {
-            1.0
-        } else {
-            0.0
-        }
+        status_history(self.up_before, self.down_before, lag)
     }
 
     fn label(&self, t: usize) -> String {

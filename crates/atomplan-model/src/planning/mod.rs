@@ -11,6 +11,7 @@
 
 pub mod file;
 pub mod network;
+pub mod options;
 pub mod system;
 
 #[cfg(test)]
@@ -207,8 +208,13 @@ impl PlanResult {
 pub enum PlanError {
     #[error("time-series aggregation failed: {0}")]
     Aggregate(#[from] aggregate::AggregateError),
-    #[error("`{key}` names `{name}`, which is not a generator of the system")]
-    UnknownGenerator { key: String, name: String },
+    /// A planning-file key names a component the system does not have.
+    #[error("`{key}` names `{name}`, which is not a {kind} of the system")]
+    UnknownName {
+        key: String,
+        name: String,
+        kind: &'static str,
+    },
     #[error("cannot write the LP to `{path}`: {message}")]
     WriteLp { path: String, message: String },
     /// A network feature the planning model takes in one period only.
@@ -258,9 +264,8 @@ const POLICY_FAMILIES: &[&str] = &[
 
 /// Aggregate (if the plan asks for it), build and solve.
 pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanError> {
-    if let Some((key, name)) = policy::unknown_generators(system, plan).into_iter().next() {
-        return Err(PlanError::UnknownGenerator { key, name });
-    }
+    // Names are checked before aggregation (which keeps them), so a bad one fails fast.
+    options::Options::resolve(system, plan)?;
     if plan.investment.is_some() {
         if let Some(link) = system.links.iter().find(|l| l.expansion.is_some()) {
             return Err(PlanError::SinglePeriodOnly(format!(
@@ -560,7 +565,8 @@ pub fn build_lp(
         }
         None => (system.clone(), None),
     };
-    let built = model::build(&sys, plan);
+    let options = options::Options::resolve(&sys, plan)?;
+    let built = model::build(&sys, &options);
     let build_s = start.elapsed().as_secs_f64();
     Ok((built.lp, (sys, built.index, built.periods, build_s), report))
 }

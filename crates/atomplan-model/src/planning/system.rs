@@ -7,8 +7,6 @@
 
 use crate::aggregate::{self, Aggregation};
 
-use super::file::PlanningFile;
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Generator {
     pub name: String,
@@ -420,18 +418,6 @@ impl System {
         self.weights
             .chunks(self.block_hours.max(1))
             .map(|c| c.iter().sum())
-            .collect()
-    }
-
-    /// The area (index into `plan.areas`) of each bus, if any.
-    pub fn area_of_bus(&self, plan: &PlanningFile) -> Vec<Option<usize>> {
-        self.buses
-            .iter()
-            .map(|b| {
-                plan.areas
-                    .iter()
-                    .position(|a| a.buses.iter().any(|x| x == b))
-            })
             .collect()
     }
 

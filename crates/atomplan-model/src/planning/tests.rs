@@ -1147,3 +1147,96 @@ fn online_year_and_build_rate() {
     assert!((caps[&("wind".to_string(), Some(2030))] - 20.0).abs() < 1e-6);
     assert!(caps[&("wind".to_string(), Some(2040))] <= 40.0 + 1e-6);
 }
+
+/// `Options::resolve` puts every section at its component's index and applies the cross-section
+/// default of storage linking.
+#[test]
+fn options_resolve_every_name_to_its_index() {
+    let mut sys = n1_grid();
+    sys.buses.push("island".into());
+    sys.storage_units = vec![storage("a", 10.0, 4.0, 0.9), storage("b", 10.0, 4.0, 0.9)];
+    let plan = parse_plan(
+        r#"
+[aggregation]
+representatives = 2
+storage = "cyclic"
+[units.smr]
+unit_size_mw = 55
+vendor = "v"
+[units.large]
+unit_size_mw = 1200
+[storage.b]
+linking = "linked"
+[vendors.v]
+learning = [{ units = 2, overnight_cost_usd_per_kw = 9000 }, { overnight_cost_usd_per_kw = 6000 }]
+[[areas]]
+name = "north"
+buses = ["island"]
+[[capacity_limits]]
+name = "cap"
+generators = ["ocgt", "gas"]
+max_mw = 100
+"#,
+    );
+    let opt = options::Options::resolve(&sys, &plan).unwrap();
+    let sizes: Vec<Option<f64>> = opt
+        .units
+        .iter()
+        .map(|u| u.and_then(|u| u.unit_size_mw))
+        .collect();
+    assert_eq!(sizes, [None, Some(1200.0), Some(55.0), None]);
+    assert_eq!(opt.vendor_of, [None, None, Some(0), None]);
+    assert_eq!(opt.vendors[0].generators, [2]);
+    assert!(opt.storage[0].is_none() && opt.storage[1].is_some());
+    assert_eq!(
+        opt.linking,
+        [file::StorageLinking::Cyclic, file::StorageLinking::Linked]
+    );
+    assert_eq!(opt.area_of_bus, [None, Some(0)]);
+    assert_eq!(opt.capacity_limits[0].generators, [3, 0]);
+    assert_eq!(opt.periods.len(), 1);
+}
+
+/// A name the system does not have is refused with the key that names it, before any model is
+/// built.
+#[test]
+fn options_refuse_unknown_names_with_their_key() {
+    let mut sys = n1_grid();
+    sys.storage_units = vec![storage("store", 10.0, 4.0, 0.9)];
+    let cases = [
+        ("[units.nuke]\nunit_size_mw = 100\n", "units.nuke", "nuke", "generator"),
+        ("[storage.pond]\n", "storage.pond", "pond", "storage unit"),
+        (
+            "[[areas]]\nname = \"a\"\nbuses = [\"grid\", \"elsewhere\"]\n",
+            "areas[0].buses",
+            "elsewhere",
+            "bus",
+        ),
+        (
+            "[[capacity_limits]]\nname = \"c\"\ngenerators = [\"gas\", \"coal\"]\nmin_mw = 1\n",
+            "capacity_limits[0].generators",
+            "coal",
+            "generator",
+        ),
+        (
+            "[[energy_limits]]\nname = \"e\"\nuse_per_mwh = { lignite = 1.0 }\nmax_per_year = [5.0]\n",
+            "energy_limits[0].use_per_mwh",
+            "lignite",
+            "generator",
+        ),
+    ];
+    for (text, key, name, kind) in cases {
+        let plan = parse_plan(text);
+        let expected = PlanError::UnknownName {
+            key: key.to_owned(),
+            name: name.to_owned(),
+            kind,
+        };
+        assert_eq!(
+            options::Options::resolve(&sys, &plan).unwrap_err(),
+            expected,
+            "{text}"
+        );
+        assert_eq!(super::plan(&sys, &plan).unwrap_err(), expected, "{text}");
+    }
+}

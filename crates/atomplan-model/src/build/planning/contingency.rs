@@ -33,13 +33,13 @@ use super::*;
 pub(super) fn any_built(
     lp: &mut LinearProgram,
     sys: &System,
-    plan: &PlanningFile,
+    opt: &Options,
     ix: &mut Index,
     relax: bool,
 ) {
     let ny = ix.units.first().map_or(0, Vec::len);
     for (g, gen) in sys.generators.iter().enumerate() {
-        let unit = unit_of(plan, &gen.name);
+        let unit = opt.units[g];
         let sets_n1 =
             unit.is_some_and(|u| u.unit_size_mw.is_some() && u.contingency.unwrap_or(true));
         let mut row = Vec::with_capacity(ny);
@@ -121,14 +121,14 @@ pub(super) fn reserve_column(
 pub(super) fn area_rows(
     lp: &mut LinearProgram,
     sys: &System,
-    plan: &PlanningFile,
+    opt: &Options,
     ix: &mut Index,
     reserve: &[Vec<Vec<Option<Col>>>],
     ny: usize,
 ) {
     let nt = sys.hours();
-    let area_of_bus = sys.area_of_bus(plan);
-    for (a, area) in plan.areas.iter().enumerate() {
+    let area_of_bus = &opt.area_of_bus;
+    for (a, area) in opt.areas.iter().enumerate() {
         let mut imp_y = Vec::with_capacity(ny);
         for y in 0..ny {
             let mut imp_t = Vec::with_capacity(nt);
@@ -175,9 +175,7 @@ pub(super) fn area_rows(
                     let Some(z) = &ix.any_built[c][y] else {
                         continue;
                     };
-                    let size = unit_of(plan, &gen.name)
-                        .and_then(|u| u.unit_size_mw)
-                        .unwrap_or(0.0);
+                    let size = opt.units[c].and_then(|u| u.unit_size_mw).unwrap_or(0.0);
                     // Σ_{g in a, g != c} r_g + imp - size_c · z_c >= 0
                     // R - r_c + imp - size_c · z_c >= 0, constants on the right.
                     let mut terms = vec![(imp, 1.0), (total, 1.0)];

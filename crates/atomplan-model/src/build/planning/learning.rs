@@ -11,26 +11,18 @@ use super::*;
 /// and periods, and a step opens only when the previous one is full.
 pub(super) fn add_learning(
     lp: &mut LinearProgram,
-    sys: &System,
-    plan: &PlanningFile,
+    opt: &Options,
     periods: &[Period],
     ix: &mut Index,
 ) {
-    for (vname, vendor) in &plan.vendors {
-        let nsteps = vendor.learning.len();
-        for (k, step) in vendor.learning.iter().enumerate() {
+    for vendor in &opt.vendors {
+        let vname = vendor.name;
+        let nsteps = vendor.wire.learning.len();
+        for (k, step) in vendor.wire.learning.iter().enumerate() {
             let cols_in = |kk: usize, upto: usize| -> Vec<Col> {
                 ix.learning
                     .iter()
-                    .filter(|&&(g, y, s, _)| {
-                        s == kk
-                            && y <= upto
-                            && plan
-                                .units
-                                .get(&sys.generators[g].name)
-                                .and_then(|u| u.vendor.as_deref())
-                                == Some(vname.as_str())
-                    })
+                    .filter(|&&(g, y, s, _)| s == kk && y <= upto && vendor.generators.contains(&g))
                     .map(|&(_, _, _, c)| c)
                     .collect()
             };
@@ -54,7 +46,7 @@ pub(super) fn add_learning(
                             0.0,
                             0.0,
                             1.0,
-                            !plan.solver.relax_integers,
+                            !opt.file.solver.relax_integers,
                         );
                         let mut terms: Vec<(Col, f64)> =
                             cols_in(k, y).iter().map(|&c| (c, 1.0)).collect();

@@ -40,9 +40,8 @@ use switching::Switching;
 use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
 
 use crate::lp::{Col, LinearProgram, Row};
-use crate::planning::file::{
-    Operation, PlanningFile, RefuellingSchedule, StorageLinking, UnitWire,
-};
+use crate::planning::file::{Operation, RefuellingSchedule, StorageLinking};
+use crate::planning::options::Options;
 use crate::planning::system::{Chronology, StorageUnit, System, VaryingOperation};
 
 /// A linear expression: Σ coef · col + constant.
@@ -129,46 +128,6 @@ const BIG_UNITS: f64 = 1000.0;
 /// Granularity of refuelling seasons, hours.
 const SEASON_HOURS: usize = 24;
 
-fn unit_of<'a>(plan: &'a PlanningFile, name: &str) -> Option<&'a UnitWire> {
-    plan.units.get(name)
-}
-
-fn periods(plan: &PlanningFile) -> Vec<Period> {
-    let Some(inv) = &plan.investment else {
-        return vec![Period {
-            year: None,
-            weight: 1.0,
-            load_scale: 1.0,
-        }];
-    };
-    let n = inv.periods.len();
-    let mean_len = if n > 1 {
-        (inv.periods[n - 1] - inv.periods[0]) / (n as i32 - 1)
-    } else {
-        5
-    };
-    let end = inv.end_year.unwrap_or(inv.periods[n - 1] + mean_len);
-    (0..n)
-        .map(|i| {
-            let from = inv.periods[i];
-            let to = if i + 1 < n { inv.periods[i + 1] } else { end };
-            let weight = (from..to)
-                .map(|y| (1.0 + inv.discount_rate).powi(-(y - inv.decision_year)))
-                .sum();
-            Period {
-                year: Some(from),
-                weight,
-                load_scale: inv
-                    .load_scale
-                    .as_ref()
-                    .and_then(|v| v.get(i))
-                    .copied()
-                    .unwrap_or(1.0),
-            }
-        })
-        .collect()
-}
-
 /// Blocks (representative periods) of hours: chronology wraps within each block.
 fn prev_hour(t: usize, block_hours: usize) -> usize {
     let start = t - t % block_hours;
@@ -179,14 +138,16 @@ fn prev_hour(t: usize, block_hours: usize) -> usize {
     }
 }
 
-pub fn build(sys: &System, plan: &PlanningFile) -> Built {
+/// Builds the planning model of `sys` with the resolved options `opt`.
+pub fn build(sys: &System, opt: &Options) -> Built {
+    let plan = opt.file;
     let mut lp = LinearProgram::default();
-    let periods = periods(plan);
+    let periods = opt.periods.clone();
     let ny = periods.len();
     let nt = sys.hours();
     let ng = sys.generators.len();
     let relax = plan.solver.relax_integers;
-    let multi = plan.investment.is_some();
+    let multi = opt.multi_period;
     let mut ix = Index::default();
     let rate = plan.investment.as_ref().map_or(0.0, |i| i.discount_rate);
     // Costs that no decision changes (fixed O&M of capacity that must be kept), USD.
@@ -195,7 +156,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
 
     // ---- capacity and build variables ----
     for (g, gen) in sys.generators.iter().enumerate() {
-        let unit = unit_of(plan, &gen.name);
+        let unit = opt.units[g];
         let size = unit.and_then(|u| u.unit_size_mw);
         let mut cap_y = Vec::with_capacity(ny);
         let mut units_y = Vec::with_capacity(ny);
@@ -294,12 +255,11 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
                 Some(s) => f64::from(existing_units) * s,
                 None => gen.p_nom,
             };
-            let steps: Vec<(Option<u32>, f64)> = u
-                .vendor
-                .as_ref()
-                .and_then(|v| plan.vendors.get(v))
+            let steps: Vec<(Option<u32>, f64)> = opt.vendor_of[g]
                 .map(|v| {
-                    v.learning
+                    opt.vendors[v]
+                        .wire
+                        .learning
                         .iter()
                         .map(|s| (s.units, annual(s.overnight_cost_usd_per_kw)))
                         .collect()
@@ -462,18 +422,18 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
         ix.built.push(built_y);
     }
     if multi {
-        add_learning(&mut lp, sys, plan, &periods, &mut ix);
+        add_learning(&mut lp, opt, &periods, &mut ix);
     }
 
     // ---- storage capacity per period ----
-    for st in &sys.storage_units {
-        let (cap_y, built_y) = storage_capacity(&mut lp, st, plan, &periods);
+    for (k, st) in sys.storage_units.iter().enumerate() {
+        let (cap_y, built_y) = storage_capacity(&mut lp, st, opt, k);
         ix.storage_capacity.push(cap_y);
         ix.storage_built.push(built_y);
     }
 
     // ---- "at least one unit built" binaries for contingency designs (contingency.rs) ----
-    contingency::any_built(&mut lp, sys, plan, &mut ix, relax);
+    contingency::any_built(&mut lp, sys, opt, &mut ix, relax);
 
     // ---- dispatch, availability, commitment, refuelling, ramping, reserves ----
     // Refuelling seasons are made of whole days (a representative day is one).
@@ -482,13 +442,13 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
         .chunks(SEASON_HOURS)
         .map(|c| c.iter().sum())
         .collect();
-    let area_of_bus = sys.area_of_bus(plan);
-    let n1_areas: Vec<bool> = plan.areas.iter().map(|a| a.n1_reserve).collect();
+    let area_of_bus = &opt.area_of_bus;
+    let n1_areas: Vec<bool> = opt.areas.iter().map(|a| a.n1_reserve).collect();
     // Reserve column of each generator [g][y][t]: the contingency reserve it holds in an hour
     // (none for a unit that cannot hold reserve or lies outside an N-1 area).
     let mut reserve: Vec<Vec<Vec<Option<Col>>>> = vec![vec![vec![None; nt]; ny]; ng];
     for (g, gen) in sys.generators.iter().enumerate() {
-        let unit = unit_of(plan, &gen.name);
+        let unit = opt.units[g];
         let size = unit.and_then(|u| u.unit_size_mw);
         let op = unit.and_then(|u| u.operation).unwrap_or_default();
         let committable = unit.is_some_and(|u| u.committable);
@@ -535,7 +495,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
             let cap = ix.capacity[g][y].clone();
             let units = ix.units[g][y].clone();
             // Refuelling: which blocks are in the season, and what is off-line there.
-            let season = refuelling_season(&mut lp, sys, plan, g, y, &blocks, &mut season_y);
+            let season = refuelling_season(&mut lp, sys, opt, g, y, &blocks, &mut season_y);
             let mut p_t = Vec::with_capacity(nt);
             let mut u_prev: Vec<Option<Col>> = vec![None; nt];
             for t in 0..nt {
@@ -766,10 +726,10 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
     }
 
     // ---- N-1 contingency reserve per area, period and hour (contingency.rs) ----
-    contingency::area_rows(&mut lp, sys, plan, &mut ix, &reserve, ny);
+    contingency::area_rows(&mut lp, sys, opt, &mut ix, &reserve, ny);
 
     // ---- planning reserve margin (reserve_margin.rs) ----
-    reserve_margin::add(&mut lp, sys, plan, &periods, &ix);
+    reserve_margin::add(&mut lp, sys, opt, &periods, &ix);
 
     // ---- links and lines ----
     links(&mut lp, sys, &periods, &mut ix, relax);
@@ -784,7 +744,7 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
             let (pd, ps, last) = storage_operation(
                 &mut lp,
                 sys,
-                plan,
+                opt.linking[k],
                 st,
                 &ix.storage_capacity[k][y],
                 y,
@@ -833,9 +793,9 @@ pub fn build(sys: &System, plan: &PlanningFile) -> Built {
     emission_limits(&mut lp, sys, &mut ix);
 
     // ---- policy rows (policy.rs): CO2 cap per period, capacity and energy limits ----
-    policy::add_co2_caps(&mut lp, sys, plan, &periods, &ix);
-    policy::add_capacity_limits(&mut lp, sys, plan, &periods, &ix);
-    policy::add_energy_limits(&mut lp, sys, plan, &periods, &ix);
+    policy::add_co2_caps(&mut lp, sys, opt, &periods, &ix);
+    policy::add_capacity_limits(&mut lp, opt, &periods, &ix);
+    policy::add_energy_limits(&mut lp, sys, opt, &periods, &ix);
 
     // Constant costs enter the objective through one column fixed at 1.
     if fixed_cost != 0.0 {

@@ -28,52 +28,18 @@
 
 use super::{Expr, Index, Period};
 use crate::lp::LinearProgram;
-use crate::planning::file::PlanningFile;
+use crate::planning::options::Options;
 use crate::planning::system::System;
 
 fn year_label(period: &Period, y: usize) -> String {
     period.year.map_or_else(|| y.to_string(), |v| v.to_string())
 }
 
-fn generator_index(sys: &System, name: &str) -> Option<usize> {
-    sys.generators.iter().position(|g| g.name == name)
-}
-
-/// Names in the policy sections that are not generators of the system, as
-/// (dotted key, name) pairs, so that the caller can refuse the plan before building it.
-pub fn unknown_generators(sys: &System, plan: &PlanningFile) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for (i, l) in plan.capacity_limits.iter().enumerate() {
-        for name in &l.generators {
-            if generator_index(sys, name).is_none() {
-                out.push((format!("capacity_limits[{i}].generators"), name.clone()));
-            }
-        }
-    }
-    for (i, l) in plan.energy_limits.iter().enumerate() {
-        for name in l.use_per_mwh.keys() {
-            if generator_index(sys, name).is_none() {
-                out.push((format!("energy_limits[{i}].use_per_mwh"), name.clone()));
-            }
-        }
-    }
-    out
-}
-
 /// `min_mw <= Σ P_{g,y} <= max_mw` for every period from `from_year` on.
-pub fn add_capacity_limits(
-    lp: &mut LinearProgram,
-    sys: &System,
-    plan: &PlanningFile,
-    periods: &[Period],
-    ix: &Index,
-) {
-    for limit in &plan.capacity_limits {
-        let members: Vec<usize> = limit
-            .generators
-            .iter()
-            .filter_map(|name| generator_index(sys, name))
-            .collect();
+pub fn add_capacity_limits(lp: &mut LinearProgram, opt: &Options, periods: &[Period], ix: &Index) {
+    for resolved in &opt.capacity_limits {
+        let limit = resolved.wire;
+        let members = &resolved.generators;
         for (y, per) in periods.iter().enumerate() {
             if let (Some(from), Some(year)) = (limit.from_year, per.year) {
                 if year < from {
@@ -81,7 +47,7 @@ pub fn add_capacity_limits(
                 }
             }
             let mut e = Expr::default();
-            for &g in &members {
+            for &g in members {
                 e.add(&ix.capacity[g][y]);
             }
             let lower = limit.min_mw.map_or(f64::NEG_INFINITY, |v| v - e.constant);
@@ -100,11 +66,12 @@ pub fn add_capacity_limits(
 pub fn add_energy_limits(
     lp: &mut LinearProgram,
     sys: &System,
-    plan: &PlanningFile,
+    opt: &Options,
     periods: &[Period],
     ix: &Index,
 ) {
-    for limit in &plan.energy_limits {
+    for resolved in &opt.energy_limits {
+        let limit = resolved.wire;
         for (y, per) in periods.iter().enumerate() {
             let Some(&cap) = limit.max_per_year.get(y) else {
                 continue;
@@ -113,10 +80,7 @@ pub fn add_energy_limits(
                 continue;
             }
             let mut terms = Vec::new();
-            for (name, &use_per_mwh) in &limit.use_per_mwh {
-                let Some(g) = generator_index(sys, name) else {
-                    continue;
-                };
+            for &(g, use_per_mwh) in &resolved.use_per_mwh {
                 if use_per_mwh == 0.0 {
                     continue;
                 }
@@ -140,12 +104,16 @@ pub fn add_energy_limits(
 pub fn add_co2_caps(
     lp: &mut LinearProgram,
     sys: &System,
-    plan: &PlanningFile,
+    opt: &Options,
     periods: &[Period],
     ix: &Index,
 ) {
     let nt = sys.hours();
-    let caps = plan.investment.as_ref().and_then(|i| i.co2_cap_t.as_ref());
+    let caps = opt
+        .file
+        .investment
+        .as_ref()
+        .and_then(|i| i.co2_cap_t.as_ref());
     for (y, per) in periods.iter().enumerate() {
         let Some(&cap) = caps.and_then(|c| c.get(y)) else {
             continue;

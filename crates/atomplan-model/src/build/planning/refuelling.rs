@@ -19,14 +19,14 @@ pub enum Season {
 pub(super) fn refuelling_season(
     lp: &mut LinearProgram,
     sys: &System,
-    plan: &PlanningFile,
+    opt: &Options,
     g: usize,
     y: usize,
     blocks: &[f64],
     season_y: &mut Vec<Vec<Col>>,
 ) -> Option<Season> {
     let gen = &sys.generators[g];
-    let u = plan.units.get(&gen.name)?;
+    let u = opt.units[g]?;
     let r = u.refuelling.as_ref()?;
     u.unit_size_mw?;
     let staggered = r.schedule != RefuellingSchedule::Simultaneous;

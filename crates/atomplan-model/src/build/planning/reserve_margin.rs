@@ -11,13 +11,13 @@ use super::*;
 pub(super) fn add(
     lp: &mut LinearProgram,
     sys: &System,
-    plan: &PlanningFile,
+    opt: &Options,
     periods: &[Period],
     ix: &Index,
 ) {
     let nt = sys.hours();
-    let area_of_bus = sys.area_of_bus(plan);
-    for (a, area) in plan.areas.iter().enumerate() {
+    let area_of_bus = &opt.area_of_bus;
+    for (a, area) in opt.areas.iter().enumerate() {
         if area.reserve_margin.is_none() && area.reserve_margin_by_period.is_none() {
             continue;
         }
@@ -46,17 +46,13 @@ pub(super) fn add(
             let mut e = Expr::default();
             for (g, gen) in sys.generators.iter().enumerate() {
                 if area_of_bus[gen.bus] == Some(a) {
-                    let credit = unit_of(plan, &gen.name)
-                        .and_then(|u| u.capacity_credit)
-                        .unwrap_or(1.0);
+                    let credit = opt.units[g].and_then(|u| u.capacity_credit).unwrap_or(1.0);
                     e.add(&ix.capacity[g][y].scaled(credit));
                 }
             }
             for (k, st) in sys.storage_units.iter().enumerate() {
                 if area_of_bus[st.bus] == Some(a) {
-                    let credit = plan
-                        .storage
-                        .get(&st.name)
+                    let credit = opt.storage[k]
                         .and_then(|s| s.capacity_credit)
                         .unwrap_or(0.0);
                     if credit > 0.0 {

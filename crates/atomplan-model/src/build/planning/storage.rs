@@ -16,11 +16,12 @@ use super::*;
 pub(super) fn storage_capacity(
     lp: &mut LinearProgram,
     st: &StorageUnit,
-    plan: &PlanningFile,
-    periods: &[Period],
+    opt: &Options,
+    k: usize,
 ) -> (Vec<Expr>, Vec<Expr>) {
+    let periods = &opt.periods;
     let ny = periods.len();
-    if plan.investment.is_none() {
+    if !opt.multi_period {
         if !st.extendable {
             return (vec![Expr::constant(st.p_nom)], vec![Expr::constant(0.0)]);
         }
@@ -34,9 +35,7 @@ pub(super) fn storage_capacity(
         );
         return (vec![e.clone()], vec![e]);
     }
-    let lifetime = plan
-        .storage
-        .get(&st.name)
+    let lifetime = opt.storage[k]
         .and_then(|s| s.lifetime_years)
         .unwrap_or(f64::INFINITY);
     let alive = |built: i32, year: i32| year >= built && f64::from(year - built) < lifetime;
@@ -122,7 +121,7 @@ pub(super) enum SocMode {
     },
 }
 
-pub(super) fn soc_mode(sys: &System, plan: &PlanningFile, st: &StorageUnit) -> SocMode {
+pub(super) fn soc_mode(sys: &System, linking: StorageLinking) -> SocMode {
     match &sys.chronology {
         Chronology::Sequential => SocMode::Sequential,
         Chronology::Wrap => SocMode::CyclicPerBlock,
@@ -130,12 +129,6 @@ pub(super) fn soc_mode(sys: &System, plan: &PlanningFile, st: &StorageUnit) -> S
             sequence,
             last_hours,
         } => {
-            let linking = plan
-                .storage
-                .get(&st.name)
-                .and_then(|s| s.linking)
-                .or(plan.aggregation.as_ref().map(|a| a.storage))
-                .unwrap_or_default();
             if linking == StorageLinking::Cyclic {
                 SocMode::CyclicPerBlock
             } else {
@@ -154,7 +147,7 @@ pub(super) fn soc_mode(sys: &System, plan: &PlanningFile, st: &StorageUnit) -> S
 pub(super) fn storage_operation(
     lp: &mut LinearProgram,
     sys: &System,
-    plan: &PlanningFile,
+    linking: StorageLinking,
     st: &StorageUnit,
     cap: &Expr,
     y: usize,
@@ -226,7 +219,7 @@ pub(super) fn storage_operation(
         (terms, w * st.inflow_at(t))
     };
     let standing = |t: usize| (1.0 - st.standing_loss).powf(sys.store_weight(t));
-    let mode = soc_mode(sys, plan, st);
+    let mode = soc_mode(sys, linking);
     let bh = sys.block_hours.max(1);
     match mode {
         SocMode::Sequential | SocMode::CyclicPerBlock => {

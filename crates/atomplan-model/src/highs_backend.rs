@@ -56,15 +56,26 @@ impl Default for SolverSettings {
     }
 }
 
+/// Rows from which a MILP's root LP (solved without a basis) goes to HiPO with crossover
+/// instead of dual simplex; every later node starts dual simplex from the root's basis, and
+/// HiGHS falls back to dual simplex if HiPO fails. Measured on the four flagship studies'
+/// planning MILPs (docs/benchmarks.md, "Studies"): at 87,700 rows (Kazakhstan) the scenario
+/// stages took 58 s instead of 90 s with the same objectives; at 27,000-48,000 rows
+/// (Mongolia, Uzbekistan, Turkey) HiPO's set-up and crossover made them 4-30 s slower, because
+/// dual simplex solves those roots in 2-3 s. `--solver-option mip_lp_solver=…` overrides it.
+pub const HIPO_ROOT_MIN_ROWS: usize = 64_000;
+
 /// The options atomplan ships, applied before the user's.
 ///
 /// For an LP: presolve, then HiGHS's interior-point solver HiPO with crossover to an optimal
 /// basis (measured against dual simplex in docs/benchmarks.md, "Optimiser"); `simplex_strategy=1`
 /// makes any simplex clean-up after crossover dual simplex. For a MILP HiGHS ignores `solver`, so
-/// it is left to HiGHS (`choose`), and the relative MIP gap is 0 (HiGHS's default is 1e-4) so
-/// that the objective is PyPSA's to the last digits whatever gap PyPSA was given;
-/// `--solver-option mip_rel_gap=…` relaxes it. `random_seed=0` in both.
-pub fn default_options(is_mip: bool) -> Vec<(&'static str, &'static str)> {
+/// it is left to HiGHS (`choose`); the root node's LP of a MILP with at least
+/// [`HIPO_ROOT_MIN_ROWS`] rows goes to HiPO with crossover (`mip_lp_solver=hipo`, see there);
+/// and the relative MIP gap is 0 (HiGHS's default is 1e-4) so that the objective is PyPSA's to
+/// the last digits whatever gap PyPSA was given; `--solver-option mip_rel_gap=…` relaxes it.
+/// `random_seed=0` in both.
+pub fn default_options(is_mip: bool, rows: usize) -> Vec<(&'static str, &'static str)> {
     let mut options = vec![
         ("solver", if is_mip { "choose" } else { "hipo" }),
         ("run_crossover", "on"),
@@ -73,6 +84,9 @@ pub fn default_options(is_mip: bool) -> Vec<(&'static str, &'static str)> {
         ("random_seed", "0"),
     ];
     if is_mip {
+        if rows >= HIPO_ROOT_MIN_ROWS {
+            options.push(("mip_lp_solver", "hipo"));
+        }
         options.push(("mip_rel_gap", "0"));
     }
     options
@@ -219,7 +233,7 @@ pub(crate) fn apply_option(model: &mut highs::Model, key: &str, value: &str) -> 
 /// HiPO gives no optimal answer and the user did not choose the solver (see the module doc).
 pub fn solve(lp: &LinearProgram, settings: &SolverSettings) -> Result<LpSolution, Error> {
     let is_mip = lp.col_integer.iter().any(|integer| *integer);
-    let first = solve_once(lp, settings, is_mip, &default_options(is_mip))?;
+    let first = solve_once(lp, settings, is_mip, &default_options(is_mip, lp.n_rows()))?;
     let user_chose_solver = settings.options.iter().any(|(key, _)| key == "solver");
     if is_mip
         || user_chose_solver
@@ -507,5 +521,27 @@ mod log_tests {
         let numeric = "WARNING: Numerical trouble: primal infeasibilities after unscaling\n";
         assert!(explain(numeric).unwrap().starts_with("numerical trouble"));
         assert_eq!(explain("Running HiGHS 1.11\nModel status: Optimal\n"), None);
+    }
+}
+
+#[cfg(test)]
+mod option_tests {
+    use super::{default_options, HIPO_ROOT_MIN_ROWS};
+
+    fn root_solver(is_mip: bool, rows: usize) -> Option<&'static str> {
+        default_options(is_mip, rows)
+            .into_iter()
+            .find(|(key, _)| *key == "mip_lp_solver")
+            .map(|(_, value)| value)
+    }
+
+    /// HiPO solves the root LP of a large MILP only; an LP is HiPO's anyway (`solver`).
+    #[test]
+    fn hipo_takes_the_root_of_large_milps_only() {
+        assert_eq!(root_solver(true, HIPO_ROOT_MIN_ROWS), Some("hipo"));
+        assert_eq!(root_solver(true, HIPO_ROOT_MIN_ROWS - 1), None);
+        assert_eq!(root_solver(false, 10 * HIPO_ROOT_MIN_ROWS), None);
+        assert!(default_options(false, 10).contains(&("solver", "hipo")));
+        assert!(default_options(true, 10).contains(&("mip_rel_gap", "0")));
     }
 }

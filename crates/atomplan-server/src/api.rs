@@ -5,11 +5,12 @@
 //! `atomplan::study::validate` (as `study check`), runs from `atomplan_report::run_study` (as
 //! `study run`).
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
+use atomplan::study::decision::Decision;
 use atomplan::study::{template, validate, StudyFile};
 use atomplan_catalogue::json::{country_json, design_json, project_json};
 use atomplan_core::Diagnostic;
@@ -462,32 +463,6 @@ struct CompareQuery {
     scenario_b: Option<String>,
 }
 
-/// Every number of a `decision.json` scenario by its dotted path (`capacity_mw.gas.2035`).
-fn scenario_numbers(
-    prefix: &str,
-    value: &Value,
-    out: &mut std::collections::BTreeMap<String, f64>,
-) {
-    match value {
-        Value::Number(number) => {
-            if let Some(x) = number.as_f64() {
-                out.insert(prefix.to_owned(), x);
-            }
-        }
-        Value::Object(map) => {
-            for (key, item) in map {
-                let path = if prefix.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{prefix}.{key}")
-                };
-                scenario_numbers(&path, item, out);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// One side of a comparison: the job, its decision, and the chosen scenario.
 async fn compare_side(
     state: &AppState,
@@ -495,7 +470,7 @@ async fn compare_side(
     scenario: Option<&str>,
     id_field: &str,
     scenario_field: &str,
-) -> Result<(Value, Value), ApiError> {
+) -> Result<(Value, BTreeMap<String, f64>), ApiError> {
     let id = id.filter(|id| !id.is_empty()).ok_or_else(|| {
         ApiError::bad_request(format!("`{id_field}` is missing: give a job id"))
             .with_field(id_field)
@@ -507,23 +482,15 @@ async fn compare_side(
     let bytes = job_output(state, id, "decision.json")
         .await
         .map_err(|error| error.with_field(id_field))?;
-    let decision: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::internal(format!("the job's decision.json is not JSON: {e}")))?;
-    let scenarios = decision
-        .get("scenarios")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let names: Vec<&str> = scenarios
-        .iter()
-        .filter_map(|s| s.get("name").and_then(Value::as_str))
-        .collect();
+    let decision: Decision = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::internal(format!(
+            "the job's decision.json is not a decision of this version of atomplan: {e}"
+        ))
+    })?;
+    let names: Vec<&str> = decision.scenarios.iter().map(|s| s.name.as_str()).collect();
     let chosen = match scenario.filter(|s| !s.is_empty()) {
-        None => scenarios.first().cloned(),
-        Some(name) => scenarios
-            .iter()
-            .find(|s| s.get("name").and_then(Value::as_str) == Some(name))
-            .cloned(),
+        None => decision.scenarios.first(),
+        Some(name) => decision.scenarios.iter().find(|s| s.name == name),
     };
     let Some(chosen) = chosen else {
         return Err(ApiError::not_found(format!(
@@ -537,10 +504,10 @@ async fn compare_side(
         "job": id,
         "title": info.title,
         "country": info.country,
-        "scenario": chosen.get("name").cloned().unwrap_or(Value::Null),
+        "scenario": chosen.name,
         "scenarios": names,
     });
-    Ok((side, chosen))
+    Ok((side, chosen.numbers()))
 }
 
 /// Two runs side by side: every number of one scenario of job `a` and one of job `b`, with
@@ -549,7 +516,7 @@ async fn compare(
     State(state): State<Arc<AppState>>,
     Query(query): Query<CompareQuery>,
 ) -> ApiResult {
-    let (side_a, scenario_a) = compare_side(
+    let (side_a, numbers_a) = compare_side(
         &state,
         query.a.as_deref(),
         query.scenario_a.as_deref(),
@@ -557,7 +524,7 @@ async fn compare(
         "scenario_a",
     )
     .await?;
-    let (side_b, scenario_b) = compare_side(
+    let (side_b, numbers_b) = compare_side(
         &state,
         query.b.as_deref(),
         query.scenario_b.as_deref(),
@@ -565,10 +532,6 @@ async fn compare(
         "scenario_b",
     )
     .await?;
-    let mut numbers_a = std::collections::BTreeMap::new();
-    let mut numbers_b = std::collections::BTreeMap::new();
-    scenario_numbers("", &scenario_a, &mut numbers_a);
-    scenario_numbers("", &scenario_b, &mut numbers_b);
     let keys: std::collections::BTreeSet<&String> =
         numbers_a.keys().chain(numbers_b.keys()).collect();
     let rows: Vec<Value> = keys

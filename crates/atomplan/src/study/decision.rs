@@ -47,6 +47,43 @@ pub struct ScenarioDecision {
     pub capacity_mw: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
+impl ScenarioDecision {
+    /// Every number of the scenario by its dotted name, as it appears in `decision.json`
+    /// (`system_cost_usd`, `co2_mt.2030`, `capacity_mw.wind.2035`): what two runs are compared
+    /// on. Text, `meets_standard` and values that are not finite (written as `null`) are left
+    /// out.
+    pub fn numbers(&self) -> BTreeMap<String, f64> {
+        let mut out = BTreeMap::from([
+            ("system_cost_usd".to_owned(), self.system_cost_usd),
+            (
+                "cost_vs_least_cost_usd".to_owned(),
+                self.cost_vs_least_cost_usd,
+            ),
+            ("lole_h".to_owned(), self.lole_h),
+            ("lole_standard_h".to_owned(), self.lole_standard_h),
+        ]);
+        let by_year = [
+            ("co2_mt", &self.co2_mt),
+            ("gas_bcm", &self.gas_bcm),
+            ("gas_import_bill_usd", &self.gas_import_bill_usd),
+            ("price_usd_per_mwh", &self.price_usd_per_mwh),
+            ("nuclear_mw", &self.nuclear_mw),
+        ];
+        for (field, years) in by_year {
+            for (year, &value) in years {
+                out.insert(format!("{field}.{year}"), value);
+            }
+        }
+        for (technology, years) in &self.capacity_mw {
+            for (year, &value) in years {
+                out.insert(format!("capacity_mw.{technology}.{year}"), value);
+            }
+        }
+        out.retain(|_, value| value.is_finite());
+        out
+    }
+}
+
 /// Values at which the least-cost plan first builds a unit of a candidate.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Breakeven {
@@ -677,4 +714,60 @@ fn tornado_bars(study: &StudyFile, evaluator: &Evaluator<'_>) -> Vec<TornadoBar>
             },
         )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every number `decision.json` holds for a scenario, found by walking its JSON.
+    fn json_numbers(prefix: &str, value: &serde_json::Value, out: &mut BTreeMap<String, f64>) {
+        match value {
+            serde_json::Value::Number(n) => {
+                out.insert(prefix.to_owned(), n.as_f64().unwrap());
+            }
+            serde_json::Value::Object(map) => {
+                for (key, item) in map {
+                    let path = if prefix.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{prefix}.{key}")
+                    };
+                    json_numbers(&path, item, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `numbers()` names exactly the numbers of the serialised scenario, so a field added to
+    /// `ScenarioDecision` without its place in `numbers()` fails here.
+    #[test]
+    fn scenario_numbers_are_the_numbers_of_its_json() {
+        let years = |a: f64, b: f64| BTreeMap::from([("2030".into(), a), ("2040".into(), b)]);
+        let scenario = ScenarioDecision {
+            name: "least-cost".into(),
+            description: "d".into(),
+            system_cost_usd: 6.7e10,
+            cost_vs_least_cost_usd: 0.0,
+            co2_mt: years(90.0, 70.5),
+            gas_bcm: years(12.0, 9.0),
+            gas_import_bill_usd: years(1e9, 2e9),
+            price_usd_per_mwh: years(61.0, f64::NAN),
+            lole_h: 0.77,
+            lole_standard_h: 3.0,
+            meets_standard: true,
+            reliability_note: "n".into(),
+            nuclear_mw: years(0.0, 1109.0),
+            capacity_mw: BTreeMap::from([
+                ("wind".into(), years(500.0, 900.0)),
+                ("vver".into(), years(0.0, 1109.0)),
+            ]),
+        };
+        let mut expected = BTreeMap::new();
+        json_numbers("", &serde_json::to_value(&scenario).unwrap(), &mut expected);
+        assert_eq!(scenario.numbers(), expected);
+        assert_eq!(expected.len(), 4 + 5 * 2 + 2 * 2 - 1, "{expected:?}");
+        assert_eq!(expected["capacity_mw.vver.2040"], 1109.0);
+    }
 }

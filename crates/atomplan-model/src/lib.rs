@@ -55,9 +55,10 @@ pub use lp::{LinearProgram, Triplets};
 pub use network::Network;
 pub use results::Results;
 
-/// Everything that can stop a solve from running. An infeasible model is not an error: it is a
-/// [`SolveStatus`] with a [`diagnose::Diagnosis`].
-#[derive(Debug, thiserror::Error)]
+/// Everything that can stop a solve from running, the one error type of the crate (core solve,
+/// planning model, time-series aggregation). An infeasible model is not an error: it is a
+/// [`SolveStatus`] with a [`diagnose::Diagnosis`] (core) or `PlanResult::violations` (planning).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
     /// A malformed input folder: names the file, line and column.
     #[error("{}", .0.location_and_message())]
@@ -85,6 +86,38 @@ pub enum Error {
     Solver(String),
     #[error("cannot write results: {0}")]
     Output(String),
+    /// A planning-file key names a component the system does not have.
+    #[error("`{key}` names `{name}`, which is not a {kind} of the system")]
+    UnknownName {
+        key: String,
+        name: String,
+        kind: &'static str,
+    },
+    #[error("cannot write the LP to `{path}`: {message}")]
+    WriteLp { path: String, message: String },
+    /// A network feature the planning model takes in one period only.
+    #[error("{0} in a multi-period plan is not supported by the planning model (it is in a single-period one, as in PyPSA)")]
+    SinglePeriodOnly(String),
+    /// A combination of the network and the plan that the planning model cannot take.
+    #[error("{0} is not supported by the planning model")]
+    Unsupported(String),
+    /// Time-series aggregation: no profiles to cluster.
+    #[error("time-series aggregation failed: no profiles given")]
+    NoProfiles,
+    #[error(
+        "time-series aggregation failed: profile {index} has {len} hours, profile 0 has {expected}"
+    )]
+    ProfileLength {
+        index: usize,
+        len: usize,
+        expected: usize,
+    },
+    #[error("time-series aggregation failed: profile {index} has a value that is not finite at hour {hour}")]
+    ProfileNotFinite { index: usize, hour: usize },
+    #[error("time-series aggregation failed: `period_hours` is {period_hours} but the profiles hold only {hours} hours")]
+    ProfilesTooShort { period_hours: usize, hours: usize },
+    #[error("time-series aggregation failed: `{field}` must be at least 1")]
+    AggregationZero { field: &'static str },
 }
 
 trait LocationAndMessage {

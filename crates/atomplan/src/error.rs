@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use atomplan_econ::EconError;
-use atomplan_model::planning::{PlanError, Status};
+use atomplan_model::planning::Status;
 
 use crate::assess::AssessError;
 use crate::sweep::SweepError;
@@ -77,7 +77,7 @@ pub enum Error {
     },
     /// The planning model could not be built.
     #[error(transparent)]
-    Planning(#[from] PlanError),
+    Planning(#[from] atomplan_model::Error),
     /// No plan meets the study's constraints: a negative answer, not a failure of the run.
     /// `explanation` names the policy rows that are short.
     #[error("infeasible plan in scenario `{scenario}`: {explanation}. Families: CO2-cap = [policy].co2_cap_mt, Capacity-limit = [[targets]], [[commitments]] or a coal phase-out, Energy-limit = [policy].gas_supply_bcm, Area-reserve-margin = the reserve margin")]

@@ -13,6 +13,8 @@
 
 use std::fmt;
 
+use crate::Error;
+
 #[cfg(test)]
 mod tests;
 
@@ -43,25 +45,6 @@ impl Default for Settings {
             method: Method::KMedoids { seed: 0 },
         }
     }
-}
-
-/// Why an aggregation could not be made.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum AggregateError {
-    #[error("no profiles given")]
-    NoProfiles,
-    #[error("profile {index} has {len} hours, profile 0 has {expected}")]
-    LengthMismatch {
-        index: usize,
-        len: usize,
-        expected: usize,
-    },
-    #[error("profile {index} has a value that is not finite at hour {hour}")]
-    NotFinite { index: usize, hour: usize },
-    #[error("`period_hours` is {period_hours} but the profiles hold only {hours} hours")]
-    TooShort { period_hours: usize, hours: usize },
-    #[error("`{field}` must be at least 1")]
-    Zero { field: &'static str },
 }
 
 /// The result: representatives, their weights and the mapping of every original period.
@@ -220,35 +203,35 @@ fn error_metrics(original: &[f64], rebuilt: &[f64]) -> ErrorMetrics {
 /// so that a load in MW and a capacity factor weigh alike.
 /// A trailing partial period (e.g. the 52nd week's last day) takes part in no clustering: it is
 /// assigned to the representative closest on its first hours.
-pub fn aggregate(profiles: &[&[f64]], settings: &Settings) -> Result<Aggregation, AggregateError> {
-    let first = profiles.first().ok_or(AggregateError::NoProfiles)?;
+pub fn aggregate(profiles: &[&[f64]], settings: &Settings) -> Result<Aggregation, Error> {
+    let first = profiles.first().ok_or(Error::NoProfiles)?;
     let hours = first.len();
     for (index, p) in profiles.iter().enumerate() {
         if p.len() != hours {
-            return Err(AggregateError::LengthMismatch {
+            return Err(Error::ProfileLength {
                 index,
                 len: p.len(),
                 expected: hours,
             });
         }
         if let Some(hour) = p.iter().position(|v| !v.is_finite()) {
-            return Err(AggregateError::NotFinite { index, hour });
+            return Err(Error::ProfileNotFinite { index, hour });
         }
     }
     if settings.period_hours == 0 {
-        return Err(AggregateError::Zero {
+        return Err(Error::AggregationZero {
             field: "period_hours",
         });
     }
     if settings.representatives == 0 {
-        return Err(AggregateError::Zero {
+        return Err(Error::AggregationZero {
             field: "representatives",
         });
     }
     let ph = settings.period_hours;
     let n_periods = hours / ph;
     if n_periods == 0 {
-        return Err(AggregateError::TooShort {
+        return Err(Error::ProfilesTooShort {
             period_hours: ph,
             hours,
         });

@@ -127,21 +127,21 @@ fn more_representatives_than_periods_is_clamped() {
 #[test]
 fn bad_inputs_are_errors_not_panics() {
     let s = Settings::default();
-    assert_eq!(aggregate(&[], &s), Err(AggregateError::NoProfiles));
+    assert_eq!(aggregate(&[], &s), Err(Error::NoProfiles));
     let a = [1.0; 48];
     let b = [1.0; 47];
     assert!(matches!(
         aggregate(&[&a, &b], &s),
-        Err(AggregateError::LengthMismatch { index: 1, .. })
+        Err(Error::ProfileLength { index: 1, .. })
     ));
     let nan = [f64::NAN; 48];
     assert!(matches!(
         aggregate(&[&nan], &s),
-        Err(AggregateError::NotFinite { index: 0, hour: 0 })
+        Err(Error::ProfileNotFinite { index: 0, hour: 0 })
     ));
     assert!(matches!(
         aggregate(&[&a[..10]], &s),
-        Err(AggregateError::TooShort { .. })
+        Err(Error::ProfilesTooShort { .. })
     ));
     let zero = Settings {
         representatives: 0,
@@ -149,7 +149,7 @@ fn bad_inputs_are_errors_not_panics() {
     };
     assert!(matches!(
         aggregate(&[&a], &zero),
-        Err(AggregateError::Zero { .. })
+        Err(Error::AggregationZero { .. })
     ));
     // Constant series: no division by zero, no NaN.
     let flat = [5.0; 72];

@@ -37,6 +37,7 @@ pub use system::{Chronology, StorageUnit, System};
 use crate::aggregate;
 use crate::highs_backend::{self, LpSolution, SolverSettings};
 use crate::lp::{Col, LinearProgram};
+use crate::Error;
 
 /// Read and validate a planning file. Errors and warnings come back together; the caller
 /// stops on any error.
@@ -203,28 +204,6 @@ impl PlanResult {
     }
 }
 
-/// Why a plan could not be built.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum PlanError {
-    #[error("time-series aggregation failed: {0}")]
-    Aggregate(#[from] aggregate::AggregateError),
-    /// A planning-file key names a component the system does not have.
-    #[error("`{key}` names `{name}`, which is not a {kind} of the system")]
-    UnknownName {
-        key: String,
-        name: String,
-        kind: &'static str,
-    },
-    #[error("cannot write the LP to `{path}`: {message}")]
-    WriteLp { path: String, message: String },
-    /// A network feature the planning model takes in one period only.
-    #[error("{0} in a multi-period plan is not supported by the planning model (it is in a single-period one, as in PyPSA)")]
-    SinglePeriodOnly(String),
-    /// A combination of the network and the plan that the planning model cannot take.
-    #[error("{0} is not supported by the planning model")]
-    Unsupported(String),
-}
-
 /// The core backend's settings for a planning file's `[solver]`: its gap and time limit, then
 /// the caller's HiGHS options. The backend's defaults apply first (HiPO with crossover for an
 /// LP, branch and bound for a MILP), as for every core solve.
@@ -263,25 +242,25 @@ const POLICY_FAMILIES: &[&str] = &[
 ];
 
 /// Aggregate (if the plan asks for it), build and solve.
-pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanError> {
+pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
     // Names are checked before aggregation (which keeps them), so a bad one fails fast.
     options::Options::resolve(system, plan)?;
     if plan.investment.is_some() {
         if let Some(link) = system.links.iter().find(|l| l.expansion.is_some()) {
-            return Err(PlanError::SinglePeriodOnly(format!(
+            return Err(Error::SinglePeriodOnly(format!(
                 "the extendable {} `{}`",
                 if link.is_line { "line" } else { "link" },
                 link.name
             )));
         }
         if let Some(unit) = system.storage_units.iter().find(|s| s.module > 0.0) {
-            return Err(PlanError::SinglePeriodOnly(format!(
+            return Err(Error::SinglePeriodOnly(format!(
                 "the modular (`p_nom_mod`) storage unit `{}`",
                 unit.name
             )));
         }
         if let Some(limit) = system.emission_limits.first() {
-            return Err(PlanError::SinglePeriodOnly(format!(
+            return Err(Error::SinglePeriodOnly(format!(
                 "the network's CO2 limit `{}`",
                 limit.name
             )));
@@ -294,7 +273,7 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
             Some((limit, &system.storage_units[s]))
         });
         if let Some((limit, unit)) = emitting {
-            return Err(PlanError::Unsupported(format!(
+            return Err(Error::Unsupported(format!(
                 "the non-cyclic storage unit `{}` under the limit `{}` with `[aggregation]`",
                 unit.name, limit.name
             )));
@@ -304,7 +283,7 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, PlanErro
     if let Some(path) = &plan.solver.write_lp {
         let written = std::fs::File::create(path).and_then(|file| lp.write_lp(file));
         if let Err(error) = written {
-            return Err(PlanError::WriteLp {
+            return Err(Error::WriteLp {
                 path: path.display().to_string(),
                 message: error.to_string(),
             });
@@ -536,7 +515,7 @@ type BuiltParts = (System, model::Index, Vec<model::Period>, f64);
 pub fn build_lp(
     system: &System,
     plan: &PlanningFile,
-) -> Result<(LinearProgram, BuiltParts, Option<AggregationReport>), PlanError> {
+) -> Result<(LinearProgram, BuiltParts, Option<AggregationReport>), Error> {
     let start = std::time::Instant::now();
     let (sys, report) = match &plan.aggregation {
         Some(a) => {

@@ -6,7 +6,7 @@
 //! periods and their discounted weights, and applies the defaults that depend on more than one
 //! section (a storage unit's linking falls back to `[aggregation].storage`), so that the
 //! constraint families of `build/planning/` read options by index and never look a name up.
-//! A name the system does not have is a [`PlanError::UnknownName`] naming the file's key.
+//! A name the system does not have is a [`Error::UnknownName`] naming the file's key.
 
 use crate::build::planning::Period;
 use crate::planning::file::{
@@ -14,7 +14,7 @@ use crate::planning::file::{
     UnitWire, VendorWire,
 };
 use crate::planning::system::System;
-use crate::planning::PlanError;
+use crate::Error;
 
 /// One vendor's learning steps and the generators whose units count against them.
 #[derive(Debug, Clone)]
@@ -68,8 +68,8 @@ pub struct Options<'p> {
     pub energy_limits: Vec<EnergyLimit<'p>>,
 }
 
-fn unknown(key: String, name: &str, kind: &'static str) -> PlanError {
-    PlanError::UnknownName {
+fn unknown(key: String, name: &str, kind: &'static str) -> Error {
+    Error::UnknownName {
         key,
         name: name.to_owned(),
         kind,
@@ -78,8 +78,8 @@ fn unknown(key: String, name: &str, kind: &'static str) -> PlanError {
 
 impl<'p> Options<'p> {
     /// Resolves `file` against `sys`; the first name the system does not have is an error.
-    pub fn resolve(sys: &System, file: &'p PlanningFile) -> Result<Self, PlanError> {
-        let generator = |key: String, name: &str| -> Result<usize, PlanError> {
+    pub fn resolve(sys: &System, file: &'p PlanningFile) -> Result<Self, Error> {
+        let generator = |key: String, name: &str| -> Result<usize, Error> {
             sys.generators
                 .iter()
                 .position(|g| g.name == name)
@@ -155,7 +155,7 @@ impl<'p> Options<'p> {
                     .collect::<Result<_, _>>()?;
                 Ok(CapacityLimit { wire, generators })
             })
-            .collect::<Result<_, PlanError>>()?;
+            .collect::<Result<_, Error>>()?;
         let energy_limits = file
             .energy_limits
             .iter()
@@ -170,10 +170,10 @@ impl<'p> Options<'p> {
                             v,
                         ))
                     })
-                    .collect::<Result<_, PlanError>>()?;
+                    .collect::<Result<_, Error>>()?;
                 Ok(EnergyLimit { wire, use_per_mwh })
             })
-            .collect::<Result<_, PlanError>>()?;
+            .collect::<Result<_, Error>>()?;
         Ok(Options {
             file,
             periods: periods(file),

@@ -426,7 +426,7 @@ impl System {
     pub fn aggregated(
         &self,
         settings: &aggregate::Settings,
-    ) -> Result<(System, Aggregation), aggregate::AggregateError> {
+    ) -> Result<(System, Aggregation), crate::Error> {
         let mut series: Vec<&[f64]> = Vec::new();
         for l in &self.loads {
             if l.p_set.len() > 1 {

@@ -1227,7 +1227,7 @@ fn options_refuse_unknown_names_with_their_key() {
     ];
     for (text, key, name, kind) in cases {
         let plan = parse_plan(text);
-        let expected = PlanError::UnknownName {
+        let expected = Error::UnknownName {
             key: key.to_owned(),
             name: name.to_owned(),
             kind,

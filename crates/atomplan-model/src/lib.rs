@@ -11,7 +11,15 @@
 //! pypsa::read_folder ─► Network ─► build::build ─► Model { LinearProgram, ModelIndex }
 //!        ─► highs_backend::solve ─► LpSolution ─► results::extract ─► Results ─► pypsa::write_results
 //! ```
-//! [`solve_folder`] runs the whole chain and times each stage.
+//! [`solve_folder`] runs the whole chain and times each stage. With a planning file
+//! (`atomplan solve --planning`, the studies):
+//!
+//! ```text
+//! Network ─► planning::system_from_network ─► planning::System ─┐
+//! planning::load (file) ─► PlanningFile ─► planning::options::Options::resolve ─┤
+//!        ─► build::planning::build (families in build/planning/) ─► LinearProgram
+//!        ─► highs_backend::solve ─► PlanResult
+//! ```
 //!
 //! # The LP assembly types (for extensions)
 //!
@@ -22,14 +30,17 @@
 //! Columns and rows come in named [`lp::Family`] blocks (`Generator-p`, `Bus-balance`,
 //! `GlobalConstraint`) that give every entry a structured name for `--write-lp` and diagnostics.
 //!
-//! To add a constraint family (say an N-1 reserve): write `build/<family>.rs` with one function
+//! To add a constraint family to the plain network model (say a reserve rule PyPSA has): write
+//! `build/<family>.rs` with one function
 //! that appends its columns with [`LinearProgram::add_col_family`] (set `col_integer` for integer
 //! unit counts), its rows with [`LinearProgram::add_row_family`] or
 //! [`LinearProgram::add_sparse_row_family`], and its coefficients as one [`lp::Triplets`] block
 //! built from arrays; find existing columns through [`build::ModelIndex`] (for example
 //! `index.generator_p(g, t)`, `index.generator_p_nom[g]`, `index.balance_row(bus, t)`), then call
 //! it from the flat sequence in [`build::build`]. Integer columns make HiGHS solve a MILP; nothing
-//! else changes.
+//! else changes. A nuclear-planning family goes into `build/planning/` instead, one module with
+//! its mathematics in the doc comment, over the planning model's expressions (`Expr`, `Index`):
+//! the N-1 reserve tied to the largest unit is `build/planning/contingency.rs`.
 
 pub mod aggregate;
 pub mod build;

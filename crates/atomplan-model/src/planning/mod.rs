@@ -5,8 +5,9 @@
 //!
 //! General capacity-expansion models treat a 1,200 MWe reactor and 22 modules of 55 MWe alike;
 //! in a small grid they are not, because the reserve must cover the loss of the largest unit.
-//! This module reads a planning file ([`file`]), builds the model ([`model`]) on a [`System`]
-//! and solves it with HiGHS ([`lp`]).
+//! This module reads a planning file ([`mod@file`]), resolves it against a [`System`]
+//! ([`options`]), builds the model ([`model`]) and solves it with the one HiGHS backend
+//! ([`crate::highs_backend`]).
 //! Call [`plan`] from a library, or `atomplan solve <folder> --planning FILE.toml`.
 
 pub mod file;

@@ -84,37 +84,37 @@ pub struct Period {
 /// Index of columns the result reads back.
 #[derive(Debug, Default)]
 pub struct Index {
-    /// [g][y] capacity expression (MW).
+    /// `[g][y]` capacity expression (MW).
     pub capacity: Vec<Vec<Expr>>,
-    /// [g][y] units online expression (unit-sized generators only).
+    /// `[g][y]` units online expression (unit-sized generators only).
     pub units: Vec<Vec<Option<Expr>>>,
-    /// [g][y] new units or MW built in period y.
+    /// `[g][y]` new units or MW built in period y.
     pub built: Vec<Vec<Expr>>,
-    /// [g][y][t] dispatch column.
+    /// `[g][y][t]` dispatch column.
     pub p: Vec<Vec<Vec<Col>>>,
-    /// [g][y] "at least one unit built" binary, when the design sets the N-1 reserve.
+    /// `[g][y]` "at least one unit built" binary, when the design sets the N-1 reserve.
     pub any_built: Vec<Vec<Option<Expr>>>,
-    /// [a][y][t] interconnector reserve column.
+    /// `[a][y][t]` interconnector reserve column.
     pub reserve_import: Vec<Vec<Vec<Col>>>,
     /// (generator, period, step) learning build columns.
     pub learning: Vec<(usize, usize, usize, Col)>,
-    /// [g][y] season choice columns per block, if optimised refuelling.
+    /// `[g][y]` season choice columns per block, if optimised refuelling.
     pub season: Vec<Vec<Vec<Col>>>,
-    /// [s][y] storage power capacity expression (MW).
+    /// `[s][y]` storage power capacity expression (MW).
     pub storage_capacity: Vec<Vec<Expr>>,
-    /// [s][y] storage MW built in period y.
+    /// `[s][y]` storage MW built in period y.
     pub storage_built: Vec<Vec<Expr>>,
-    /// [s][y][t] storage discharge column.
+    /// `[s][y][t]` storage discharge column.
     pub storage_dispatch: Vec<Vec<Vec<Col>>>,
-    /// [s][y][t] storage charge column.
+    /// `[s][y][t]` storage charge column.
     pub storage_store: Vec<Vec<Vec<Col>>>,
-    /// [s][y] state of charge at the last snapshot, when the year is one sequence.
+    /// `[s][y]` state of charge at the last snapshot, when the year is one sequence.
     pub storage_final_soc: Vec<Vec<Option<Col>>>,
     /// (bus, period, hour, row) of every nodal balance row, for prices.
     pub balance: Vec<(usize, usize, usize, Row)>,
-    /// [l] capacity of each link or line, MW (a column when extendable).
+    /// `[l]` capacity of each link or line, MW (a column when extendable).
     pub link_capacity: Vec<Expr>,
-    /// [l][y][t] flow column of each link or line, MW out of `bus0`.
+    /// `[l][y][t]` flow column of each link or line, MW out of `bus0`.
     pub link_flow: Vec<Vec<Vec<Col>>>,
     /// Row of each of the network's emission limits (`System::emission_limits`), in order.
     pub emission_rows: Vec<Row>,

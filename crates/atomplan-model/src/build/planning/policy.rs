@@ -100,7 +100,7 @@ pub fn add_energy_limits(
 
 /// The CO2 cap of each period with one (`investment.co2_cap_t`, t per year), counted with the
 /// hour weights that make a period's operating cost annual:
-/// $$\sum_g e_g \sum_t w_t\, p_{g,y,t} \le K_y \qquad (\texttt{CO2-cap[year]}).$$
+/// $$\sum_g e_g \sum_t w_t\, p_{g,y,t} \le K_y \qquad (\texttt{CO2-cap\[year\]}).$$
 pub fn add_co2_caps(
     lp: &mut LinearProgram,
     sys: &System,

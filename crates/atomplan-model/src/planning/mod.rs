@@ -244,8 +244,6 @@ const POLICY_FAMILIES: &[&str] = &[
 
 /// Aggregate (if the plan asks for it), build and solve.
 pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
-    // Names are checked before aggregation (which keeps them), so a bad one fails fast.
-    options::Options::resolve(system, plan)?;
     if plan.investment.is_some() {
         if let Some(link) = system.links.iter().find(|l| l.expansion.is_some()) {
             return Err(Error::SinglePeriodOnly(format!(
@@ -518,6 +516,9 @@ pub fn build_lp(
     plan: &PlanningFile,
 ) -> Result<(LinearProgram, BuiltParts, Option<AggregationReport>), Error> {
     let start = std::time::Instant::now();
+    // Resolved on the full system, before aggregation, so that a bad name fails fast; the
+    // aggregated system keeps every component in its place, so the indices stay valid.
+    let options = options::Options::resolve(system, plan)?;
     let (sys, report) = match &plan.aggregation {
         Some(a) => {
             let settings = aggregate::Settings {
@@ -545,7 +546,6 @@ pub fn build_lp(
         }
         None => (system.clone(), None),
     };
-    let options = options::Options::resolve(&sys, plan)?;
     let built = model::build(&sys, &options);
     let build_s = start.elapsed().as_secs_f64();
     Ok((built.lp, (sys, built.index, built.periods, build_s), report))

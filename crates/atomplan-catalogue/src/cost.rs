@@ -226,7 +226,7 @@ pub fn overrun(
     costs: &[CostEstimate],
     money: &Money,
     target_year: i32,
-) -> Result<Option<Overrun>, crate::money::ConversionError> {
+) -> Result<Option<Overrun>, crate::Error> {
     let mut best: Option<Overrun> = None;
     for scope in [
         CostScope::Overnight,
@@ -239,7 +239,7 @@ pub fn overrun(
             continue;
         }
         same.sort_by_key(|c| c.estimate_year);
-        let value = |c: &CostEstimate| -> Result<Option<f64>, crate::money::ConversionError> {
+        let value = |c: &CostEstimate| -> Result<Option<f64>, crate::Error> {
             match c.amount().and_then(|e| e.central_or_mid()) {
                 Some(v) => money
                     .to_usd_checked(v, &c.currency, c.price_year, target_year)

@@ -1,6 +1,8 @@
 //! Dates as sources publish them: a year, a month or a day (`2025`, `2023-04`, `2020-05-22`).
 
 use serde::Serialize;
+
+use crate::Error;
 use std::fmt;
 
 /// A calendar date with optional month and day.
@@ -9,17 +11,6 @@ pub struct PartialDate {
     pub year: i32,
     pub month: Option<u8>,
     pub day: Option<u8>,
-}
-
-/// Why a date was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DateError {
-    #[error("`{0}` is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")]
-    Format(String),
-    #[error("`{0}` is not a valid calendar date")]
-    Calendar(String),
-    #[error("year {0} is outside 1950..=2100")]
-    Year(i32),
 }
 
 fn days_in_month(year: i32, month: u8) -> u8 {
@@ -32,8 +23,8 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 impl PartialDate {
-    pub fn parse(text: &str) -> Result<Self, DateError> {
-        let format = || DateError::Format(text.to_owned());
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        let format = || Error::DateFormat(text.to_owned());
         let parts: Vec<&str> = text.split('-').collect();
         if parts.is_empty() || parts.len() > 3 {
             return Err(format());
@@ -44,7 +35,7 @@ impl PartialDate {
         }
         let year: i32 = parts[0].parse().map_err(|_| format())?;
         if !(1950..=2100).contains(&year) {
-            return Err(DateError::Year(year));
+            return Err(Error::DateYear(year));
         }
         let month = match parts.get(1) {
             None => None,
@@ -58,11 +49,11 @@ impl PartialDate {
         };
         if let Some(m) = month {
             if !(1..=12).contains(&m) {
-                return Err(DateError::Calendar(text.to_owned()));
+                return Err(Error::DateCalendar(text.to_owned()));
             }
             if let Some(d) = day {
                 if d == 0 || d > days_in_month(year, m) {
-                    return Err(DateError::Calendar(text.to_owned()));
+                    return Err(Error::DateCalendar(text.to_owned()));
                 }
             }
         }

@@ -2,16 +2,9 @@
 //! confused with each other or with free text, and a malformed one fails at load time.
 
 use serde::Serialize;
-use std::fmt;
 
-/// Why an identifier was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum IdError {
-    #[error("`{0}` is not a valid id: use lower-case letters, digits and `-`")]
-    NotKebab(String),
-    #[error("`{0}` is not an ISO 3166 alpha-2 country code (two upper-case letters)")]
-    NotCountryCode(String),
-}
+use crate::Error;
+use std::fmt;
 
 fn is_kebab(value: &str) -> bool {
     !value.is_empty()
@@ -31,12 +24,12 @@ macro_rules! kebab_id {
         pub struct $name(String);
 
         impl $name {
-            pub fn new(value: impl Into<String>) -> Result<Self, IdError> {
+            pub fn new(value: impl Into<String>) -> Result<Self, Error> {
                 let value = value.into();
                 if is_kebab(&value) {
                     Ok($name(value))
                 } else {
-                    Err(IdError::NotKebab(value))
+                    Err(Error::NotKebab(value))
                 }
             }
             pub fn as_str(&self) -> &str {
@@ -68,10 +61,10 @@ kebab_id!(ProjectId, "project");
 pub struct SourceId(String);
 
 impl SourceId {
-    pub fn new(value: impl Into<String>) -> Result<Self, IdError> {
+    pub fn new(value: impl Into<String>) -> Result<Self, Error> {
         let value = value.into();
         if value.is_empty() || value.chars().any(char::is_whitespace) {
-            Err(IdError::NotKebab(value))
+            Err(Error::NotKebab(value))
         } else {
             Ok(SourceId(value))
         }
@@ -97,7 +90,7 @@ pub struct CountryCode([u8; 2]);
 
 impl CountryCode {
     /// Accepts two ASCII letters in either case and stores them upper-case.
-    pub fn new(value: &str) -> Result<Self, IdError> {
+    pub fn new(value: &str) -> Result<Self, Error> {
         let bytes = value.as_bytes();
         if bytes.len() == 2 && bytes.iter().all(u8::is_ascii_alphabetic) {
             Ok(CountryCode([
@@ -105,7 +98,7 @@ impl CountryCode {
                 bytes[1].to_ascii_uppercase(),
             ]))
         } else {
-            Err(IdError::NotCountryCode(value.to_owned()))
+            Err(Error::NotCountryCode(value.to_owned()))
         }
     }
     pub fn as_str(&self) -> &str {

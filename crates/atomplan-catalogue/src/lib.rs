@@ -52,8 +52,8 @@ use std::path::Path;
 
 pub use atomplan_core::Diagnostic;
 pub use date::PartialDate;
-pub use error::CatalogueError;
-pub use ids::{CountryCode, DesignId, IdError, ProjectId, SourceId};
+pub use error::Error;
+pub use ids::{CountryCode, DesignId, ProjectId, SourceId};
 pub use model::{
     Alternative, ClimateTarget, CostEstimate, CostScope, CostTerms, Country, Deployment,
     Derivation, Design, DesignStatus, Estimate, FieldSources, Financing, FinancingModel, FoakNoak,
@@ -62,7 +62,7 @@ pub use model::{
     RawObservation, ReactorType, ScheduleBasis, Source, SourceKind, SpendShape, TechParameter,
     Technology, Zone, SMR_MAX_MWE,
 };
-pub use money::{ConversionError, Missing, Money, SourcedValue};
+pub use money::{Missing, Money, SourcedValue};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_files.rs"));

@@ -9,7 +9,7 @@
 //! limitation of both. The currencies' own GDP deflators serve a different purpose: removing
 //! escalation from nominal figures in their own currency ([`Money::deflate_within`]).
 //!
-//! Every conversion that cannot be done returns a [`ConversionError`] naming the missing
+//! Every conversion that cannot be done returns an [`Error::Conversion`] naming the missing
 //! rate or deflator; callers add the record and field. There is no silent fallback.
 
 use std::collections::BTreeMap;
@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::ids::SourceId;
+use crate::Error;
 
 /// A value with its source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -50,31 +51,6 @@ impl std::fmt::Display for Missing {
                     "no {currency} GDP deflator for {year} in money/deflators.csv"
                 )
             }
-        }
-    }
-}
-
-/// A conversion that cannot be done, or an amount that is not a finite number.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ConversionError {
-    #[error("cannot convert {currency} {year} to {target_currency} {target_year}: {missing}")]
-    Missing {
-        currency: String,
-        year: i32,
-        target_currency: String,
-        target_year: i32,
-        missing: Missing,
-    },
-    #[error("cannot convert a non-finite amount ({amount})")]
-    NotFinite { amount: f64 },
-}
-
-impl ConversionError {
-    /// The missing rate or deflator, when that is the cause.
-    pub fn missing(&self) -> Option<&Missing> {
-        match self {
-            ConversionError::Missing { missing, .. } => Some(missing),
-            ConversionError::NotFinite { .. } => None,
         }
     }
 }
@@ -127,8 +103,8 @@ impl Money {
     /// rate of `target_year` to the target currency. A zero amount stays zero.
     ///
     /// # Errors
-    /// [`ConversionError::Missing`] naming the first missing rate or deflator;
-    /// [`ConversionError::NotFinite`] for a NaN or infinite amount.
+    /// [`Error::Conversion`] naming the first missing rate or deflator;
+    /// [`Error::NotFinite`] for a NaN or infinite amount.
     pub fn convert(
         &self,
         amount: f64,
@@ -136,11 +112,11 @@ impl Money {
         year: i32,
         target_currency: &str,
         target_year: i32,
-    ) -> Result<f64, ConversionError> {
+    ) -> Result<f64, Error> {
         if !amount.is_finite() {
-            return Err(ConversionError::NotFinite { amount });
+            return Err(Error::NotFinite { amount });
         }
-        let wrap = |missing: Missing| ConversionError::Missing {
+        let wrap = |missing: Missing| Error::Conversion {
             currency: currency.to_owned(),
             year,
             target_currency: target_currency.to_owned(),
@@ -161,7 +137,7 @@ impl Money {
         if result.is_finite() {
             Ok(result)
         } else {
-            Err(ConversionError::NotFinite { amount: result })
+            Err(Error::NotFinite { amount: result })
         }
     }
 
@@ -175,7 +151,7 @@ impl Money {
         currency: &str,
         year: i32,
         target_year: i32,
-    ) -> Result<f64, ConversionError> {
+    ) -> Result<f64, Error> {
         self.convert(amount, currency, year, "USD", target_year)
     }
 

@@ -20,9 +20,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use atomplan::study::runner::{
-    self, RunError, Stage, StageCache, StageOutput, StudyRunner, Working,
-};
+use atomplan::study::runner::{self, Stage, StageCache, StageOutput, StudyRunner, Working};
 use atomplan::study::{StudyCatalogue, StudyFile};
 use serde::Serialize;
 
@@ -398,12 +396,20 @@ pub fn run_study(
         .with_working(&working)
         .run()
         .map_err(|error| match error {
-            RunError::Stage { stage, error } => ReportError::Stage {
+            atomplan::Error::Stage { stage, error } => ReportError::Stage {
                 stage,
                 error: *error,
             },
-            RunError::NoPlan { stage, reason } => ReportError::NoPlan { stage, reason },
-            RunError::Cache(error) => error,
+            atomplan::Error::NoPlan { stage, reason } => ReportError::NoPlan { stage, reason },
+            // The cache is this crate's database, so its error is a `ReportError`.
+            atomplan::Error::Cache(error) => match error.downcast::<ReportError>() {
+                Ok(error) => *error,
+                Err(other) => ReportError::Database(other.to_string()),
+            },
+            other => ReportError::Stage {
+                stage: "run".to_owned(),
+                error: other,
+            },
         })?;
     let decision_path = out_dir.join("decision.json");
     let decision_json = serde_json::to_string_pretty(&results.decision)

@@ -1,18 +1,13 @@
 //! The one error type of the `atomplan` crate.
 //!
-//! Study stages, the sweep engine and the assessments all return [`Error`] at the crate's
-//! boundary. The assessment modules and the sweep engine keep their own detailed errors
-//! ([`AssessError`], [`SweepError`]) as variants, so callers of those modules can still match
-//! on them; the study pipeline's variants are here. Messages are written for users and name the
-//! study key, file and line, or candidate they are about.
+//! Study stages, the study runner, the sweep engine and the assessments all return [`Error`].
+//! Messages are written for users and name the study key, file and line, case-file key, or
+//! candidate they are about.
 
 use std::path::PathBuf;
 
 use atomplan_econ::EconError;
 use atomplan_model::planning::Status;
-
-use crate::assess::AssessError;
-use crate::sweep::SweepError;
 
 /// Why a study stage, a sweep scenario or an assessment could not give an answer.
 #[derive(Debug, thiserror::Error)]
@@ -48,7 +43,7 @@ pub enum Error {
     /// The Monte Carlo of one candidate has no finite answer.
     #[error("candidate `{candidate}` Monte Carlo: {error}")]
     MonteCarlo { candidate: String, error: EconError },
-    /// An hourly profile CSV cannot be read.
+    /// A file cannot be read or written (an hourly profile CSV, a sweep result file).
     #[error("{}: {error}", .path.display())]
     Io {
         path: PathBuf,
@@ -95,22 +90,88 @@ pub enum Error {
     },
     /// The adequacy Monte Carlo of a plan failed.
     #[error("adequacy: {0}")]
-    Adequacy(AssessError),
+    Adequacy(Box<Error>),
     /// The MCDA ranking failed.
     #[error("MCDA: {0}")]
-    Mcda(AssessError),
-    /// An assessment (case file or computation) failed.
-    #[error(transparent)]
-    Assess(#[from] AssessError),
+    Mcda(Box<Error>),
+    /// An assessment input (matrix or vector) has the wrong size.
+    #[error("`{key}` has the wrong shape: expected {expected}, found {found}")]
+    Shape {
+        key: String,
+        expected: String,
+        found: String,
+    },
+    /// An assessment input is missing, negative, not finite, or outside its allowed range.
+    #[error("`{key}` is invalid: {reason}")]
+    Value { key: String, reason: String },
+    /// A pairwise-comparison matrix is not reciprocal (`a_ji = 1/a_ij`).
+    #[error("`{key}` is not reciprocal: entry ({row}, {col}) is {value} but ({col}, {row}) is {transposed}, expected about {expected}")]
+    NonReciprocal {
+        key: String,
+        row: usize,
+        col: usize,
+        value: f64,
+        transposed: f64,
+        expected: f64,
+    },
+    /// An assessment case file is not valid TOML or has unknown or mistyped keys.
+    #[error("{location}: {message}")]
+    Toml { location: String, message: String },
+    /// A method has no defined answer for this input (e.g. all alternatives identical in
+    /// TOPSIS).
+    #[error("{method} is undefined for this input: {reason}")]
+    Undefined { method: String, reason: String },
+    /// A stage of a study run failed; `error` says why ([`Error::is_infeasible`] on it: no
+    /// plan meets the study's constraints).
+    #[error("stage `{stage}`: {error}")]
+    Stage { stage: String, error: Box<Error> },
+    /// Every planning scenario of a study run failed, so the stages after planning cannot
+    /// run; `stage` and `reason` are the first failure.
+    #[error("stage `{stage}`: no planning scenario solved ({reason})")]
+    NoPlan { stage: String, reason: String },
+    /// The study runner's stage cache failed (the report crate's cache is the run's SQLite
+    /// database; its own error type is inside).
+    #[error("{0}")]
+    Cache(Box<dyn std::error::Error + Send + Sync>),
     /// A stage's inputs could not be serialised to be hashed (see `study::runner`).
     #[error("cannot hash the stage inputs: {0}")]
     Hash(serde_json::Error),
     /// A sweep scenario's study, with its overrides, is not a study file; says why.
     #[error("the scenario's study is invalid: {0}")]
     ScenarioStudy(String),
-    /// The sweep engine failed (definition, shard, result files).
-    #[error(transparent)]
-    Sweep(#[from] SweepError),
+    /// The `[sweep]` table or the study file of a sweep is malformed; names the file and the
+    /// key.
+    #[error("{file}: `{key}`: {message}")]
+    Definition {
+        file: String,
+        key: String,
+        message: String,
+    },
+    /// A sweep definition's TOML does not parse.
+    #[error("{file}: {message}")]
+    Parse { file: String, message: String },
+    /// `--shard` is not `I/N` with `0 <= I < N`.
+    #[error("`--shard {0}`: expected I/N with 0 <= I < N, e.g. `3/8`")]
+    BadShard(String),
+    /// Sweep results already in the output folder were made from a different sweep.
+    #[error("{path}: made by a different sweep (definition hash {found}, this one is {expected}); use a new output folder")]
+    Mismatch {
+        path: String,
+        found: String,
+        expected: String,
+    },
+    /// SQLite error on a sweep result file.
+    #[error("{path}: {error}")]
+    Sqlite {
+        path: String,
+        error: rusqlite::Error,
+    },
+    /// A sweep result file has content this version cannot read.
+    #[error("{path}: {message}")]
+    Corrupt { path: String, message: String },
+    /// The sweep's worker threads could not be started.
+    #[error("cannot start the worker threads: {0}")]
+    ThreadPool(String),
 }
 
 impl Error {
@@ -125,6 +186,36 @@ impl Error {
         Error::Candidate {
             candidate: candidate.into(),
             message: message.into(),
+        }
+    }
+
+    pub(crate) fn value(key: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Value {
+            key: key.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn shape(
+        key: impl Into<String>,
+        expected: impl std::fmt::Display,
+        found: impl std::fmt::Display,
+    ) -> Self {
+        Error::Shape {
+            key: key.into(),
+            expected: expected.to_string(),
+            found: found.to_string(),
+        }
+    }
+
+    /// The assessment input key (field path) the error is about, if any.
+    #[must_use]
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            Error::Shape { key, .. }
+            | Error::Value { key, .. }
+            | Error::NonReciprocal { key, .. } => Some(key),
+            _ => None,
         }
     }
 

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use atomplan::assess::case::assessments as cases;
 use atomplan::assess::case::mcda::{parse_case, run_case, McdaReport};
 use atomplan::assess::catalogue as from_catalogue;
-use atomplan::assess::{adequacy, emissions, grid, market, readiness, security, AssessError};
+use atomplan::assess::{adequacy, emissions, grid, market, readiness, security};
+use atomplan::Error;
 use atomplan_catalogue::Catalogue;
 use serde::Serialize;
 
@@ -153,7 +154,7 @@ fn read_case(path: &Path) -> anyhow::Result<String> {
 }
 
 /// Prints an assessment error naming the file and the key, and returns exit code 2.
-fn bad_input(printer: &Printer, path: &Path, error: &AssessError) -> ExitCode {
+fn bad_input(printer: &Printer, path: &Path, error: &Error) -> ExitCode {
     printer.error(&format!("{}: {error}", path.display()));
     ExitCode::from(2)
 }

@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use crate::assess::AssessError;
+use crate::Error;
 
 #[cfg(test)]
 mod tests;
@@ -58,16 +58,16 @@ impl AdequacyUnit {
     ///
     /// # Errors
     /// Neither given, or values out of range.
-    pub fn mttf(&self, key: &str) -> Result<f64, AssessError> {
+    pub fn mttf(&self, key: &str) -> Result<f64, Error> {
         if !(self.mttr_h.is_finite() && self.mttr_h > 0.0) {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 format!("{key}.mttr_h"),
                 format!("must be > 0, found {}", self.mttr_h),
             ));
         }
         match (self.mttf_h, self.forced_outage_rate) {
             (Some(mttf), _) if mttf.is_finite() && mttf > 0.0 => Ok(mttf),
-            (Some(mttf), _) => Err(AssessError::invalid(
+            (Some(mttf), _) => Err(Error::value(
                 format!("{key}.mttf_h"),
                 format!("must be > 0, found {mttf}"),
             )),
@@ -78,14 +78,11 @@ impl AdequacyUnit {
                     Ok(self.mttr_h * (1.0 - rate) / rate)
                 }
             }
-            (None, Some(rate)) => Err(AssessError::invalid(
+            (None, Some(rate)) => Err(Error::value(
                 format!("{key}.forced_outage_rate"),
                 format!("must be in [0, 1), found {rate}"),
             )),
-            (None, None) => Err(AssessError::invalid(
-                key,
-                "give `mttf_h` or `forced_outage_rate`",
-            )),
+            (None, None) => Err(Error::value(key, "give `mttf_h` or `forced_outage_rate`")),
         }
     }
 }
@@ -180,9 +177,9 @@ struct PreparedUnit {
     planned: Vec<PlannedOutage>,
 }
 
-fn prepare(input: &AdequacyInput) -> Result<Vec<PreparedUnit>, AssessError> {
+fn prepare(input: &AdequacyInput) -> Result<Vec<PreparedUnit>, Error> {
     if input.load_mw.is_empty() {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "load_mw",
             "at least one hour of load is needed",
         ));
@@ -192,7 +189,7 @@ fn prepare(input: &AdequacyInput) -> Result<Vec<PreparedUnit>, AssessError> {
         .iter()
         .position(|load| !load.is_finite() || *load < 0.0)
     {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             format!("load_mw[{idx}]"),
             "must be a finite number >= 0",
         ));
@@ -201,7 +198,7 @@ fn prepare(input: &AdequacyInput) -> Result<Vec<PreparedUnit>, AssessError> {
     for (unit_idx, unit) in input.units.iter().enumerate() {
         let key = format!("units[{unit_idx}]");
         if !(unit.capacity_mw.is_finite() && unit.capacity_mw >= 0.0) {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 format!("{key}.capacity_mw"),
                 "must be a finite number >= 0",
             ));
@@ -209,7 +206,7 @@ fn prepare(input: &AdequacyInput) -> Result<Vec<PreparedUnit>, AssessError> {
         let mttf_h = unit.mttf(&key)?;
         for (outage_idx, outage) in unit.planned_outages.iter().enumerate() {
             if outage.start_hour >= input.load_mw.len() {
-                return Err(AssessError::invalid(
+                return Err(Error::value(
                     format!("{key}.planned_outages[{outage_idx}].start_hour"),
                     format!("beyond the {} hours of load", input.load_mw.len()),
                 ));
@@ -325,7 +322,7 @@ fn simulate_sample(
 pub fn adequacy(
     input: &AdequacyInput,
     settings: &AdequacySettings,
-) -> Result<AdequacyReport, AssessError> {
+) -> Result<AdequacyReport, Error> {
     adequacy_with_storage(input, &[], settings)
 }
 
@@ -337,7 +334,7 @@ pub fn adequacy_with_storage(
     input: &AdequacyInput,
     storage: &[AdequacyStorage],
     settings: &AdequacySettings,
-) -> Result<AdequacyReport, AssessError> {
+) -> Result<AdequacyReport, Error> {
     for (index, store) in storage.iter().enumerate() {
         if !(store.power_mw.is_finite()
             && store.power_mw >= 0.0
@@ -346,7 +343,7 @@ pub fn adequacy_with_storage(
             && store.round_trip_efficiency > 0.0
             && store.round_trip_efficiency <= 1.0)
         {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 format!("storage[{index}]"),
                 "power and energy must be >= 0 and the efficiency in (0, 1]",
             ));
@@ -371,7 +368,7 @@ pub fn adequacy_with_storage(
         }
     });
     if settings.n_samples == 0 || settings.n_samples > MAX_SAMPLES {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "samples",
             format!("must be between 1 and {MAX_SAMPLES}"),
         ));
@@ -447,7 +444,7 @@ pub fn adequacy_before_after(
     input: &AdequacyInput,
     candidates: &[AdequacyUnit],
     settings: &AdequacySettings,
-) -> Result<AdequacyComparison, AssessError> {
+) -> Result<AdequacyComparison, Error> {
     let before = adequacy(input, settings)?;
     let mut extended = input.clone();
     extended.units.extend_from_slice(candidates);

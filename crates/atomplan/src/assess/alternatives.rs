@@ -8,7 +8,7 @@
 
 use atomplan_econ as econ;
 
-use crate::assess::AssessError;
+use crate::Error;
 
 /// One alternative technology as the LCOE needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,16 +49,16 @@ pub struct AlternativeLcoe {
 pub fn alternative_lcoe(
     input: &AlternativeInput,
     discount_rate: f64,
-) -> Result<AlternativeLcoe, AssessError> {
+) -> Result<AlternativeLcoe, Error> {
     let key = |field: &str| format!("{}.{field}", input.technology);
     if !(input.capacity_factor > 0.0 && input.capacity_factor <= 1.0) {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             key("capacity_factor"),
             format!("must be in (0, 1], got {}", input.capacity_factor),
         ));
     }
     if !(input.life_years.is_finite() && input.life_years >= 1.0) {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             key("life_years"),
             format!("must be at least 1, got {}", input.life_years),
         ));
@@ -74,7 +74,7 @@ pub fn alternative_lcoe(
         ("construction_years", input.construction_years),
     ] {
         if !(value.is_finite() && value >= 0.0) {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 key(field),
                 format!("must be a finite number >= 0, got {value}"),
             ));
@@ -96,7 +96,7 @@ pub fn alternative_lcoe(
     cashflow.construction_years = input.construction_years.round();
     cashflow.spend_profile = econ::SpendProfile::SCurve;
     let lcoe = econ::cashflow_lcoe(&cashflow)
-        .map_err(|error| AssessError::invalid(key("lcoe"), error.to_string()))?;
+        .map_err(|error| Error::value(key("lcoe"), error.to_string()))?;
     Ok(AlternativeLcoe {
         technology: input.technology.clone(),
         lcoe_usd_per_mwh: lcoe,

@@ -6,7 +6,7 @@
 //! caller says so); the catalogue gives fuel factors per MWh of fuel, divided by efficiency.
 //! See `docs/methods/emissions.md`.
 
-use crate::assess::AssessError;
+use crate::Error;
 
 #[cfg(test)]
 mod tests;
@@ -83,17 +83,17 @@ pub struct EmissionsReport {
 /// # Errors
 /// Series of the wrong length, negative generation or factors, targets outside the years or
 /// without a cap.
-pub fn emissions(input: &EmissionsInput) -> Result<EmissionsReport, AssessError> {
+pub fn emissions(input: &EmissionsInput) -> Result<EmissionsReport, Error> {
     let n_years = input.years.len();
     if n_years == 0 {
-        return Err(AssessError::invalid("years", "at least one year is needed"));
+        return Err(Error::value("years", "at least one year is needed"));
     }
     let mut annual = vec![0.0; n_years];
     let mut generation = vec![0.0; n_years];
     for (tech_idx, series) in input.technologies.iter().enumerate() {
         let key = format!("technologies[{tech_idx}]");
         if series.generation_twh.len() != n_years {
-            return Err(AssessError::shape(
+            return Err(Error::shape(
                 format!("{key}.generation_twh"),
                 format!("{n_years} values (one per year)"),
                 series.generation_twh.len(),
@@ -101,14 +101,14 @@ pub fn emissions(input: &EmissionsInput) -> Result<EmissionsReport, AssessError>
         }
         let factor = series.emission_factor_t_per_mwh;
         if !factor.is_finite() || factor < 0.0 {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 format!("{key}.emission_factor_t_per_mwh"),
                 "must be a finite number >= 0",
             ));
         }
         for (year_idx, value) in series.generation_twh.iter().enumerate() {
             if !value.is_finite() || *value < 0.0 {
-                return Err(AssessError::invalid(
+                return Err(Error::value(
                     format!("{key}.generation_twh[{year_idx}]"),
                     "must be a finite number >= 0",
                 ));
@@ -133,7 +133,7 @@ pub fn emissions(input: &EmissionsInput) -> Result<EmissionsReport, AssessError>
     for (target_idx, target) in input.targets.iter().enumerate() {
         let key = format!("targets[{target_idx}]");
         let year_idx = year_index(target.year).ok_or_else(|| {
-            AssessError::invalid(
+            Error::value(
                 format!("{key}.year"),
                 format!("{} is not one of `years`", target.year),
             )
@@ -145,14 +145,14 @@ pub fn emissions(input: &EmissionsInput) -> Result<EmissionsReport, AssessError>
                     (Some(base), _) => base,
                     (None, Some(base_year)) => {
                         annual[year_index(base_year).ok_or_else(|| {
-                            AssessError::invalid(
+                            Error::value(
                                 format!("{key}.base_year"),
                                 format!("{base_year} is not one of `years`; give `base_mt`"),
                             )
                         })?]
                     }
                     (None, None) => {
-                        return Err(AssessError::invalid(
+                        return Err(Error::value(
                             format!("{key}.base_mt"),
                             "a reduction target needs `base_mt` or `base_year`",
                         ))
@@ -160,12 +160,7 @@ pub fn emissions(input: &EmissionsInput) -> Result<EmissionsReport, AssessError>
                 };
                 base * (1.0 - pct / 100.0)
             }
-            (None, None) => {
-                return Err(AssessError::invalid(
-                    key,
-                    "give `cap_mt` or `reduction_pct`",
-                ))
-            }
+            (None, None) => return Err(Error::value(key, "give `cap_mt` or `reduction_pct`")),
         };
         targets.push(TargetCheck {
             year: target.year,

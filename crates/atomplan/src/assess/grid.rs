@@ -6,7 +6,7 @@
 //! Plants* and TRS-224 (1983) for the ≈10 % rule; ENTSO-E SOGL (Regulation (EU) 2017/1485) for N-1
 //! and reference-incident reserve sizing; the swing equation for RoCoF. See `docs/methods/grid-fit.md`.
 
-use crate::assess::AssessError;
+use crate::Error;
 
 #[cfg(test)]
 mod tests;
@@ -165,22 +165,22 @@ pub struct GridFitReport {
     pub ramp: Option<RampCheck>,
 }
 
-fn positive(value: f64, key: &str) -> Result<f64, AssessError> {
+fn positive(value: f64, key: &str) -> Result<f64, Error> {
     if value.is_finite() && value > 0.0 {
         Ok(value)
     } else {
-        Err(AssessError::invalid(
+        Err(Error::value(
             key,
             format!("must be a finite number > 0, found {value}"),
         ))
     }
 }
 
-fn non_negative(value: f64, key: &str) -> Result<f64, AssessError> {
+fn non_negative(value: f64, key: &str) -> Result<f64, Error> {
     if value.is_finite() && value >= 0.0 {
         Ok(value)
     } else {
-        Err(AssessError::invalid(
+        Err(Error::value(
             key,
             format!("must be a finite number >= 0, found {value}"),
         ))
@@ -191,7 +191,7 @@ fn non_negative(value: f64, key: &str) -> Result<f64, AssessError> {
 ///
 /// # Errors
 /// Non-positive sizes or loads, `min_load_mw > peak_load_mw`, invalid frequency or ramp data.
-pub fn grid_fit(input: &GridFitInput) -> Result<GridFitReport, AssessError> {
+pub fn grid_fit(input: &GridFitInput) -> Result<GridFitReport, Error> {
     let unit_mw = positive(input.unit_mw, "unit_mw")?;
     let peak = positive(input.peak_load_mw, "peak_load_mw")?;
     let min_load = input
@@ -205,7 +205,7 @@ pub fn grid_fit(input: &GridFitInput) -> Result<GridFitReport, AssessError> {
     non_negative(input.largest_existing_unit_mw, "largest_existing_unit_mw")?;
     if let Some(min_load) = min_load {
         if min_load > peak {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 "min_load_mw",
                 format!("{min_load} exceeds peak_load_mw {peak}"),
             ));
@@ -218,7 +218,7 @@ pub fn grid_fit(input: &GridFitInput) -> Result<GridFitReport, AssessError> {
     positive(limit, "unit_share_limit")?;
     positive(warning, "unit_share_warning")?;
     if warning > limit {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "unit_share_warning",
             "must not exceed unit_share_limit",
         ));
@@ -247,10 +247,7 @@ pub fn grid_fit(input: &GridFitInput) -> Result<GridFitReport, AssessError> {
     })
     .collect();
     if input.units_lost_together == 0 {
-        return Err(AssessError::invalid(
-            "units_lost_together",
-            "must be at least 1",
-        ));
+        return Err(Error::value("units_lost_together", "must be at least 1"));
     }
     let lost_mw = unit_mw * f64::from(input.units_lost_together);
     let need = lost_mw.max(input.largest_existing_unit_mw);
@@ -294,10 +291,7 @@ pub fn grid_fit(input: &GridFitInput) -> Result<GridFitReport, AssessError> {
 ///
 /// # Errors
 /// Non-positive frequency, inertia, base or droop.
-pub fn frequency_check(
-    input: &FrequencyInput,
-    lost_mw: f64,
-) -> Result<FrequencyCheck, AssessError> {
+pub fn frequency_check(input: &FrequencyInput, lost_mw: f64) -> Result<FrequencyCheck, Error> {
     let f0 = positive(input.nominal_hz, "frequency.nominal_hz")?;
     let h = positive(input.inertia_h_s, "frequency.inertia_h_s")?;
     let s = positive(input.system_base_mva, "frequency.system_base_mva")?;
@@ -312,7 +306,7 @@ pub fn frequency_check(
     )?;
     let stiffness = responsive / (droop * f0) + damping;
     if stiffness <= 0.0 {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "frequency.responsive_capacity_mw",
             "no governor response and no load damping: the deviation is unbounded",
         ));
@@ -334,9 +328,9 @@ pub fn frequency_check(
 ///
 /// # Errors
 /// Fewer than two hours, non-finite loads, ramp or minimum load out of range.
-pub fn ramp_check(input: &RampInput, unit_mw: f64, n_units: u32) -> Result<RampCheck, AssessError> {
+pub fn ramp_check(input: &RampInput, unit_mw: f64, n_units: u32) -> Result<RampCheck, Error> {
     if input.net_load_mw.len() < 2 {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "ramp.net_load_mw",
             "at least two hours are needed",
         ));
@@ -346,7 +340,7 @@ pub fn ramp_check(input: &RampInput, unit_mw: f64, n_units: u32) -> Result<RampC
         .iter()
         .position(|value| !value.is_finite())
     {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             format!("ramp.net_load_mw[{idx}]"),
             "not a finite number",
         ));
@@ -357,7 +351,7 @@ pub fn ramp_check(input: &RampInput, unit_mw: f64, n_units: u32) -> Result<RampC
     )?;
     let min_pct = non_negative(input.min_stable_load_pct, "ramp.min_stable_load_pct")?;
     if min_pct > 100.0 {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "ramp.min_stable_load_pct",
             "must be at most 100",
         ));

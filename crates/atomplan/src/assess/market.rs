@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::assess::AssessError;
+use crate::Error;
 
 #[cfg(test)]
 mod tests;
@@ -136,14 +136,14 @@ fn slice(projects: &[&MarketProject]) -> MarketSlice {
 pub fn export_market(
     projects: &[MarketProject],
     statuses: &[String],
-) -> Result<MarketReport, AssessError> {
+) -> Result<MarketReport, Error> {
     let mut exports = Vec::new();
     let mut domestic = 0;
     let mut unknown = Vec::new();
     for (project_idx, project) in projects.iter().enumerate() {
         let key = format!("projects[{project_idx}]");
         if project.vendor_countries.is_empty() {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 format!("{key}.vendor_countries"),
                 format!("project `{}` has no vendor country", project.name),
             ));
@@ -153,7 +153,7 @@ pub fn export_market(
             (project.value_bn, "value_bn"),
         ] {
             if value.is_some_and(|value| !value.is_finite() || value < 0.0) {
-                return Err(AssessError::invalid(
+                return Err(Error::value(
                     format!("{key}.{field}"),
                     "must be a finite number >= 0",
                 ));

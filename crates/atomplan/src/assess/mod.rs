@@ -20,10 +20,6 @@ pub mod mcda;
 pub mod readiness;
 pub mod security;
 
-mod error;
-
-pub use error::AssessError;
-
 /// Indices of `scores` sorted best first (descending); ties keep input order.
 ///
 /// Scores that are not finite sort last.

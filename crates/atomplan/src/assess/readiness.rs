@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use crate::assess::AssessError;
+use crate::Error;
 
 #[cfg(test)]
 mod tests;
@@ -220,9 +220,9 @@ pub struct ReadinessReport {
 ///
 /// # Errors
 /// Not exactly 19 issues, invalid time settings.
-pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError> {
+pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, Error> {
     if input.status.len() != ISSUES.len() {
-        return Err(AssessError::shape(
+        return Err(Error::shape(
             "issues",
             "19 issues (IAEA Milestones, Rev. 1)",
             input.status.len(),
@@ -233,7 +233,7 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError>
         && time.programme_years_low >= 0.0
         && time.programme_years_high >= time.programme_years_low)
     {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "time.programme_years",
             "need 0 <= low <= high",
         ));
@@ -245,7 +245,7 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError>
         .any(|share| !share.is_finite() || *share < 0.0)
         || share_sum <= 0.0
     {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "time.phase_shares",
             "need three shares >= 0 with a positive sum",
         ));
@@ -254,7 +254,7 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError>
         .construction_months
         .is_some_and(|months| !(months.is_finite() && months >= 0.0))
     {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "time.construction_months",
             "must be a finite number >= 0",
         ));
@@ -264,13 +264,13 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, AssessError>
         && time.licensing_years_low >= 0.0
         && time.licensing_years_high >= time.licensing_years_low)
     {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "time.licensing_years",
             "need 0 <= low <= high",
         ));
     }
     if time.n_samples == 0 || time.n_samples > 10_000_000 {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "time.samples",
             "must be between 1 and 10,000,000",
         ));

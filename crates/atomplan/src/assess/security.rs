@@ -6,7 +6,7 @@
 //! Sources: US DOJ HHI; Shannon (1948); Stirling (2007) J. R. Soc. Interface 4:707;
 //! IEA (2007) ESMC; Eurostat energy dependency rate. See `docs/methods/security.md`.
 
-use crate::assess::AssessError;
+use crate::Error;
 
 #[cfg(test)]
 mod tests;
@@ -15,13 +15,13 @@ mod tests;
 ///
 /// # Errors
 /// A negative or non-finite share, or a zero sum, named `key[i]`.
-pub fn normalize_shares(values: &[f64], key: &str) -> Result<(Vec<f64>, bool), AssessError> {
+pub fn normalize_shares(values: &[f64], key: &str) -> Result<(Vec<f64>, bool), Error> {
     if values.is_empty() {
-        return Err(AssessError::invalid(key, "at least one share is needed"));
+        return Err(Error::value(key, "at least one share is needed"));
     }
     for (idx, value) in values.iter().enumerate() {
         if !value.is_finite() || *value < 0.0 {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 format!("{key}[{idx}]"),
                 format!("shares must be finite and >= 0, found {value}"),
             ));
@@ -29,7 +29,7 @@ pub fn normalize_shares(values: &[f64], key: &str) -> Result<(Vec<f64>, bool), A
     }
     let sum: f64 = values.iter().sum();
     if sum <= 0.0 {
-        return Err(AssessError::invalid(key, "shares sum to zero"));
+        return Err(Error::value(key, "shares sum to zero"));
     }
     let normalised = (sum - 1.0).abs() > 1e-9;
     Ok((values.iter().map(|value| value / sum).collect(), normalised))
@@ -40,7 +40,7 @@ pub fn normalize_shares(values: &[f64], key: &str) -> Result<(Vec<f64>, bool), A
 ///
 /// # Errors
 /// See [`normalize_shares`].
-pub fn hhi(values: &[f64]) -> Result<f64, AssessError> {
+pub fn hhi(values: &[f64]) -> Result<f64, Error> {
     let (shares, _) = normalize_shares(values, "shares")?;
     Ok(shares.iter().map(|share| (100.0 * share).powi(2)).sum())
 }
@@ -49,7 +49,7 @@ pub fn hhi(values: &[f64]) -> Result<f64, AssessError> {
 ///
 /// # Errors
 /// See [`normalize_shares`].
-pub fn shannon(values: &[f64]) -> Result<f64, AssessError> {
+pub fn shannon(values: &[f64]) -> Result<f64, Error> {
     let (shares, _) = normalize_shares(values, "shares")?;
     Ok(-shares
         .iter()
@@ -69,7 +69,7 @@ pub fn stirling(
     disparity: &[Vec<f64>],
     alpha: f64,
     beta: f64,
-) -> Result<f64, AssessError> {
+) -> Result<f64, Error> {
     let (shares, _) = normalize_shares(values, "shares")?;
     check_disparity(disparity, shares.len())?;
     let mut total = 0.0;
@@ -86,11 +86,11 @@ pub fn stirling(
 /// Checks a disparity matrix: n×n, entries in [0, 1], symmetric (1e-9), zero diagonal.
 ///
 /// # Errors
-/// [`AssessError`] naming `disparity[i][j]`.
+/// [`Error`] naming `disparity[i][j]`.
 #[allow(clippy::needless_range_loop)] // Pairwise (a, b) indexing reads like the formula.
-pub fn check_disparity(disparity: &[Vec<f64>], n: usize) -> Result<(), AssessError> {
+pub fn check_disparity(disparity: &[Vec<f64>], n: usize) -> Result<(), Error> {
     if disparity.len() != n || disparity.iter().any(|row| row.len() != n) {
-        return Err(AssessError::shape(
+        return Err(Error::shape(
             "disparity",
             format!("{n}×{n} matrix (one row per option)"),
             format!("{} rows", disparity.len()),
@@ -101,16 +101,16 @@ pub fn check_disparity(disparity: &[Vec<f64>], n: usize) -> Result<(), AssessErr
             let value = disparity[i][j];
             let key = format!("disparity[{i}][{j}]");
             if !(0.0..=1.0).contains(&value) {
-                return Err(AssessError::invalid(
+                return Err(Error::value(
                     key,
                     format!("must be in [0, 1], found {value}"),
                 ));
             }
             if i == j && value != 0.0 {
-                return Err(AssessError::invalid(key, "the diagonal must be 0"));
+                return Err(Error::value(key, "the diagonal must be 0"));
             }
             if (value - disparity[j][i]).abs() > 1e-9 {
-                return Err(AssessError::invalid(key, "the matrix must be symmetric"));
+                return Err(Error::value(key, "the matrix must be symmetric"));
             }
         }
     }
@@ -154,9 +154,9 @@ pub fn diversity(
     values: &[f64],
     disparity: Option<&[Vec<f64>]>,
     key: &str,
-) -> Result<DiversityReport, AssessError> {
+) -> Result<DiversityReport, Error> {
     if options.len() != values.len() {
-        return Err(AssessError::shape(
+        return Err(Error::shape(
             key,
             format!("{} shares", options.len()),
             values.len(),
@@ -198,25 +198,21 @@ pub fn diversity(
 ///
 /// # Errors
 /// Non-finite or negative inputs, or zero gross available energy.
-pub fn import_dependence(
-    imports: f64,
-    exports: f64,
-    gross_available: f64,
-) -> Result<f64, AssessError> {
+pub fn import_dependence(imports: f64, exports: f64, gross_available: f64) -> Result<f64, Error> {
     for (value, key) in [
         (imports, "imports"),
         (exports, "exports"),
         (gross_available, "gross_available"),
     ] {
         if !value.is_finite() || value < 0.0 {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 key,
                 format!("must be finite and >= 0, found {value}"),
             ));
         }
     }
     if gross_available == 0.0 {
-        return Err(AssessError::invalid("gross_available", "must be > 0"));
+        return Err(Error::value("gross_available", "must be > 0"));
     }
     Ok((imports - exports) / gross_available)
 }
@@ -227,9 +223,9 @@ pub fn import_dependence(
 ///
 /// # Errors
 /// Shapes differ, or a negative or non-finite risk.
-pub fn risk_weighted_concentration(values: &[f64], risks: &[f64]) -> Result<f64, AssessError> {
+pub fn risk_weighted_concentration(values: &[f64], risks: &[f64]) -> Result<f64, Error> {
     if values.len() != risks.len() {
-        return Err(AssessError::shape(
+        return Err(Error::shape(
             "risk",
             format!("{} risks", values.len()),
             risks.len(),
@@ -239,7 +235,7 @@ pub fn risk_weighted_concentration(values: &[f64], risks: &[f64]) -> Result<f64,
     let mut total = 0.0;
     for (idx, (share, risk)) in shares.iter().zip(risks).enumerate() {
         if !risk.is_finite() || *risk < 0.0 {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 format!("risk[{idx}]"),
                 format!("must be finite and >= 0, found {risk}"),
             ));
@@ -303,11 +299,9 @@ pub struct FuelDependenceReport {
 ///
 /// # Errors
 /// No suppliers, or invalid shares/risks in a step.
-pub fn fuel_vendor_dependence(
-    suppliers: &[FuelSupplier],
-) -> Result<FuelDependenceReport, AssessError> {
+pub fn fuel_vendor_dependence(suppliers: &[FuelSupplier]) -> Result<FuelDependenceReport, Error> {
     if suppliers.is_empty() {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "fuel_suppliers",
             "at least one supplier is needed",
         ));
@@ -461,7 +455,7 @@ pub struct SecurityReport {
 ///
 /// # Errors
 /// Invalid shares, disparity, imports, risks or fuel suppliers, named by key.
-pub fn security(input: &SecurityInput) -> Result<SecurityReport, AssessError> {
+pub fn security(input: &SecurityInput) -> Result<SecurityReport, Error> {
     let disparity = input.disparity.as_deref();
     let mix_before = if input.options.is_empty() {
         None

@@ -843,7 +843,7 @@ pub fn plan_adequacy(
             seed: study.options.seed,
         },
     )
-    .map_err(Error::Adequacy)
+    .map_err(|e| Error::Adequacy(Box::new(e)))
 }
 
 /// A plan that went through the reliability loop.
@@ -1623,7 +1623,7 @@ pub fn mcda(
             assess::mcda::Method::Topsis(assess::mcda::normalize::Normalization::Vector)
         }
     };
-    let scores = assess::mcda::score(&problem, &method).map_err(Error::Mcda)?;
+    let scores = assess::mcda::score(&problem, &method).map_err(|e| Error::Mcda(Box::new(e)))?;
     let order = assess::rank_descending(&scores);
     let weight_sensitivity =
         assess::mcda::sensitivity::weight_sensitivity(&problem, &method).unwrap_or_default();

@@ -143,7 +143,8 @@ impl Stage for Decision {
 /// [`StageCache::finished`], [`StageCache::failed`] (a result the stage rejects) or
 /// [`StageCache::errored`] (the computation returned an error).
 pub trait StageCache {
-    type Error;
+    /// The cache's own failure; the runner hands it back as [`Error::Cache`].
+    type Error: std::error::Error + Send + Sync + 'static;
 
     /// False when the cache keeps nothing: the runner then computes no hashes (and passes
     /// empty ones).
@@ -262,20 +263,9 @@ impl StageCache for MemoryCache {
     }
 }
 
-/// Why a run stopped.
-#[derive(Debug, thiserror::Error)]
-pub enum RunError<E> {
-    /// A stage's computation failed; `error` says why ([`Error::is_infeasible`]: no plan
-    /// meets the study's constraints).
-    #[error("stage `{stage}`: {error}")]
-    Stage { stage: String, error: Box<Error> },
-    /// Every planning scenario failed, so the stages after planning cannot run; `stage` and
-    /// `reason` are the first failure.
-    #[error("stage `{stage}`: no planning scenario solved ({reason})")]
-    NoPlan { stage: String, reason: String },
-    /// The cache failed.
-    #[error(transparent)]
-    Cache(E),
+/// A cache's failure as the runner's error.
+fn cache_error<E: std::error::Error + Send + Sync + 'static>(error: E) -> Error {
+    Error::Cache(Box::new(error))
 }
 
 /// A stage's result and the hash of its inputs (empty when the cache keeps nothing).
@@ -364,12 +354,12 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
         self
     }
 
-    fn base(&mut self, stage: &str) -> Result<String, RunError<C::Error>> {
+    fn base(&mut self, stage: &str) -> Result<String, Error> {
         if let Some(hash) = &self.base_hash {
             return Ok(hash.clone());
         }
         let json = |value: Result<String, serde_json::Error>| {
-            value.map_err(|error| RunError::Stage {
+            value.map_err(|error| Error::Stage {
                 stage: stage.to_owned(),
                 error: Box::new(Error::Hash(error)),
             })
@@ -397,11 +387,11 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
         name: &str,
         hash: &str,
         compute: impl FnOnce(&(dyn Fn(&str) + Sync)) -> Result<T, Error>,
-    ) -> Result<T, RunError<C::Error>> {
-        if let Some(value) = self.cache.begin::<T>(name, hash).map_err(RunError::Cache)? {
+    ) -> Result<T, Error> {
+        if let Some(value) = self.cache.begin::<T>(name, hash).map_err(cache_error)? {
             return Ok(value);
         }
-        self.cache.started(name).map_err(RunError::Cache)?;
+        self.cache.started(name).map_err(cache_error)?;
         let start = Instant::now();
         let working = self.working;
         let say = |message: &str| {
@@ -414,8 +404,8 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
         let value = match compute(&say) {
             Ok(value) => value,
             Err(error) => {
-                self.cache.errored(name, &error).map_err(RunError::Cache)?;
-                return Err(RunError::Stage {
+                self.cache.errored(name, &error).map_err(cache_error)?;
+                return Err(Error::Stage {
                     stage: name.to_owned(),
                     error: Box::new(error),
                 });
@@ -426,12 +416,12 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
             Some(message) => self.cache.failed(name, &message, seconds),
             None => self.cache.finished(name, hash, &value, seconds),
         }
-        .map_err(RunError::Cache)?;
+        .map_err(cache_error)?;
         Ok(value)
     }
 
     /// The `economics` stage: cash-flow LCOE per candidate under its offer, and Monte Carlo.
-    pub fn economics(&mut self) -> Result<Staged<Economics>, RunError<C::Error>> {
+    pub fn economics(&mut self) -> Result<Staged<Economics>, Error> {
         let hash = if self.cache.keeps() {
             let base = self.base("economics")?;
             digest(&[b"economics", base.as_bytes()])
@@ -451,7 +441,7 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
         &mut self,
         economics: &Staged<Economics>,
         scenario_idx: usize,
-    ) -> Result<PlannedScenario, RunError<C::Error>> {
+    ) -> Result<PlannedScenario, Error> {
         let (study, catalogue) = (self.study, self.catalogue);
         let scenarios = scenario::resolve(study);
         let name = scenarios.get(scenario_idx).map_or_else(
@@ -465,13 +455,13 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
             scenario_idx,
             self.study_dir,
         )
-        .map_err(|error| RunError::Stage {
+        .map_err(|error| Error::Stage {
             stage: name.clone(),
             error: Box::new(error),
         })?;
         let hash = if self.cache.keeps() {
             // The system holds every series the stage reads (profile files included).
-            let system_json = serde_json::to_string(&system).map_err(|error| RunError::Stage {
+            let system_json = serde_json::to_string(&system).map_err(|error| Error::Stage {
                 stage: name.clone(),
                 error: Box::new(Error::Hash(error)),
             })?;
@@ -498,7 +488,7 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
         &mut self,
         economics: &Staged<Economics>,
         planned: &PlannedScenario,
-    ) -> Result<Staged<Assessments>, RunError<C::Error>> {
+    ) -> Result<Staged<Assessments>, Error> {
         let hash = self.hash(&[
             b"assessments",
             economics.hash.as_bytes(),
@@ -522,7 +512,7 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
         &mut self,
         economics: &Staged<Economics>,
         assessments: &Staged<Assessments>,
-    ) -> Result<Staged<McdaResult>, RunError<C::Error>> {
+    ) -> Result<Staged<McdaResult>, Error> {
         let hash = self.hash(&[b"mcda", assessments.hash.as_bytes()]);
         let (study, catalogue) = (self.study, self.catalogue);
         let value = self.stage("mcda", &hash, |_| {
@@ -536,7 +526,7 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
         &mut self,
         scenarios: &[ResolvedScenario],
         plans: &[Staged<Planning>],
-    ) -> Result<Staged<Decision>, RunError<C::Error>> {
+    ) -> Result<Staged<Decision>, Error> {
         // The break-even and tornado searches re-plan the study: they read everything the
         // base hash covers, and the plans they compare against.
         let hash = if self.cache.keeps() {
@@ -556,8 +546,8 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
     }
 
     /// Every stage, in order (see the module doc). A scenario whose plan fails is recorded
-    /// and the run carries on; when none solves, the run stops with [`RunError::NoPlan`].
-    pub fn run(&mut self) -> Result<StudyResults, RunError<C::Error>> {
+    /// and the run carries on; when none solves, the run stops with [`Error::NoPlan`].
+    pub fn run(&mut self) -> Result<StudyResults, Error> {
         let economics = self.economics()?;
         let scenarios = scenario::resolve(self.study);
         let mut planned = Vec::with_capacity(scenarios.len());
@@ -572,7 +562,7 @@ impl<'a, C: StageCache> StudyRunner<'a, C> {
             });
             let (stage, reason) =
                 first_failure.unwrap_or_else(|| ("planning".to_owned(), "no scenario".to_owned()));
-            return Err(RunError::NoPlan { stage, reason });
+            return Err(Error::NoPlan { stage, reason });
         };
         let assessments = self.assessments(&economics, &planned[main_plan])?;
         let mcda = self.mcda(&economics, &assessments)?;

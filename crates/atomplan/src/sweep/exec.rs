@@ -17,7 +17,8 @@ use rayon::prelude::*;
 
 use super::spec::{Scenario, Shard, Sweep};
 use super::store::{ResultRow, ShardManifest, ShardStore, FORMAT};
-use super::{ScenarioResult, Status, SweepError};
+use super::{ScenarioResult, Status};
+use crate::Error;
 
 /// How to run a shard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +163,7 @@ pub fn run_shard<R, E, P>(
     options: &RunOptions,
     runner: &R,
     mut progress: P,
-) -> Result<RunReport, SweepError>
+) -> Result<RunReport, Error>
 where
     R: Fn(&Scenario) -> Result<ScenarioResult, E> + Sync,
     E: std::fmt::Display,
@@ -182,10 +183,7 @@ where
         .num_threads(threads)
         .thread_name(|index| format!("sweep-{index}"))
         .build()
-        .map_err(|error| SweepError::Io {
-            path: "rayon thread pool".to_owned(),
-            error: std::io::Error::other(error.to_string()),
-        })?;
+        .map_err(|error| Error::ThreadPool(error.to_string()))?;
     let attempt = store.attempt;
     let cancel = AtomicBool::new(false);
     let mut counts = [0_u64; 4];

@@ -36,43 +36,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// Errors of the sweep engine, written for users.
-#[derive(Debug, thiserror::Error)]
-pub enum SweepError {
-    /// The `[sweep]` table or the study file is malformed; names the file and the key.
-    #[error("{file}: `{key}`: {message}")]
-    Invalid {
-        file: String,
-        key: String,
-        message: String,
-    },
-    /// The TOML itself does not parse.
-    #[error("{file}: {message}")]
-    Parse { file: String, message: String },
-    /// `--shard` is not `I/N` with `0 <= I < N`.
-    #[error("`--shard {0}`: expected I/N with 0 <= I < N, e.g. `3/8`")]
-    BadShard(String),
-    /// Results already in the output folder were made from a different sweep.
-    #[error("{path}: made by a different sweep (definition hash {found}, this one is {expected}); use a new output folder")]
-    Mismatch {
-        path: String,
-        found: String,
-        expected: String,
-    },
-    /// SQLite error on a result file.
-    #[error("{path}: {error}")]
-    Sqlite {
-        path: String,
-        error: rusqlite::Error,
-    },
-    /// File-system error.
-    #[error("{path}: {error}")]
-    Io { path: String, error: std::io::Error },
-    /// A result file has content this version cannot read.
-    #[error("{path}: {message}")]
-    Corrupt { path: String, message: String },
-}
-
 /// How a scenario ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -34,7 +34,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
-use super::{fnv1a, scenario_seed, splitmix64, SweepError};
+use super::{fnv1a, scenario_seed, splitmix64};
+use crate::Error;
 
 /// Most scenarios one sweep may expand to.
 pub const MAX_SCENARIOS: u64 = 100_000_000;
@@ -181,8 +182,8 @@ impl Shard {
     pub const ALL: Shard = Shard { index: 0, count: 1 };
 
     /// Parses `I/N` with `0 <= I < N`.
-    pub fn parse(text: &str) -> Result<Shard, SweepError> {
-        let bad = || SweepError::BadShard(text.to_owned());
+    pub fn parse(text: &str) -> Result<Shard, Error> {
+        let bad = || Error::BadShard(text.to_owned());
         let (index, count) = text.split_once('/').ok_or_else(bad)?;
         let index: u64 = index.trim().parse().map_err(|_| bad())?;
         let count: u64 = count.trim().parse().map_err(|_| bad())?;
@@ -225,8 +226,8 @@ pub struct Sweep {
     n_grid: u64,
 }
 
-fn invalid(file: &str, key: impl Into<String>, message: impl Into<String>) -> SweepError {
-    SweepError::Invalid {
+fn invalid(file: &str, key: impl Into<String>, message: impl Into<String>) -> Error {
+    Error::Definition {
         file: file.to_owned(),
         key: key.into(),
         message: message.into(),
@@ -259,15 +260,11 @@ enum Slot<'a> {
 }
 
 /// Makes the error of a path problem (its message) with the file and key of the definition.
-type Fail<'f> = &'f dyn Fn(String) -> SweepError;
+type Fail<'f> = &'f dyn Fn(String) -> Error;
 
 /// Finds the element of `array` that a path segment names: a number is an index, anything else
 /// matches the element table whose `id` (or `name`) equals it.
-fn element_index(
-    array: &[toml::Value],
-    segment: &str,
-    fail: Fail<'_>,
-) -> Result<usize, SweepError> {
+fn element_index(array: &[toml::Value], segment: &str, fail: Fail<'_>) -> Result<usize, Error> {
     if let Ok(index) = segment.parse::<usize>() {
         return if index < array.len() {
             Ok(index)
@@ -296,11 +293,7 @@ fn element_index(
     }
 }
 
-fn resolve<'a>(
-    root: &'a mut toml::Value,
-    path: &str,
-    fail: Fail<'_>,
-) -> Result<Slot<'a>, SweepError> {
+fn resolve<'a>(root: &'a mut toml::Value, path: &str, fail: Fail<'_>) -> Result<Slot<'a>, Error> {
     let segments: Vec<&str> = path.split('.').collect();
     if path.is_empty() || segments.iter().any(|segment| segment.is_empty()) {
         return Err(fail("empty path segment".to_owned()));
@@ -349,7 +342,7 @@ fn check_override(
     path: &str,
     value: &toml::Value,
     fail: Fail<'_>,
-) -> Result<(), SweepError> {
+) -> Result<(), Error> {
     let mut scratch = root.clone();
     let existing = match resolve(&mut scratch, path, fail)? {
         Slot::Table(table, key) => table.get(&key).cloned(),
@@ -373,7 +366,7 @@ fn set(
     path: &str,
     value: toml::Value,
     fail: Fail<'_>,
-) -> Result<(), SweepError> {
+) -> Result<(), Error> {
     match resolve(root, path, fail)? {
         Slot::Table(table, key) => {
             table.insert(key, value);
@@ -383,7 +376,7 @@ fn set(
     Ok(())
 }
 
-fn finite(file: &str, key: &str, value: Option<f64>, name: &str) -> Result<f64, SweepError> {
+fn finite(file: &str, key: &str, value: Option<f64>, name: &str) -> Result<f64, Error> {
     match value {
         Some(number) if number.is_finite() => Ok(number),
         Some(_) => Err(invalid(
@@ -399,7 +392,7 @@ fn finite(file: &str, key: &str, value: Option<f64>, name: &str) -> Result<f64, 
     }
 }
 
-fn distribution(file: &str, key: &str, wire: &SampleWire) -> Result<Distribution, SweepError> {
+fn distribution(file: &str, key: &str, wire: &SampleWire) -> Result<Distribution, Error> {
     let given: Vec<&str> = [
         ("low", wire.low.is_some()),
         ("high", wire.high.is_some()),
@@ -510,8 +503,8 @@ impl Sweep {
     /// Reads the `[sweep]` table of a study file's text.
     ///
     /// `file` is only used in messages. Errors name the key (`sweep.grid[1].values`).
-    pub fn from_toml_str(file: &str, text: &str) -> Result<Sweep, SweepError> {
-        let parse_error = |error: toml::de::Error| SweepError::Parse {
+    pub fn from_toml_str(file: &str, text: &str) -> Result<Sweep, Error> {
+        let parse_error = |error: toml::de::Error| Error::Parse {
             file: file.to_owned(),
             message: error.to_string().trim_end().to_owned(),
         };
@@ -684,7 +677,7 @@ impl Sweep {
     }
 
     /// Scenario `id` with its study, seed and hash.
-    pub fn scenario(&self, id: u64) -> Result<Scenario, SweepError> {
+    pub fn scenario(&self, id: u64) -> Result<Scenario, Error> {
         if id >= self.len() {
             return Err(invalid(
                 &self.file,

@@ -16,7 +16,6 @@
 //! A plan that no solution meets is the scenario's answer (status `infeasible`, with the
 //! economics metrics), not a failure of the run.
 
-use std::convert::Infallible;
 use std::path::Path;
 
 use super::spec::Scenario;
@@ -24,7 +23,7 @@ use super::{ScenarioResult, Status};
 use crate::study::file::{Candidate, StudyFile};
 use crate::study::inputs::StudyCatalogue;
 use crate::study::pipeline::{Economics, Planning};
-use crate::study::runner::{self, NoCache, RunError, ScreeningRow, StudyRunner};
+use crate::study::runner::{self, NoCache, ScreeningRow, StudyRunner};
 use crate::study::system::AssetKind;
 use crate::Error;
 
@@ -76,7 +75,7 @@ pub fn run_scenario(
     }
     let planned = match study_runner.plan(&economics, 0) {
         Ok(planned) => planned,
-        Err(RunError::Stage { error, .. }) if error.is_infeasible() => {
+        Err(Error::Stage { error, .. }) if error.is_infeasible() => {
             return Ok(with_status(result, Status::Infeasible, error.to_string()));
         }
         Err(error) => return Err(stage_error(error)),
@@ -90,15 +89,15 @@ pub fn run_scenario(
     Ok(result)
 }
 
-/// The stage's own error (the runner's cache here cannot fail).
-fn stage_error(error: RunError<Infallible>) -> Error {
+/// The stage's own error (the runner's cache here keeps nothing and cannot fail).
+fn stage_error(error: Error) -> Error {
     match error {
-        RunError::Stage { error, .. } => *error,
-        RunError::NoPlan { stage, reason } => Error::Invalid {
+        Error::Stage { error, .. } => *error,
+        Error::NoPlan { stage, reason } => Error::Invalid {
             key: stage,
             message: reason,
         },
-        RunError::Cache(never) => match never {},
+        other => other,
     }
 }
 

@@ -22,7 +22,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::spec::{Shard, Sweep};
-use super::{ScenarioResult, Status, SweepError};
+use super::{ScenarioResult, Status};
+use crate::Error;
 
 /// Format tag of manifests and result files.
 pub const FORMAT: &str = "atomplan-sweep/1";
@@ -67,16 +68,16 @@ pub struct ShardManifest {
     pub atomplan_version: String,
 }
 
-fn sqlite_error(path: &Path) -> impl Fn(rusqlite::Error) -> SweepError + '_ {
-    move |error| SweepError::Sqlite {
+fn sqlite_error(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
+    move |error| Error::Sqlite {
         path: path.display().to_string(),
         error,
     }
 }
 
-fn io_error(path: &Path) -> impl Fn(std::io::Error) -> SweepError + '_ {
-    move |error| SweepError::Io {
-        path: path.display().to_string(),
+fn io_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |error| Error::Io {
+        path: path.to_path_buf(),
         error,
     }
 }
@@ -113,7 +114,7 @@ fn to_u64(value: i64) -> u64 {
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, synced, renamed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SweepError> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let file_name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -159,7 +160,7 @@ fn insert_row(connection: &Connection, row: &ResultRow) -> rusqlite::Result<bool
     Ok(inserted == 1)
 }
 
-fn read_rows(connection: &Connection, path: &Path) -> Result<Vec<ResultRow>, SweepError> {
+fn read_rows(connection: &Connection, path: &Path) -> Result<Vec<ResultRow>, Error> {
     let to_sqlite = sqlite_error(path);
     let mut metrics: BTreeMap<u64, BTreeMap<String, f64>> = BTreeMap::new();
     {
@@ -203,7 +204,7 @@ fn read_rows(connection: &Connection, path: &Path) -> Result<Vec<ResultRow>, Swe
             ))
         })
         .map_err(&to_sqlite)?;
-    let corrupt = |message: String| SweepError::Corrupt {
+    let corrupt = |message: String| Error::Corrupt {
         path: path.display().to_string(),
         message,
     };
@@ -249,7 +250,7 @@ fn read_rows(connection: &Connection, path: &Path) -> Result<Vec<ResultRow>, Swe
     Ok(out)
 }
 
-fn open_connection(path: &Path) -> Result<Connection, SweepError> {
+fn open_connection(path: &Path) -> Result<Connection, Error> {
     let connection = Connection::open(path).map_err(sqlite_error(path))?;
     connection
         .busy_timeout(std::time::Duration::from_secs(30))
@@ -265,7 +266,7 @@ fn open_connection(path: &Path) -> Result<Connection, SweepError> {
     Ok(connection)
 }
 
-fn meta(connection: &Connection, path: &Path, key: &str) -> Result<Option<String>, SweepError> {
+fn meta(connection: &Connection, path: &Path, key: &str) -> Result<Option<String>, Error> {
     connection
         .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
             row.get(0)
@@ -274,12 +275,7 @@ fn meta(connection: &Connection, path: &Path, key: &str) -> Result<Option<String
         .map_err(sqlite_error(path))
 }
 
-fn set_meta(
-    connection: &Connection,
-    path: &Path,
-    key: &str,
-    value: &str,
-) -> Result<(), SweepError> {
+fn set_meta(connection: &Connection, path: &Path, key: &str, value: &str) -> Result<(), Error> {
     connection
         .execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
@@ -307,8 +303,8 @@ pub fn shard_stem(shard: Shard) -> String {
 impl ShardStore {
     /// Opens (or creates) the result file of `shard` in `dir`.
     ///
-    /// Refuses a file made from a different sweep definition ([`SweepError::Mismatch`]).
-    pub fn open(dir: &Path, sweep: &Sweep, shard: Shard) -> Result<ShardStore, SweepError> {
+    /// Refuses a file made from a different sweep definition ([`Error::Mismatch`]).
+    pub fn open(dir: &Path, sweep: &Sweep, shard: Shard) -> Result<ShardStore, Error> {
         std::fs::create_dir_all(dir).map_err(io_error(dir))?;
         let stem = shard_stem(shard);
         let path = dir.join(format!("{stem}.sqlite"));
@@ -316,7 +312,7 @@ impl ShardStore {
         let connection = open_connection(&path)?;
         match meta(&connection, &path, "definition_hash")? {
             Some(found) if found != sweep.definition_hash => {
-                return Err(SweepError::Mismatch {
+                return Err(Error::Mismatch {
                     path: path.display().to_string(),
                     found,
                     expected: sweep.definition_hash.clone(),
@@ -373,7 +369,7 @@ impl ShardStore {
     }
 
     /// Records one finished scenario in its own transaction; a row already present is kept.
-    pub fn insert(&mut self, row: &ResultRow) -> Result<(), SweepError> {
+    pub fn insert(&mut self, row: &ResultRow) -> Result<(), Error> {
         let path = self.path.clone();
         let transaction = self.connection.transaction().map_err(sqlite_error(&path))?;
         insert_row(&transaction, row).map_err(sqlite_error(&path))?;
@@ -383,12 +379,12 @@ impl ShardStore {
     }
 
     /// All rows of this shard, sorted by id.
-    pub fn rows(&self) -> Result<Vec<ResultRow>, SweepError> {
+    pub fn rows(&self) -> Result<Vec<ResultRow>, Error> {
         read_rows(&self.connection, &self.path)
     }
 
     /// Replaces the manifest atomically.
-    pub fn write_manifest(&self, manifest: &ShardManifest) -> Result<(), SweepError> {
+    pub fn write_manifest(&self, manifest: &ShardManifest) -> Result<(), Error> {
         let text = serde_json::to_string_pretty(manifest).unwrap_or_default();
         write_atomic(&self.manifest_path, format!("{text}\n").as_bytes())
     }
@@ -438,7 +434,7 @@ pub fn array_spec(indices: &[u64]) -> String {
 }
 
 /// Reads every shard manifest in `dir`.
-pub fn read_manifests(dir: &Path) -> Result<Vec<(PathBuf, ShardManifest)>, SweepError> {
+pub fn read_manifests(dir: &Path) -> Result<Vec<(PathBuf, ShardManifest)>, Error> {
     let entries = std::fs::read_dir(dir).map_err(io_error(dir))?;
     let mut manifests = Vec::new();
     for entry in entries {
@@ -448,7 +444,7 @@ pub fn read_manifests(dir: &Path) -> Result<Vec<(PathBuf, ShardManifest)>, Sweep
             let path = entry.path();
             let text = atomplan_core::input::read_to_string(&path).map_err(io_error(&path))?;
             let manifest: ShardManifest =
-                serde_json::from_str(&text).map_err(|error| SweepError::Corrupt {
+                serde_json::from_str(&text).map_err(|error| Error::Corrupt {
                     path: path.display().to_string(),
                     message: error.to_string(),
                 })?;
@@ -460,17 +456,17 @@ pub fn read_manifests(dir: &Path) -> Result<Vec<(PathBuf, ShardManifest)>, Sweep
 }
 
 /// Reads all rows of all shards in `dir`, one per scenario id, with the manifests' common facts.
-pub fn collect(dir: &Path) -> Result<Collected, SweepError> {
+pub fn collect(dir: &Path) -> Result<Collected, Error> {
     let manifests = read_manifests(dir)?;
     let Some((first_path, first)) = manifests.first() else {
-        return Err(SweepError::Corrupt {
+        return Err(Error::Corrupt {
             path: dir.display().to_string(),
             message: "no shard manifests (shard-I-of-N.manifest.json) here; run `atomplan study sweep` first".to_owned(),
         });
     };
     for (path, manifest) in &manifests {
         if manifest.definition_hash != first.definition_hash {
-            return Err(SweepError::Mismatch {
+            return Err(Error::Mismatch {
                 path: path.display().to_string(),
                 found: manifest.definition_hash.clone(),
                 expected: format!("{} (from {})", first.definition_hash, first_path.display()),
@@ -487,7 +483,7 @@ pub fn collect(dir: &Path) -> Result<Collected, SweepError> {
         for row in read_rows(&connection, &path)? {
             if let Some(existing) = rows.get(&row.id) {
                 if existing.hash != row.hash {
-                    return Err(SweepError::Corrupt {
+                    return Err(Error::Corrupt {
                         path: path.display().to_string(),
                         message: format!(
                             "scenario {} has hash {} here and {} in another shard",
@@ -612,7 +608,7 @@ pub fn results_csv(paths: &[String], rows: &[ResultRow]) -> String {
     out
 }
 
-fn write_merged_sqlite(path: &Path, collected: &Collected) -> Result<(), SweepError> {
+fn write_merged_sqlite(path: &Path, collected: &Collected) -> Result<(), Error> {
     let tmp = path.with_file_name(format!(".results.sqlite.tmp.{}", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
     {
@@ -644,7 +640,7 @@ fn write_merged_sqlite(path: &Path, collected: &Collected) -> Result<(), SweepEr
 
 /// Checks that every scenario of the sweep in `dir` is present and, if so, writes the merged
 /// `results.sqlite`, `results.csv`, `summary.json`, `summary.csv` and `charts/*.svg`.
-pub fn merge(dir: &Path) -> Result<MergeOutcome, SweepError> {
+pub fn merge(dir: &Path) -> Result<MergeOutcome, Error> {
     let collected = collect(dir)?;
     let present: BTreeSet<u64> = collected.rows.iter().map(|row| row.id).collect();
     let missing: Vec<u64> = (0..collected.n_scenarios)

@@ -14,13 +14,13 @@ use crate::assess::grid::GridFitInput;
 use crate::assess::market::MarketProject;
 use crate::assess::readiness::{IssueStatus, ReadinessInput, TimeSettings, ISSUES};
 use crate::assess::security::{FuelSupplier, Imports, SecurityInput};
-use crate::assess::AssessError;
+use crate::Error;
 
 /// Parses a grid-fit case: the fields of [`GridFitInput`] at top level.
 ///
 /// # Errors
 /// Unknown keys or wrong types, named with their line.
-pub fn parse_grid_fit(text: &str) -> Result<GridFitInput, AssessError> {
+pub fn parse_grid_fit(text: &str) -> Result<GridFitInput, Error> {
     parse_toml(text)
 }
 
@@ -28,7 +28,7 @@ pub fn parse_grid_fit(text: &str) -> Result<GridFitInput, AssessError> {
 ///
 /// # Errors
 /// Unknown keys or wrong types, named with their line.
-pub fn parse_emissions(text: &str) -> Result<EmissionsInput, AssessError> {
+pub fn parse_emissions(text: &str) -> Result<EmissionsInput, Error> {
     parse_toml(text)
 }
 
@@ -62,13 +62,13 @@ pub struct AdequacyCase {
 pub fn parse_adequacy(
     text: &str,
     read_file: &dyn Fn(&str) -> std::io::Result<String>,
-) -> Result<AdequacyCase, AssessError> {
+) -> Result<AdequacyCase, Error> {
     let wire: AdequacyWire = parse_toml(text)?;
     let mut load = match (wire.load_mw, &wire.load_csv) {
         (Some(load), None) => load,
         (None, Some(path)) => {
             let csv = read_file(path).map_err(|error| {
-                AssessError::invalid("load_csv", format!("cannot read `{path}`: {error}"))
+                Error::value("load_csv", format!("cannot read `{path}`: {error}"))
             })?;
             let mut values = Vec::new();
             for (line_idx, line) in csv.lines().enumerate() {
@@ -80,7 +80,7 @@ pub fn parse_adequacy(
                     Ok(value) => values.push(value),
                     Err(_) if line_idx == 0 => {}
                     Err(_) => {
-                        return Err(AssessError::invalid(
+                        return Err(Error::value(
                             "load_csv",
                             format!("`{path}` line {}: `{field}` is not a number", line_idx + 1),
                         ))
@@ -90,13 +90,13 @@ pub fn parse_adequacy(
             values
         }
         (Some(_), Some(_)) => {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 "load_csv",
                 "give `load_mw` or `load_csv`, not both",
             ))
         }
         (None, None) => {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 "load_mw",
                 "missing: give `load_mw` (MW per hour) or `load_csv`",
             ))
@@ -104,10 +104,7 @@ pub fn parse_adequacy(
     };
     if let Some(scale) = wire.load_scale {
         if !(scale.is_finite() && scale > 0.0) {
-            return Err(AssessError::invalid(
-                "load_scale",
-                "must be a finite number > 0",
-            ));
+            return Err(Error::value("load_scale", "must be a finite number > 0"));
         }
         load.iter_mut().for_each(|value| *value *= scale);
     }
@@ -163,13 +160,13 @@ pub type SecurityCase = SecurityInput;
 ///
 /// # Errors
 /// Unknown keys, mix vectors of different lengths, `share_after` given for only some suppliers.
-pub fn parse_security(text: &str) -> Result<SecurityCase, AssessError> {
+pub fn parse_security(text: &str) -> Result<SecurityCase, Error> {
     let wire: SecurityWire = parse_toml(text)?;
     let mut case = SecurityCase::default();
     if let Some(mix) = wire.mix {
         let n = mix.options.len();
         if mix.before.len() != n {
-            return Err(AssessError::shape(
+            return Err(Error::shape(
                 "mix.before",
                 format!("{n} values (one per option)"),
                 mix.before.len(),
@@ -177,7 +174,7 @@ pub fn parse_security(text: &str) -> Result<SecurityCase, AssessError> {
         }
         if let Some(after) = &mix.after {
             if after.len() != n {
-                return Err(AssessError::shape(
+                return Err(Error::shape(
                     "mix.after",
                     format!("{n} values (one per option)"),
                     after.len(),
@@ -197,7 +194,7 @@ pub fn parse_security(text: &str) -> Result<SecurityCase, AssessError> {
         .filter(|s| s.share_after.is_some())
         .count();
     if n_after != 0 && n_after != wire.suppliers.len() {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "suppliers.share_after",
             "give `share_after` for every supplier or for none",
         ));
@@ -248,7 +245,7 @@ pub fn issue_key(name: &str) -> String {
 ///
 /// # Errors
 /// Unknown or missing issues, a phase outside 1–3, neither `issues` nor `phase`.
-pub fn parse_readiness(text: &str) -> Result<(ReadinessInput, Vec<String>), AssessError> {
+pub fn parse_readiness(text: &str) -> Result<(ReadinessInput, Vec<String>), Error> {
     let wire: ReadinessWire = parse_toml(text)?;
     let mut warnings = Vec::new();
     let status = match (&wire.issues, wire.phase) {
@@ -258,7 +255,7 @@ pub fn parse_readiness(text: &str) -> Result<(ReadinessInput, Vec<String>), Asse
             }
             for name in issues.keys() {
                 if !ISSUES.contains(&issue_key(name).as_str()) {
-                    return Err(AssessError::invalid(
+                    return Err(Error::value(
                         format!("issues.{name}"),
                         format!("not one of the 19 IAEA issues: {}", ISSUES.join(", ")),
                     ));
@@ -272,7 +269,7 @@ pub fn parse_readiness(text: &str) -> Result<(ReadinessInput, Vec<String>), Asse
                         .find(|(name, _)| issue_key(name) == *issue)
                         .map(|(_, status)| *status)
                         .ok_or_else(|| {
-                            AssessError::invalid(
+                            Error::value(
                                 format!("issues.{}", issue.replace(' ', "_")),
                                 "missing: give the status in each of the 3 phases",
                             )
@@ -284,12 +281,12 @@ pub fn parse_readiness(text: &str) -> Result<(ReadinessInput, Vec<String>), Asse
             crate::assess::readiness::statuses_from_phase(phase)
         }
         (None, Some(phase)) => {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 "phase",
                 format!("must be 1, 2 or 3, found {phase}"),
             ))
         }
-        (None, None) => return Err(AssessError::invalid("issues", "give `[issues]` or `phase`")),
+        (None, None) => return Err(Error::value("issues", "give `[issues]` or `phase`")),
     };
     let mut time = TimeSettings::default();
     if let Some(wire_time) = wire.time {
@@ -344,7 +341,7 @@ pub fn default_market_statuses() -> Vec<String> {
 ///
 /// # Errors
 /// Unknown keys or wrong types.
-pub fn parse_market(text: &str) -> Result<(Vec<MarketProject>, Vec<String>), AssessError> {
+pub fn parse_market(text: &str) -> Result<(Vec<MarketProject>, Vec<String>), Error> {
     let wire: MarketWire = parse_toml(text)?;
     Ok((
         wire.projects,

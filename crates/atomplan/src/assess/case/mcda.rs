@@ -33,7 +33,8 @@ use crate::assess::mcda::{
     self, promethee, weights_sum_to_one, Direction, Method, Normalization, PreferenceFunction,
     Problem,
 };
-use crate::assess::{rank_descending, AssessError};
+use crate::assess::rank_descending;
+use crate::Error;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -125,37 +126,27 @@ pub struct Analysis {
     pub monte_carlo: Option<MonteCarloSettings>,
 }
 
-fn parse_direction(
-    text: Option<&str>,
-    key: &str,
-    required: bool,
-) -> Result<Direction, AssessError> {
+fn parse_direction(text: Option<&str>, key: &str, required: bool) -> Result<Direction, Error> {
     match text.map(str::to_ascii_lowercase).as_deref() {
         Some("max" | "benefit") => Ok(Direction::Max),
         Some("min" | "cost") => Ok(Direction::Min),
         None if !required => Ok(Direction::Max),
-        None => Err(AssessError::invalid(
-            key,
-            "missing; expected \"max\" or \"min\"",
-        )),
-        Some(other) => Err(AssessError::invalid(
+        None => Err(Error::value(key, "missing; expected \"max\" or \"min\"")),
+        Some(other) => Err(Error::value(
             key,
             format!("`{other}` is not \"max\" or \"min\""),
         )),
     }
 }
 
-fn check_unique(names: &[String], key: &str) -> Result<(), AssessError> {
+fn check_unique(names: &[String], key: &str) -> Result<(), Error> {
     let mut seen = BTreeSet::new();
     for (idx, name) in names.iter().enumerate() {
         if name.trim().is_empty() {
-            return Err(AssessError::invalid(
-                format!("{key}[{idx}]"),
-                "name is empty",
-            ));
+            return Err(Error::value(format!("{key}[{idx}]"), "name is empty"));
         }
         if !seen.insert(name.as_str()) {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 format!("{key}[{idx}]"),
                 format!("duplicate name `{name}`"),
             ));
@@ -169,12 +160,12 @@ fn check_unique(names: &[String], key: &str) -> Result<(), AssessError> {
 /// # Errors
 /// Unknown keys, wrong shapes, unknown method/normalisation/preference function, missing
 /// thresholds, non-reciprocal AHP matrices; each names the key.
-pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
+pub fn parse_case(text: &str) -> Result<McdaCase, Error> {
     let wire: CaseWire = parse_toml(text)?;
     let mut warnings = Vec::new();
     check_unique(&wire.alternatives, "alternatives")?;
     if wire.alternatives.is_empty() {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "alternatives",
             "at least one alternative is needed",
         ));
@@ -193,7 +184,7 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
         Some(matrix) => {
             let values = matrix_values(matrix, "matrix")?;
             if values.len() != n_alternatives {
-                return Err(AssessError::shape(
+                return Err(Error::shape(
                     "matrix",
                     format!("{n_alternatives} rows (one per alternative)"),
                     format!("{} rows", values.len()),
@@ -201,7 +192,7 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
             }
             for (row_idx, row) in values.iter().enumerate() {
                 if row.len() != n_criteria {
-                    return Err(AssessError::shape(
+                    return Err(Error::shape(
                         format!("matrix[{row_idx}]"),
                         format!("{n_criteria} columns (one per [[criteria]])"),
                         format!("{} columns", row.len()),
@@ -209,7 +200,7 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
                 }
                 for (col_idx, value) in row.iter().enumerate() {
                     if !value.is_finite() {
-                        return Err(AssessError::invalid(
+                        return Err(Error::value(
                             format!("matrix[{row_idx}][{col_idx}]"),
                             "not a finite number",
                         ));
@@ -257,13 +248,13 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
             warnings.push("`analysis` is not available for AHP and is ignored".to_owned());
         }
         let ahp_wire = wire.ahp.as_ref().ok_or_else(|| {
-            AssessError::invalid(
+            Error::value(
                 "ahp",
                 "method \"ahp\" needs an [ahp] table with `criteria_pairwise`",
             )
         })?;
         if n_criteria == 0 {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 "criteria",
                 "at least one [[criteria]] is needed",
             ));
@@ -271,7 +262,7 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
         let table = match &ahp_wire.random_index {
             None => RandomIndexTable::default(),
             Some(name) => RandomIndexTable::parse(name).ok_or_else(|| {
-                AssessError::invalid(
+                Error::value(
                     "ahp.random_index",
                     format!(
                         "unknown table `{name}`; expected saaty1980, saaty-later or donegan-dodd"
@@ -283,7 +274,7 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
             None | Some("distributive") => Synthesis::Distributive,
             Some("ideal") => Synthesis::Ideal,
             Some(other) => {
-                return Err(AssessError::invalid(
+                return Err(Error::value(
                     "ahp.synthesis",
                     format!("`{other}` is not \"distributive\" or \"ideal\""),
                 ))
@@ -303,7 +294,7 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
             .collect::<Result<Vec<_>, _>>()?;
         for name in ahp_wire.alternatives_pairwise.keys() {
             if !used_pairwise.contains(name) {
-                return Err(AssessError::invalid(
+                return Err(Error::value(
                     format!("ahp.alternatives_pairwise.{name}"),
                     "no leaf criterion has this name",
                 ));
@@ -311,7 +302,7 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
         }
         for name in ahp_wire.subcriteria.keys() {
             if !used_subcriteria.contains(name) {
-                return Err(AssessError::invalid(
+                return Err(Error::value(
                     format!("ahp.subcriteria.{name}"),
                     "no criterion has this name",
                 ));
@@ -341,26 +332,26 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
         ));
     }
     if n_criteria == 0 {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "criteria",
             "at least one [[criteria]] is needed",
         ));
     }
     let matrix = matrix.ok_or_else(|| {
-        AssessError::invalid("matrix", format!("method \"{method_name}\" needs `matrix`"))
+        Error::value("matrix", format!("method \"{method_name}\" needs `matrix`"))
     })?;
     let mut weights = Vec::with_capacity(n_criteria);
     let mut directions = Vec::with_capacity(n_criteria);
     for (criterion_idx, criterion) in wire.criteria.iter().enumerate() {
         let key = format!("criteria[{criterion_idx}]");
         let weight = criterion.weight.ok_or_else(|| {
-            AssessError::invalid(
+            Error::value(
                 format!("{key}.weight"),
                 format!("missing for criterion `{}`", criterion.name),
             )
         })?;
         if !weight.is_finite() || weight < 0.0 {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 format!("{key}.weight"),
                 format!(
                     "must be a finite number >= 0, found {weight} (criterion `{}`)",
@@ -377,10 +368,7 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
     }
     let weight_sum: f64 = weights.iter().sum();
     if weight_sum <= 0.0 {
-        return Err(AssessError::invalid(
-            "criteria.weight",
-            "weights sum to zero",
-        ));
+        return Err(Error::value("criteria.weight", "weights sum to zero"));
     }
     if !weights_sum_to_one(&weights) {
         warnings.push(format!(
@@ -391,7 +379,7 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
     let normalization = match &wire.normalization {
         None => None,
         Some(name) => Some(Normalization::parse(name).ok_or_else(|| {
-            AssessError::invalid(
+            Error::value(
                 "normalization",
                 format!("unknown normalisation `{name}`; expected vector, min-max or linear-max"),
             )
@@ -427,7 +415,7 @@ pub fn parse_case(text: &str) -> Result<McdaCase, AssessError> {
             Method::Promethee2(functions)
         }
         _ => {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 "method",
                 format!(
                     "unknown method `{}`; expected wsm, topsis, ahp or promethee2",
@@ -471,9 +459,9 @@ impl AhpContext<'_> {
         depth: usize,
         used_pairwise: &mut BTreeSet<String>,
         used_subcriteria: &mut BTreeSet<String>,
-    ) -> Result<AhpNode, AssessError> {
+    ) -> Result<AhpNode, Error> {
         if depth > 32 {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 format!("ahp.subcriteria.{name}"),
                 "hierarchy deeper than 32 levels (a cycle?)",
             ));
@@ -526,7 +514,7 @@ impl AhpContext<'_> {
                     children: AhpChildren::Ratings { values, direction },
                 })
             }
-            _ => Err(AssessError::invalid(
+            _ => Err(Error::value(
                 format!("ahp.alternatives_pairwise.{name}"),
                 format!("missing: criterion `{name}` needs a pairwise matrix of the alternatives (or a `matrix` column)"),
             )),
@@ -641,7 +629,7 @@ pub struct MonteCarloReport {
 ///
 /// # Errors
 /// Whatever the method returns (e.g. TOPSIS undefined, non-reciprocal AHP matrix).
-pub fn run_case(case: &McdaCase) -> Result<McdaReport, AssessError> {
+pub fn run_case(case: &McdaCase) -> Result<McdaReport, Error> {
     let names = &case.alternatives;
     let by_name = |values: &[f64]| -> BTreeMap<String, f64> {
         names.iter().cloned().zip(values.iter().copied()).collect()

@@ -2,12 +2,12 @@
 //! place into the pure input structs of each method.
 //!
 //! This is the only deserialization in `assess`; callers pass the file text (no IO here) and get
-//! either the domain input or an [`AssessError`] naming the key.
+//! either the domain input or an [`Error`] naming the key.
 
 pub mod assessments;
 pub mod mcda;
 
-use crate::assess::AssessError;
+use crate::Error;
 
 /// A number, or a fraction written as a string (`"1/3"`), as pairwise judgments often are.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -21,8 +21,8 @@ impl NumberOrFraction {
     /// The value; `"a/b"` is `a / b`.
     ///
     /// # Errors
-    /// [`AssessError::Invalid`] naming `key` if the text is not a number or fraction.
-    pub fn value(&self, key: &str) -> Result<f64, AssessError> {
+    /// [`Error::Value`] naming `key` if the text is not a number or fraction.
+    pub fn value(&self, key: &str) -> Result<f64, Error> {
         match self {
             NumberOrFraction::Number(value) => Ok(*value),
             NumberOrFraction::Text(text) => {
@@ -39,7 +39,7 @@ impl NumberOrFraction {
                     None => parse(text),
                 };
                 value.filter(|value| value.is_finite()).ok_or_else(|| {
-                    AssessError::invalid(
+                    Error::value(
                         key,
                         format!("`{text}` is not a number or a fraction like \"1/3\""),
                     )
@@ -53,10 +53,7 @@ impl NumberOrFraction {
 ///
 /// # Errors
 /// The first entry that is not a number, named `key[i][j]`.
-pub fn matrix_values(
-    matrix: &[Vec<NumberOrFraction>],
-    key: &str,
-) -> Result<Vec<Vec<f64>>, AssessError> {
+pub fn matrix_values(matrix: &[Vec<NumberOrFraction>], key: &str) -> Result<Vec<Vec<f64>>, Error> {
     matrix
         .iter()
         .enumerate()
@@ -72,8 +69,8 @@ pub fn matrix_values(
 /// Parses TOML text into a wire struct; the error names the line and the key when TOML gives them.
 ///
 /// # Errors
-/// [`AssessError::Toml`] with `line N` (or `toml`) and TOML's own message.
-pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, AssessError> {
+/// [`Error::Toml`] with `line N` (or `toml`) and TOML's own message.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> {
     toml::from_str(text).map_err(|error| {
         let key = match error.span() {
             Some(span) => {
@@ -82,7 +79,7 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Asses
             }
             None => "toml".to_owned(),
         };
-        AssessError::Toml {
+        Error::Toml {
             location: key,
             message: error.message().trim_end_matches('.').to_owned(),
         }

@@ -1,7 +1,7 @@
 //! Analytic Hierarchy Process (Saaty 1980): priorities from pairwise comparisons by the principal
 //! eigenvector, consistency (λmax, CI, CR) and synthesis down a hierarchy of criteria.
 
-use crate::assess::AssessError;
+use crate::Error;
 
 /// Tolerance on `|a_ij · a_ji − 1|` (and `|a_ii − 1|`) before a matrix counts as non-reciprocal.
 ///
@@ -91,14 +91,10 @@ pub struct PairwiseResult {
 /// the other set to its exact reciprocal (so `0.333` becomes `1/3`).
 ///
 /// # Errors
-/// [`AssessError::Shape`], [`AssessError::Invalid`] or [`AssessError::NonReciprocal`] naming `key`.
-pub fn check_pairwise(
-    matrix: &[Vec<f64>],
-    n: usize,
-    key: &str,
-) -> Result<Vec<Vec<f64>>, AssessError> {
+/// [`Error::Shape`], [`Error::Value`] or [`Error::NonReciprocal`] naming `key`.
+pub fn check_pairwise(matrix: &[Vec<f64>], n: usize, key: &str) -> Result<Vec<Vec<f64>>, Error> {
     if matrix.len() != n {
-        return Err(AssessError::shape(
+        return Err(Error::shape(
             key,
             format!("{n}×{n} matrix"),
             format!("{} rows", matrix.len()),
@@ -106,7 +102,7 @@ pub fn check_pairwise(
     }
     for (row_idx, row) in matrix.iter().enumerate() {
         if row.len() != n {
-            return Err(AssessError::shape(
+            return Err(Error::shape(
                 format!("{key}[{row_idx}]"),
                 format!("{n} columns"),
                 format!("{} columns", row.len()),
@@ -114,14 +110,14 @@ pub fn check_pairwise(
         }
         for (col_idx, value) in row.iter().enumerate() {
             if !value.is_finite() || *value <= 0.0 {
-                return Err(AssessError::invalid(
+                return Err(Error::value(
                     format!("{key}[{row_idx}][{col_idx}]"),
                     format!("pairwise judgments must be finite and > 0, found {value}"),
                 ));
             }
         }
         if (row[row_idx] - 1.0).abs() > RECIPROCITY_TOLERANCE {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 format!("{key}[{row_idx}][{row_idx}]"),
                 format!("diagonal entries must be 1, found {}", row[row_idx]),
             ));
@@ -134,7 +130,7 @@ pub fn check_pairwise(
             let value = matrix[row_idx][col_idx];
             let transposed = matrix[col_idx][row_idx];
             if (value * transposed - 1.0).abs() > RECIPROCITY_TOLERANCE {
-                return Err(AssessError::NonReciprocal {
+                return Err(Error::NonReciprocal {
                     key: key.to_owned(),
                     row: row_idx,
                     col: col_idx,
@@ -160,15 +156,15 @@ pub fn check_pairwise(
 /// `λmax` is the mean of `(A w)_i / w_i`. `CR = 0` for n ≤ 2.
 ///
 /// # Errors
-/// See [`check_pairwise`]; [`AssessError::Undefined`] if the iteration does not converge.
+/// See [`check_pairwise`]; [`Error::Undefined`] if the iteration does not converge.
 pub fn pairwise_priorities(
     matrix: &[Vec<f64>],
     table: RandomIndexTable,
     key: &str,
-) -> Result<PairwiseResult, AssessError> {
+) -> Result<PairwiseResult, Error> {
     let n = matrix.len();
     if n == 0 {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             key,
             "a pairwise matrix needs at least one row",
         ));
@@ -199,7 +195,7 @@ pub fn pairwise_priorities(
         }
     }
     if !converged {
-        return Err(AssessError::Undefined {
+        return Err(Error::Undefined {
             method: "AHP".to_owned(),
             reason: format!("power iteration on `{key}` did not converge"),
         });
@@ -301,7 +297,7 @@ pub fn evaluate(
     alternatives: &[String],
     table: RandomIndexTable,
     synthesis: Synthesis,
-) -> Result<AhpResult, AssessError> {
+) -> Result<AhpResult, Error> {
     let mut result = AhpResult {
         scores: vec![0.0; alternatives.len()],
         nodes: Vec::new(),
@@ -320,7 +316,7 @@ fn visit(
     table: RandomIndexTable,
     synthesis: Synthesis,
     result: &mut AhpResult,
-) -> Result<(), AssessError> {
+) -> Result<(), Error> {
     let mut path = parent_path.to_vec();
     path.push(node.name.clone());
     let key = if parent_path.is_empty() {
@@ -336,13 +332,13 @@ fn visit(
                 format!("ahp.subcriteria.{}.pairwise", node.name)
             };
             if children.is_empty() {
-                return Err(AssessError::invalid(
+                return Err(Error::value(
                     key,
                     "a criteria node needs at least one child",
                 ));
             }
             if node.pairwise.len() != children.len() {
-                return Err(AssessError::shape(
+                return Err(Error::shape(
                     key,
                     format!("{0}×{0} matrix (one row per child)", children.len()),
                     format!("{} rows", node.pairwise.len()),
@@ -376,7 +372,7 @@ fn visit(
                 AhpChildren::Ratings { values, direction } => {
                     let key = format!("matrix[..][{}]", node.name);
                     if values.len() != alternatives.len() {
-                        return Err(AssessError::shape(key, alternatives.len(), values.len()));
+                        return Err(Error::shape(key, alternatives.len(), values.len()));
                     }
                     let column: Vec<Vec<f64>> = values.iter().map(|value| vec![*value]).collect();
                     let priorities = super::normalize::normalize_column(
@@ -385,12 +381,12 @@ fn visit(
                         *direction,
                         super::Normalization::Sum,
                     )
-                    .map_err(|_| AssessError::invalid(key, "AHP ratings need values > 0"))?;
+                    .map_err(|_| Error::value(key, "AHP ratings need values > 0"))?;
                     (priorities, None, None, None)
                 }
                 _ => {
                     if node.pairwise.len() != alternatives.len() {
-                        return Err(AssessError::shape(
+                        return Err(Error::shape(
                             key,
                             format!(
                                 "{0}×{0} matrix (one row per alternative)",

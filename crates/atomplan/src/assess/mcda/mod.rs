@@ -20,7 +20,7 @@ pub use ahp::{AhpChildren, AhpNode, AhpNodeResult, AhpResult, RandomIndexTable};
 pub use normalize::Normalization;
 pub use promethee::{PreferenceFunction, PrometheeResult};
 
-use crate::assess::AssessError;
+use crate::Error;
 
 /// Whether more (benefit) or less (cost) of a criterion is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -59,16 +59,13 @@ impl Problem {
     ///
     /// # Errors
     /// Wrong shapes, non-finite values, negative weights or weights summing to zero.
-    pub fn validate(&self) -> Result<(usize, usize), AssessError> {
+    pub fn validate(&self) -> Result<(usize, usize), Error> {
         let n_criteria = self.weights.len();
         if n_criteria == 0 {
-            return Err(AssessError::invalid(
-                "criteria",
-                "at least one criterion is needed",
-            ));
+            return Err(Error::value("criteria", "at least one criterion is needed"));
         }
         if self.directions.len() != n_criteria {
-            return Err(AssessError::shape(
+            return Err(Error::shape(
                 "criteria.direction",
                 format!("{n_criteria} directions"),
                 self.directions.len(),
@@ -104,7 +101,7 @@ impl Problem {
 ///
 /// # Errors
 /// See [`Problem::validate`] and each method.
-pub fn score(problem: &Problem, method: &Method) -> Result<Vec<f64>, AssessError> {
+pub fn score(problem: &Problem, method: &Method) -> Result<Vec<f64>, Error> {
     match method {
         Method::WeightedSum(normalization) => wsm::weighted_sum(problem, *normalization),
         Method::Topsis(normalization) => topsis::topsis(problem, *normalization),
@@ -117,17 +114,14 @@ pub fn score(problem: &Problem, method: &Method) -> Result<Vec<f64>, AssessError
 /// Checks that `matrix` is rectangular with `n_criteria` finite columns and at least one row.
 ///
 /// # Errors
-/// [`AssessError::Shape`] naming `matrix[i]`, or [`AssessError::Invalid`] for a non-finite value.
-pub fn validate_matrix(matrix: &[Vec<f64>], n_criteria: usize) -> Result<(), AssessError> {
+/// [`Error::Shape`] naming `matrix[i]`, or [`Error::Value`] for a non-finite value.
+pub fn validate_matrix(matrix: &[Vec<f64>], n_criteria: usize) -> Result<(), Error> {
     if matrix.is_empty() {
-        return Err(AssessError::invalid(
-            "matrix",
-            "at least one alternative is needed",
-        ));
+        return Err(Error::value("matrix", "at least one alternative is needed"));
     }
     for (row_idx, row) in matrix.iter().enumerate() {
         if row.len() != n_criteria {
-            return Err(AssessError::shape(
+            return Err(Error::shape(
                 format!("matrix[{row_idx}]"),
                 format!("{n_criteria} columns (one per criterion)"),
                 format!("{} columns", row.len()),
@@ -135,7 +129,7 @@ pub fn validate_matrix(matrix: &[Vec<f64>], n_criteria: usize) -> Result<(), Ass
         }
         for (col_idx, value) in row.iter().enumerate() {
             if !value.is_finite() {
-                return Err(AssessError::invalid(
+                return Err(Error::value(
                     format!("matrix[{row_idx}][{col_idx}]"),
                     "value is not a finite number",
                 ));
@@ -149,10 +143,10 @@ pub fn validate_matrix(matrix: &[Vec<f64>], n_criteria: usize) -> Result<(), Ass
 ///
 /// # Errors
 /// A negative or non-finite weight, or a zero sum.
-pub fn normalized_weights(weights: &[f64]) -> Result<Vec<f64>, AssessError> {
+pub fn normalized_weights(weights: &[f64]) -> Result<Vec<f64>, Error> {
     for (criterion_idx, weight) in weights.iter().enumerate() {
         if !weight.is_finite() || *weight < 0.0 {
-            return Err(AssessError::invalid(
+            return Err(Error::value(
                 format!("criteria[{criterion_idx}].weight"),
                 format!("weight must be a finite number >= 0, found {weight}"),
             ));
@@ -160,10 +154,7 @@ pub fn normalized_weights(weights: &[f64]) -> Result<Vec<f64>, AssessError> {
     }
     let sum: f64 = weights.iter().sum();
     if sum <= 0.0 {
-        return Err(AssessError::invalid(
-            "criteria.weight",
-            "weights sum to zero",
-        ));
+        return Err(Error::value("criteria.weight", "weights sum to zero"));
     }
     Ok(weights.iter().map(|weight| weight / sum).collect())
 }

@@ -1,7 +1,7 @@
 //! Normalisations of a decision-matrix column, used by the weighted sum and TOPSIS.
 
 use super::Direction;
-use crate::assess::AssessError;
+use crate::Error;
 
 /// How a criterion column is brought to a common scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,13 +54,13 @@ impl Normalization {
 /// alternative (it cannot separate them). Linear-max and sum need strictly positive values.
 ///
 /// # Errors
-/// [`AssessError::Invalid`] naming the column when the normalisation is undefined.
+/// [`Error::Value`] naming the column when the normalisation is undefined.
 pub fn normalize_column(
     matrix: &[Vec<f64>],
     criterion_idx: usize,
     direction: Direction,
     normalization: Normalization,
-) -> Result<Vec<f64>, AssessError> {
+) -> Result<Vec<f64>, Error> {
     // Every normalisation below is unchanged when the column is scaled by a positive factor,
     // so dividing by the largest magnitude first keeps squares and sums of values near
     // f64::MAX (or near the smallest normal number) from overflowing or underflowing.
@@ -81,7 +81,7 @@ pub fn normalize_column(
     let max = column.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let needs_positive = || {
         if min <= 0.0 {
-            Err(AssessError::invalid(
+            Err(Error::value(
                 format!("matrix[..][{criterion_idx}]"),
                 format!(
                     "{} normalisation needs values > 0 in every row of this column",
@@ -134,7 +134,7 @@ pub fn normalize_column(
         }
     };
     if normalized.iter().any(|x| !x.is_finite()) {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             format!("matrix[..][{criterion_idx}]"),
             "the values span too many orders of magnitude to normalise in double precision"
                 .to_owned(),
@@ -151,7 +151,7 @@ pub fn normalize_matrix(
     matrix: &[Vec<f64>],
     directions: &[Direction],
     normalization: Normalization,
-) -> Result<Vec<Vec<f64>>, AssessError> {
+) -> Result<Vec<Vec<f64>>, Error> {
     let n_alternatives = matrix.len();
     let mut normalized = vec![vec![0.0; directions.len()]; n_alternatives];
     for (criterion_idx, direction) in directions.iter().enumerate() {

@@ -2,7 +2,7 @@
 //! per-criterion preference functions.
 
 use super::{normalized_weights, Direction, Problem};
-use crate::assess::AssessError;
+use crate::Error;
 
 /// A PROMETHEE preference function `P(d)`, with `P(d) = 0` for `d ≤ 0`; thresholds are in the
 /// criterion's own units.
@@ -30,40 +30,37 @@ impl PreferenceFunction {
     /// `t1`..`t6`, `ushape`, `vshape`, `quasi`, `v-shape-indifference`).
     ///
     /// # Errors
-    /// [`AssessError::Invalid`] naming `{key}.preference`, `{key}.q`, `{key}.p` or `{key}.s`.
+    /// [`Error::Value`] naming `{key}.preference`, `{key}.q`, `{key}.p` or `{key}.s`.
     pub fn from_parts(
         name: &str,
         q: Option<f64>,
         p: Option<f64>,
         s: Option<f64>,
         key: &str,
-    ) -> Result<PreferenceFunction, AssessError> {
-        let need = |value: Option<f64>, field: &str| -> Result<f64, AssessError> {
+    ) -> Result<PreferenceFunction, Error> {
+        let need = |value: Option<f64>, field: &str| -> Result<f64, Error> {
             match value {
                 Some(value) if value.is_finite() && value >= 0.0 => Ok(value),
-                Some(value) => Err(AssessError::invalid(
+                Some(value) => Err(Error::value(
                     format!("{key}.{field}"),
                     format!("must be a finite number >= 0, found {value}"),
                 )),
-                None => Err(AssessError::invalid(
+                None => Err(Error::value(
                     format!("{key}.{field}"),
                     format!("preference function `{name}` needs `{field}`"),
                 )),
             }
         };
-        let positive = |value: f64, field: &str| -> Result<f64, AssessError> {
+        let positive = |value: f64, field: &str| -> Result<f64, Error> {
             if value > 0.0 {
                 Ok(value)
             } else {
-                Err(AssessError::invalid(
-                    format!("{key}.{field}"),
-                    "must be > 0",
-                ))
+                Err(Error::value(format!("{key}.{field}"), "must be > 0"))
             }
         };
-        let ordered = |q: f64, p: f64| -> Result<(), AssessError> {
+        let ordered = |q: f64, p: f64| -> Result<(), Error> {
             if q > p {
-                Err(AssessError::invalid(
+                Err(Error::value(
                     format!("{key}.q"),
                     format!("indifference threshold q = {q} exceeds preference threshold p = {p}"),
                 ))
@@ -90,7 +87,7 @@ impl PreferenceFunction {
                 let (q, p) = (need(q, "q")?, need(p, "p")?);
                 ordered(q, p)?;
                 if p == q {
-                    return Err(AssessError::invalid(
+                    return Err(Error::value(
                         format!("{key}.p"),
                         "linear preference needs p > q",
                     ));
@@ -100,7 +97,7 @@ impl PreferenceFunction {
             "gaussian" | "gauss" | "type6" | "type-6" | "t6" | "vi" => Ok(PreferenceFunction::Gaussian {
                 s: positive(need(s, "s")?, "s")?,
             }),
-            _ => Err(AssessError::invalid(
+            _ => Err(Error::value(
                 format!("{key}.preference"),
                 format!(
                     "unknown preference function `{name}`; expected one of usual, u-shape, v-shape, level, linear, gaussian"
@@ -199,10 +196,10 @@ impl PrometheeResult {
 pub fn promethee2(
     problem: &Problem,
     functions: &[PreferenceFunction],
-) -> Result<PrometheeResult, AssessError> {
+) -> Result<PrometheeResult, Error> {
     let (n_alternatives, n_criteria) = problem.validate()?;
     if functions.len() != n_criteria {
-        return Err(AssessError::shape(
+        return Err(Error::shape(
             "criteria.preference",
             format!("{n_criteria} preference functions"),
             functions.len(),

@@ -6,7 +6,8 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::{normalized_weights, score, Method, Problem};
-use crate::assess::{rank_descending, AssessError};
+use crate::assess::rank_descending;
+use crate::Error;
 
 /// Number of grid steps of the weight sweep before crossings are refined by bisection.
 pub const SWEEP_STEPS: usize = 1000;
@@ -77,7 +78,7 @@ fn ranking_at(
     method: &Method,
     criterion_idx: usize,
     x: f64,
-) -> Result<Vec<usize>, AssessError> {
+) -> Result<Vec<usize>, Error> {
     let weights = reweighted(&problem.weights, criterion_idx, x);
     let scores = score(&problem.with_weights(weights), method)?;
     Ok(rank_descending(&scores))
@@ -94,7 +95,7 @@ fn ranking_at(
 pub fn weight_sensitivity(
     problem: &Problem,
     method: &Method,
-) -> Result<Vec<WeightSensitivity>, AssessError> {
+) -> Result<Vec<WeightSensitivity>, Error> {
     problem.validate()?;
     let base_weights = normalized_weights(&problem.weights)?;
     let problem = problem.with_weights(base_weights.clone());
@@ -305,7 +306,7 @@ pub fn rank_reversal(
     problem: &Problem,
     method: &Method,
     extra: Option<&[f64]>,
-) -> Result<Vec<RankReversal>, AssessError> {
+) -> Result<Vec<RankReversal>, Error> {
     let (n_alternatives, _) = problem.validate()?;
     let base_ranking = rank_descending(&score(problem, method)?);
     let mut reversals = Vec::new();
@@ -464,20 +465,17 @@ pub fn weight_monte_carlo(
     problem: &Problem,
     method: &Method,
     settings: &MonteCarloSettings,
-) -> Result<MonteCarloResult, AssessError> {
+) -> Result<MonteCarloResult, Error> {
     let (n_alternatives, _) = problem.validate()?;
     if settings.n_samples == 0 || settings.n_samples > 10_000_000 {
-        return Err(AssessError::invalid(
+        return Err(Error::value(
             "analysis.monte_carlo_samples",
             "must be between 1 and 10,000,000",
         ));
     }
     if let WeightSampling::AroundWeights { concentration } = settings.sampling {
         if !(concentration.is_finite() && concentration > 0.0) {
-            return Err(AssessError::invalid(
-                "concentration",
-                "must be a finite number > 0",
-            ));
+            return Err(Error::value("concentration", "must be a finite number > 0"));
         }
     }
     let base_weights = normalized_weights(&problem.weights)?;

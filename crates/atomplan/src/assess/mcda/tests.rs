@@ -81,7 +81,7 @@ fn topsis_all_identical_is_undefined() {
     };
     assert!(matches!(
         topsis::topsis(&problem, Normalization::Vector),
-        Err(AssessError::Undefined { .. })
+        Err(Error::Undefined { .. })
     ));
 }
 
@@ -170,7 +170,7 @@ fn ahp_non_reciprocal_is_rejected() {
     )
     .unwrap_err();
     assert!(
-        matches!(error, AssessError::NonReciprocal { row: 0, col: 1, .. }),
+        matches!(error, Error::NonReciprocal { row: 0, col: 1, .. }),
         "{error}"
     );
     assert_eq!(error.key(), Some("ahp.criteria_pairwise"));

@@ -2,7 +2,7 @@
 
 use super::normalize::{normalize_matrix, Normalization};
 use super::{normalized_weights, Direction, Problem};
-use crate::assess::AssessError;
+use crate::Error;
 
 /// Closeness coefficients `C_i = S_i− / (S_i+ + S_i−)` in [0, 1], higher is better.
 ///
@@ -11,9 +11,9 @@ use crate::assess::AssessError;
 /// pymcdm, linear-max) take the max of every column as the ideal.
 ///
 /// # Errors
-/// [`AssessError::Undefined`] when an alternative coincides with both the ideal and the anti-ideal
+/// [`Error::Undefined`] when an alternative coincides with both the ideal and the anti-ideal
 /// point (`S+ = S− = 0`, e.g. all alternatives identical); see also [`Problem::validate`].
-pub fn topsis(problem: &Problem, normalization: Normalization) -> Result<Vec<f64>, AssessError> {
+pub fn topsis(problem: &Problem, normalization: Normalization) -> Result<Vec<f64>, Error> {
     problem.validate()?;
     let weights = normalized_weights(&problem.weights)?;
     let normalized = normalize_matrix(&problem.matrix, &problem.directions, normalization)?;
@@ -53,7 +53,7 @@ pub fn topsis(problem: &Problem, normalization: Normalization) -> Result<Vec<f64
             let to_anti_ideal = distance(row, &anti_ideal);
             let total = to_ideal + to_anti_ideal;
             if total == 0.0 {
-                Err(AssessError::Undefined {
+                Err(Error::Undefined {
                     method: "TOPSIS".to_owned(),
                     reason: format!(
                         "alternative {alternative_idx} is both the ideal and the anti-ideal point (all alternatives identical on every weighted criterion)"

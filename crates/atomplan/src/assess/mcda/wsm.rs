@@ -2,7 +2,7 @@
 
 use super::normalize::{normalize_matrix, Normalization};
 use super::{normalized_weights, Direction, Problem};
-use crate::assess::AssessError;
+use crate::Error;
 
 /// Weighted-sum scores, higher is better.
 ///
@@ -11,10 +11,7 @@ use crate::assess::AssessError;
 ///
 /// # Errors
 /// See [`Problem::validate`] and [`super::normalize::normalize_column`].
-pub fn weighted_sum(
-    problem: &Problem,
-    normalization: Normalization,
-) -> Result<Vec<f64>, AssessError> {
+pub fn weighted_sum(problem: &Problem, normalization: Normalization) -> Result<Vec<f64>, Error> {
     problem.validate()?;
     let weights = normalized_weights(&problem.weights)?;
     let normalized = normalize_matrix(&problem.matrix, &problem.directions, normalization)?;

@@ -1,6 +1,6 @@
 use super::*;
 
-fn parse_error(text: &str) -> AssessError {
+fn parse_error(text: &str) -> Error {
     parse_case(text).unwrap_err()
 }
 

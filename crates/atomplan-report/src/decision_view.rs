@@ -2,7 +2,7 @@
 //! Answer box, and a section of charts — break-evens, the tornado of system cost, gas burn and
 //! import bill, average price and the price-duration curve by scenario.
 
-use atomplan::study::decision::{Decision, ScenarioDecision};
+use atomplan::study::decision::{Decision, ScenarioDecision, TornadoBar};
 use atomplan::study::pipeline::Planning;
 use atomplan::study::scenario::LEAST_COST;
 use atomplan::study::system::interpolate_by_year;
@@ -407,6 +407,9 @@ pub fn write_decision_section(
                 .map(|(l, lo, hi, basis)| vec![l.clone(), num(*lo, 2), num(*hi, 2), basis.clone()])
                 .collect::<Vec<_>>(),
         ));
+        for note in flat_bar_notes(&decision.tornado, base) {
+            page.push(&format!("<p class=\"note\">{}</p>", escape(&note)));
+        }
     }
 
     // Gas burn, import bill and prices by scenario.
@@ -496,6 +499,28 @@ pub fn write_decision_section(
 }
 
 /// The first words of a tornado label, for the chart's narrow label column.
+/// A sentence for each tornado bar of no width (the same cost at both ends as at `base`):
+/// such a bar is an answer too, and without a word a reader takes it for a failure.
+pub fn flat_bar_notes(tornado: &[TornadoBar], base: f64) -> Vec<String> {
+    let same = |v: Option<f64>| v.is_some_and(|v| (v - base).abs() <= 1e-9 * base.abs());
+    tornado
+        .iter()
+        .filter(|t| same(t.low_system_cost_usd) && same(t.high_system_cost_usd))
+        .map(|t| {
+            let why = if t.input.starts_with("nuclear overnight") {
+                format!(
+                    "no candidate enters at {} x or at {} x its central overnight cost, so the least-cost plan and its cost stay the same; the overnight break-evens are the costs at which each would enter",
+                    num(t.low_value, 2),
+                    num(t.high_value, 2)
+                )
+            } else {
+                "the least-cost plan costs the same at both ends of the range".to_owned()
+            };
+            format!("{}: no width: {why}.", t.input)
+        })
+        .collect()
+}
+
 fn short_input(label: &str) -> String {
     let name = label.split(" (").next().unwrap_or(label);
     if name.chars().count() > 24 {

@@ -29,3 +29,36 @@ fn last_value_takes_the_latest_year() {
     assert_eq!(last_value(&map), Some((2050, 3.0)));
     assert_eq!(last_value(&BTreeMap::new()), None);
 }
+
+#[test]
+fn a_tornado_bar_of_no_width_is_explained() {
+    let bar = |input: &str, low: f64, high: f64| atomplan::study::decision::TornadoBar {
+        input: input.to_owned(),
+        unit: "x central".to_owned(),
+        low_value: 0.8,
+        high_value: 1.5,
+        low_system_cost_usd: Some(low),
+        high_system_cost_usd: Some(high),
+        basis: String::new(),
+    };
+    let base = 6.7e10;
+    let notes = flat_bar_notes(
+        &[
+            bar("nuclear overnight cost", base, base),
+            bar("gas price", base * 0.9, base * 1.1),
+            bar("demand growth", base, base),
+        ],
+        base,
+    );
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes[0].starts_with("nuclear overnight cost: no width: no candidate enters at 0.8"),
+        "{}",
+        notes[0]
+    );
+    assert!(
+        notes[1].starts_with("demand growth: no width"),
+        "{}",
+        notes[1]
+    );
+}

@@ -573,6 +573,9 @@ pub fn decide(
 
 type Change = Box<dyn Fn(&mut StudyFile, f64) + Sync>;
 
+/// The tornado's step on the cost of capital, either side (2 points).
+const WACC_STEP: f64 = 0.02;
+
 fn tornado_bars(study: &StudyFile, evaluator: &Evaluator<'_>) -> Vec<TornadoBar> {
     let prices = &study.price_scenarios[0];
     let demand = &study.demand_scenarios[0];
@@ -595,6 +598,7 @@ fn tornado_bars(study: &StudyFile, evaluator: &Evaluator<'_>) -> Vec<TornadoBar>
         )
     };
     let co2_now = prices.co2_usd_per_t.values().copied().fold(0.0, f64::max);
+    let wacc = study.options.build_wacc();
     let inputs: Vec<(String, String, f64, f64, String, Change)> = vec![
         (
             "gas price".to_owned(),
@@ -637,12 +641,19 @@ fn tornado_bars(study: &StudyFile, evaluator: &Evaluator<'_>) -> Vec<TornadoBar>
             }),
         ),
         (
-            "WACC (real discount rate)".to_owned(),
+            "WACC (cost of capital of every build)".to_owned(),
             "fraction".to_owned(),
-            (study.options.discount_rate - 0.02).max(0.0),
-            study.options.discount_rate + 0.02,
-            "assumption: +/- 2 points on the study's real discount rate".to_owned(),
-            Box::new(|s: &mut StudyFile, v: f64| s.options.discount_rate = v),
+            (wacc - WACC_STEP).max(0.0),
+            wacc + WACC_STEP,
+            "assumption: +/- 2 points on the cost of capital of every build (the real WACC of builds without an offer, and each offer's debt rate and cost of equity; a PPA's price is a contract and stays); the system cost is discounted at the study's discount rate in both".to_owned(),
+            Box::new(move |s: &mut StudyFile, v: f64| {
+                let shift = v - wacc;
+                s.options.wacc = Some(v);
+                for c in &mut s.candidates {
+                    c.financing.debt_rate = (c.financing.debt_rate + shift).max(0.0);
+                    c.financing.cost_of_equity = (c.financing.cost_of_equity + shift).max(0.0);
+                }
+            }),
         ),
         (
             "demand growth".to_owned(),

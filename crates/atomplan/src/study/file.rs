@@ -458,9 +458,16 @@ pub struct Options {
     /// Master seed; every stochastic step derives its own seed from it.
     #[serde(default = "default_seed")]
     pub seed: u64,
-    /// Real social discount rate for system planning.
+    /// Real social discount rate for system planning: it discounts the periods of the
+    /// planning objective (the system cost is a present value at this rate) and prices the
+    /// social LCOE.
     #[serde(default = "default_discount")]
     pub discount_rate: f64,
+    /// Real cost of capital (WACC) of the builds without a financing offer (wind, solar,
+    /// storage, thermal, life extensions, and candidates planned without an offer): their
+    /// capital recovery factor uses it. Empty: the discount rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wacc: Option<f64>,
     /// Value of lost load in USD/MWh (cost of unserved energy in planning).
     #[serde(default = "default_voll")]
     pub value_of_lost_load_usd_per_mwh: f64,
@@ -513,6 +520,15 @@ fn default_time_limit() -> f64 {
     60.0
 }
 
+impl Options {
+    /// The real cost of capital of builds without a financing offer: `wacc`, or the discount
+    /// rate when it is empty.
+    #[must_use]
+    pub fn build_wacc(&self) -> f64 {
+        self.wacc.unwrap_or(self.discount_rate)
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {
@@ -521,6 +537,7 @@ impl Default for Options {
             adequacy_samples: default_adequacy_years(),
             seed: default_seed(),
             discount_rate: default_discount(),
+            wacc: None,
             value_of_lost_load_usd_per_mwh: default_voll(),
             n_minus_1: true,
             integer_units: true,

@@ -827,7 +827,7 @@ impl Builder<'_> {
                         ext.retirable = false;
                         ext.fixed_om_usd_per_mw_yr = 0.0;
                         ext.annual_cost_usd_per_mw = (cost
-                            * capital_recovery_factor(self.study.options.discount_rate, years)
+                            * capital_recovery_factor(self.study.options.build_wacc(), years)
                             + fom)
                             * 1000.0;
                         ext.earliest_year = Some(*retire);
@@ -1039,7 +1039,7 @@ impl Builder<'_> {
                 }
                 let capex = overnight.unwrap_or(tech.capex_usd_per_kw);
                 let crf =
-                    capital_recovery_factor(self.study.options.discount_rate, tech.lifetime_years);
+                    capital_recovery_factor(self.study.options.build_wacc(), tech.lifetime_years);
                 let mut asset = Asset::new(
                     format!("new-{}-z{zone}", tech.technology),
                     zone,
@@ -1098,7 +1098,7 @@ impl Builder<'_> {
                 .unwrap_or_else(|| {
                     overnight
                         * capital_recovery_factor(
-                            self.study.options.discount_rate,
+                            self.study.options.build_wacc(),
                             design.design_life_years,
                         )
                         + design.fixed_om_usd_per_kw_yr.unwrap_or(0.0)

@@ -450,6 +450,14 @@ fn check_options(study: &StudyFile, at: &At, out: &mut Vec<Diagnostic>) {
             format!("must be in (-1, 1), got {}", options.discount_rate),
         ));
     }
+    if let Some(wacc) = options.wacc {
+        if !(wacc.is_finite() && wacc > -1.0 && wacc < 1.0) {
+            out.push(Diagnostic::error(
+                at("options.wacc"),
+                format!("must be in (-1, 1), got {wacc}"),
+            ));
+        }
+    }
     if !(options.value_of_lost_load_usd_per_mwh.is_finite()
         && options.value_of_lost_load_usd_per_mwh > 0.0)
     {

@@ -208,6 +208,22 @@ fn named_scenarios_commitments_and_reliability() {
         .iter()
         .all(|c| c.breakeven.overnight_usd_per_kw.is_none()));
     assert_eq!(decision.tornado.len(), 5);
+    // A dearer cost of capital makes every build dearer at the same discounting, so the
+    // system cost rises with the WACC (it fell when the bar moved the discount rate too).
+    let wacc = decision
+        .tornado
+        .iter()
+        .find(|b| b.input.starts_with("WACC"))
+        .unwrap();
+    let (low, high) = (
+        wacc.low_system_cost_usd.unwrap(),
+        wacc.high_system_cost_usd.unwrap(),
+    );
+    assert!(high > low, "{wacc:?}");
+    assert!(
+        (wacc.low_value - 0.03).abs() < 1e-12 && (wacc.high_value - 0.07).abs() < 1e-12,
+        "{wacc:?}"
+    );
 }
 
 /// The overnight break-even is what a rerun finds: 3 % below it the least-cost plan builds the

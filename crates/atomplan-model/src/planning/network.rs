@@ -314,33 +314,21 @@ pub fn system_from_network(network: &Network) -> System {
     }
 }
 
-/// Check the plan against the network: every unit and bus it names must exist.
+/// Check the plan against the network: every generator, storage unit and bus it names must
+/// exist (all of them are listed, by the rules [`super::options::Options::resolve`] applies;
+/// vendors are the file's own check), and unit
+/// commitment on a long horizon without aggregation is slow.
 pub fn check_names(plan: &PlanningFile, system: &System, file: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for name in plan.units.keys() {
-        if !system.generators.iter().any(|g| &g.name == name) {
-            out.push(Diagnostic::error(
-                Location::file(file).with_field(format!("units.{name}")),
-                format!("no generator `{name}` in the network"),
-            ));
-        }
-    }
-    for name in plan.storage.keys() {
-        if !system.storage_units.iter().any(|s| &s.name == name) {
-            out.push(Diagnostic::error(
-                Location::file(file).with_field(format!("storage.{name}")),
-                format!("no storage unit `{name}` in the network"),
-            ));
-        }
-    }
-    for (i, a) in plan.areas.iter().enumerate() {
-        for b in &a.buses {
-            if !system.buses.contains(b) {
-                out.push(Diagnostic::error(
-                    Location::file(file).with_field(format!("areas[{i}].buses")),
-                    format!("no bus `{b}` in the network"),
-                ));
-            }
+    for error in super::options::unknown_names(system, plan) {
+        match &error {
+            // The file's own check has already refused a vendor missing from `[vendors]`.
+            crate::Error::UnknownName { key, .. } if key.ends_with(".vendor") => {}
+            crate::Error::UnknownName { key, name, kind } => out.push(Diagnostic::error(
+                Location::file(file).with_field(key.clone()),
+                format!("no {kind} `{name}` in the network"),
+            )),
+            _ => {}
         }
     }
     if plan

@@ -76,9 +76,86 @@ fn unknown(key: String, name: &str, kind: &'static str) -> Error {
     }
 }
 
+/// What a planning-file name must be: a generator, a storage unit, a bus, or a vendor of the
+/// file itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Generator,
+    Storage,
+    Bus,
+    Vendor,
+}
+
+impl Kind {
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Generator => "generator",
+            Kind::Storage => "storage unit",
+            Kind::Bus => "bus",
+            Kind::Vendor => "vendor of the planning file",
+        }
+    }
+}
+
+/// Every name `file` uses, with the key that holds it and what it must be, in file order.
+fn references(file: &PlanningFile) -> Vec<(String, &str, Kind)> {
+    let mut out = Vec::new();
+    for (name, unit) in &file.units {
+        out.push((format!("units.{name}"), name.as_str(), Kind::Generator));
+        if let Some(vendor) = &unit.vendor {
+            out.push((
+                format!("units.{name}.vendor"),
+                vendor.as_str(),
+                Kind::Vendor,
+            ));
+        }
+    }
+    for name in file.storage.keys() {
+        out.push((format!("storage.{name}"), name.as_str(), Kind::Storage));
+    }
+    for (a, area) in file.areas.iter().enumerate() {
+        for bus in &area.buses {
+            out.push((format!("areas[{a}].buses"), bus.as_str(), Kind::Bus));
+        }
+    }
+    for (i, limit) in file.capacity_limits.iter().enumerate() {
+        for name in &limit.generators {
+            let key = format!("capacity_limits[{i}].generators");
+            out.push((key, name.as_str(), Kind::Generator));
+        }
+    }
+    for (i, limit) in file.energy_limits.iter().enumerate() {
+        for name in limit.use_per_mwh.keys() {
+            let key = format!("energy_limits[{i}].use_per_mwh");
+            out.push((key, name.as_str(), Kind::Generator));
+        }
+    }
+    out
+}
+
+/// Every name of `file` that `sys` (or, for a vendor, the file) does not have, as
+/// [`Error::UnknownName`] with the key that names it, in file order. [`Options::resolve`]
+/// refuses the first; `solve --planning`'s file check lists them all.
+pub fn unknown_names(sys: &System, file: &PlanningFile) -> Vec<Error> {
+    references(file)
+        .into_iter()
+        .filter(|(_, name, kind)| match kind {
+            Kind::Generator => !sys.generators.iter().any(|g| g.name == *name),
+            Kind::Storage => !sys.storage_units.iter().any(|s| s.name == *name),
+            Kind::Bus => !sys.buses.iter().any(|b| b == name),
+            Kind::Vendor => !file.vendors.contains_key(*name),
+        })
+        .map(|(key, name, kind)| unknown(key, name, kind.noun()))
+        .collect()
+}
+
 impl<'p> Options<'p> {
-    /// Resolves `file` against `sys`; the first name the system does not have is an error.
+    /// Resolves `file` against `sys`; the first name the system does not have
+    /// ([`unknown_names`]) is an error.
     pub fn resolve(sys: &System, file: &'p PlanningFile) -> Result<Self, Error> {
+        if let Some(error) = unknown_names(sys, file).into_iter().next() {
+            return Err(error);
+        }
         let generator = |key: String, name: &str| -> Result<usize, Error> {
             sys.generators
                 .iter()

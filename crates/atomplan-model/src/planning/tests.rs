@@ -1240,3 +1240,32 @@ fn options_refuse_unknown_names_with_their_key() {
         assert_eq!(super::plan(&sys, &plan).unwrap_err(), expected, "{text}");
     }
 }
+
+/// The file check of `solve --planning` lists every unknown name at once, with its key, by the
+/// same rules as `Options::resolve` (which refuses the first).
+#[test]
+fn check_names_lists_every_unknown_name_with_its_key() {
+    let sys = n1_grid();
+    let plan = parse_plan(
+        "[units.nuke]\nunit_size_mw = 100\n\n[[areas]]\nname = \"a\"\nbuses = [\"grid\", \"elsewhere\"]\n\n[[capacity_limits]]\nname = \"c\"\ngenerators = [\"gas\", \"coal\"]\nmin_mw = 1\n",
+    );
+    let diagnostics = super::network::check_names(&plan, &sys, "plan.toml");
+    let fields: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.location.field.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "units.nuke",
+            "areas[0].buses",
+            "capacity_limits[0].generators"
+        ],
+        "{diagnostics:?}"
+    );
+    assert_eq!(
+        options::Options::resolve(&sys, &plan).unwrap_err(),
+        options::unknown_names(&sys, &plan).remove(0)
+    );
+}

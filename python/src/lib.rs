@@ -13,15 +13,30 @@ mod study;
 use atomplan_model::pypsa::{self, Column, Frames};
 use atomplan_model::{Error, SolveStatus, SolverSettings};
 use numpy::{PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
-use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyOSError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-/// A model error as a Python exception: bad input is a `ValueError`, the rest `RuntimeError`.
+/// A model error as a Python exception: bad input (a malformed network, an unknown name, an
+/// option or combination the model does not take) is a `ValueError`, a model too large for the
+/// machine a `MemoryError`, a file that cannot be written an `OSError`, and a solver failure a
+/// `RuntimeError`. The match is exhaustive so that a new variant has to be placed.
 fn to_py(error: Error) -> PyErr {
+    let message = error.to_string();
     match error {
-        Error::Input(_) | Error::SolverOption { .. } => PyValueError::new_err(error.to_string()),
-        other => PyRuntimeError::new_err(other.to_string()),
+        Error::Input(_)
+        | Error::SolverOption { .. }
+        | Error::UnknownName { .. }
+        | Error::SinglePeriodOnly(_)
+        | Error::Unsupported(_)
+        | Error::NoProfiles
+        | Error::ProfileLength { .. }
+        | Error::ProfileNotFinite { .. }
+        | Error::ProfilesTooShort { .. }
+        | Error::AggregationZero { .. } => PyValueError::new_err(message),
+        Error::TooLarge { .. } | Error::Memory { .. } => PyMemoryError::new_err(message),
+        Error::Output(_) | Error::WriteLp { .. } => PyOSError::new_err(message),
+        Error::Solver(_) => PyRuntimeError::new_err(message),
     }
 }
 

@@ -51,7 +51,8 @@ pub struct LineResult {
     pub p1: Vec<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// One of the network's emission limits after a solve: core and planning results share it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GlobalConstraintResult {
     pub name: String,
     /// Value of the constrained quantity (t CO2).

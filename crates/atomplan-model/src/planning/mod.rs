@@ -94,13 +94,8 @@ pub struct BranchResult {
 }
 
 /// One of the network's emission limits: tonnes emitted and the dual of its row (PyPSA's `mu`,
-/// ≤ 0 for a binding `<=` limit; 0 when no prices were computed).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GlobalConstraintResult {
-    pub name: String,
-    pub value: f64,
-    pub mu: f64,
-}
+/// ≤ 0 for a binding `<=` limit; 0 when no prices were computed). The core's type.
+pub use crate::results::GlobalConstraintResult;
 
 /// Time-series aggregation report.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -2,6 +2,8 @@
 //! Answer box, and a section of charts — break-evens, the tornado of system cost, gas burn and
 //! import bill, average price and the price-duration curve by scenario.
 
+use std::collections::BTreeMap;
+
 use atomplan::study::decision::{Decision, ScenarioDecision, TornadoBar};
 use atomplan::study::pipeline::Planning;
 use atomplan::study::scenario::LEAST_COST;
@@ -105,7 +107,16 @@ pub fn scenario_rows(study: &StudyFile, results: &StudyResults) -> Vec<Vec<Strin
                 let pct = least.filter(|l| l.abs() > 1.0).map_or(String::new(), |l| {
                     format!(" ({:+.1} %)", s.cost_vs_least_cost_usd / l * 100.0)
                 });
-                format!("{:+.2}{pct}", s.cost_vs_least_cost_usd / 1e9)
+                // A scenario whose plan is least-cost's: its targets and commitments do not
+                // bind, which is an answer, not a failure to apply them.
+                let same = least_cost(&results.decision)
+                    .is_some_and(|l| same_capacity(&s.capacity_mw, &l.capacity_mw));
+                let note = if same {
+                    "; the same plan as least-cost: its targets and commitments do not bind"
+                } else {
+                    ""
+                };
+                format!("{:+.2}{pct}{note}", s.cost_vs_least_cost_usd / 1e9)
             };
             let co2 = last_value(&s.co2_mt).map_or("–".to_owned(), |(year, mt)| {
                 match interpolate_by_year(&study.policy.co2_target_mt, year)
@@ -141,6 +152,23 @@ pub fn scenario_rows(study: &StudyFile, results: &StudyResults) -> Vec<Vec<Strin
             ]
         })
         .collect()
+}
+
+/// Whether two scenarios built the same capacity (technology or candidate → year → MW) to
+/// within 0.5 MW everywhere.
+pub fn same_capacity(
+    a: &BTreeMap<String, BTreeMap<String, f64>>,
+    b: &BTreeMap<String, BTreeMap<String, f64>>,
+) -> bool {
+    let keys = a.keys().chain(b.keys());
+    keys.into_iter().all(|k| {
+        let (x, y) = (a.get(k), b.get(k));
+        let years = x.into_iter().chain(y).flat_map(|m| m.keys());
+        years.into_iter().all(|year| {
+            let at = |m: Option<&BTreeMap<String, f64>>| m.and_then(|m| m.get(year)).copied();
+            (at(x).unwrap_or(0.0) - at(y).unwrap_or(0.0)).abs() < 0.5
+        })
+    })
 }
 
 /// Price-duration curve of a period: the price exceeded in each share of the year's hours,

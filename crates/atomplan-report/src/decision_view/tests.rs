@@ -62,3 +62,29 @@ fn a_tornado_bar_of_no_width_is_explained() {
         notes[1]
     );
 }
+
+#[test]
+fn same_capacity_compares_every_technology_and_year() {
+    let plan = |vver: f64, wind: f64| {
+        let mut m = BTreeMap::new();
+        m.insert(
+            "vver".to_owned(),
+            BTreeMap::from([("2035".to_owned(), vver)]),
+        );
+        m.insert(
+            "wind".to_owned(),
+            BTreeMap::from([("2035".to_owned(), 100.0), ("2045".to_owned(), wind)]),
+        );
+        m
+    };
+    assert!(same_capacity(&plan(2218.0, 500.0), &plan(2218.0, 500.2)));
+    assert!(!same_capacity(&plan(2218.0, 500.0), &plan(0.0, 500.0)));
+    assert!(!same_capacity(&plan(2218.0, 500.0), &plan(2218.0, 520.0)));
+    let mut more = plan(2218.0, 500.0);
+    more.insert(
+        "smr".to_owned(),
+        BTreeMap::from([("2045".to_owned(), 300.0)]),
+    );
+    assert!(!same_capacity(&plan(2218.0, 500.0), &more));
+    assert!(!same_capacity(&more, &plan(2218.0, 500.0)));
+}

@@ -19,19 +19,24 @@ use crate::lp::LinearProgram;
 use crate::network::{ConstraintSense, Network};
 
 /// One cause found.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Finding {
-    /// Constraint family, e.g. `Bus-balance`, `GlobalConstraint`, `Generator-p`.
+    /// Constraint family, e.g. `Bus-balance`, `GlobalConstraint`, `Generator-p`, `CO2-cap`.
     pub family: String,
     pub bus: Option<String>,
-    /// Snapshot label as in `snapshots.csv`.
+    /// Snapshot label as in `snapshots.csv` (core), or the modelled hour's index.
     pub snapshot: Option<String>,
+    /// The row's entity: a component, or a planning row's key and year (`2030`,
+    /// `nuclear-min,2035`).
     pub component: Option<String>,
     pub message: String,
+    /// How much the row had to be relaxed for a solution to exist, in the row's own unit (MW,
+    /// t, fuel unit), when the elastic re-solve ([`elastic`]) found it.
+    pub amount: Option<f64>,
 }
 
 /// The causes found for a non-optimal status, most specific first.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Diagnosis {
     pub status: SolveStatus,
     pub findings: Vec<Finding>,
@@ -97,6 +102,7 @@ fn check_unbounded(network: &Network, findings: &mut Vec<Finding>) {
     let mut check = |family: &str, name: &str, capital_cost: f64, extendable: bool, max: f64| {
         if extendable && capital_cost < 0.0 && max == f64::INFINITY {
             findings.push(Finding {
+                amount: None,
                 family: family.to_owned(),
                 bus: None,
                 snapshot: None,
@@ -147,6 +153,7 @@ fn check_bounds(network: &Network, findings: &mut Vec<Finding>) {
             let (low, high) = (generator.p_min_pu.at(t), generator.p_max_pu.at(t));
             if low > high + TOLERANCE {
                 findings.push(Finding {
+                    amount: None,
                     family: "Generator-p".to_owned(),
                     bus: Some(network.buses[generator.bus].name.clone()),
                     snapshot: Some(network.snapshots.names[t].clone()),
@@ -255,6 +262,7 @@ fn check_bus_supply(network: &Network, findings: &mut Vec<Finding>) {
         {
             let k = b * n_t + worst_t;
             findings.push(Finding {
+                amount: None,
                 family: "Bus-balance".to_owned(),
                 bus: Some(bus.name.clone()),
                 snapshot: Some(network.snapshots.names[worst_t].clone()),
@@ -273,6 +281,7 @@ fn check_bus_supply(network: &Network, findings: &mut Vec<Finding>) {
             if let Some(unit) = kept_on[k] {
                 let op = &unit.operation;
                 findings.push(Finding {
+                    amount: None,
                     family: "Generator-com-up-time".to_owned(),
                     bus: Some(bus.name.clone()),
                     snapshot: Some(network.snapshots.names[worst_t].clone()),
@@ -292,6 +301,7 @@ fn check_bus_supply(network: &Network, findings: &mut Vec<Finding>) {
                 continue;
             }
             findings.push(Finding {
+                amount: None,
                 family: "Bus-balance".to_owned(),
                 bus: Some(bus.name.clone()),
                 snapshot: Some(network.snapshots.names[worst_t].clone()),
@@ -371,6 +381,7 @@ fn check_primary_energy(
         if violated {
             let what = if minimise { "minimum" } else { "maximum" };
             findings.push(Finding {
+                amount: None,
                 family: "GlobalConstraint".to_owned(),
                 bus: None,
                 snapshot: None,
@@ -407,6 +418,7 @@ fn check_by_relaxing_families(
         if let Ok(solution) = highs_backend::solve(&relaxed, settings) {
             if solution.status == SolveStatus::Optimal {
                 findings.push(Finding {
+                    amount: None,
                     family: name.to_owned(),
                     bus: None,
                     snapshot: None,
@@ -418,4 +430,42 @@ fn check_by_relaxing_families(
             }
         }
     }
+}
+
+/// Explains an infeasible model by its policy rows: every row of `families` gets slack columns
+/// of cost 1 (all other costs zero, integers relaxed), the elastic model is solved, and each row
+/// whose slack is positive is a finding with the amount it had to be relaxed, largest first.
+/// Empty when the elastic model has no solution either.
+pub fn elastic(lp: &LinearProgram, families: &[&str], settings: &SolverSettings) -> Vec<Finding> {
+    let (elastic, slacks) = lp.elastic(families);
+    let Ok(relaxed) = highs_backend::solve(&elastic, settings) else {
+        return Vec::new();
+    };
+    if !relaxed.has_solution {
+        return Vec::new();
+    }
+    let mut findings: Vec<Finding> = slacks
+        .into_iter()
+        .filter_map(|(col, row)| {
+            let amount = relaxed.col_values[col];
+            if amount <= 1e-6 {
+                return None;
+            }
+            let family = lp.row_family(row)?;
+            let (label, snapshot) = family.locate(row);
+            Some(Finding {
+                amount: Some(amount),
+                family: family.name.clone(),
+                bus: None,
+                snapshot: snapshot.map(|t| t.to_string()),
+                component: (!label.is_empty()).then(|| label.to_owned()),
+                message: format!(
+                    "`{}` had to be relaxed by {amount} for a solution to exist",
+                    lp.row_name(row)
+                ),
+            })
+        })
+        .collect();
+    findings.sort_by(|a, b| b.amount.unwrap_or(0.0).total_cmp(&a.amount.unwrap_or(0.0)));
+    findings
 }

@@ -68,7 +68,8 @@ pub use results::Results;
 
 /// Everything that can stop a solve from running, the one error type of the crate (core solve,
 /// planning model, time-series aggregation). An infeasible model is not an error: it is a
-/// [`SolveStatus`] with a [`diagnose::Diagnosis`] (core) or `PlanResult::violations` (planning).
+/// [`SolveStatus`] with a [`diagnose::Diagnosis`] (core checks, or for planning the elastic
+/// re-solve over its policy rows, `PlanResult::diagnosis`).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
     /// A malformed input folder: names the file, line and column.

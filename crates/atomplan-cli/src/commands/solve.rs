@@ -132,21 +132,8 @@ fn to_json(outcome: &Outcome) -> Value {
         );
     }
     if let Some(diagnosis) = &outcome.diagnosis {
-        value["diagnosis"] = Value::Array(
-            diagnosis
-                .findings
-                .iter()
-                .map(|finding| {
-                    json!({
-                        "family": finding.family,
-                        "bus": finding.bus,
-                        "snapshot": finding.snapshot,
-                        "component": finding.component,
-                        "message": finding.message,
-                    })
-                })
-                .collect(),
-        );
+        // Plain structs of strings and numbers: serialising them cannot fail.
+        value["diagnosis"] = serde_json::to_value(&diagnosis.findings).unwrap_or(Value::Null);
     }
     value
 }
@@ -369,22 +356,8 @@ fn planning_json(
                 .map(|c| (&c.generator, c.curtailment_mwh)),
         );
     }
-    if !result.violations.is_empty() {
-        value["diagnosis"] = Value::Array(
-            result
-                .violations
-                .iter()
-                .map(|v| {
-                    json!({
-                        "family": v.row.split('[').next().unwrap_or(&v.row),
-                        "bus": Value::Null,
-                        "snapshot": Value::Null,
-                        "component": v.row,
-                        "message": format!("relaxed by {} for a plan to exist", v.amount),
-                    })
-                })
-                .collect(),
-        );
+    if let Some(diagnosis) = &result.diagnosis {
+        value["diagnosis"] = serde_json::to_value(&diagnosis.findings)?;
     }
     value["planning"] = serde_json::to_value(result)?;
     Ok(value)
@@ -492,8 +465,8 @@ fn run_planning(
             format!(" ({})", result.solver_message)
         }
     ));
-    for v in result.violations.iter().take(5) {
-        printer.error(&format!("{} had to be relaxed by {}", v.row, v.amount));
+    for finding in result.diagnosis.iter().flat_map(|d| &d.findings).take(5) {
+        printer.error(&finding.message);
     }
     Ok(ExitCode::from(1))
 }

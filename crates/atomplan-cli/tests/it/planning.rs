@@ -237,3 +237,49 @@ fn planning_json_keys_write_lp_out_and_solver_choice_match_a_plain_solve() {
         "{a} {b} {core}"
     );
 }
+
+/// An infeasible plan exits 1 and explains itself with the core's diagnosis shape: the policy
+/// row that had to be relaxed, its family and key, and by how much (here 1,000 MW of nuclear
+/// asked for against the 300 + 200 MW the network allows: 500 MW short).
+#[test]
+fn infeasible_plan_names_the_row_family_and_shortfall() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("target.toml");
+    std::fs::write(
+        &plan,
+        "[[capacity_limits]]\nname = \"nuclear-target\"\ngenerators = [\"nuclear\", \"SMR\"]\nmin_mw = 1000\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "solve",
+        &fixture("planning/toy-1node-24-nostorage"),
+        "--planning",
+        plan.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "infeasible");
+    let finding = &v["diagnosis"][0];
+    assert_eq!(finding["family"], "Capacity-limit", "{v}");
+    assert!(
+        finding["component"]
+            .as_str()
+            .unwrap()
+            .starts_with("nuclear-target"),
+        "{finding}"
+    );
+    assert!(
+        (finding["amount"].as_f64().unwrap() - 500.0).abs() < 1e-6,
+        "{finding}"
+    );
+    assert_eq!(v["planning"]["diagnosis"]["findings"][0], *finding);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Capacity-limit[nuclear-target"), "{err}");
+}

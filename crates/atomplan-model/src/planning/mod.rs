@@ -97,6 +97,8 @@ pub struct BranchResult {
 /// ≤ 0 for a binding `<=` limit; 0 when no prices were computed). The core's type.
 pub use crate::results::GlobalConstraintResult;
 
+pub use crate::diagnose::{Diagnosis, Finding};
+
 /// Time-series aggregation report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AggregationReport {
@@ -117,15 +119,6 @@ pub struct BusPrices {
     pub average_usd_per_mwh: f64,
     /// Marginal price per modelled hour, USD/MWh (weights in `PlanResult::hour_weights`).
     pub hourly_usd_per_mwh: Vec<f64>,
-}
-
-/// Rows whose families made a plan infeasible, from the elastic re-solve.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Violation {
-    /// Row name, `Family[key,year]`.
-    pub row: String,
-    /// Amount by which the row had to be relaxed (in the row's unit: MW, t, fuel unit).
-    pub amount: f64,
 }
 
 /// What a planning solve returns (serialised as the JSON of `atomplan solve --planning`).
@@ -165,8 +158,9 @@ pub struct PlanResult {
     /// Marginal prices per bus and period (empty when the solve found no optimum).
     pub prices: Vec<BusPrices>,
     /// When infeasible: the policy rows (CO2 cap, capacity and energy limits, reserve margin,
-    /// unit limits) that had to be relaxed for a plan to exist, largest first.
-    pub violations: Vec<Violation>,
+    /// unit limits) that had to be relaxed for a plan to exist, largest first, each with its
+    /// amount; the core's diagnosis type ([`crate::diagnose::elastic`]).
+    pub diagnosis: Option<Diagnosis>,
     /// Dispatch per generator, period and modelled hour, MW (`[g][y][t]`, generators in the
     /// system's order; empty without a solution). Written by `--out`, not serialised.
     #[serde(skip)]
@@ -334,23 +328,10 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
             }
         }
     }
-    let mut violations = Vec::new();
-    if solved.status == Status::Infeasible {
-        let (elastic, slacks) = lp.elastic(POLICY_FAMILIES);
-        let relaxed = solve(&elastic, &options);
-        if relaxed.has_solution {
-            for (col, row) in slacks {
-                let amount = relaxed.col_values[col];
-                if amount > 1e-6 {
-                    violations.push(Violation {
-                        row: lp.row_name(row),
-                        amount: clean(amount),
-                    });
-                }
-            }
-            violations.sort_by(|a, b| b.amount.total_cmp(&a.amount));
-        }
-    }
+    let diagnosis = (solved.status == Status::Infeasible).then(|| Diagnosis {
+        status: solved.status,
+        findings: crate::diagnose::elastic(&lp, POLICY_FAMILIES, &options),
+    });
     let value = |e: &model::Expr| -> f64 {
         e.constant
             + e.terms
@@ -497,7 +478,7 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
         aggregation: agg_report,
         hour_weights: sys.weights.clone(),
         prices,
-        violations,
+        diagnosis,
         generator_p,
         storage_p,
     })

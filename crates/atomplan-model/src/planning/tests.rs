@@ -1085,9 +1085,11 @@ fn an_infeasible_cap_is_explained_by_its_row() {
     );
     let res = super::plan(&sys, &plan).unwrap();
     assert_eq!(res.status, Status::Infeasible);
-    assert_eq!(res.violations.len(), 1, "{:?}", res.violations);
-    assert_eq!(res.violations[0].row, "CO2-cap[2030]");
-    assert!((res.violations[0].amount - 60.0).abs() < 1e-6);
+    let findings = &res.diagnosis.as_ref().unwrap().findings;
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].family, "CO2-cap");
+    assert_eq!(findings[0].component.as_deref(), Some("2030"));
+    assert!((findings[0].amount.unwrap() - 60.0).abs() < 1e-6);
 }
 
 const TWO_PERIODS: &str = "[investment]\ndecision_year = 2030\nperiods = [2030, 2040]\ndiscount_rate = 0.0\nend_year = 2050\n";

@@ -692,14 +692,20 @@ fn solve(
     let result = planning::plan(&problem.sys, &problem.plan)?;
     match result.status {
         planning::Status::Infeasible => {
-            let explanation = if result.violations.is_empty() {
+            let findings = result.diagnosis.as_ref().map_or(&[][..], |d| &d.findings);
+            let explanation = if findings.is_empty() {
                 "no policy row explains it (check zones, links and fixed capacities)".to_owned()
             } else {
-                result
-                    .violations
+                findings
                     .iter()
                     .take(3)
-                    .map(|v| format!("{} short by {:.3}", v.row, v.amount))
+                    .map(|f| {
+                        let row = match &f.component {
+                            Some(key) => format!("{}[{key}]", f.family),
+                            None => f.family.clone(),
+                        };
+                        format!("{row} short by {:.3}", f.amount.unwrap_or(0.0))
+                    })
                     .collect::<Vec<_>>()
                     .join("; ")
             };

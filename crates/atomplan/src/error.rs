@@ -219,11 +219,15 @@ impl Error {
         }
     }
 
-    /// Whether the error is a negative answer (no feasible plan) rather than a failure: the
-    /// CLI exits 1 on it, and 2 on every other error.
+    /// Whether the error is a negative answer (no feasible plan, also inside a failed stage)
+    /// rather than a failure: the CLI exits 1 on it, and 2 on every other error.
     #[must_use]
     pub fn is_infeasible(&self) -> bool {
-        matches!(self, Error::Infeasible { .. })
+        match self {
+            Error::Infeasible { .. } => true,
+            Error::Stage { error, .. } => error.is_infeasible(),
+            _ => false,
+        }
     }
 }
 

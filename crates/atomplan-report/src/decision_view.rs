@@ -435,7 +435,22 @@ pub fn write_decision_section(
                 .map(|(l, lo, hi, basis)| vec![l.clone(), num(*lo, 2), num(*hi, 2), basis.clone()])
                 .collect::<Vec<_>>(),
         ));
-        for note in flat_bar_notes(&decision.tornado, base) {
+        // Candidates least-cost builds, split by whether the host pays a PPA (whose price, not
+        // the overnight cost, is then the host's cost).
+        let (mut ppa, mut owned) = (Vec::new(), Vec::new());
+        for c in decision.candidates.iter().filter(|c| c.built_in_least_cost) {
+            let under_ppa = study
+                .candidates
+                .iter()
+                .find(|s| s.id == c.id)
+                .is_some_and(atomplan::study::pipeline::host_pays_ppa);
+            if under_ppa {
+                ppa.push(c.id.as_str());
+            } else {
+                owned.push(c.id.as_str());
+            }
+        }
+        for note in flat_bar_notes(&decision.tornado, base, &ppa, &owned) {
             page.push(&format!("<p class=\"note\">{}</p>", escape(&note)));
         }
     }
@@ -529,20 +544,29 @@ pub fn write_decision_section(
 /// The first words of a tornado label, for the chart's narrow label column.
 /// A sentence for each tornado bar of no width (the same cost at both ends as at `base`):
 /// such a bar is an answer too, and without a word a reader takes it for a failure.
-pub fn flat_bar_notes(tornado: &[TornadoBar], base: f64) -> Vec<String> {
+/// `built_under_ppa` and `built_owned` are the candidates least-cost builds, with and without a
+/// build-own-operate PPA.
+pub fn flat_bar_notes(
+    tornado: &[TornadoBar],
+    base: f64,
+    built_under_ppa: &[&str],
+    built_owned: &[&str],
+) -> Vec<String> {
     let same = |v: Option<f64>| v.is_some_and(|v| (v - base).abs() <= 1e-9 * base.abs());
     tornado
         .iter()
         .filter(|t| same(t.low_system_cost_usd) && same(t.high_system_cost_usd))
         .map(|t| {
-            let why = if t.input.starts_with("nuclear overnight") {
-                format!(
-                    "no candidate enters at {} x or at {} x its central overnight cost, so the least-cost plan and its cost stay the same; the overnight break-evens are the costs at which each would enter",
-                    num(t.low_value, 2),
-                    num(t.high_value, 2)
-                )
-            } else {
-                "the least-cost plan costs the same at both ends of the range".to_owned()
+            let range = format!("{} x or at {} x", num(t.low_value, 2), num(t.high_value, 2));
+            let why = match (t.input.starts_with("nuclear overnight"), built_owned.is_empty()) {
+                (true, true) if built_under_ppa.is_empty() => format!(
+                    "no candidate enters at {range} its central overnight cost, so the least-cost plan and its cost stay the same; the overnight break-evens are the costs at which each would enter"
+                ),
+                (true, true) => format!(
+                    "least-cost builds {} under a build-own-operate PPA, whose price, not the overnight cost, is what the host pays; no other candidate enters at {range} its central overnight cost",
+                    built_under_ppa.join(", ")
+                ),
+                _ => "the least-cost plan costs the same at both ends of the range".to_owned(),
             };
             format!("{}: no width: {why}.", t.input)
         })

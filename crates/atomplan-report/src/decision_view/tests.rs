@@ -42,14 +42,12 @@ fn a_tornado_bar_of_no_width_is_explained() {
         basis: String::new(),
     };
     let base = 6.7e10;
-    let notes = flat_bar_notes(
-        &[
-            bar("nuclear overnight cost", base, base),
-            bar("gas price", base * 0.9, base * 1.1),
-            bar("demand growth", base, base),
-        ],
-        base,
-    );
+    let bars = [
+        bar("nuclear overnight cost", base, base),
+        bar("gas price", base * 0.9, base * 1.1),
+        bar("demand growth", base, base),
+    ];
+    let notes = flat_bar_notes(&bars, base, &[], &[]);
     assert_eq!(notes.len(), 2, "{notes:?}");
     assert!(
         notes[0].starts_with("nuclear overnight cost: no width: no candidate enters at 0.8"),
@@ -60,6 +58,20 @@ fn a_tornado_bar_of_no_width_is_explained() {
         notes[1].starts_with("demand growth: no width"),
         "{}",
         notes[1]
+    );
+    // Built, but paid through a PPA: the overnight cost is not the host's cost.
+    let notes = flat_bar_notes(&bars, base, &["rosatom-vver1200"], &[]);
+    assert!(
+        notes[0].contains("builds rosatom-vver1200 under a build-own-operate PPA"),
+        "{}",
+        notes[0]
+    );
+    // Built and owned, yet flat: no story is made up.
+    let notes = flat_bar_notes(&bars, base, &[], &["khnp-apr1400"]);
+    assert!(
+        notes[0].ends_with("costs the same at both ends of the range."),
+        "{}",
+        notes[0]
     );
 }
 

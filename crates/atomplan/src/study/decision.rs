@@ -383,7 +383,13 @@ fn search_shared(
     (0..ids.len())
         .map(|c| {
             if low[c] {
-                (Some(range.0), None)
+                (
+                    Some(range.0),
+                    Some(format!(
+                        "{what}: the least-cost plan builds `{}` already at {} {unit}, the bottom of the searched range, so the value is that bound",
+                        ids[c], range.0
+                    )),
+                )
             } else if !high[c] {
                 (
                     None,

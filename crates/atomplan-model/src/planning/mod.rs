@@ -168,6 +168,10 @@ pub struct PlanResult {
     /// Storage output per unit, period and hour, MW, discharge minus charge (`[s][y][t]`).
     #[serde(skip)]
     pub storage_p: Vec<Vec<Vec<f64>>>,
+    /// The solution's value of every column of the model (empty without a solution), for
+    /// [`prices`] after the fact.
+    #[serde(skip)]
+    pub col_values: Vec<f64>,
 }
 
 impl PlanResult {
@@ -281,53 +285,12 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
     let solve_started = std::time::Instant::now();
     let solved = solve(&lp, &options);
     let (sys, index, periods, build_s) = built;
-    // Prices: the LP's duals, or for a MILP those of the LP with its integers fixed.
-    let duals = if !solved.has_solution || !plan.solver.prices {
-        Vec::new()
-    } else if lp.n_integer() == 0 {
-        if solved.status == Status::Optimal {
-            solved.row_duals.clone()
-        } else {
-            Vec::new()
-        }
+    let duals = if plan.solver.prices {
+        duals_of(&lp, &solved, &options)
     } else {
-        let fixed = solve(&lp.with_integers_fixed(&solved.col_values), &options);
-        if fixed.status == Status::Optimal {
-            fixed.row_duals
-        } else {
-            Vec::new()
-        }
+        Vec::new()
     };
-    let mut prices = Vec::new();
-    if !duals.is_empty() {
-        for (y, per) in periods.iter().enumerate() {
-            for (b, bus) in sys.buses.iter().enumerate() {
-                let mut hourly = vec![0.0; sys.hours()];
-                for &(rb, ry, t, r) in &index.balance {
-                    if rb == b && ry == y {
-                        let scale = sys.weights[t] * per.weight;
-                        hourly[t] = if scale > 0.0 {
-                            clean(duals[r] / scale)
-                        } else {
-                            0.0
-                        };
-                    }
-                }
-                let (mut num, mut den) = (0.0, 0.0);
-                for (t, price) in hourly.iter().enumerate() {
-                    let load = sys.bus_load(b, t) * per.load_scale * sys.weights[t];
-                    num += load * price;
-                    den += load;
-                }
-                prices.push(BusPrices {
-                    bus: bus.clone(),
-                    period: per.year,
-                    average_usd_per_mwh: if den > 0.0 { clean(num / den) } else { 0.0 },
-                    hourly_usd_per_mwh: hourly,
-                });
-            }
-        }
-    }
+    let prices = bus_prices(&duals, &sys, &index, &periods);
     let diagnosis = (solved.status == Status::Infeasible).then(|| Diagnosis {
         status: solved.status,
         findings: crate::diagnose::elastic(&lp, POLICY_FAMILIES, &options),
@@ -481,7 +444,117 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
         diagnosis,
         generator_p,
         storage_p,
+        col_values: if solved.has_solution {
+            solved.col_values.clone()
+        } else {
+            Vec::new()
+        },
     })
+}
+
+/// Row duals of a solved plan: the LP's, or for a MILP those of the LP with its integers fixed
+/// at the solution; empty without an optimal answer.
+fn duals_of(lp: &LinearProgram, solved: &LpSolution, options: &SolverSettings) -> Vec<f64> {
+    if !solved.has_solution {
+        Vec::new()
+    } else if lp.n_integer() == 0 {
+        if solved.status == Status::Optimal {
+            solved.row_duals.clone()
+        } else {
+            Vec::new()
+        }
+    } else {
+        let fixed = solve(&lp.with_integers_fixed(&solved.col_values), options);
+        if fixed.status == Status::Optimal {
+            fixed.row_duals
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// Marginal prices per bus and period from the row duals (nothing without duals): the dual of
+/// each balance row over its hour's and period's weight, and the load-weighted average.
+fn bus_prices(
+    duals: &[f64],
+    sys: &System,
+    index: &model::Index,
+    periods: &[model::Period],
+) -> Vec<BusPrices> {
+    let mut prices = Vec::new();
+    if duals.is_empty() {
+        return prices;
+    }
+    for (y, per) in periods.iter().enumerate() {
+        for (b, bus) in sys.buses.iter().enumerate() {
+            let mut hourly = vec![0.0; sys.hours()];
+            for &(rb, ry, t, r) in &index.balance {
+                if rb == b && ry == y {
+                    let scale = sys.weights[t] * per.weight;
+                    hourly[t] = if scale > 0.0 {
+                        clean(duals[r] / scale)
+                    } else {
+                        0.0
+                    };
+                }
+            }
+            let (mut num, mut den) = (0.0, 0.0);
+            for (t, price) in hourly.iter().enumerate() {
+                let load = sys.bus_load(b, t) * per.load_scale * sys.weights[t];
+                num += load * price;
+                den += load;
+            }
+            prices.push(BusPrices {
+                bus: bus.clone(),
+                period: per.year,
+                average_usd_per_mwh: if den > 0.0 { clean(num / den) } else { 0.0 },
+                hourly_usd_per_mwh: hourly,
+            });
+        }
+    }
+    prices
+}
+
+/// The marginal prices per bus and period of `result` (what [`PlanResult::prices`] holds when
+/// the plan is solved with them), for a plan [`plan`] solved from the same `system` and `plan`
+/// without prices (`solver.prices = false`): the model is built again (the same aggregation
+/// and columns) and its LP with the integers fixed at the result's solution is solved. A
+/// caller that solves several plans and keeps one (the study's reliability loop) prices only
+/// that one. Empty when the result has no solution.
+///
+/// # Errors
+/// What [`build_lp`] returns, and [`Error::Unsupported`] when `result` has another number of
+/// columns than the model built now (it came from another system or file).
+pub fn prices(
+    system: &System,
+    plan: &PlanningFile,
+    result: &PlanResult,
+) -> Result<Vec<BusPrices>, Error> {
+    if !result.has_solution {
+        return Ok(Vec::new());
+    }
+    let (lp, (sys, index, periods, _), _) = build_lp(system, plan)?;
+    if lp.n_cols() != result.col_values.len() {
+        return Err(Error::Unsupported(format!(
+            "pricing a plan of {} columns on a model of {}",
+            result.col_values.len(),
+            lp.n_cols()
+        )));
+    }
+    let solved = LpSolution {
+        status: result.status,
+        has_solution: true,
+        col_values: result.col_values.clone(),
+        ..LpSolution::failed(&lp, String::new())
+    };
+    // A pure LP keeps no duals in its result: solving it with nothing fixed gives them.
+    let solved = if lp.n_integer() == 0 {
+        solve(&lp, &solver_settings(plan))
+    } else {
+        solved
+    };
+    let duals = duals_of(&lp, &solved, &solver_settings(plan));
+    Ok(bus_prices(&duals, &sys, &index, &periods))
 }
 
 type BuiltParts = (System, model::Index, Vec<model::Period>, f64);

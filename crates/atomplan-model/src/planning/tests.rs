@@ -1271,3 +1271,51 @@ fn check_names_lists_every_unknown_name_with_its_key() {
         options::unknown_names(&sys, &plan).remove(0)
     );
 }
+
+/// Prices after the fact (`planning::prices`, for a caller that solves several plans and keeps
+/// one) equal the prices of a solve that computes them, for a MILP and for an LP; a plan from
+/// another model is refused.
+#[test]
+fn prices_after_the_fact_equal_prices_in_the_solve() {
+    let milp = one_bus(
+        vec![100.0; 2],
+        vec![1.0; 2],
+        2,
+        vec![
+            gen("unit", 0.0, true, 1.25, 5.0),
+            gen("dear", 200.0, false, 0.0, 20.0),
+        ],
+    );
+    let lp = one_bus(
+        vec![50.0; 4],
+        vec![1.0; 4],
+        4,
+        vec![
+            gen("cheap", 30.0, false, 0.0, 10.0),
+            gen("dear", 100.0, false, 0.0, 20.0),
+        ],
+    );
+    for (sys, text) in [
+        (&milp, "[units.unit]\nunit_size_mw = 80\nmax_units = 1\n"),
+        (&lp, ""),
+    ] {
+        let priced = plan_fn(sys, &parse_plan(text));
+        assert!(!priced.prices.is_empty());
+        let mut plan = parse_plan(text);
+        plan.solver.prices = false;
+        let unpriced = plan_fn(sys, &plan);
+        assert!(unpriced.prices.is_empty());
+        assert_eq!(super::prices(sys, &plan, &unpriced).unwrap(), priced.prices);
+    }
+    let mut plan = parse_plan("");
+    plan.solver.prices = false;
+    let other = plan_fn(&lp, &plan);
+    assert!(matches!(
+        super::prices(
+            &milp,
+            &parse_plan("[units.unit]\nunit_size_mw = 80\nmax_units = 1\n"),
+            &other
+        ),
+        Err(Error::Unsupported(_))
+    ));
+}

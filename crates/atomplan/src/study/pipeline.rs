@@ -449,7 +449,7 @@ const MAX_RELIABILITY_ITERATIONS: usize = 6;
 /// Reserve margin step of the reliability loop.
 const RESERVE_STEP: f64 = 0.05;
 
-fn problem(study: &StudyFile, system: &StudySystem, margins: &[f64], prices: bool) -> Problem {
+fn problem(study: &StudyFile, system: &StudySystem, margins: &[f64]) -> Problem {
     let base_year = study.horizon.base_year;
     let demand = &study.demand_scenarios[study
         .demand_scenarios
@@ -503,7 +503,8 @@ fn problem(study: &StudyFile, system: &StudySystem, margins: &[f64], prices: boo
     plan.solver.time_limit = Some(study.options.solver_time_limit_s);
     plan.solver.relax_integers = !study.options.integer_units;
     plan.solver.mip_rel_gap = 1e-4;
-    plan.solver.prices = prices;
+    // Prices are computed for the kept plan only, after the reliability loop.
+    plan.solver.prices = false;
     plan.aggregation = Some(pfile::AggregationWire {
         method: pfile::AggregationMethod::Kmedoids,
         period: pfile::AggregationPeriod::Day,
@@ -686,9 +687,8 @@ fn solve(
     study: &StudyFile,
     system: &StudySystem,
     margins: &[f64],
-    prices: bool,
 ) -> Result<(planning::PlanResult, Problem), Error> {
-    let problem = problem(study, system, margins, prices);
+    let problem = problem(study, system, margins);
     let result = planning::plan(&problem.sys, &problem.plan)?;
     match result.status {
         planning::Status::Infeasible => {
@@ -866,7 +866,8 @@ pub struct ReliablePlan {
 
 /// Solves the plan, checks each period's adequacy, and raises the reserve margin of the
 /// periods that miss `lole_standard_h` by `RESERVE_STEP`, at most
-/// `MAX_RELIABILITY_ITERATIONS` solves. The break-even and tornado searches call the same
+/// `MAX_RELIABILITY_ITERATIONS` solves. With `prices`, the kept plan is priced after the loop
+/// (`planning::prices`), not every solve. The break-even and tornado searches call the same
 /// function, so a rerun of the study with a changed input gives the same answer.
 pub fn reliable_plan(
     study: &StudyFile,
@@ -879,7 +880,8 @@ pub fn reliable_plan(
     let mut iterations = 0;
     loop {
         iterations += 1;
-        let (result, problem) = solve(study, system, &margins, prices)?;
+        // Prices only for the plan that is kept: each iteration's plan is solved without them.
+        let (mut result, problem) = solve(study, system, &margins)?;
         let rows = capacity_rows(system, &result, &problem);
         let mut lole = Vec::with_capacity(n);
         for period in &system.periods {
@@ -887,6 +889,9 @@ pub fn reliable_plan(
         }
         let failing: Vec<usize> = (0..n).filter(|&y| lole[y] > standard).collect();
         if failing.is_empty() || iterations >= MAX_RELIABILITY_ITERATIONS {
+            if prices {
+                result.prices = planning::prices(&problem.sys, &problem.plan, &result)?;
+            }
             return Ok(ReliablePlan {
                 result,
                 problem,

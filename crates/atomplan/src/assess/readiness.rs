@@ -5,9 +5,10 @@
 //! The completion score is ours, for planning; it is not an IAEA measure. The IAEA says a
 //! programme needs 10–15 years of preparatory work from the policy decision to the first plant's
 //! operation (<https://www.iaea.org/topics/infrastructure-development>); the time model spreads
-//! that band over the work still to do. With a design's construction time, phase 3 (implementing
-//! the first plant) is replaced by its actual steps: contracting and licensing up to first
-//! concrete, then construction. See `docs/methods/readiness.md`.
+//! that band over the work still to do. With a design's construction time, the question becomes the
+//! first power of a new project of that design, and phase 3 (implementing a plant) is replaced by
+//! the project's own steps, in full: contracting and licensing up to first concrete, then
+//! construction. See `docs/methods/readiness.md`.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -100,7 +101,8 @@ pub struct TimeSettings {
     /// Share of the programme each phase takes (default equal thirds: no source splits the band).
     pub phase_shares: [f64; 3],
     /// Construction time of the first unit, months (first concrete to first power), e.g. from
-    /// the design's record. With it, the time model replaces phase 3 by licensing + construction.
+    /// the design's record. With it, the time model gives a new project's first power and replaces
+    /// phase 3 by that project's licensing + construction.
     pub construction_months: Option<f64>,
     /// Years from milestone 2 (ready to contract) to first concrete, drawn uniformly in
     /// `[low, high]`; used only with a construction time (default: an assumption, see
@@ -213,10 +215,13 @@ pub struct ReadinessReport {
 /// `T ~ U(low, high)` the whole programme's length, `s_p` the phase's share and `c_p` its
 /// completion.
 ///
-/// With a construction time `C`, phase 3 is counted by its steps instead of its share of `T`:
-/// remaining = `T · (s_1 (1 − c_1) + s_2 (1 − c_2)) + (1 − c_3) (L + C)`, with
-/// `L ~ U(licensing low, high)` the years from milestone 2 to first concrete; construction starts
-/// at first power − `C` (never before the assessed year).
+/// With a construction time `C`, the time is that of a new project of the design, and phase 3 is
+/// counted by the project's own steps instead of its share of `T`:
+/// remaining = `T · (s_1 (1 − c_1) + s_2 (1 − c_2)) + L + C`, with
+/// `L ~ U(licensing low, high)` the years from milestone 2 to first concrete. The steps are not
+/// scaled by phase 3's completion `c_3`: that measures the national infrastructure (and a plant
+/// already under construction), while a new project still needs its own contract, licence and
+/// build. Construction starts at first power − `C`.
 ///
 /// # Errors
 /// Not exactly 19 issues, invalid time settings.
@@ -324,7 +329,6 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, Error> {
         .take(2)
         .map(|(phase, share)| share * (1.0 - phase.completion))
         .sum();
-    let implementation_left = 1.0 - phases[2].completion;
     let mut years: Vec<f64> = (0..time.n_samples)
         .into_par_iter()
         .map(|sample_idx| {
@@ -336,10 +340,9 @@ pub fn readiness(input: &ReadinessInput) -> Result<ReadinessReport, Error> {
                 Some(months) => {
                     let licensing = time.licensing_years_low
                         + (time.licensing_years_high - time.licensing_years_low) * rng.gen::<f64>();
-                    let preparation = total * preparation_fraction;
-                    // First power needs at least the construction time from today.
-                    (preparation + implementation_left * (licensing + months / 12.0))
-                        .max(months / 12.0)
+                    // A new project's licence and build are its own: not shortened by the
+                    // progress of phase 3, which another plant may be making.
+                    total * preparation_fraction + licensing + months / 12.0
                 }
                 None => total * remaining_fraction,
             }

@@ -109,11 +109,6 @@ def _check_network(n: Any) -> None:
         raise TypeError(f"expected a pypsa.Network, got {type(n).__name__}")
     if getattr(n, "has_scenarios", False):
         raise ValueError("n.scenarios: stochastic networks (scenarios) are not supported by atomplan")
-    if getattr(n, "has_periods", False) or getattr(n, "_multi_invest", 0):
-        raise ValueError(
-            "n.investment_periods: multi-period investment networks are not supported by atomplan "
-            "(use planning= with [[periods]] for nuclear-aware multi-period planning)"
-        )
     for list_name in _SUPPORTED + _REFUSED:
         c = n.components[list_name]
         piecewise = getattr(c, "piecewise", {}) or {}
@@ -136,17 +131,38 @@ def frames(n: Any) -> tuple[str, list, list]:
     series: list[tuple[str, str, list[str], np.ndarray]] = []
     statics.append(("network", [("name", [str(n.name or "")])]))
     weights = n.snapshot_weightings
+    if getattr(n, "has_periods", False):
+        # Investment periods, a level of the snapshot index: solved as PyPSA's
+        # `optimize(multi_investment_periods=True)`.
+        index_columns = [
+            ("period", n.snapshots.get_level_values("period").to_numpy(dtype=np.float64)),
+            ("timestep", n.snapshots.get_level_values("timestep").astype(str).tolist()),
+        ]
+    else:
+        index_columns = [("snapshot", n.snapshots.astype(str).tolist())]
     statics.append(
         (
             "snapshots",
-            [
-                ("snapshot", n.snapshots.astype(str).tolist()),
+            index_columns
+            + [
                 ("objective", weights["objective"].to_numpy(dtype=np.float64)),
                 ("stores", weights["stores"].to_numpy(dtype=np.float64)),
                 ("generators", weights["generators"].to_numpy(dtype=np.float64)),
             ],
         )
     )
+    if getattr(n, "has_periods", False):
+        periods = n.investment_period_weightings
+        statics.append(
+            (
+                "investment_periods",
+                [
+                    ("period", periods.index.to_numpy(dtype=np.float64)),
+                    ("objective", periods["objective"].to_numpy(dtype=np.float64)),
+                    ("years", periods["years"].to_numpy(dtype=np.float64)),
+                ],
+            )
+        )
     for list_name in _SUPPORTED:
         c = n.components[list_name]
         if c.static.empty:

@@ -66,6 +66,32 @@ def test_objective_and_capacities_match_pypsa(case):
     assert_capacities(n, reference, "lines", "s_nom_opt")
 
 
+# Investment periods as a level of the snapshot index: PyPSA solves them with
+# `optimize(multi_investment_periods=True)`; atomplan reads the level and does the same.
+MULTI_PERIOD = ["multi-period/three-decades", "multi-period/per-period-storage"]
+
+
+@pytest.mark.parametrize("case", MULTI_PERIOD)
+def test_multi_period_networks_match_pypsa_multi_investment(case):
+    folder = FIXTURES / case
+    reference = load(folder)
+    status = reference.optimize(
+        solver_name="highs", multi_investment_periods=True, solver_options=HIGHS_OPTIONS
+    )
+    assert status == ("ok", "optimal")
+    n = load(folder)
+    assert n.has_periods
+    assert atomplan.optimize(n) == ("ok", "optimal")
+    assert math.isclose(n.objective, reference.objective, rel_tol=REL), (
+        f"{case}: objective atomplan {n.objective} vs PyPSA {reference.objective}"
+    )
+    assert_capacities(n, reference, "generators", "p_nom_opt")
+    assert_capacities(n, reference, "storage_units", "p_nom_opt")
+    assert_capacities(n, reference, "links", "p_nom_opt")
+    # Dispatch is written back on the (period, timestep) index.
+    assert n.generators_t.p.index.equals(reference.generators_t.p.index)
+
+
 @pytest.mark.parametrize("case", LP_OBJECTIVE_ONLY)
 def test_objective_matches_pypsa_on_a_degenerate_lp(case):
     folder = FIXTURES / case

@@ -189,6 +189,10 @@ fn check_bus_supply(network: &Network, findings: &mut Vec<Finding>) {
     for generator in &network.generators {
         let upper = generator.capacity.upper();
         for t in 0..n_t {
+            // Outside its investment periods an asset neither supplies nor absorbs.
+            if !network.is_active(&generator.capacity, t) {
+                continue;
+            }
             let k = generator.bus * n_t + t;
             let high = generator.p_max_pu.at(t) * upper * generator.sign;
             let low = generator.p_min_pu.at(t) * cap_min(&generator.capacity) * generator.sign;
@@ -212,6 +216,9 @@ fn check_bus_supply(network: &Network, findings: &mut Vec<Finding>) {
     for unit in &network.storage_units {
         let upper = unit.capacity.upper();
         for t in 0..n_t {
+            if !network.is_active(&unit.capacity, t) {
+                continue;
+            }
             let k = unit.bus * n_t + t;
             max_supply[k] += (unit.p_max_pu.at(t) * upper).max(0.0);
             max_absorb[k] += (-unit.p_min_pu.at(t) * upper).max(0.0);
@@ -220,6 +227,9 @@ fn check_bus_supply(network: &Network, findings: &mut Vec<Finding>) {
     for link in &network.links {
         let upper = link.capacity.upper();
         for t in 0..n_t {
+            if !network.is_active(&link.capacity, t) {
+                continue;
+            }
             let forward = (link.p_max_pu.at(t) * upper).max(0.0);
             let backward = (-link.p_min_pu.at(t) * upper).max(0.0);
             max_supply[link.bus1 * n_t + t] += forward * link.efficiency.max(0.0);

@@ -46,6 +46,22 @@ pub struct Snapshots {
     pub stores: Vec<f64>,
     /// Multiplies generator energy in global constraints (CO2).
     pub generators: Vec<f64>,
+    /// The investment period of each snapshot (PyPSA's `period` level of the snapshot index),
+    /// non-decreasing; empty for a network of one period.
+    pub periods: Vec<i32>,
+}
+
+/// One investment period of a multi-period network, with PyPSA's two weightings
+/// (`investment_period_weightings`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvestmentPeriod {
+    /// The period's label, a year (`build_year` and `lifetime` are compared with it).
+    pub period: i32,
+    /// Multiplies the period's operating costs and the capital cost of every asset active in it
+    /// (a discount factor summed over the period's years, when the modeller sets one).
+    pub objective: f64,
+    /// Years the period stands for.
+    pub years: f64,
 }
 
 impl Snapshots {
@@ -56,6 +72,7 @@ impl Snapshots {
             objective: vec![1.0; n_snapshots],
             stores: vec![1.0; n_snapshots],
             generators: vec![1.0; n_snapshots],
+            periods: Vec::new(),
         }
     }
 
@@ -97,6 +114,11 @@ pub struct Capacity {
     /// PyPSA's `p_nom_mod` (`s_nom_mod` for lines): module size in MW; 0 when not modular.
     /// An extendable modular asset is built in whole modules.
     pub module: f64,
+    /// PyPSA's `build_year` and `lifetime` (years): in a multi-period network the asset is active
+    /// in period `y` when `build_year ≤ y < build_year + lifetime`. Ignored in one period, as in
+    /// PyPSA.
+    pub build_year: f64,
+    pub lifetime: f64,
 }
 
 impl Capacity {
@@ -108,6 +130,8 @@ impl Capacity {
             max: f64::INFINITY,
             capital_cost: 0.0,
             module: 0.0,
+            build_year: 0.0,
+            lifetime: f64::INFINITY,
         }
     }
 
@@ -119,12 +143,20 @@ impl Capacity {
             max,
             capital_cost,
             module: 0.0,
+            build_year: 0.0,
+            lifetime: f64::INFINITY,
         }
     }
 
     /// True when the asset has a module size (`p_nom_mod > 0`).
     pub fn is_modular(&self) -> bool {
         self.module > 0.0
+    }
+
+    /// PyPSA's `get_active_assets`: whether the asset runs in investment period `period`.
+    pub fn active_in(&self, period: i32) -> bool {
+        let year = f64::from(period);
+        self.build_year <= year && year < self.build_year + self.lifetime
     }
 
     /// The largest capacity the asset can have.
@@ -239,6 +271,12 @@ pub struct StorageUnit {
     pub standing_loss: f64,
     pub cyclic_state_of_charge: bool,
     pub state_of_charge_initial: f64,
+    /// Multi-period networks: the state of charge cycles within each investment period
+    /// (PyPSA's `cyclic_state_of_charge_per_period`), or starts each period at
+    /// `state_of_charge_initial` (`state_of_charge_initial_per_period`). Both default to false:
+    /// one chain over the whole horizon.
+    pub cyclic_state_of_charge_per_period: bool,
+    pub state_of_charge_initial_per_period: bool,
     /// MW of natural inflow; positive inflow also creates a spill variable.
     pub inflow: Series,
     pub sign: f64,
@@ -312,9 +350,61 @@ pub struct Network {
     pub links: Vec<Link>,
     pub lines: Vec<Line>,
     pub global_constraints: Vec<GlobalConstraint>,
+    /// The investment periods of a multi-period network, in order (empty for one period); each
+    /// snapshot's period is in [`Snapshots::periods`].
+    pub investment_periods: Vec<InvestmentPeriod>,
 }
 
 impl Network {
+    /// Whether the snapshot axis has an investment-period level (PyPSA's multi-investment
+    /// optimisation).
+    pub fn is_multi_period(&self) -> bool {
+        !self.investment_periods.is_empty()
+    }
+
+    /// The investment period index of snapshot `t` (0 in a network of one period).
+    pub fn period_index(&self, t: usize) -> usize {
+        if !self.is_multi_period() {
+            return 0;
+        }
+        let label = self.snapshots.periods[t];
+        self.investment_periods
+            .iter()
+            .position(|p| p.period == label)
+            .unwrap_or(0)
+    }
+
+    /// Whether an asset with this capacity runs at snapshot `t`: always in one period, and in a
+    /// multi-period network when it is active in the snapshot's period.
+    pub fn is_active(&self, capacity: &Capacity, t: usize) -> bool {
+        !self.is_multi_period() || capacity.active_in(self.snapshots.periods[t])
+    }
+
+    /// The objective weight of snapshot `t`: its `objective` weighting, times its investment
+    /// period's `objective` weighting in a multi-period network.
+    pub fn objective_weight(&self, t: usize) -> f64 {
+        let weight = self.snapshots.objective[t];
+        if self.is_multi_period() {
+            weight * self.investment_periods[self.period_index(t)].objective
+        } else {
+            weight
+        }
+    }
+
+    /// What multiplies an extendable asset's `capital_cost` in the objective: 1 in one period;
+    /// in a multi-period network, the sum of the `objective` weightings of the periods it is
+    /// active in (PyPSA's `define_objective`).
+    pub fn capital_cost_weight(&self, capacity: &Capacity) -> f64 {
+        if !self.is_multi_period() {
+            return 1.0;
+        }
+        self.investment_periods
+            .iter()
+            .filter(|p| capacity.active_in(p.period))
+            .map(|p| p.objective)
+            .sum()
+    }
+
     /// `co2_emissions` (or another attribute, when ever supported) of a carrier; 0 if unknown.
     pub fn carrier_attribute(&self, carrier: &str, attribute: &str) -> f64 {
         if attribute != "co2_emissions" {
@@ -372,6 +462,8 @@ impl StorageUnit {
             standing_loss: 0.0,
             cyclic_state_of_charge: false,
             state_of_charge_initial: 0.0,
+            cyclic_state_of_charge_per_period: false,
+            state_of_charge_initial_per_period: false,
             inflow: Series::Static(0.0),
             sign: 1.0,
         }

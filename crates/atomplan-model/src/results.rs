@@ -188,7 +188,9 @@ pub fn extract(network: &Network, index: &ModelIndex, solution: &LpSolution) -> 
         .map(|b| {
             (0..n_t)
                 .map(|t| {
-                    let weight = network.snapshots.objective[t];
+                    // PyPSA divides by the objective weighting, times the period's in a
+                    // multi-period network.
+                    let weight = network.objective_weight(t);
                     let dual = duals.get(index.balance_row(b, t)).copied().unwrap_or(0.0);
                     if weight != 0.0 {
                         dual / weight

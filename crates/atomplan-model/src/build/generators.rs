@@ -22,6 +22,7 @@ pub(crate) struct ExtendableDispatch<'a> {
 /// says `p ≤ 0` or `p ≥ 0`.
 /// $$p_{min}(t)\,P \le p_t \le p_{max}(t)\,P \qquad \forall t$$
 pub(crate) fn add_extendable_dispatch_rows(
+    network: &Network,
     lp: &mut LinearProgram,
     family: &str,
     n_snapshots: usize,
@@ -41,6 +42,10 @@ pub(crate) fn add_extendable_dispatch_rows(
                 continue;
             };
             for t in 0..n_snapshots {
+                // Outside its investment periods the asset's columns are 0 and it has no rows.
+                if !network.is_active(asset.capacity, t) {
+                    continue;
+                }
                 let per_unit = if is_upper {
                     asset.p_max_pu.at(t)
                 } else {
@@ -97,7 +102,7 @@ pub fn add_dispatch_limits_for_extendable_generators(
             dispatch_start: index.generator_p(g, 0),
         })
         .collect();
-    add_extendable_dispatch_rows(lp, "Generator-ext-p", index.n_snapshots, &assets);
+    add_extendable_dispatch_rows(network, lp, "Generator-ext-p", index.n_snapshots, &assets);
 }
 
 /// Adds `sign_g · p_{g,t}` to the balance row of the generator's bus.

@@ -26,7 +26,7 @@ pub fn add_flow_limits_for_extendable_links(
             dispatch_start: index.link_p(l, 0),
         })
         .collect();
-    add_extendable_dispatch_rows(lp, "Link-ext-p", index.n_snapshots, &assets);
+    add_extendable_dispatch_rows(network, lp, "Link-ext-p", index.n_snapshots, &assets);
 }
 
 /// A link withdraws $p_{l,t}$ at `bus0` and delivers $\eta_l\,p_{l,t}$ at `bus1`

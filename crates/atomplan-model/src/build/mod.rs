@@ -10,6 +10,9 @@
 //! not rows; a per-unit limit of 0 on an extendable asset becomes a bound of 0 instead of a row, and
 //! the lower dispatch row is left out when `p_min_pu` is 0 (then `p ≥ 0` is a bound).
 //!
+//! Investment periods are a level of the snapshot axis (`periods.rs`, PyPSA's multi-investment
+//! optimisation): an asset outside its active periods has its columns fixed at 0 and no rows.
+//!
 //! PyPSA's MILP attributes add three families after everything else: `modular.rs` (`p_nom_mod`),
 //! `commitment.rs` (`committable`) and `ramping.rs` (ramp limits, committable or not); integer
 //! columns make HiGHS solve a MILP.
@@ -22,6 +25,7 @@ pub mod lines;
 mod links;
 mod modular;
 mod objective;
+pub mod periods;
 pub mod planning;
 mod ramping;
 mod storage;
@@ -46,8 +50,10 @@ pub struct Model {
 /// The objective is PyPSA's with `include_objective_constant=False`:
 /// $$\min \sum_{a \in ext} c_a P_a + \sum_t w^{obj}_t \Big(\sum_g o_g p_{g,t} + \sum_s o_s p^{dis}_{s,t} + \sum_l o_l p_{l,t}\Big)$$
 pub fn build(network: &Network) -> Result<Model, Error> {
+    periods::check(network)?;
     let mut lp = LinearProgram::new();
     let mut index = variables::add_variables(network, &mut lp);
+    periods::fix_inactive_columns(network, &index, &mut lp);
     generators::add_dispatch_limits_for_extendable_generators(network, &index, &mut lp);
     storage::add_power_and_energy_limits_for_extendable_storage(network, &index, &mut lp);
     storage::add_state_of_charge_balance(network, &index, &mut lp);

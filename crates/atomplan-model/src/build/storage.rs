@@ -1,6 +1,7 @@
 //! Storage-unit constraint families: power and energy limits of extendable units, the
 //! state-of-charge balance, and their nodal-balance terms.
 
+use crate::build::periods::{self, Previous};
 use crate::build::variables::ModelIndex;
 use crate::lp::{Labels, LinearProgram, Triplets};
 use crate::network::Network;
@@ -53,6 +54,9 @@ pub fn add_power_and_energy_limits_for_extendable_storage(
                 continue;
             };
             for t in 0..n_t {
+                if !network.is_active(&unit.capacity, t) {
+                    continue;
+                }
                 let coefficient = per_unit(unit, t);
                 let col = column(index, s, t);
                 if coefficient == 0.0 {
@@ -83,6 +87,8 @@ pub fn add_power_and_energy_limits_for_extendable_storage(
 ///   \text{inflow}_{s,t} - \text{spill}_{s,t}\Big)$$
 /// where $e_{s,-1}$ is $e_{s,T-1}$ for cyclic units; for the others the first row has no previous
 /// term and `state_of_charge_initial` on its right-hand side (without standing loss, as PyPSA).
+/// In a multi-period network the chain runs over the unit's active snapshots, per period or over
+/// the horizon ([`periods::state_of_charge_chain`]); an inactive snapshot's row is empty (0 = 0).
 pub fn add_state_of_charge_balance(network: &Network, index: &ModelIndex, lp: &mut LinearProgram) {
     let n_t = index.n_snapshots;
     let n_units = network.storage_units.len();
@@ -96,12 +102,16 @@ pub fn add_state_of_charge_balance(network: &Network, index: &ModelIndex, lp: &m
     let start = lp.n_rows();
     let weights = &network.snapshots.stores;
     for (s, unit) in network.storage_units.iter().enumerate() {
+        let chain = periods::state_of_charge_chain(network, unit);
         let dispatch_factor = if unit.efficiency_dispatch != 0.0 {
             1.0 / unit.efficiency_dispatch
         } else {
             f64::INFINITY
         };
         for t in 0..n_t {
+            if chain[t] == Previous::Inactive {
+                continue;
+            }
             let row = start + s * n_t + t;
             let hours = weights[t];
             block.push(row, index.storage_state_of_charge(s, t), 1.0);
@@ -117,19 +127,13 @@ pub fn add_state_of_charge_balance(network: &Network, index: &ModelIndex, lp: &m
                 block.push(row, spill_start + t, hours);
             }
             rhs[s * n_t + t] = hours * unit.inflow.at(t);
-            let previous = if t > 0 {
-                Some(t - 1)
-            } else if unit.cyclic_state_of_charge {
-                Some(n_t - 1)
-            } else {
-                None
-            };
-            match previous {
-                Some(previous_t) => {
+            match chain[t] {
+                Previous::Snapshot(previous_t) => {
                     let standing = (1.0 - unit.standing_loss).powf(hours);
                     block.push(row, index.storage_state_of_charge(s, previous_t), -standing);
                 }
-                None => rhs[s * n_t + t] += unit.state_of_charge_initial,
+                Previous::Initial => rhs[s * n_t + t] += unit.state_of_charge_initial,
+                Previous::Inactive => {}
             }
         }
     }

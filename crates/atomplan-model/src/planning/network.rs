@@ -527,6 +527,15 @@ pub fn solve_network(
         warnings,
     } = imported;
     diags.extend(warnings);
+    if network.is_multi_period() {
+        // The planning model has its own investment periods (`[investment] periods`), with lead
+        // times and retirement; it does not read PyPSA's `period` level yet.
+        diags.push(Diagnostic::error(
+            Location::file("snapshots.csv").with_field("period"),
+            "a network with investment periods is solved by `atomplan solve` without `--planning` (PyPSA's multi-investment optimisation); the planning model takes its periods from `[investment] periods` of the planning file",
+        ));
+        return FolderOutcome::Invalid(diags);
+    }
     // The system first (it reads the generators' time-varying commitment costs and ramp
     // limits), then PyPSA's MILP attributes become planning units; the file's own units win.
     let system = system_from_network(&network);

@@ -15,8 +15,8 @@ use std::path::Path;
 use atomplan_core::{Diagnostic, Location};
 
 use crate::network::{
-    Bus, Capacity, Carrier, ConstraintSense, Generator, GlobalConstraint, Line, Link, Load,
-    Network, Operation, Series, Snapshots, StorageUnit,
+    Bus, Capacity, Carrier, ConstraintSense, Generator, GlobalConstraint, InvestmentPeriod, Line,
+    Link, Load, Network, Operation, Series, Snapshots, StorageUnit,
 };
 use crate::pypsa::table::{malformed, parse_number, Column, Table};
 use crate::Error;
@@ -40,6 +40,7 @@ const SUPPORTED_FILES: &[&str] = &[
     "links.csv",
     "lines.csv",
     "global_constraints.csv",
+    "investment_periods.csv",
 ];
 
 /// Components atomplan does not model; a folder with rows for any of them is refused.
@@ -48,7 +49,6 @@ const UNSUPPORTED_COMPONENTS: &[(&str, &str)] = &[
     ("transformers.csv", "Transformer"),
     ("shunt_impedances.csv", "ShuntImpedance"),
     ("processes.csv", "Process"),
-    ("investment_periods.csv", "investment periods"),
     ("scenarios.csv", "Scenario"),
 ];
 
@@ -80,8 +80,6 @@ const HARMLESS_COLUMNS: &[&str] = &[
     "nice_name",
     "length",
     "terrain_factor",
-    "build_year",
-    "lifetime",
     "p_nom_opt",
     "s_nom_opt",
     "mu",
@@ -358,21 +356,30 @@ fn read_source(source: &dyn Source, name: String) -> Result<Imported, Error> {
         name,
         ..Network::default()
     };
+    let mut multi_invest_flag = false;
     if files.contains("network.csv") {
         let table = source.table("network.csv")?;
         if table.len() > 0 {
             network.name = table.str_or(0, "name", &network.name);
-            let multi = table.str_or(0, "_multi_invest", "0");
-            if !matches!(multi.as_str(), "0" | "False" | "false" | "0.0") {
-                return Err(table.error(
-                    0,
-                    "_multi_invest",
-                    "multi-period investment networks are not supported".to_owned(),
-                ));
-            }
+            multi_invest_flag = !matches!(
+                table.str_or(0, "_multi_invest", "0").as_str(),
+                "0" | "False" | "false" | "0.0"
+            );
         }
     }
     network.snapshots = read_snapshots(source)?;
+    // A snapshot index with a `period` level makes the network multi-period: PyPSA solves it so
+    // with `optimize(multi_investment_periods=True)`, the only reading under which its
+    // `build_year` and `lifetime` mean anything.
+    network.investment_periods = read_investment_periods(source, &network.snapshots)?;
+    if multi_invest_flag && !network.is_multi_period() {
+        return Err(malformed(
+            "network.csv",
+            Some(2),
+            Some("_multi_invest"),
+            "the network was solved with investment periods, but snapshots.csv has no `period` column".to_owned(),
+        ));
+    }
     let n_t = network.snapshots.len();
 
     let buses = read_optional(source, "buses.csv")?;
@@ -477,6 +484,16 @@ fn read_source(source: &dyn Source, name: String) -> Result<Imported, Error> {
                 standing_loss: table.f64_or(row, "standing_loss", 0.0)?,
                 cyclic_state_of_charge: table.bool_or(row, "cyclic_state_of_charge", false)?,
                 state_of_charge_initial: table.f64_or(row, "state_of_charge_initial", 0.0)?,
+                cyclic_state_of_charge_per_period: table.bool_or(
+                    row,
+                    "cyclic_state_of_charge_per_period",
+                    false,
+                )?,
+                state_of_charge_initial_per_period: table.bool_or(
+                    row,
+                    "state_of_charge_initial_per_period",
+                    false,
+                )?,
                 inflow: series.get(&table, row, &name, "inflow", 0.0)?,
                 sign: table.f64_or(row, "sign", 1.0)?,
                 name,
@@ -676,6 +693,7 @@ fn read_snapshots(source: &dyn Source) -> Result<Snapshots, Error> {
             objective: vec![1.0],
             stores: vec![1.0],
             generators: vec![1.0],
+            periods: Vec::new(),
         });
     };
     let name_column = if table.has_column("snapshot") {
@@ -686,10 +704,39 @@ fn read_snapshots(source: &dyn Source) -> Result<Snapshots, Error> {
         table.headers.first().cloned().unwrap_or_default()
     };
     let mut snapshots = Snapshots::default();
+    // A multi-period network: PyPSA writes the snapshot index's two levels as `period` and
+    // `timestep` (`n.set_snapshots(MultiIndex)`, `n.investment_periods`).
+    let has_periods = table.has_column("period");
     for row in 0..table.len() {
-        snapshots
-            .names
-            .push(table.str_or(row, &name_column, &row.to_string()));
+        if has_periods {
+            let period = table.f64_or(row, "period", f64::NAN)?;
+            if !(period.is_finite() && period.fract() == 0.0 && period.abs() < 1e6) {
+                return Err(table.error(
+                    row,
+                    "period",
+                    format!("the investment period must be a whole year, not `{period}`"),
+                ));
+            }
+            #[allow(clippy::cast_possible_truncation)]
+            let period = period as i32;
+            if snapshots.periods.last().is_some_and(|&last| period < last) {
+                return Err(table.error(
+                    row,
+                    "period",
+                    format!(
+                        "snapshots must be ordered by investment period, but {period} follows {}",
+                        snapshots.periods[snapshots.periods.len() - 1]
+                    ),
+                ));
+            }
+            snapshots.periods.push(period);
+            let timestep = table.str_or(row, "timestep", &row.to_string());
+            snapshots.names.push(format!("{period} {timestep}"));
+        } else {
+            snapshots
+                .names
+                .push(table.str_or(row, &name_column, &row.to_string()));
+        }
         for (column, target) in [
             ("objective", &mut snapshots.objective),
             ("stores", &mut snapshots.stores),
@@ -715,6 +762,85 @@ fn read_snapshots(source: &dyn Source) -> Result<Snapshots, Error> {
         ));
     }
     Ok(snapshots)
+}
+
+/// `investment_periods.csv` (PyPSA's `investment_period_weightings`: `period`, `objective`,
+/// `years`), checked against the periods of the snapshots. Without the file, the periods are
+/// those of the snapshots with both weightings 1, PyPSA's default.
+fn read_investment_periods(
+    source: &dyn Source,
+    snapshots: &Snapshots,
+) -> Result<Vec<InvestmentPeriod>, Error> {
+    let mut labels: Vec<i32> = snapshots.periods.clone();
+    labels.dedup();
+    let Some(table) = read_optional(source, "investment_periods.csv")? else {
+        return Ok(labels
+            .into_iter()
+            .map(|period| InvestmentPeriod {
+                period,
+                objective: 1.0,
+                years: 1.0,
+            })
+            .collect());
+    };
+    if table.len() == 0 {
+        return Ok(Vec::new());
+    }
+    if labels.is_empty() {
+        return Err(table.error(
+            0,
+            "period",
+            "investment periods are given, but snapshots.csv has no `period` column".to_owned(),
+        ));
+    }
+    let label_column = if table.has_column("period") {
+        "period".to_owned()
+    } else {
+        table.headers.first().cloned().unwrap_or_default()
+    };
+    let mut periods = Vec::with_capacity(table.len());
+    for row in 0..table.len() {
+        let label = table.f64_or(row, &label_column, f64::NAN)?;
+        if !(label.is_finite() && label.fract() == 0.0 && label.abs() < 1e6) {
+            return Err(table.error(
+                row,
+                &label_column,
+                format!("the investment period must be a whole year, not `{label}`"),
+            ));
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        let period = label as i32;
+        let weight = |column: &str| -> Result<f64, Error> {
+            let value = table.f64_or(row, column, 1.0)?;
+            if value.is_finite() && value >= 0.0 {
+                Ok(value)
+            } else {
+                Err(table.error(
+                    row,
+                    column,
+                    format!("weighting `{value}` must be a finite number ≥ 0"),
+                ))
+            }
+        };
+        let objective = weight("objective")?;
+        let years = weight("years")?;
+        periods.push(InvestmentPeriod {
+            period,
+            objective,
+            years,
+        });
+    }
+    let listed: Vec<i32> = periods.iter().map(|p| p.period).collect();
+    if listed != labels {
+        return Err(table.error(
+            0,
+            &label_column,
+            format!(
+                "the investment periods {listed:?} differ from the periods of snapshots.csv {labels:?} (both must list the same years, in order)"
+            ),
+        ));
+    }
+    Ok(periods)
 }
 
 fn active_rows(table: &Table) -> Result<Vec<usize>, Error> {
@@ -768,6 +894,22 @@ fn read_capacity(table: &Table, row: usize, prefix: &str) -> Result<Capacity, Er
             format!("`{prefix}_nom_mod` must be a finite number ≥ 0, not {module}"),
         ));
     }
+    let build_year = table.f64_or(row, "build_year", 0.0)?;
+    let lifetime = table.f64_or(row, "lifetime", f64::INFINITY)?;
+    if !build_year.is_finite() {
+        return Err(table.error(
+            row,
+            "build_year",
+            format!("`build_year` must be a finite year, not {build_year}"),
+        ));
+    }
+    if lifetime.is_nan() || lifetime <= 0.0 {
+        return Err(table.error(
+            row,
+            "lifetime",
+            format!("`lifetime` must be a number of years > 0 (or inf), not {lifetime}"),
+        ));
+    }
     Ok(Capacity {
         nominal,
         extendable,
@@ -775,6 +917,8 @@ fn read_capacity(table: &Table, row: usize, prefix: &str) -> Result<Capacity, Er
         max,
         capital_cost,
         module,
+        build_year,
+        lifetime,
     })
 }
 

@@ -3,5 +3,6 @@
 mod components;
 mod malformed;
 mod milp_parity;
+mod multi_period;
 mod parity;
 mod planning;

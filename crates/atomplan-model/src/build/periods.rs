@@ -1,0 +1,195 @@
+//! Investment periods as a level of the snapshot axis: PyPSA's multi-investment optimisation
+//! (`n.optimize(multi_investment_periods=True)`).
+//!
+//! The snapshot axis is ordered by period; snapshot $t$ belongs to period $y(t)$ and each period
+//! has an `objective` weighting $W_y$ (a discount factor summed over the years it stands for, as
+//! the modeller sets it). An asset $a$ is active in period $y$ when
+//! $\text{build\_year}_a \le y < \text{build\_year}_a + \text{lifetime}_a$, and an extendable
+//! asset has one capacity column $P_a$ for the whole horizon. Then:
+//!
+//! - outside its active periods an asset's operating columns are fixed at 0 and its rows are left
+//!   out (PyPSA masks them), here in `variables.rs` (bounds), `generators.rs` and `links.rs`
+//!   (limit rows) and `storage.rs` (limit rows and the state-of-charge chain);
+//! - the objective weights operating cost by $w^{obj}_t\,W_{y(t)}$ and capital cost by the sum of
+//!   the weightings of the periods the asset is active in:
+//!   $$\sum_a c_a P_a \sum_{y:\,a \text{ active}} W_y + \sum_t w^{obj}_t W_{y(t)} \sum_a o_{a,t}\,p_{a,t}$$
+//!   (`objective.rs`, through [`Network::objective_weight`] and
+//!   [`Network::capital_cost_weight`]);
+//! - the state of charge of a storage unit runs over its active snapshots only: one chain over
+//!   the horizon (cyclic or from `state_of_charge_initial`), or one chain per period when
+//!   `cyclic_state_of_charge_per_period` or `state_of_charge_initial_per_period` is set
+//!   ([`state_of_charge_chain`]).
+//!
+//! What the core does not yet take in a multi-period network is refused by [`check`] with the
+//! component and attribute named: unit commitment, ramp limits and modular capacity (PyPSA's MILP
+//! attributes), global constraints (PyPSA weights them by the periods' `years` and adds the
+//! storage's last state of charge) and lines that are not active in every period (Kirchhoff's
+//! voltage law would need one cycle basis per period).
+
+use crate::network::{Network, StorageUnit};
+use crate::Error;
+
+/// Refuses what the core does not take in a multi-period network; a network of one period
+/// passes unchanged.
+///
+/// # Errors
+/// `Error::Unsupported`, naming the component and the attribute.
+pub fn check(network: &Network) -> Result<(), Error> {
+    if !network.is_multi_period() {
+        return Ok(());
+    }
+    let refuse = |what: String| {
+        Err(Error::Unsupported(format!(
+            "{what} in a multi-period network"
+        )))
+    };
+    for (kind, name, operation, capacity) in network
+        .generators
+        .iter()
+        .map(|g| ("generator", &g.name, Some(&g.operation), &g.capacity))
+        .chain(
+            network
+                .links
+                .iter()
+                .map(|l| ("link", &l.name, Some(&l.operation), &l.capacity)),
+        )
+        .chain(
+            network
+                .storage_units
+                .iter()
+                .map(|s| ("storage unit", &s.name, None, &s.capacity)),
+        )
+        .chain(
+            network
+                .lines
+                .iter()
+                .map(|l| ("line", &l.name, None, &l.capacity)),
+        )
+    {
+        if operation.is_some_and(|o| o.committable) {
+            return refuse(format!("{kind} `{name}`: `committable`"));
+        }
+        if operation.is_some_and(|o| o.ramp_limit_up.is_some() || o.ramp_limit_down.is_some()) {
+            return refuse(format!("{kind} `{name}`: ramp limits"));
+        }
+        if capacity.is_modular() {
+            return refuse(format!("{kind} `{name}`: `p_nom_mod`"));
+        }
+    }
+    if let Some(line) = network.lines.iter().find(|line| {
+        network
+            .investment_periods
+            .iter()
+            .any(|p| !line.capacity.active_in(p.period))
+    }) {
+        return refuse(format!(
+            "line `{}` active in some periods only (`build_year`, `lifetime`)",
+            line.name
+        ));
+    }
+    if let Some(constraint) = network.global_constraints.first() {
+        return refuse(format!("global constraint `{}`", constraint.name));
+    }
+    Ok(())
+}
+
+/// Where the state-of-charge row of one snapshot takes its previous state from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Previous {
+    /// The unit is not active: no row, its columns are 0.
+    Inactive,
+    /// The state of charge at this snapshot.
+    Snapshot(usize),
+    /// `state_of_charge_initial` (the first snapshot of a chain that is not cyclic).
+    Initial,
+}
+
+/// For each snapshot, where a storage unit's state of charge comes from (PyPSA's
+/// `define_storage_unit_constraints`):
+///
+/// - one period: $t-1$, and for the first snapshot the last one (cyclic) or the initial state;
+/// - several periods: the chain runs over the unit's active snapshots. With
+///   `cyclic_state_of_charge_per_period` or `state_of_charge_initial_per_period` there is one
+///   chain per period, whose first snapshot wraps to the period's last (cyclic per period, which
+///   wins when both are set) or starts from the initial state; otherwise one chain over the
+///   horizon, cyclic or not as `cyclic_state_of_charge` says.
+pub fn state_of_charge_chain(network: &Network, unit: &StorageUnit) -> Vec<Previous> {
+    let n_t = network.snapshots.len();
+    let active: Vec<bool> = (0..n_t)
+        .map(|t| network.is_active(&unit.capacity, t))
+        .collect();
+    let per_period = network.is_multi_period()
+        && (unit.cyclic_state_of_charge_per_period || unit.state_of_charge_initial_per_period);
+    let cyclic = if per_period {
+        unit.cyclic_state_of_charge_per_period
+    } else {
+        unit.cyclic_state_of_charge
+    };
+    // The chains: runs of active snapshots, split at period starts when per period.
+    let mut chains: Vec<Vec<usize>> = Vec::new();
+    for t in 0..n_t {
+        if !active[t] {
+            continue;
+        }
+        let starts_chain = match chains.last().and_then(|chain| chain.last()) {
+            None => true,
+            Some(&last) => per_period && network.period_index(last) != network.period_index(t),
+        };
+        if starts_chain {
+            chains.push(vec![t]);
+        } else if let Some(chain) = chains.last_mut() {
+            chain.push(t);
+        }
+    }
+    let mut previous = vec![Previous::Inactive; n_t];
+    for chain in &chains {
+        for (k, &t) in chain.iter().enumerate() {
+            previous[t] = if k > 0 {
+                Previous::Snapshot(chain[k - 1])
+            } else if cyclic {
+                Previous::Snapshot(chain[chain.len() - 1])
+            } else {
+                Previous::Initial
+            };
+        }
+    }
+    previous
+}
+
+/// Fixes at 0 the operating columns of every asset at the snapshots of periods it is not active
+/// in (PyPSA leaves those variables out).
+pub fn fix_inactive_columns(
+    network: &Network,
+    index: &crate::build::ModelIndex,
+    lp: &mut crate::lp::LinearProgram,
+) {
+    if !network.is_multi_period() {
+        return;
+    }
+    let mut fix = |col: usize| {
+        lp.col_lower[col] = 0.0;
+        lp.col_upper[col] = 0.0;
+    };
+    for t in 0..index.n_snapshots {
+        for (g, generator) in network.generators.iter().enumerate() {
+            if !network.is_active(&generator.capacity, t) {
+                fix(index.generator_p(g, t));
+            }
+        }
+        for (l, link) in network.links.iter().enumerate() {
+            if !network.is_active(&link.capacity, t) {
+                fix(index.link_p(l, t));
+            }
+        }
+        for (s, unit) in network.storage_units.iter().enumerate() {
+            if !network.is_active(&unit.capacity, t) {
+                fix(index.storage_p_dispatch(s, t));
+                fix(index.storage_p_store(s, t));
+                fix(index.storage_state_of_charge(s, t));
+                if let Some(spill) = index.storage_spill[s] {
+                    fix(spill + t);
+                }
+            }
+        }
+    }
+}

@@ -42,7 +42,9 @@ side, folder = sys.argv[1], sys.argv[2]
 n = pypsa.Network(folder)
 started = time.perf_counter()
 if side == "pypsa":
-    status = n.optimize(solver_name="highs")
+    # A network with investment periods is solved as PyPSA's multi-investment problem, which is
+    # what atomplan solves for it.
+    status = n.optimize(solver_name="highs", multi_investment_periods=bool(n.has_periods))
     timings = {}
 else:
     import atomplan
@@ -78,14 +80,31 @@ def peak_rss_mib(side: str, folder: Path) -> tuple[dict, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--networks", nargs="+", default=["kz-1node-8760"])
+    parser.add_argument(
+        "--multi-period-hours",
+        type=int,
+        default=0,
+        help="also time the multi-period fixture `three-decades` built with this many hours "
+        "per period (tests/fixtures/multi-period/make_fixtures.py), in a temporary folder",
+    )
     args = parser.parse_args()
     import atomplan
     import pypsa
 
     load_before = os.getloadavg()
     rows = []
-    for name in args.networks:
-        folder = FIXTURES / name
+    folders = [(name, FIXTURES / name) for name in args.networks]
+    if args.multi_period_hours > 0:
+        import tempfile
+
+        sys.path.insert(0, str(FIXTURES / "multi-period"))
+        import make_fixtures
+
+        hours = args.multi_period_hours
+        folder = Path(tempfile.mkdtemp()) / f"three-decades-{hours}h"
+        make_fixtures.three_decades(hours).export_to_csv_folder(str(folder))
+        folders.append((folder.name, folder))
+    for name, folder in folders:
         theirs, theirs_rss = peak_rss_mib("pypsa", folder)
         ours, ours_rss = peak_rss_mib("atomplan", folder)
         for side, result, rss in (("PyPSA", theirs, theirs_rss), ("atomplan", ours, ours_rss)):

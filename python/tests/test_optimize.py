@@ -68,7 +68,12 @@ def test_objective_and_capacities_match_pypsa(case):
 
 # Investment periods as a level of the snapshot index: PyPSA solves them with
 # `optimize(multi_investment_periods=True)`; atomplan reads the level and does the same.
-MULTI_PERIOD = ["multi-period/three-decades", "multi-period/per-period-storage"]
+MULTI_PERIOD = [
+    "multi-period/three-decades",
+    "multi-period/per-period-storage",
+    "multi-period/co2-caps",
+    "multi-period/modular-periods",
+]
 
 
 @pytest.mark.parametrize("case", MULTI_PERIOD)

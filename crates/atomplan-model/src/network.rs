@@ -335,6 +335,9 @@ pub struct GlobalConstraint {
     pub carrier_attribute: String,
     pub sense: ConstraintSense,
     pub constant: f64,
+    /// Multi-period networks: the investment period the limit applies to (PyPSA's
+    /// `investment_period`); `None` applies it to the whole horizon.
+    pub investment_period: Option<i32>,
 }
 
 /// A whole network. Component fields refer to buses by index into `buses`.
@@ -388,6 +391,21 @@ impl Network {
             weight * self.investment_periods[self.period_index(t)].objective
         } else {
             weight
+        }
+    }
+
+    /// What multiplies a generator's primary energy at snapshot `t` in global constraint
+    /// `constraint` (PyPSA's `define_primary_energy_limit`): the `generators` weighting, times
+    /// the period's `years` in a multi-period network; 0 outside the constraint's own period.
+    pub fn primary_energy_weight(&self, constraint: &GlobalConstraint, t: usize) -> f64 {
+        let weight = self.snapshots.generators[t];
+        if !self.is_multi_period() {
+            return weight;
+        }
+        let period = &self.investment_periods[self.period_index(t)];
+        match constraint.investment_period {
+            Some(only) if only != period.period => 0.0,
+            _ => weight * period.years,
         }
     }
 

@@ -5,7 +5,7 @@
 
 use crate::build::{CommitmentColumns, ModelIndex};
 use crate::highs_backend::{LpSolution, SolveStatus};
-use crate::network::Network;
+use crate::network::{GlobalConstraint, Network};
 
 /// Per-component results; every time series has one value per snapshot.
 #[derive(Debug, Clone, PartialEq)]
@@ -208,7 +208,7 @@ pub fn extract(network: &Network, index: &ModelIndex, solution: &LpSolution) -> 
         .zip(&index.global_constraint_rows)
         .map(|(constraint, row)| GlobalConstraintResult {
             name: constraint.name.clone(),
-            value: primary_energy_of(network, x, index, &constraint.carrier_attribute),
+            value: primary_energy_of(network, x, index, constraint),
             mu: duals.get(*row).copied().unwrap_or(0.0),
         })
         .collect();
@@ -234,23 +234,38 @@ fn status_of(x: &[f64], columns: Option<&Option<CommitmentColumns>>, n_t: usize)
     }
 }
 
-fn primary_energy_of(network: &Network, x: &[f64], index: &ModelIndex, attribute: &str) -> f64 {
+/// The generators' part of a global constraint's row, at the solution.
+fn primary_energy_of(
+    network: &Network,
+    x: &[f64],
+    index: &ModelIndex,
+    constraint: &GlobalConstraint,
+) -> f64 {
     let n_t = index.n_snapshots;
     let mut total = 0.0;
     for (g, generator) in network.generators.iter().enumerate() {
-        let emission = network.carrier_attribute(&generator.carrier, attribute);
+        let emission = network.carrier_attribute(&generator.carrier, &constraint.carrier_attribute);
         if emission == 0.0 || generator.efficiency == 0.0 {
             continue;
         }
         for t in 0..n_t {
             let p = x.get(index.generator_p(g, t)).copied().unwrap_or(0.0);
-            total += network.snapshots.generators[t] * p / generator.efficiency * emission;
+            total +=
+                network.primary_energy_weight(constraint, t) * p / generator.efficiency * emission;
         }
     }
     total
 }
 
-/// CO2 of generators with PyPSA's rule: `Σ w_gen · p / efficiency · co2_emissions`.
+/// CO2 of generators with PyPSA's rule: `Σ w_gen · p / efficiency · co2_emissions` (times the
+/// periods' `years` in a multi-period network: the horizon's total).
 fn co2_of(network: &Network, x: &[f64], index: &ModelIndex) -> f64 {
-    primary_energy_of(network, x, index, "co2_emissions")
+    let whole_horizon = GlobalConstraint {
+        name: String::new(),
+        carrier_attribute: "co2_emissions".to_owned(),
+        sense: crate::network::ConstraintSense::LessEqual,
+        constant: 0.0,
+        investment_period: None,
+    };
+    primary_energy_of(network, x, index, &whole_horizon)
 }

@@ -9,6 +9,9 @@ use crate::network::{ConstraintSense, Network};
 ///   \sum_{s\,\text{non-cyclic}} a_{carrier(s)}\, e_{s,T-1} \;\lessgtr\; K -
 ///   \sum_{s\,\text{non-cyclic}} a_{carrier(s)}\, e^{init}_s$$
 /// Links are not counted (PyPSA puts fuel emissions on generators or stores at the fuel bus).
+/// In a multi-period network $w^{gen}_t$ also carries the period's `years`, and a limit with an
+/// `investment_period` sums that period's snapshots only (`Network::primary_energy_weight`);
+/// emitting non-cyclic storage is refused there (`periods::check`).
 /// Returns the row of each constraint.
 pub fn add_primary_energy_limits(
     network: &Network,
@@ -29,7 +32,7 @@ pub fn add_primary_energy_limits(
             }
             let per_mwh = emission / generator.efficiency;
             for t in 0..n_t {
-                let coefficient = network.snapshots.generators[t] * per_mwh;
+                let coefficient = network.primary_energy_weight(constraint, t) * per_mwh;
                 if coefficient != 0.0 {
                     block.push(row, index.generator_p(g, t), coefficient);
                 }

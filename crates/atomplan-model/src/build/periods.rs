@@ -21,10 +21,13 @@
 //!   ([`state_of_charge_chain`]).
 //!
 //! What the core does not yet take in a multi-period network is refused by [`check`] with the
-//! component and attribute named: unit commitment, ramp limits and modular capacity (PyPSA's MILP
-//! attributes), global constraints (PyPSA weights them by the periods' `years` and adds the
-//! storage's last state of charge) and lines that are not active in every period (Kirchhoff's
-//! voltage law would need one cycle basis per period).
+//! component and attribute named: unit commitment and ramp limits (PyPSA's MILP attributes, whose
+//! rows PyPSA masks and restarts at period boundaries; `p_nom_mod` is taken, as a module count
+//! does not depend on the period), a global constraint over a non-cyclic storage unit whose carrier emits (PyPSA
+//! counts its drawdown per period) and lines that are not active in every period (Kirchhoff's
+//! voltage law would need one cycle basis per period). Global constraints themselves are built
+//! per period in `global.rs`: generator energy weighted by the period's `years`, over the
+//! horizon or over the constraint's `investment_period`.
 
 use crate::network::{Network, StorageUnit};
 use crate::Error;
@@ -43,7 +46,8 @@ pub fn check(network: &Network) -> Result<(), Error> {
             "{what} in a multi-period network"
         )))
     };
-    for (kind, name, operation, capacity) in network
+    // `p_nom_mod` is taken: a module count does not depend on the period.
+    for (kind, name, operation, _) in network
         .generators
         .iter()
         .map(|g| ("generator", &g.name, Some(&g.operation), &g.capacity))
@@ -72,9 +76,6 @@ pub fn check(network: &Network) -> Result<(), Error> {
         if operation.is_some_and(|o| o.ramp_limit_up.is_some() || o.ramp_limit_down.is_some()) {
             return refuse(format!("{kind} `{name}`: ramp limits"));
         }
-        if capacity.is_modular() {
-            return refuse(format!("{kind} `{name}`: `p_nom_mod`"));
-        }
     }
     if let Some(line) = network.lines.iter().find(|line| {
         network
@@ -87,8 +88,18 @@ pub fn check(network: &Network) -> Result<(), Error> {
             line.name
         ));
     }
-    if let Some(constraint) = network.global_constraints.first() {
-        return refuse(format!("global constraint `{}`", constraint.name));
+    // PyPSA counts a non-cyclic emitting storage unit's drawdown per period, weighted by the
+    // period's years; not built here yet.
+    for constraint in &network.global_constraints {
+        if let Some(unit) = network.storage_units.iter().find(|unit| {
+            !unit.cyclic_state_of_charge
+                && network.carrier_attribute(&unit.carrier, &constraint.carrier_attribute) != 0.0
+        }) {
+            return refuse(format!(
+                "global constraint `{}` over the non-cyclic emitting storage unit `{}`",
+                constraint.name, unit.name
+            ));
+        }
     }
     Ok(())
 }

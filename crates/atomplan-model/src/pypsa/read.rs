@@ -595,13 +595,32 @@ fn read_source(source: &dyn Source, name: String) -> Result<Imported, Error> {
                     ),
                 ));
             }
-            if table.f64_opt(row, "investment_period")?.is_some() {
-                return Err(table.error(
-                    row,
-                    "investment_period",
-                    "global constraints per investment period are not supported".to_owned(),
-                ));
-            }
+            let investment_period = match table.f64_opt(row, "investment_period")? {
+                None => None,
+                Some(period) => {
+                    let known = network
+                        .investment_periods
+                        .iter()
+                        .find(|p| f64::from(p.period) == period);
+                    match known {
+                        Some(p) => Some(p.period),
+                        None if network.is_multi_period() => {
+                            return Err(table.error(
+                                row,
+                                "investment_period",
+                                format!("{period} is not an investment period of the network"),
+                            ))
+                        }
+                        None => {
+                            return Err(table.error(
+                                row,
+                                "investment_period",
+                                "the network has no investment periods (no `period` column in snapshots.csv)".to_owned(),
+                            ))
+                        }
+                    }
+                }
+            };
             let carrier_attribute = table.str_or(row, "carrier_attribute", "co2_emissions");
             if carrier_attribute != "co2_emissions" {
                 return Err(table.error(row, "carrier_attribute", format!("carrier attribute `{carrier_attribute}` is not supported (only `co2_emissions`)")));
@@ -629,6 +648,7 @@ fn read_source(source: &dyn Source, name: String) -> Result<Imported, Error> {
                 carrier_attribute,
                 sense,
                 constant,
+                investment_period,
             });
         }
         warn_unused(&table, &mut warnings);

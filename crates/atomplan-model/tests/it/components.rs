@@ -314,6 +314,7 @@ fn co2_network(cap_t: f64) -> Network {
         carrier_attribute: "co2_emissions".to_owned(),
         sense: ConstraintSense::LessEqual,
         constant: cap_t,
+        investment_period: None,
     });
     load(&mut n, 0, vec![100.0]);
     n

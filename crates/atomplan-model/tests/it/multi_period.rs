@@ -82,6 +82,21 @@ fn check(network: &str) {
             );
         }
     }
+    if let Some(mus) = reference
+        .get("global_constraints_mu")
+        .and_then(|m| m.as_object())
+    {
+        assert_eq!(mus.len(), results.global_constraints.len(), "{network}");
+        for constraint in &results.global_constraints {
+            let want = mus[constraint.name.as_str()].as_f64().unwrap();
+            assert!(
+                relative_difference(constraint.mu, want) < 1e-6,
+                "{network}: mu of {} {} vs PyPSA {want}",
+                constraint.name,
+                constraint.mu
+            );
+        }
+    }
     // Prices are divided by the snapshot's and the period's objective weightings, as PyPSA's.
     let prices: Vec<f64> = reference["marginal_price_first_bus"]
         .as_array()
@@ -106,6 +121,20 @@ fn retirements_vintages_lines_links_and_storage_over_three_periods() {
 #[test]
 fn state_of_charge_per_period_initial_per_period_and_over_the_horizon() {
     check("per-period-storage");
+}
+
+/// One CO2 limit over the horizon (energy times each period's `years`) and one on 2050 alone,
+/// both binding: their duals equal PyPSA's.
+#[test]
+fn co2_limits_over_the_horizon_and_on_one_period() {
+    check("co2-caps");
+}
+
+/// Nuclear in whole 120 MW modules and the interconnector in 50 MW ones: a MILP, solved to a
+/// zero gap on both sides.
+#[test]
+fn modules_over_three_periods() {
+    check("modular-periods");
 }
 
 /// Without the period level the same folder would be one period: the coal plant that retires
@@ -190,12 +219,29 @@ fn what_the_core_does_not_take_in_several_periods_is_refused_by_name() {
     let message = refused(|dir| {
         std::fs::write(
             dir.join("global_constraints.csv"),
-            "name,type,carrier_attribute,sense,constant\nco2,primary_energy,co2_emissions,<=,1000\n",
+            "name,sense,constant,investment_period\nco2,<=,1000,2040\n",
         )
         .unwrap();
     });
     assert!(
-        message.contains("global constraint `co2`") && message.contains("multi-period"),
+        message.contains("global_constraints.csv")
+            && message.contains("investment_period")
+            && message.contains("2040"),
+        "{message}"
+    );
+    // A non-cyclic storage unit whose carrier emits, under a limit: not built per period yet.
+    let message = refused(|dir| {
+        std::fs::write(
+            dir.join("global_constraints.csv"),
+            "name,sense,constant\nco2,<=,1000\n",
+        )
+        .unwrap();
+        rewrite(&dir.join("carriers.csv"), "battery,0.0", "battery,0.5");
+    });
+    assert!(
+        message.contains("global constraint `co2`")
+            && message.contains("storage unit `cyclic-per-period`")
+            && message.contains("multi-period"),
         "{message}"
     );
 }

@@ -126,9 +126,6 @@ pub enum Previous {
 ///   horizon, cyclic or not as `cyclic_state_of_charge` says.
 pub fn state_of_charge_chain(network: &Network, unit: &StorageUnit) -> Vec<Previous> {
     let n_t = network.snapshots.len();
-    let active: Vec<bool> = (0..n_t)
-        .map(|t| network.is_active(&unit.capacity, t))
-        .collect();
     let per_period = network.is_multi_period()
         && (unit.cyclic_state_of_charge_per_period || unit.state_of_charge_initial_per_period);
     let cyclic = if per_period {
@@ -138,10 +135,7 @@ pub fn state_of_charge_chain(network: &Network, unit: &StorageUnit) -> Vec<Previ
     };
     // The chains: runs of active snapshots, split at period starts when per period.
     let mut chains: Vec<Vec<usize>> = Vec::new();
-    for t in 0..n_t {
-        if !active[t] {
-            continue;
-        }
+    for t in (0..n_t).filter(|&t| network.is_active(&unit.capacity, t)) {
         let starts_chain = match chains.last().and_then(|chain| chain.last()) {
             None => true,
             Some(&last) => per_period && network.period_index(last) != network.period_index(t),

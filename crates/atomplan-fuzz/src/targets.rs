@@ -113,7 +113,7 @@ pub fn corpus(target: &str) -> Vec<Seed> {
                 .iter()
                 .map(|f| fixtures.join(f))
                 .chain(
-                    ["milp", "planning"]
+                    ["milp", "planning", "multi-period"]
                         .iter()
                         .flat_map(|d| std::fs::read_dir(fixtures.join(d)).into_iter().flatten())
                         .filter_map(|e| e.ok().map(|e| e.path()))

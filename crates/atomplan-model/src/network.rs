@@ -370,7 +370,9 @@ impl Network {
         if !self.is_multi_period() {
             return 0;
         }
-        let label = self.snapshots.periods[t];
+        let Some(&label) = self.snapshots.periods.get(t) else {
+            return 0;
+        };
         self.investment_periods
             .iter()
             .position(|p| p.period == label)
@@ -380,7 +382,12 @@ impl Network {
     /// Whether an asset with this capacity runs at snapshot `t`: always in one period, and in a
     /// multi-period network when it is active in the snapshot's period.
     pub fn is_active(&self, capacity: &Capacity, t: usize) -> bool {
-        !self.is_multi_period() || capacity.active_in(self.snapshots.periods[t])
+        !self.is_multi_period()
+            || self
+                .snapshots
+                .periods
+                .get(t)
+                .is_none_or(|&period| capacity.active_in(period))
     }
 
     /// The objective weight of snapshot `t`: its `objective` weighting, times its investment

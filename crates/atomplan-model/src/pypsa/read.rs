@@ -793,7 +793,8 @@ fn read_investment_periods(
 ) -> Result<Vec<InvestmentPeriod>, Error> {
     let mut labels: Vec<i32> = snapshots.periods.clone();
     labels.dedup();
-    let Some(table) = read_optional(source, "investment_periods.csv")? else {
+    let table = read_optional(source, "investment_periods.csv")?.filter(|t| t.len() > 0);
+    let Some(table) = table else {
         return Ok(labels
             .into_iter()
             .map(|period| InvestmentPeriod {
@@ -803,9 +804,6 @@ fn read_investment_periods(
             })
             .collect());
     };
-    if table.len() == 0 {
-        return Ok(Vec::new());
-    }
     if labels.is_empty() {
         return Err(table.error(
             0,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use atomplan::study::decision::{Decision, ScenarioDecision, TornadoBar};
+use atomplan::study::decision::{Decision, ScenarioDecision, TornadoBar, TornadoLever};
 use atomplan::study::pipeline::Planning;
 use atomplan::study::scenario::LEAST_COST;
 use atomplan::study::system::interpolate_by_year;
@@ -558,7 +558,8 @@ pub fn flat_bar_notes(
         .filter(|t| same(t.low_system_cost_usd) && same(t.high_system_cost_usd))
         .map(|t| {
             let range = format!("{} x or at {} x", num(t.low_value, 2), num(t.high_value, 2));
-            let why = match (t.input.starts_with("nuclear overnight"), built_owned.is_empty()) {
+            let overnight = t.lever == TornadoLever::NuclearOvernightCost;
+            let why = match (overnight, built_owned.is_empty()) {
                 (true, true) if built_under_ppa.is_empty() => format!(
                     "no candidate enters at {range} its central overnight cost, so the least-cost plan and its cost stay the same; the overnight break-evens are the costs at which each would enter"
                 ),

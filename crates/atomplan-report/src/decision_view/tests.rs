@@ -32,20 +32,29 @@ fn last_value_takes_the_latest_year() {
 
 #[test]
 fn a_tornado_bar_of_no_width_is_explained() {
-    let bar = |input: &str, low: f64, high: f64| atomplan::study::decision::TornadoBar {
-        input: input.to_owned(),
-        unit: "x central".to_owned(),
-        low_value: 0.8,
-        high_value: 1.5,
-        low_system_cost_usd: Some(low),
-        high_system_cost_usd: Some(high),
-        basis: String::new(),
+    use atomplan::study::decision::TornadoLever;
+    let bar = |lever: TornadoLever, input: &str, low: f64, high: f64| {
+        atomplan::study::decision::TornadoBar {
+            lever,
+            input: input.to_owned(),
+            unit: "x central".to_owned(),
+            low_value: 0.8,
+            high_value: 1.5,
+            low_system_cost_usd: Some(low),
+            high_system_cost_usd: Some(high),
+            basis: String::new(),
+        }
     };
     let base = 6.7e10;
     let bars = [
-        bar("nuclear overnight cost", base, base),
-        bar("gas price", base * 0.9, base * 1.1),
-        bar("demand growth", base, base),
+        bar(
+            TornadoLever::NuclearOvernightCost,
+            "nuclear overnight cost",
+            base,
+            base,
+        ),
+        bar(TornadoLever::GasPrice, "gas price", base * 0.9, base * 1.1),
+        bar(TornadoLever::DemandGrowth, "demand growth", base, base),
     ];
     let notes = flat_bar_notes(&bars, base, &[], &[]);
     assert_eq!(notes.len(), 2, "{notes:?}");
@@ -63,6 +72,31 @@ fn a_tornado_bar_of_no_width_is_explained() {
     let notes = flat_bar_notes(&bars, base, &["rosatom-vver1200"], &[]);
     assert!(
         notes[0].contains("builds rosatom-vver1200 under a build-own-operate PPA"),
+        "{}",
+        notes[0]
+    );
+    // The explanation follows the typed lever, not the label's words.
+    let renamed = [bar(
+        TornadoLever::NuclearOvernightCost,
+        "overnight cost (x central)",
+        base,
+        base,
+    )];
+    let notes = flat_bar_notes(&renamed, base, &[], &[]);
+    assert!(
+        notes[0].contains("no candidate enters at 0.8"),
+        "{}",
+        notes[0]
+    );
+    let other = [bar(
+        TornadoLever::Other,
+        "nuclear overnight cost",
+        base,
+        base,
+    )];
+    let notes = flat_bar_notes(&other, base, &[], &[]);
+    assert!(
+        notes[0].ends_with("costs the same at both ends of the range."),
         "{}",
         notes[0]
     );

@@ -108,6 +108,10 @@ pub struct CandidateDecision {
 /// One input of the tornado at its low and high value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TornadoBar {
+    /// Which input the bar moves, typed (the report explains a bar by it, never by its label).
+    /// Decisions cached before it existed read back as `Other`.
+    #[serde(default)]
+    pub lever: TornadoLever,
     pub input: String,
     pub unit: String,
     pub low_value: f64,
@@ -115,6 +119,19 @@ pub struct TornadoBar {
     pub low_system_cost_usd: Option<f64>,
     pub high_system_cost_usd: Option<f64>,
     pub basis: String,
+}
+
+/// The inputs the tornado moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TornadoLever {
+    GasPrice,
+    Co2Price,
+    NuclearOvernightCost,
+    Wacc,
+    DemandGrowth,
+    #[default]
+    Other,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -605,8 +622,9 @@ fn tornado_bars(study: &StudyFile, evaluator: &Evaluator<'_>) -> Vec<TornadoBar>
     };
     let co2_now = prices.co2_usd_per_t.values().copied().fold(0.0, f64::max);
     let wacc = study.options.build_wacc();
-    let inputs: Vec<(String, String, f64, f64, String, Change)> = vec![
+    let inputs: Vec<(TornadoLever, String, String, f64, f64, String, Change)> = vec![
         (
+            TornadoLever::GasPrice,
             "gas price".to_owned(),
             "USD/MMBtu".to_owned(),
             prices.gas_usd_per_mmbtu * 0.7,
@@ -619,6 +637,7 @@ fn tornado_bars(study: &StudyFile, evaluator: &Evaluator<'_>) -> Vec<TornadoBar>
             }),
         ),
         (
+            TornadoLever::Co2Price,
             "CO2 price (highest year)".to_owned(),
             "USD/t".to_owned(),
             co2_now * 0.5,
@@ -634,6 +653,7 @@ fn tornado_bars(study: &StudyFile, evaluator: &Evaluator<'_>) -> Vec<TornadoBar>
             }),
         ),
         (
+            TornadoLever::NuclearOvernightCost,
             "nuclear overnight cost".to_owned(),
             "x central".to_owned(),
             0.8,
@@ -647,6 +667,7 @@ fn tornado_bars(study: &StudyFile, evaluator: &Evaluator<'_>) -> Vec<TornadoBar>
             }),
         ),
         (
+            TornadoLever::Wacc,
             "WACC (cost of capital of every build)".to_owned(),
             "fraction".to_owned(),
             (wacc - WACC_STEP).max(0.0),
@@ -662,6 +683,7 @@ fn tornado_bars(study: &StudyFile, evaluator: &Evaluator<'_>) -> Vec<TornadoBar>
             }),
         ),
         (
+            TornadoLever::DemandGrowth,
             "demand growth".to_owned(),
             "per year".to_owned(),
             growth_low,
@@ -692,9 +714,9 @@ fn tornado_bars(study: &StudyFile, evaluator: &Evaluator<'_>) -> Vec<TornadoBar>
     let costs: Vec<Option<f64>> = tasks
         .par_iter()
         .map(|&(i, high)| {
-            let (_, _, low_value, high_value, _, change) = &inputs[i];
+            let (lever, _, _, low_value, high_value, _, change) = &inputs[i];
             let mut s = study.clone();
-            if i == 2 {
+            if *lever == TornadoLever::NuclearOvernightCost {
                 for (c, central) in s.candidates.iter_mut().zip(&centrals) {
                     c.overnight_cost_usd_per_kwe = *central;
                 }
@@ -706,9 +728,9 @@ fn tornado_bars(study: &StudyFile, evaluator: &Evaluator<'_>) -> Vec<TornadoBar>
                     &s,
                     &format!(
                         "tornado {} {} ({value:.3} {})",
-                        inputs[i].0,
+                        inputs[i].1,
                         if high { "high" } else { "low" },
-                        inputs[i].1
+                        inputs[i].2
                     ),
                     |(cost, _)| format!("system cost {:.0} M USD", cost / 1e6),
                 )
@@ -720,7 +742,8 @@ fn tornado_bars(study: &StudyFile, evaluator: &Evaluator<'_>) -> Vec<TornadoBar>
         .into_iter()
         .enumerate()
         .map(
-            |(i, (input, unit, low_value, high_value, basis, _))| TornadoBar {
+            |(i, (lever, input, unit, low_value, high_value, basis, _))| TornadoBar {
+                lever,
                 input,
                 unit,
                 low_value,

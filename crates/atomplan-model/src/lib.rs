@@ -103,7 +103,7 @@ pub enum Error {
     UnknownName {
         key: String,
         name: String,
-        kind: &'static str,
+        kind: planning::NameKind,
     },
     #[error("cannot write the LP to `{path}`: {message}")]
     WriteLp { path: String, message: String },

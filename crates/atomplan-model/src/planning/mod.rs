@@ -33,6 +33,7 @@ pub use network::{
     solve_folder, solve_folder_with, solve_network, system_from_network, units_from_network,
     FolderOutcome, SolverOverrides,
 };
+pub use options::NameKind;
 pub use system::{Chronology, StorageUnit, System};
 
 use crate::aggregate;

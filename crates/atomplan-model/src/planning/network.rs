@@ -323,7 +323,10 @@ pub fn check_names(plan: &PlanningFile, system: &System, file: &str) -> Vec<Diag
     for error in super::options::unknown_names(system, plan) {
         match &error {
             // The file's own check has already refused a vendor missing from `[vendors]`.
-            crate::Error::UnknownName { key, .. } if key.ends_with(".vendor") => {}
+            crate::Error::UnknownName {
+                kind: super::NameKind::Vendor,
+                ..
+            } => {}
             crate::Error::UnknownName { key, name, kind } => out.push(Diagnostic::error(
                 Location::file(file).with_field(key.clone()),
                 format!("no {kind} `{name}` in the network"),

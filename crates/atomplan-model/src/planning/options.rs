@@ -68,7 +68,7 @@ pub struct Options<'p> {
     pub energy_limits: Vec<EnergyLimit<'p>>,
 }
 
-fn unknown(key: String, name: &str, kind: &'static str) -> Error {
+fn unknown(key: String, name: &str, kind: NameKind) -> Error {
     Error::UnknownName {
         key,
         name: name.to_owned(),
@@ -79,55 +79,55 @@ fn unknown(key: String, name: &str, kind: &'static str) -> Error {
 /// What a planning-file name must be: a generator, a storage unit, a bus, or a vendor of the
 /// file itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub enum NameKind {
     Generator,
     Storage,
     Bus,
     Vendor,
 }
 
-impl Kind {
-    fn noun(self) -> &'static str {
-        match self {
-            Kind::Generator => "generator",
-            Kind::Storage => "storage unit",
-            Kind::Bus => "bus",
-            Kind::Vendor => "vendor of the planning file",
-        }
+impl std::fmt::Display for NameKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            NameKind::Generator => "generator",
+            NameKind::Storage => "storage unit",
+            NameKind::Bus => "bus",
+            NameKind::Vendor => "vendor of the planning file",
+        })
     }
 }
 
 /// Every name `file` uses, with the key that holds it and what it must be, in file order.
-fn references(file: &PlanningFile) -> Vec<(String, &str, Kind)> {
+fn references(file: &PlanningFile) -> Vec<(String, &str, NameKind)> {
     let mut out = Vec::new();
     for (name, unit) in &file.units {
-        out.push((format!("units.{name}"), name.as_str(), Kind::Generator));
+        out.push((format!("units.{name}"), name.as_str(), NameKind::Generator));
         if let Some(vendor) = &unit.vendor {
             out.push((
                 format!("units.{name}.vendor"),
                 vendor.as_str(),
-                Kind::Vendor,
+                NameKind::Vendor,
             ));
         }
     }
     for name in file.storage.keys() {
-        out.push((format!("storage.{name}"), name.as_str(), Kind::Storage));
+        out.push((format!("storage.{name}"), name.as_str(), NameKind::Storage));
     }
     for (a, area) in file.areas.iter().enumerate() {
         for bus in &area.buses {
-            out.push((format!("areas[{a}].buses"), bus.as_str(), Kind::Bus));
+            out.push((format!("areas[{a}].buses"), bus.as_str(), NameKind::Bus));
         }
     }
     for (i, limit) in file.capacity_limits.iter().enumerate() {
         for name in &limit.generators {
             let key = format!("capacity_limits[{i}].generators");
-            out.push((key, name.as_str(), Kind::Generator));
+            out.push((key, name.as_str(), NameKind::Generator));
         }
     }
     for (i, limit) in file.energy_limits.iter().enumerate() {
         for name in limit.use_per_mwh.keys() {
             let key = format!("energy_limits[{i}].use_per_mwh");
-            out.push((key, name.as_str(), Kind::Generator));
+            out.push((key, name.as_str(), NameKind::Generator));
         }
     }
     out
@@ -140,12 +140,12 @@ pub fn unknown_names(sys: &System, file: &PlanningFile) -> Vec<Error> {
     references(file)
         .into_iter()
         .filter(|(_, name, kind)| match kind {
-            Kind::Generator => !sys.generators.iter().any(|g| g.name == *name),
-            Kind::Storage => !sys.storage_units.iter().any(|s| s.name == *name),
-            Kind::Bus => !sys.buses.iter().any(|b| b == name),
-            Kind::Vendor => !file.vendors.contains_key(*name),
+            NameKind::Generator => !sys.generators.iter().any(|g| g.name == *name),
+            NameKind::Storage => !sys.storage_units.iter().any(|s| s.name == *name),
+            NameKind::Bus => !sys.buses.iter().any(|b| b == name),
+            NameKind::Vendor => !file.vendors.contains_key(*name),
         })
-        .map(|(key, name, kind)| unknown(key, name, kind.noun()))
+        .map(|(key, name, kind)| unknown(key, name, kind))
         .collect()
 }
 
@@ -160,7 +160,7 @@ impl<'p> Options<'p> {
             sys.generators
                 .iter()
                 .position(|g| g.name == name)
-                .ok_or_else(|| unknown(key, name, "generator"))
+                .ok_or_else(|| unknown(key, name, NameKind::Generator))
         };
         let mut units = vec![None; sys.generators.len()];
         for (name, unit) in &file.units {
@@ -172,7 +172,7 @@ impl<'p> Options<'p> {
                 .storage_units
                 .iter()
                 .position(|s| &s.name == name)
-                .ok_or_else(|| unknown(format!("storage.{name}"), name, "storage unit"))?;
+                .ok_or_else(|| unknown(format!("storage.{name}"), name, NameKind::Storage))?;
             storage[s] = Some(wire);
         }
         let default_linking = file
@@ -191,7 +191,7 @@ impl<'p> Options<'p> {
                     .buses
                     .iter()
                     .position(|x| x == bus)
-                    .ok_or_else(|| unknown(format!("areas[{a}].buses"), bus, "bus"))?;
+                    .ok_or_else(|| unknown(format!("areas[{a}].buses"), bus, NameKind::Bus))?;
                 // A bus in two areas belongs to the first (the file check warns of it).
                 area_of_bus[b].get_or_insert(a);
             }
@@ -214,7 +214,7 @@ impl<'p> Options<'p> {
                 unknown(
                     format!("units.{}.vendor", sys.generators[g].name),
                     name,
-                    "vendor of the planning file",
+                    NameKind::Vendor,
                 )
             })?;
             vendors[v].generators.push(g);

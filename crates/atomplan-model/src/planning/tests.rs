@@ -1203,28 +1203,29 @@ max_mw = 100
 /// built.
 #[test]
 fn options_refuse_unknown_names_with_their_key() {
+    use super::NameKind;
     let mut sys = n1_grid();
     sys.storage_units = vec![storage("store", 10.0, 4.0, 0.9)];
     let cases = [
-        ("[units.nuke]\nunit_size_mw = 100\n", "units.nuke", "nuke", "generator"),
-        ("[storage.pond]\n", "storage.pond", "pond", "storage unit"),
+        ("[units.nuke]\nunit_size_mw = 100\n", "units.nuke", "nuke", NameKind::Generator),
+        ("[storage.pond]\n", "storage.pond", "pond", NameKind::Storage),
         (
             "[[areas]]\nname = \"a\"\nbuses = [\"grid\", \"elsewhere\"]\n",
             "areas[0].buses",
             "elsewhere",
-            "bus",
+            NameKind::Bus,
         ),
         (
             "[[capacity_limits]]\nname = \"c\"\ngenerators = [\"gas\", \"coal\"]\nmin_mw = 1\n",
             "capacity_limits[0].generators",
             "coal",
-            "generator",
+            NameKind::Generator,
         ),
         (
             "[[energy_limits]]\nname = \"e\"\nuse_per_mwh = { lignite = 1.0 }\nmax_per_year = [5.0]\n",
             "energy_limits[0].use_per_mwh",
             "lignite",
-            "generator",
+            NameKind::Generator,
         ),
     ];
     for (text, key, name, kind) in cases {

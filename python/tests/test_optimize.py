@@ -73,6 +73,7 @@ MULTI_PERIOD = [
     "multi-period/per-period-storage",
     "multi-period/co2-caps",
     "multi-period/modular-periods",
+    "multi-period/ramp-periods",
 ]
 
 

@@ -21,9 +21,10 @@
 //!   ([`state_of_charge_chain`]).
 //!
 //! What the core does not yet take in a multi-period network is refused by [`check`] with the
-//! component and attribute named: unit commitment and ramp limits (PyPSA's MILP attributes, whose
-//! rows PyPSA masks and restarts at period boundaries; `p_nom_mod` is taken, as a module count
-//! does not depend on the period), a global constraint over a non-cyclic storage unit whose carrier emits (PyPSA
+//! component and attribute named: unit commitment (PyPSA masks its rows by period and restarts
+//! them at period boundaries; ramp limits of units that are not committable are taken, without a
+//! row at each period's start, in `ramping.rs`, and `p_nom_mod` is taken, as a module count does
+//! not depend on the period), a global constraint over a non-cyclic storage unit whose carrier emits (PyPSA
 //! counts its drawdown per period) and lines that are not active in every period (Kirchhoff's
 //! voltage law would need one cycle basis per period). Global constraints themselves are built
 //! per period in `global.rs`: generator energy weighted by the period's `years`, over the
@@ -72,9 +73,6 @@ pub fn check(network: &Network) -> Result<(), Error> {
     {
         if operation.is_some_and(|o| o.committable) {
             return refuse(format!("{kind} `{name}`: `committable`"));
-        }
-        if operation.is_some_and(|o| o.ramp_limit_up.is_some() || o.ramp_limit_down.is_some()) {
-            return refuse(format!("{kind} `{name}`: ramp limits"));
         }
     }
     if let Some(line) = network.lines.iter().find(|line| {

@@ -13,6 +13,10 @@
 //! - committable and extendable (big-M $M$): $\Delta_t \le r^{up} P + M(1-u_{t-1})$,
 //!   $\Delta_t \le r^{su} P + M(1-su_t)$, $\Delta_t \ge -r^{down} P - M(1-u_t)$,
 //!   $\Delta_t \ge -r^{sd} P - M(1-sd_t)$.
+//!
+//! In a multi-period network (non-committable units only, `periods.rs`) there is no row at a
+//! snapshot where the unit is not active, nor at the first snapshot of each period after the
+//! first: a period does not ramp from the last hour of the one before.
 
 use crate::build::commitment::{big_m, status_before, units, CommitmentColumns, Unit};
 use crate::build::variables::ModelIndex;
@@ -68,6 +72,7 @@ impl Rows {
 /// Ramp rows of one unit, added to the four (or, big-M, eight) families.
 #[allow(clippy::too_many_arguments)]
 fn add_unit(
+    network: &Network,
     n_t: usize,
     label: usize,
     unit: &Unit<'_>,
@@ -108,6 +113,14 @@ fn add_unit(
     let p_init = if s_init > 0.0 { op.p_init } else { Some(0.0) };
     let p = |t: usize| unit.dispatch_start + t;
     for t in 0..n_t {
+        // Multi-period: no row where the unit is not active, nor at the start of a period
+        // after the first (PyPSA masks both).
+        if network.is_multi_period()
+            && (!network.is_active(capacity, t)
+                || (t > 0 && network.period_index(t) != network.period_index(t - 1)))
+        {
+            continue;
+        }
         // Δ_t = p_t − p_{t−1} as terms and a constant.
         let mut delta = vec![(p(t), 1.0)];
         let mut constant = 0.0;
@@ -234,7 +247,17 @@ pub fn add_ramp_limits(network: &Network, index: &ModelIndex, lp: &mut LinearPro
             } else {
                 0.0
             };
-            add_unit(n_t, u, unit, cols, m, &mut up, &mut down, &mut big_m_rows);
+            add_unit(
+                network,
+                n_t,
+                u,
+                unit,
+                cols,
+                m,
+                &mut up,
+                &mut down,
+                &mut big_m_rows,
+            );
         }
         up.commit(lp, &format!("{kind}-p-ramp_limit_up"), &labels);
         down.commit(lp, &format!("{kind}-p-ramp_limit_down"), &labels);

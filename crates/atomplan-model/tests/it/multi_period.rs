@@ -137,6 +137,13 @@ fn modules_over_three_periods() {
     check("modular-periods");
 }
 
+/// Ramp limits of units that are not committable (fixed capacity from a known `p_init`,
+/// extendable, a link): no ramp row at the first hour of a later period, as in PyPSA.
+#[test]
+fn ramp_limits_restart_at_each_period() {
+    check("ramp-periods");
+}
+
 /// Without the period level the same folder would be one period: the coal plant that retires
 /// in 2045 would run in 2050 and nothing would weigh the periods. The reader must not drop it.
 #[test]

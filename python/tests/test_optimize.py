@@ -74,6 +74,7 @@ MULTI_PERIOD = [
     "multi-period/co2-caps",
     "multi-period/modular-periods",
     "multi-period/ramp-periods",
+    "multi-period/commitment-periods",
 ]
 
 

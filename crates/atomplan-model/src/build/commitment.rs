@@ -250,7 +250,9 @@ fn add_for_kind(
     let shut_down_start =
         lp.add_col_family_shared(&format!("{kind}-shut_down"), labels.clone(), n_t, 0.0, 1.0);
     let mut columns = vec![None; all.len()];
-    let weights = &network.snapshots.objective;
+    // Stand-by cost is an operating cost: weighted like marginal cost, with the period's
+    // weighting in a multi-period network. Start-up and shut-down costs are not weighted (PyPSA).
+    let weights: Vec<f64> = (0..n_t).map(|t| network.objective_weight(t)).collect();
 
     let mut lower = RowBlock::new();
     let mut upper = RowBlock::new();

@@ -21,8 +21,9 @@
 //!   ([`state_of_charge_chain`]).
 //!
 //! What the core does not yet take in a multi-period network is refused by [`check`] with the
-//! component and attribute named: unit commitment (PyPSA masks its rows by period and restarts
-//! them at period boundaries; ramp limits of units that are not committable are taken, without a
+//! component and attribute named: a committable unit that is not active in every period (PyPSA
+//! masks its rows there; one active throughout is committed as on one axis, its status running on
+//! over period boundaries, with stand-by cost weighted by the period); ramp limits of units that are not committable are taken, without a
 //! row at each period's start, in `ramping.rs`, and `p_nom_mod` is taken, as a module count does
 //! not depend on the period), a global constraint over a non-cyclic storage unit whose carrier emits (PyPSA
 //! counts its drawdown per period) and lines that are not active in every period (Kirchhoff's
@@ -48,7 +49,7 @@ pub fn check(network: &Network) -> Result<(), Error> {
         )))
     };
     // `p_nom_mod` is taken: a module count does not depend on the period.
-    for (kind, name, operation, _) in network
+    for (kind, name, operation, capacity) in network
         .generators
         .iter()
         .map(|g| ("generator", &g.name, Some(&g.operation), &g.capacity))
@@ -71,8 +72,17 @@ pub fn check(network: &Network) -> Result<(), Error> {
                 .map(|l| ("line", &l.name, None, &l.capacity)),
         )
     {
-        if operation.is_some_and(|o| o.committable) {
-            return refuse(format!("{kind} `{name}`: `committable`"));
+        // A committable unit's status runs on over period boundaries in PyPSA, as on one axis;
+        // one that is active in some periods only has its rows masked there, not built here.
+        if operation.is_some_and(|o| o.committable)
+            && network
+                .investment_periods
+                .iter()
+                .any(|p| !capacity.active_in(p.period))
+        {
+            return refuse(format!(
+                "{kind} `{name}`: `committable` and active in some periods only (`build_year`, `lifetime`)"
+            ));
         }
     }
     if let Some(line) = network.lines.iter().find(|line| {

@@ -144,6 +144,13 @@ fn ramp_limits_restart_at_each_period() {
     check("ramp-periods");
 }
 
+/// Committable units active in every period, one of them extendable (big-M): the status runs
+/// on over period boundaries and stand-by cost carries the period's weighting, as in PyPSA.
+#[test]
+fn commitment_over_three_periods() {
+    check("commitment-periods");
+}
+
 /// Without the period level the same folder would be one period: the coal plant that retires
 /// in 2045 would run in 2050 and nothing would weigh the periods. The reader must not drop it.
 #[test]
@@ -213,14 +220,18 @@ fn what_the_core_does_not_take_in_several_periods_is_refused_by_name() {
         let path = dir.join("generators.csv");
         let text = std::fs::read_to_string(&path).unwrap();
         let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        // Committable, and the gas plant retired after 2030.
         lines[0].push_str(",committable");
         for line in &mut lines[1..] {
             line.push_str(",True");
         }
         std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        rewrite(&path, "gas,70.0,0,inf,", "gas,70.0,0,2032,");
     });
     assert!(
-        message.contains("committable") && message.contains("multi-period"),
+        message.contains("committable")
+            && message.contains("some periods only")
+            && message.contains("multi-period"),
         "{message}"
     );
     let message = refused(|dir| {

@@ -177,11 +177,16 @@ pub fn write_assumptions(
                 "technology costs",
                 format!("{} ({})", design.name, row.candidate),
                 format!(
-                    "overnight {} USD/kW (range {}–{}), {} months to build, capacity factor {} %, {} operating reference units",
+                    "overnight {} USD/kW (range {}–{}), {} months to build{}, capacity factor {} %, {} operating reference units",
                     grouped(row.overnight_usd_per_kw),
                     grouped(low),
                     grouped(high.max(central)),
                     num(design.construction_months, 0),
+                    if design.construction_months_assumed {
+                        " (ASSUMPTION: the catalogue records no construction time; 48 months for a small reactor, 72 for a large one)"
+                    } else {
+                        ""
+                    },
                     num(design.capacity_factor * 100.0, 0),
                     design.reference_units
                 ),

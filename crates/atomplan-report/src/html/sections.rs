@@ -760,7 +760,11 @@ pub fn write_readiness(page: &mut Page, results: &StudyResults) {
             .map(|e| {
                 vec![
                     e.candidate.clone(),
-                    num(e.construction_months, 0),
+                    if e.construction_months_assumed {
+                        format!("{} (assumed: none recorded)", num(e.construction_months, 0))
+                    } else {
+                        num(e.construction_months, 0)
+                    },
                     format!(
                         "{}–{}",
                         num(e.licensing_years.0, 0),
@@ -798,7 +802,7 @@ pub fn write_readiness(page: &mut Page, results: &StudyResults) {
             ],
             &rows,
         ));
-        page.push("<p class=\"note\">First power = the preparatory Milestones work still to do (IAEA: 10–15 years for a whole programme, spread over phases 1–2) + contracting and licensing to first concrete (2–5 years, an assumption) + the design's construction time (catalogue). docs/methods/readiness.md.</p>");
+        page.push("<p class=\"note\">First power = the preparatory Milestones work still to do (IAEA: 10–15 years for a whole programme, spread over phases 1–2) + contracting and licensing to first concrete (2–5 years, an assumption) + the design's construction time (catalogue; where the catalogue records none, 48 months for a small reactor and 72 for a large one, an assumption marked in the table). docs/methods/readiness.md.</p>");
     }
     if !a.open_issues.is_empty() {
         page.push(&format!(

@@ -378,6 +378,9 @@ pub struct FirstPowerEstimate {
     pub design: String,
     /// Construction time used (first concrete to first power), months.
     pub construction_months: f64,
+    /// `construction_months` is an assumption: the catalogue records none for the design.
+    #[serde(default)]
+    pub construction_months_assumed: bool,
     /// Band of years from "ready to contract" to first concrete.
     pub licensing_years: (f64, f64),
     /// Calendar year of first power: P10, P50, P90.
@@ -404,6 +407,7 @@ impl FirstPowerEstimate {
             candidate: candidate.to_owned(),
             design: design.to_owned(),
             construction_months: time.construction_months.unwrap_or(0.0),
+            construction_months_assumed: false,
             licensing_years: (time.licensing_years_low, time.licensing_years_high),
             first_power_p10: report.first_power_year.p10,
             first_power_p50: report.first_power_year.p50,

@@ -16,6 +16,7 @@ fn design(id: &str, mwe: f64, cost: f64, months: f64) -> DesignInfo {
         capacity_factor: 0.9,
         design_life_years: 60.0,
         construction_months: months,
+        construction_months_assumed: false,
         overnight_cost_usd_per_kwe: [cost * 0.8, cost, cost * 1.5],
         cost_price_year: 2023,
         fixed_om_usd_per_kw_yr: Some(120.0),

@@ -185,6 +185,7 @@ fn design_info(
         } else {
             72.0
         }),
+        construction_months_assumed: design.construction_months.is_none(),
         overnight_cost_usd_per_kwe: [low.min(central), central, high.max(central)],
         cost_price_year: PRICE_YEAR,
         fixed_om_usd_per_kw_yr: fixed_om,
@@ -559,4 +560,26 @@ fn export_market(catalogue: &Catalogue) -> Vec<(String, f64)> {
         by_country.iter_mut().for_each(|(_, v)| *v /= total);
     }
     by_country
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A design whose catalogue record has no construction time gets the study's 48/72-month
+    /// assumption, marked as one; a recorded time is taken as it is.
+    #[test]
+    fn a_construction_time_the_catalogue_lacks_is_marked_assumed() {
+        let catalogue = Catalogue::builtin().unwrap();
+        let view = study_catalogue(&catalogue);
+        let ritm = view.design("ritm-200n").expect("RITM-200N in the view");
+        assert!(catalogue
+            .design("ritm-200n")
+            .is_some_and(|d| d.construction_months.is_none()));
+        assert!(ritm.construction_months_assumed);
+        assert_eq!(ritm.construction_months, 48.0);
+        let vver = view.design("vver-1200").expect("VVER-1200 in the view");
+        assert!(!vver.construction_months_assumed);
+        assert_eq!(vver.construction_months, 84.0);
+    }
 }

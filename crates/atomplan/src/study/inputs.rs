@@ -19,6 +19,10 @@ pub struct DesignInfo {
     pub capacity_factor: f64,
     pub design_life_years: f64,
     pub construction_months: f64,
+    /// The catalogue records no construction time for the design, so `construction_months` is
+    /// the study's assumption (48 months for a small reactor, 72 for a large one).
+    #[serde(default)]
+    pub construction_months_assumed: bool,
     /// Overnight cost, USD per kWe: low, central, high.
     pub overnight_cost_usd_per_kwe: [f64; 3],
     pub cost_price_year: i32,

@@ -1475,15 +1475,18 @@ pub fn assessments(
                 let mut with_build = input.clone();
                 with_build.time.construction_months = Some(design.construction_months);
                 match assess::readiness::readiness(&with_build) {
-                    Ok(report) => first_power_by_candidate.push(
-                        assess::readiness::FirstPowerEstimate::from_report(
-                            &candidate.id,
-                            &design.id,
-                            &with_build.time,
-                            &report,
-                            Some(system::earliest_year(study, candidate)),
-                        ),
-                    ),
+                    Ok(report) => {
+                        first_power_by_candidate.push(assess::readiness::FirstPowerEstimate {
+                            construction_months_assumed: design.construction_months_assumed,
+                            ..assess::readiness::FirstPowerEstimate::from_report(
+                                &candidate.id,
+                                &design.id,
+                                &with_build.time,
+                                &report,
+                                Some(system::earliest_year(study, candidate)),
+                            )
+                        })
+                    }
                     Err(error) => notes.push(format!("readiness of `{}`: {error}", candidate.id)),
                 }
             }

@@ -802,6 +802,11 @@ pub fn write_readiness(page: &mut Page, results: &StudyResults) {
             ],
             &rows,
         ));
+        if let Some(year) = a.readiness_from_year {
+            page.push(&format!(
+                "<p class=\"note\">Counted from {year}: the later of the study's base year and the year the phase was assessed.</p>"
+            ));
+        }
         page.push("<p class=\"note\">First power = the preparatory Milestones work still to do (IAEA: 10–15 years for a whole programme, spread over phases 1–2) + contracting and licensing to first concrete (2–5 years, an assumption) + the design's construction time (catalogue; where the catalogue records none, 48 months for a small reactor and 72 for a large one, an assumption marked in the table). docs/methods/readiness.md.</p>");
     }
     if !a.open_issues.is_empty() {

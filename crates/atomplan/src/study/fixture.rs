@@ -97,6 +97,7 @@ pub fn catalogue() -> StudyCatalogue {
             co2_intensity_g_per_kwh: Some(800.0),
             milestones_phase: Some(1),
             milestones_basis: "test fixture".to_owned(),
+            milestones_assessed_year: None,
             sources: vec!["test fixture".to_owned()],
             projects: Vec::new(),
             nuclear_targets: Vec::new(),

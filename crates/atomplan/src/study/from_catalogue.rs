@@ -524,6 +524,7 @@ fn country_info(
         electricity_imports_twh: imports,
         co2_intensity_g_per_kwh: country.co2_intensity().map(|o| o.value),
         milestones_phase: country.iaea_milestones.as_ref().map(|m| m.phase),
+        milestones_assessed_year: country.iaea_milestones.as_ref().map(|m| m.assessed_year),
         milestones_basis: country
             .iaea_milestones
             .as_ref()

@@ -131,6 +131,9 @@ pub struct CountryInfo {
     /// IAEA Milestones phase (1..3) and its basis.
     pub milestones_phase: Option<u8>,
     pub milestones_basis: String,
+    /// The year the phase describes (the catalogue's `iaea_milestones.assessed_year`).
+    #[serde(default)]
+    pub milestones_assessed_year: Option<i32>,
     pub sources: Vec<String>,
     /// Nuclear projects in the country (agreements, offers, plants).
     #[serde(default)]

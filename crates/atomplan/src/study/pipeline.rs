@@ -1256,6 +1256,10 @@ pub struct Assessments {
     pub target_note: String,
     pub readiness_phase: Option<u8>,
     pub readiness_basis: String,
+    /// The year first power is counted from: the later of the study's base year and the year
+    /// the phase was assessed (statuses cannot be dated before they were observed).
+    #[serde(default)]
+    pub readiness_from_year: Option<i32>,
     pub readiness_completion: Option<f64>,
     /// First power of the earliest candidate (licensing and construction included).
     pub first_power_year_p10_p50_p90: Option<(f64, f64, f64)>,
@@ -1455,12 +1459,21 @@ pub fn assessments(
         .collect();
 
     let mut first_power_by_candidate = Vec::new();
+    // The phase describes the year it was assessed: first power is counted from then, or from
+    // the base year if that is later.
+    let readiness_from_year = country.milestones_phase.map(|_| {
+        country
+            .milestones_assessed_year
+            .map_or(study.horizon.base_year, |year| {
+                year.max(study.horizon.base_year)
+            })
+    });
     let (readiness_completion, open_issues) = match country.milestones_phase {
         Some(phase) => {
             let input = assess::readiness::ReadinessInput {
                 country: country.name.clone(),
                 status: assess::readiness::statuses_from_phase(phase),
-                assessed_year: study.horizon.base_year,
+                assessed_year: readiness_from_year.unwrap_or(study.horizon.base_year),
                 time: assess::readiness::TimeSettings {
                     seed: study.options.seed,
                     n_samples: 2000,
@@ -1520,6 +1533,7 @@ pub fn assessments(
         target_note: study.policy.target_note.clone(),
         readiness_phase: country.milestones_phase,
         readiness_basis: country.milestones_basis.clone(),
+        readiness_from_year,
         readiness_completion,
         first_power_year_p10_p50_p90: first_power,
         first_power_by_candidate,

@@ -55,6 +55,29 @@ fn fixture_study_runs_every_stage() {
         pipeline::assessments(&study, &catalogue, &economics, &plan, &system).unwrap();
     assert_eq!(assessments.grid_fit.len(), 2);
     assert_eq!(assessments.adequacy.len(), 2);
+    // First power is counted from the later of the base year and the year the phase was
+    // assessed: a phase assessed three years after the base year moves every draw by three.
+    assert_eq!(
+        assessments.readiness_from_year,
+        Some(study.horizon.base_year)
+    );
+    let mut later = catalogue.clone();
+    for country in &mut later.countries {
+        country.milestones_assessed_year = Some(study.horizon.base_year + 3);
+    }
+    let moved = pipeline::assessments(&study, &later, &economics, &plan, &system).unwrap();
+    assert_eq!(moved.readiness_from_year, Some(study.horizon.base_year + 3));
+    assert!(!assessments.first_power_by_candidate.is_empty());
+    for (before, after) in assessments
+        .first_power_by_candidate
+        .iter()
+        .zip(&moved.first_power_by_candidate)
+    {
+        assert!(
+            (after.first_power_p50 - before.first_power_p50 - 3.0).abs() < 1e-9,
+            "{before:?} {after:?}"
+        );
+    }
     let mcda = pipeline::mcda(&study, &catalogue, &economics, &assessments).unwrap();
     assert_eq!(mcda.ranking.len(), 2);
     assert!(mcda.scores.iter().all(|s| s.is_finite()));

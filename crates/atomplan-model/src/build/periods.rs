@@ -20,16 +20,22 @@
 //!   `cyclic_state_of_charge_per_period` or `state_of_charge_initial_per_period` is set
 //!   ([`state_of_charge_chain`]).
 //!
-//! What the core does not yet take in a multi-period network is refused by [`check`] with the
-//! component and attribute named: a committable unit that is not active in every period (PyPSA
-//! masks its rows there; one active throughout is committed as on one axis, its status running on
-//! over period boundaries, with stand-by cost weighted by the period); ramp limits of units that are not committable are taken, without a
-//! row at each period's start, in `ramping.rs`, and `p_nom_mod` is taken, as a module count does
-//! not depend on the period), a global constraint over a non-cyclic storage unit whose carrier emits (PyPSA
-//! counts its drawdown per period) and lines that are not active in every period (Kirchhoff's
-//! voltage law would need one cycle basis per period). Global constraints themselves are built
-//! per period in `global.rs`: generator energy weighted by the period's `years`, over the
-//! horizon or over the constraint's `investment_period`.
+//! Families that need more than activity and weights:
+//!
+//! - global constraints (`global.rs`): generator energy weighted by the period's `years`, over
+//!   the horizon or over the constraint's `investment_period`;
+//! - ramp limits of units that are not committable (`ramping.rs`): no row at the first snapshot
+//!   of each period after the first;
+//! - unit commitment of a unit active in every period (`commitment.rs`): as on one axis, its
+//!   status running on over period boundaries as in PyPSA, with stand-by cost weighted by the
+//!   period;
+//! - `p_nom_mod` as in one period: a module count does not depend on the period.
+//!
+//! What the core does not yet take in a multi-period network is refused by [`check`], with the
+//! component named: a committable unit active in some periods only (PyPSA masks its rows there),
+//! a global constraint over a non-cyclic storage unit whose carrier emits (PyPSA counts its
+//! drawdown per period) and a line active in some periods only (Kirchhoff's voltage law would
+//! need one cycle basis per period).
 
 use crate::network::{Network, StorageUnit};
 use crate::Error;
@@ -48,37 +54,24 @@ pub fn check(network: &Network) -> Result<(), Error> {
             "{what} in a multi-period network"
         )))
     };
-    // `p_nom_mod` is taken: a module count does not depend on the period.
-    for (kind, name, operation, capacity) in network
+    let committable = network
         .generators
         .iter()
-        .map(|g| ("generator", &g.name, Some(&g.operation), &g.capacity))
+        .map(|g| ("generator", &g.name, &g.operation, &g.capacity))
         .chain(
             network
                 .links
                 .iter()
-                .map(|l| ("link", &l.name, Some(&l.operation), &l.capacity)),
+                .map(|l| ("link", &l.name, &l.operation, &l.capacity)),
         )
-        .chain(
-            network
-                .storage_units
-                .iter()
-                .map(|s| ("storage unit", &s.name, None, &s.capacity)),
-        )
-        .chain(
-            network
-                .lines
-                .iter()
-                .map(|l| ("line", &l.name, None, &l.capacity)),
-        )
-    {
+        .filter(|(_, _, operation, _)| operation.committable);
+    for (kind, name, _, capacity) in committable {
         // A committable unit's status runs on over period boundaries in PyPSA, as on one axis;
         // one that is active in some periods only has its rows masked there, not built here.
-        if operation.is_some_and(|o| o.committable)
-            && network
-                .investment_periods
-                .iter()
-                .any(|p| !capacity.active_in(p.period))
+        if network
+            .investment_periods
+            .iter()
+            .any(|p| !capacity.active_in(p.period))
         {
             return refuse(format!(
                 "{kind} `{name}`: `committable` and active in some periods only (`build_year`, `lifetime`)"

@@ -37,7 +37,12 @@ MILP = [
 
 def pypsa_reference(folder):
     n = load(folder)
-    status, condition = n.optimize(solver_name="highs", solver_options=HIGHS_OPTIONS)
+    # A network with investment periods is PyPSA's multi-investment problem, as atomplan reads it.
+    status, condition = n.optimize(
+        solver_name="highs",
+        multi_investment_periods=bool(n.has_periods),
+        solver_options=HIGHS_OPTIONS,
+    )
     assert (status, condition) == ("ok", "optimal")
     return n
 
@@ -49,21 +54,6 @@ def assert_capacities(ours, theirs, list_name, attr):
         assert math.isclose(a[name], b[name], rel_tol=REL, abs_tol=ABS_MW), (
             f"{list_name}.{attr}[{name}]: atomplan {a[name]} vs PyPSA {b[name]}"
         )
-
-
-@pytest.mark.parametrize("case", LP + MILP)
-def test_objective_and_capacities_match_pypsa(case):
-    folder = FIXTURES / case
-    reference = pypsa_reference(folder)
-    n = load(folder)
-    assert atomplan.optimize(n) == ("ok", "optimal")
-    assert math.isclose(n.objective, reference.objective, rel_tol=REL), (
-        f"{case}: objective atomplan {n.objective} vs PyPSA {reference.objective}"
-    )
-    assert_capacities(n, reference, "generators", "p_nom_opt")
-    assert_capacities(n, reference, "storage_units", "p_nom_opt")
-    assert_capacities(n, reference, "links", "p_nom_opt")
-    assert_capacities(n, reference, "lines", "s_nom_opt")
 
 
 # Investment periods as a level of the snapshot index: PyPSA solves them with
@@ -78,16 +68,11 @@ MULTI_PERIOD = [
 ]
 
 
-@pytest.mark.parametrize("case", MULTI_PERIOD)
-def test_multi_period_networks_match_pypsa_multi_investment(case):
+@pytest.mark.parametrize("case", LP + MILP + MULTI_PERIOD)
+def test_objective_and_capacities_match_pypsa(case):
     folder = FIXTURES / case
-    reference = load(folder)
-    status = reference.optimize(
-        solver_name="highs", multi_investment_periods=True, solver_options=HIGHS_OPTIONS
-    )
-    assert status == ("ok", "optimal")
+    reference = pypsa_reference(folder)
     n = load(folder)
-    assert n.has_periods
     assert atomplan.optimize(n) == ("ok", "optimal")
     assert math.isclose(n.objective, reference.objective, rel_tol=REL), (
         f"{case}: objective atomplan {n.objective} vs PyPSA {reference.objective}"
@@ -95,7 +80,8 @@ def test_multi_period_networks_match_pypsa_multi_investment(case):
     assert_capacities(n, reference, "generators", "p_nom_opt")
     assert_capacities(n, reference, "storage_units", "p_nom_opt")
     assert_capacities(n, reference, "links", "p_nom_opt")
-    # Dispatch is written back on the (period, timestep) index.
+    assert_capacities(n, reference, "lines", "s_nom_opt")
+    # Dispatch is written back on the network's own index ((period, timestep) with periods).
     assert n.generators_t.p.index.equals(reference.generators_t.p.index)
 
 

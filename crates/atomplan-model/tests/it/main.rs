@@ -6,3 +6,4 @@ mod milp_parity;
 mod multi_period;
 mod parity;
 mod planning;
+mod pypsa_reference;

@@ -4,6 +4,7 @@
 //!
 //! The networks and PyPSA's results are written by `tests/fixtures/multi-period/make_fixtures.py`.
 
+use crate::pypsa_reference::{assert_capacities_equal, relative_difference};
 use std::path::{Path, PathBuf};
 
 use atomplan_model::pypsa::read_folder;
@@ -13,10 +14,6 @@ fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/multi-period")
         .join(name)
-}
-
-fn relative_difference(a: f64, b: f64) -> f64 {
-    (a - b).abs() / a.abs().max(b.abs()).max(1.0)
 }
 
 fn check(network: &str) {
@@ -31,57 +28,8 @@ fn check(network: &str) {
         "{network}: objective {} vs PyPSA {objective}",
         outcome.results.objective
     );
-    let network_data = &outcome.network;
     let results = &outcome.results;
-    let families: [(&str, Vec<(&String, f64)>); 4] = [
-        (
-            "generators_p_nom_opt",
-            network_data
-                .generators
-                .iter()
-                .map(|c| &c.name)
-                .zip(results.generators.iter().map(|r| r.p_nom_opt))
-                .collect(),
-        ),
-        (
-            "storage_units_p_nom_opt",
-            network_data
-                .storage_units
-                .iter()
-                .map(|c| &c.name)
-                .zip(results.storage_units.iter().map(|r| r.p_nom_opt))
-                .collect(),
-        ),
-        (
-            "links_p_nom_opt",
-            network_data
-                .links
-                .iter()
-                .map(|c| &c.name)
-                .zip(results.links.iter().map(|r| r.p_nom_opt))
-                .collect(),
-        ),
-        (
-            "lines_s_nom_opt",
-            network_data
-                .lines
-                .iter()
-                .map(|c| &c.name)
-                .zip(results.lines.iter().map(|r| r.s_nom_opt))
-                .collect(),
-        ),
-    ];
-    for (family, ours) in families {
-        let theirs = reference[family].as_object().unwrap();
-        assert_eq!(theirs.len(), ours.len(), "{network}: {family}");
-        for (name, value) in ours {
-            let want = theirs[name.as_str()].as_f64().unwrap();
-            assert!(
-                relative_difference(value, want) < 1e-6,
-                "{network}: {family} {name} {value} vs PyPSA {want}"
-            );
-        }
-    }
+    assert_capacities_equal(network, &outcome, &reference);
     if let Some(mus) = reference
         .get("global_constraints_mu")
         .and_then(|m| m.as_object())

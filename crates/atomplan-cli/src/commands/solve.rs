@@ -6,7 +6,9 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use atomplan_model::{solve_folder, Outcome, RunOptions, SolveStatus, SolverSettings};
+use atomplan_model::{
+    solve_folder, Network, Outcome, Results, RunOptions, SolveStatus, SolverSettings,
+};
 use serde_json::{json, Map, Value};
 
 use crate::printer::Printer;
@@ -87,34 +89,43 @@ fn global_constraints<'a>(rows: impl Iterator<Item = (&'a String, f64, f64)>) ->
     Value::Object(map)
 }
 
-fn to_json(outcome: &Outcome) -> Value {
-    let network = &outcome.network;
-    let results = &outcome.results;
-    let optimal = results.status == SolveStatus::Optimal;
-    let timings = &outcome.timings;
-    let mut value = json!({
-        "status": results.status.as_str(),
-        "objective": if optimal { number(results.objective) } else { Value::Null },
-        "generators": capacities(network.generators.iter().map(|c| &c.name).zip(results.generators.iter().map(|r| r.p_nom_opt))),
-        "storage_units": capacities(network.storage_units.iter().map(|c| &c.name).zip(results.storage_units.iter().map(|r| r.p_nom_opt))),
-        "links": capacities(network.links.iter().map(|c| &c.name).zip(results.links.iter().map(|r| r.p_nom_opt))),
-        "lines": capacities(network.lines.iter().map(|c| &c.name).zip(results.lines.iter().map(|r| r.s_nom_opt))),
-        "co2_t": if optimal { number(results.co2_t) } else { Value::Null },
-        "mip_gap": number(results.mip_gap),
-        "timings": {
-            "read_s": round3(timings.read_s),
-            "build_s": round3(timings.build_s),
-            "solve_s": round3(timings.solve_s),
-            "write_s": round3(timings.write_s),
-            "total_s": round3(timings.total_s),
-            "highs_s": round3(timings.highs_s),
-        },
-        "size": {
-            "rows": outcome.size.rows,
-            "cols": outcome.size.cols,
-            "nnz": outcome.size.nnz,
-        },
-    });
+/// The blocks of a solve's JSON that come from the network's results: capacities of every
+/// component, CO2, and when optimal the global constraints and curtailment. Shared by a plain
+/// solve and a planning solve on a network with investment periods (the core's model).
+fn network_blocks(network: &Network, results: &Results, optimal: bool, value: &mut Value) {
+    value["generators"] = capacities(
+        network
+            .generators
+            .iter()
+            .map(|c| &c.name)
+            .zip(results.generators.iter().map(|r| r.p_nom_opt)),
+    );
+    value["storage_units"] = capacities(
+        network
+            .storage_units
+            .iter()
+            .map(|c| &c.name)
+            .zip(results.storage_units.iter().map(|r| r.p_nom_opt)),
+    );
+    value["links"] = capacities(
+        network
+            .links
+            .iter()
+            .map(|c| &c.name)
+            .zip(results.links.iter().map(|r| r.p_nom_opt)),
+    );
+    value["lines"] = capacities(
+        network
+            .lines
+            .iter()
+            .map(|c| &c.name)
+            .zip(results.lines.iter().map(|r| r.s_nom_opt)),
+    );
+    value["co2_t"] = if optimal {
+        number(results.co2_t)
+    } else {
+        Value::Null
+    };
     if optimal {
         value["global_constraints"] = global_constraints(
             results
@@ -131,6 +142,31 @@ fn to_json(outcome: &Outcome) -> Value {
                 .filter(|(_, curtailed)| *curtailed > 0.0),
         );
     }
+}
+
+fn to_json(outcome: &Outcome) -> Value {
+    let results = &outcome.results;
+    let optimal = results.status == SolveStatus::Optimal;
+    let timings = &outcome.timings;
+    let mut value = json!({
+        "status": results.status.as_str(),
+        "objective": if optimal { number(results.objective) } else { Value::Null },
+        "mip_gap": number(results.mip_gap),
+        "timings": {
+            "read_s": round3(timings.read_s),
+            "build_s": round3(timings.build_s),
+            "solve_s": round3(timings.solve_s),
+            "write_s": round3(timings.write_s),
+            "total_s": round3(timings.total_s),
+            "highs_s": round3(timings.highs_s),
+        },
+        "size": {
+            "rows": outcome.size.rows,
+            "cols": outcome.size.cols,
+            "nnz": outcome.size.nnz,
+        },
+    });
+    network_blocks(&outcome.network, results, optimal, &mut value);
     if let Some(diagnosis) = &outcome.diagnosis {
         // Plain structs of strings and numbers: serialising them cannot fail.
         value["diagnosis"] = serde_json::to_value(&diagnosis.findings).unwrap_or(Value::Null);
@@ -286,8 +322,10 @@ pub fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result
 
 /// The JSON of a planning solve: every top-level key of a plain solve's JSON (`to_json`), with
 /// the same meaning where the planning model has one value (capacities in the last period, CO2
-/// of the last period's year), and the planning model's own blocks under `planning`.
+/// of the last period's year), and the planning model's own blocks under `planning`. On a
+/// network with investment periods the model is the core's, and so are those keys' values.
 fn planning_json(
+    network: &Network,
     result: &atomplan_model::planning::PlanResult,
     read_s: f64,
     write_s: f64,
@@ -359,6 +397,9 @@ fn planning_json(
     if let Some(diagnosis) = &result.diagnosis {
         value["diagnosis"] = serde_json::to_value(&diagnosis.findings)?;
     }
+    if let Some(core) = &result.network_results {
+        network_blocks(network, core, optimal, &mut value);
+    }
     value["planning"] = serde_json::to_value(result)?;
     Ok(value)
 }
@@ -408,16 +449,21 @@ fn run_planning(
     let usable = result.status.gives_plan() && result.has_solution;
     let write_started = std::time::Instant::now();
     if let (Some(out), true) = (&args.out, usable) {
-        atomplan_model::pypsa::write_planning_results(folder, out, &network, &result)
-            .with_context(|| format!("cannot write results to `{}`", out.display()))?;
+        // A network with investment periods was solved by the core's model with the planning
+        // families added: its results are the core's, in PyPSA's own multi-period layout.
+        match &result.network_results {
+            Some(core) => atomplan_model::pypsa::write_results(folder, out, &network, core),
+            None => atomplan_model::pypsa::write_planning_results(folder, out, &network, &result),
+        }
+        .with_context(|| format!("cannot write results to `{}`", out.display()))?;
     }
     let write_s = write_started.elapsed().as_secs_f64();
     let read_s = (solved_s - result.build_s - result.solve_s).max(0.0);
     let total_s = started.elapsed().as_secs_f64();
     match global.format {
-        Format::Json => printer.json(&planning_json(&result, read_s, write_s, total_s)?),
+        Format::Json => printer.json(&planning_json(&network, &result, read_s, write_s, total_s)?),
         Format::Csv => printer.data(&crate::flat_csv::to_field_csv(&planning_json(
-            &result, read_s, write_s, total_s,
+            &network, &result, read_s, write_s, total_s,
         )?)?),
         Format::Text => {
             printer.data(&format!(

@@ -283,3 +283,79 @@ fn infeasible_plan_names_the_row_family_and_shortfall() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("Capacity-limit[nuclear-target"), "{err}");
 }
+
+/// `solve --planning` on a network with investment periods: with an empty planning file the
+/// JSON's top-level values are the plain solve's (the same model), the per-period capacities
+/// are under `planning`, `--out` writes PyPSA's multi-period layout and `--write-lp` the LP; a
+/// key the planning model builds on its own periods only is refused by name with exit 2.
+#[test]
+fn planning_on_a_multi_period_network_equals_the_plain_solve() {
+    let folder = fixture("multi-period/three-decades");
+    let json = |out: &std::process::Output| -> serde_json::Value {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let plain = json(&run(&["solve", &folder, "--format", "json"]));
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, "").unwrap();
+    let out_dir = dir.path().join("out");
+    let lp = dir.path().join("plan.lp");
+    let planned = json(&run(&[
+        "solve",
+        &folder,
+        "--planning",
+        empty.to_str().unwrap(),
+        "--format",
+        "json",
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--write-lp",
+        lp.to_str().unwrap(),
+    ]));
+    let (ours, core) = (
+        planned["objective"].as_f64().unwrap(),
+        plain["objective"].as_f64().unwrap(),
+    );
+    assert!((ours - core).abs() <= 1e-6 * core, "{ours} vs {core}");
+    for key in ["generators", "storage_units", "links", "lines"] {
+        let (a, b) = (&planned[key], &plain[key]);
+        for (name, value) in b.as_object().unwrap() {
+            let (x, y) = (a[name].as_f64().unwrap(), value.as_f64().unwrap());
+            assert!(
+                (x - y).abs() <= 1e-6 * y.abs().max(1.0),
+                "{key}.{name}: {x} vs {y}"
+            );
+        }
+    }
+    assert_eq!(
+        planned["planning"]["capacities"].as_array().unwrap().len(),
+        15,
+        "5 generators in 3 periods"
+    );
+    // PyPSA's layout of a multi-period network: series on the flat snapshot index (72 rows),
+    // the period level in `snapshots.csv`.
+    let dispatch = std::fs::read_to_string(out_dir.join("generators-p.csv")).unwrap();
+    assert_eq!(dispatch.lines().count(), 1 + 72);
+    let snapshots = std::fs::read_to_string(out_dir.join("snapshots.csv")).unwrap();
+    assert!(snapshots.lines().next().unwrap().contains("period"));
+    let generators = std::fs::read_to_string(out_dir.join("generators.csv")).unwrap();
+    assert!(generators.lines().next().unwrap().contains("p_nom_opt"));
+    assert!(std::fs::read_to_string(&lp)
+        .unwrap()
+        .contains("Generator_p_nom(gas)"));
+
+    let units = dir.path().join("units.toml");
+    std::fs::write(&units, "[units.nuclear]\nunit_size_mw = 120\n").unwrap();
+    let refused = run(&["solve", &folder, "--planning", units.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("units.nuclear") && stderr.contains("investment periods"),
+        "{stderr}"
+    );
+}

@@ -445,16 +445,24 @@ fn dotted_key(text: &str, line: usize) -> Option<String> {
 
 /// Check every concern of a parsed file; returns all problems found (errors and warnings).
 pub fn validate(plan: &PlanningFile, file: &str) -> Vec<Diagnostic> {
+    let periods = plan.investment.as_ref().map_or(1, |i| i.periods.len());
+    validate_for_periods(plan, file, periods)
+}
+
+/// [`validate`] for a model of `periods` investment periods, which a network with investment
+/// periods sets instead of `[investment]`: the per-period lists (`max_per_year`,
+/// `reserve_margin_by_period`, `peak_mw`, `marginal_cost_by_period`) must have that many values.
+pub fn validate_for_periods(plan: &PlanningFile, file: &str, periods: usize) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_solver(plan, file, &mut out);
     check_aggregation(plan, file, &mut out);
     check_investment(plan, file, &mut out);
-    check_areas(plan, file, &mut out);
-    check_units(plan, file, &mut out);
+    check_areas(plan, file, periods, &mut out);
+    check_units(plan, file, periods, &mut out);
     check_storage(plan, file, &mut out);
     check_vendors(plan, file, &mut out);
     check_capacity_limits(plan, file, &mut out);
-    check_energy_limits(plan, file, &mut out);
+    check_energy_limits(plan, file, periods, &mut out);
     out
 }
 
@@ -495,8 +503,7 @@ fn check_capacity_limits(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnost
     }
 }
 
-fn check_energy_limits(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
-    let periods = plan.investment.as_ref().map_or(1, |i| i.periods.len());
+fn check_energy_limits(plan: &PlanningFile, file: &str, periods: usize, out: &mut Vec<Diagnostic>) {
     for (i, l) in plan.energy_limits.iter().enumerate() {
         let key = format!("energy_limits[{i}]");
         if l.use_per_mwh.is_empty() {
@@ -709,7 +716,7 @@ fn check_investment(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) 
     }
 }
 
-fn check_areas(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
+fn check_areas(plan: &PlanningFile, file: &str, periods: usize, out: &mut Vec<Diagnostic>) {
     let mut seen_bus: BTreeMap<&str, &str> = BTreeMap::new();
     for (i, a) in plan.areas.iter().enumerate() {
         let key = format!("areas[{i}]");
@@ -750,7 +757,6 @@ fn check_areas(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
         if let Some(m) = a.reserve_margin {
             check_range(out, file, &format!("{key}.reserve_margin"), m, 0.0, 5.0);
         }
-        let periods = plan.investment.as_ref().map_or(1, |i| i.periods.len());
         for (field, values) in [
             ("reserve_margin_by_period", &a.reserve_margin_by_period),
             ("peak_mw", &a.peak_mw),
@@ -775,7 +781,7 @@ fn check_areas(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_units(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
+fn check_units(plan: &PlanningFile, file: &str, periods: usize, out: &mut Vec<Diagnostic>) {
     for (name, u) in &plan.units {
         let key = |f: &str| format!("units.{name}.{f}");
         if let Some(s) = u.unit_size_mw {
@@ -844,7 +850,6 @@ fn check_units(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
             );
         }
         if let Some(costs) = &u.marginal_cost_by_period {
-            let periods = plan.investment.as_ref().map_or(1, |i| i.periods.len());
             if costs.len() != periods {
                 err(
                     out,

@@ -11,6 +11,7 @@
 //! Call [`plan`] from a library, or `atomplan solve <folder> --planning FILE.toml`.
 
 pub mod file;
+mod multi_period;
 pub mod network;
 pub mod options;
 pub mod system;
@@ -173,6 +174,11 @@ pub struct PlanResult {
     /// [`prices`] after the fact.
     #[serde(skip)]
     pub col_values: Vec<f64>,
+    /// The core's results, in the network's component order and on its snapshot axis, when the
+    /// model was the core's with the planning families added (a network with investment
+    /// periods, `multi_period.rs`); `--out` writes them in PyPSA's layout.
+    #[serde(skip)]
+    pub network_results: Option<Box<crate::results::Results>>,
 }
 
 impl PlanResult {
@@ -450,6 +456,7 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
         } else {
             Vec::new()
         },
+        network_results: None,
     })
 }
 

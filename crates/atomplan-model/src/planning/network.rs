@@ -319,8 +319,18 @@ pub fn system_from_network(network: &Network) -> System {
 /// vendors are the file's own check), and unit
 /// commitment on a long horizon without aggregation is slow.
 pub fn check_names(plan: &PlanningFile, system: &System, file: &str) -> Vec<Diagnostic> {
+    check_names_in(plan, &system.into(), system.hours(), file)
+}
+
+/// [`check_names`] against the components `names` lists, on a model of `hours` snapshots.
+pub(crate) fn check_names_in(
+    plan: &PlanningFile,
+    names: &super::options::Names<'_>,
+    hours: usize,
+    file: &str,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for error in super::options::unknown_names(system, plan) {
+    for error in super::options::unknown_names(names, plan) {
         match &error {
             // The file's own check has already refused a vendor missing from `[vendors]`.
             crate::Error::UnknownName {
@@ -339,15 +349,12 @@ pub fn check_names(plan: &PlanningFile, system: &System, file: &str) -> Vec<Diag
         .values()
         .any(|u| u.refuelling.is_some() || u.committable || u.ramp_rate.is_some())
         && plan.aggregation.is_none()
-        && system.hours() > 24 * 31
+        && hours > 24 * 31
     {
         out.push(
             Diagnostic::warning(
                 Location::file(file),
-                format!(
-                    "unit commitment on {} snapshots without `[aggregation]` can be slow",
-                    system.hours()
-                ),
+                format!("unit commitment on {hours} snapshots without `[aggregation]` can be slow"),
             )
             .with_hint("add `[aggregation]` with `representatives = 12` for representative days"),
         );
@@ -487,9 +494,10 @@ pub fn solve_folder_with(
     plan_file: &str,
     overrides: &SolverOverrides,
 ) -> FolderOutcome {
-    let (plan, diags) = super::load(plan_text, plan_file);
-    if plan.is_none() || diags.iter().any(Diagnostic::is_error) {
-        return FolderOutcome::Invalid(diags);
+    // A file that does not parse fails before the folder is read; its values are checked
+    // against the network's periods in `solve_network`.
+    if let Err(diagnostics) = super::file::parse(plan_text, plan_file) {
+        return FolderOutcome::Invalid(diagnostics);
     }
     let imported = match crate::pypsa::read_folder(folder) {
         Ok(i) => i,
@@ -505,16 +513,18 @@ pub fn solve_folder_with(
 }
 
 /// Validate a planning file's text against an imported network (a CSV folder or in-memory
-/// tables) and solve.
+/// tables) and solve. A network with investment periods is solved by the core's builder with
+/// the planning families added (`multi_period.rs`); its per-period lists in the file must have
+/// one value per period of the network.
 pub fn solve_network(
     imported: Imported,
     plan_text: &str,
     plan_file: &str,
     overrides: &SolverOverrides,
 ) -> FolderOutcome {
-    let (plan, mut diags) = super::load(plan_text, plan_file);
-    let Some(mut plan) = plan else {
-        return FolderOutcome::Invalid(diags);
+    let mut plan = match super::file::parse(plan_text, plan_file) {
+        Ok(plan) => plan,
+        Err(diagnostics) => return FolderOutcome::Invalid(diagnostics),
     };
     if let Some(threads) = overrides.threads {
         plan.solver.threads = threads;
@@ -522,22 +532,43 @@ pub fn solve_network(
     plan.solver.highs_options = overrides.highs_options.clone();
     plan.solver.write_lp = overrides.write_lp.clone();
     plan.solver.log_to_console = overrides.log_to_console;
-    if diags.iter().any(Diagnostic::is_error) {
-        return FolderOutcome::Invalid(diags);
-    }
     let Imported {
         mut network,
         warnings,
     } = imported;
+    let mut diags = if network.is_multi_period() {
+        let mut diags =
+            super::file::validate_for_periods(&plan, plan_file, network.investment_periods.len());
+        diags.extend(super::multi_period::unsupported(&plan, plan_file));
+        diags
+    } else {
+        super::file::validate(&plan, plan_file)
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return FolderOutcome::Invalid(diags);
+    }
     diags.extend(warnings);
     if network.is_multi_period() {
-        // The planning model has its own investment periods (`[investment] periods`), with lead
-        // times and retirement; it does not read PyPSA's `period` level yet.
-        diags.push(Diagnostic::error(
-            Location::file("snapshots.csv").with_field("period"),
-            "a network with investment periods is solved by `atomplan solve` without `--planning` (PyPSA's multi-investment optimisation); the planning model takes its periods from `[investment] periods` of the planning file",
+        diags.extend(check_names_in(
+            &plan,
+            &(&network).into(),
+            network.snapshots.len(),
+            plan_file,
         ));
-        return FolderOutcome::Invalid(diags);
+        if diags.iter().any(Diagnostic::is_error) {
+            return FolderOutcome::Invalid(diags);
+        }
+        return match super::multi_period::plan(&network, &plan) {
+            Ok(result) => FolderOutcome::Solved {
+                result: Box::new(result),
+                warnings: diags,
+                network: Box::new(network),
+            },
+            Err(e) => {
+                diags.push(Diagnostic::error(Location::file(plan_file), e.to_string()));
+                FolderOutcome::Invalid(diags)
+            }
+        };
     }
     // The system first (it reads the generators' time-varying commitment costs and ramp
     // limits), then PyPSA's MILP attributes become planning units; the file's own units win.

@@ -9,12 +9,47 @@
 //! A name the system does not have is a [`Error::UnknownName`] naming the file's key.
 
 use crate::build::planning::Period;
+use crate::network::Network;
 use crate::planning::file::{
     AreaWire, CapacityLimitWire, EnergyLimitWire, PlanningFile, StorageLinking, StorageWire,
     UnitWire, VendorWire,
 };
 use crate::planning::system::System;
 use crate::Error;
+
+/// The component names a planning file may refer to, in the component order of the model the
+/// options are resolved for: a planning [`System`], or a core [`Network`] (the planning model on
+/// a network with investment periods, `planning/multi_period.rs`).
+#[derive(Debug, Clone, Default)]
+pub struct Names<'a> {
+    pub generators: Vec<&'a str>,
+    pub storage_units: Vec<&'a str>,
+    pub buses: Vec<&'a str>,
+}
+
+impl<'a> From<&'a System> for Names<'a> {
+    fn from(sys: &'a System) -> Self {
+        Names {
+            generators: sys.generators.iter().map(|g| g.name.as_str()).collect(),
+            storage_units: sys.storage_units.iter().map(|s| s.name.as_str()).collect(),
+            buses: sys.buses.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+impl<'a> From<&'a Network> for Names<'a> {
+    fn from(network: &'a Network) -> Self {
+        Names {
+            generators: network.generators.iter().map(|g| g.name.as_str()).collect(),
+            storage_units: network
+                .storage_units
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect(),
+            buses: network.buses.iter().map(|b| b.name.as_str()).collect(),
+        }
+    }
+}
 
 /// One vendor's learning steps and the generators whose units count against them.
 #[derive(Debug, Clone)]
@@ -133,16 +168,16 @@ fn references(file: &PlanningFile) -> Vec<(String, &str, NameKind)> {
     out
 }
 
-/// Every name of `file` that `sys` (or, for a vendor, the file) does not have, as
+/// Every name of `file` that `names` (or, for a vendor, the file) does not have, as
 /// [`Error::UnknownName`] with the key that names it, in file order. [`Options::resolve`]
 /// refuses the first; `solve --planning`'s file check lists them all.
-pub fn unknown_names(sys: &System, file: &PlanningFile) -> Vec<Error> {
+pub fn unknown_names(names: &Names<'_>, file: &PlanningFile) -> Vec<Error> {
     references(file)
         .into_iter()
         .filter(|(_, name, kind)| match kind {
-            NameKind::Generator => !sys.generators.iter().any(|g| g.name == *name),
-            NameKind::Storage => !sys.storage_units.iter().any(|s| s.name == *name),
-            NameKind::Bus => !sys.buses.iter().any(|b| b == name),
+            NameKind::Generator => !names.generators.contains(name),
+            NameKind::Storage => !names.storage_units.contains(name),
+            NameKind::Bus => !names.buses.contains(name),
             NameKind::Vendor => !file.vendors.contains_key(*name),
         })
         .map(|(key, name, kind)| unknown(key, name, kind))
@@ -153,13 +188,18 @@ impl<'p> Options<'p> {
     /// Resolves `file` against `sys`; the first name the system does not have
     /// ([`unknown_names`]) is an error.
     pub fn resolve(sys: &System, file: &'p PlanningFile) -> Result<Self, Error> {
+        Self::resolve_names(&Names::from(sys), file)
+    }
+
+    /// Resolves `file` against the components `sys` names, in their order.
+    pub fn resolve_names(sys: &Names<'_>, file: &'p PlanningFile) -> Result<Self, Error> {
         if let Some(error) = unknown_names(sys, file).into_iter().next() {
             return Err(error);
         }
         let generator = |key: String, name: &str| -> Result<usize, Error> {
             sys.generators
                 .iter()
-                .position(|g| g.name == name)
+                .position(|g| *g == name)
                 .ok_or_else(|| unknown(key, name, NameKind::Generator))
         };
         let mut units = vec![None; sys.generators.len()];
@@ -171,7 +211,7 @@ impl<'p> Options<'p> {
             let s = sys
                 .storage_units
                 .iter()
-                .position(|s| &s.name == name)
+                .position(|s| s == name)
                 .ok_or_else(|| unknown(format!("storage.{name}"), name, NameKind::Storage))?;
             storage[s] = Some(wire);
         }
@@ -212,7 +252,7 @@ impl<'p> Options<'p> {
             };
             let v = vendors.iter().position(|v| v.name == name).ok_or_else(|| {
                 unknown(
-                    format!("units.{}.vendor", sys.generators[g].name),
+                    format!("units.{}.vendor", sys.generators[g]),
                     name,
                     NameKind::Vendor,
                 )

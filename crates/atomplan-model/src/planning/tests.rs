@@ -1269,7 +1269,7 @@ fn check_names_lists_every_unknown_name_with_its_key() {
     );
     assert_eq!(
         options::Options::resolve(&sys, &plan).unwrap_err(),
-        options::unknown_names(&sys, &plan).remove(0)
+        options::unknown_names(&(&sys).into(), &plan).remove(0)
     );
 }
 

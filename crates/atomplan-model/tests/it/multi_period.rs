@@ -7,6 +7,7 @@
 use crate::pypsa_reference::{assert_capacities_equal, relative_difference};
 use std::path::{Path, PathBuf};
 
+use atomplan_model::planning::{self, FolderOutcome};
 use atomplan_model::pypsa::read_folder;
 use atomplan_model::{solve_folder, solve_network, RunOptions, SolveStatus, SolverSettings};
 
@@ -209,5 +210,272 @@ fn what_the_core_does_not_take_in_several_periods_is_refused_by_name() {
             && message.contains("storage unit `cyclic-per-period`")
             && message.contains("multi-period"),
         "{message}"
+    );
+}
+
+// ---- the planning model on a network with investment periods (planning/multi_period.rs) ----
+
+const FIXTURES: [&str; 6] = [
+    "three-decades",
+    "per-period-storage",
+    "co2-caps",
+    "modular-periods",
+    "ramp-periods",
+    "commitment-periods",
+];
+
+fn plan_of(network: &str, plan: &str) -> atomplan_model::planning::PlanResult {
+    match planning::solve_folder(&fixture(network), plan, "plan.toml") {
+        FolderOutcome::Solved { result, .. } => *result,
+        FolderOutcome::Invalid(diagnostics) => panic!("{network}: {diagnostics:?}"),
+    }
+}
+
+fn capacity(result: &atomplan_model::planning::PlanResult, name: &str, year: i32) -> f64 {
+    result
+        .capacities
+        .iter()
+        .find(|c| c.generator == name && c.period == Some(year))
+        .unwrap_or_else(|| panic!("no {name} in {year}"))
+        .p_nom_opt_mw
+}
+
+/// With an empty planning file the planning model is the core's model: on every multi-period
+/// fixture the objective is PyPSA's (within 1e-6), each generator's capacity per period is
+/// PyPSA's `p_nom_opt` where it is active and 0 where it is not, and the prices are the core's.
+#[test]
+fn an_empty_planning_file_gives_pypsas_answer_on_every_multi_period_network() {
+    for network in FIXTURES {
+        let text = std::fs::read_to_string(fixture(&format!("{network}.pypsa.json"))).unwrap();
+        let reference: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let result = plan_of(network, "");
+        assert_eq!(result.status, SolveStatus::Optimal, "{network}");
+        let objective = reference["objective"].as_f64().unwrap();
+        assert!(
+            relative_difference(result.objective, objective) < 1e-6,
+            "{network}: planning objective {} vs PyPSA {objective}",
+            result.objective
+        );
+        let read = read_folder(&fixture(network)).unwrap().network;
+        assert_eq!(
+            result.capacities.len(),
+            read.generators.len() * read.investment_periods.len(),
+            "{network}"
+        );
+        for generator in &read.generators {
+            let want = reference["generators_p_nom_opt"][generator.name.as_str()]
+                .as_f64()
+                .unwrap();
+            for period in &read.investment_periods {
+                let got = capacity(&result, &generator.name, period.period);
+                let expected = if generator.capacity.active_in(period.period) {
+                    want
+                } else {
+                    0.0
+                };
+                assert!(
+                    relative_difference(got, expected) < 1e-6,
+                    "{network}: {} in {}: {got} vs {expected}",
+                    generator.name,
+                    period.period
+                );
+            }
+        }
+        let core = solve_folder(&fixture(network), &RunOptions::default()).unwrap();
+        let ours = result.network_results.as_ref().expect("core results");
+        for (b, prices) in core.results.marginal_price.iter().enumerate() {
+            for (t, price) in prices.iter().enumerate() {
+                assert!(
+                    relative_difference(ours.marginal_price[b][t], *price) < 1e-6,
+                    "{network}: price of bus {b} at {t}"
+                );
+            }
+        }
+        let first = &result.prices[0];
+        assert_eq!(first.period, Some(read.investment_periods[0].period));
+        let in_first = (0..read.snapshots.len())
+            .filter(|&t| read.period_index(t) == 0)
+            .count();
+        assert_eq!(first.hourly_usd_per_mwh.len(), in_first, "{network}");
+    }
+}
+
+/// A capacity limit from 2040 on the two wind vintages: in 2040 both are active (the 2030
+/// vintage lives 15 years), so their sum is held to 700 MW, below PyPSA's 994.5 MW, and the
+/// plan costs more; in 2030 the limit does not apply.
+#[test]
+fn a_capacity_limit_holds_in_each_period_from_its_year() {
+    let free = plan_of("three-decades", "");
+    let plan = r#"
+[[capacity_limits]]
+name = "wind-cap"
+generators = ["wind-2030", "wind-2040"]
+from_year = 2040
+max_mw = 700
+"#;
+    let limited = plan_of("three-decades", plan);
+    assert_eq!(limited.status, SolveStatus::Optimal);
+    let wind = |r: &atomplan_model::planning::PlanResult, year| {
+        capacity(r, "wind-2030", year) + capacity(r, "wind-2040", year)
+    };
+    assert!(wind(&free, 2040) > 900.0, "{}", wind(&free, 2040));
+    assert!(
+        (wind(&limited, 2040) - 700.0).abs() < 1e-4,
+        "{}",
+        wind(&limited, 2040)
+    );
+    assert!(wind(&limited, 2050) <= 700.0 + 1e-4);
+    assert!(limited.objective > free.objective * (1.0 + 1e-6));
+}
+
+/// An energy limit on gas in the period where the free plan burns most, at half of that: the
+/// plan's gas energy there (annual, with the `generators` weighting) is the limit, and the plan
+/// costs more.
+#[test]
+fn an_energy_limit_holds_in_its_period() {
+    let free = plan_of("three-decades", "");
+    let energy = |r: &atomplan_model::planning::PlanResult, year| {
+        r.capacities
+            .iter()
+            .find(|c| c.generator == "gas" && c.period == Some(year))
+            .unwrap()
+            .energy_mwh
+    };
+    let years = [2030, 2040, 2050];
+    let most = years
+        .into_iter()
+        .max_by(|a, b| energy(&free, *a).total_cmp(&energy(&free, *b)))
+        .unwrap();
+    let half = energy(&free, most) / 2.0;
+    assert!(half > 1000.0, "{half}");
+    let limits: Vec<String> = years
+        .iter()
+        .map(|&y| {
+            if y == most {
+                half.to_string()
+            } else {
+                "inf".to_owned()
+            }
+        })
+        .collect();
+    let plan = format!(
+        "[[energy_limits]]\nname = \"gas-supply\"\nuse_per_mwh = {{ gas = 1.0 }}\nmax_per_year = [{}]\n",
+        limits.join(", ")
+    );
+    let limited = plan_of("three-decades", &plan);
+    assert_eq!(limited.status, SolveStatus::Optimal);
+    assert!(
+        relative_difference(energy(&limited, most), half) < 1e-6,
+        "{most}: {} vs {half}",
+        energy(&limited, most)
+    );
+    assert!(limited.objective > free.objective * (1.0 + 1e-6));
+}
+
+/// A reserve margin of 30 % over both buses with wind at a 10 % credit: in every period firm
+/// capacity (coal, gas and nuclear where active, a tenth of the wind) covers 1.3 times the
+/// period's peak load, the margin binds in at least one period, and the plan costs more.
+#[test]
+fn a_reserve_margin_holds_in_every_period() {
+    let free = plan_of("three-decades", "");
+    let plan = r#"
+[[areas]]
+name = "all"
+buses = ["north", "south"]
+reserve_margin = 0.3
+
+[units.wind-2030]
+capacity_credit = 0.1
+
+[units.wind-2040]
+capacity_credit = 0.1
+"#;
+    let planned = plan_of("three-decades", plan);
+    assert_eq!(planned.status, SolveStatus::Optimal);
+    let network = read_folder(&fixture("three-decades")).unwrap().network;
+    let mut tight = 0;
+    for (y, period) in network.investment_periods.iter().enumerate() {
+        let peak = (y * 24..(y + 1) * 24)
+            .map(|t| {
+                network
+                    .loads
+                    .iter()
+                    .map(|l| -l.sign * l.p_set.at(t))
+                    .sum::<f64>()
+            })
+            .fold(0.0, f64::max);
+        let firm: f64 = ["coal", "gas", "nuclear"]
+            .iter()
+            .map(|g| capacity(&planned, g, period.period))
+            .sum::<f64>()
+            + 0.1
+                * (capacity(&planned, "wind-2030", period.period)
+                    + capacity(&planned, "wind-2040", period.period));
+        assert!(
+            firm >= 1.3 * peak - 1e-4,
+            "{}: firm {firm} vs peak {peak}",
+            period.period
+        );
+        if relative_difference(firm, 1.3 * peak) < 1e-6 {
+            tight += 1;
+        }
+    }
+    assert!(tight >= 1, "the margin binds somewhere");
+    assert!(planned.objective > free.objective * (1.0 + 1e-6));
+}
+
+/// What the planning model builds on its own periods only is refused by the file's key, and a
+/// per-period list must have one value per period of the network.
+#[test]
+fn planning_keys_not_built_on_network_periods_are_refused_by_key() {
+    let invalid = |plan: &str| -> Vec<String> {
+        match planning::solve_folder(&fixture("three-decades"), plan, "plan.toml") {
+            FolderOutcome::Solved { .. } => panic!("solved: {plan}"),
+            FolderOutcome::Invalid(diagnostics) => diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| format!("{}: {}", d.location, d.message))
+                .collect(),
+        }
+    };
+    for (plan, key) in [
+        (
+            "[investment]\ndecision_year = 2025\nperiods = [2030, 2040]\ndiscount_rate = 0.05\n",
+            "investment",
+        ),
+        ("[units.nuclear]\nunit_size_mw = 120\n", "units.nuclear"),
+        (
+            "[aggregation]\nrepresentatives = 2\nperiod = \"day\"\n",
+            "aggregation",
+        ),
+        (
+            "[[areas]]\nname = \"all\"\nbuses = [\"north\"]\nn1_reserve = true\n",
+            "areas[0].n1_reserve",
+        ),
+    ] {
+        let errors = invalid(plan);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains(key) && e.contains("investment periods")),
+            "{key}: {errors:?}"
+        );
+    }
+    let errors = invalid(
+        "[[energy_limits]]\nname = \"gas\"\nuse_per_mwh = { gas = 1.0 }\nmax_per_year = [100.0]\n",
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("energy_limits[0].max_per_year") && e.contains("3 periods")),
+        "{errors:?}"
+    );
+    let errors =
+        invalid("[[capacity_limits]]\nname = \"c\"\ngenerators = [\"nope\"]\nmax_mw = 1\n");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("capacity_limits[0].generators") && e.contains("nope")),
+        "{errors:?}"
     );
 }

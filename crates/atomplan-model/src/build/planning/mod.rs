@@ -29,7 +29,7 @@ mod investment;
 mod learning;
 pub mod policy;
 mod refuelling;
-mod reserve_margin;
+pub(crate) mod reserve_margin;
 mod storage;
 mod switching;
 
@@ -176,7 +176,13 @@ pub fn build(sys: &System, opt: &Options) -> Built {
     contingency::area_rows(&mut lp, sys, opt, &mut ix, &reserve, ny);
 
     // ---- planning reserve margin (reserve_margin.rs) ----
-    reserve_margin::add(&mut lp, sys, opt, &periods, &ix);
+    let peaks = reserve_margin::modelled_peaks(sys, opt, &periods);
+    let areas = reserve_margin::Areas {
+        generator_bus: sys.generators.iter().map(|g| g.bus).collect(),
+        storage_bus: sys.storage_units.iter().map(|s| s.bus).collect(),
+        modelled_peak: peaks,
+    };
+    reserve_margin::add(&mut lp, opt, &periods, &ix, &areas);
 
     // ---- links and lines ----
     links(&mut lp, sys, &periods, &mut ix, relax);
@@ -242,7 +248,7 @@ pub fn build(sys: &System, opt: &Options) -> Built {
     // ---- policy rows (policy.rs): CO2 cap per period, capacity and energy limits ----
     policy::add_co2_caps(&mut lp, sys, opt, &periods, &ix);
     policy::add_capacity_limits(&mut lp, opt, &periods, &ix);
-    policy::add_energy_limits(&mut lp, sys, opt, &periods, &ix);
+    policy::add_energy_limits(&mut lp, opt, &periods, &vec![sys.weights.clone(); ny], &ix);
 
     // Constant costs enter the objective through one column fixed at 1.
     if fixed_cost != 0.0 {

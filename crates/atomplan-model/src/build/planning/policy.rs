@@ -62,12 +62,15 @@ pub fn add_capacity_limits(lp: &mut LinearProgram, opt: &Options, periods: &[Per
     }
 }
 
-/// `Σ_g u_g Σ_t w_t p_{g,y,t} <= max_per_year[y]` for every period with a finite limit.
+/// `Σ_g u_g Σ_t w_t p_{g,y,t} <= max_per_year[y]` for every period with a finite limit, with
+/// `weights[y][t]` the weight that makes hour `t` of period `y` annual (the representative
+/// hours' weights of a planning system in every period; the `generators` snapshot weightings of
+/// a network's period).
 pub fn add_energy_limits(
     lp: &mut LinearProgram,
-    sys: &System,
     opt: &Options,
     periods: &[Period],
+    weights: &[Vec<f64>],
     ix: &Index,
 ) {
     for resolved in &opt.energy_limits {
@@ -84,8 +87,8 @@ pub fn add_energy_limits(
                 if use_per_mwh == 0.0 {
                     continue;
                 }
-                for (t, &col) in ix.p[g][y].iter().enumerate() {
-                    terms.push((col, use_per_mwh * sys.weights[t]));
+                for (&col, &w) in ix.p[g][y].iter().zip(&weights[y]) {
+                    terms.push((col, use_per_mwh * w));
                 }
             }
             lp.row_with(

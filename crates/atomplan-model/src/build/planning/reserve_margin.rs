@@ -7,15 +7,42 @@
 
 use super::*;
 
+/// Where the reserve margin's terms are: the bus of each generator and storage unit, and the
+/// modelled peak load of each area in each period (`[a][y]`, MW), from the model's own hours.
+pub(crate) struct Areas {
+    pub generator_bus: Vec<usize>,
+    pub storage_bus: Vec<usize>,
+    pub modelled_peak: Vec<Vec<f64>>,
+}
+
+/// The modelled peak of each area in each period of a planning system: the largest hourly sum
+/// of the area's loads, times the period's load scale.
+pub(super) fn modelled_peaks(sys: &System, opt: &Options, periods: &[Period]) -> Vec<Vec<f64>> {
+    let nt = sys.hours();
+    (0..opt.areas.len())
+        .map(|a| {
+            let peak = (0..nt)
+                .map(|t| {
+                    sys.loads
+                        .iter()
+                        .filter(|l| opt.area_of_bus[l.bus] == Some(a))
+                        .map(|l| l.p_set_at(t))
+                        .sum::<f64>()
+                })
+                .fold(0.0, f64::max);
+            periods.iter().map(|per| peak * per.load_scale).collect()
+        })
+        .collect()
+}
+
 /// Adds one reserve-margin row per area with a margin and per period.
-pub(super) fn add(
+pub(crate) fn add(
     lp: &mut LinearProgram,
-    sys: &System,
     opt: &Options,
     periods: &[Period],
     ix: &Index,
+    areas: &Areas,
 ) {
-    let nt = sys.hours();
     let area_of_bus = &opt.area_of_bus;
     for (a, area) in opt.areas.iter().enumerate() {
         if area.reserve_margin.is_none() && area.reserve_margin_by_period.is_none() {
@@ -28,30 +55,20 @@ pub(super) fn add(
                 .and_then(|m| m.get(y).copied())
                 .or(area.reserve_margin)
                 .unwrap_or(0.0);
-            let modelled_peak = (0..nt)
-                .map(|t| {
-                    sys.loads
-                        .iter()
-                        .filter(|l| area_of_bus[l.bus] == Some(a))
-                        .map(|l| l.p_set_at(t))
-                        .sum::<f64>()
-                })
-                .fold(0.0, f64::max)
-                * per.load_scale;
             let peak = area
                 .peak_mw
                 .as_ref()
                 .and_then(|p| p.get(y).copied())
-                .unwrap_or(modelled_peak);
+                .unwrap_or(areas.modelled_peak[a][y]);
             let mut e = Expr::default();
-            for (g, gen) in sys.generators.iter().enumerate() {
-                if area_of_bus[gen.bus] == Some(a) {
+            for (g, &bus) in areas.generator_bus.iter().enumerate() {
+                if area_of_bus[bus] == Some(a) {
                     let credit = opt.units[g].and_then(|u| u.capacity_credit).unwrap_or(1.0);
                     e.add(&ix.capacity[g][y].scaled(credit));
                 }
             }
-            for (k, st) in sys.storage_units.iter().enumerate() {
-                if area_of_bus[st.bus] == Some(a) {
+            for (k, &bus) in areas.storage_bus.iter().enumerate() {
+                if area_of_bus[bus] == Some(a) {
                     let credit = opt.storage[k]
                         .and_then(|s| s.capacity_credit)
                         .unwrap_or(0.0);

@@ -1,0 +1,477 @@
+//! The planning model on a network whose snapshots have investment periods (PyPSA's
+//! multi-investment optimisation, `build/periods.rs`).
+//!
+//! Such a network is built by the core's one builder ([`crate::build::build`]): activity by
+//! `build_year` and `lifetime`, the periods' objective weightings and years, storage per period
+//! and PyPSA's own MILP attributes (`committable`, `p_nom_mod`, ramp limits). The planning file's
+//! families that are rows over capacities and dispatch are then added over the core's columns,
+//! through the same [`Index`] the planning builder fills, so the mathematics is in one place:
+//!
+//! - `[[capacity_limits]]` (`build/planning/policy.rs`): for each period $y$ from `from_year` on,
+//!   $\underline{K} \le \sum_{g} P_{g,y} \le \overline{K}$, where $P_{g,y}$ is the generator's
+//!   capacity (column or constant) when it is active in $y$ and 0 otherwise;
+//! - `[[energy_limits]]` (`policy.rs`): $\sum_g u_g \sum_{t \in y} w^{gen}_t p_{g,t} \le E_y$, with
+//!   the `generators` snapshot weightings that make a period's snapshots one year;
+//! - `[[areas]]` with `reserve_margin` or `reserve_margin_by_period` (`reserve_margin.rs`):
+//!   $\sum_{g \in a} \kappa_g P_{g,y} + \sum_{s \in a} \kappa_s P_{s,y} \ge (1 + m_{a,y}) \hat L_{a,y}$,
+//!   with the modelled peak $\hat L_{a,y}$ the largest hourly load of the area in period $y$'s
+//!   snapshots, and the credits $\kappa$ from `[units.<name>] capacity_credit` (default 1) and
+//!   `[storage.<name>] capacity_credit` (default 0).
+//!
+//! With a planning file that sets none of them, the LP is the core's LP, so the answer is the
+//! core's answer (and PyPSA's). What is built on the planning model's own periods only
+//! (`[investment]`: lead times, learning, retirement, integer units with the N-1 reserve,
+//! refuelling, representative periods, storage linking, vendors) is refused by its key in
+//! [`unsupported`], never ignored.
+
+use std::ops::Range;
+
+use atomplan_core::{Diagnostic, Location};
+
+use super::file::{PlanningFile, StorageWire, UnitWire};
+use super::options::{Names, Options};
+use super::{
+    clean, solve, solver_settings, BranchResult, BusPrices, CapacityResult, PlanResult,
+    StorageResult, POLICY_FAMILIES,
+};
+use crate::build::planning::{policy, reserve_margin, Expr, Index, Period};
+use crate::diagnose::Diagnosis;
+use crate::network::{Capacity, Network};
+use crate::{highs_backend::SolveStatus, results, Error, ModelIndex};
+
+/// Every key of `plan` that the planning model does not build on a network with investment
+/// periods yet, as an error naming the key.
+pub(crate) fn unsupported(plan: &PlanningFile, file: &str) -> Vec<Diagnostic> {
+    let mut keys: Vec<(String, &str)> = Vec::new();
+    if plan.investment.is_some() {
+        keys.push((
+            "investment".to_owned(),
+            "the network has investment periods of its own (`snapshots.csv` column `period`, `investment_periods.csv`): they are the plan's periods, so `[investment]` must go",
+        ));
+    }
+    if plan.aggregation.is_some() {
+        keys.push((
+            "aggregation".to_owned(),
+            "representative periods are not built on a network with investment periods yet: the model runs on the network's own snapshots",
+        ));
+    }
+    let credit_only_unit = |unit: &UnitWire| {
+        UnitWire {
+            capacity_credit: None,
+            ..unit.clone()
+        } == UnitWire::default()
+    };
+    for (name, unit) in &plan.units {
+        if !credit_only_unit(unit) {
+            keys.push((
+                format!("units.{name}"),
+                "on a network with investment periods only `capacity_credit` is taken yet: integer units, the N-1 reserve, refuelling, lead times and learning are built on the planning file's own periods (`[investment]`), and PyPSA's `committable`, `p_nom_mod` and ramp limits come from the network",
+            ));
+        }
+    }
+    for (name, storage) in &plan.storage {
+        let credit_only = StorageWire {
+            capacity_credit: None,
+            ..storage.clone()
+        } == StorageWire::default();
+        if !credit_only {
+            keys.push((
+                format!("storage.{name}"),
+                "on a network with investment periods only `capacity_credit` is taken yet: the state of charge follows the network's `cyclic_state_of_charge_per_period` and `state_of_charge_initial_per_period`, and lifetimes its `build_year` and `lifetime`",
+            ));
+        }
+    }
+    if !plan.vendors.is_empty() {
+        keys.push((
+            "vendors".to_owned(),
+            "learning is built on the planning file's own periods (`[investment]`) only",
+        ));
+    }
+    for (a, area) in plan.areas.iter().enumerate() {
+        if area.n1_reserve {
+            keys.push((
+                format!("areas[{a}].n1_reserve"),
+                "the N-1 reserve needs integer units (`[units]`), which are not built on a network with investment periods yet",
+            ));
+        }
+        if area.interconnector_reserve_mw > 0.0 {
+            keys.push((
+                format!("areas[{a}].interconnector_reserve_mw"),
+                "the interconnector reserve is part of the N-1 reserve, which is not built on a network with investment periods yet",
+            ));
+        }
+    }
+    keys.into_iter()
+        .map(|(key, why)| {
+            Diagnostic::error(
+                Location::file(file).with_field(key),
+                format!("not supported with a network that has investment periods: {why}"),
+            )
+        })
+        .collect()
+}
+
+/// The snapshots of each investment period (snapshots are in period order: the reader and
+/// `periods::check` refuse anything else).
+fn period_ranges(network: &Network) -> Vec<Range<usize>> {
+    let n_t = network.snapshots.len();
+    let mut ranges = vec![0..0; network.investment_periods.len()];
+    let mut t = 0;
+    while t < n_t {
+        let y = network.period_index(t);
+        let start = t;
+        while t < n_t && network.period_index(t) == y {
+            t += 1;
+        }
+        ranges[y] = start..t;
+    }
+    ranges
+}
+
+/// The capacity expression of an asset in each period: its column (or constant capacity) where
+/// it is active, 0 elsewhere.
+fn capacity_by_period(network: &Network, capacity: &Capacity, column: Option<usize>) -> Vec<Expr> {
+    network
+        .investment_periods
+        .iter()
+        .map(|period| match (capacity.active_in(period.period), column) {
+            (false, _) => Expr::constant(0.0),
+            (true, Some(col)) => Expr {
+                terms: vec![(col, 1.0)],
+                constant: 0.0,
+            },
+            (true, None) => Expr::constant(capacity.nominal),
+        })
+        .collect()
+}
+
+/// The planning [`Index`] of the core's columns: capacities per period, dispatch per period and
+/// snapshot of the period.
+fn index_of(network: &Network, index: &ModelIndex, ranges: &[Range<usize>]) -> Index {
+    Index {
+        capacity: network
+            .generators
+            .iter()
+            .zip(&index.generator_p_nom)
+            .map(|(g, &col)| capacity_by_period(network, &g.capacity, col))
+            .collect(),
+        storage_capacity: network
+            .storage_units
+            .iter()
+            .zip(&index.storage_p_nom)
+            .map(|(s, &col)| capacity_by_period(network, &s.capacity, col))
+            .collect(),
+        p: (0..network.generators.len())
+            .map(|g| {
+                ranges
+                    .iter()
+                    .map(|r| r.clone().map(|t| index.generator_p(g, t)).collect())
+                    .collect()
+            })
+            .collect(),
+        ..Index::default()
+    }
+}
+
+/// Builds the core model of `network` with the planning families of `plan`, solves it with the
+/// one backend and reports it as a [`PlanResult`] (one row per generator and period), with the
+/// core's [`results::Results`] in [`PlanResult::network_results`] for PyPSA's layout.
+///
+/// # Errors
+/// A name of `plan` the network does not have ([`Error::UnknownName`]), what
+/// [`crate::build::build`] refuses, and a `--write-lp` file that cannot be written.
+pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<PlanResult, Error> {
+    let started = std::time::Instant::now();
+    let mut options = Options::resolve_names(&Names::from(network), plan)?;
+    options.periods = network
+        .investment_periods
+        .iter()
+        .map(|p| Period {
+            year: Some(p.period),
+            weight: p.objective,
+            load_scale: 1.0,
+        })
+        .collect();
+    options.multi_period = true;
+    let mut model = crate::build::build(network)?;
+    let ranges = period_ranges(network);
+    let ix = index_of(network, &model.index, &ranges);
+    let weights: Vec<Vec<f64>> = ranges
+        .iter()
+        .map(|r| network.snapshots.generators[r.clone()].to_vec())
+        .collect();
+    let areas = reserve_margin::Areas {
+        generator_bus: network.generators.iter().map(|g| g.bus).collect(),
+        storage_bus: network.storage_units.iter().map(|s| s.bus).collect(),
+        modelled_peak: (0..options.areas.len())
+            .map(|a| {
+                ranges
+                    .iter()
+                    .map(|r| {
+                        r.clone()
+                            .map(|t| {
+                                network
+                                    .loads
+                                    .iter()
+                                    .filter(|l| options.area_of_bus[l.bus] == Some(a))
+                                    .map(|l| -l.sign * l.p_set.at(t))
+                                    .sum::<f64>()
+                            })
+                            .fold(0.0, f64::max)
+                    })
+                    .collect()
+            })
+            .collect(),
+    };
+    let lp = &mut model.lp;
+    policy::add_capacity_limits(lp, &options, &options.periods, &ix);
+    policy::add_energy_limits(lp, &options, &options.periods, &weights, &ix);
+    reserve_margin::add(lp, &options, &options.periods, &ix, &areas);
+    if plan.solver.relax_integers {
+        lp.col_integer
+            .iter_mut()
+            .for_each(|integer| *integer = false);
+    }
+    if let Some(path) = &plan.solver.write_lp {
+        let written = std::fs::File::create(path).and_then(|file| model.lp.write_lp(file));
+        if let Err(error) = written {
+            return Err(Error::WriteLp {
+                path: path.display().to_string(),
+                message: error.to_string(),
+            });
+        }
+    }
+    let build_s = started.elapsed().as_secs_f64();
+    let settings = solver_settings(plan);
+    let solve_started = std::time::Instant::now();
+    let solved = solve(&model.lp, &settings);
+    // Prices are the core's: the balance rows' duals over the objective weighting, for a MILP
+    // those HiGHS gives with the integers fixed, as for a plain solve.
+    let mut core = results::extract(network, &model.index, &solved);
+    // An infeasible plan is explained by its policy rows first (as in the planning model), then
+    // by the core's diagnosis of the network.
+    let diagnosis = (solved.status != SolveStatus::Optimal && !solved.has_solution).then(|| {
+        let findings = if solved.status == SolveStatus::Infeasible {
+            crate::diagnose::elastic(&model.lp, POLICY_FAMILIES, &settings)
+        } else {
+            Vec::new()
+        };
+        if findings.is_empty() {
+            crate::diagnose::diagnose(network, &model, solved.status, &settings)
+        } else {
+            Diagnosis {
+                status: solved.status,
+                findings,
+            }
+        }
+    });
+    let solve_s = solve_started.elapsed().as_secs_f64();
+    let has_solution = solved.has_solution;
+    let mut result = PlanResult {
+        status: solved.status,
+        objective: if has_solution {
+            clean(solved.objective)
+        } else {
+            0.0
+        },
+        mip_gap: clean(if solved.mip_gap.is_finite() {
+            solved.mip_gap
+        } else {
+            1.0
+        }),
+        has_solution,
+        solver_message: solved.message.clone(),
+        variables: model.lp.n_cols(),
+        integer_variables: model.lp.n_integer(),
+        constraints: model.lp.n_rows(),
+        nonzeros: model.lp.n_nonzeros(),
+        build_s,
+        solve_s,
+        highs_s: solved.highs_s,
+        simplex_iterations: solved.simplex_iterations,
+        ipm_iterations: solved.ipm_iterations,
+        capacities: Vec::new(),
+        storage: Vec::new(),
+        branches: Vec::new(),
+        global_constraints: Vec::new(),
+        aggregation: None,
+        hour_weights: network.snapshots.generators.clone(),
+        prices: Vec::new(),
+        diagnosis,
+        generator_p: Vec::new(),
+        storage_p: Vec::new(),
+        col_values: Vec::new(),
+        network_results: None,
+    };
+    if has_solution {
+        by_period(
+            network,
+            &model.index,
+            &solved.col_values,
+            &core,
+            &ranges,
+            &mut result,
+        );
+        if plan.solver.prices {
+            result.prices = bus_prices(network, &core, &ranges);
+        }
+        result.col_values = solved.col_values.clone();
+        core.objective = result.objective;
+        result.network_results = Some(Box::new(core));
+    }
+    Ok(result)
+}
+
+/// Fills the per-period rows of `result` from the core's results.
+fn by_period(
+    network: &Network,
+    index: &ModelIndex,
+    x: &[f64],
+    core: &results::Results,
+    ranges: &[Range<usize>],
+    result: &mut PlanResult,
+) {
+    let periods = &network.investment_periods;
+    let weight = |t: usize| network.snapshots.generators[t];
+    let first_active =
+        |capacity: &Capacity| periods.iter().position(|p| capacity.active_in(p.period));
+    for (g, gen) in network.generators.iter().enumerate() {
+        let solved = &core.generators[g];
+        let co2 = if gen.efficiency != 0.0 {
+            network.carrier_attribute(&gen.carrier, "co2_emissions") / gen.efficiency
+        } else {
+            0.0
+        };
+        let first = first_active(&gen.capacity);
+        let mut hourly = Vec::with_capacity(periods.len());
+        for (y, period) in periods.iter().enumerate() {
+            let active = gen.capacity.active_in(period.period);
+            let capacity = if active { solved.p_nom_opt } else { 0.0 };
+            let range = ranges[y].clone();
+            let energy: f64 = range.clone().map(|t| weight(t) * solved.p[t]).sum();
+            let curtailment: f64 = if gen.p_max_pu.is_varying() {
+                range
+                    .clone()
+                    .map(|t| weight(t) * (gen.p_max_pu.at(t) * capacity - solved.p[t]).max(0.0))
+                    .sum()
+            } else {
+                0.0
+            };
+            let units = index
+                .generator_n_mod
+                .get(g)
+                .copied()
+                .flatten()
+                .filter(|_| active)
+                .map(|col| clean(x[col]));
+            result.capacities.push(CapacityResult {
+                generator: gen.name.clone(),
+                period: Some(period.period),
+                p_nom_opt_mw: clean(capacity),
+                units,
+                built: if gen.capacity.extendable && first == Some(y) {
+                    clean(solved.p_nom_opt)
+                } else {
+                    0.0
+                },
+                energy_mwh: clean(energy),
+                co2_t: clean(energy * co2),
+                curtailment_mwh: clean(curtailment),
+            });
+            hourly.push(range.map(|t| clean(solved.p[t])).collect());
+        }
+        result.generator_p.push(hourly);
+    }
+    for (k, unit) in network.storage_units.iter().enumerate() {
+        let solved = &core.storage_units[k];
+        let first = first_active(&unit.capacity);
+        let mut hourly = Vec::with_capacity(periods.len());
+        for (y, period) in periods.iter().enumerate() {
+            let active = unit.capacity.active_in(period.period);
+            let range = ranges[y].clone();
+            let energy =
+                |series: &[f64]| -> f64 { range.clone().map(|t| weight(t) * series[t]).sum() };
+            result.storage.push(StorageResult {
+                storage_unit: unit.name.clone(),
+                period: Some(period.period),
+                p_nom_opt_mw: clean(if active { solved.p_nom_opt } else { 0.0 }),
+                built_mw: if unit.capacity.extendable && first == Some(y) {
+                    clean(solved.p_nom_opt)
+                } else {
+                    0.0
+                },
+                dispatch_mwh: clean(energy(&solved.p_dispatch)),
+                store_mwh: clean(energy(&solved.p_store)),
+            });
+            hourly.push(range.map(|t| clean(solved.p[t])).collect());
+        }
+        result.storage_p.push(hourly);
+    }
+    result.branches = network
+        .links
+        .iter()
+        .zip(&core.links)
+        .map(|(link, solved)| BranchResult {
+            name: link.name.clone(),
+            is_line: false,
+            p_nom_opt_mw: clean(solved.p_nom_opt),
+        })
+        .chain(
+            network
+                .lines
+                .iter()
+                .zip(&core.lines)
+                .map(|(line, solved)| BranchResult {
+                    name: line.name.clone(),
+                    is_line: true,
+                    p_nom_opt_mw: clean(solved.s_nom_opt),
+                }),
+        )
+        .collect();
+    result.global_constraints = core
+        .global_constraints
+        .iter()
+        .map(|c| results::GlobalConstraintResult {
+            name: c.name.clone(),
+            value: clean(c.value),
+            mu: clean(c.mu),
+        })
+        .collect();
+}
+
+/// Prices per bus and period: the core's marginal prices over the period's snapshots, and
+/// their load-weighted average.
+fn bus_prices(
+    network: &Network,
+    core: &results::Results,
+    ranges: &[Range<usize>],
+) -> Vec<BusPrices> {
+    let mut prices = Vec::new();
+    for (y, period) in network.investment_periods.iter().enumerate() {
+        for (b, bus) in network.buses.iter().enumerate() {
+            let hourly: Vec<f64> = ranges[y]
+                .clone()
+                .map(|t| clean(core.marginal_price[b][t]))
+                .collect();
+            let (mut num, mut den) = (0.0, 0.0);
+            for (t, price) in ranges[y].clone().zip(&hourly) {
+                let load: f64 = network
+                    .loads
+                    .iter()
+                    .filter(|l| l.bus == b)
+                    .map(|l| -l.sign * l.p_set.at(t))
+                    .sum::<f64>()
+                    * network.snapshots.generators[t];
+                num += load * price;
+                den += load;
+            }
+            prices.push(BusPrices {
+                bus: bus.name.clone(),
+                period: Some(period.period),
+                average_usd_per_mwh: if den > 0.0 { clean(num / den) } else { 0.0 },
+                hourly_usd_per_mwh: hourly,
+            });
+        }
+    }
+    prices
+}

@@ -314,14 +314,25 @@ def _optimize_planning(n: Any, planning: Any, solver_options: Any, threads: int)
     last_plan = result
     status, condition = _PLAN_STATUS.get(result["status"], ("warning", "unknown"))
     if result.get("has_solution"):
+        # The planning file's own periods: the first period's capacity. A network with
+        # investment periods: each asset's one p_nom_opt, which its active periods report and
+        # the others report as 0.
+        network_periods = len(n.investment_periods) > 0
+
+        def keep(into: dict[str, float], name: str, value: float) -> None:
+            if network_periods:
+                into[name] = max(into.get(name, 0.0), value)
+            else:
+                into.setdefault(name, value)
+
         first: dict[str, float] = {}
         for cap in result["capacities"]:
-            first.setdefault(cap["generator"], cap["p_nom_opt_mw"])
+            keep(first, cap["generator"], cap["p_nom_opt_mw"])
         names = [k for k in first if k in n.generators.index]
         _set_static(n.components.generators, "p_nom_opt", names, np.array([first[k] for k in names]))
         store: dict[str, float] = {}
         for cap in result["storage"]:
-            store.setdefault(cap["storage_unit"], cap["p_nom_opt_mw"])
+            keep(store, cap["storage_unit"], cap["p_nom_opt_mw"])
         names = [k for k in store if k in n.storage_units.index]
         _set_static(
             n.components.storage_units, "p_nom_opt", names, np.array([store[k] for k in names])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import tomllib
 
@@ -26,6 +27,23 @@ def test_empty_plan_equals_the_core_model():
     for name in core.generators.index:
         assert math.isclose(n.generators.p_nom_opt[name], core.generators.p_nom_opt[name],
                             rel_tol=1e-6, abs_tol=1e-6), name
+
+
+@pytest.mark.parametrize("case", ["three-decades", "modular-periods"])
+def test_empty_plan_on_a_multi_period_network_matches_pypsa(case):
+    """A network with investment periods goes through the core's model with the planning
+    families added: with an empty planning file the objective and every p_nom_opt are those of
+    PyPSA 1.4's optimize(multi_investment_periods=True) (multi-period/<case>.pypsa.json)."""
+    folder = FIXTURES / "multi-period" / case
+    reference = json.loads((FIXTURES / "multi-period" / f"{case}.pypsa.json").read_text())
+    n = load(folder)
+    assert atomplan.optimize(n, planning={}) == ("ok", "optimal")
+    assert math.isclose(n.objective, reference["objective"], rel_tol=1e-6)
+    for name, want in reference["generators_p_nom_opt"].items():
+        assert math.isclose(n.generators.p_nom_opt[name], want, rel_tol=1e-6, abs_tol=1e-6), name
+    assert {c["period"] for c in _pypsa.last_plan["capacities"]} == set(n.investment_periods)
+    with pytest.raises(ValueError, match=r"units\.nuclear.*investment periods"):
+        atomplan.optimize(load(folder), planning={"units": {"nuclear": {"unit_size_mw": 120}}})
 
 
 def test_pypsa_p_nom_mod_through_the_planning_model_matches_pypsa():

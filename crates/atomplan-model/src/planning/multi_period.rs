@@ -16,13 +16,18 @@
 //!   $\sum_{g \in a} \kappa_g P_{g,y} + \sum_{s \in a} \kappa_s P_{s,y} \ge (1 + m_{a,y}) \hat L_{a,y}$,
 //!   with the modelled peak $\hat L_{a,y}$ the largest hourly load of the area in period $y$'s
 //!   snapshots, and the credits $\kappa$ from `[units.<name>] capacity_credit` (default 1) and
-//!   `[storage.<name>] capacity_credit` (default 0).
+//!   `[storage.<name>] capacity_credit` (default 0);
+//! - `[[areas]]` with `n1_reserve` (`contingency.rs`, written out in [`n1_reserve`]): the N-1
+//!   reserve tied to the largest unit, where a unit is the network's own module (`p_nom_mod`,
+//!   with the integer module count the core already has) or the whole `p_nom` of a fixed
+//!   committable generator, with `interconnector_reserve_mw`, and `[units.<name>]`
+//!   `contingency` and `reserve_ramp`.
 //!
 //! With a planning file that sets none of them, the LP is the core's LP, so the answer is the
 //! core's answer (and PyPSA's). What is built on the planning model's own periods only
-//! (`[investment]`: lead times, learning, retirement, integer units with the N-1 reserve,
-//! refuelling, representative periods, storage linking, vendors) is refused by its key in
-//! [`unsupported`], never ignored.
+//! (`[investment]`: lead times, learning, retirement; unit sizes of the planning file,
+//! refuelling, operating modes, representative periods, storage linking, vendors) is refused by
+//! its key in [`unsupported`], never ignored.
 
 use std::ops::Range;
 
@@ -34,8 +39,10 @@ use super::{
     clean, solve, solver_settings, BranchResult, BusPrices, CapacityResult, PlanResult,
     StorageResult, POLICY_FAMILIES,
 };
-use crate::build::planning::{policy, reserve_margin, Expr, Index, Period};
+use crate::build::planning::contingency::{self, Designs};
+use crate::build::planning::{policy, reserve_margin, Expr, Index, Period, BIG_UNITS};
 use crate::diagnose::Diagnosis;
+use crate::lp::{Col, LinearProgram};
 use crate::network::{Capacity, Network};
 use crate::{highs_backend::SolveStatus, results, Error, ModelIndex};
 
@@ -55,17 +62,19 @@ pub(crate) fn unsupported(plan: &PlanningFile, file: &str) -> Vec<Diagnostic> {
             "representative periods are not built on a network with investment periods yet: the model runs on the network's own snapshots",
         ));
     }
-    let credit_only_unit = |unit: &UnitWire| {
+    let taken_unit = |unit: &UnitWire| {
         UnitWire {
             capacity_credit: None,
+            contingency: None,
+            reserve_ramp: None,
             ..unit.clone()
         } == UnitWire::default()
     };
     for (name, unit) in &plan.units {
-        if !credit_only_unit(unit) {
+        if !taken_unit(unit) {
             keys.push((
                 format!("units.{name}"),
-                "on a network with investment periods only `capacity_credit` is taken yet: integer units, the N-1 reserve, refuelling, lead times and learning are built on the planning file's own periods (`[investment]`), and PyPSA's `committable`, `p_nom_mod` and ramp limits come from the network",
+                "on a network with investment periods only `capacity_credit`, `contingency` and `reserve_ramp` are taken yet: a unit is the network's module (`p_nom_mod`, or the whole `p_nom` of a committable generator), its commitment and ramps are the network's, and unit sizes, refuelling, operating modes, lead times and learning are built on the planning file's own periods (`[investment]`) only",
             ));
         }
     }
@@ -86,20 +95,6 @@ pub(crate) fn unsupported(plan: &PlanningFile, file: &str) -> Vec<Diagnostic> {
             "vendors".to_owned(),
             "learning is built on the planning file's own periods (`[investment]`) only",
         ));
-    }
-    for (a, area) in plan.areas.iter().enumerate() {
-        if area.n1_reserve {
-            keys.push((
-                format!("areas[{a}].n1_reserve"),
-                "the N-1 reserve needs integer units (`[units]`), which are not built on a network with investment periods yet",
-            ));
-        }
-        if area.interconnector_reserve_mw > 0.0 {
-            keys.push((
-                format!("areas[{a}].interconnector_reserve_mw"),
-                "the interconnector reserve is part of the N-1 reserve, which is not built on a network with investment periods yet",
-            ));
-        }
     }
     keys.into_iter()
         .map(|(key, why)| {
@@ -195,7 +190,7 @@ pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<PlanResult,
     options.multi_period = true;
     let mut model = crate::build::build(network)?;
     let ranges = period_ranges(network);
-    let ix = index_of(network, &model.index, &ranges);
+    let mut ix = index_of(network, &model.index, &ranges);
     let weights: Vec<Vec<f64>> = ranges
         .iter()
         .map(|r| network.snapshots.generators[r.clone()].to_vec())
@@ -227,6 +222,15 @@ pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<PlanResult,
     policy::add_capacity_limits(lp, &options, &options.periods, &ix);
     policy::add_energy_limits(lp, &options, &options.periods, &weights, &ix);
     reserve_margin::add(lp, &options, &options.periods, &ix, &areas);
+    n1_reserve(
+        lp,
+        network,
+        &model.index,
+        &options,
+        &ranges,
+        &mut ix,
+        plan.solver.relax_integers,
+    );
     if plan.solver.relax_integers {
         lp.col_integer
             .iter_mut()
@@ -320,6 +324,166 @@ pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<PlanResult,
         result.network_results = Some(Box::new(core));
     }
     Ok(result)
+}
+
+/// The unit size of a generator that is a contingency design on the core's columns, read as
+/// the planning model reads a network's units (`units_from_network`): the module (`p_nom_mod`)
+/// of an extendable modular generator, or of a committable one; the whole `p_nom` of a fixed
+/// committable generator without modules. A committable unit is no contingency unless
+/// `[units.<name>] contingency = true` (as in the planning model); `contingency = false`
+/// exempts any design.
+fn unit_size(generator: &crate::network::Generator, options: &Options, g: usize) -> Option<f64> {
+    let committable = generator.operation.committable;
+    let contingency = options.units[g].and_then(|u| u.contingency);
+    if !contingency.unwrap_or(!committable) {
+        return None;
+    }
+    let capacity = &generator.capacity;
+    if capacity.is_modular() && (capacity.extendable || committable) {
+        Some(capacity.module)
+    } else if committable && !capacity.extendable && capacity.nominal > 0.0 {
+        Some(capacity.nominal)
+    } else {
+        None
+    }
+}
+
+/// The N-1 reserve of `build/planning/contingency.rs` over the core's columns, in every area
+/// with `n1_reserve`, period and snapshot of the period. A contingency design's units
+/// $n_{c,y}$ are its module count (the `n_mod` column, or $P/m$ when fixed; one for a fixed
+/// committable unit) in the periods it is active in. Each generator in an N-1 area with a
+/// positive reserve ramp $\rho_g$ (`[units.<name>] reserve_ramp`, else the smallest
+/// `ramp_limit_up`, else 1) holds $r_{g,t} \ge 0$ with $r_{g,t} \le \rho_g P_{g,y}$ and
+/// $p_{g,t} + r_{g,t} \le \bar p_{g,t} P_{g,y}$, or $\le \bar p_{g,t} S_g u_{g,t}$ for a
+/// committable unit with a status (modules or one unit) (`Generator-p-reserve-upper`).
+fn n1_reserve(
+    lp: &mut LinearProgram,
+    network: &Network,
+    index: &ModelIndex,
+    options: &Options,
+    ranges: &[Range<usize>],
+    ix: &mut Index,
+    relax: bool,
+) {
+    let n1_areas: Vec<bool> = options.areas.iter().map(|a| a.n1_reserve).collect();
+    if !n1_areas.iter().any(|&n1| n1) {
+        return;
+    }
+    let generators = &network.generators;
+    let designs = Designs {
+        names: generators.iter().map(|g| g.name.as_str()).collect(),
+        bus: generators.iter().map(|g| g.bus).collect(),
+        unit_size: generators
+            .iter()
+            .enumerate()
+            .map(|(g, gen)| unit_size(gen, options, g))
+            .collect(),
+        max_units: generators
+            .iter()
+            .map(|gen| {
+                let capacity = &gen.capacity;
+                if capacity.is_modular() && capacity.extendable && capacity.max.is_finite() {
+                    (capacity.max / capacity.module + 1e-9).floor()
+                } else {
+                    BIG_UNITS
+                }
+            })
+            .collect(),
+    };
+    ix.units = generators
+        .iter()
+        .enumerate()
+        .map(|(g, gen)| {
+            let capacity = &gen.capacity;
+            network
+                .investment_periods
+                .iter()
+                .map(|period| {
+                    designs.unit_size[g]?;
+                    if !capacity.active_in(period.period) {
+                        return None;
+                    }
+                    match index.generator_n_mod.get(g).copied().flatten() {
+                        Some(col) => Some(Expr {
+                            terms: vec![(col, 1.0)],
+                            constant: 0.0,
+                        }),
+                        None if capacity.is_modular() => {
+                            Some(Expr::constant((capacity.nominal / capacity.module).round()))
+                        }
+                        None => Some(Expr::constant(1.0)),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    contingency::any_built(lp, &designs, ix, relax);
+    let mut reserve: Vec<Vec<Vec<Option<Col>>>> = Vec::with_capacity(generators.len());
+    for (g, gen) in generators.iter().enumerate() {
+        let in_n1 = options.area_of_bus[gen.bus].is_some_and(|a| n1_areas[a]);
+        let rho = options.units[g]
+            .and_then(|u| u.reserve_ramp)
+            .or_else(|| {
+                gen.operation.ramp_limit_up.as_ref().map(|series| {
+                    (0..network.snapshots.len())
+                        .map(|t| series.at(t))
+                        .fold(f64::INFINITY, f64::min)
+                })
+            })
+            .unwrap_or(1.0);
+        let status = index
+            .generator_commitment
+            .get(g)
+            .copied()
+            .flatten()
+            // A big-M unit (extendable without modules) is bounded by its capacity instead.
+            .filter(|_| !gen.capacity.extendable || gen.capacity.is_modular());
+        let mut by_period = Vec::with_capacity(ranges.len());
+        for (y, range) in ranges.iter().enumerate() {
+            let period = network.investment_periods[y].period;
+            let holds = in_n1 && rho > 0.0 && gen.capacity.active_in(period);
+            let mut columns = Vec::with_capacity(range.len());
+            for (local, t) in range.clone().enumerate() {
+                if !holds {
+                    columns.push(None);
+                    continue;
+                }
+                let cap = &ix.capacity[g][y];
+                let r = contingency::reserve_column(lp, &gen.name, y, local, cap, rho);
+                let p = index.generator_p(g, t);
+                let max_pu = gen.p_max_pu.at(t);
+                let mut terms = vec![(p, 1.0), (r, 1.0)];
+                let upper = match status {
+                    // p + r <= p_max · S · u
+                    Some(columns) => {
+                        let size = if gen.capacity.is_modular() {
+                            gen.capacity.module
+                        } else {
+                            gen.capacity.nominal
+                        };
+                        terms.push((columns.status + t, -max_pu * size));
+                        0.0
+                    }
+                    // p + r <= p_max · P
+                    None => {
+                        terms.extend(cap.terms.iter().map(|&(c, v)| (c, -v * max_pu)));
+                        cap.constant * max_pu
+                    }
+                };
+                lp.row_with(
+                    format!("Generator-p-reserve-upper[{},{y},{local}]", gen.name),
+                    f64::NEG_INFINITY,
+                    upper,
+                    &terms,
+                );
+                columns.push(Some(r));
+            }
+            by_period.push(columns);
+        }
+        reserve.push(by_period);
+    }
+    let hours: Vec<usize> = ranges.iter().map(Range::len).collect();
+    contingency::area_rows(lp, options, &designs, ix, &reserve, &hours);
 }
 
 /// Fills the per-period rows of `result` from the core's results.

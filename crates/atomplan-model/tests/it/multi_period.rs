@@ -449,8 +449,8 @@ fn planning_keys_not_built_on_network_periods_are_refused_by_key() {
             "aggregation",
         ),
         (
-            "[[areas]]\nname = \"all\"\nbuses = [\"north\"]\nn1_reserve = true\n",
-            "areas[0].n1_reserve",
+            "[storage.battery]\nlinking = \"cyclic\"\n",
+            "storage.battery",
         ),
     ] {
         let errors = invalid(plan);
@@ -478,4 +478,154 @@ fn planning_keys_not_built_on_network_periods_are_refused_by_key() {
             .any(|e| e.contains("capacity_limits[0].generators") && e.contains("nope")),
         "{errors:?}"
     );
+}
+
+/// The network of "N-1 makes small modules win" (docs/formulation/planning.md; the planning
+/// model's `n1_makes_55_mwe_modules_beat_one_1200_mwe_unit`) over two investment periods of
+/// weight 1: one bus with 1,600 MW of load for 4 snapshots of weight 2,190 h in each period, 500
+/// MW of gas at 70 USD/MWh, and, built in 2030 for both periods, a 1,200 MW unit (PyPSA module
+/// 1,200 MW, at most one) or 55 MW modules (at most 30), both at 10 USD/MWh, and OCGT. Every
+/// cost counts once per period, so each objective is twice the single-period one.
+fn n1_periods(dir: &Path, gas_committable: bool) {
+    let write = |file: &str, text: String| std::fs::write(dir.join(file), text).unwrap();
+    let mut snapshots = String::from(",period,timestep,objective,stores,generators\n");
+    let mut load = String::from(",load\n");
+    for t in 0..8 {
+        let period = if t < 4 { 2030 } else { 2040 };
+        snapshots.push_str(&format!("{t},{period},{},2190,2190,2190\n", t % 4));
+        load.push_str(&format!("{t},1600\n"));
+    }
+    write("snapshots.csv", snapshots);
+    write("loads-p_set.csv", load);
+    write(
+        "investment_periods.csv",
+        "period,objective,years\n2030,1,10\n2040,1,10\n".to_owned(),
+    );
+    write("buses.csv", "name\ngrid\n".to_owned());
+    write("loads.csv", "name,bus\nload,grid\n".to_owned());
+    write(
+        "generators.csv",
+        format!(
+            "name,bus,p_nom,p_nom_extendable,p_nom_max,p_nom_mod,marginal_cost,capital_cost,build_year,lifetime,committable\n\
+             gas,grid,500,False,inf,0,70,0,2000,100,{}\n\
+             large,grid,0,True,1200,1200,10,500000,2030,50,False\n\
+             smr,grid,0,True,1650,55,10,540000,2030,50,False\n\
+             ocgt,grid,0,True,inf,0,150,60000,2030,50,False\n",
+            if gas_committable { "True" } else { "False" }
+        ),
+    );
+}
+
+const N1_AREA: &str = "[[areas]]\nname = \"grid\"\nbuses = [\"grid\"]\nn1_reserve = true\n";
+
+fn solve_n1(dir: &Path, plan: &str) -> atomplan_model::planning::PlanResult {
+    let text = format!("[solver]\nmip_rel_gap = 0.0\n{plan}");
+    match planning::solve_folder(dir, &text, "plan.toml") {
+        FolderOutcome::Solved { result, .. } => *result,
+        FolderOutcome::Invalid(diagnostics) => panic!("{diagnostics:?}"),
+    }
+}
+
+/// The N-1 reserve on the core's columns (`planning/multi_period.rs` with
+/// `build/planning/contingency.rs`): a network's `p_nom_mod` modules are the units. Without the
+/// reserve one 1,200 MW unit is cheapest (2 × 950.4 M); with it, 21 modules of 55 MW, whose loss
+/// the gas headroom covers (2 × 997.752 M); 1,100 MW of interconnector reserve, or
+/// `contingency = false` on the large unit, bring the large unit back (2 × 950.4 M).
+#[test]
+fn the_n1_reserve_on_network_periods_follows_the_hand_derived_case() {
+    let dir = tempfile::tempdir().unwrap();
+    n1_periods(dir.path(), false);
+    let solve = |plan: &str| solve_n1(dir.path(), plan);
+    let area = N1_AREA;
+    let with_import = format!("{area}interconnector_reserve_mw = 1100\n");
+    let large_exempt = format!("{area}[units.large]\ncontingency = false\n");
+    let cases = [
+        ("", 2.0 * 950.4e6, "large", 1200.0),
+        (area, 2.0 * 997.752e6, "smr", 1155.0),
+        (with_import.as_str(), 2.0 * 950.4e6, "large", 1200.0),
+        (large_exempt.as_str(), 2.0 * 950.4e6, "large", 1200.0),
+    ];
+    for (plan, objective, built, mw) in cases {
+        let result = solve(plan);
+        assert_eq!(result.status, SolveStatus::Optimal, "{plan}");
+        assert!(
+            relative_difference(result.objective, objective) < 1e-9,
+            "{plan}: {} vs {objective}",
+            result.objective
+        );
+        for year in [2030, 2040] {
+            assert!(
+                (capacity(&result, built, year) - mw).abs() < 1e-6,
+                "{plan}: {built} in {year}"
+            );
+        }
+    }
+    // The same network in one period, through the planning model's own builder (its units
+    // read from `p_nom_mod` by `units_from_network`): the same contingency family gives half
+    // the cost of the two periods.
+    let single = tempfile::tempdir().unwrap();
+    n1_periods(single.path(), false);
+    let mut snapshots = String::from("snapshot,objective,stores,generators\n");
+    let mut load = String::from("snapshot,load\n");
+    for t in 0..4 {
+        snapshots.push_str(&format!("{t},2190,2190,2190\n"));
+        load.push_str(&format!("{t},1600\n"));
+    }
+    std::fs::write(single.path().join("snapshots.csv"), snapshots).unwrap();
+    std::fs::write(single.path().join("loads-p_set.csv"), load).unwrap();
+    std::fs::remove_file(single.path().join("investment_periods.csv")).unwrap();
+    let one = solve_n1(single.path(), area);
+    assert!(
+        relative_difference(one.objective, 997.752e6) < 1e-9,
+        "{}",
+        one.objective
+    );
+    let modules = solve(area);
+    let smr = modules
+        .capacities
+        .iter()
+        .find(|c| c.generator == "smr" && c.period == Some(2040))
+        .unwrap();
+    assert_eq!(smr.units, Some(21.0));
+    assert!(modules.integer_variables > 0);
+}
+
+/// The gas plant of the same network made committable and, with `contingency = true` (a
+/// committable unit is no contingency by default, as in the planning model), a contingency
+/// design of its whole 500 MW (one unit, always there); it holds reserve only within its status,
+/// $p + r \le 500\,u$. The plan: the 1,200 MW unit, 7 modules (385 MW) and 715 MW of OCGT, with gas
+/// on at 15 MW. By hand, per period: capital 1,200 × 500,000 + 385 × 540,000 + 715 × 60,000 =
+/// 850.8 M; energy 1,585 MW × 8,760 h × 10 + 15 × 8,760 × 70 = 148.044 M; 998.844 M in all. The
+/// loss of the large unit is covered by 485 MW of gas headroom and the OCGT (485 + 715 = 1,200),
+/// the loss of gas by the OCGT.
+#[test]
+fn a_committable_unit_is_a_contingency_and_holds_reserve_within_its_status() {
+    let dir = tempfile::tempdir().unwrap();
+    n1_periods(dir.path(), true);
+    // Not a contingency by default: the plan of the non-committable network.
+    let default = solve_n1(dir.path(), N1_AREA);
+    assert!(
+        relative_difference(default.objective, 2.0 * 997.752e6) < 1e-9,
+        "{}",
+        default.objective
+    );
+    let result = solve_n1(
+        dir.path(),
+        &format!("{N1_AREA}[units.gas]\ncontingency = true\n"),
+    );
+    assert_eq!(result.status, SolveStatus::Optimal);
+    assert!(
+        relative_difference(result.objective, 2.0 * 998.844e6) < 1e-9,
+        "{}",
+        result.objective
+    );
+    for (name, mw) in [("large", 1200.0), ("smr", 385.0), ("ocgt", 715.0)] {
+        for year in [2030, 2040] {
+            assert!(
+                (capacity(&result, name, year) - mw).abs() < 1e-6,
+                "{name} in {year}: {}",
+                capacity(&result, name, year)
+            );
+        }
+    }
 }

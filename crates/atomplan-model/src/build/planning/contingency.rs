@@ -28,20 +28,46 @@
 
 use super::*;
 
+/// What the N-1 rows need to know of each generator, whichever builder made the columns: its
+/// name and bus, its unit size $S_c$ when it is a contingency design (`None` otherwise), and the
+/// most units it can have ($N^{max}_c$).
+pub(crate) struct Designs<'a> {
+    pub names: Vec<&'a str>,
+    pub bus: Vec<usize>,
+    pub unit_size: Vec<Option<f64>>,
+    pub max_units: Vec<f64>,
+}
+
+impl<'a> Designs<'a> {
+    /// The planning system's generators: a design has `unit_size_mw` and `contingency` not
+    /// false.
+    pub(super) fn of_system(sys: &'a System, opt: &Options) -> Self {
+        Designs {
+            names: sys.generators.iter().map(|g| g.name.as_str()).collect(),
+            bus: sys.generators.iter().map(|g| g.bus).collect(),
+            unit_size: opt
+                .units
+                .iter()
+                .map(|unit| {
+                    unit.filter(|u| u.contingency.unwrap_or(true))
+                        .and_then(|u| u.unit_size_mw)
+                })
+                .collect(),
+            max_units: opt
+                .units
+                .iter()
+                .map(|unit| unit.and_then(|u| u.max_units).map_or(BIG_UNITS, f64::from))
+                .collect(),
+        }
+    }
+}
+
 /// The "at least one unit built" expression $z_{g,y}$ of every generator that sets the N-1
-/// reserve (`ix.any_built[g][y]`; `None` for the others).
-pub(super) fn any_built(
-    lp: &mut LinearProgram,
-    sys: &System,
-    opt: &Options,
-    ix: &mut Index,
-    relax: bool,
-) {
+/// reserve (`ix.any_built[g][y]`; `None` for the others and where it has no units).
+pub(crate) fn any_built(lp: &mut LinearProgram, designs: &Designs, ix: &mut Index, relax: bool) {
     let ny = ix.units.first().map_or(0, Vec::len);
-    for (g, gen) in sys.generators.iter().enumerate() {
-        let unit = opt.units[g];
-        let sets_n1 =
-            unit.is_some_and(|u| u.unit_size_mw.is_some() && u.contingency.unwrap_or(true));
+    for (g, name) in designs.names.iter().enumerate() {
+        let sets_n1 = designs.unit_size[g].is_some();
         let mut row = Vec::with_capacity(ny);
         for y in 0..ny {
             let Some(n) = ix.units[g][y].clone().filter(|_| sets_n1) else {
@@ -61,18 +87,17 @@ pub(super) fn any_built(
                 continue;
             }
             let z = lp.col(
-                format!("Generator-any-built[{},{y}]", gen.name),
+                format!("Generator-any-built[{name},{y}]"),
                 0.0,
                 0.0,
                 1.0,
                 !relax,
             );
             // n <= N_max · z
-            let nmax = unit.and_then(|u| u.max_units).map_or(BIG_UNITS, f64::from);
             let mut terms = n.terms.clone();
-            terms.push((z, -nmax));
+            terms.push((z, -designs.max_units[g]));
             lp.row_with(
-                format!("Generator-any-built-link[{},{y}]", gen.name),
+                format!("Generator-any-built-link[{name},{y}]"),
                 f64::NEG_INFINITY,
                 -n.constant,
                 &terms,
@@ -88,7 +113,7 @@ pub(super) fn any_built(
 
 /// The reserve column $r_{g,y,t}$ of one generator in one hour, with its ramp limit
 /// $r \le \rho\, P$ when $\rho < 1$ (`cap` is the generator's capacity expression $P_{g,y}$).
-pub(super) fn reserve_column(
+pub(crate) fn reserve_column(
     lp: &mut LinearProgram,
     name: &str,
     y: usize,
@@ -117,20 +142,20 @@ pub(super) fn reserve_column(
 }
 
 /// The area rows: the reserve total, the interconnector's reserve and one contingency row per
-/// contingency design, area, period and hour (`reserve[g][y][t]` from [`reserve_column`]).
-pub(super) fn area_rows(
+/// contingency design, area, period and hour (`reserve[g][y][t]` from [`reserve_column`]);
+/// period `y` has `hours[y]` hours.
+pub(crate) fn area_rows(
     lp: &mut LinearProgram,
-    sys: &System,
     opt: &Options,
+    designs: &Designs,
     ix: &mut Index,
     reserve: &[Vec<Vec<Option<Col>>>],
-    ny: usize,
+    hours: &[usize],
 ) {
-    let nt = sys.hours();
     let area_of_bus = &opt.area_of_bus;
     for (a, area) in opt.areas.iter().enumerate() {
-        let mut imp_y = Vec::with_capacity(ny);
-        for y in 0..ny {
+        let mut imp_y = Vec::with_capacity(hours.len());
+        for (y, &nt) in hours.iter().enumerate() {
             let mut imp_t = Vec::with_capacity(nt);
             for t in 0..nt {
                 if !area.n1_reserve {
@@ -155,8 +180,8 @@ pub(super) fn area_rows(
                 );
                 // R - Σ_{g in a} r_g = 0
                 let mut sum_terms = vec![(total, 1.0)];
-                for (g, gen) in sys.generators.iter().enumerate() {
-                    if area_of_bus[gen.bus] == Some(a) {
+                for (g, &bus) in designs.bus.iter().enumerate() {
+                    if area_of_bus[bus] == Some(a) {
                         if let Some(r) = reserve[g][y][t] {
                             sum_terms.push((r, -1.0));
                         }
@@ -168,14 +193,14 @@ pub(super) fn area_rows(
                     0.0,
                     &sum_terms,
                 );
-                for (c, gen) in sys.generators.iter().enumerate() {
-                    if area_of_bus[gen.bus] != Some(a) {
+                for (c, &bus) in designs.bus.iter().enumerate() {
+                    if area_of_bus[bus] != Some(a) {
                         continue;
                     }
                     let Some(z) = &ix.any_built[c][y] else {
                         continue;
                     };
-                    let size = opt.units[c].and_then(|u| u.unit_size_mw).unwrap_or(0.0);
+                    let size = designs.unit_size[c].unwrap_or(0.0);
                     // Σ_{g in a, g != c} r_g + imp - size_c · z_c >= 0
                     // R - r_c + imp - size_c · z_c >= 0, constants on the right.
                     let mut terms = vec![(imp, 1.0), (total, 1.0)];
@@ -184,7 +209,10 @@ pub(super) fn area_rows(
                     }
                     terms.extend(z.terms.iter().map(|&(col, v)| (col, -v * size)));
                     lp.row_with(
-                        format!("Area-contingency[{},{},{y},{t}]", area.name, gen.name),
+                        format!(
+                            "Area-contingency[{},{},{y},{t}]",
+                            area.name, designs.names[c]
+                        ),
                         z.constant * size,
                         f64::INFINITY,
                         &terms,

@@ -23,7 +23,7 @@
 #![allow(clippy::needless_range_loop)]
 
 mod branches;
-mod contingency;
+pub(crate) mod contingency;
 mod dispatch;
 mod investment;
 mod learning;
@@ -126,7 +126,7 @@ pub struct Built {
     pub periods: Vec<Period>,
 }
 
-const BIG_UNITS: f64 = 1000.0;
+pub(crate) const BIG_UNITS: f64 = 1000.0;
 /// Granularity of refuelling seasons, hours.
 const SEASON_HOURS: usize = 24;
 
@@ -167,13 +167,14 @@ pub fn build(sys: &System, opt: &Options) -> Built {
     }
 
     // ---- "at least one unit built" binaries for contingency designs (contingency.rs) ----
-    contingency::any_built(&mut lp, sys, opt, &mut ix, relax);
+    let designs = contingency::Designs::of_system(sys, opt);
+    contingency::any_built(&mut lp, &designs, &mut ix, relax);
 
     // ---- dispatch, availability, commitment, refuelling, ramping, reserves (dispatch.rs) ----
     let reserve = dispatch::generator_operation(&mut lp, sys, opt, &mut ix);
 
     // ---- N-1 contingency reserve per area, period and hour (contingency.rs) ----
-    contingency::area_rows(&mut lp, sys, opt, &mut ix, &reserve, ny);
+    contingency::area_rows(&mut lp, opt, &designs, &mut ix, &reserve, &vec![nt; ny]);
 
     // ---- planning reserve margin (reserve_margin.rs) ----
     let peaks = reserve_margin::modelled_peaks(sys, opt, &periods);

@@ -310,29 +310,23 @@ def _optimize_planning(n: Any, planning: Any, solver_options: Any, threads: int)
     # The same in-memory tables as a plain optimize; the planning model takes PyPSA's MILP
     # attributes from them (as `atomplan solve FOLDER --planning` does from a folder).
     name, statics, series = frames(n)
-    result = json.loads(_atomplan.plan_frames(name, statics, series, text, label))
+    text_result, core = _atomplan.plan_frames(name, statics, series, text, label)
+    result = json.loads(text_result)
     last_plan = result
     status, condition = _PLAN_STATUS.get(result["status"], ("warning", "unknown"))
-    if result.get("has_solution"):
-        # The planning file's own periods: the first period's capacity. A network with
-        # investment periods: each asset's one p_nom_opt, which its active periods report and
-        # the others report as 0.
-        network_periods = len(n.investment_periods) > 0
-
-        def keep(into: dict[str, float], name: str, value: float) -> None:
-            if network_periods:
-                into[name] = max(into.get(name, 0.0), value)
-            else:
-                into.setdefault(name, value)
-
+    if result.get("has_solution") and core is not None:
+        # A network with investment periods: the model was the core's with the planning
+        # families added, and its results go back into the network as n.optimize() writes them.
+        _write_back(n, core)
+    elif result.get("has_solution"):
         first: dict[str, float] = {}
         for cap in result["capacities"]:
-            keep(first, cap["generator"], cap["p_nom_opt_mw"])
+            first.setdefault(cap["generator"], cap["p_nom_opt_mw"])
         names = [k for k in first if k in n.generators.index]
         _set_static(n.components.generators, "p_nom_opt", names, np.array([first[k] for k in names]))
         store: dict[str, float] = {}
         for cap in result["storage"]:
-            keep(store, cap["storage_unit"], cap["p_nom_opt_mw"])
+            store.setdefault(cap["storage_unit"], cap["p_nom_opt_mw"])
         names = [k for k in store if k in n.storage_units.index]
         _set_static(
             n.components.storage_units, "p_nom_opt", names, np.array([store[k] for k in names])

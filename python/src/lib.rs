@@ -168,6 +168,23 @@ fn solve_frames<'py>(
         .map_err(to_py)?;
     let solve_s = solve_started.elapsed().as_secs_f64();
 
+    let out = results_dict(py, &network, &results)?;
+    out.set_item("highs_status", &solution.highs_status)?;
+    out.set_item("read_s", read_s)?;
+    out.set_item("solve_s", solve_s)?;
+    out.set_item("highs_s", solution.highs_s)?;
+    Ok(out)
+}
+
+/// The results of a core solve as the dict `_pypsa._write_back` writes into the network: status,
+/// objective and, per component, names, optimal capacities and series as `(snapshots, n)`
+/// arrays; shared by `solve_frames` and by `plan_frames` on a network with investment periods
+/// (the core's model with the planning families).
+fn results_dict<'py>(
+    py: Python<'py>,
+    network: &atomplan_model::Network,
+    results: &atomplan_model::Results,
+) -> PyResult<Bound<'py, PyDict>> {
     let n_t = network.snapshots.len();
     let out = PyDict::new(py);
     let (status, condition) = pypsa_status(results.status);
@@ -177,10 +194,6 @@ fn solve_frames<'py>(
     out.set_item("mip_gap", results.mip_gap)?;
     out.set_item("is_mip", results.is_mip)?;
     out.set_item("co2_t", results.co2_t)?;
-    out.set_item("highs_status", &solution.highs_status)?;
-    out.set_item("read_s", read_s)?;
-    out.set_item("solve_s", solve_s)?;
-    out.set_item("highs_s", solution.highs_s)?;
 
     let names = |items: Vec<&String>| -> Vec<String> { items.into_iter().cloned().collect() };
     let gens = PyDict::new(py);
@@ -319,7 +332,8 @@ fn solve_frames<'py>(
 
 /// Reads a network from its DataFrames (as [`solve_frames`]) and solves it with a planning
 /// file's text (as `atomplan solve FOLDER --planning`), without writing any file; returns the
-/// planning result as JSON text.
+/// planning result as JSON text and, on a network with investment periods (the core's model
+/// with the planning families), the core's results as [`results_dict`] gives them, else `None`.
 #[pyfunction]
 fn plan_frames<'py>(
     py: Python<'py>,
@@ -328,7 +342,7 @@ fn plan_frames<'py>(
     series: Vec<SeriesArg<'py>>,
     plan_text: String,
     plan_file: String,
-) -> PyResult<String> {
+) -> PyResult<(String, Option<Bound<'py, PyDict>>)> {
     use atomplan_model::planning::{self, FolderOutcome};
     let frames = frames(name.clone(), statics, series)?;
     let imported = pypsa::read_frames(frames).map_err(to_py)?;
@@ -353,7 +367,9 @@ fn plan_frames<'py>(
     });
     match outcome {
         FolderOutcome::Solved {
-            result, warnings, ..
+            result,
+            warnings,
+            network,
         } => {
             let mut value = serde_json::to_value(&*result)
                 .map_err(|error| PyRuntimeError::new_err(error.to_string()))?;
@@ -361,7 +377,11 @@ fn plan_frames<'py>(
                 .iter()
                 .map(|w| serde_json::Value::String(format!("{}: {}", w.location, w.message)))
                 .collect();
-            Ok(value.to_string())
+            let core = match &result.network_results {
+                Some(core) => Some(results_dict(py, &network, core)?),
+                None => None,
+            };
+            Ok((value.to_string(), core))
         }
         FolderOutcome::Invalid(diagnostics) => {
             Err(PyValueError::new_err(diagnostics_text(&diagnostics)))

@@ -42,6 +42,10 @@ def test_empty_plan_on_a_multi_period_network_matches_pypsa(case):
     for name, want in reference["generators_p_nom_opt"].items():
         assert math.isclose(n.generators.p_nom_opt[name], want, rel_tol=1e-6, abs_tol=1e-6), name
     assert {c["period"] for c in _pypsa.last_plan["capacities"]} == set(n.investment_periods)
+    # Dispatch and prices are written back on the network's own index, as by n.optimize().
+    assert n.generators_t.p.shape == (len(n.snapshots), len(n.generators))
+    assert n.generators_t.p.index.equals(n.snapshots)
+    assert n.buses_t.marginal_price.shape[0] == len(n.snapshots)
     with pytest.raises(ValueError, match=r"units\.nuclear.*investment periods"):
         atomplan.optimize(load(folder), planning={"units": {"nuclear": {"unit_size_mw": 120}}})
 

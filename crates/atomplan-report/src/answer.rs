@@ -385,7 +385,8 @@ pub fn write_answer(page: &mut Page, study: &StudyFile, results: &StudyResults) 
         .min_by(|x, y| x.first_power_p50.total_cmp(&y.first_power_p50))
     {
         page.push(&format!(
-            "<li><b>First power:</b> {} at the earliest (P50, {}; P10–P90 {}–{}), licensing and construction included{}.</li>",
+            // The candidate with the earliest median; "at the earliest" would misread a median.
+            "<li><b>First power:</b> {} (median of the earliest candidate, {}; P10–P90 {}–{}), licensing and construction included{}.</li>",
             num(first.first_power_p50, 0),
             escape(&first.candidate),
             num(first.first_power_p10, 0),

@@ -696,16 +696,11 @@ fn solve(
             let explanation = if findings.is_empty() {
                 "no policy row explains it (check zones, links and fixed capacities)".to_owned()
             } else {
+                // The diagnosis's own sentences (row name and amount), largest first.
                 findings
                     .iter()
                     .take(3)
-                    .map(|f| {
-                        let row = match &f.component {
-                            Some(key) => format!("{}[{key}]", f.family),
-                            None => f.family.clone(),
-                        };
-                        format!("{row} short by {:.3}", f.amount.unwrap_or(0.0))
-                    })
+                    .map(|f| f.message.as_str())
                     .collect::<Vec<_>>()
                     .join("; ")
             };

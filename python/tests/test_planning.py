@@ -27,6 +27,11 @@ def test_empty_plan_equals_the_core_model():
     for name in core.generators.index:
         assert math.isclose(n.generators.p_nom_opt[name], core.generators.p_nom_opt[name],
                             rel_tol=1e-6, abs_tol=1e-6), name
+    # One period on the network's own snapshots: dispatch and prices are written back too.
+    assert n.generators_t.p.shape == core.generators_t.p.shape
+    load = n.loads_t.p_set.sum(axis=1)
+    assert (n.generators_t.p.sum(axis=1) - load).abs().max() < 1e-4 * load.abs().max()
+    assert n.buses_t.marginal_price.shape == core.buses_t.marginal_price.shape
 
 
 @pytest.mark.parametrize("case", ["three-decades", "modular-periods"])

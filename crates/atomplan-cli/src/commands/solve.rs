@@ -449,13 +449,8 @@ fn run_planning(
     let usable = result.status.gives_plan() && result.has_solution;
     let write_started = std::time::Instant::now();
     if let (Some(out), true) = (&args.out, usable) {
-        // A network with investment periods was solved by the core's model with the planning
-        // families added: its results are the core's, in PyPSA's own multi-period layout.
-        match &result.network_results {
-            Some(core) => atomplan_model::pypsa::write_results(folder, out, &network, core),
-            None => atomplan_model::pypsa::write_planning_results(folder, out, &network, &result),
-        }
-        .with_context(|| format!("cannot write results to `{}`", out.display()))?;
+        atomplan_model::pypsa::write_planning_results(folder, out, &network, &result)
+            .with_context(|| format!("cannot write results to `{}`", out.display()))?;
     }
     let write_s = write_started.elapsed().as_secs_f64();
     let read_s = (solved_s - result.build_s - result.solve_s).max(0.0);

@@ -40,6 +40,7 @@ pub use system::{Chronology, StorageUnit, System};
 use crate::aggregate;
 use crate::highs_backend::{self, LpSolution, SolverSettings};
 use crate::lp::{Col, LinearProgram};
+use crate::results::{GeneratorResult, LineResult, LinkResult, Results, StorageUnitResult};
 use crate::Error;
 
 /// Read and validate a planning file. Errors and warnings come back together; the caller
@@ -387,7 +388,7 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
             });
         }
     }
-    let branches = sys
+    let branches: Vec<BranchResult> = sys
         .links
         .iter()
         .zip(&index.link_capacity)
@@ -402,7 +403,7 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
     } else {
         lp.row_major()
     };
-    let global_constraints = sys
+    let global_constraints: Vec<GlobalConstraintResult> = sys
         .emission_limits
         .iter()
         .zip(&index.emission_rows)
@@ -417,7 +418,23 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
             mu: clean(duals.get(row).copied().unwrap_or(0.0)),
         })
         .collect();
+    // On the network's own snapshots in one period the plan has the core's shape as well.
+    let network_results = (periods.len() == 1
+        && matches!(sys.chronology, Chronology::Sequential)
+        && solved.has_solution)
+        .then(|| {
+            Box::new(network_results(
+                &sys,
+                &index,
+                &solved,
+                (&capacities, &storage, &branches),
+                &prices,
+                &global_constraints,
+                lp.n_integer() > 0,
+            ))
+        });
     Ok(PlanResult {
+        network_results,
         branches,
         global_constraints,
         status: solved.status,
@@ -456,8 +473,105 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
         } else {
             Vec::new()
         },
-        network_results: None,
     })
+}
+
+/// A single-period plan on a system's own sequential snapshots in the core's [`Results`] shape:
+/// the system's components are the network's, in its order (links then lines), so `--out` and
+/// the Python package write it as a plain solve's results.
+fn network_results(
+    sys: &System,
+    index: &model::Index,
+    solved: &LpSolution,
+    (capacities, storage, branches): (&[CapacityResult], &[StorageResult], &[BranchResult]),
+    prices: &[BusPrices],
+    global_constraints: &[GlobalConstraintResult],
+    is_mip: bool,
+) -> Results {
+    let x = &solved.col_values;
+    let values = |cols: &[Col]| -> Vec<f64> { cols.iter().map(|&c| clean(x[c])).collect() };
+    let nt = sys.hours();
+    let generators = sys
+        .generators
+        .iter()
+        .enumerate()
+        .map(|(g, _)| {
+            let row = &capacities[g];
+            GeneratorResult {
+                p_nom_opt: row.p_nom_opt_mw,
+                p: values(&index.p[g][0]),
+                curtailment_mwh: row.curtailment_mwh,
+                energy_mwh: row.energy_mwh,
+                status: values(&index.status[g][0]),
+            }
+        })
+        .collect();
+    let storage_units = (0..sys.storage_units.len())
+        .map(|k| {
+            let p_dispatch = values(&index.storage_dispatch[k][0]);
+            let p_store = values(&index.storage_store[k][0]);
+            let soc = values(&index.storage_soc[k][0]);
+            StorageUnitResult {
+                p_nom_opt: storage[k].p_nom_opt_mw,
+                p: p_dispatch
+                    .iter()
+                    .zip(&p_store)
+                    .map(|(d, s)| clean(d - s))
+                    .collect(),
+                p_dispatch,
+                p_store,
+                state_of_charge: if soc.is_empty() { vec![0.0; nt] } else { soc },
+                spill: index.storage_spill[k][0]
+                    .iter()
+                    .map(|c| c.map_or(0.0, |c| clean(x[c])))
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut links = Vec::new();
+    let mut lines = Vec::new();
+    for (l, link) in sys.links.iter().enumerate() {
+        let p0 = values(&index.link_flow[l][0]);
+        if link.is_line {
+            lines.push(LineResult {
+                s_nom_opt: branches[l].p_nom_opt_mw,
+                p1: p0.iter().map(|p| -p).collect(),
+                p0,
+            });
+        } else {
+            links.push(LinkResult {
+                p_nom_opt: branches[l].p_nom_opt_mw,
+                p1: p0.iter().map(|p| -link.efficiency * p).collect(),
+                p0,
+                status: values(&index.link_status[l][0]),
+            });
+        }
+    }
+    let marginal_price = (0..sys.buses.len())
+        .map(|b| {
+            prices
+                .iter()
+                .find(|p| p.bus == sys.buses[b])
+                .map_or_else(|| vec![0.0; nt], |p| p.hourly_usd_per_mwh.clone())
+        })
+        .collect();
+    Results {
+        status: solved.status,
+        objective: clean(solved.objective),
+        generators,
+        storage_units,
+        links,
+        lines,
+        marginal_price,
+        global_constraints: global_constraints.to_vec(),
+        co2_t: capacities.iter().map(|c| c.co2_t).sum(),
+        mip_gap: if solved.mip_gap.is_finite() {
+            solved.mip_gap
+        } else {
+            1.0
+        },
+        is_mip,
+    }
 }
 
 /// Row duals of a solved plan: the LP's, or for a MILP those of the LP with its integers fixed

@@ -47,17 +47,23 @@ fn copy_folder(input: &Path, output: &Path) -> Result<(), Error> {
 }
 
 /// Copies `input` to `output` (creating it) and adds a planning solve's results in PyPSA's
-/// layout: `p_nom_opt` of generators and storage units in the last period, of links and
-/// `s_nom_opt` of lines, and, when the model
-/// ran on the network's own snapshots in one period (no representative periods), the
-/// `generators-p`, `storage_units-p` and `buses-marginal_price` series. Every period's
-/// capacities, units, builds, energy and CO2 go to `planning-capacities.csv`.
+/// layout. When the plan has the core's shape (`PlanResult::network_results`: the network's
+/// own snapshots in one period, or a network with investment periods), they are written as a
+/// plain solve's ([`write_results`]: capacities, dispatch, commitment status, state of charge,
+/// flows, prices, `mu`). Otherwise (the planning file's own periods, or representative periods):
+/// `p_nom_opt` of generators and storage units in the last period, of links and `s_nom_opt` of
+/// lines. Every period's capacities, units, builds, energy and CO2 go to
+/// `planning-capacities.csv` in both cases.
 pub fn write_planning_results(
     input: &Path,
     output: &Path,
     network: &Network,
     result: &crate::planning::PlanResult,
 ) -> Result<(), Error> {
+    if let Some(core) = &result.network_results {
+        write_results(input, output, network, core)?;
+        return write_planning_capacities(output, result);
+    }
     copy_folder(input, output)?;
     let last = |name: &str| -> f64 {
         result
@@ -112,52 +118,15 @@ pub fn write_planning_results(
                 .collect(),
         },
     )?;
-    let gen_names = names(network.generators.iter().map(|c| &c.name));
-    let su_names = names(network.storage_units.iter().map(|c| &c.name));
-    let n_t = network.snapshots.len();
-    let chronological = result.hour_weights.len() == n_t
-        && result.generator_p.iter().all(|periods| periods.len() == 1);
-    if chronological && result.has_solution {
-        // `generator_p` follows the planning system's generators, whose names are those of the
-        // capacity rows (one row per generator in one period).
-        let series: std::collections::HashMap<&str, &Vec<f64>> = result
-            .capacities
-            .iter()
-            .zip(&result.generator_p)
-            .filter_map(|(c, p)| p.first().map(|p| (c.generator.as_str(), p)))
-            .collect();
-        let storage: std::collections::HashMap<&str, &Vec<f64>> = result
-            .storage
-            .iter()
-            .zip(&result.storage_p)
-            .filter_map(|(s, p)| p.first().map(|p| (s.storage_unit.as_str(), p)))
-            .collect();
-        let at = |map: &std::collections::HashMap<&str, &Vec<f64>>, name: &str, t: usize| {
-            map.get(name).and_then(|p| p.get(t)).copied().unwrap_or(0.0)
-        };
-        write_series(output, "generators-p.csv", &gen_names, n_t, |k, t| {
-            at(&series, &gen_names[k], t)
-        })?;
-        write_series(output, "storage_units-p.csv", &su_names, n_t, |k, t| {
-            at(&storage, &su_names[k], t)
-        })?;
-        let bus_names = names(network.buses.iter().map(|c| &c.name));
-        write_series(
-            output,
-            "buses-marginal_price.csv",
-            &bus_names,
-            n_t,
-            |k, t| {
-                result
-                    .prices
-                    .iter()
-                    .find(|p| p.bus == bus_names[k])
-                    .and_then(|p| p.hourly_usd_per_mwh.get(t))
-                    .copied()
-                    .unwrap_or(0.0)
-            },
-        )?;
-    }
+    write_planning_capacities(output, result)
+}
+
+/// `planning-capacities.csv`: every period's capacity, units, builds, energy and CO2 of each
+/// generator.
+fn write_planning_capacities(
+    output: &Path,
+    result: &crate::planning::PlanResult,
+) -> Result<(), Error> {
     let path = output.join("planning-capacities.csv");
     let mut writer = csv::Writer::from_path(&path).map_err(|error| io_error(&path, error))?;
     writer

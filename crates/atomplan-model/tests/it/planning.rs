@@ -91,6 +91,59 @@ fn empty_plan_equals_the_core() {
 /// minimum up and down times and ramp limits, start-up and shut-down ramps included; modular
 /// generators, links and storage units). The networks
 /// the planning model still refuses are listed, each with the reason it gives.
+/// Every bus balances at every snapshot in `results` (PyPSA's signs: a link or line withdraws
+/// `p0` at `bus0` and `p1` at `bus1`, a load draws `p_set` with its sign).
+fn assert_balanced(
+    name: &str,
+    network: &atomplan_model::Network,
+    results: &atomplan_model::Results,
+) {
+    let n_t = network.snapshots.len();
+    for (b, bus) in network.buses.iter().enumerate() {
+        for t in 0..n_t {
+            let mut sum = 0.0;
+            let mut scale: f64 = 1.0;
+            for (g, generator) in network.generators.iter().enumerate() {
+                if generator.bus == b {
+                    sum += generator.sign * results.generators[g].p[t];
+                }
+            }
+            for (k, unit) in network.storage_units.iter().enumerate() {
+                if unit.bus == b {
+                    sum += unit.sign * results.storage_units[k].p[t];
+                }
+            }
+            for (l, link) in network.links.iter().enumerate() {
+                if link.bus0 == b {
+                    sum -= results.links[l].p0[t];
+                }
+                if link.bus1 == b {
+                    sum -= results.links[l].p1[t];
+                }
+            }
+            for (l, line) in network.lines.iter().enumerate() {
+                if line.bus0 == b {
+                    sum -= results.lines[l].p0[t];
+                }
+                if line.bus1 == b {
+                    sum -= results.lines[l].p1[t];
+                }
+            }
+            for load in &network.loads {
+                if load.bus == b {
+                    sum += load.sign * load.p_set.at(t);
+                    scale = scale.max(load.p_set.at(t).abs());
+                }
+            }
+            assert!(
+                sum.abs() <= 1e-5 * scale,
+                "{name}: bus {} at snapshot {t} is off by {sum}",
+                bus.name
+            );
+        }
+    }
+}
+
 #[test]
 fn empty_plan_equals_the_core_on_every_fixture_network() {
     let mut folders: Vec<PathBuf> = ["mesh-5node-168", "toy-2node-168", "toy-1node-24"]
@@ -140,6 +193,13 @@ fn empty_plan_equals_the_core_on_every_fixture_network() {
         // optimal plan (mesh-5node-168's CCGTs differ by 0.5 % at the same objective), and the
         // two models order their columns differently.
         assert_binding_limits_equal(&name, &core, &plan);
+        // The plan also has the core's shape, and its series are the right columns: every bus
+        // balances at every snapshot.
+        let network_results = plan
+            .network_results
+            .as_ref()
+            .expect("one period, own snapshots");
+        assert_balanced(&name, &core.network, network_results);
         compared += 1;
     }
     // None is refused any more.

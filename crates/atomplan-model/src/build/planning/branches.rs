@@ -35,6 +35,7 @@ pub(super) fn links(
             None => Expr::constant(link.p_nom),
         };
         let mut f_y = Vec::with_capacity(periods.len());
+        let mut status_y = Vec::with_capacity(periods.len());
         for (y, per) in periods.iter().enumerate() {
             let flows: Vec<Col> = (0..nt)
                 .map(|t| {
@@ -83,11 +84,13 @@ pub(super) fn links(
                     }
                 })
                 .collect();
-            link_operation(lp, sys, link, &capacity, (y, per.weight), &flows, relax);
+            let status = link_operation(lp, sys, link, &capacity, (y, per.weight), &flows, relax);
             f_y.push(flows);
+            status_y.push(status);
         }
         ix.link_capacity.push(capacity);
         ix.link_flow.push(f_y);
+        ix.link_status.push(status_y);
     }
 }
 
@@ -109,8 +112,10 @@ fn link_operation(
     (y, period_weight): (usize, f64),
     flows: &[Col],
     relax: bool,
-) {
-    let Some(op) = &link.operation else { return };
+) -> Vec<Col> {
+    let Some(op) = &link.operation else {
+        return Vec::new();
+    };
     let nt = sys.hours();
     let name = &link.name;
     let extendable = link.expansion.is_some();
@@ -221,6 +226,7 @@ fn link_operation(
     };
     let (su, sd) = switching.switches(lp, sys, &status);
     switching.ramps(lp, sys, flows, &status, (&su, &sd));
+    status.into_iter().flatten().collect()
 }
 
 /// Kirchhoff's voltage law on the lines, one row per independent cycle $c$, period and hour:

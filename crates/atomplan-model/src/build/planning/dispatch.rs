@@ -92,6 +92,7 @@ pub(super) fn generator_operation(
         let ramp_down_at =
             |t| VaryingOperation::at(&v.ramp_limit_down, t, ramp_down).unwrap_or(1.0);
         let mut p_y = Vec::with_capacity(ny);
+        let mut status_y = Vec::with_capacity(ny);
         let mut season_y = Vec::new();
         for y in 0..ny {
             let cap = ix.capacity[g][y].clone();
@@ -321,8 +322,10 @@ pub(super) fn generator_operation(
             let (su_t, sd_t) = switching.switches(lp, sys, &u_prev);
             switching.ramps(lp, sys, &p_t, &u_prev, (&su_t, &sd_t));
             p_y.push(p_t);
+            status_y.push(u_prev.iter().flatten().copied().collect());
         }
         ix.p.push(p_y);
+        ix.status.push(status_y);
         ix.season.push(season_y);
     }
 

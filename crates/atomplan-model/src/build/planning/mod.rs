@@ -118,6 +118,15 @@ pub struct Index {
     pub link_flow: Vec<Vec<Vec<Col>>>,
     /// Row of each of the network's emission limits (`System::emission_limits`), in order.
     pub emission_rows: Vec<Row>,
+    /// `[g][y][t]` commitment status column of a committable generator (empty otherwise).
+    pub status: Vec<Vec<Vec<Col>>>,
+    /// `[l][y][t]` commitment status column of a committable link (empty otherwise).
+    pub link_status: Vec<Vec<Vec<Col>>>,
+    /// `[s][y][t]` state of charge column of a storage unit, where each hour has one (empty
+    /// with the intra- and inter-period states of linked representative periods).
+    pub storage_soc: Vec<Vec<Vec<Col>>>,
+    /// `[s][y][t]` spill column of a storage unit with inflow in that hour.
+    pub storage_spill: Vec<Vec<Vec<Option<Col>>>>,
 }
 
 pub struct Built {
@@ -194,8 +203,10 @@ pub fn build(sys: &System, opt: &Options) -> Built {
         let mut pd_y = Vec::with_capacity(ny);
         let mut ps_y = Vec::with_capacity(ny);
         let mut final_y = Vec::with_capacity(ny);
+        let mut soc_y = Vec::with_capacity(ny);
+        let mut spill_y = Vec::with_capacity(ny);
         for (y, per) in periods.iter().enumerate() {
-            let (pd, ps, last) = storage_operation(
+            let columns = storage_operation(
                 &mut lp,
                 sys,
                 opt.linking[k],
@@ -204,13 +215,17 @@ pub fn build(sys: &System, opt: &Options) -> Built {
                 y,
                 per.weight,
             );
-            pd_y.push(pd);
-            ps_y.push(ps);
-            final_y.push(last);
+            pd_y.push(columns.dispatch);
+            ps_y.push(columns.store);
+            final_y.push(columns.last_soc);
+            soc_y.push(columns.soc);
+            spill_y.push(columns.spill);
         }
         ix.storage_dispatch.push(pd_y);
         ix.storage_store.push(ps_y);
         ix.storage_final_soc.push(final_y);
+        ix.storage_soc.push(soc_y);
+        ix.storage_spill.push(spill_y);
     }
 
     // ---- nodal balance ----

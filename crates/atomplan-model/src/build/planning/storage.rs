@@ -144,6 +144,18 @@ pub(super) fn soc_mode(sys: &System, linking: StorageLinking) -> SocMode {
 /// Charge, discharge and state of charge of one storage unit in one period; returns the
 /// discharge and charge columns per snapshot, and the state of charge at the last snapshot when
 /// the year is one sequence. Formulas: docs/formulation/planning-storage.md.
+/// The columns of one storage unit's operation in one period.
+pub(super) struct OperationColumns {
+    pub dispatch: Vec<Col>,
+    pub store: Vec<Col>,
+    /// State of charge per hour (empty when representative periods are linked: the state is
+    /// then an intra- and an inter-period part).
+    pub soc: Vec<Col>,
+    pub spill: Vec<Option<Col>>,
+    /// The state of charge at the last snapshot, when the year is one sequence.
+    pub last_soc: Option<Col>,
+}
+
 pub(super) fn storage_operation(
     lp: &mut LinearProgram,
     sys: &System,
@@ -152,7 +164,7 @@ pub(super) fn storage_operation(
     cap: &Expr,
     y: usize,
     period_weight: f64,
-) -> (Vec<Col>, Vec<Col>, Option<Col>) {
+) -> OperationColumns {
     let nt = sys.hours();
     let mut last_soc = None;
     let name = &st.name;
@@ -220,6 +232,7 @@ pub(super) fn storage_operation(
     };
     let standing = |t: usize| (1.0 - st.standing_loss).powf(sys.store_weight(t));
     let mode = soc_mode(sys, linking);
+    let mut soc_columns = Vec::new();
     let bh = sys.block_hours.max(1);
     match mode {
         SocMode::Sequential | SocMode::CyclicPerBlock => {
@@ -245,6 +258,7 @@ pub(super) fn storage_operation(
             if matches!(mode, SocMode::Sequential) {
                 last_soc = soc.last().copied();
             }
+            soc_columns.clone_from(&soc);
             for t in 0..nt {
                 // e_t - η e_{t-1} - net_t = inflow_t (+ initial)
                 let previous = match mode {
@@ -422,5 +436,11 @@ pub(super) fn storage_operation(
             }
         }
     }
-    (pd, ps, last_soc)
+    OperationColumns {
+        dispatch: pd,
+        store: ps,
+        soc: soc_columns,
+        spill,
+        last_soc,
+    }
 }

@@ -29,8 +29,8 @@ def test_empty_plan_equals_the_core_model():
                             rel_tol=1e-6, abs_tol=1e-6), name
     # One period on the network's own snapshots: dispatch and prices are written back too.
     assert n.generators_t.p.shape == core.generators_t.p.shape
-    load = n.loads_t.p_set.sum(axis=1)
-    assert (n.generators_t.p.sum(axis=1) - load).abs().max() < 1e-4 * load.abs().max()
+    demand = n.loads_t.p_set.sum(axis=1)
+    assert (n.generators_t.p.sum(axis=1) - demand).abs().max() < 1e-4 * demand.abs().max()
     assert n.buses_t.marginal_price.shape == core.buses_t.marginal_price.shape
 
 

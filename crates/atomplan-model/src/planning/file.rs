@@ -446,19 +446,34 @@ fn dotted_key(text: &str, line: usize) -> Option<String> {
 /// Check every concern of a parsed file; returns all problems found (errors and warnings).
 pub fn validate(plan: &PlanningFile, file: &str) -> Vec<Diagnostic> {
     let periods = plan.investment.as_ref().map_or(1, |i| i.periods.len());
-    validate_for_periods(plan, file, periods)
+    check(plan, file, periods, false)
 }
 
-/// [`validate`] for a model of `periods` investment periods, which a network with investment
-/// periods sets instead of `[investment]`: the per-period lists (`max_per_year`,
-/// `reserve_margin_by_period`, `peak_mw`, `marginal_cost_by_period`) must have that many values.
-pub fn validate_for_periods(plan: &PlanningFile, file: &str, periods: usize) -> Vec<Diagnostic> {
+/// [`validate`] for a network with investment periods, which sets the periods instead of
+/// `[investment]` (the per-period lists `max_per_year`, `reserve_margin_by_period`, `peak_mw`
+/// and `marginal_cost_by_period` must have `periods` values) and the unit sizes instead of
+/// `unit_size_mw` (its `p_nom_mod` modules, or a committable generator's `p_nom`), so
+/// `refuelling` does not ask for `unit_size_mw`.
+pub fn validate_for_network_periods(
+    plan: &PlanningFile,
+    file: &str,
+    periods: usize,
+) -> Vec<Diagnostic> {
+    check(plan, file, periods, true)
+}
+
+fn check(
+    plan: &PlanningFile,
+    file: &str,
+    periods: usize,
+    sizes_from_network: bool,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_solver(plan, file, &mut out);
     check_aggregation(plan, file, &mut out);
     check_investment(plan, file, &mut out);
     check_areas(plan, file, periods, &mut out);
-    check_units(plan, file, periods, &mut out);
+    check_units(plan, file, periods, sizes_from_network, &mut out);
     check_storage(plan, file, &mut out);
     check_vendors(plan, file, &mut out);
     check_capacity_limits(plan, file, &mut out);
@@ -781,7 +796,13 @@ fn check_areas(plan: &PlanningFile, file: &str, periods: usize, out: &mut Vec<Di
     }
 }
 
-fn check_units(plan: &PlanningFile, file: &str, periods: usize, out: &mut Vec<Diagnostic>) {
+fn check_units(
+    plan: &PlanningFile,
+    file: &str,
+    periods: usize,
+    sizes_from_network: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     for (name, u) in &plan.units {
         let key = |f: &str| format!("units.{name}.{f}");
         if let Some(s) = u.unit_size_mw {
@@ -935,7 +956,7 @@ fn check_units(plan: &PlanningFile, file: &str, periods: usize, out: &mut Vec<Di
             if let Some(d) = r.season_days {
                 check_range(out, file, &key("refuelling.season_days"), d, 0.0, 366.0);
             }
-            if u.unit_size_mw.is_none() {
+            if u.unit_size_mw.is_none() && !sizes_from_network {
                 err(out, file, &key("refuelling"), "needs `unit_size_mw`".into());
             }
         }

@@ -17,17 +17,20 @@
 //!   with the modelled peak $\hat L_{a,y}$ the largest hourly load of the area in period $y$'s
 //!   snapshots, and the credits $\kappa$ from `[units.<name>] capacity_credit` (default 1) and
 //!   `[storage.<name>] capacity_credit` (default 0);
-//! - `[[areas]]` with `n1_reserve` (`contingency.rs`, written out in [`n1_reserve`]): the N-1
-//!   reserve tied to the largest unit, where a unit is the network's own module (`p_nom_mod`,
-//!   with the integer module count the core already has) or the whole `p_nom` of a fixed
-//!   committable generator, with `interconnector_reserve_mw`, and `[units.<name>]`
-//!   `contingency` and `reserve_ramp`.
+//! - `[[areas]]` with `n1_reserve` (`contingency.rs`, written out in
+//!   [`units_reserve_and_refuelling`]): the N-1 reserve tied to the largest unit, where a unit
+//!   is the network's own module (`p_nom_mod`, with the integer module count the core already
+//!   has) or the whole `p_nom` of a fixed committable generator, with
+//!   `interconnector_reserve_mw`, and `[units.<name>]` `contingency` and `reserve_ramp`;
+//! - `[units.<name>] refuelling` (`refuelling.rs`): a season per period on blocks of 24 of the
+//!   period's snapshots, taking one unit (staggered) or all (simultaneous) out of the available
+//!   capacity, or out of the units online of a committable unit.
 //!
 //! With a planning file that sets none of them, the LP is the core's LP, so the answer is the
 //! core's answer (and PyPSA's). What is built on the planning model's own periods only
-//! (`[investment]`: lead times, learning, retirement; unit sizes of the planning file,
-//! refuelling, operating modes, representative periods, storage linking, vendors) is refused by
-//! its key in [`unsupported`], never ignored.
+//! (`[investment]`: lead times, learning, retirement; unit sizes of the planning file, operating
+//! modes, representative periods, storage linking, vendors) is refused by its key in
+//! [`unsupported`], never ignored.
 
 use std::ops::Range;
 
@@ -40,7 +43,10 @@ use super::{
     StorageResult, POLICY_FAMILIES,
 };
 use crate::build::planning::contingency::{self, Designs};
-use crate::build::planning::{policy, reserve_margin, Expr, Index, Period, BIG_UNITS};
+use crate::build::planning::refuelling::{self, Season};
+use crate::build::planning::{
+    policy, reserve_margin, Expr, Index, Period, BIG_UNITS, SEASON_HOURS,
+};
 use crate::diagnose::Diagnosis;
 use crate::lp::{Col, LinearProgram};
 use crate::network::{Capacity, Network};
@@ -48,8 +54,21 @@ use crate::{highs_backend::SolveStatus, results, Error, ModelIndex};
 
 /// Every key of `plan` that the planning model does not build on a network with investment
 /// periods yet, as an error naming the key.
-pub(crate) fn unsupported(plan: &PlanningFile, file: &str) -> Vec<Diagnostic> {
+pub(crate) fn unsupported(plan: &PlanningFile, network: &Network, file: &str) -> Vec<Diagnostic> {
     let mut keys: Vec<(String, &str)> = Vec::new();
+    for (name, unit) in &plan.units {
+        let sized = network
+            .generators
+            .iter()
+            .find(|g| &g.name == name)
+            .is_none_or(|g| unit_size_of(g).is_some());
+        if unit.refuelling.is_some() && !sized {
+            keys.push((
+                format!("units.{name}.refuelling"),
+                "refuelling needs units: on a network with investment periods they are the generator's `p_nom_mod` modules (extendable, or committable) or the whole `p_nom` of a committable generator",
+            ));
+        }
+    }
     if plan.investment.is_some() {
         keys.push((
             "investment".to_owned(),
@@ -67,6 +86,7 @@ pub(crate) fn unsupported(plan: &PlanningFile, file: &str) -> Vec<Diagnostic> {
             capacity_credit: None,
             contingency: None,
             reserve_ramp: None,
+            refuelling: None,
             ..unit.clone()
         } == UnitWire::default()
     };
@@ -74,7 +94,7 @@ pub(crate) fn unsupported(plan: &PlanningFile, file: &str) -> Vec<Diagnostic> {
         if !taken_unit(unit) {
             keys.push((
                 format!("units.{name}"),
-                "on a network with investment periods only `capacity_credit`, `contingency` and `reserve_ramp` are taken yet: a unit is the network's module (`p_nom_mod`, or the whole `p_nom` of a committable generator), its commitment and ramps are the network's, and unit sizes, refuelling, operating modes, lead times and learning are built on the planning file's own periods (`[investment]`) only",
+                "on a network with investment periods only `capacity_credit`, `contingency`, `reserve_ramp` and `refuelling` are taken yet: a unit is the network's module (`p_nom_mod`, or the whole `p_nom` of a committable generator), its commitment and ramps are the network's, and unit sizes, operating modes, lead times and learning are built on the planning file's own periods (`[investment]`) only",
             ));
         }
     }
@@ -222,7 +242,7 @@ pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<PlanResult,
     policy::add_capacity_limits(lp, &options, &options.periods, &ix);
     policy::add_energy_limits(lp, &options, &options.periods, &weights, &ix);
     reserve_margin::add(lp, &options, &options.periods, &ix, &areas);
-    n1_reserve(
+    units_reserve_and_refuelling(
         lp,
         network,
         &model.index,
@@ -326,19 +346,13 @@ pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<PlanResult,
     Ok(result)
 }
 
-/// The unit size of a generator that is a contingency design on the core's columns, read as
-/// the planning model reads a network's units (`units_from_network`): the module (`p_nom_mod`)
-/// of an extendable modular generator, or of a committable one; the whole `p_nom` of a fixed
-/// committable generator without modules. A committable unit is no contingency unless
-/// `[units.<name>] contingency = true` (as in the planning model); `contingency = false`
-/// exempts any design.
-fn unit_size(generator: &crate::network::Generator, options: &Options, g: usize) -> Option<f64> {
-    let committable = generator.operation.committable;
-    let contingency = options.units[g].and_then(|u| u.contingency);
-    if !contingency.unwrap_or(!committable) {
-        return None;
-    }
+/// The unit size of a generator on the core's columns, read as the planning model reads a
+/// network's units (`units_from_network`): the module (`p_nom_mod`) of an extendable modular
+/// generator, or of a committable one; the whole `p_nom` of a fixed committable generator
+/// without modules; `None` otherwise.
+fn unit_size_of(generator: &crate::network::Generator) -> Option<f64> {
     let capacity = &generator.capacity;
+    let committable = generator.operation.committable;
     if capacity.is_modular() && (capacity.extendable || committable) {
         Some(capacity.module)
     } else if committable && !capacity.extendable && capacity.nominal > 0.0 {
@@ -348,15 +362,58 @@ fn unit_size(generator: &crate::network::Generator, options: &Options, g: usize)
     }
 }
 
-/// The N-1 reserve of `build/planning/contingency.rs` over the core's columns, in every area
-/// with `n1_reserve`, period and snapshot of the period. A contingency design's units
-/// $n_{c,y}$ are its module count (the `n_mod` column, or $P/m$ when fixed; one for a fixed
-/// committable unit) in the periods it is active in. Each generator in an N-1 area with a
-/// positive reserve ramp $\rho_g$ (`[units.<name>] reserve_ramp`, else the smallest
-/// `ramp_limit_up`, else 1) holds $r_{g,t} \ge 0$ with $r_{g,t} \le \rho_g P_{g,y}$ and
-/// $p_{g,t} + r_{g,t} \le \bar p_{g,t} P_{g,y}$, or $\le \bar p_{g,t} S_g u_{g,t}$ for a
-/// committable unit with a status (modules or one unit) (`Generator-p-reserve-upper`).
-fn n1_reserve(
+/// The unit size of a contingency design: [`unit_size_of`], where a committable unit is no
+/// contingency unless `[units.<name>] contingency = true` (as in the planning model) and
+/// `contingency = false` exempts any design.
+fn contingency_size(
+    generator: &crate::network::Generator,
+    options: &Options,
+    g: usize,
+) -> Option<f64> {
+    let contingency = options.units[g].and_then(|u| u.contingency);
+    if contingency.unwrap_or(!generator.operation.committable) {
+        unit_size_of(generator)
+    } else {
+        None
+    }
+}
+
+/// The units $n_{g,y}$ of a unit-sized generator in a period it is active in: its module count
+/// (the core's `n_mod` column, or $P/m$ when fixed), or one for a fixed committable unit.
+fn units_in(network: &Network, index: &ModelIndex, g: usize, period: i32) -> Option<Expr> {
+    let generator = &network.generators[g];
+    unit_size_of(generator)?;
+    let capacity = &generator.capacity;
+    if !capacity.active_in(period) {
+        return None;
+    }
+    Some(match index.generator_n_mod.get(g).copied().flatten() {
+        Some(col) => Expr {
+            terms: vec![(col, 1.0)],
+            constant: 0.0,
+        },
+        None if capacity.is_modular() => {
+            Expr::constant((capacity.nominal / capacity.module).round())
+        }
+        None => Expr::constant(1.0),
+    })
+}
+
+/// The N-1 reserve of `build/planning/contingency.rs` and the refuelling outages of
+/// `build/planning/refuelling.rs` over the core's columns, in every period and snapshot of the
+/// period.
+///
+/// A contingency design's units $n_{c,y}$ are [`units_in`]. Each generator in an area with
+/// `n1_reserve` and a positive reserve ramp $\rho_g$ (`[units.<name>] reserve_ramp`, else the
+/// smallest `ramp_limit_up`, else 1) holds $r_{g,t} \ge 0$ with $r_{g,t} \le \rho_g P_{g,y}$ and
+/// $p_{g,t} + r_{g,t} \le A_{g,t}$, where $A_{g,t} = \bar p_{g,t} P_{g,y}$, or $\bar p_{g,t} S_g u_{g,t}$
+/// for a committable unit with a status (modules or one unit) (`Generator-p-reserve-upper`).
+/// A unit-sized generator with `[units.<name>] refuelling` has a season per period on blocks of
+/// 24 of the period's snapshots, weighted by their `objective` weightings: in a season block a
+/// staggered outage takes one unit $S_g$ out of $A$ (if any is built), a simultaneous one all;
+/// for a committable unit the outage bounds the units online, $u_t \le n_{g,y} - z_{g,y}$
+/// (`Generator-status-refuelling`).
+fn units_reserve_and_refuelling(
     lp: &mut LinearProgram,
     network: &Network,
     index: &ModelIndex,
@@ -366,54 +423,43 @@ fn n1_reserve(
     relax: bool,
 ) {
     let n1_areas: Vec<bool> = options.areas.iter().map(|a| a.n1_reserve).collect();
-    if !n1_areas.iter().any(|&n1| n1) {
+    let generators = &network.generators;
+    let refuels = |g: usize| {
+        unit_size_of(&generators[g]).is_some()
+            && options.units[g].is_some_and(|u| u.refuelling.is_some())
+    };
+    if !n1_areas.iter().any(|&n1| n1) && !(0..generators.len()).any(refuels) {
         return;
     }
-    let generators = &network.generators;
+    let max_units: Vec<f64> = generators
+        .iter()
+        .map(|gen| {
+            let capacity = &gen.capacity;
+            match unit_size_of(gen) {
+                Some(size) if capacity.extendable && capacity.max.is_finite() => {
+                    (capacity.max / size + 1e-9).floor()
+                }
+                Some(size) if !capacity.extendable => (capacity.nominal / size).round().max(1.0),
+                _ => BIG_UNITS,
+            }
+        })
+        .collect();
     let designs = Designs {
         names: generators.iter().map(|g| g.name.as_str()).collect(),
         bus: generators.iter().map(|g| g.bus).collect(),
         unit_size: generators
             .iter()
             .enumerate()
-            .map(|(g, gen)| unit_size(gen, options, g))
+            .map(|(g, gen)| contingency_size(gen, options, g))
             .collect(),
-        max_units: generators
-            .iter()
-            .map(|gen| {
-                let capacity = &gen.capacity;
-                if capacity.is_modular() && capacity.extendable && capacity.max.is_finite() {
-                    (capacity.max / capacity.module + 1e-9).floor()
-                } else {
-                    BIG_UNITS
-                }
-            })
-            .collect(),
+        max_units: max_units.clone(),
     };
-    ix.units = generators
-        .iter()
-        .enumerate()
-        .map(|(g, gen)| {
-            let capacity = &gen.capacity;
+    ix.units = (0..generators.len())
+        .map(|g| {
             network
                 .investment_periods
                 .iter()
-                .map(|period| {
-                    designs.unit_size[g]?;
-                    if !capacity.active_in(period.period) {
-                        return None;
-                    }
-                    match index.generator_n_mod.get(g).copied().flatten() {
-                        Some(col) => Some(Expr {
-                            terms: vec![(col, 1.0)],
-                            constant: 0.0,
-                        }),
-                        None if capacity.is_modular() => {
-                            Some(Expr::constant((capacity.nominal / capacity.module).round()))
-                        }
-                        None => Some(Expr::constant(1.0)),
-                    }
-                })
+                .map(|period| units_in(network, index, g, period.period))
                 .collect()
         })
         .collect();
@@ -431,52 +477,131 @@ fn n1_reserve(
                 })
             })
             .unwrap_or(1.0);
+        // A big-M unit (extendable without modules) is bounded by its capacity instead.
         let status = index
             .generator_commitment
             .get(g)
             .copied()
             .flatten()
-            // A big-M unit (extendable without modules) is bounded by its capacity instead.
             .filter(|_| !gen.capacity.extendable || gen.capacity.is_modular());
+        let size = unit_size_of(gen).unwrap_or(0.0);
+        let refuelling = options.units[g]
+            .and_then(|u| u.refuelling.as_ref())
+            .filter(|_| size > 0.0);
         let mut by_period = Vec::with_capacity(ranges.len());
+        let mut seasons = Vec::new();
         for (y, range) in ranges.iter().enumerate() {
             let period = network.investment_periods[y].period;
-            let holds = in_n1 && rho > 0.0 && gen.capacity.active_in(period);
+            let active = gen.capacity.active_in(period);
+            let holds = in_n1 && rho > 0.0 && active;
+            let season = refuelling.filter(|_| active).map(|r| {
+                let snapshots: Vec<usize> = range.clone().collect();
+                let chunks: Vec<&[usize]> = snapshots.chunks(SEASON_HOURS).collect();
+                let blocks: Vec<f64> = chunks
+                    .iter()
+                    .map(|c| c.iter().map(|&t| network.snapshots.objective[t]).sum())
+                    .collect();
+                let block_load: Vec<f64> = chunks
+                    .iter()
+                    .map(|c| {
+                        c.iter()
+                            .map(|&t| {
+                                network
+                                    .loads
+                                    .iter()
+                                    .map(|l| -l.sign * l.p_set.at(t))
+                                    .sum::<f64>()
+                            })
+                            .sum()
+                    })
+                    .collect();
+                refuelling::season(
+                    lp,
+                    &gen.name,
+                    r,
+                    max_units[g],
+                    y,
+                    &blocks,
+                    &block_load,
+                    &mut seasons,
+                )
+            });
             let mut columns = Vec::with_capacity(range.len());
             for (local, t) in range.clone().enumerate() {
-                if !holds {
-                    columns.push(None);
+                let block = local / SEASON_HOURS;
+                let outage = season.as_ref().filter(|s| match s {
+                    Season::Fixed { blocks, .. } => blocks[block],
+                    Season::Chosen { .. } => true,
+                });
+                let key = format!("{},{y},{local}", gen.name);
+                let cap = &ix.capacity[g][y];
+                let max_pu = gen.p_max_pu.at(t);
+                // The units online of a committable unit: at most those not in refuelling.
+                if let (Some(s), Some(columns)) = (outage, status) {
+                    let mut online = ix.units[g][y].clone().unwrap_or_default();
+                    refuelling::apply_season(
+                        lp,
+                        s,
+                        block,
+                        1.0,
+                        max_units[g],
+                        &ix.units[g][y],
+                        &ix.any_built[g][y],
+                        &mut online,
+                        format!("{key},units"),
+                    );
+                    let mut terms = vec![(columns.status + t, 1.0)];
+                    terms.extend(online.terms.iter().map(|&(c, v)| (c, -v)));
+                    lp.row_with(
+                        format!("Generator-status-refuelling[{key}]"),
+                        f64::NEG_INFINITY,
+                        online.constant,
+                        &terms,
+                    );
+                }
+                let r =
+                    holds.then(|| contingency::reserve_column(lp, &gen.name, y, local, cap, rho));
+                columns.push(r);
+                if r.is_none() && (outage.is_none() || status.is_some()) {
                     continue;
                 }
-                let cap = &ix.capacity[g][y];
-                let r = contingency::reserve_column(lp, &gen.name, y, local, cap, rho);
                 let p = index.generator_p(g, t);
-                let max_pu = gen.p_max_pu.at(t);
-                let mut terms = vec![(p, 1.0), (r, 1.0)];
+                let mut terms = vec![(p, 1.0)];
+                if let Some(r) = r {
+                    terms.push((r, 1.0));
+                }
                 let upper = match status {
                     // p + r <= p_max · S · u
                     Some(columns) => {
-                        let size = if gen.capacity.is_modular() {
-                            gen.capacity.module
-                        } else {
-                            gen.capacity.nominal
-                        };
                         terms.push((columns.status + t, -max_pu * size));
                         0.0
                     }
-                    // p + r <= p_max · P
+                    // p + r <= A, the available capacity less the units in refuelling
                     None => {
-                        terms.extend(cap.terms.iter().map(|&(c, v)| (c, -v * max_pu)));
-                        cap.constant * max_pu
+                        let mut available = cap.scaled(max_pu);
+                        if let Some(s) = outage {
+                            refuelling::apply_season(
+                                lp,
+                                s,
+                                block,
+                                size * max_pu,
+                                max_units[g] * size,
+                                &ix.units[g][y],
+                                &ix.any_built[g][y],
+                                &mut available,
+                                key.clone(),
+                            );
+                        }
+                        terms.extend(available.terms.iter().map(|&(c, v)| (c, -v)));
+                        available.constant
                     }
                 };
                 lp.row_with(
-                    format!("Generator-p-reserve-upper[{},{y},{local}]", gen.name),
+                    format!("Generator-p-reserve-upper[{key}]"),
                     f64::NEG_INFINITY,
                     upper,
                     &terms,
                 );
-                columns.push(Some(r));
             }
             by_period.push(columns);
         }

@@ -537,9 +537,9 @@ pub fn solve_network(
         warnings,
     } = imported;
     let mut diags = if network.is_multi_period() {
-        let mut diags =
-            super::file::validate_for_periods(&plan, plan_file, network.investment_periods.len());
-        diags.extend(super::multi_period::unsupported(&plan, plan_file));
+        let periods = network.investment_periods.len();
+        let mut diags = super::file::validate_for_network_periods(&plan, plan_file, periods);
+        diags.extend(super::multi_period::unsupported(&plan, &network, plan_file));
         diags
     } else {
         super::file::validate(&plan, plan_file)

@@ -452,6 +452,10 @@ fn planning_keys_not_built_on_network_periods_are_refused_by_key() {
             "[storage.battery]\nlinking = \"cyclic\"\n",
             "storage.battery",
         ),
+        (
+            "[units.gas]\nrefuelling = { cycle_months = 12, outage_days = 30 }\n",
+            "units.gas.refuelling",
+        ),
     ] {
         let errors = invalid(plan);
         assert!(
@@ -627,5 +631,88 @@ fn a_committable_unit_is_a_contingency_and_holds_reserve_within_its_status() {
                 capacity(&result, name, year)
             );
         }
+    }
+}
+
+/// The network of "Staggered refuelling matters" (docs/formulation/planning.md; the planning
+/// model's `staggered_refuelling_needs_one_unit_of_backup`) over two periods of weight 1: one
+/// bus, a day of 1,000 MW standing for 300 days and a day of 900 MW standing for 65, 1,200 MW
+/// of nuclear in two 600 MW units at 10 USD/MWh and gas at 50,000 USD/MW and 80 USD/MWh. The
+/// nuclear units are a committable fixed plant of two `p_nom_mod` modules, or an extendable
+/// modular plant of at most two free modules (the same plan).
+fn refuelling_periods(dir: &Path, committable: bool) {
+    let write = |file: &str, text: String| std::fs::write(dir.join(file), text).unwrap();
+    let mut snapshots = String::from(",period,timestep,objective,stores,generators\n");
+    let mut load = String::from(",load\n");
+    for t in 0..96 {
+        let period = if t < 48 { 2030 } else { 2040 };
+        let (mw, weight) = if t % 48 < 24 { (1000, 300) } else { (900, 65) };
+        snapshots.push_str(&format!(
+            "{t},{period},{},{weight},{weight},{weight}\n",
+            t % 48
+        ));
+        load.push_str(&format!("{t},{mw}\n"));
+    }
+    write("snapshots.csv", snapshots);
+    write("loads-p_set.csv", load);
+    write(
+        "investment_periods.csv",
+        "period,objective,years\n2030,1,10\n2040,1,10\n".to_owned(),
+    );
+    write("buses.csv", "name\ngrid\n".to_owned());
+    write("loads.csv", "name,bus\nload,grid\n".to_owned());
+    let nuclear = if committable {
+        "nuclear,grid,1200,False,inf,600,10,0,2000,100,True"
+    } else {
+        "nuclear,grid,0,True,1200,600,10,0,2000,100,False"
+    };
+    write(
+        "generators.csv",
+        format!(
+            "name,bus,p_nom,p_nom_extendable,p_nom_max,p_nom_mod,marginal_cost,capital_cost,build_year,lifetime,committable\n\
+             {nuclear}\n\
+             gas,grid,0,True,inf,0,80,50000,2030,50,False\n"
+        ),
+    );
+}
+
+/// Refuelling on the core's columns: staggered outages in the low-load season need one unit of
+/// backup (300 MW of gas, twice 133.8 M), simultaneous ones the whole plant (900 MW, twice
+/// 229.32 M), and an optimised staggered season finds the low-load day (twice 133.8 M); the
+/// same for a committable plant (the outage bounds the units online) and for modules that are a
+/// decision (the outage comes off the available capacity).
+#[test]
+fn refuelling_on_network_periods_follows_the_hand_derived_case() {
+    for committable in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        refuelling_periods(dir.path(), committable);
+        for (schedule, optimise, objective, gas) in [
+            ("staggered", false, 133.8e6, 300.0),
+            ("simultaneous", false, 229.32e6, 900.0),
+            ("staggered", true, 133.8e6, 300.0),
+        ] {
+            let plan = format!(
+                "[units.nuclear]\nrefuelling = {{ cycle_months = 12, outage_days = 30, schedule = \"{schedule}\", optimise = {optimise} }}\n"
+            );
+            let result = solve_n1(dir.path(), &plan);
+            let what = format!("committable {committable}, {schedule}, optimise {optimise}");
+            assert_eq!(result.status, SolveStatus::Optimal, "{what}");
+            assert!(
+                relative_difference(result.objective, 2.0 * objective) < 1e-9,
+                "{what}: {} vs {}",
+                result.objective,
+                2.0 * objective
+            );
+            for year in [2030, 2040] {
+                assert!(
+                    (capacity(&result, "gas", year) - gas).abs() < 1e-6,
+                    "{what}: gas in {year}: {}",
+                    capacity(&result, "gas", year)
+                );
+            }
+        }
+        // Without refuelling the nuclear plant covers the load alone.
+        let free = solve_n1(dir.path(), "");
+        assert!(capacity(&free, "gas", 2030).abs() < 1e-6);
     }
 }

@@ -28,7 +28,7 @@ mod dispatch;
 mod investment;
 mod learning;
 pub mod policy;
-mod refuelling;
+pub(crate) mod refuelling;
 pub(crate) mod reserve_margin;
 mod storage;
 mod switching;
@@ -60,7 +60,7 @@ impl Expr {
             constant: c,
         }
     }
-    fn scaled(&self, k: f64) -> Expr {
+    pub(crate) fn scaled(&self, k: f64) -> Expr {
         Expr {
             terms: self.terms.iter().map(|&(c, v)| (c, v * k)).collect(),
             constant: self.constant * k,
@@ -137,7 +137,7 @@ pub struct Built {
 
 pub(crate) const BIG_UNITS: f64 = 1000.0;
 /// Granularity of refuelling seasons, hours.
-const SEASON_HOURS: usize = 24;
+pub(crate) const SEASON_HOURS: usize = 24;
 
 /// Blocks (representative periods) of hours: chronology wraps within each block.
 fn prev_hour(t: usize, block_hours: usize) -> usize {

@@ -7,6 +7,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::*;
+use crate::planning::file::RefuellingWire;
 
 /// Which blocks hold the refuelling season of generator `g` in period `y`.
 pub enum Season {
@@ -16,6 +17,8 @@ pub enum Season {
     Chosen { cols: Vec<Col>, staggered: bool },
 }
 
+/// The refuelling season of generator `g` of a planning system in period `y` (`None` without
+/// `refuelling` or a unit size): [`season`] with the system's block loads.
 pub(super) fn refuelling_season(
     lp: &mut LinearProgram,
     sys: &System,
@@ -25,13 +28,49 @@ pub(super) fn refuelling_season(
     blocks: &[f64],
     season_y: &mut Vec<Vec<Col>>,
 ) -> Option<Season> {
-    let gen = &sys.generators[g];
     let u = opt.units[g]?;
     let r = u.refuelling.as_ref()?;
     u.unit_size_mw?;
+    let units_max = f64::from(u.max_units.unwrap_or(u.existing_units.max(1)));
+    let block_load: Vec<f64> = (0..blocks.len())
+        .map(|b| {
+            let hours = b * SEASON_HOURS..((b + 1) * SEASON_HOURS).min(sys.hours());
+            hours
+                .map(|t| sys.loads.iter().map(|l| l.p_set_at(t)).sum::<f64>())
+                .sum::<f64>()
+        })
+        .collect();
+    let name = &sys.generators[g].name;
+    Some(season(
+        lp,
+        name,
+        r,
+        units_max,
+        y,
+        blocks,
+        &block_load,
+        season_y,
+    ))
+}
+
+/// Which blocks (of [`SEASON_HOURS`] hours, weighted `blocks[b]` hours) hold the refuelling
+/// season of a unit of `units_max` units in period `y`: the season lasts `season_days`, by
+/// default the yearly outage days ($\text{outage\_days} \cdot 12 / \text{cycle\_months}$) times
+/// the units when staggered; fixed, it is the lowest-load blocks (`block_load`) until covered;
+/// optimised, one binary per block with $\sum_b w_b s_b \ge$ the season's hours.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn season(
+    lp: &mut LinearProgram,
+    name: &str,
+    r: &RefuellingWire,
+    units_max: f64,
+    y: usize,
+    blocks: &[f64],
+    block_load: &[f64],
+    season_y: &mut Vec<Vec<Col>>,
+) -> Season {
     let staggered = r.schedule != RefuellingSchedule::Simultaneous;
     let outage_days_per_year = r.outage_days * 12.0 / r.cycle_months;
-    let units_max = f64::from(u.max_units.unwrap_or(u.existing_units.max(1)));
     let season_days = r
         .season_days
         .unwrap_or(if staggered {
@@ -46,7 +85,7 @@ pub(super) fn refuelling_season(
         let cols: Vec<Col> = (0..nb)
             .map(|b| {
                 lp.col(
-                    format!("Generator-refuelling-season[{},{y},{b}]", gen.name),
+                    format!("Generator-refuelling-season[{name},{y},{b}]"),
                     0.0,
                     0.0,
                     1.0,
@@ -56,25 +95,17 @@ pub(super) fn refuelling_season(
             .collect();
         let terms: Vec<(Col, f64)> = cols.iter().zip(blocks).map(|(&c, &w)| (c, w)).collect();
         lp.row_with(
-            format!("Generator-refuelling-hours[{},{y}]", gen.name),
+            format!("Generator-refuelling-hours[{name},{y}]"),
             season_hours,
             f64::INFINITY,
             &terms,
         );
         season_y.push(cols.clone());
-        return Some(Season::Chosen { cols, staggered });
+        return Season::Chosen { cols, staggered };
     }
     // Fixed: the lowest-load blocks until the season's hours are covered.
     let mut order: Vec<usize> = (0..nb).collect();
-    let mean_load: Vec<f64> = (0..nb)
-        .map(|b| {
-            let hours = b * SEASON_HOURS..((b + 1) * SEASON_HOURS).min(sys.hours());
-            hours
-                .map(|t| sys.loads.iter().map(|l| l.p_set_at(t)).sum::<f64>())
-                .sum::<f64>()
-        })
-        .collect();
-    order.sort_by(|&a, &b| mean_load[a].total_cmp(&mean_load[b]).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| block_load[a].total_cmp(&block_load[b]).then(a.cmp(&b)));
     let mut in_season = vec![false; nb];
     let mut covered = 0.0;
     for b in order {
@@ -84,16 +115,16 @@ pub(super) fn refuelling_season(
         in_season[b] = true;
         covered += blocks[b];
     }
-    Some(Season::Fixed {
+    Season::Fixed {
         blocks: in_season,
         staggered,
-    })
+    }
 }
 
 /// Reduce the available expression `a` in block `block` for a refuelling season:
 /// staggered removes one unit (`per_unit` MW) if any is built, simultaneous removes all.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn apply_season(
+pub(crate) fn apply_season(
     lp: &mut LinearProgram,
     season: &Season,
     block: usize,

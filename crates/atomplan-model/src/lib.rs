@@ -21,6 +21,11 @@
 //!        ─► highs_backend::solve ─► PlanResult
 //! ```
 //!
+//! A network with investment periods (a `period` level on its snapshots) is planned on the
+//! core's builder instead: `build::build`, then the planning families over its columns
+//! (`planning/multi_period.rs`), solved by the same backend; its `PlanResult` carries the core's
+//! `Results` (`network_results`).
+//!
 //! # The LP assembly types (for extensions)
 //!
 //! [`LinearProgram`] holds a minimisation problem as arrays: per column `col_cost`, `col_lower`,

@@ -12,6 +12,16 @@ fn fixture(path: &str) -> String {
         .to_string()
 }
 
+/// The JSON a successful command printed.
+fn json(out: &std::process::Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[test]
 fn planning_json_reports_status_objective_and_gap() {
     let out = run(&[
@@ -130,14 +140,6 @@ fn planning_honours_threads_and_solver_options() {
 #[test]
 fn planning_json_keys_write_lp_out_and_solver_choice_match_a_plain_solve() {
     let folder = fixture("planning/toy-1node-24-nostorage");
-    let json = |out: &std::process::Output| -> serde_json::Value {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
     let plain = json(&run(&["solve", &folder, "--format", "json"]));
     let dir = tempfile::tempdir().unwrap();
     let lp = dir.path().join("plan.lp");
@@ -291,14 +293,6 @@ fn infeasible_plan_names_the_row_family_and_shortfall() {
 #[test]
 fn planning_on_a_multi_period_network_equals_the_plain_solve() {
     let folder = fixture("multi-period/three-decades");
-    let json = |out: &std::process::Output| -> serde_json::Value {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
     let plain = json(&run(&["solve", &folder, "--format", "json"]));
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("empty.toml");

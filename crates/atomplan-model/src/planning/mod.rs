@@ -437,29 +437,6 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
         network_results,
         branches,
         global_constraints,
-        status: solved.status,
-        objective: if solved.has_solution {
-            clean(solved.objective)
-        } else {
-            0.0
-        },
-        // No integer solution found: the gap is unknown, reported as 100 %.
-        mip_gap: clean(if solved.mip_gap.is_finite() {
-            solved.mip_gap
-        } else {
-            1.0
-        }),
-        has_solution: solved.has_solution,
-        solver_message: solved.message.clone(),
-        variables: lp.n_cols(),
-        integer_variables: lp.n_integer(),
-        constraints: lp.n_rows(),
-        nonzeros: lp.n_nonzeros(),
-        build_s,
-        solve_s: solve_started.elapsed().as_secs_f64(),
-        highs_s: solved.highs_s,
-        simplex_iterations: solved.simplex_iterations,
-        ipm_iterations: solved.ipm_iterations,
         capacities,
         storage,
         aggregation: agg_report,
@@ -468,12 +445,60 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
         diagnosis,
         generator_p,
         storage_p,
-        col_values: if solved.has_solution {
-            solved.col_values.clone()
-        } else {
-            Vec::new()
-        },
+        ..PlanResult::of_solve(&lp, &solved, build_s, solve_started.elapsed().as_secs_f64())
     })
+}
+
+/// HiGHS's relative gap; with no integer solution found it is unknown, reported as 100 %.
+fn reported_gap(solved: &LpSolution) -> f64 {
+    clean(if solved.mip_gap.is_finite() {
+        solved.mip_gap
+    } else {
+        1.0
+    })
+}
+
+impl PlanResult {
+    /// The solver's part of a plan of `lp` (status, objective, gap, size, times, the column
+    /// values), with every result block empty for the builder to fill.
+    fn of_solve(lp: &LinearProgram, solved: &LpSolution, build_s: f64, solve_s: f64) -> Self {
+        PlanResult {
+            status: solved.status,
+            objective: if solved.has_solution {
+                clean(solved.objective)
+            } else {
+                0.0
+            },
+            mip_gap: reported_gap(solved),
+            has_solution: solved.has_solution,
+            solver_message: solved.message.clone(),
+            variables: lp.n_cols(),
+            integer_variables: lp.n_integer(),
+            constraints: lp.n_rows(),
+            nonzeros: lp.n_nonzeros(),
+            build_s,
+            solve_s,
+            highs_s: solved.highs_s,
+            simplex_iterations: solved.simplex_iterations,
+            ipm_iterations: solved.ipm_iterations,
+            capacities: Vec::new(),
+            storage: Vec::new(),
+            branches: Vec::new(),
+            global_constraints: Vec::new(),
+            aggregation: None,
+            hour_weights: Vec::new(),
+            prices: Vec::new(),
+            diagnosis: None,
+            generator_p: Vec::new(),
+            storage_p: Vec::new(),
+            col_values: if solved.has_solution {
+                solved.col_values.clone()
+            } else {
+                Vec::new()
+            },
+            network_results: None,
+        }
+    }
 }
 
 /// A single-period plan on a system's own sequential snapshots in the core's [`Results`] shape:
@@ -565,11 +590,7 @@ fn network_results(
         marginal_price,
         global_constraints: global_constraints.to_vec(),
         co2_t: capacities.iter().map(|c| c.co2_t).sum(),
-        mip_gap: if solved.mip_gap.is_finite() {
-            solved.mip_gap
-        } else {
-            1.0
-        },
+        mip_gap: reported_gap(solved),
         is_mip,
     }
 }

@@ -207,7 +207,6 @@ pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<PlanResult,
             load_scale: 1.0,
         })
         .collect();
-    options.multi_period = true;
     let mut model = crate::build::build(network)?;
     let ranges = period_ranges(network);
     let mut ix = index_of(network, &model.index, &ranges);
@@ -292,40 +291,9 @@ pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<PlanResult,
     let solve_s = solve_started.elapsed().as_secs_f64();
     let has_solution = solved.has_solution;
     let mut result = PlanResult {
-        status: solved.status,
-        objective: if has_solution {
-            clean(solved.objective)
-        } else {
-            0.0
-        },
-        mip_gap: clean(if solved.mip_gap.is_finite() {
-            solved.mip_gap
-        } else {
-            1.0
-        }),
-        has_solution,
-        solver_message: solved.message.clone(),
-        variables: model.lp.n_cols(),
-        integer_variables: model.lp.n_integer(),
-        constraints: model.lp.n_rows(),
-        nonzeros: model.lp.n_nonzeros(),
-        build_s,
-        solve_s,
-        highs_s: solved.highs_s,
-        simplex_iterations: solved.simplex_iterations,
-        ipm_iterations: solved.ipm_iterations,
-        capacities: Vec::new(),
-        storage: Vec::new(),
-        branches: Vec::new(),
-        global_constraints: Vec::new(),
-        aggregation: None,
         hour_weights: network.snapshots.generators.clone(),
-        prices: Vec::new(),
         diagnosis,
-        generator_p: Vec::new(),
-        storage_p: Vec::new(),
-        col_values: Vec::new(),
-        network_results: None,
+        ..PlanResult::of_solve(&model.lp, &solved, build_s, solve_s)
     };
     if has_solution {
         by_period(
@@ -339,7 +307,6 @@ pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<PlanResult,
         if plan.solver.prices {
             result.prices = bus_prices(network, &core, &ranges);
         }
-        result.col_values = solved.col_values.clone();
         core.objective = result.objective;
         result.network_results = Some(Box::new(core));
     }

@@ -490,34 +490,62 @@ fn planning_keys_not_built_on_network_periods_are_refused_by_key() {
 /// MW of gas at 70 USD/MWh, and, built in 2030 for both periods, a 1,200 MW unit (PyPSA module
 /// 1,200 MW, at most one) or 55 MW modules (at most 30), both at 10 USD/MWh, and OCGT. Every
 /// cost counts once per period, so each objective is twice the single-period one.
-fn n1_periods(dir: &Path, gas_committable: bool) {
+/// Writes a one-bus network to `dir`: `hours` (load MW, weight h) repeated in each of `periods`
+/// (weight 1 and 10 years each; no period level when `periods` is empty), and `generators` as
+/// the rows of `generators.csv` (`name,bus,p_nom,p_nom_extendable,p_nom_max,p_nom_mod,
+/// marginal_cost,capital_cost,build_year,lifetime,committable`).
+fn one_bus(dir: &Path, periods: &[i32], hours: &[(f64, f64)], generators: &str) {
     let write = |file: &str, text: String| std::fs::write(dir.join(file), text).unwrap();
-    let mut snapshots = String::from(",period,timestep,objective,stores,generators\n");
-    let mut load = String::from(",load\n");
-    for t in 0..8 {
-        let period = if t < 4 { 2030 } else { 2040 };
-        snapshots.push_str(&format!("{t},{period},{},2190,2190,2190\n", t % 4));
-        load.push_str(&format!("{t},1600\n"));
+    let mut snapshots = String::from(if periods.is_empty() {
+        "snapshot,objective,stores,generators\n"
+    } else {
+        ",period,timestep,objective,stores,generators\n"
+    });
+    let mut load = String::from(if periods.is_empty() {
+        "snapshot,load\n"
+    } else {
+        ",load\n"
+    });
+    let labels: Vec<Option<i32>> = if periods.is_empty() {
+        vec![None]
+    } else {
+        periods.iter().copied().map(Some).collect()
+    };
+    let mut t = 0;
+    for period in labels {
+        for (step, (mw, weight)) in hours.iter().enumerate() {
+            let level = period.map_or_else(String::new, |p| format!("{p},{step},"));
+            snapshots.push_str(&format!("{t},{level}{weight},{weight},{weight}\n"));
+            load.push_str(&format!("{t},{mw}\n"));
+            t += 1;
+        }
     }
     write("snapshots.csv", snapshots);
     write("loads-p_set.csv", load);
-    write(
-        "investment_periods.csv",
-        "period,objective,years\n2030,1,10\n2040,1,10\n".to_owned(),
-    );
+    if !periods.is_empty() {
+        let rows: String = periods.iter().map(|p| format!("{p},1,10\n")).collect();
+        write(
+            "investment_periods.csv",
+            format!("period,objective,years\n{rows}"),
+        );
+    }
     write("buses.csv", "name\ngrid\n".to_owned());
     write("loads.csv", "name,bus\nload,grid\n".to_owned());
     write(
         "generators.csv",
-        format!(
-            "name,bus,p_nom,p_nom_extendable,p_nom_max,p_nom_mod,marginal_cost,capital_cost,build_year,lifetime,committable\n\
-             gas,grid,500,False,inf,0,70,0,2000,100,{}\n\
-             large,grid,0,True,1200,1200,10,500000,2030,50,False\n\
-             smr,grid,0,True,1650,55,10,540000,2030,50,False\n\
-             ocgt,grid,0,True,inf,0,150,60000,2030,50,False\n",
-            if gas_committable { "True" } else { "False" }
-        ),
+        format!("name,bus,p_nom,p_nom_extendable,p_nom_max,p_nom_mod,marginal_cost,capital_cost,build_year,lifetime,committable\n{generators}"),
     );
+}
+
+fn n1_periods(dir: &Path, periods: &[i32], gas_committable: bool) {
+    let generators = format!(
+        "gas,grid,500,False,inf,0,70,0,2000,100,{}\n\
+         large,grid,0,True,1200,1200,10,500000,2030,50,False\n\
+         smr,grid,0,True,1650,55,10,540000,2030,50,False\n\
+         ocgt,grid,0,True,inf,0,150,60000,2030,50,False\n",
+        if gas_committable { "True" } else { "False" }
+    );
+    one_bus(dir, periods, &[(1600.0, 2190.0); 4], &generators);
 }
 
 const N1_AREA: &str = "[[areas]]\nname = \"grid\"\nbuses = [\"grid\"]\nn1_reserve = true\n";
@@ -538,7 +566,7 @@ fn solve_n1(dir: &Path, plan: &str) -> atomplan_model::planning::PlanResult {
 #[test]
 fn the_n1_reserve_on_network_periods_follows_the_hand_derived_case() {
     let dir = tempfile::tempdir().unwrap();
-    n1_periods(dir.path(), false);
+    n1_periods(dir.path(), &[2030, 2040], false);
     let solve = |plan: &str| solve_n1(dir.path(), plan);
     let area = N1_AREA;
     let with_import = format!("{area}interconnector_reserve_mw = 1100\n");
@@ -568,16 +596,7 @@ fn the_n1_reserve_on_network_periods_follows_the_hand_derived_case() {
     // read from `p_nom_mod` by `units_from_network`): the same contingency family gives half
     // the cost of the two periods.
     let single = tempfile::tempdir().unwrap();
-    n1_periods(single.path(), false);
-    let mut snapshots = String::from("snapshot,objective,stores,generators\n");
-    let mut load = String::from("snapshot,load\n");
-    for t in 0..4 {
-        snapshots.push_str(&format!("{t},2190,2190,2190\n"));
-        load.push_str(&format!("{t},1600\n"));
-    }
-    std::fs::write(single.path().join("snapshots.csv"), snapshots).unwrap();
-    std::fs::write(single.path().join("loads-p_set.csv"), load).unwrap();
-    std::fs::remove_file(single.path().join("investment_periods.csv")).unwrap();
+    n1_periods(single.path(), &[], false);
     let one = solve_n1(single.path(), area);
     assert!(
         relative_difference(one.objective, 997.752e6) < 1e-9,
@@ -605,7 +624,7 @@ fn the_n1_reserve_on_network_periods_follows_the_hand_derived_case() {
 #[test]
 fn a_committable_unit_is_a_contingency_and_holds_reserve_within_its_status() {
     let dir = tempfile::tempdir().unwrap();
-    n1_periods(dir.path(), true);
+    n1_periods(dir.path(), &[2030, 2040], true);
     // Not a contingency by default: the plan of the non-committable network.
     let default = solve_n1(dir.path(), N1_AREA);
     assert!(
@@ -641,39 +660,15 @@ fn a_committable_unit_is_a_contingency_and_holds_reserve_within_its_status() {
 /// nuclear units are a committable fixed plant of two `p_nom_mod` modules, or an extendable
 /// modular plant of at most two free modules (the same plan).
 fn refuelling_periods(dir: &Path, committable: bool) {
-    let write = |file: &str, text: String| std::fs::write(dir.join(file), text).unwrap();
-    let mut snapshots = String::from(",period,timestep,objective,stores,generators\n");
-    let mut load = String::from(",load\n");
-    for t in 0..96 {
-        let period = if t < 48 { 2030 } else { 2040 };
-        let (mw, weight) = if t % 48 < 24 { (1000, 300) } else { (900, 65) };
-        snapshots.push_str(&format!(
-            "{t},{period},{},{weight},{weight},{weight}\n",
-            t % 48
-        ));
-        load.push_str(&format!("{t},{mw}\n"));
-    }
-    write("snapshots.csv", snapshots);
-    write("loads-p_set.csv", load);
-    write(
-        "investment_periods.csv",
-        "period,objective,years\n2030,1,10\n2040,1,10\n".to_owned(),
-    );
-    write("buses.csv", "name\ngrid\n".to_owned());
-    write("loads.csv", "name,bus\nload,grid\n".to_owned());
+    let mut day = vec![(1000.0, 300.0); 24];
+    day.extend([(900.0, 65.0); 24]);
     let nuclear = if committable {
         "nuclear,grid,1200,False,inf,600,10,0,2000,100,True"
     } else {
         "nuclear,grid,0,True,1200,600,10,0,2000,100,False"
     };
-    write(
-        "generators.csv",
-        format!(
-            "name,bus,p_nom,p_nom_extendable,p_nom_max,p_nom_mod,marginal_cost,capital_cost,build_year,lifetime,committable\n\
-             {nuclear}\n\
-             gas,grid,0,True,inf,0,80,50000,2030,50,False\n"
-        ),
-    );
+    let generators = format!("{nuclear}\ngas,grid,0,True,inf,0,80,50000,2030,50,False\n");
+    one_bus(dir, &[2030, 2040], &day, &generators);
 }
 
 /// Refuelling on the core's columns: staggered outages in the low-load season need one unit of

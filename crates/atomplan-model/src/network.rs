@@ -441,6 +441,117 @@ impl Network {
             .map_or(0.0, |found| found.co2_emissions)
     }
 
+    /// Calls `f` on every per-snapshot series of the network's components: loads, generators,
+    /// storage units, links and lines, with their commitment costs and ramp limits. It is for
+    /// code that changes the snapshot axis (`planning/vintages.rs`). Each component is
+    /// destructured in full, so a series field added to a component cannot be missed here.
+    pub(crate) fn for_each_series(&mut self, mut f: impl FnMut(&mut Series)) {
+        fn operation(operation: &mut Operation, f: &mut impl FnMut(&mut Series)) {
+            let Operation {
+                committable: _,
+                min_up_time: _,
+                min_down_time: _,
+                up_time_before: _,
+                down_time_before: _,
+                start_up_cost,
+                shut_down_cost,
+                stand_by_cost,
+                ramp_limit_up,
+                ramp_limit_down,
+                ramp_limit_start_up: _,
+                ramp_limit_shut_down: _,
+                p_init: _,
+            } = operation;
+            f(start_up_cost);
+            f(shut_down_cost);
+            f(stand_by_cost);
+            ramp_limit_up.iter_mut().for_each(&mut *f);
+            ramp_limit_down.iter_mut().for_each(&mut *f);
+        }
+        for load in &mut self.loads {
+            let Load {
+                name: _,
+                bus: _,
+                p_set,
+                sign: _,
+            } = load;
+            f(p_set);
+        }
+        for generator in &mut self.generators {
+            let Generator {
+                name: _,
+                bus: _,
+                carrier: _,
+                capacity: _,
+                p_min_pu,
+                p_max_pu,
+                marginal_cost,
+                efficiency: _,
+                sign: _,
+                operation: op,
+            } = generator;
+            f(p_min_pu);
+            f(p_max_pu);
+            f(marginal_cost);
+            operation(op, &mut f);
+        }
+        for unit in &mut self.storage_units {
+            let StorageUnit {
+                name: _,
+                bus: _,
+                carrier: _,
+                capacity: _,
+                p_min_pu,
+                p_max_pu,
+                marginal_cost,
+                max_hours: _,
+                efficiency_store: _,
+                efficiency_dispatch: _,
+                standing_loss: _,
+                cyclic_state_of_charge: _,
+                state_of_charge_initial: _,
+                cyclic_state_of_charge_per_period: _,
+                state_of_charge_initial_per_period: _,
+                inflow,
+                sign: _,
+            } = unit;
+            f(p_min_pu);
+            f(p_max_pu);
+            f(marginal_cost);
+            f(inflow);
+        }
+        for link in &mut self.links {
+            let Link {
+                name: _,
+                bus0: _,
+                bus1: _,
+                carrier: _,
+                capacity: _,
+                efficiency: _,
+                p_min_pu,
+                p_max_pu,
+                marginal_cost,
+                operation: op,
+            } = link;
+            f(p_min_pu);
+            f(p_max_pu);
+            f(marginal_cost);
+            operation(op, &mut f);
+        }
+        for line in &mut self.lines {
+            let Line {
+                name: _,
+                bus0: _,
+                bus1: _,
+                x: _,
+                r: _,
+                capacity: _,
+                s_max_pu,
+            } = line;
+            f(s_max_pu);
+        }
+    }
+
     /// Adds a bus and returns its index (for building networks in code and in tests).
     pub fn add_bus(&mut self, name: &str) -> usize {
         self.buses.push(Bus {

@@ -12,6 +12,7 @@
 
 pub mod file;
 mod multi_period;
+mod vintages;
 pub mod network;
 pub mod options;
 pub mod system;

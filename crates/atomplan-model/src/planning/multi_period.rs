@@ -196,6 +196,18 @@ fn index_of(network: &Network, index: &ModelIndex, ranges: &[Range<usize>]) -> I
 /// A name of `plan` the network does not have ([`Error::UnknownName`]), what
 /// [`crate::build::build`] refuses, and a `--write-lp` file that cannot be written.
 pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<PlanResult, Error> {
+    plan_with(network, plan, |_, _| {})
+}
+
+/// [`plan`], with `extra` adding rows or constant costs over the core's columns after the
+/// planning families: the per-period limits of a generator's vintages, the CO2 cap per period
+/// and the fixed O&M of existing capacity when the periods are the planning file's own
+/// (`vintages.rs`).
+pub(crate) fn plan_with(
+    network: &Network,
+    plan: &PlanningFile,
+    extra: impl FnOnce(&mut LinearProgram, &Index),
+) -> Result<PlanResult, Error> {
     let started = std::time::Instant::now();
     let mut options = Options::resolve_names(&Names::from(network), plan)?;
     options.periods = network
@@ -250,6 +262,7 @@ pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<PlanResult,
         &mut ix,
         plan.solver.relax_integers,
     );
+    extra(lp, &ix);
     if plan.solver.relax_integers {
         lp.col_integer
             .iter_mut()

@@ -311,7 +311,7 @@ impl<'p> Options<'p> {
 /// The investment periods: each runs from its first year to the next period's (the last to
 /// `end_year`, or one mean period length), weighted by the sum of its years' discount factors
 /// from the decision year.
-fn periods(plan: &PlanningFile) -> Vec<Period> {
+pub(crate) fn periods(plan: &PlanningFile) -> Vec<Period> {
     let Some(inv) = &plan.investment else {
         return vec![Period {
             year: None,

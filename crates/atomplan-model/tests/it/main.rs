@@ -7,3 +7,4 @@ mod multi_period;
 mod parity;
 mod planning;
 mod pypsa_reference;
+mod vintages;

@@ -29,7 +29,6 @@
 use super::{Expr, Index, Period};
 use crate::lp::LinearProgram;
 use crate::planning::options::Options;
-use crate::planning::system::System;
 
 fn year_label(period: &Period, y: usize) -> String {
     period.year.map_or_else(|| y.to_string(), |v| v.to_string())
@@ -101,22 +100,19 @@ pub fn add_energy_limits(
     }
 }
 
-/// The CO2 cap of each period with one (`investment.co2_cap_t`, t per year), counted with the
-/// hour weights that make a period's operating cost annual:
-/// $$\sum_g e_g \sum_t w_t\, p_{g,y,t} \le K_y \qquad (\texttt{CO2-cap\[year\]}).$$
+/// The CO2 cap `caps[y]` of each period with one (`investment.co2_cap_t`, t per year), counted with the
+/// hour weights `weights[y][t]` that make a period's operating cost annual (the representative
+/// hours' weights of a planning system; the `objective` snapshot weightings of a network's
+/// period), and `co2[g]` the generator's emissions per MWh of output:
+/// $$\sum_g e_g \sum_t w_{y,t}\, p_{g,y,t} \le K_y \qquad (\texttt{CO2-cap\[year\]}).$$
 pub fn add_co2_caps(
     lp: &mut LinearProgram,
-    sys: &System,
-    opt: &Options,
+    caps: Option<&[f64]>,
     periods: &[Period],
+    co2: &[f64],
+    weights: &[Vec<f64>],
     ix: &Index,
 ) {
-    let nt = sys.hours();
-    let caps = opt
-        .file
-        .investment
-        .as_ref()
-        .and_then(|i| i.co2_cap_t.as_ref());
     for (y, per) in periods.iter().enumerate() {
         let Some(&cap) = caps.and_then(|c| c.get(y)) else {
             continue;
@@ -125,10 +121,10 @@ pub fn add_co2_caps(
             continue;
         }
         let mut terms = Vec::new();
-        for (g, gen) in sys.generators.iter().enumerate() {
-            if gen.co2_t_per_mwh != 0.0 {
-                for t in 0..nt {
-                    terms.push((ix.p[g][y][t], gen.co2_t_per_mwh * sys.weights[t]));
+        for (g, &e) in co2.iter().enumerate() {
+            if e != 0.0 {
+                for (&col, &w) in ix.p[g][y].iter().zip(&weights[y]) {
+                    terms.push((col, e * w));
                 }
             }
         }

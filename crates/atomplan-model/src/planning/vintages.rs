@@ -1,0 +1,453 @@
+//! The planning file's own investment periods (`[investment]`) on the core's snapshot axis.
+//!
+//! A plan over `[investment]` periods on a network of one period is turned into a network with
+//! investment periods, as a PyPSA modeller would write it for `multi_investment_periods`, and
+//! solved by the core's one builder with the planning families added (`multi_period.rs`):
+//!
+//! - **Periods.** Period $y$ starts in year $Y_y$ and runs to the next period's start (the last
+//!   to `end_year`); its `objective` weighting is $W_y = \sum_{k=Y_y}^{Y_{y+1}-1} (1+r)^{-(k -
+//!   Y_0)}$ with $Y_0$ = `decision_year`, its `years` the years it stands for. The network's
+//!   snapshots are repeated in every period, with their own weightings; every time series is
+//!   repeated, and the loads of period $y$ are scaled by `load_scale[y]`.
+//! - **Existing capacity** $E_g$ (a generator's `p_nom`) is one fixed asset, active from
+//!   `online_year` (else always) until `retire_year` (else forever), paying its
+//!   `existing_fixed_om_usd_per_kw_year` in every period it is active, a constant of the
+//!   objective.
+//! - **New capacity** of an extendable generator is one vintage per period $y$ from the first
+//!   year the lead time allows ($Y_0 + \lceil \text{lead} \rceil$, and not before
+//!   `earliest_year`): an extendable asset `<name>-<year>` with `build_year` $Y_y$, `lifetime`
+//!   $L_g$ and `p_nom_max` the build-rate limit, `max_build_mw_per_year` times the years since
+//!   the previous period. Its `capital_cost` is the annual charge
+//!   $a_g = 1000\,(o_g \cdot \mathrm{IDC}_g \cdot \mathrm{CRF}(r, L_g) + \mathrm{FOM}_g)$ with
+//!   `overnight_cost_usd_per_kw` $o_g$ (else the generator's own `capital_cost`), which the core
+//!   weights by $\sum_{y \text{ active}} W_y$: what a build pays in every period it is alive.
+//! - **Rows over the vintages** (the `extra` of [`super::multi_period::plan_with`]): a
+//!   generator's `p_nom_max` holds in every period,
+//!   $\sum_{v \text{ active in } y} P_v \le \overline{P}_g - E_{g,y}$ (`Generator-p_nom-max`), and
+//!   `co2_cap_t` caps each period's emissions per year (`policy.rs`, `CO2-cap`).
+//!
+//! This is exactly the planning builder's multi-period investment (`build/planning/
+//! investment.rs`) for generators without unit sizes, learning or early retirement, and the
+//! results are folded back onto the network's own generators. A plan that uses more than that
+//! (unit sizes, learning, retirement, representative periods, storage, commitment, ramps, the
+//! network's own CO2 limits) still goes through the planning builder: [`applies`] decides.
+
+use std::collections::BTreeMap;
+
+use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
+
+use super::file::{PlanningFile, UnitWire};
+use super::{CapacityResult, PlanResult};
+use crate::build::planning::{policy, Expr, Index, Period};
+use crate::lp::LinearProgram;
+use crate::network::{Capacity, InvestmentPeriod, Network, Series};
+use crate::Error;
+
+/// The `[units.<name>]` keys a vintage network builds: lifetimes, costs, lead times, build
+/// rates, commissioning and retirement years, per-period marginal costs, and the keys of the
+/// families `multi_period.rs` adds over any network.
+fn vintage_unit(unit: &UnitWire) -> bool {
+    UnitWire {
+        retire_year: None,
+        online_year: None,
+        existing_fixed_om_usd_per_kw_year: 0.0,
+        marginal_cost_by_period: None,
+        max_build_mw_per_year: None,
+        contingency: None,
+        capacity_credit: None,
+        reserve_ramp: None,
+        overnight_cost_usd_per_kw: None,
+        fixed_om_usd_per_kw_year: 0.0,
+        lifetime_years: None,
+        earliest_year: None,
+        lead_time_years: 0.0,
+        construction_interest_rate: None,
+        ..unit.clone()
+    } == UnitWire::default()
+}
+
+/// Whether a plan over the planning file's `[investment]` periods on this one-period network
+/// is built on the core's snapshot axis (see the module doc): generators without units,
+/// commitment or ramps, no storage units, no extendable branches, no committable links, none of
+/// the network's own CO2 limits, no representative periods, vendors or storage options, and
+/// `[units.<name>]` keys of [`vintage_unit`] only.
+pub(crate) fn applies(plan: &PlanningFile, network: &Network) -> bool {
+    let plain = |operation: &crate::network::Operation| {
+        !operation.committable && !operation.has_ramp_limits()
+    };
+    let names: std::collections::HashSet<&str> =
+        network.generators.iter().map(|g| g.name.as_str()).collect();
+    let clash = plan.investment.as_ref().is_some_and(|inv| {
+        network.generators.iter().any(|g| {
+            inv.periods
+                .iter()
+                .any(|year| names.contains(vintage_name(&g.name, *year).as_str()))
+        })
+    });
+    plan.investment.is_some()
+        && !network.is_multi_period()
+        && !clash
+        && plan.aggregation.is_none()
+        && plan.vendors.is_empty()
+        && plan.storage.is_empty()
+        && plan.units.values().all(vintage_unit)
+        && network.storage_units.is_empty()
+        && network.global_constraints.is_empty()
+        && network.snapshots.objective == network.snapshots.generators
+        && network
+            .generators
+            .iter()
+            .all(|g| !g.capacity.is_modular() && plain(&g.operation))
+        && network
+            .links
+            .iter()
+            .all(|l| !l.capacity.extendable && plain(&l.operation))
+        && network.lines.iter().all(|l| !l.capacity.extendable)
+}
+
+fn vintage_name(generator: &str, year: i32) -> String {
+    format!("{generator}-{year}")
+}
+
+/// The network with the plan's periods, and for each of its generators the network generator
+/// it stands for.
+struct Vintages {
+    network: Network,
+    origin: Vec<usize>,
+    /// Fixed O&M of the existing capacity over the horizon (weighted), USD.
+    fixed_cost: f64,
+    /// For each network generator with a finite `p_nom_max` and new builds, the room left for
+    /// new capacity in each period: `p_nom_max` less the existing capacity active then.
+    room: Vec<(usize, Vec<f64>)>,
+}
+
+/// A series repeated over `periods` periods of `n_t` snapshots each.
+fn tiled(series: &Series, periods: usize) -> Series {
+    match series {
+        Series::Static(value) => Series::Static(*value),
+        Series::Varying(values) => Series::Varying(values.repeat(periods)),
+    }
+}
+
+fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintages {
+    let investment = plan
+        .investment
+        .as_ref()
+        .expect("applies() checked [investment]");
+    let years: Vec<i32> = periods.iter().map(|p| p.year.unwrap_or(0)).collect();
+    let ny = years.len();
+    let n_t = network.snapshots.len();
+    let end = investment.end_year.unwrap_or_else(|| {
+        let mean = if ny > 1 {
+            (years[ny - 1] - years[0]) / (ny as i32 - 1)
+        } else {
+            5
+        };
+        years[ny - 1] + mean
+    });
+    let mut out = network.clone();
+    out.for_each_series(|series| *series = tiled(series, ny));
+    let snapshots = &network.snapshots;
+    out.snapshots.names = (0..ny).flat_map(|_| snapshots.names.iter().cloned()).collect();
+    out.snapshots.objective = snapshots.objective.repeat(ny);
+    out.snapshots.stores = snapshots.stores.repeat(ny);
+    out.snapshots.generators = snapshots.generators.repeat(ny);
+    out.snapshots.periods = years
+        .iter()
+        .flat_map(|&year| std::iter::repeat_n(year, n_t))
+        .collect();
+    out.investment_periods = periods
+        .iter()
+        .enumerate()
+        .map(|(y, period)| InvestmentPeriod {
+            period: years[y],
+            objective: period.weight,
+            years: f64::from(years.get(y + 1).copied().unwrap_or(end) - years[y]),
+        })
+        .collect();
+    for (load, original) in out.loads.iter_mut().zip(&network.loads) {
+        if periods.iter().any(|p| p.load_scale != 1.0) {
+            load.p_set = Series::Varying(
+                periods
+                    .iter()
+                    .flat_map(|p| (0..n_t).map(move |t| original.p_set.at(t) * p.load_scale))
+                    .collect(),
+            );
+        }
+    }
+    let rate = investment.discount_rate;
+    let mut generators = Vec::new();
+    let mut origin = Vec::new();
+    let mut fixed_cost = 0.0;
+    let mut room = Vec::new();
+    for (g, generator) in network.generators.iter().enumerate() {
+        let unit = plan.units.get(&generator.name).cloned().unwrap_or_default();
+        let mut template = out.generators[g].clone();
+        if let Some(by_period) = &unit.marginal_cost_by_period {
+            template.marginal_cost = Series::Varying(
+                (0..ny)
+                    .flat_map(|y| std::iter::repeat_n(by_period.get(y).copied().unwrap_or(0.0), n_t))
+                    .collect(),
+            );
+        }
+        let existing = generator.capacity.nominal;
+        let online = unit.online_year.map_or(0.0, f64::from);
+        let lifetime_existing = unit
+            .retire_year
+            .map_or(f64::INFINITY, |r| f64::from(r) - online);
+        let existing_capacity = Capacity {
+            nominal: existing,
+            extendable: false,
+            min: 0.0,
+            max: f64::INFINITY,
+            capital_cost: 0.0,
+            module: 0.0,
+            build_year: online,
+            lifetime: lifetime_existing,
+        };
+        let active_existing: Vec<bool> = years
+            .iter()
+            .map(|&year| existing_capacity.active_in(year))
+            .collect();
+        if existing > 0.0 || !generator.capacity.extendable {
+            let fom = unit.existing_fixed_om_usd_per_kw_year * 1000.0;
+            for (y, period) in periods.iter().enumerate() {
+                if active_existing[y] {
+                    fixed_cost += fom * period.weight * existing;
+                }
+            }
+            generators.push(crate::network::Generator {
+                capacity: existing_capacity,
+                ..template.clone()
+            });
+            origin.push(g);
+        }
+        if !generator.capacity.extendable {
+            continue;
+        }
+        let lifetime = unit.lifetime_years.unwrap_or(f64::INFINITY);
+        let interest = unit.construction_interest_rate.unwrap_or(rate);
+        let idc = idc_factor_uniform(interest, unit.lead_time_years);
+        let crf = capital_recovery_factor(rate, lifetime.min(1e4));
+        let annual = unit.overnight_cost_usd_per_kw.map_or(generator.capacity.capital_cost, |o| {
+            o * 1000.0 * idc * crf + unit.fixed_om_usd_per_kw_year * 1000.0
+        });
+        let first_year = (investment.decision_year + unit.lead_time_years.ceil() as i32)
+            .max(unit.earliest_year.unwrap_or(i32::MIN));
+        let mut builds = false;
+        for (y, &year) in years.iter().enumerate() {
+            if year < first_year {
+                continue;
+            }
+            let since = if y == 0 {
+                year - investment.decision_year
+            } else {
+                year - years[y - 1]
+            };
+            let rate_cap = unit
+                .max_build_mw_per_year
+                .map_or(f64::INFINITY, |r| r * f64::from(since.max(0)));
+            let max = generator.capacity.max.min(rate_cap);
+            if max <= 0.0 {
+                continue;
+            }
+            builds = true;
+            generators.push(crate::network::Generator {
+                name: vintage_name(&generator.name, year),
+                capacity: Capacity {
+                    nominal: 0.0,
+                    extendable: true,
+                    min: 0.0,
+                    max,
+                    capital_cost: annual,
+                    module: 0.0,
+                    build_year: f64::from(year),
+                    lifetime,
+                },
+                ..template.clone()
+            });
+            origin.push(g);
+        }
+        if builds && generator.capacity.max.is_finite() {
+            let left = (0..ny)
+                .map(|y| generator.capacity.max - if active_existing[y] { existing } else { 0.0 })
+                .collect();
+            room.push((g, left));
+        }
+    }
+    out.generators = generators;
+    Vintages {
+        network: out,
+        origin,
+        fixed_cost,
+        room,
+    }
+}
+
+/// The planning file for the vintage network: `[investment]` and the keys the vintages carry
+/// are taken out, and every generator name becomes the names of its vintages.
+fn file_for(plan: &PlanningFile, network: &Network, vintages: &Vintages) -> PlanningFile {
+    let names_of = |name: &str| -> Vec<String> {
+        vintages
+            .origin
+            .iter()
+            .enumerate()
+            .filter(|&(_, &g)| network.generators[g].name == name)
+            .map(|(v, _)| vintages.network.generators[v].name.clone())
+            .collect()
+    };
+    let mut file = plan.clone();
+    file.investment = None;
+    file.units = BTreeMap::new();
+    for (name, unit) in &plan.units {
+        let kept = UnitWire {
+            contingency: unit.contingency,
+            capacity_credit: unit.capacity_credit,
+            reserve_ramp: unit.reserve_ramp,
+            ..UnitWire::default()
+        };
+        if kept != UnitWire::default() {
+            for vintage in names_of(name) {
+                file.units.insert(vintage, kept.clone());
+            }
+        }
+    }
+    for limit in &mut file.capacity_limits {
+        limit.generators = limit.generators.iter().flat_map(|g| names_of(g)).collect();
+    }
+    for limit in &mut file.energy_limits {
+        limit.use_per_mwh = limit
+            .use_per_mwh
+            .iter()
+            .flat_map(|(g, &use_per_mwh)| names_of(g).into_iter().map(move |v| (v, use_per_mwh)))
+            .collect();
+    }
+    file
+}
+
+/// Plans `network` (one period) over the planning file's `[investment]` periods on the core's
+/// snapshot axis; the result has one row per network generator and period, and the vintage
+/// network, whose [`crate::results::Results`] are in [`PlanResult::network_results`], is
+/// returned for `--out`.
+///
+/// # Errors
+/// A name of `plan` the network does not have ([`Error::UnknownName`]), and what
+/// [`super::multi_period::plan_with`] refuses.
+pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<(PlanResult, Network), Error> {
+    super::options::Options::resolve_names(&super::options::Names::from(network), plan)?;
+    let periods = super::options::periods(plan);
+    let vintages = expand(network, plan, &periods);
+    let file = file_for(plan, network, &vintages);
+    let expanded = &vintages.network;
+    let co2: Vec<f64> = expanded
+        .generators
+        .iter()
+        .map(|g| {
+            if g.efficiency != 0.0 {
+                expanded.carrier_attribute(&g.carrier, "co2_emissions") / g.efficiency
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let weights = vec![network.snapshots.objective.clone(); periods.len()];
+    let caps = plan.investment.as_ref().and_then(|i| i.co2_cap_t.as_deref());
+    let mut result = super::multi_period::plan_with(expanded, &file, |lp, ix| {
+        room_rows(lp, ix, network, &vintages, &periods);
+        policy::add_co2_caps(lp, caps, &periods, &co2, &weights, ix);
+        if vintages.fixed_cost != 0.0 {
+            lp.col("Fixed-costs", vintages.fixed_cost, 1.0, 1.0, false);
+        }
+    })?;
+    fold(&mut result, network, &vintages);
+    Ok((result, vintages.network))
+}
+
+/// `Generator-p_nom-max[<name>,<year>]`: the vintages of a generator active in a period hold at
+/// most its `p_nom_max` less the existing capacity active then.
+fn room_rows(
+    lp: &mut LinearProgram,
+    ix: &Index,
+    network: &Network,
+    vintages: &Vintages,
+    periods: &[Period],
+) {
+    for (g, left) in &vintages.room {
+        for (y, period) in periods.iter().enumerate() {
+            let mut sum = Expr::constant(0.0);
+            for (v, &origin) in vintages.origin.iter().enumerate() {
+                if origin == *g && vintages.network.generators[v].capacity.extendable {
+                    sum.add(&ix.capacity[v][y]);
+                }
+            }
+            if sum.terms.is_empty() {
+                continue;
+            }
+            lp.row_with(
+                format!(
+                    "Generator-p_nom-max[{},{}]",
+                    network.generators[*g].name,
+                    period.year.unwrap_or(0)
+                ),
+                f64::NEG_INFINITY,
+                left[y] - sum.constant,
+                &sum.terms,
+            );
+        }
+    }
+}
+
+/// The result on the network's own generators: each period's row sums the generator's
+/// vintages (capacity active, MW built in the period, energy, CO2, curtailment), and its
+/// dispatch is the vintages' sum.
+fn fold(result: &mut PlanResult, network: &Network, vintages: &Vintages) {
+    let ny = vintages.network.investment_periods.len();
+    if result.capacities.len() != vintages.origin.len() * ny {
+        // No solution: nothing to fold.
+        return;
+    }
+    let rows = std::mem::take(&mut result.capacities);
+    let hourly = std::mem::take(&mut result.generator_p);
+    let mut capacities: Vec<CapacityResult> = Vec::with_capacity(network.generators.len() * ny);
+    let mut generator_p: Vec<Vec<Vec<f64>>> = Vec::with_capacity(network.generators.len());
+    for (g, generator) in network.generators.iter().enumerate() {
+        let members: Vec<usize> = (0..vintages.origin.len())
+            .filter(|&v| vintages.origin[v] == g)
+            .collect();
+        let mut dispatch = Vec::with_capacity(ny);
+        for (y, period) in vintages.network.investment_periods.iter().enumerate() {
+            let mut row = CapacityResult {
+                generator: generator.name.clone(),
+                period: Some(period.period),
+                p_nom_opt_mw: 0.0,
+                units: None,
+                built: 0.0,
+                energy_mwh: 0.0,
+                co2_t: 0.0,
+                curtailment_mwh: 0.0,
+            };
+            let mut p = vec![0.0; network.snapshots.len()];
+            for &v in &members {
+                let part = &rows[v * ny + y];
+                row.p_nom_opt_mw += part.p_nom_opt_mw;
+                row.built += part.built;
+                row.energy_mwh += part.energy_mwh;
+                row.co2_t += part.co2_t;
+                row.curtailment_mwh += part.curtailment_mwh;
+                if let Some(series) = hourly.get(v).and_then(|h| h.get(y)) {
+                    for (total, value) in p.iter_mut().zip(series) {
+                        *total += value;
+                    }
+                }
+            }
+            capacities.push(row);
+            dispatch.push(p);
+        }
+        generator_p.push(dispatch);
+    }
+    result.capacities = capacities;
+    if !hourly.is_empty() {
+        result.generator_p = generator_p;
+    }
+    result.hour_weights = network.snapshots.objective.clone();
+}

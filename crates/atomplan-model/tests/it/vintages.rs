@@ -1,0 +1,223 @@
+//! The planning file's own investment periods (`[investment]`) on the core's snapshot axis
+//! (`planning/vintages.rs`): the plan a user gets from `solve --planning` on a one-period
+//! network equals, within 1e-7 relative in the objective and 1e-3 MW in every capacity, the
+//! planning builder's multi-period investment (`build/planning/investment.rs`), whose
+//! hand-derived cases are in `planning/tests.rs`. Both models are built here from one folder.
+
+use std::path::Path;
+
+use atomplan_model::planning::{self, FolderOutcome, PlanResult, Status};
+use atomplan_model::pypsa::read_folder;
+
+/// A one-bus network of 48 snapshots that stand for a year (182.5 h each): a load with a daily
+/// shape, wind with a varying `p_max_pu`, and generators given as `generators.csv` rows.
+fn network(dir: &Path, generators: &str) {
+    let write = |file: &str, text: String| std::fs::write(dir.join(file), text).unwrap();
+    let mut snapshots = String::from("snapshot,objective,stores,generators\n");
+    let mut load = String::from("snapshot,load\n");
+    let mut wind = String::from("snapshot,wind\n");
+    for t in 0..48 {
+        let hour = f64::from(t % 24);
+        let shape = 1.0 + 0.3 * ((hour - 6.0) * std::f64::consts::PI / 12.0).sin();
+        let mw = 400.0 * shape + if t >= 24 { 60.0 } else { 0.0 };
+        let pu = 0.1 + 0.8 * f64::from((t * 7) % 11) / 10.0;
+        snapshots.push_str(&format!("{t},182.5,182.5,182.5\n"));
+        load.push_str(&format!("{t},{mw:.3}\n"));
+        wind.push_str(&format!("{t},{:.3}\n", pu.min(1.0)));
+    }
+    write("snapshots.csv", snapshots);
+    write("loads-p_set.csv", load);
+    write("generators-p_max_pu.csv", wind);
+    write("buses.csv", "name\ngrid\n".to_owned());
+    write("loads.csv", "name,bus\nload,grid\n".to_owned());
+    write(
+        "carriers.csv",
+        "name,co2_emissions\ncoal,1.0\ngas,0.4\nwind,0\nnuclear,0\n".to_owned(),
+    );
+    write(
+        "generators.csv",
+        format!(
+            "name,bus,carrier,p_nom,p_nom_extendable,p_nom_max,marginal_cost,capital_cost,efficiency\n{generators}"
+        ),
+    );
+}
+
+/// The plan through `solve --planning` (the vintage network, checked to be the route taken) and
+/// through the planning builder on the same network.
+fn both(dir: &Path, plan: &str) -> (PlanResult, PlanResult) {
+    let routed = match planning::solve_folder(dir, plan, "plan.toml") {
+        FolderOutcome::Solved {
+            result, network, ..
+        } => {
+            assert!(
+                network.is_multi_period(),
+                "the plan should run on the core's period axis"
+            );
+            *result
+        }
+        FolderOutcome::Invalid(diagnostics) => panic!("{diagnostics:?}"),
+    };
+    let imported = read_folder(dir).unwrap();
+    let system = planning::system_from_network(&imported.network);
+    let (file, diagnostics) = planning::load(plan, "plan.toml");
+    let file = file.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let builder = planning::plan(&system, &file).unwrap();
+    (routed, builder)
+}
+
+fn assert_same(routed: &PlanResult, builder: &PlanResult) {
+    assert_eq!(routed.status, Status::Optimal, "{:?}", routed.diagnosis);
+    assert_eq!(builder.status, Status::Optimal, "{:?}", builder.diagnosis);
+    let relative = (routed.objective - builder.objective).abs() / builder.objective.abs();
+    assert!(
+        relative < 1e-7,
+        "objective {} on the core's axis vs {} from the planning builder",
+        routed.objective,
+        builder.objective
+    );
+    let routed_caps = routed.by_period();
+    let builder_caps = builder.by_period();
+    assert_eq!(
+        routed_caps.keys().collect::<Vec<_>>(),
+        builder_caps.keys().collect::<Vec<_>>()
+    );
+    for (key, mw) in &builder_caps {
+        assert!(
+            (routed_caps[key] - mw).abs() < 1e-3,
+            "{key:?}: {} vs {mw}",
+            routed_caps[key]
+        );
+    }
+    for (a, b) in routed.capacities.iter().zip(&builder.capacities) {
+        assert!(
+            (a.built - b.built).abs() < 1e-3,
+            "{} {:?} built {} vs {}",
+            a.generator,
+            a.period,
+            a.built,
+            b.built
+        );
+    }
+}
+
+const GENERATORS: &str = "\
+coal,grid,coal,300,False,inf,30,0,1.0
+gas,grid,gas,200,False,inf,65,0,0.5
+committed,grid,nuclear,150,False,inf,12,0,1.0
+ccgt,grid,gas,0,True,500,50,90000,0.5
+wind,grid,wind,0,True,inf,0,0,1.0
+nuclear,grid,nuclear,0,True,inf,10,0,1.0
+";
+
+/// Three periods at 5 %, with retirement, a plant commissioned later, lead times, an earliest
+/// year, build rates, lifetimes shorter than the horizon, load growth, a CO2 cap that binds,
+/// a capacity limit from a year, a fuel limit and a reserve margin.
+#[test]
+fn investment_periods_on_the_core_axis_equal_the_planning_builder() {
+    let dir = tempfile::tempdir().unwrap();
+    network(dir.path(), GENERATORS);
+    let plan = r#"
+[investment]
+decision_year = 2025
+periods = [2030, 2035, 2045]
+discount_rate = 0.05
+end_year = 2055
+load_scale = [1.0, 1.2, 1.4]
+co2_cap_t = [inf, 1.2e6, 0.4e6]
+
+[units.coal]
+retire_year = 2040
+existing_fixed_om_usd_per_kw_year = 40
+
+[units.gas]
+existing_fixed_om_usd_per_kw_year = 20
+marginal_cost_by_period = [60, 70, 80]
+
+[units.committed]
+online_year = 2035
+
+[units.wind]
+overnight_cost_usd_per_kw = 1400
+fixed_om_usd_per_kw_year = 30
+lifetime_years = 15
+lead_time_years = 2
+max_build_mw_per_year = 40
+
+[units.nuclear]
+overnight_cost_usd_per_kw = 6000
+fixed_om_usd_per_kw_year = 120
+lifetime_years = 60
+lead_time_years = 7
+earliest_year = 2035
+construction_interest_rate = 0.08
+
+[units.ccgt]
+lifetime_years = 30
+
+[[capacity_limits]]
+name = "ccgt-cap"
+generators = ["ccgt"]
+from_year = 2035
+max_mw = 300
+
+[[energy_limits]]
+name = "gas-supply"
+use_per_mwh = { gas = 2.0, ccgt = 2.0 }
+max_per_year = [inf, 4.0e6, 3.0e6]
+
+[[areas]]
+name = "grid"
+buses = ["grid"]
+reserve_margin = 0.1
+"#;
+    let (routed, builder) = both(dir.path(), plan);
+    assert_same(&routed, &builder);
+    // The families bind, so the comparison exercises them: nuclear is built (its lead time
+    // keeps it out of 2030), coal is gone in 2045, the committed plant is absent in 2030.
+    let caps = routed.by_period();
+    let at = |g: &str, y: i32| caps[&(g.to_owned(), Some(y))];
+    assert_eq!(at("nuclear", 2030), 0.0);
+    assert!(at("nuclear", 2045) > 1.0, "{caps:?}");
+    assert_eq!(at("coal", 2045), 0.0);
+    assert_eq!(at("committed", 2030), 0.0);
+    assert_eq!(at("committed", 2035), 150.0);
+    assert!(at("ccgt", 2045) <= 300.0 + 1e-6);
+    // The CO2 cap binds in 2035 and 2045.
+    for (year, cap) in [(2035, 1.2e6), (2045, 0.4e6)] {
+        let emitted: f64 = routed
+            .capacities
+            .iter()
+            .filter(|c| c.period == Some(year))
+            .map(|c| c.co2_t)
+            .sum();
+        assert!((emitted - cap).abs() < 1.0, "{year}: {emitted} t");
+    }
+}
+
+/// At a zero discount rate each period weighs its years; without the CO2 cap and limits, and
+/// with wind's build rate binding in the first period.
+#[test]
+fn undiscounted_periods_and_build_rates_equal_the_planning_builder() {
+    let dir = tempfile::tempdir().unwrap();
+    network(dir.path(), GENERATORS);
+    let plan = r#"
+[investment]
+decision_year = 2028
+periods = [2030, 2040]
+discount_rate = 0.0
+
+[units.wind]
+overnight_cost_usd_per_kw = 1200
+lifetime_years = 25
+max_build_mw_per_year = 50
+
+[units.nuclear]
+overnight_cost_usd_per_kw = 5000
+lifetime_years = 60
+lead_time_years = 6
+"#;
+    let (routed, builder) = both(dir.path(), plan);
+    assert_same(&routed, &builder);
+    let caps = routed.by_period();
+    assert!((caps[&("wind".to_owned(), Some(2030))] - 100.0).abs() < 1e-6);
+}

@@ -12,10 +12,10 @@
 
 pub mod file;
 mod multi_period;
-mod vintages;
 pub mod network;
 pub mod options;
 pub mod system;
+mod vintages;
 
 #[cfg(test)]
 mod tests;

@@ -196,16 +196,18 @@ fn index_of(network: &Network, index: &ModelIndex, ranges: &[Range<usize>]) -> I
 /// A name of `plan` the network does not have ([`Error::UnknownName`]), what
 /// [`crate::build::build`] refuses, and a `--write-lp` file that cannot be written.
 pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<PlanResult, Error> {
-    plan_with(network, plan, |_, _| {})
+    plan_with(network, plan, &[], |_, _| {})
 }
 
 /// [`plan`], with `extra` adding rows or constant costs over the core's columns after the
 /// planning families: the per-period limits of a generator's vintages, the CO2 cap per period
 /// and the fixed O&M of existing capacity when the periods are the planning file's own
-/// (`vintages.rs`).
+/// (`vintages.rs`). `designs[g]` is the contingency design of generator `g` when several
+/// generators are one design (the vintages of one generator); empty, each is its own.
 pub(crate) fn plan_with(
     network: &Network,
     plan: &PlanningFile,
+    designs: &[usize],
     extra: impl FnOnce(&mut LinearProgram, &Index),
 ) -> Result<PlanResult, Error> {
     let started = std::time::Instant::now();
@@ -260,7 +262,7 @@ pub(crate) fn plan_with(
         &options,
         &ranges,
         &mut ix,
-        plan.solver.relax_integers,
+        designs,
     );
     extra(lp, &ix);
     if plan.solver.relax_integers {
@@ -400,8 +402,9 @@ fn units_reserve_and_refuelling(
     options: &Options,
     ranges: &[Range<usize>],
     ix: &mut Index,
-    relax: bool,
+    design: &[usize],
 ) {
+    let relax = options.file.solver.relax_integers;
     let n1_areas: Vec<bool> = options.areas.iter().map(|a| a.n1_reserve).collect();
     let generators = &network.generators;
     let refuels = |g: usize| {
@@ -433,6 +436,11 @@ fn units_reserve_and_refuelling(
             .map(|(g, gen)| contingency_size(gen, options, g))
             .collect(),
         max_units: max_units.clone(),
+        design: if design.is_empty() {
+            (0..generators.len()).collect()
+        } else {
+            design.to_vec()
+        },
     };
     ix.units = (0..generators.len())
         .map(|g| {

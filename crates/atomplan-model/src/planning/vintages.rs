@@ -37,7 +37,7 @@ use std::collections::BTreeMap;
 use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
 
 use super::file::{PlanningFile, UnitWire};
-use super::{CapacityResult, PlanResult};
+use super::{clean, CapacityResult, PlanResult};
 use crate::build::planning::{policy, Expr, Index, Period};
 use crate::lp::LinearProgram;
 use crate::network::{Capacity, InvestmentPeriod, Network, Series};
@@ -62,6 +62,10 @@ fn vintage_unit(unit: &UnitWire) -> bool {
         earliest_year: None,
         lead_time_years: 0.0,
         construction_interest_rate: None,
+        unit_size_mw: None,
+        max_units: None,
+        existing_units: 0,
+        max_units_per_period: None,
         ..unit.clone()
     } == UnitWire::default()
 }
@@ -114,11 +118,20 @@ fn vintage_name(generator: &str, year: i32) -> String {
 struct Vintages {
     network: Network,
     origin: Vec<usize>,
+    /// The period a generator of the vintage network is built in (`None`: existing capacity).
+    built_in: Vec<Option<usize>>,
     /// Fixed O&M of the existing capacity over the horizon (weighted), USD.
     fixed_cost: f64,
-    /// For each network generator with a finite `p_nom_max` and new builds, the room left for
-    /// new capacity in each period: `p_nom_max` less the existing capacity active then.
-    room: Vec<(usize, Vec<f64>)>,
+    /// Limits on the new capacity of one network generator alive in each period.
+    limits: Vec<Limit>,
+}
+
+/// The new capacity of a network generator alive in a period is at most `room_mw[y]`: its
+/// `p_nom_max`, or `max_units` whole units, less the existing capacity active then.
+struct Limit {
+    generator: usize,
+    family: &'static str,
+    room_mw: Vec<f64>,
 }
 
 /// A series repeated over `periods` periods of `n_t` snapshots each.
@@ -148,7 +161,9 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
     let mut out = network.clone();
     out.for_each_series(|series| *series = tiled(series, ny));
     let snapshots = &network.snapshots;
-    out.snapshots.names = (0..ny).flat_map(|_| snapshots.names.iter().cloned()).collect();
+    out.snapshots.names = (0..ny)
+        .flat_map(|_| snapshots.names.iter().cloned())
+        .collect();
     out.snapshots.objective = snapshots.objective.repeat(ny);
     out.snapshots.stores = snapshots.stores.repeat(ny);
     out.snapshots.generators = snapshots.generators.repeat(ny);
@@ -178,30 +193,44 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
     let rate = investment.discount_rate;
     let mut generators = Vec::new();
     let mut origin = Vec::new();
+    let mut built_in = Vec::new();
     let mut fixed_cost = 0.0;
-    let mut room = Vec::new();
+    let mut limits = Vec::new();
     for (g, generator) in network.generators.iter().enumerate() {
         let unit = plan.units.get(&generator.name).cloned().unwrap_or_default();
+        let size = unit.unit_size_mw;
         let mut template = out.generators[g].clone();
         if let Some(by_period) = &unit.marginal_cost_by_period {
             template.marginal_cost = Series::Varying(
                 (0..ny)
-                    .flat_map(|y| std::iter::repeat_n(by_period.get(y).copied().unwrap_or(0.0), n_t))
+                    .flat_map(|y| {
+                        std::iter::repeat_n(by_period.get(y).copied().unwrap_or(0.0), n_t)
+                    })
                     .collect(),
             );
         }
-        let existing = generator.capacity.nominal;
+        // Existing capacity: the generator's `p_nom`, or its `existing_units` of `unit_size_mw`,
+        // as the planning builder counts it.
+        let existing = size.map_or(generator.capacity.nominal, |s| {
+            f64::from(unit.existing_units) * s
+        });
         let online = unit.online_year.map_or(0.0, f64::from);
         let lifetime_existing = unit
             .retire_year
             .map_or(f64::INFINITY, |r| f64::from(r) - online);
+        // A unit-sized fleet is the design's modules, fixed at their number (so that it is a
+        // contingency design like the new builds); otherwise a fixed asset.
         let existing_capacity = Capacity {
             nominal: existing,
-            extendable: false,
-            min: 0.0,
-            max: f64::INFINITY,
+            extendable: size.is_some(),
+            min: existing,
+            max: if size.is_some() {
+                existing
+            } else {
+                f64::INFINITY
+            },
             capital_cost: 0.0,
-            module: 0.0,
+            module: size.unwrap_or(0.0),
             build_year: online,
             lifetime: lifetime_existing,
         };
@@ -209,18 +238,18 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
             .iter()
             .map(|&year| existing_capacity.active_in(year))
             .collect();
-        if existing > 0.0 || !generator.capacity.extendable {
+        let existing_in = |y: usize| if active_existing[y] { existing } else { 0.0 };
+        if existing > 0.0 || (size.is_none() && !generator.capacity.extendable) {
             let fom = unit.existing_fixed_om_usd_per_kw_year * 1000.0;
             for (y, period) in periods.iter().enumerate() {
-                if active_existing[y] {
-                    fixed_cost += fom * period.weight * existing;
-                }
+                fixed_cost += fom * period.weight * existing_in(y);
             }
             generators.push(crate::network::Generator {
                 capacity: existing_capacity,
                 ..template.clone()
             });
             origin.push(g);
+            built_in.push(None);
         }
         if !generator.capacity.extendable {
             continue;
@@ -229,9 +258,11 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
         let interest = unit.construction_interest_rate.unwrap_or(rate);
         let idc = idc_factor_uniform(interest, unit.lead_time_years);
         let crf = capital_recovery_factor(rate, lifetime.min(1e4));
-        let annual = unit.overnight_cost_usd_per_kw.map_or(generator.capacity.capital_cost, |o| {
-            o * 1000.0 * idc * crf + unit.fixed_om_usd_per_kw_year * 1000.0
-        });
+        let annual = unit
+            .overnight_cost_usd_per_kw
+            .map_or(generator.capacity.capital_cost, |o| {
+                o * 1000.0 * idc * crf + unit.fixed_om_usd_per_kw_year * 1000.0
+            });
         let first_year = (investment.decision_year + unit.lead_time_years.ceil() as i32)
             .max(unit.earliest_year.unwrap_or(i32::MIN));
         let mut builds = false;
@@ -247,7 +278,20 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
             let rate_cap = unit
                 .max_build_mw_per_year
                 .map_or(f64::INFINITY, |r| r * f64::from(since.max(0)));
-            let max = generator.capacity.max.min(rate_cap);
+            // Most new capacity in the period: the build rate, and for unit-sized designs
+            // whole units within `max_units_per_period` and `max_units` (the planning
+            // builder's bounds; `p_nom_max` bounds the capacity of an unsized generator).
+            let max = match size {
+                Some(s) => {
+                    let units = unit
+                        .max_units_per_period
+                        .map_or(f64::INFINITY, f64::from)
+                        .min(unit.max_units.map_or(f64::INFINITY, f64::from))
+                        .min((rate_cap / s + 1e-9).floor());
+                    units * s
+                }
+                None => generator.capacity.max.min(rate_cap),
+            };
             if max <= 0.0 {
                 continue;
             }
@@ -260,27 +304,41 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
                     min: 0.0,
                     max,
                     capital_cost: annual,
-                    module: 0.0,
+                    module: size.unwrap_or(0.0),
                     build_year: f64::from(year),
                     lifetime,
                 },
                 ..template.clone()
             });
             origin.push(g);
+            built_in.push(Some(y));
         }
-        if builds && generator.capacity.max.is_finite() {
-            let left = (0..ny)
-                .map(|y| generator.capacity.max - if active_existing[y] { existing } else { 0.0 })
-                .collect();
-            room.push((g, left));
+        if !builds {
+            continue;
+        }
+        match (size, unit.max_units) {
+            (Some(s), Some(m)) => limits.push(Limit {
+                generator: g,
+                family: "Generator-max-units",
+                room_mw: (0..ny).map(|y| f64::from(m) * s - existing_in(y)).collect(),
+            }),
+            (None, _) if generator.capacity.max.is_finite() => limits.push(Limit {
+                generator: g,
+                family: "Generator-p_nom-max",
+                room_mw: (0..ny)
+                    .map(|y| generator.capacity.max - existing_in(y))
+                    .collect(),
+            }),
+            _ => {}
         }
     }
     out.generators = generators;
     Vintages {
         network: out,
         origin,
+        built_in,
         fixed_cost,
-        room,
+        limits,
     }
 }
 
@@ -351,32 +409,30 @@ pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<(PlanResult
         })
         .collect();
     let weights = vec![network.snapshots.objective.clone(); periods.len()];
-    let caps = plan.investment.as_ref().and_then(|i| i.co2_cap_t.as_deref());
-    let mut result = super::multi_period::plan_with(expanded, &file, |lp, ix| {
-        room_rows(lp, ix, network, &vintages, &periods);
-        policy::add_co2_caps(lp, caps, &periods, &co2, &weights, ix);
-        if vintages.fixed_cost != 0.0 {
-            lp.col("Fixed-costs", vintages.fixed_cost, 1.0, 1.0, false);
-        }
-    })?;
-    fold(&mut result, network, &vintages);
+    let caps = plan
+        .investment
+        .as_ref()
+        .and_then(|i| i.co2_cap_t.as_deref());
+    let mut result =
+        super::multi_period::plan_with(expanded, &file, &vintages.origin, |lp, ix| {
+            limit_rows(lp, ix, network, &vintages);
+            policy::add_co2_caps(lp, caps, &periods, &co2, &weights, ix);
+            if vintages.fixed_cost != 0.0 {
+                lp.col("Fixed-costs", vintages.fixed_cost, 1.0, 1.0, false);
+            }
+        })?;
+    fold(&mut result, network, plan, &vintages);
     Ok((result, vintages.network))
 }
 
-/// `Generator-p_nom-max[<name>,<year>]`: the vintages of a generator active in a period hold at
-/// most its `p_nom_max` less the existing capacity active then.
-fn room_rows(
-    lp: &mut LinearProgram,
-    ix: &Index,
-    network: &Network,
-    vintages: &Vintages,
-    periods: &[Period],
-) {
-    for (g, left) in &vintages.room {
-        for (y, period) in periods.iter().enumerate() {
+/// `Generator-p_nom-max[<name>,<year>]` and `Generator-max-units[<name>,<year>]`: the new
+/// capacity of a generator alive in a period is within its [`Limit`].
+fn limit_rows(lp: &mut LinearProgram, ix: &Index, network: &Network, vintages: &Vintages) {
+    for limit in &vintages.limits {
+        for (y, period) in vintages.network.investment_periods.iter().enumerate() {
             let mut sum = Expr::constant(0.0);
             for (v, &origin) in vintages.origin.iter().enumerate() {
-                if origin == *g && vintages.network.generators[v].capacity.extendable {
+                if origin == limit.generator && vintages.built_in[v].is_some() {
                     sum.add(&ix.capacity[v][y]);
                 }
             }
@@ -385,12 +441,11 @@ fn room_rows(
             }
             lp.row_with(
                 format!(
-                    "Generator-p_nom-max[{},{}]",
-                    network.generators[*g].name,
-                    period.year.unwrap_or(0)
+                    "{}[{},{}]",
+                    limit.family, network.generators[limit.generator].name, period.period
                 ),
                 f64::NEG_INFINITY,
-                left[y] - sum.constant,
+                limit.room_mw[y] - sum.constant,
                 &sum.terms,
             );
         }
@@ -398,9 +453,10 @@ fn room_rows(
 }
 
 /// The result on the network's own generators: each period's row sums the generator's
-/// vintages (capacity active, MW built in the period, energy, CO2, curtailment), and its
-/// dispatch is the vintages' sum.
-fn fold(result: &mut PlanResult, network: &Network, vintages: &Vintages) {
+/// vintages (capacity active, what was built in the period, energy, CO2, curtailment; units
+/// online and built for a unit-sized design, MW built otherwise, as the planning builder
+/// reports them), and its dispatch is the vintages' sum.
+fn fold(result: &mut PlanResult, network: &Network, plan: &PlanningFile, vintages: &Vintages) {
     let ny = vintages.network.investment_periods.len();
     if result.capacities.len() != vintages.origin.len() * ny {
         // No solution: nothing to fold.
@@ -414,6 +470,7 @@ fn fold(result: &mut PlanResult, network: &Network, vintages: &Vintages) {
         let members: Vec<usize> = (0..vintages.origin.len())
             .filter(|&v| vintages.origin[v] == g)
             .collect();
+        let size = plan.units.get(&generator.name).and_then(|u| u.unit_size_mw);
         let mut dispatch = Vec::with_capacity(ny);
         for (y, period) in vintages.network.investment_periods.iter().enumerate() {
             let mut row = CapacityResult {
@@ -430,7 +487,9 @@ fn fold(result: &mut PlanResult, network: &Network, vintages: &Vintages) {
             for &v in &members {
                 let part = &rows[v * ny + y];
                 row.p_nom_opt_mw += part.p_nom_opt_mw;
-                row.built += part.built;
+                if vintages.built_in[v] == Some(y) {
+                    row.built += part.p_nom_opt_mw / size.unwrap_or(1.0);
+                }
                 row.energy_mwh += part.energy_mwh;
                 row.co2_t += part.co2_t;
                 row.curtailment_mwh += part.curtailment_mwh;
@@ -440,6 +499,8 @@ fn fold(result: &mut PlanResult, network: &Network, vintages: &Vintages) {
                     }
                 }
             }
+            row.units = size.map(|s| clean(row.p_nom_opt_mw / s));
+            row.built = clean(row.built);
             capacities.push(row);
             dispatch.push(p);
         }

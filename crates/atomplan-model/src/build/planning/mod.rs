@@ -263,8 +263,18 @@ pub fn build(sys: &System, opt: &Options) -> Built {
 
     // ---- policy rows (policy.rs): CO2 cap per period, capacity and energy limits ----
     let co2: Vec<f64> = sys.generators.iter().map(|g| g.co2_t_per_mwh).collect();
-    let caps = plan.investment.as_ref().and_then(|i| i.co2_cap_t.as_deref());
-    policy::add_co2_caps(&mut lp, caps, &periods, &co2, &vec![sys.weights.clone(); ny], &ix);
+    let caps = plan
+        .investment
+        .as_ref()
+        .and_then(|i| i.co2_cap_t.as_deref());
+    policy::add_co2_caps(
+        &mut lp,
+        caps,
+        &periods,
+        &co2,
+        &vec![sys.weights.clone(); ny],
+        &ix,
+    );
     policy::add_capacity_limits(&mut lp, opt, &periods, &ix);
     policy::add_energy_limits(&mut lp, opt, &periods, &vec![sys.weights.clone(); ny], &ix);
 

@@ -66,6 +66,7 @@ fn vintage_unit(unit: &UnitWire) -> bool {
         max_units: None,
         existing_units: 0,
         max_units_per_period: None,
+        retirable: false,
         ..unit.clone()
     } == UnitWire::default()
 }
@@ -79,13 +80,18 @@ pub(crate) fn applies(plan: &PlanningFile, network: &Network) -> bool {
     let plain = |operation: &crate::network::Operation| {
         !operation.committable && !operation.has_ramp_limits()
     };
-    let names: std::collections::HashSet<&str> =
-        network.generators.iter().map(|g| g.name.as_str()).collect();
+    let names: std::collections::HashSet<&str> = network
+        .generators
+        .iter()
+        .map(|g| g.name.as_str())
+        .chain(network.storage_units.iter().map(|s| s.name.as_str()))
+        .collect();
     let clash = plan.investment.as_ref().is_some_and(|inv| {
-        network.generators.iter().any(|g| {
-            inv.periods
-                .iter()
-                .any(|year| names.contains(vintage_name(&g.name, *year).as_str()))
+        names.iter().any(|name| {
+            inv.periods.iter().any(|&year| {
+                names.contains(vintage_name(name, year).as_str())
+                    || names.contains(retirement_name(name, year).as_str())
+            })
         })
     });
     plan.investment.is_some()
@@ -93,9 +99,12 @@ pub(crate) fn applies(plan: &PlanningFile, network: &Network) -> bool {
         && !clash
         && plan.aggregation.is_none()
         && plan.vendors.is_empty()
-        && plan.storage.is_empty()
         && plan.units.values().all(vintage_unit)
-        && network.storage_units.is_empty()
+        && network.storage_units.iter().all(|s| {
+            !s.capacity.is_modular()
+                && s.inflow == Series::Static(0.0)
+                && (s.cyclic_state_of_charge || s.state_of_charge_initial == 0.0)
+        })
         && network.global_constraints.is_empty()
         && network.snapshots.objective == network.snapshots.generators
         && network
@@ -109,8 +118,13 @@ pub(crate) fn applies(plan: &PlanningFile, network: &Network) -> bool {
         && network.lines.iter().all(|l| !l.capacity.extendable)
 }
 
-fn vintage_name(generator: &str, year: i32) -> String {
-    format!("{generator}-{year}")
+fn vintage_name(asset: &str, year: i32) -> String {
+    format!("{asset}-{year}")
+}
+
+/// The part of a retirable fleet that is retired at the start of period `year`.
+fn retirement_name(generator: &str, year: i32) -> String {
+    format!("{generator}-until-{year}")
 }
 
 /// The network with the plan's periods, and for each of its generators the network generator
@@ -124,12 +138,20 @@ struct Vintages {
     fixed_cost: f64,
     /// Limits on the new capacity of one network generator alive in each period.
     limits: Vec<Limit>,
+    /// The network storage unit each storage unit of the vintage network stands for, and the
+    /// period it is built in (`None`: existing).
+    storage_origin: Vec<usize>,
+    storage_built_in: Vec<Option<usize>>,
+    /// For each retirable fleet, its parts by retirement period: together at most the fleet.
+    retirable: Vec<(usize, Vec<usize>, f64)>,
 }
 
 /// The new capacity of a network generator alive in a period is at most `room_mw[y]`: its
 /// `p_nom_max`, or `max_units` whole units, less the existing capacity active then.
 struct Limit {
-    generator: usize,
+    /// A network generator, or storage unit with `storage`.
+    asset: usize,
+    storage: bool,
     family: &'static str,
     room_mw: Vec<f64>,
 }
@@ -196,6 +218,7 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
     let mut built_in = Vec::new();
     let mut fixed_cost = 0.0;
     let mut limits = Vec::new();
+    let mut retirable = Vec::new();
     for (g, generator) in network.generators.iter().enumerate() {
         let unit = plan.units.get(&generator.name).cloned().unwrap_or_default();
         let size = unit.unit_size_mw;
@@ -239,7 +262,41 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
             .map(|&year| existing_capacity.active_in(year))
             .collect();
         let existing_in = |y: usize| if active_existing[y] { existing } else { 0.0 };
-        if existing > 0.0 || (size.is_none() && !generator.capacity.extendable) {
+        let alive: Vec<usize> = (0..ny).filter(|&y| active_existing[y]).collect();
+        if unit.retirable && size.is_none() && existing > 0.0 && !alive.is_empty() {
+            // Retirable: one part per last period kept, each extendable up to the fleet and
+            // paying its fixed O&M (`capital_cost`) in the periods it is kept; together at
+            // most the fleet, so what is kept never rises again.
+            let fom = unit.existing_fixed_om_usd_per_kw_year * 1000.0;
+            let mut parts = Vec::with_capacity(alive.len());
+            for i in 0..alive.len() {
+                let (name, lifetime) = match alive.get(i + 1) {
+                    Some(&next) => (
+                        retirement_name(&generator.name, years[next]),
+                        f64::from(years[next]) - online,
+                    ),
+                    None => (generator.name.clone(), lifetime_existing),
+                };
+                parts.push(generators.len());
+                generators.push(crate::network::Generator {
+                    name,
+                    capacity: Capacity {
+                        nominal: 0.0,
+                        extendable: true,
+                        min: 0.0,
+                        max: existing,
+                        capital_cost: fom,
+                        module: 0.0,
+                        build_year: online,
+                        lifetime,
+                    },
+                    ..template.clone()
+                });
+                origin.push(g);
+                built_in.push(None);
+            }
+            retirable.push((g, parts, existing));
+        } else if existing > 0.0 || (size.is_none() && !generator.capacity.extendable) {
             let fom = unit.existing_fixed_om_usd_per_kw_year * 1000.0;
             for (y, period) in periods.iter().enumerate() {
                 fixed_cost += fom * period.weight * existing_in(y);
@@ -318,12 +375,14 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
         }
         match (size, unit.max_units) {
             (Some(s), Some(m)) => limits.push(Limit {
-                generator: g,
+                asset: g,
+                storage: false,
                 family: "Generator-max-units",
                 room_mw: (0..ny).map(|y| f64::from(m) * s - existing_in(y)).collect(),
             }),
             (None, _) if generator.capacity.max.is_finite() => limits.push(Limit {
-                generator: g,
+                asset: g,
+                storage: false,
                 family: "Generator-p_nom-max",
                 room_mw: (0..ny)
                     .map(|y| generator.capacity.max - existing_in(y))
@@ -333,12 +392,74 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
         }
     }
     out.generators = generators;
+    // Storage: the existing power capacity, and one build per period alive for the unit's
+    // `lifetime_years`, as the planning builder has it (no lead time); each part cycles (or
+    // starts from `state_of_charge_initial`, only the existing part holding it) in every period.
+    let mut storage_units = Vec::new();
+    let mut storage_origin = Vec::new();
+    let mut storage_built_in = Vec::new();
+    for (k, unit) in out.storage_units.iter().enumerate() {
+        let mut template = unit.clone();
+        template.cyclic_state_of_charge_per_period = true;
+        template.state_of_charge_initial_per_period = true;
+        let lifetime = plan
+            .storage
+            .get(&unit.name)
+            .and_then(|s| s.lifetime_years)
+            .unwrap_or(f64::INFINITY);
+        let existing = unit.capacity.nominal;
+        if existing > 0.0 || !unit.capacity.extendable {
+            storage_units.push(crate::network::StorageUnit {
+                capacity: Capacity {
+                    extendable: false,
+                    ..unit.capacity.clone()
+                },
+                ..template.clone()
+            });
+            storage_origin.push(k);
+            storage_built_in.push(None);
+        }
+        if !unit.capacity.extendable {
+            continue;
+        }
+        for (y, &year) in years.iter().enumerate() {
+            storage_units.push(crate::network::StorageUnit {
+                name: vintage_name(&unit.name, year),
+                capacity: Capacity {
+                    nominal: 0.0,
+                    extendable: true,
+                    min: 0.0,
+                    max: unit.capacity.max,
+                    capital_cost: unit.capacity.capital_cost,
+                    module: 0.0,
+                    build_year: f64::from(year),
+                    lifetime,
+                },
+                state_of_charge_initial: 0.0,
+                ..template.clone()
+            });
+            storage_origin.push(k);
+            storage_built_in.push(Some(y));
+        }
+        if unit.capacity.max.is_finite() {
+            limits.push(Limit {
+                asset: k,
+                storage: true,
+                family: "StorageUnit-p_nom-max",
+                room_mw: vec![unit.capacity.max - existing; ny],
+            });
+        }
+    }
+    out.storage_units = storage_units;
     Vintages {
         network: out,
         origin,
         built_in,
         fixed_cost,
         limits,
+        storage_origin,
+        storage_built_in,
+        retirable,
     }
 }
 
@@ -367,6 +488,23 @@ fn file_for(plan: &PlanningFile, network: &Network, vintages: &Vintages) -> Plan
         if kept != UnitWire::default() {
             for vintage in names_of(name) {
                 file.units.insert(vintage, kept.clone());
+            }
+        }
+    }
+    file.storage = BTreeMap::new();
+    for (name, storage) in &plan.storage {
+        let Some(credit) = storage.capacity_credit else {
+            continue;
+        };
+        for (v, &k) in vintages.storage_origin.iter().enumerate() {
+            if &network.storage_units[k].name == name {
+                file.storage.insert(
+                    vintages.network.storage_units[v].name.clone(),
+                    super::file::StorageWire {
+                        capacity_credit: Some(credit),
+                        ..super::file::StorageWire::default()
+                    },
+                );
             }
         }
     }
@@ -416,6 +554,7 @@ pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<(PlanResult
     let mut result =
         super::multi_period::plan_with(expanded, &file, &vintages.origin, |lp, ix| {
             limit_rows(lp, ix, network, &vintages);
+            retirement_rows(lp, ix, network, &vintages);
             policy::add_co2_caps(lp, caps, &periods, &co2, &weights, ix);
             if vintages.fixed_cost != 0.0 {
                 lp.col("Fixed-costs", vintages.fixed_cost, 1.0, 1.0, false);
@@ -429,26 +568,60 @@ pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<(PlanResult
 /// capacity of a generator alive in a period is within its [`Limit`].
 fn limit_rows(lp: &mut LinearProgram, ix: &Index, network: &Network, vintages: &Vintages) {
     for limit in &vintages.limits {
+        let (origins, built_in, capacity, name) = if limit.storage {
+            (
+                &vintages.storage_origin,
+                &vintages.storage_built_in,
+                &ix.storage_capacity,
+                &network.storage_units[limit.asset].name,
+            )
+        } else {
+            (
+                &vintages.origin,
+                &vintages.built_in,
+                &ix.capacity,
+                &network.generators[limit.asset].name,
+            )
+        };
         for (y, period) in vintages.network.investment_periods.iter().enumerate() {
             let mut sum = Expr::constant(0.0);
-            for (v, &origin) in vintages.origin.iter().enumerate() {
-                if origin == limit.generator && vintages.built_in[v].is_some() {
-                    sum.add(&ix.capacity[v][y]);
+            for (v, &origin) in origins.iter().enumerate() {
+                if origin == limit.asset && built_in[v].is_some() {
+                    sum.add(&capacity[v][y]);
                 }
             }
             if sum.terms.is_empty() {
                 continue;
             }
             lp.row_with(
-                format!(
-                    "{}[{},{}]",
-                    limit.family, network.generators[limit.generator].name, period.period
-                ),
+                format!("{}[{name},{}]", limit.family, period.period),
                 f64::NEG_INFINITY,
                 limit.room_mw[y] - sum.constant,
                 &sum.terms,
             );
         }
+    }
+}
+
+/// `Generator-retire-once[<name>]`: the parts of a retirable fleet, by the period they are
+/// retired in, add up to at most the fleet, so that what is kept never rises again.
+fn retirement_rows(lp: &mut LinearProgram, ix: &Index, network: &Network, vintages: &Vintages) {
+    for (g, parts, fleet) in &vintages.retirable {
+        // Each part's capacity column, from a period it is active in.
+        let columns: Vec<(crate::lp::Col, f64)> = parts
+            .iter()
+            .filter_map(|&v| {
+                ix.capacity[v]
+                    .iter()
+                    .find_map(|e| e.terms.first().map(|&(c, _)| (c, 1.0)))
+            })
+            .collect();
+        lp.row_with(
+            format!("Generator-retire-once[{}]", network.generators[*g].name),
+            f64::NEG_INFINITY,
+            *fleet,
+            &columns,
+        );
     }
 }
 
@@ -509,6 +682,44 @@ fn fold(result: &mut PlanResult, network: &Network, plan: &PlanningFile, vintage
     result.capacities = capacities;
     if !hourly.is_empty() {
         result.generator_p = generator_p;
+    }
+    let rows = std::mem::take(&mut result.storage);
+    let hourly = std::mem::take(&mut result.storage_p);
+    for (k, unit) in network.storage_units.iter().enumerate() {
+        let mut dispatch = Vec::with_capacity(ny);
+        for (y, period) in vintages.network.investment_periods.iter().enumerate() {
+            let mut row = super::StorageResult {
+                storage_unit: unit.name.clone(),
+                period: Some(period.period),
+                p_nom_opt_mw: 0.0,
+                built_mw: 0.0,
+                dispatch_mwh: 0.0,
+                store_mwh: 0.0,
+            };
+            let mut p = vec![0.0; network.snapshots.len()];
+            for (v, _) in vintages
+                .storage_origin
+                .iter()
+                .enumerate()
+                .filter(|&(_, &origin)| origin == k)
+            {
+                let part = &rows[v * ny + y];
+                row.p_nom_opt_mw += part.p_nom_opt_mw;
+                row.built_mw += part.built_mw;
+                row.dispatch_mwh += part.dispatch_mwh;
+                row.store_mwh += part.store_mwh;
+                if let Some(series) = hourly.get(v).and_then(|h| h.get(y)) {
+                    for (total, value) in p.iter_mut().zip(series) {
+                        *total += value;
+                    }
+                }
+            }
+            result.storage.push(row);
+            dispatch.push(p);
+        }
+        if !hourly.is_empty() {
+            result.storage_p.push(dispatch);
+        }
     }
     result.hour_weights = network.snapshots.objective.clone();
 }

@@ -312,3 +312,80 @@ reserve_margin = 0.15
     }
     assert!(units("smr", 2050) > 0.0, "{:?}", routed.by_period());
 }
+
+/// A retirable fleet retired in steps (its fixed O&M saved once wind and a battery take over)
+/// and an existing and extendable battery with a lifetime shorter than the horizon, cycling in
+/// every period.
+#[test]
+fn retirement_and_storage_over_periods_equal_the_planning_builder() {
+    let dir = tempfile::tempdir().unwrap();
+    network(
+        dir.path(),
+        "\
+coal,grid,coal,700,False,inf,45,0,1.0
+peaker,grid,gas,300,False,inf,150,0,0.4
+wind,grid,wind,0,True,2500,0,0,1.0
+",
+    );
+    std::fs::write(
+        dir.path().join("storage_units.csv"),
+        "name,bus,p_nom,p_nom_extendable,p_nom_max,capital_cost,max_hours,efficiency_store,efficiency_dispatch,cyclic_state_of_charge\n\
+         battery,grid,50,True,800,9000,4,0.95,0.95,True\n",
+    )
+    .unwrap();
+    let plan = r#"
+[investment]
+decision_year = 2025
+periods = [2030, 2035, 2040, 2045]
+discount_rate = 0.03
+end_year = 2050
+co2_cap_t = [inf, 1.5e6, 0.8e6, 0.3e6]
+
+[units.coal]
+retirable = true
+existing_fixed_om_usd_per_kw_year = 60
+
+[units.peaker]
+existing_fixed_om_usd_per_kw_year = 15
+
+[units.wind]
+overnight_cost_usd_per_kw = 1300
+lifetime_years = 20
+max_build_mw_per_year = 150
+
+[storage.battery]
+lifetime_years = 10
+capacity_credit = 0.8
+
+[[areas]]
+name = "grid"
+buses = ["grid"]
+reserve_margin = 0.05
+"#;
+    let (routed, builder) = both(dir.path(), plan);
+    assert_same(&routed, &builder);
+    assert_eq!(routed.storage.len(), builder.storage.len());
+    for (a, b) in routed.storage.iter().zip(&builder.storage) {
+        assert_eq!((&a.storage_unit, a.period), (&b.storage_unit, b.period));
+        assert!(
+            (a.p_nom_opt_mw - b.p_nom_opt_mw).abs() < 1e-3,
+            "{} {:?}: {} vs {}",
+            a.storage_unit,
+            a.period,
+            a.p_nom_opt_mw,
+            b.p_nom_opt_mw
+        );
+    }
+    // Coal is retired in steps and never comes back.
+    let caps = routed.by_period();
+    let coal: Vec<f64> = [2030, 2035, 2040, 2045]
+        .iter()
+        .map(|&y| caps[&("coal".to_owned(), Some(y))])
+        .collect();
+    assert!(coal.windows(2).all(|w| w[1] <= w[0] + 1e-6), "{coal:?}");
+    assert!(coal[3] < coal[0] - 1.0, "{coal:?}");
+    // The battery is built late and its p_nom_max holds.
+    let battery: Vec<f64> = routed.storage.iter().map(|s| s.p_nom_opt_mw).collect();
+    assert!(battery[3] > battery[0] + 1.0, "{battery:?}");
+    assert!(battery.iter().all(|&mw| mw <= 800.0 + 1e-6), "{battery:?}");
+}

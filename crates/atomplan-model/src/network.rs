@@ -356,6 +356,27 @@ pub struct Network {
     /// The investment periods of a multi-period network, in order (empty for one period); each
     /// snapshot's period is in [`Snapshots::periods`].
     pub investment_periods: Vec<InvestmentPeriod>,
+    /// When the snapshots of each period are representative periods (days or weeks) standing
+    /// for a year, how they follow each other (not a PyPSA attribute: a plan with
+    /// `[aggregation]` sets it, `planning/vintages.rs`).
+    pub representative: Option<Representative>,
+}
+
+/// Representative periods: each investment period's snapshots are `blocks` runs of
+/// `block_snapshots` snapshots, each standing for the real periods of the year that `sequence`
+/// assigns to it. A storage unit's state of charge either cycles within each block, or is
+/// linked across the year's sequence of blocks (Kotzur et al. 2018,
+/// docs/formulation/planning-storage.md), as `linked` says for each unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Representative {
+    pub block_snapshots: usize,
+    /// For every real period of the year in order, the block (representative) standing for it.
+    pub sequence: Vec<usize>,
+    /// Snapshots of the year's last real period (fewer than `block_snapshots` when partial).
+    pub last_snapshots: usize,
+    /// Per storage unit: the state of charge is linked across `sequence` (else it cycles within
+    /// each block).
+    pub linked: Vec<bool>,
 }
 
 impl Network {
@@ -439,6 +460,15 @@ impl Network {
             .iter()
             .find(|candidate| candidate.name == carrier)
             .map_or(0.0, |found| found.co2_emissions)
+    }
+
+    /// Whether storage unit `s` keeps its state of charge across representative blocks
+    /// ([`Representative::linked`]): its state-of-charge columns are then the state within a
+    /// block (`build/linked_storage.rs`).
+    pub fn is_linked_storage(&self, s: usize) -> bool {
+        self.representative
+            .as_ref()
+            .is_some_and(|r| r.linked.get(s).copied().unwrap_or(false))
     }
 
     /// Calls `f` on every per-snapshot series of the network's components: loads, generators,

@@ -22,6 +22,7 @@ pub(crate) mod commitment;
 mod generators;
 mod global;
 pub mod lines;
+mod linked_storage;
 mod links;
 mod modular;
 mod objective;
@@ -73,6 +74,8 @@ pub fn build(network: &Network) -> Result<Model, Error> {
     modular::add_module_counts(network, &mut index, &mut lp);
     commitment::add_unit_commitment(network, &mut index, &mut lp);
     ramping::add_ramp_limits(network, &index, &mut lp);
+    // Representative blocks only (set by a plan with `[aggregation]`).
+    linked_storage::add_linked_state_of_charge(network, &index, &mut lp);
     check_size(&lp)?;
     Ok(Model { lp, index })
 }

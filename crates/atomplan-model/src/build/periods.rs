@@ -114,6 +114,9 @@ pub enum Previous {
     Snapshot(usize),
     /// `state_of_charge_initial` (the first snapshot of a chain that is not cyclic).
     Initial,
+    /// The first snapshot of a representative block whose state of charge is linked across the
+    /// year (`linked_storage.rs`): the state within the block starts from 0.
+    BlockStart,
 }
 
 /// For each snapshot, where a storage unit's state of charge comes from (PyPSA's
@@ -125,8 +128,13 @@ pub enum Previous {
 ///   chain per period, whose first snapshot wraps to the period's last (cyclic per period, which
 ///   wins when both are set) or starts from the initial state; otherwise one chain over the
 ///   horizon, cyclic or not as `cyclic_state_of_charge` says.
-pub fn state_of_charge_chain(network: &Network, unit: &StorageUnit) -> Vec<Previous> {
+pub fn state_of_charge_chain(network: &Network, s: usize) -> Vec<Previous> {
     let n_t = network.snapshots.len();
+    let unit = &network.storage_units[s];
+    if let Some(representative) = &network.representative {
+        let linked = representative.linked.get(s).copied().unwrap_or(false);
+        return block_chain(network, unit, representative.block_snapshots, linked);
+    }
     let per_period = network.is_multi_period()
         && (unit.cyclic_state_of_charge_per_period || unit.state_of_charge_initial_per_period);
     let cyclic = if per_period {
@@ -158,6 +166,31 @@ pub fn state_of_charge_chain(network: &Network, unit: &StorageUnit) -> Vec<Previ
                 Previous::Initial
             };
         }
+    }
+    previous
+}
+
+/// On representative blocks (`Network::representative`), each block of each period is its own
+/// chain: the state wraps from the block's first snapshot to its last (cycling within the
+/// block), or, for a unit linked across the year, the state within the block starts from 0
+/// ([`Previous::BlockStart`]).
+fn block_chain(network: &Network, unit: &StorageUnit, size: usize, linked: bool) -> Vec<Previous> {
+    let n_t = network.snapshots.len();
+    let size = size.max(1);
+    let mut previous = vec![Previous::Inactive; n_t];
+    let mut local = 0;
+    for (t, previous_t) in previous.iter_mut().enumerate() {
+        if t > 0 && network.period_index(t) != network.period_index(t - 1) {
+            local = 0;
+        }
+        if network.is_active(&unit.capacity, t) {
+            *previous_t = match (local % size, linked) {
+                (0, true) => Previous::BlockStart,
+                (0, false) => Previous::Snapshot(t + size - 1),
+                _ => Previous::Snapshot(t - 1),
+            };
+        }
+        local += 1;
     }
     previous
 }

@@ -53,6 +53,10 @@ pub fn add_power_and_energy_limits_for_extendable_storage(
             let Some(capacity_col) = index.storage_p_nom[s] else {
                 continue;
             };
+            // The state of a linked unit is bounded across blocks (`linked_storage.rs`).
+            if family == "StorageUnit-ext-state_of_charge-upper" && network.is_linked_storage(s) {
+                continue;
+            }
             for t in 0..n_t {
                 if !network.is_active(&unit.capacity, t) {
                     continue;
@@ -102,7 +106,7 @@ pub fn add_state_of_charge_balance(network: &Network, index: &ModelIndex, lp: &m
     let start = lp.n_rows();
     let weights = &network.snapshots.stores;
     for (s, unit) in network.storage_units.iter().enumerate() {
-        let chain = periods::state_of_charge_chain(network, unit);
+        let chain = periods::state_of_charge_chain(network, s);
         let dispatch_factor = if unit.efficiency_dispatch != 0.0 {
             1.0 / unit.efficiency_dispatch
         } else {
@@ -133,7 +137,7 @@ pub fn add_state_of_charge_balance(network: &Network, index: &ModelIndex, lp: &m
                     block.push(row, index.storage_state_of_charge(s, previous_t), -standing);
                 }
                 Previous::Initial => rhs[s * n_t + t] += unit.state_of_charge_initial,
-                Previous::Inactive => {}
+                Previous::BlockStart | Previous::Inactive => {}
             }
         }
     }

@@ -202,6 +202,14 @@ pub fn add_variables(network: &Network, lp: &mut LinearProgram) -> ModelIndex {
             lp.col_upper[index.storage_state_of_charge(s, t)] = unit.max_hours * p_nom;
         }
     }
+    // A unit linked across representative blocks: its state-of-charge columns are the state
+    // within a block, free in sign and bounded through `linked_storage.rs`.
+    for s in (0..network.storage_units.len()).filter(|&s| network.is_linked_storage(s)) {
+        for t in 0..n_t {
+            lp.col_lower[index.storage_state_of_charge(s, t)] = f64::NEG_INFINITY;
+            lp.col_upper[index.storage_state_of_charge(s, t)] = f64::INFINITY;
+        }
+    }
     let with_inflow: Vec<usize> = (0..network.storage_units.len())
         .filter(|&s| {
             let inflow = &network.storage_units[s].inflow;

@@ -114,6 +114,32 @@ pub struct AggregationReport {
     pub load_peak_rel: f64,
 }
 
+impl AggregationReport {
+    /// The error of the year rebuilt from `agg` against the full `load`.
+    pub(crate) fn of(agg: &aggregate::Aggregation, load: &[f64]) -> Self {
+        let e = agg.error(load);
+        AggregationReport {
+            period_hours: agg.period_hours,
+            representatives: agg.len(),
+            load_nrmse: clean(e.nrmse),
+            load_energy_rel: clean(e.energy_rel),
+            load_peak_rel: clean(e.peak_rel),
+        }
+    }
+}
+
+/// The clustering settings of `[aggregation]`.
+pub(crate) fn aggregation_settings(a: &file::AggregationWire) -> aggregate::Settings {
+    aggregate::Settings {
+        period_hours: a.period.hours(),
+        representatives: a.representatives,
+        method: match a.method {
+            file::AggregationMethod::Ward => aggregate::Method::Ward,
+            file::AggregationMethod::Kmedoids => aggregate::Method::KMedoids { seed: a.seed },
+        },
+    }
+}
+
 /// Marginal prices of one bus in one period, from the LP with the MILP's integers fixed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BusPrices {
@@ -714,27 +740,12 @@ pub fn build_lp(
     let options = options::Options::resolve(system, plan)?;
     let (sys, report) = match &plan.aggregation {
         Some(a) => {
-            let settings = aggregate::Settings {
-                period_hours: a.period.hours(),
-                representatives: a.representatives,
-                method: match a.method {
-                    file::AggregationMethod::Ward => aggregate::Method::Ward,
-                    file::AggregationMethod::Kmedoids => {
-                        aggregate::Method::KMedoids { seed: a.seed }
-                    }
-                },
-            };
-            let (sys, agg) = system.aggregated(&settings)?;
-            let report = system.loads.iter().find(|l| l.p_set.len() > 1).map(|l| {
-                let e = agg.error(&l.p_set);
-                AggregationReport {
-                    period_hours: agg.period_hours,
-                    representatives: agg.len(),
-                    load_nrmse: clean(e.nrmse),
-                    load_energy_rel: clean(e.energy_rel),
-                    load_peak_rel: clean(e.peak_rel),
-                }
-            });
+            let (sys, agg) = system.aggregated(&aggregation_settings(a))?;
+            let report = system
+                .loads
+                .iter()
+                .find(|l| l.p_set.len() > 1)
+                .map(|l| AggregationReport::of(&agg, &l.p_set));
             (sys, report)
         }
         None => (system.clone(), None),

@@ -97,7 +97,6 @@ pub(crate) fn applies(plan: &PlanningFile, network: &Network) -> bool {
     plan.investment.is_some()
         && !network.is_multi_period()
         && !clash
-        && plan.aggregation.is_none()
         && plan.vendors.is_empty()
         && plan.units.values().all(vintage_unit)
         && network.storage_units.iter().all(|s| {
@@ -400,7 +399,7 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
     let mut storage_built_in = Vec::new();
     for (k, unit) in out.storage_units.iter().enumerate() {
         let mut template = unit.clone();
-        template.cyclic_state_of_charge_per_period = true;
+        template.cyclic_state_of_charge_per_period = unit.cyclic_state_of_charge;
         template.state_of_charge_initial_per_period = true;
         let lifetime = plan
             .storage
@@ -451,6 +450,10 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
         }
     }
     out.storage_units = storage_units;
+    if let Some(representative) = &mut out.representative {
+        let linked = std::mem::take(&mut representative.linked);
+        representative.linked = storage_origin.iter().map(|&k| linked[k]).collect();
+    }
     Vintages {
         network: out,
         origin,
@@ -531,6 +534,8 @@ fn file_for(plan: &PlanningFile, network: &Network, vintages: &Vintages) -> Plan
 /// [`super::multi_period::plan_with`] refuses.
 pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<(PlanResult, Network), Error> {
     super::options::Options::resolve_names(&super::options::Names::from(network), plan)?;
+    let (network, report) = representative(network, plan)?;
+    let network = &network;
     let periods = super::options::periods(plan);
     let vintages = expand(network, plan, &periods);
     let file = file_for(plan, network, &vintages);
@@ -561,7 +566,60 @@ pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<(PlanResult
             }
         })?;
     fold(&mut result, network, plan, &vintages);
+    result.aggregation = report;
     Ok((result, vintages.network))
+}
+
+/// The network on the representative periods of `[aggregation]`, when the plan has it: the same
+/// clustering of the same series as the planning builder's (`System::aggregated`), every time
+/// series reduced to the representatives' snapshots, each weighted by the hours of the year it
+/// stands for, and each storage unit linked across the year or cycling within each
+/// representative as its `linking` (else `[aggregation].storage`) says.
+fn representative(
+    network: &Network,
+    plan: &PlanningFile,
+) -> Result<(Network, Option<super::AggregationReport>), Error> {
+    let Some(wire) = &plan.aggregation else {
+        return Ok((network.clone(), None));
+    };
+    let system = super::network::system_from_network(network);
+    let (_, agg) = system.aggregated(&super::aggregation_settings(wire))?;
+    let report = system
+        .loads
+        .iter()
+        .find(|l| l.p_set.len() > 1)
+        .map(|l| super::AggregationReport::of(&agg, &l.p_set));
+    let mut out = network.clone();
+    out.for_each_series(|series| {
+        if let Series::Varying(values) = series {
+            *series = Series::Varying(agg.reduce(values));
+        }
+    });
+    let hours: Vec<usize> = (0..agg.len())
+        .flat_map(|r| agg.representative_hours(r))
+        .collect();
+    let snapshots = &network.snapshots;
+    out.snapshots.names = hours.iter().map(|&t| snapshots.names[t].clone()).collect();
+    out.snapshots.objective = agg.reduced_weights();
+    out.snapshots.generators = agg.reduced_weights();
+    out.snapshots.stores = agg.reduce(&snapshots.stores);
+    out.representative = Some(crate::network::Representative {
+        block_snapshots: agg.period_hours,
+        sequence: agg.assignment.clone(),
+        last_snapshots: agg.hours - (agg.assignment.len() - 1) * agg.period_hours,
+        linked: network
+            .storage_units
+            .iter()
+            .map(|unit| {
+                plan.storage
+                    .get(&unit.name)
+                    .and_then(|s| s.linking)
+                    .unwrap_or(wire.storage)
+                    == super::file::StorageLinking::Linked
+            })
+            .collect(),
+    });
+    Ok((out, report))
 }
 
 /// `Generator-p_nom-max[<name>,<year>]` and `Generator-max-units[<name>,<year>]`: the new

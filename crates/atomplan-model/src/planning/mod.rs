@@ -270,8 +270,33 @@ const POLICY_FAMILIES: &[&str] = &[
     "Generator-build-limit",
 ];
 
-/// Aggregate (if the plan asks for it), build and solve.
+/// The core network a plan of `system` runs on, when the plan has the planning file's own
+/// periods and everything in it is built on the core's snapshot axis (`vintages.rs`).
+fn on_core(system: &System, plan: &PlanningFile) -> Option<crate::network::Network> {
+    network::network_from_system(system).filter(|n| vintages::applies(plan, n))
+}
+
+/// Aggregate (if the plan asks for it), build and solve. A plan over the planning file's own
+/// periods whose every key the core's snapshot axis takes runs there, on the core's builder
+/// (`vintages.rs`); any other plan runs on the planning builder ([`builder_plan`]).
+///
+/// # Errors
+/// A name the system does not have, what the builders refuse, and a `--write-lp` file that
+/// cannot be written.
 pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
+    match on_core(system, plan) {
+        Some(network) => vintages::plan(&network, plan, Some(system)).map(|(result, _)| result),
+        None => builder_plan(system, plan),
+    }
+}
+
+/// The plan on the planning builder (`build::planning::build`), whatever the file holds: the
+/// path of the families not yet on the core's snapshot axis, and the reference the core's
+/// path is checked against (`tests/it/vintages.rs`).
+///
+/// # Errors
+/// As [`plan`].
+pub fn builder_plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
     if plan.investment.is_some() {
         if let Some(link) = system.links.iter().find(|l| l.expansion.is_some()) {
             return Err(Error::SinglePeriodOnly(format!(
@@ -702,6 +727,9 @@ pub fn prices(
 ) -> Result<Vec<BusPrices>, Error> {
     if !result.has_solution {
         return Ok(Vec::new());
+    }
+    if let Some(network) = on_core(system, plan) {
+        return vintages::prices(&network, plan, Some(system), result);
     }
     let (lp, (sys, index, periods, _), _) = build_lp(system, plan)?;
     if lp.n_cols() != result.col_values.len() {

@@ -211,6 +211,68 @@ pub(crate) fn plan_with(
     extra: impl FnOnce(&mut LinearProgram, &Index),
 ) -> Result<PlanResult, Error> {
     let started = std::time::Instant::now();
+    let (model, ranges) = build_with(network, plan, designs, extra)?;
+    if let Some(path) = &plan.solver.write_lp {
+        let written = std::fs::File::create(path).and_then(|file| model.lp.write_lp(file));
+        if let Err(error) = written {
+            return Err(Error::WriteLp {
+                path: path.display().to_string(),
+                message: error.to_string(),
+            });
+        }
+    }
+    solve_built(
+        network,
+        plan,
+        &model,
+        &ranges,
+        started.elapsed().as_secs_f64(),
+    )
+}
+
+/// The marginal prices per bus and period of a plan [`plan_with`] solved without them
+/// (`solver.prices = false`), from the same inputs: the model is built again and its LP, with
+/// the integers fixed at the plan's solution, solved for the balance rows' duals.
+///
+/// # Errors
+/// What [`build_with`] refuses, and [`Error::Unsupported`] when `col_values` has another number
+/// of columns than the model built now.
+pub(crate) fn prices_with(
+    network: &Network,
+    plan: &PlanningFile,
+    designs: &[usize],
+    extra: impl FnOnce(&mut LinearProgram, &Index),
+    col_values: &[f64],
+) -> Result<Vec<BusPrices>, Error> {
+    let (model, ranges) = build_with(network, plan, designs, extra)?;
+    if model.lp.n_cols() != col_values.len() {
+        return Err(Error::Unsupported(format!(
+            "pricing a plan of {} columns on a model of {}",
+            col_values.len(),
+            model.lp.n_cols()
+        )));
+    }
+    let lp = if model.lp.n_integer() > 0 {
+        model.lp.with_integers_fixed(col_values)
+    } else {
+        model.lp.clone()
+    };
+    let solved = solve(&lp, &solver_settings(plan));
+    if solved.status != SolveStatus::Optimal {
+        return Ok(Vec::new());
+    }
+    let core = results::extract(network, &model.index, &solved);
+    Ok(bus_prices(network, &core, &ranges))
+}
+
+/// The core's model of `network` with the planning families of `plan` and `extra`, and each
+/// period's snapshots.
+fn build_with(
+    network: &Network,
+    plan: &PlanningFile,
+    designs: &[usize],
+    extra: impl FnOnce(&mut LinearProgram, &Index),
+) -> Result<(crate::build::Model, Vec<Range<usize>>), Error> {
     let mut options = Options::resolve_names(&Names::from(network), plan)?;
     options.periods = network
         .investment_periods
@@ -270,16 +332,17 @@ pub(crate) fn plan_with(
             .iter_mut()
             .for_each(|integer| *integer = false);
     }
-    if let Some(path) = &plan.solver.write_lp {
-        let written = std::fs::File::create(path).and_then(|file| model.lp.write_lp(file));
-        if let Err(error) = written {
-            return Err(Error::WriteLp {
-                path: path.display().to_string(),
-                message: error.to_string(),
-            });
-        }
-    }
-    let build_s = started.elapsed().as_secs_f64();
+    Ok((model, ranges))
+}
+
+/// Solves a model of [`build_with`] and reports it.
+fn solve_built(
+    network: &Network,
+    plan: &PlanningFile,
+    model: &crate::build::Model,
+    ranges: &[Range<usize>],
+    build_s: f64,
+) -> Result<PlanResult, Error> {
     let settings = solver_settings(plan);
     let solve_started = std::time::Instant::now();
     let solved = solve(&model.lp, &settings);

@@ -582,7 +582,7 @@ pub fn solve_network(
         if diags.iter().any(Diagnostic::is_error) {
             return FolderOutcome::Invalid(diags);
         }
-        return match super::vintages::plan(&network, &plan) {
+        return match super::vintages::plan(&network, &plan, None) {
             Ok((result, vintages)) => FolderOutcome::Solved {
                 result: Box::new(result),
                 warnings: diags,
@@ -618,4 +618,121 @@ pub fn solve_network(
             FolderOutcome::Invalid(diags)
         }
     }
+}
+
+/// A planning series as the core's: empty is `default`, one value is static, more vary.
+fn core_series(values: &[f64], default: f64) -> Series {
+    match values {
+        [] => Series::Static(default),
+        [value] => Series::Static(*value),
+        _ => Series::Varying(values.to_vec()),
+    }
+}
+
+/// The core network of a planning system that has only what a network with investment
+/// periods takes from the planning file's own periods (`vintages.rs`): sequential snapshots, no
+/// lines, extendable or committable links, commitment or ramp attributes, or network CO2
+/// limits; `None` otherwise. Each generator gets a carrier of its own name whose
+/// `co2_emissions` is the generator's emissions per MWh (at efficiency 1), so the core counts
+/// the same CO2.
+pub(crate) fn network_from_system(sys: &System) -> Option<Network> {
+    let plain_generators = sys.generators.iter().all(|g| {
+        g.varying == VaryingOperation::default()
+            && g.p_init.is_none()
+            && g.big_m.is_none()
+            && g.history_units.is_none()
+            && g.ramp_unit_mw.is_none()
+    });
+    let plain_links = sys
+        .links
+        .iter()
+        .all(|l| !l.is_line && l.expansion.is_none() && l.operation.is_none());
+    if sys.chronology != Chronology::Sequential
+        || !sys.kvl_cycles.is_empty()
+        || !sys.emission_limits.is_empty()
+        || !plain_generators
+        || !plain_links
+        || sys.storage_units.iter().any(|s| s.module > 0.0)
+    {
+        return None;
+    }
+    let n_t = sys.hours();
+    let mut network = Network {
+        name: "planning system".to_owned(),
+        snapshots: crate::network::Snapshots {
+            names: (0..n_t).map(|t| t.to_string()).collect(),
+            objective: sys.weights.clone(),
+            stores: (0..n_t).map(|t| sys.store_weight(t)).collect(),
+            generators: (0..n_t).map(|t| sys.generator_weight(t)).collect(),
+            periods: Vec::new(),
+        },
+        ..Network::default()
+    };
+    for bus in &sys.buses {
+        network.add_bus(bus);
+    }
+    for load in &sys.loads {
+        network.loads.push(crate::network::Load {
+            name: load.name.clone(),
+            bus: load.bus,
+            p_set: core_series(&load.p_set, 0.0),
+            sign: -1.0,
+        });
+    }
+    for g in &sys.generators {
+        network.carriers.push(crate::network::Carrier {
+            name: g.name.clone(),
+            co2_emissions: g.co2_t_per_mwh,
+        });
+        network.generators.push(crate::network::Generator {
+            capacity: crate::network::Capacity {
+                nominal: g.p_nom,
+                extendable: g.extendable,
+                min: g.p_nom_min,
+                max: g.p_nom_max,
+                capital_cost: g.capital_cost,
+                ..crate::network::Capacity::fixed(g.p_nom)
+            },
+            p_min_pu: core_series(&g.p_min_pu, 0.0),
+            p_max_pu: core_series(&g.p_max_pu, 1.0),
+            marginal_cost: core_series(&g.marginal_cost_t, g.marginal_cost),
+            sign: g.sign,
+            ..crate::network::Generator::new(&g.name, g.bus, &g.name)
+        });
+    }
+    for s in &sys.storage_units {
+        network.storage_units.push(crate::network::StorageUnit {
+            capacity: crate::network::Capacity {
+                nominal: s.p_nom,
+                extendable: s.extendable,
+                min: s.p_nom_min,
+                max: s.p_nom_max,
+                capital_cost: s.capital_cost,
+                ..crate::network::Capacity::fixed(s.p_nom)
+            },
+            p_min_pu: core_series(&s.p_min_pu_t, s.p_min_pu),
+            p_max_pu: core_series(&s.p_max_pu_t, s.p_max_pu),
+            marginal_cost: core_series(&s.marginal_cost_t, s.marginal_cost),
+            max_hours: s.max_hours,
+            efficiency_store: s.efficiency_store,
+            efficiency_dispatch: s.efficiency_dispatch,
+            standing_loss: s.standing_loss,
+            cyclic_state_of_charge: s.cyclic_state_of_charge,
+            state_of_charge_initial: s.state_of_charge_initial,
+            inflow: core_series(&s.inflow, 0.0),
+            sign: s.sign,
+            ..crate::network::StorageUnit::new(&s.name, s.bus, "storage")
+        });
+    }
+    for l in &sys.links {
+        network.links.push(crate::network::Link {
+            capacity: crate::network::Capacity::fixed(l.p_nom),
+            efficiency: l.efficiency,
+            p_min_pu: core_series(&l.p_min_pu, if l.bidirectional { -1.0 } else { 0.0 }),
+            p_max_pu: core_series(&l.p_max_pu, 1.0),
+            marginal_cost: core_series(&l.marginal_cost_t, l.marginal_cost),
+            ..crate::network::Link::new(&l.name, l.bus0, l.bus1)
+        });
+    }
+    Some(network)
 }

@@ -37,6 +37,7 @@ use std::collections::BTreeMap;
 use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
 
 use super::file::{PlanningFile, UnitWire};
+use super::system::System;
 use super::{clean, CapacityResult, PlanResult};
 use crate::build::planning::{policy, Expr, Index, Period};
 use crate::lp::LinearProgram;
@@ -524,50 +525,116 @@ fn file_for(plan: &PlanningFile, network: &Network, vintages: &Vintages) -> Plan
     file
 }
 
+/// Everything a plan on the vintage network is built from.
+struct Prepared {
+    /// The network on its representative periods (or its own snapshots).
+    base: Network,
+    report: Option<super::AggregationReport>,
+    periods: Vec<Period>,
+    vintages: Vintages,
+    file: PlanningFile,
+    co2: Vec<f64>,
+    weights: Vec<Vec<f64>>,
+}
+
+impl Prepared {
+    /// `system`, when given, is the planning system the network was made from: its series are
+    /// the ones the planning builder clusters.
+    fn new(network: &Network, plan: &PlanningFile, system: Option<&System>) -> Result<Self, Error> {
+        super::options::Options::resolve_names(&super::options::Names::from(network), plan)?;
+        let (base, report) = representative(network, plan, system)?;
+        let periods = super::options::periods(plan);
+        let vintages = expand(&base, plan, &periods);
+        let file = file_for(plan, &base, &vintages);
+        let expanded = &vintages.network;
+        let co2 = expanded
+            .generators
+            .iter()
+            .map(|g| {
+                if g.efficiency != 0.0 {
+                    expanded.carrier_attribute(&g.carrier, "co2_emissions") / g.efficiency
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let weights = vec![base.snapshots.objective.clone(); periods.len()];
+        Ok(Prepared {
+            base,
+            report,
+            periods,
+            vintages,
+            file,
+            co2,
+            weights,
+        })
+    }
+
+    /// The rows over the vintages (limits, retirement, CO2 caps) and the constant costs.
+    fn extra<'a>(&'a self, plan: &'a PlanningFile) -> impl FnOnce(&mut LinearProgram, &Index) + 'a {
+        move |lp, ix| {
+            let caps = plan
+                .investment
+                .as_ref()
+                .and_then(|i| i.co2_cap_t.as_deref());
+            limit_rows(lp, ix, &self.base, &self.vintages);
+            retirement_rows(lp, ix, &self.base, &self.vintages);
+            policy::add_co2_caps(lp, caps, &self.periods, &self.co2, &self.weights, ix);
+            if self.vintages.fixed_cost != 0.0 {
+                lp.col("Fixed-costs", self.vintages.fixed_cost, 1.0, 1.0, false);
+            }
+        }
+    }
+}
+
 /// Plans `network` (one period) over the planning file's `[investment]` periods on the core's
 /// snapshot axis; the result has one row per network generator and period, and the vintage
 /// network, whose [`crate::results::Results`] are in [`PlanResult::network_results`], is
-/// returned for `--out`.
+/// returned for `--out`. `system`, when given, is the planning system the network was made
+/// from ([`network_from_system`]).
 ///
 /// # Errors
 /// A name of `plan` the network does not have ([`Error::UnknownName`]), and what
 /// [`super::multi_period::plan_with`] refuses.
-pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<(PlanResult, Network), Error> {
-    super::options::Options::resolve_names(&super::options::Names::from(network), plan)?;
-    let (network, report) = representative(network, plan)?;
-    let network = &network;
-    let periods = super::options::periods(plan);
-    let vintages = expand(network, plan, &periods);
-    let file = file_for(plan, network, &vintages);
-    let expanded = &vintages.network;
-    let co2: Vec<f64> = expanded
-        .generators
-        .iter()
-        .map(|g| {
-            if g.efficiency != 0.0 {
-                expanded.carrier_attribute(&g.carrier, "co2_emissions") / g.efficiency
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    let weights = vec![network.snapshots.objective.clone(); periods.len()];
-    let caps = plan
-        .investment
-        .as_ref()
-        .and_then(|i| i.co2_cap_t.as_deref());
-    let mut result =
-        super::multi_period::plan_with(expanded, &file, &vintages.origin, |lp, ix| {
-            limit_rows(lp, ix, network, &vintages);
-            retirement_rows(lp, ix, network, &vintages);
-            policy::add_co2_caps(lp, caps, &periods, &co2, &weights, ix);
-            if vintages.fixed_cost != 0.0 {
-                lp.col("Fixed-costs", vintages.fixed_cost, 1.0, 1.0, false);
-            }
-        })?;
-    fold(&mut result, network, plan, &vintages);
-    result.aggregation = report;
-    Ok((result, vintages.network))
+pub(crate) fn plan(
+    network: &Network,
+    plan: &PlanningFile,
+    system: Option<&System>,
+) -> Result<(PlanResult, Network), Error> {
+    let prepared = Prepared::new(network, plan, system)?;
+    let mut result = super::multi_period::plan_with(
+        &prepared.vintages.network,
+        &prepared.file,
+        &prepared.vintages.origin,
+        prepared.extra(plan),
+    )?;
+    fold(&mut result, &prepared.base, plan, &prepared.vintages);
+    result.aggregation = prepared.report;
+    Ok((result, prepared.vintages.network))
+}
+
+/// The marginal prices of a plan [`plan`] solved without them, from the same inputs
+/// ([`super::multi_period::prices_with`]).
+///
+/// # Errors
+/// As [`plan`], and a `result` that does not come from these inputs.
+pub(crate) fn prices(
+    network: &Network,
+    plan: &PlanningFile,
+    system: Option<&System>,
+    result: &PlanResult,
+) -> Result<Vec<super::BusPrices>, Error> {
+    if !result.has_solution {
+        return Ok(Vec::new());
+    }
+    let prepared = Prepared::new(network, plan, system)?;
+    super::multi_period::prices_with(
+        &prepared.vintages.network,
+        &prepared.file,
+        &prepared.vintages.origin,
+        prepared.extra(plan),
+        &result.col_values,
+    )
 }
 
 /// The network on the representative periods of `[aggregation]`, when the plan has it: the same
@@ -578,11 +645,19 @@ pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<(PlanResult
 fn representative(
     network: &Network,
     plan: &PlanningFile,
+    system: Option<&System>,
 ) -> Result<(Network, Option<super::AggregationReport>), Error> {
     let Some(wire) = &plan.aggregation else {
         return Ok((network.clone(), None));
     };
-    let system = super::network::system_from_network(network);
+    let own;
+    let system = match system {
+        Some(system) => system,
+        None => {
+            own = super::network::system_from_network(network);
+            &own
+        }
+    };
     let (_, agg) = system.aggregated(&super::aggregation_settings(wire))?;
     let report = system
         .loads

@@ -67,7 +67,7 @@ fn both(dir: &Path, plan: &str) -> (PlanResult, PlanResult) {
     let system = planning::system_from_network(&imported.network);
     let (file, diagnostics) = planning::load(plan, "plan.toml");
     let file = file.unwrap_or_else(|| panic!("{diagnostics:?}"));
-    let builder = planning::plan(&system, &file).unwrap();
+    let builder = planning::builder_plan(&system, &file).unwrap();
     (routed, builder)
 }
 

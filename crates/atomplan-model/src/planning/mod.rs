@@ -270,33 +270,43 @@ const POLICY_FAMILIES: &[&str] = &[
     "Generator-build-limit",
 ];
 
-/// The core network a plan of `system` runs on, when the plan has the planning file's own
-/// periods and everything in it is built on the core's snapshot axis (`vintages.rs`).
-fn on_core(system: &System, plan: &PlanningFile) -> Option<crate::network::Network> {
-    network::network_from_system(system).filter(|n| vintages::applies(plan, n))
-}
-
-/// Aggregate (if the plan asks for it), build and solve. A plan over the planning file's own
-/// periods whose every key the core's snapshot axis takes runs there, on the core's builder
-/// (`vintages.rs`); any other plan runs on the planning builder ([`builder_plan`]).
+/// The same plan as [`plan`] on the core's builder: the planning file's own periods become a
+/// network with investment periods (existing fleets, retirement parts and one vintage per
+/// period, representative periods with linked storage; `vintages.rs`,
+/// docs/formulation/vintages.md), solved with the planning families added over the core's
+/// columns. It gives [`plan`]'s objective and capacities on every plan it takes
+/// (`tests/it/vintages.rs`), but today its LP is larger (each vintage dispatches on its own), so
+/// [`plan`] stays on the planning builder (docs/benchmarks.md). The PlanResult carries the
+/// vintage network's results in `network_results`.
 ///
 /// # Errors
-/// A name the system does not have, what the builders refuse, and a `--write-lp` file that
+/// [`Error::Unsupported`] naming everything in the plan or the system the core's axis does not
+/// take yet; a name the system does not have; a `--write-lp` file that cannot be written.
+pub fn plan_on_core(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
+    let network = network::network_from_system(system).ok_or_else(|| {
+        Error::Unsupported(
+            "a planning system with lines, extendable or committable links, commitment or ramp \
+             attributes, representative periods of its own or CO2 limits, on the core's axis"
+                .to_owned(),
+        )
+    })?;
+    let why = vintages::unsupported(plan, &network);
+    if !why.is_empty() {
+        return Err(Error::Unsupported(format!(
+            "on the core's axis: {}",
+            why.join("; ")
+        )));
+    }
+    vintages::plan(&network, plan, Some(system))
+}
+
+/// Aggregate (if the plan asks for it), build and solve, on the planning builder
+/// (`build::planning::build`).
+///
+/// # Errors
+/// A name the system does not have, what the builder refuses, and a `--write-lp` file that
 /// cannot be written.
 pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
-    match on_core(system, plan) {
-        Some(network) => vintages::plan(&network, plan, Some(system)).map(|(result, _)| result),
-        None => builder_plan(system, plan),
-    }
-}
-
-/// The plan on the planning builder (`build::planning::build`), whatever the file holds: the
-/// path of the families not yet on the core's snapshot axis, and the reference the core's
-/// path is checked against (`tests/it/vintages.rs`).
-///
-/// # Errors
-/// As [`plan`].
-pub fn builder_plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
     if plan.investment.is_some() {
         if let Some(link) = system.links.iter().find(|l| l.expansion.is_some()) {
             return Err(Error::SinglePeriodOnly(format!(
@@ -727,9 +737,6 @@ pub fn prices(
 ) -> Result<Vec<BusPrices>, Error> {
     if !result.has_solution {
         return Ok(Vec::new());
-    }
-    if let Some(network) = on_core(system, plan) {
-        return vintages::prices(&network, plan, Some(system), result);
     }
     let (lp, (sys, index, periods, _), _) = build_lp(system, plan)?;
     if lp.n_cols() != result.col_values.len() {

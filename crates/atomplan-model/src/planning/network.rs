@@ -570,30 +570,6 @@ pub fn solve_network(
             }
         };
     }
-    // The planning file's own periods on a plain network: vintages on the core's snapshot
-    // axis (`vintages.rs`).
-    if super::vintages::applies(&plan, &network) {
-        diags.extend(check_names_in(
-            &plan,
-            &(&network).into(),
-            network.snapshots.len(),
-            plan_file,
-        ));
-        if diags.iter().any(Diagnostic::is_error) {
-            return FolderOutcome::Invalid(diags);
-        }
-        return match super::vintages::plan(&network, &plan, None) {
-            Ok((result, vintages)) => FolderOutcome::Solved {
-                result: Box::new(result),
-                warnings: diags,
-                network: Box::new(vintages),
-            },
-            Err(e) => {
-                diags.push(Diagnostic::error(Location::file(plan_file), e.to_string()));
-                FolderOutcome::Invalid(diags)
-            }
-        };
-    }
     // The system first (it reads the generators' time-varying commitment costs and ramp
     // limits), then PyPSA's MILP attributes become planning units; the file's own units win.
     let system = system_from_network(&network);

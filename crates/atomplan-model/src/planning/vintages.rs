@@ -72,50 +72,87 @@ fn vintage_unit(unit: &UnitWire) -> bool {
     } == UnitWire::default()
 }
 
-/// Whether a plan over the planning file's `[investment]` periods on this one-period network
-/// is built on the core's snapshot axis (see the module doc): generators without units,
-/// commitment or ramps, no storage units, no extendable branches, no committable links, none of
-/// the network's own CO2 limits, no representative periods, vendors or storage options, and
-/// `[units.<name>]` keys of [`vintage_unit`] only.
-pub(crate) fn applies(plan: &PlanningFile, network: &Network) -> bool {
-    let plain = |operation: &crate::network::Operation| {
-        !operation.committable && !operation.has_ramp_limits()
+/// What keeps a plan over the planning file's `[investment]` periods on this one-period
+/// network off the core's snapshot axis (see the module doc), one sentence each; empty when
+/// the whole plan is built there.
+pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String> {
+    let mut why = Vec::new();
+    let Some(investment) = &plan.investment else {
+        why.push("a plan of one period (no `[investment]`)".to_owned());
+        return why;
     };
+    if network.is_multi_period() {
+        why.push("a network with investment periods of its own".to_owned());
+    }
     let names: std::collections::HashSet<&str> = network
         .generators
         .iter()
         .map(|g| g.name.as_str())
         .chain(network.storage_units.iter().map(|s| s.name.as_str()))
         .collect();
-    let clash = plan.investment.as_ref().is_some_and(|inv| {
-        names.iter().any(|name| {
-            inv.periods.iter().any(|&year| {
-                names.contains(vintage_name(name, year).as_str())
-                    || names.contains(retirement_name(name, year).as_str())
-            })
-        })
-    });
-    plan.investment.is_some()
-        && !network.is_multi_period()
-        && !clash
-        && plan.vendors.is_empty()
-        && plan.units.values().all(vintage_unit)
-        && network.storage_units.iter().all(|s| {
-            !s.capacity.is_modular()
-                && s.inflow == Series::Static(0.0)
-                && (s.cyclic_state_of_charge || s.state_of_charge_initial == 0.0)
-        })
-        && network.global_constraints.is_empty()
-        && network.snapshots.objective == network.snapshots.generators
-        && network
-            .generators
-            .iter()
-            .all(|g| !g.capacity.is_modular() && plain(&g.operation))
-        && network
-            .links
-            .iter()
-            .all(|l| !l.capacity.extendable && plain(&l.operation))
-        && network.lines.iter().all(|l| !l.capacity.extendable)
+    for name in &names {
+        for &year in &investment.periods {
+            for made in [vintage_name(name, year), retirement_name(name, year)] {
+                if names.contains(made.as_str()) {
+                    why.push(format!(
+                        "the component `{made}`, a name its vintages would take"
+                    ));
+                }
+            }
+        }
+    }
+    if !plan.vendors.is_empty() {
+        why.push("learning (`[vendors]`)".to_owned());
+    }
+    for (name, unit) in &plan.units {
+        if !vintage_unit(unit) {
+            why.push(format!(
+                "`[units.{name}]` with commitment, operating modes or refuelling"
+            ));
+        }
+    }
+    let plain = |operation: &crate::network::Operation| {
+        !operation.committable && !operation.has_ramp_limits()
+    };
+    for s in &network.storage_units {
+        if s.capacity.is_modular()
+            || s.inflow != Series::Static(0.0)
+            || !(s.cyclic_state_of_charge || s.state_of_charge_initial == 0.0)
+        {
+            why.push(format!(
+                "the storage unit `{}` (modular, with inflow, or not cyclic with an initial state)",
+                s.name
+            ));
+        }
+    }
+    if !network.global_constraints.is_empty() {
+        why.push("the network's own CO2 limits".to_owned());
+    }
+    if network.snapshots.objective != network.snapshots.generators {
+        why.push("snapshots whose `objective` and `generators` weightings differ".to_owned());
+    }
+    for g in &network.generators {
+        if g.capacity.is_modular() || !plain(&g.operation) {
+            why.push(format!(
+                "the generator `{}` with `p_nom_mod`, commitment or ramp limits",
+                g.name
+            ));
+        }
+    }
+    for l in &network.links {
+        if l.capacity.extendable || !plain(&l.operation) {
+            why.push(format!(
+                "the extendable, committable or ramp-limited link `{}`",
+                l.name
+            ));
+        }
+    }
+    for l in &network.lines {
+        if l.capacity.extendable {
+            why.push(format!("the extendable line `{}`", l.name));
+        }
+    }
+    why
 }
 
 fn vintage_name(asset: &str, year: i32) -> String {
@@ -589,9 +626,9 @@ impl Prepared {
 
 /// Plans `network` (one period) over the planning file's `[investment]` periods on the core's
 /// snapshot axis; the result has one row per network generator and period, and the vintage
-/// network, whose [`crate::results::Results`] are in [`PlanResult::network_results`], is
-/// returned for `--out`. `system`, when given, is the planning system the network was made
-/// from ([`network_from_system`]).
+/// network's [`crate::results::Results`] in [`PlanResult::network_results`]. `system`, when
+/// given, is the planning system the network was made from
+/// ([`super::network::network_from_system`]).
 ///
 /// # Errors
 /// A name of `plan` the network does not have ([`Error::UnknownName`]), and what
@@ -600,7 +637,7 @@ pub(crate) fn plan(
     network: &Network,
     plan: &PlanningFile,
     system: Option<&System>,
-) -> Result<(PlanResult, Network), Error> {
+) -> Result<PlanResult, Error> {
     let prepared = Prepared::new(network, plan, system)?;
     let mut result = super::multi_period::plan_with(
         &prepared.vintages.network,
@@ -610,31 +647,7 @@ pub(crate) fn plan(
     )?;
     fold(&mut result, &prepared.base, plan, &prepared.vintages);
     result.aggregation = prepared.report;
-    Ok((result, prepared.vintages.network))
-}
-
-/// The marginal prices of a plan [`plan`] solved without them, from the same inputs
-/// ([`super::multi_period::prices_with`]).
-///
-/// # Errors
-/// As [`plan`], and a `result` that does not come from these inputs.
-pub(crate) fn prices(
-    network: &Network,
-    plan: &PlanningFile,
-    system: Option<&System>,
-    result: &PlanResult,
-) -> Result<Vec<super::BusPrices>, Error> {
-    if !result.has_solution {
-        return Ok(Vec::new());
-    }
-    let prepared = Prepared::new(network, plan, system)?;
-    super::multi_period::prices_with(
-        &prepared.vintages.network,
-        &prepared.file,
-        &prepared.vintages.origin,
-        prepared.extra(plan),
-        &result.col_values,
-    )
+    Ok(result)
 }
 
 /// The network on the representative periods of `[aggregation]`, when the plan has it: the same

@@ -1,12 +1,12 @@
 //! The planning file's own investment periods (`[investment]`) on the core's snapshot axis
-//! (`planning/vintages.rs`): the plan a user gets from `solve --planning` on a one-period
-//! network equals, within 1e-7 relative in the objective and 1e-3 MW in every capacity, the
-//! planning builder's multi-period investment (`build/planning/investment.rs`), whose
-//! hand-derived cases are in `planning/tests.rs`. Both models are built here from one folder.
+//! (`planning::plan_on_core`, `planning/vintages.rs`): its plan equals, within 1e-7 relative in
+//! the objective and 1e-3 MW in every capacity, the planning builder's multi-period investment
+//! (`planning::plan`, `build/planning/investment.rs`), whose hand-derived cases are in
+//! `planning/tests.rs`. Both models are built here from one folder.
 
 use std::path::Path;
 
-use atomplan_model::planning::{self, FolderOutcome, PlanResult, Status};
+use atomplan_model::planning::{self, PlanResult, Status};
 use atomplan_model::pypsa::read_folder;
 
 /// A one-bus network of 48 snapshots that stand for a year (182.5 h each): a load with a daily
@@ -48,27 +48,18 @@ fn hourly(dir: &Path, snapshots_n: u32, weight: f64, generators: &str) {
     );
 }
 
-/// The plan through `solve --planning` (the vintage network, checked to be the route taken) and
-/// through the planning builder on the same network.
+/// The plan on the core's axis (`planning::plan_on_core`, through the network a planning system
+/// becomes) and on the planning builder (`planning::plan`), from one folder.
 fn both(dir: &Path, plan: &str) -> (PlanResult, PlanResult) {
-    let routed = match planning::solve_folder(dir, plan, "plan.toml") {
-        FolderOutcome::Solved {
-            result, network, ..
-        } => {
-            assert!(
-                network.is_multi_period(),
-                "the plan should run on the core's period axis"
-            );
-            *result
-        }
-        FolderOutcome::Invalid(diagnostics) => panic!("{diagnostics:?}"),
-    };
     let imported = read_folder(dir).unwrap();
     let system = planning::system_from_network(&imported.network);
     let (file, diagnostics) = planning::load(plan, "plan.toml");
     let file = file.unwrap_or_else(|| panic!("{diagnostics:?}"));
-    let builder = planning::builder_plan(&system, &file).unwrap();
-    (routed, builder)
+    let core = planning::plan_on_core(&system, &file).unwrap();
+    let results = core.network_results.as_ref().expect("the core's results");
+    assert_eq!(results.status, Status::Optimal);
+    let builder = planning::plan(&system, &file).unwrap();
+    (core, builder)
 }
 
 fn assert_same(routed: &PlanResult, builder: &PlanResult) {

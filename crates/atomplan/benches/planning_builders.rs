@@ -1,0 +1,74 @@
+//! The planning model of a study's scenarios on the planning builder (`planning::plan`) and on
+//! the core's snapshot axis (`planning::plan_on_core`), in the same run: wall time of each
+//! solve, the ratio of medians, and the objectives' relative difference.
+//!
+//! `cargo bench -p atomplan --bench planning_builders -- [STUDY.toml] [REPEATS]`
+//! (default `studies/uzbekistan-jizzakh.toml`, 3 repeats). Each scenario is planned at the
+//! study's own reserve margin (the first solve of the reliability loop).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use atomplan::study::{from_catalogue, pipeline, scenario, validate};
+use atomplan_model::planning;
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let path = args.first().map_or_else(
+        || root.join("studies/uzbekistan-jizzakh.toml"),
+        PathBuf::from,
+    );
+    let repeats: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
+    let text = std::fs::read_to_string(&path).expect("the study file");
+    let study = validate::parse(&path.display().to_string(), &text).expect("a valid study");
+    let catalogue = atomplan_catalogue::Catalogue::builtin().expect("the built-in catalogue");
+    let catalogue = from_catalogue::study_catalogue(&catalogue);
+    let economics = pipeline::economics(&study, &catalogue).expect("the economics stage");
+    let dir = path.parent().unwrap_or(Path::new("."));
+    println!(
+        "study {} ({} repeats)\nscenario | builder s (median) | core s (median) | ratio | objectives rel diff | columns builder / core",
+        path.display(),
+        repeats
+    );
+    for (index, scenario) in scenario::resolve(&study).iter().enumerate() {
+        let system = pipeline::scenario_system(&study, &catalogue, &economics, index, dir)
+            .expect("the scenario's system");
+        let margins = vec![system.reserve_margin; system.periods.len()];
+        let (sys, plan) = pipeline::planning_problem(&study, &system, &margins);
+        let mut times = [Vec::new(), Vec::new()];
+        let mut last = [None, None];
+        for _ in 0..repeats {
+            for (k, times) in times.iter_mut().enumerate() {
+                let started = Instant::now();
+                let result = if k == 0 {
+                    planning::plan(&sys, &plan)
+                } else {
+                    planning::plan_on_core(&sys, &plan)
+                }
+                .expect("a plan");
+                times.push(started.elapsed().as_secs_f64());
+                last[k] = Some(result);
+            }
+        }
+        let [builder, core] = last.map(|r| r.expect("at least one repeat"));
+        let [mut tb, mut tc] = times;
+        let (tb, tc) = (median(&mut tb), median(&mut tc));
+        println!(
+            "{} | {tb:.2} | {tc:.2} | {:.2} | {:.1e} | {} / {}",
+            scenario.name,
+            tc / tb,
+            (core.objective - builder.objective).abs() / builder.objective.abs(),
+            builder.variables,
+            core.variables
+        );
+    }
+}

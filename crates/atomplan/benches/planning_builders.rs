@@ -6,6 +6,8 @@
 //! (default `studies/uzbekistan-jizzakh.toml`, 3 repeats). Each scenario is planned at the
 //! study's own reserve margin (the first solve of the reliability loop).
 
+#![allow(clippy::print_stdout)]
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -23,9 +25,10 @@ fn main() {
         .filter(|a| !a.starts_with("--"))
         .collect();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let path = args.first().map_or_else(
-        || root.join("studies/uzbekistan-jizzakh.toml"),
-        PathBuf::from,
+    // `cargo bench` runs in the crate's folder: a relative path is the repository's.
+    let path = root.join(
+        args.first()
+            .map_or("studies/uzbekistan-jizzakh.toml", String::as_str),
     );
     let repeats: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
     let text = std::fs::read_to_string(&path).expect("the study file");

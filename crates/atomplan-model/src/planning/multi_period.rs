@@ -196,22 +196,22 @@ fn index_of(network: &Network, index: &ModelIndex, ranges: &[Range<usize>]) -> I
 /// A name of `plan` the network does not have ([`Error::UnknownName`]), what
 /// [`crate::build::build`] refuses, and a `--write-lp` file that cannot be written.
 pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<PlanResult, Error> {
-    plan_with(network, plan, &[], |_, _| {})
+    plan_with(network, plan, |_, _, _, _| None, |_, _, _| {})
 }
 
-/// [`plan`], with `extra` adding rows or constant costs over the core's columns after the
-/// planning families: the per-period limits of a generator's vintages, the CO2 cap per period
-/// and the fixed O&M of existing capacity when the periods are the planning file's own
-/// (`vintages.rs`). `designs[g]` is the contingency design of generator `g` when several
-/// generators are one design (the vintages of one generator); empty, each is its own.
+/// [`plan`], with two hooks for a caller whose planning generators are not the network's one
+/// by one (the planning file's own periods, `vintages.rs`): `pool` runs before the planning
+/// families and may set the capacity and unit expressions of [`Index`] itself, adding what
+/// rows it needs and returning the contingency designs it made ([`Pooled`]); `extra` adds rows
+/// or constant costs over the core's columns after the families.
 pub(crate) fn plan_with(
     network: &Network,
     plan: &PlanningFile,
-    designs: &[usize],
-    extra: impl FnOnce(&mut LinearProgram, &Index),
+    pool: impl FnOnce(&mut LinearProgram, &ModelIndex, &mut Index, &[Range<usize>]) -> Option<Pooled>,
+    extra: impl FnOnce(&mut LinearProgram, &ModelIndex, &Index),
 ) -> Result<PlanResult, Error> {
     let started = std::time::Instant::now();
-    let (model, ranges) = build_with(network, plan, designs, extra)?;
+    let (model, ranges) = build_with(network, plan, pool, extra)?;
     if let Some(path) = &plan.solver.write_lp {
         let written = std::fs::File::create(path).and_then(|file| model.lp.write_lp(file));
         if let Err(error) = written {
@@ -235,8 +235,8 @@ pub(crate) fn plan_with(
 fn build_with(
     network: &Network,
     plan: &PlanningFile,
-    designs: &[usize],
-    extra: impl FnOnce(&mut LinearProgram, &Index),
+    pool: impl FnOnce(&mut LinearProgram, &ModelIndex, &mut Index, &[Range<usize>]) -> Option<Pooled>,
+    extra: impl FnOnce(&mut LinearProgram, &ModelIndex, &Index),
 ) -> Result<(crate::build::Model, Vec<Range<usize>>), Error> {
     let mut options = Options::resolve_names(&Names::from(network), plan)?;
     options.periods = network
@@ -251,6 +251,7 @@ fn build_with(
     let mut model = crate::build::build(network)?;
     let ranges = period_ranges(network);
     let mut ix = index_of(network, &model.index, &ranges);
+    let pooled = pool(&mut model.lp, &model.index, &mut ix, &ranges);
     let weights: Vec<Vec<f64>> = ranges
         .iter()
         .map(|r| network.snapshots.generators[r.clone()].to_vec())
@@ -289,9 +290,9 @@ fn build_with(
         &options,
         &ranges,
         &mut ix,
-        designs,
+        pooled.as_ref(),
     );
-    extra(lp, &ix);
+    extra(lp, &model.index, &ix);
     if plan.solver.relax_integers {
         lp.col_integer
             .iter_mut()
@@ -323,7 +324,7 @@ fn solve_built(
             Vec::new()
         };
         if findings.is_empty() {
-            crate::diagnose::diagnose(network, &model, solved.status, &settings)
+            crate::diagnose::diagnose(network, model, solved.status, &settings)
         } else {
             Diagnosis {
                 status: solved.status,
@@ -344,16 +345,29 @@ fn solve_built(
             &model.index,
             &solved.col_values,
             &core,
-            &ranges,
+            ranges,
             &mut result,
         );
         if plan.solver.prices {
-            result.prices = bus_prices(network, &core, &ranges);
+            result.prices = bus_prices(network, &core, ranges);
         }
         core.objective = result.objective;
         result.network_results = Some(Box::new(core));
     }
     Ok(result)
+}
+
+/// What a caller that pools several network generators into one planning generator
+/// (`vintages.rs`: an operating generator and the capacity parts it runs on) tells the N-1 and
+/// refuelling families, which then take `Index::units` as the caller set it.
+pub(crate) struct Pooled {
+    /// Per network generator: its unit size, when it is a unit-sized design.
+    pub unit_size: Vec<Option<f64>>,
+    /// Per network generator: the most units it can have (the big-M of "any unit built").
+    pub max_units: Vec<f64>,
+    /// Per network generator: whether it dispatches (and so may hold reserve); a capacity part
+    /// does not.
+    pub dispatches: Vec<bool>,
 }
 
 /// The unit size of a generator on the core's columns, read as the planning model reads a
@@ -430,19 +444,25 @@ fn units_reserve_and_refuelling(
     options: &Options,
     ranges: &[Range<usize>],
     ix: &mut Index,
-    design: &[usize],
+    pooled: Option<&Pooled>,
 ) {
     let relax = options.file.solver.relax_integers;
     let n1_areas: Vec<bool> = options.areas.iter().map(|a| a.n1_reserve).collect();
     let generators = &network.generators;
+    // The unit size of each generator: the pool's designs, else the network's own units.
+    let size_of = |g: usize| match pooled {
+        Some(pool) => pool.unit_size[g],
+        None => unit_size_of(&generators[g]),
+    };
     let refuels = |g: usize| {
-        unit_size_of(&generators[g]).is_some()
-            && options.units[g].is_some_and(|u| u.refuelling.is_some())
+        size_of(g).is_some() && options.units[g].is_some_and(|u| u.refuelling.is_some())
     };
     if !n1_areas.iter().any(|&n1| n1) && !(0..generators.len()).any(refuels) {
         return;
     }
-    let max_units: Vec<f64> = generators
+    let max_units: Vec<f64> = match pooled {
+        Some(pool) => pool.max_units.clone(),
+        None => generators
         .iter()
         .map(|gen| {
             let capacity = &gen.capacity;
@@ -454,31 +474,34 @@ fn units_reserve_and_refuelling(
                 _ => BIG_UNITS,
             }
         })
-        .collect();
+        .collect(),
+    };
     let designs = Designs {
         names: generators.iter().map(|g| g.name.as_str()).collect(),
         bus: generators.iter().map(|g| g.bus).collect(),
         unit_size: generators
             .iter()
             .enumerate()
-            .map(|(g, gen)| contingency_size(gen, options, g))
+            .map(|(g, gen)| match pooled {
+                // A pooled design is a contingency unless `contingency = false`.
+                Some(pool) => pool.unit_size[g]
+                    .filter(|_| options.units[g].and_then(|u| u.contingency) != Some(false)),
+                None => contingency_size(gen, options, g),
+            })
             .collect(),
         max_units: max_units.clone(),
-        design: if design.is_empty() {
-            (0..generators.len()).collect()
-        } else {
-            design.to_vec()
-        },
     };
-    ix.units = (0..generators.len())
-        .map(|g| {
-            network
-                .investment_periods
-                .iter()
-                .map(|period| units_in(network, index, g, period.period))
-                .collect()
-        })
-        .collect();
+    if pooled.is_none() {
+        ix.units = (0..generators.len())
+            .map(|g| {
+                network
+                    .investment_periods
+                    .iter()
+                    .map(|period| units_in(network, index, g, period.period))
+                    .collect()
+            })
+            .collect();
+    }
     contingency::any_built(lp, &designs, ix, relax);
     let mut reserve: Vec<Vec<Vec<Option<Col>>>> = Vec::with_capacity(generators.len());
     for (g, gen) in generators.iter().enumerate() {
@@ -500,7 +523,7 @@ fn units_reserve_and_refuelling(
             .copied()
             .flatten()
             .filter(|_| !gen.capacity.extendable || gen.capacity.is_modular());
-        let size = unit_size_of(gen).unwrap_or(0.0);
+        let size = size_of(g).unwrap_or(0.0);
         let refuelling = options.units[g]
             .and_then(|u| u.refuelling.as_ref())
             .filter(|_| size > 0.0);
@@ -509,7 +532,8 @@ fn units_reserve_and_refuelling(
         for (y, range) in ranges.iter().enumerate() {
             let period = network.investment_periods[y].period;
             let active = gen.capacity.active_in(period);
-            let holds = in_n1 && rho > 0.0 && active;
+            let holds =
+                in_n1 && rho > 0.0 && active && pooled.is_none_or(|pool| pool.dispatches[g]);
             let season = refuelling.filter(|_| active).map(|r| {
                 let snapshots: Vec<usize> = range.clone().collect();
                 let chunks: Vec<&[usize]> = snapshots.chunks(SEASON_HOURS).collect();

@@ -39,7 +39,11 @@ use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
 use super::file::{PlanningFile, UnitWire};
 use super::system::System;
 use super::{clean, CapacityResult, PlanResult};
+use std::ops::Range;
+
+use super::multi_period::Pooled;
 use crate::build::planning::{policy, Expr, Index, Period};
+use crate::ModelIndex;
 use crate::lp::LinearProgram;
 use crate::network::{Capacity, InvestmentPeriod, Network, Series};
 use crate::Error;
@@ -90,8 +94,9 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
         .map(|g| g.name.as_str())
         .chain(network.storage_units.iter().map(|s| s.name.as_str()))
         .collect();
+    let years = investment.periods.iter().chain(&investment.end_year);
     for name in &names {
-        for &year in &investment.periods {
+        for &year in years.clone() {
             for made in [vintage_name(name, year), retirement_name(name, year)] {
                 if names.contains(made.as_str()) {
                     why.push(format!(
@@ -164,23 +169,53 @@ fn retirement_name(generator: &str, year: i32) -> String {
     format!("{generator}-until-{year}")
 }
 
-/// The network with the plan's periods, and for each of its generators the network generator
-/// it stands for.
+/// The network with the plan's periods: the base network's generators (as operators, in their
+/// places), then the capacity parts they run on, and its storage units split by build period.
 struct Vintages {
     network: Network,
-    origin: Vec<usize>,
-    /// The period a generator of the vintage network is built in (`None`: existing capacity).
-    built_in: Vec<Option<usize>>,
+    /// The capacity parts, the network's generators from `operators()` on.
+    parts: Vec<Part>,
+    /// The existing capacity of each base generator active in each period, MW (`[g][y]`; a
+    /// retirable fleet's is in its parts).
+    existing_mw: Vec<Vec<f64>>,
+    /// Each base generator's `unit_size_mw` and most units (the big-M of "any unit built").
+    unit_size: Vec<Option<f64>>,
+    max_units: Vec<f64>,
     /// Fixed O&M of the existing capacity over the horizon (weighted), USD.
     fixed_cost: f64,
-    /// Limits on the new capacity of one network generator alive in each period.
+    /// Limits on the new capacity of one base generator or storage unit alive in each period.
     limits: Vec<Limit>,
-    /// The network storage unit each storage unit of the vintage network stands for, and the
+    /// The base storage unit each storage unit of the vintage network stands for, and the
     /// period it is built in (`None`: existing).
     storage_origin: Vec<usize>,
     storage_built_in: Vec<Option<usize>>,
-    /// For each retirable fleet, its parts by retirement period: together at most the fleet.
+    /// For each retirable fleet, its parts (network indices) by retirement period: together at
+    /// most the fleet.
     retirable: Vec<(usize, Vec<usize>, f64)>,
+}
+
+/// A capacity part of a base generator: a vintage built in a period, or a part of a retirable
+/// fleet (`built_in` `None`).
+struct Part {
+    generator: usize,
+    built_in: Option<usize>,
+}
+
+impl Vintages {
+    /// The number of base generators (operators come first).
+    fn operators(&self) -> usize {
+        self.existing_mw.len()
+    }
+
+    /// The network index and part of every capacity part of base generator `g`.
+    fn parts_of(&self, g: usize) -> impl Iterator<Item = (usize, &Part)> {
+        let first = self.operators();
+        self.parts
+            .iter()
+            .enumerate()
+            .filter(move |(_, part)| part.generator == g)
+            .map(move |(k, part)| (first + k, part))
+    }
 }
 
 /// The new capacity of a network generator alive in a period is at most `room_mw[y]`: its
@@ -192,6 +227,10 @@ struct Limit {
     family: &'static str,
     room_mw: Vec<f64>,
 }
+
+/// An operator's own `p_nom`: beyond HiGHS's infinite bound (1e20) once multiplied by any
+/// per-unit limit it has, and finite, so that a limit of 0 gives a bound of 0.
+const UNBOUNDED_MW: f64 = 1e30;
 
 /// A series repeated over `periods` periods of `n_t` snapshots each.
 fn tiled(series: &Series, periods: usize) -> Series {
@@ -250,18 +289,30 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
         }
     }
     let rate = investment.discount_rate;
-    let mut generators = Vec::new();
-    let mut origin = Vec::new();
-    let mut built_in = Vec::new();
+    let n_g = network.generators.len();
+    // The operators, one per network generator in its place: each dispatches for its generator
+    // on the capacity of its parts (`Prepared::pool`), so a generator has one dispatch column per
+    // snapshot however many vintages it has.
+    let mut operators = Vec::with_capacity(n_g);
+    let mut parts = Vec::new();
+    let mut part_of = Vec::new();
+    let mut existing_mw = vec![vec![0.0; ny]; n_g];
+    let mut unit_size = Vec::with_capacity(n_g);
+    let mut max_units = Vec::with_capacity(n_g);
     let mut fixed_cost = 0.0;
     let mut limits = Vec::new();
     let mut retirable = Vec::new();
     for (g, generator) in network.generators.iter().enumerate() {
         let unit = plan.units.get(&generator.name).cloned().unwrap_or_default();
         let size = unit.unit_size_mw;
-        let mut template = out.generators[g].clone();
+        unit_size.push(size);
+        max_units.push(
+            unit.max_units
+                .map_or(crate::build::planning::BIG_UNITS, f64::from),
+        );
+        let mut operator = out.generators[g].clone();
         if let Some(by_period) = &unit.marginal_cost_by_period {
-            template.marginal_cost = Series::Varying(
+            operator.marginal_cost = Series::Varying(
                 (0..ny)
                     .flat_map(|y| {
                         std::iter::repeat_n(by_period.get(y).copied().unwrap_or(0.0), n_t)
@@ -269,8 +320,21 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
                     .collect(),
             );
         }
+        // Unbounded here: its availability is a row over its parts' capacity.
+        let negative = (0..n_t).any(|t| generator.p_min_pu.at(t) < 0.0);
+        operator.p_min_pu = Series::Static(if negative { -1.0 } else { 0.0 });
+        operator.capacity = Capacity::fixed(UNBOUNDED_MW);
+        // A capacity part: capacity and its cost, no dispatch.
+        let part = crate::network::Generator {
+            p_min_pu: Series::Static(0.0),
+            p_max_pu: Series::Static(0.0),
+            marginal_cost: Series::Static(0.0),
+            operation: crate::network::Operation::default(),
+            ..operator.clone()
+        };
+        operators.push(operator);
         // Existing capacity: the generator's `p_nom`, or its `existing_units` of `unit_size_mw`,
-        // as the planning builder counts it.
+        // as the planning builder counts it, from `online_year` until `retire_year`.
         let existing = size.map_or(generator.capacity.nominal, |s| {
             f64::from(unit.existing_units) * s
         });
@@ -278,21 +342,10 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
         let lifetime_existing = unit
             .retire_year
             .map_or(f64::INFINITY, |r| f64::from(r) - online);
-        // A unit-sized fleet is the design's modules, fixed at their number (so that it is a
-        // contingency design like the new builds); otherwise a fixed asset.
         let existing_capacity = Capacity {
-            nominal: existing,
-            extendable: size.is_some(),
-            min: existing,
-            max: if size.is_some() {
-                existing
-            } else {
-                f64::INFINITY
-            },
-            capital_cost: 0.0,
-            module: size.unwrap_or(0.0),
             build_year: online,
             lifetime: lifetime_existing,
+            ..Capacity::fixed(existing)
         };
         let active_existing: Vec<bool> = years
             .iter()
@@ -300,22 +353,25 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
             .collect();
         let existing_in = |y: usize| if active_existing[y] { existing } else { 0.0 };
         let alive: Vec<usize> = (0..ny).filter(|&y| active_existing[y]).collect();
+        let fom = unit.existing_fixed_om_usd_per_kw_year * 1000.0;
         if unit.retirable && size.is_none() && existing > 0.0 && !alive.is_empty() {
             // Retirable: one part per last period kept, each extendable up to the fleet and
             // paying its fixed O&M (`capital_cost`) in the periods it is kept; together at
             // most the fleet, so what is kept never rises again.
-            let fom = unit.existing_fixed_om_usd_per_kw_year * 1000.0;
-            let mut parts = Vec::with_capacity(alive.len());
+            let mut members = Vec::with_capacity(alive.len());
             for i in 0..alive.len() {
                 let (name, lifetime) = match alive.get(i + 1) {
                     Some(&next) => (
                         retirement_name(&generator.name, years[next]),
                         f64::from(years[next]) - online,
                     ),
-                    None => (generator.name.clone(), lifetime_existing),
+                    None => (
+                        retirement_name(&generator.name, end),
+                        lifetime_existing,
+                    ),
                 };
-                parts.push(generators.len());
-                generators.push(crate::network::Generator {
+                members.push(n_g + parts.len());
+                parts.push(crate::network::Generator {
                     name,
                     capacity: Capacity {
                         nominal: 0.0,
@@ -327,23 +383,19 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
                         build_year: online,
                         lifetime,
                     },
-                    ..template.clone()
+                    ..part.clone()
                 });
-                origin.push(g);
-                built_in.push(None);
+                part_of.push(Part {
+                    generator: g,
+                    built_in: None,
+                });
             }
-            retirable.push((g, parts, existing));
-        } else if existing > 0.0 || (size.is_none() && !generator.capacity.extendable) {
-            let fom = unit.existing_fixed_om_usd_per_kw_year * 1000.0;
+            retirable.push((g, members, existing));
+        } else {
             for (y, period) in periods.iter().enumerate() {
+                existing_mw[g][y] = existing_in(y);
                 fixed_cost += fom * period.weight * existing_in(y);
             }
-            generators.push(crate::network::Generator {
-                capacity: existing_capacity,
-                ..template.clone()
-            });
-            origin.push(g);
-            built_in.push(None);
         }
         if !generator.capacity.extendable {
             continue;
@@ -390,7 +442,7 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
                 continue;
             }
             builds = true;
-            generators.push(crate::network::Generator {
+            parts.push(crate::network::Generator {
                 name: vintage_name(&generator.name, year),
                 capacity: Capacity {
                     nominal: 0.0,
@@ -402,10 +454,12 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
                     build_year: f64::from(year),
                     lifetime,
                 },
-                ..template.clone()
+                ..part.clone()
             });
-            origin.push(g);
-            built_in.push(Some(y));
+            part_of.push(Part {
+                generator: g,
+                built_in: Some(y),
+            });
         }
         if !builds {
             continue;
@@ -428,6 +482,8 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
             _ => {}
         }
     }
+    let mut generators = operators;
+    generators.extend(parts);
     out.generators = generators;
     // Storage: the existing power capacity, and one build per period alive for the unit's
     // `lifetime_years`, as the planning builder has it (no lead time); each part cycles (or
@@ -494,8 +550,10 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
     }
     Vintages {
         network: out,
-        origin,
-        built_in,
+        parts: part_of,
+        existing_mw,
+        unit_size,
+        max_units,
         fixed_cost,
         limits,
         storage_origin,
@@ -504,34 +562,25 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
     }
 }
 
-/// The planning file for the vintage network: `[investment]` and the keys the vintages carry
-/// are taken out, and every generator name becomes the names of its vintages.
+/// The planning file for the vintage network: `[investment]` and the keys the vintage network
+/// carries are taken out; what the families read stays on the operators, which keep their
+/// generators' names, and a storage unit's credit goes to each of its parts.
 fn file_for(plan: &PlanningFile, network: &Network, vintages: &Vintages) -> PlanningFile {
-    let names_of = |name: &str| -> Vec<String> {
-        vintages
-            .origin
-            .iter()
-            .enumerate()
-            .filter(|&(_, &g)| network.generators[g].name == name)
-            .map(|(v, _)| vintages.network.generators[v].name.clone())
-            .collect()
-    };
     let mut file = plan.clone();
     file.investment = None;
-    file.units = BTreeMap::new();
-    for (name, unit) in &plan.units {
-        let kept = UnitWire {
-            contingency: unit.contingency,
-            capacity_credit: unit.capacity_credit,
-            reserve_ramp: unit.reserve_ramp,
-            ..UnitWire::default()
-        };
-        if kept != UnitWire::default() {
-            for vintage in names_of(name) {
-                file.units.insert(vintage, kept.clone());
-            }
-        }
-    }
+    file.units = plan
+        .units
+        .iter()
+        .map(|(name, unit)| {
+            let kept = UnitWire {
+                contingency: unit.contingency,
+                capacity_credit: unit.capacity_credit,
+                reserve_ramp: unit.reserve_ramp,
+                ..UnitWire::default()
+            };
+            (name.clone(), kept)
+        })
+        .collect();
     file.storage = BTreeMap::new();
     for (name, storage) in &plan.storage {
         let Some(credit) = storage.capacity_credit else {
@@ -548,16 +597,6 @@ fn file_for(plan: &PlanningFile, network: &Network, vintages: &Vintages) -> Plan
                 );
             }
         }
-    }
-    for limit in &mut file.capacity_limits {
-        limit.generators = limit.generators.iter().flat_map(|g| names_of(g)).collect();
-    }
-    for limit in &mut file.energy_limits {
-        limit.use_per_mwh = limit
-            .use_per_mwh
-            .iter()
-            .flat_map(|(g, &use_per_mwh)| names_of(g).into_iter().map(move |v| (v, use_per_mwh)))
-            .collect();
     }
     file
 }
@@ -607,15 +646,97 @@ impl Prepared {
         })
     }
 
-    /// The rows over the vintages (limits, retirement, CO2 caps) and the constant costs.
-    fn extra<'a>(&'a self, plan: &'a PlanningFile) -> impl FnOnce(&mut LinearProgram, &Index) + 'a {
-        move |lp, ix| {
+    /// Before the planning families: each operator's capacity in each period is its parts'
+    /// capacity active then plus its existing capacity, $C_{g,y}$, and its units $C_{g,y}/S_g$
+    /// for a unit-sized design; the operator dispatches within it,
+    /// $\underline{p}_{g,t} C_{g,y} \le p_{g,t} \le \bar p_{g,t} C_{g,y}$
+    /// (`Generator-availability`, `Generator-availability-lower` where $\underline p \ne 0$);
+    /// a part has no capacity of its own in the families.
+    fn pool(
+        &self,
+    ) -> impl FnOnce(&mut LinearProgram, &ModelIndex, &mut Index, &[Range<usize>]) -> Option<Pooled> + '_
+    {
+        move |lp, index, ix, ranges| {
+            let vintages = &self.vintages;
+            let network = &vintages.network;
+            let n_g = vintages.operators();
+            ix.units = vec![vec![None; ranges.len()]; network.generators.len()];
+            for g in 0..n_g {
+                let base = &self.base.generators[g];
+                let size = vintages.unit_size[g];
+                for (y, period) in network.investment_periods.iter().enumerate() {
+                    let mut capacity = Expr::constant(vintages.existing_mw[g][y]);
+                    for (v, _) in vintages.parts_of(g) {
+                        if network.generators[v].capacity.active_in(period.period) {
+                            if let Some(col) = index.generator_p_nom[v] {
+                                capacity.terms.push((col, 1.0));
+                            }
+                        }
+                    }
+                    let p = index.generator_p(g, 0);
+                    let local = ranges[y].start;
+                    for t in ranges[y].clone() {
+                        let base_t = t - local;
+                        let upper = base.p_max_pu.at(base_t);
+                        let mut terms = vec![(p + t, 1.0)];
+                        terms.extend(capacity.terms.iter().map(|&(c, v)| (c, -v * upper)));
+                        lp.row_with(
+                            format!("Generator-availability[{},{y},{base_t}]", base.name),
+                            f64::NEG_INFINITY,
+                            capacity.constant * upper,
+                            &terms,
+                        );
+                        let lower = base.p_min_pu.at(base_t);
+                        if lower != 0.0 {
+                            let mut terms = vec![(p + t, 1.0)];
+                            terms.extend(capacity.terms.iter().map(|&(c, v)| (c, -v * lower)));
+                            lp.row_with(
+                                format!("Generator-availability-lower[{},{y},{base_t}]", base.name),
+                                capacity.constant * lower,
+                                f64::INFINITY,
+                                &terms,
+                            );
+                        }
+                    }
+                    ix.units[g][y] = size.map(|s| capacity.scaled(1.0 / s));
+                    ix.capacity[g][y] = capacity;
+                }
+            }
+            for v in n_g..network.generators.len() {
+                ix.capacity[v] = vec![Expr::constant(0.0); ranges.len()];
+                ix.units[v] = vec![None; ranges.len()];
+            }
+            Some(Pooled {
+                unit_size: (0..network.generators.len())
+                    .map(|v| vintages.unit_size.get(v).copied().flatten())
+                    .collect(),
+                max_units: (0..network.generators.len())
+                    .map(|v| {
+                        vintages
+                            .max_units
+                            .get(v)
+                            .copied()
+                            .unwrap_or(crate::build::planning::BIG_UNITS)
+                    })
+                    .collect(),
+                dispatches: (0..network.generators.len()).map(|v| v < n_g).collect(),
+            })
+        }
+    }
+
+    /// After the planning families: the rows over the parts (limits, retirement), the CO2 caps
+    /// and the constant costs.
+    fn extra<'a>(
+        &'a self,
+        plan: &'a PlanningFile,
+    ) -> impl FnOnce(&mut LinearProgram, &ModelIndex, &Index) + 'a {
+        move |lp, index, ix| {
             let caps = plan
                 .investment
                 .as_ref()
                 .and_then(|i| i.co2_cap_t.as_deref());
-            limit_rows(lp, ix, &self.base, &self.vintages);
-            retirement_rows(lp, ix, &self.base, &self.vintages);
+            limit_rows(lp, index, ix, &self.base, &self.vintages);
+            retirement_rows(lp, index, &self.base, &self.vintages);
             policy::add_co2_caps(lp, caps, &self.periods, &self.co2, &self.weights, ix);
             if self.vintages.fixed_cost != 0.0 {
                 lp.col("Fixed-costs", self.vintages.fixed_cost, 1.0, 1.0, false);
@@ -642,7 +763,7 @@ pub(crate) fn plan(
     let mut result = super::multi_period::plan_with(
         &prepared.vintages.network,
         &prepared.file,
-        &prepared.vintages.origin,
+        prepared.pool(),
         prepared.extra(plan),
     )?;
     fold(&mut result, &prepared.base, plan, &prepared.vintages);
@@ -711,39 +832,44 @@ fn representative(
 }
 
 /// `Generator-p_nom-max[<name>,<year>]` and `Generator-max-units[<name>,<year>]`: the new
-/// capacity of a generator alive in a period is within its [`Limit`].
-fn limit_rows(lp: &mut LinearProgram, ix: &Index, network: &Network, vintages: &Vintages) {
+/// capacity of a generator alive in a period is within its [`Limit`]; and
+/// `StorageUnit-p_nom-max[<name>,<year>]` for a storage unit's builds.
+fn limit_rows(
+    lp: &mut LinearProgram,
+    index: &ModelIndex,
+    ix: &Index,
+    network: &Network,
+    vintages: &Vintages,
+) {
     for limit in &vintages.limits {
-        let (origins, built_in, capacity, name) = if limit.storage {
-            (
-                &vintages.storage_origin,
-                &vintages.storage_built_in,
-                &ix.storage_capacity,
-                &network.storage_units[limit.asset].name,
-            )
-        } else {
-            (
-                &vintages.origin,
-                &vintages.built_in,
-                &ix.capacity,
-                &network.generators[limit.asset].name,
-            )
-        };
         for (y, period) in vintages.network.investment_periods.iter().enumerate() {
-            let mut sum = Expr::constant(0.0);
-            for (v, &origin) in origins.iter().enumerate() {
-                if origin == limit.asset && built_in[v].is_some() {
-                    sum.add(&capacity[v][y]);
+            let mut terms = Vec::new();
+            let name = if limit.storage {
+                for (v, &origin) in vintages.storage_origin.iter().enumerate() {
+                    if origin == limit.asset && vintages.storage_built_in[v].is_some() {
+                        terms.extend(ix.storage_capacity[v][y].terms.iter().copied());
+                    }
                 }
-            }
-            if sum.terms.is_empty() {
+                &network.storage_units[limit.asset].name
+            } else {
+                for (v, part) in vintages.parts_of(limit.asset) {
+                    let active = vintages.network.generators[v]
+                        .capacity
+                        .active_in(period.period);
+                    if part.built_in.is_some() && active {
+                        terms.extend(index.generator_p_nom[v].map(|c| (c, 1.0)));
+                    }
+                }
+                &network.generators[limit.asset].name
+            };
+            if terms.is_empty() {
                 continue;
             }
             lp.row_with(
                 format!("{}[{name},{}]", limit.family, period.period),
                 f64::NEG_INFINITY,
-                limit.room_mw[y] - sum.constant,
-                &sum.terms,
+                limit.room_mw[y],
+                &terms,
             );
         }
     }
@@ -751,16 +877,16 @@ fn limit_rows(lp: &mut LinearProgram, ix: &Index, network: &Network, vintages: &
 
 /// `Generator-retire-once[<name>]`: the parts of a retirable fleet, by the period they are
 /// retired in, add up to at most the fleet, so that what is kept never rises again.
-fn retirement_rows(lp: &mut LinearProgram, ix: &Index, network: &Network, vintages: &Vintages) {
-    for (g, parts, fleet) in &vintages.retirable {
-        // Each part's capacity column, from a period it is active in.
-        let columns: Vec<(crate::lp::Col, f64)> = parts
+fn retirement_rows(
+    lp: &mut LinearProgram,
+    index: &ModelIndex,
+    network: &Network,
+    vintages: &Vintages,
+) {
+    for (g, members, fleet) in &vintages.retirable {
+        let columns: Vec<(crate::lp::Col, f64)> = members
             .iter()
-            .filter_map(|&v| {
-                ix.capacity[v]
-                    .iter()
-                    .find_map(|e| e.terms.first().map(|&(c, _)| (c, 1.0)))
-            })
+            .filter_map(|&v| index.generator_p_nom[v].map(|c| (c, 1.0)))
             .collect();
         lp.row_with(
             format!("Generator-retire-once[{}]", network.generators[*g].name),
@@ -771,63 +897,63 @@ fn retirement_rows(lp: &mut LinearProgram, ix: &Index, network: &Network, vintag
     }
 }
 
-/// The result on the network's own generators: each period's row sums the generator's
-/// vintages (capacity active, what was built in the period, energy, CO2, curtailment; units
-/// online and built for a unit-sized design, MW built otherwise, as the planning builder
-/// reports them), and its dispatch is the vintages' sum.
+/// The result on the network's own generators: each period's row has the operator's energy,
+/// CO2 and dispatch, and as capacity its parts active then plus its existing capacity (units
+/// online and units built for a unit-sized design, MW built otherwise, as the planning builder
+/// reports them); curtailment is counted against that capacity. Storage rows sum a unit's
+/// parts. The core's per-asset results are dropped: an operator's `p_nom` is unbounded, so
+/// they are not a network's results.
 fn fold(result: &mut PlanResult, network: &Network, plan: &PlanningFile, vintages: &Vintages) {
     let ny = vintages.network.investment_periods.len();
-    if result.capacities.len() != vintages.origin.len() * ny {
+    result.network_results = None;
+    if result.capacities.len() != vintages.network.generators.len() * ny {
         // No solution: nothing to fold.
         return;
     }
     let rows = std::mem::take(&mut result.capacities);
     let hourly = std::mem::take(&mut result.generator_p);
+    let weights = &network.snapshots.generators;
     let mut capacities: Vec<CapacityResult> = Vec::with_capacity(network.generators.len() * ny);
-    let mut generator_p: Vec<Vec<Vec<f64>>> = Vec::with_capacity(network.generators.len());
     for (g, generator) in network.generators.iter().enumerate() {
-        let members: Vec<usize> = (0..vintages.origin.len())
-            .filter(|&v| vintages.origin[v] == g)
-            .collect();
         let size = plan.units.get(&generator.name).and_then(|u| u.unit_size_mw);
-        let mut dispatch = Vec::with_capacity(ny);
         for (y, period) in vintages.network.investment_periods.iter().enumerate() {
-            let mut row = CapacityResult {
-                generator: generator.name.clone(),
-                period: Some(period.period),
-                p_nom_opt_mw: 0.0,
-                units: None,
-                built: 0.0,
-                energy_mwh: 0.0,
-                co2_t: 0.0,
-                curtailment_mwh: 0.0,
-            };
-            let mut p = vec![0.0; network.snapshots.len()];
-            for &v in &members {
-                let part = &rows[v * ny + y];
-                row.p_nom_opt_mw += part.p_nom_opt_mw;
-                if vintages.built_in[v] == Some(y) {
-                    row.built += part.p_nom_opt_mw / size.unwrap_or(1.0);
-                }
-                row.energy_mwh += part.energy_mwh;
-                row.co2_t += part.co2_t;
-                row.curtailment_mwh += part.curtailment_mwh;
-                if let Some(series) = hourly.get(v).and_then(|h| h.get(y)) {
-                    for (total, value) in p.iter_mut().zip(series) {
-                        *total += value;
-                    }
+            let operator = &rows[g * ny + y];
+            let mut capacity = vintages.existing_mw[g][y];
+            let mut built = 0.0;
+            for (v, part) in vintages.parts_of(g) {
+                let part_row = &rows[v * ny + y];
+                capacity += part_row.p_nom_opt_mw;
+                if part.built_in == Some(y) {
+                    built += part_row.p_nom_opt_mw / size.unwrap_or(1.0);
                 }
             }
-            row.units = size.map(|s| clean(row.p_nom_opt_mw / s));
-            row.built = clean(row.built);
-            capacities.push(row);
-            dispatch.push(p);
+            let curtailment = if generator.p_max_pu.is_varying() {
+                hourly.get(g).and_then(|h| h.get(y)).map_or(0.0, |p| {
+                    p.iter()
+                        .enumerate()
+                        .map(|(t, p_t)| {
+                            weights[t] * (generator.p_max_pu.at(t) * capacity - p_t).max(0.0)
+                        })
+                        .sum()
+                })
+            } else {
+                0.0
+            };
+            capacities.push(CapacityResult {
+                generator: generator.name.clone(),
+                period: Some(period.period),
+                p_nom_opt_mw: clean(capacity),
+                units: size.map(|s| clean(capacity / s)),
+                built: clean(built),
+                energy_mwh: operator.energy_mwh,
+                co2_t: operator.co2_t,
+                curtailment_mwh: clean(curtailment),
+            });
         }
-        generator_p.push(dispatch);
     }
     result.capacities = capacities;
     if !hourly.is_empty() {
-        result.generator_p = generator_p;
+        result.generator_p = hourly.into_iter().take(network.generators.len()).collect();
     }
     let rows = std::mem::take(&mut result.storage);
     let hourly = std::mem::take(&mut result.storage_p);

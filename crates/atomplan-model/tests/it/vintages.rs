@@ -56,8 +56,6 @@ fn both(dir: &Path, plan: &str) -> (PlanResult, PlanResult) {
     let (file, diagnostics) = planning::load(plan, "plan.toml");
     let file = file.unwrap_or_else(|| panic!("{diagnostics:?}"));
     let core = planning::plan_on_core(&system, &file).unwrap();
-    let results = core.network_results.as_ref().expect("the core's results");
-    assert_eq!(results.status, Status::Optimal);
     let builder = planning::plan(&system, &file).unwrap();
     (core, builder)
 }

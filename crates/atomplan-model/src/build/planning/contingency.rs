@@ -15,9 +15,8 @@
 //! * the area's reserve total $R_{a,y,t} = \sum_{g \in a} r_{g,y,t}$
 //!   (`Area-reserve-total-def`), and the interconnector's contribution
 //!   $0 \le m_{a,y,t} \le M_a$ (`interconnector_reserve_mw`);
-//! * for every contingency design $c$ in the area, the reserve held by the other designs' units
-//!   and the import cover the loss of one unit of size $S_c$ (a design split into several
-//!   generators, such as vintages, leaves out the reserve of all of them, `Designs::design`):
+//! * for every contingency design $c$ in the area, the reserve held by the other units and the
+//!   import cover the loss of one unit of size $S_c$:
 //!   $$R_{a,y,t} - r_{c,y,t} + m_{a,y,t} \ge S_c\, z_{c,y} \qquad (\texttt{Area-contingency}).$$
 //!
 //! Writing the total once per hour keeps each contingency row at four entries however many
@@ -37,10 +36,6 @@ pub(crate) struct Designs<'a> {
     pub bus: Vec<usize>,
     pub unit_size: Vec<Option<f64>>,
     pub max_units: Vec<f64>,
-    /// The design each generator belongs to (its own index, unless one design is split into
-    /// several generators, as the vintages of a plan over the planning file's periods are): the
-    /// contingency row of a design leaves out the reserve of every generator of the design.
-    pub design: Vec<usize>,
 }
 
 impl<'a> Designs<'a> {
@@ -63,7 +58,6 @@ impl<'a> Designs<'a> {
                 .iter()
                 .map(|unit| unit.and_then(|u| u.max_units).map_or(BIG_UNITS, f64::from))
                 .collect(),
-            design: (0..sys.generators.len()).collect(),
         }
     }
 }
@@ -210,12 +204,8 @@ pub(crate) fn area_rows(
                     // Σ_{g in a, g != c} r_g + imp - size_c · z_c >= 0
                     // R - r_c + imp - size_c · z_c >= 0, constants on the right.
                     let mut terms = vec![(imp, 1.0), (total, 1.0)];
-                    for (g, &design) in designs.design.iter().enumerate() {
-                        if design == designs.design[c] {
-                            if let Some(r) = reserve[g][y][t] {
-                                terms.push((r, -1.0));
-                            }
-                        }
+                    if let Some(r) = reserve[c][y][t] {
+                        terms.push((r, -1.0));
                     }
                     terms.extend(z.terms.iter().map(|&(col, v)| (col, -v * size)));
                     lp.row_with(

@@ -357,17 +357,14 @@ fn solve_built(
     Ok(result)
 }
 
-/// What a caller that pools several network generators into one planning generator
-/// (`vintages.rs`: an operating generator and the capacity parts it runs on) tells the N-1 and
-/// refuelling families, which then take `Index::units` as the caller set it.
+/// What a caller that sets the capacity of the network's generators itself (`vintages.rs`: each
+/// generator runs on capacity parts of the planning layer) tells the N-1 and refuelling
+/// families, which then take `Index::units` as the caller set it.
 pub(crate) struct Pooled {
     /// Per network generator: its unit size, when it is a unit-sized design.
     pub unit_size: Vec<Option<f64>>,
     /// Per network generator: the most units it can have (the big-M of "any unit built").
     pub max_units: Vec<f64>,
-    /// Per network generator: whether it dispatches (and so may hold reserve); a capacity part
-    /// does not.
-    pub dispatches: Vec<bool>,
 }
 
 /// The unit size of a generator on the core's columns, read as the planning model reads a
@@ -454,27 +451,28 @@ fn units_reserve_and_refuelling(
         Some(pool) => pool.unit_size[g],
         None => unit_size_of(&generators[g]),
     };
-    let refuels = |g: usize| {
-        size_of(g).is_some() && options.units[g].is_some_and(|u| u.refuelling.is_some())
-    };
+    let refuels =
+        |g: usize| size_of(g).is_some() && options.units[g].is_some_and(|u| u.refuelling.is_some());
     if !n1_areas.iter().any(|&n1| n1) && !(0..generators.len()).any(refuels) {
         return;
     }
     let max_units: Vec<f64> = match pooled {
         Some(pool) => pool.max_units.clone(),
         None => generators
-        .iter()
-        .map(|gen| {
-            let capacity = &gen.capacity;
-            match unit_size_of(gen) {
-                Some(size) if capacity.extendable && capacity.max.is_finite() => {
-                    (capacity.max / size + 1e-9).floor()
+            .iter()
+            .map(|gen| {
+                let capacity = &gen.capacity;
+                match unit_size_of(gen) {
+                    Some(size) if capacity.extendable && capacity.max.is_finite() => {
+                        (capacity.max / size + 1e-9).floor()
+                    }
+                    Some(size) if !capacity.extendable => {
+                        (capacity.nominal / size).round().max(1.0)
+                    }
+                    _ => BIG_UNITS,
                 }
-                Some(size) if !capacity.extendable => (capacity.nominal / size).round().max(1.0),
-                _ => BIG_UNITS,
-            }
-        })
-        .collect(),
+            })
+            .collect(),
     };
     let designs = Designs {
         names: generators.iter().map(|g| g.name.as_str()).collect(),
@@ -532,8 +530,7 @@ fn units_reserve_and_refuelling(
         for (y, range) in ranges.iter().enumerate() {
             let period = network.investment_periods[y].period;
             let active = gen.capacity.active_in(period);
-            let holds =
-                in_n1 && rho > 0.0 && active && pooled.is_none_or(|pool| pool.dispatches[g]);
+            let holds = in_n1 && rho > 0.0 && active;
             let season = refuelling.filter(|_| active).map(|r| {
                 let snapshots: Vec<usize> = range.clone().collect();
                 let chunks: Vec<&[usize]> = snapshots.chunks(SEASON_HOURS).collect();

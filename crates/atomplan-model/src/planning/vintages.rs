@@ -43,10 +43,10 @@ use std::ops::Range;
 
 use super::multi_period::Pooled;
 use crate::build::planning::{policy, Expr, Index, Period};
-use crate::ModelIndex;
 use crate::lp::LinearProgram;
 use crate::network::{Capacity, InvestmentPeriod, Network, Series};
 use crate::Error;
+use crate::ModelIndex;
 
 /// The `[units.<name>]` keys a vintage network builds: lifetimes, costs, lead times, build
 /// rates, commissioning and retirement years, per-period marginal costs, and the keys of the
@@ -169,11 +169,12 @@ fn retirement_name(generator: &str, year: i32) -> String {
     format!("{generator}-until-{year}")
 }
 
-/// The network with the plan's periods: the base network's generators (as operators, in their
-/// places), then the capacity parts they run on, and its storage units split by build period.
+/// The network with the plan's periods: the base network's generators as operators (in their
+/// places), the capacity parts they run on, and its storage units split by build period.
 struct Vintages {
     network: Network,
-    /// The capacity parts, the network's generators from `operators()` on.
+    /// The capacity parts of the base generators: columns of the planning layer, not
+    /// generators of the network (`Prepared::pool`).
     parts: Vec<Part>,
     /// The existing capacity of each base generator active in each period, MW (`[g][y]`; a
     /// retirable fleet's is in its parts).
@@ -189,32 +190,29 @@ struct Vintages {
     /// period it is built in (`None`: existing).
     storage_origin: Vec<usize>,
     storage_built_in: Vec<Option<usize>>,
-    /// For each retirable fleet, its parts (network indices) by retirement period: together at
-    /// most the fleet.
+    /// For each retirable fleet, its parts (indices into `parts`) by retirement period:
+    /// together at most the fleet.
     retirable: Vec<(usize, Vec<usize>, f64)>,
 }
 
 /// A capacity part of a base generator: a vintage built in a period, or a part of a retirable
-/// fleet (`built_in` `None`).
+/// fleet (`built_in` `None`). `capacity` says when it is active (`build_year`, `lifetime`), its
+/// most MW (`max`), module (`module`) and annual cost per MW (`capital_cost`).
 struct Part {
     generator: usize,
     built_in: Option<usize>,
+    /// Its column's name (`Generator-build[<name>,<year>]`, `Generator-kept[<name>,<year>]`).
+    label: String,
+    capacity: Capacity,
 }
 
 impl Vintages {
-    /// The number of base generators (operators come first).
-    fn operators(&self) -> usize {
-        self.existing_mw.len()
-    }
-
-    /// The network index and part of every capacity part of base generator `g`.
+    /// The index (into `parts`) and part of every capacity part of base generator `g`.
     fn parts_of(&self, g: usize) -> impl Iterator<Item = (usize, &Part)> {
-        let first = self.operators();
         self.parts
             .iter()
             .enumerate()
             .filter(move |(_, part)| part.generator == g)
-            .map(move |(k, part)| (first + k, part))
     }
 }
 
@@ -295,7 +293,6 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
     // snapshot however many vintages it has.
     let mut operators = Vec::with_capacity(n_g);
     let mut parts = Vec::new();
-    let mut part_of = Vec::new();
     let mut existing_mw = vec![vec![0.0; ny]; n_g];
     let mut unit_size = Vec::with_capacity(n_g);
     let mut max_units = Vec::with_capacity(n_g);
@@ -324,14 +321,6 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
         let negative = (0..n_t).any(|t| generator.p_min_pu.at(t) < 0.0);
         operator.p_min_pu = Series::Static(if negative { -1.0 } else { 0.0 });
         operator.capacity = Capacity::fixed(UNBOUNDED_MW);
-        // A capacity part: capacity and its cost, no dispatch.
-        let part = crate::network::Generator {
-            p_min_pu: Series::Static(0.0),
-            p_max_pu: Series::Static(0.0),
-            marginal_cost: Series::Static(0.0),
-            operation: crate::network::Operation::default(),
-            ..operator.clone()
-        };
         operators.push(operator);
         // Existing capacity: the generator's `p_nom`, or its `existing_units` of `unit_size_mw`,
         // as the planning builder counts it, from `online_year` until `retire_year`.
@@ -360,19 +349,14 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
             // most the fleet, so what is kept never rises again.
             let mut members = Vec::with_capacity(alive.len());
             for i in 0..alive.len() {
-                let (name, lifetime) = match alive.get(i + 1) {
-                    Some(&next) => (
-                        retirement_name(&generator.name, years[next]),
-                        f64::from(years[next]) - online,
-                    ),
-                    None => (
-                        retirement_name(&generator.name, end),
-                        lifetime_existing,
-                    ),
-                };
-                members.push(n_g + parts.len());
-                parts.push(crate::network::Generator {
-                    name,
+                let lifetime = alive
+                    .get(i + 1)
+                    .map_or(lifetime_existing, |&next| f64::from(years[next]) - online);
+                members.push(parts.len());
+                parts.push(Part {
+                    generator: g,
+                    built_in: None,
+                    label: format!("Generator-kept[{},{}]", generator.name, years[alive[i]]),
                     capacity: Capacity {
                         nominal: 0.0,
                         extendable: true,
@@ -383,11 +367,6 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
                         build_year: online,
                         lifetime,
                     },
-                    ..part.clone()
-                });
-                part_of.push(Part {
-                    generator: g,
-                    built_in: None,
                 });
             }
             retirable.push((g, members, existing));
@@ -442,8 +421,10 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
                 continue;
             }
             builds = true;
-            parts.push(crate::network::Generator {
-                name: vintage_name(&generator.name, year),
+            parts.push(Part {
+                generator: g,
+                built_in: Some(y),
+                label: format!("Generator-build[{},{year}]", generator.name),
                 capacity: Capacity {
                     nominal: 0.0,
                     extendable: true,
@@ -454,11 +435,6 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
                     build_year: f64::from(year),
                     lifetime,
                 },
-                ..part.clone()
-            });
-            part_of.push(Part {
-                generator: g,
-                built_in: Some(y),
             });
         }
         if !builds {
@@ -482,9 +458,7 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
             _ => {}
         }
     }
-    let mut generators = operators;
-    generators.extend(parts);
-    out.generators = generators;
+    out.generators = operators;
     // Storage: the existing power capacity, and one build per period alive for the unit's
     // `lifetime_years`, as the planning builder has it (no lead time); each part cycles (or
     // starts from `state_of_charge_initial`, only the existing part holding it) in every period.
@@ -550,7 +524,7 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
     }
     Vintages {
         network: out,
-        parts: part_of,
+        parts,
         existing_mw,
         unit_size,
         max_units,
@@ -611,6 +585,8 @@ struct Prepared {
     file: PlanningFile,
     co2: Vec<f64>,
     weights: Vec<Vec<f64>>,
+    /// The capacity of each part (`vintages.parts`), once the pool hook has made its column.
+    columns: std::cell::RefCell<Vec<Expr>>,
 }
 
 impl Prepared {
@@ -643,6 +619,7 @@ impl Prepared {
             file,
             co2,
             weights,
+            columns: std::cell::RefCell::new(Vec::new()),
         })
     }
 
@@ -659,24 +636,55 @@ impl Prepared {
         move |lp, index, ix, ranges| {
             let vintages = &self.vintages;
             let network = &vintages.network;
-            let n_g = vintages.operators();
+            let periods = &network.investment_periods;
+            // One column per part, costed in every period it is active (as the core costs an
+            // extendable asset over periods): MW, or whole modules of a unit-sized design.
+            let columns: Vec<Expr> = vintages
+                .parts
+                .iter()
+                .map(|part| {
+                    let c = &part.capacity;
+                    let weight: f64 = periods
+                        .iter()
+                        .filter(|p| c.active_in(p.period))
+                        .map(|p| p.objective)
+                        .sum();
+                    if c.module > 0.0 {
+                        let n = lp.col(
+                            part.label
+                                .replacen("Generator-build", "Generator-build-units", 1),
+                            c.capital_cost * c.module * weight,
+                            0.0,
+                            (c.max / c.module + 1e-9).floor(),
+                            true,
+                        );
+                        Expr {
+                            terms: vec![(n, c.module)],
+                            constant: 0.0,
+                        }
+                    } else {
+                        let col = lp.col(&part.label, c.capital_cost * weight, 0.0, c.max, false);
+                        Expr {
+                            terms: vec![(col, 1.0)],
+                            constant: 0.0,
+                        }
+                    }
+                })
+                .collect();
             ix.units = vec![vec![None; ranges.len()]; network.generators.len()];
-            for g in 0..n_g {
-                let base = &self.base.generators[g];
+            for (g, base) in self.base.generators.iter().enumerate() {
                 let size = vintages.unit_size[g];
-                for (y, period) in network.investment_periods.iter().enumerate() {
+                for (y, period) in periods.iter().enumerate() {
                     let mut capacity = Expr::constant(vintages.existing_mw[g][y]);
-                    for (v, _) in vintages.parts_of(g) {
-                        if network.generators[v].capacity.active_in(period.period) {
-                            if let Some(col) = index.generator_p_nom[v] {
-                                capacity.terms.push((col, 1.0));
-                            }
+                    for (k, part) in vintages.parts_of(g) {
+                        if part.capacity.active_in(period.period) {
+                            capacity.add(&columns[k]);
                         }
                     }
                     let p = index.generator_p(g, 0);
-                    let local = ranges[y].start;
+                    let first = ranges[y].start;
                     for t in ranges[y].clone() {
-                        let base_t = t - local;
+                        let base_t = t - first;
                         let upper = base.p_max_pu.at(base_t);
                         let mut terms = vec![(p + t, 1.0)];
                         terms.extend(capacity.terms.iter().map(|&(c, v)| (c, -v * upper)));
@@ -702,24 +710,10 @@ impl Prepared {
                     ix.capacity[g][y] = capacity;
                 }
             }
-            for v in n_g..network.generators.len() {
-                ix.capacity[v] = vec![Expr::constant(0.0); ranges.len()];
-                ix.units[v] = vec![None; ranges.len()];
-            }
+            *self.columns.borrow_mut() = columns;
             Some(Pooled {
-                unit_size: (0..network.generators.len())
-                    .map(|v| vintages.unit_size.get(v).copied().flatten())
-                    .collect(),
-                max_units: (0..network.generators.len())
-                    .map(|v| {
-                        vintages
-                            .max_units
-                            .get(v)
-                            .copied()
-                            .unwrap_or(crate::build::planning::BIG_UNITS)
-                    })
-                    .collect(),
-                dispatches: (0..network.generators.len()).map(|v| v < n_g).collect(),
+                unit_size: vintages.unit_size.clone(),
+                max_units: vintages.max_units.clone(),
             })
         }
     }
@@ -730,13 +724,14 @@ impl Prepared {
         &'a self,
         plan: &'a PlanningFile,
     ) -> impl FnOnce(&mut LinearProgram, &ModelIndex, &Index) + 'a {
-        move |lp, index, ix| {
+        move |lp, _, ix| {
             let caps = plan
                 .investment
                 .as_ref()
                 .and_then(|i| i.co2_cap_t.as_deref());
-            limit_rows(lp, index, ix, &self.base, &self.vintages);
-            retirement_rows(lp, index, &self.base, &self.vintages);
+            let columns = self.columns.borrow();
+            limit_rows(lp, &columns, ix, &self.base, &self.vintages);
+            retirement_rows(lp, &columns, &self.base, &self.vintages);
             policy::add_co2_caps(lp, caps, &self.periods, &self.co2, &self.weights, ix);
             if self.vintages.fixed_cost != 0.0 {
                 lp.col("Fixed-costs", self.vintages.fixed_cost, 1.0, 1.0, false);
@@ -766,7 +761,14 @@ pub(crate) fn plan(
         prepared.pool(),
         prepared.extra(plan),
     )?;
-    fold(&mut result, &prepared.base, plan, &prepared.vintages);
+    let columns = prepared.columns.borrow();
+    fold(
+        &mut result,
+        &prepared.base,
+        plan,
+        &prepared.vintages,
+        &columns,
+    );
     result.aggregation = prepared.report;
     Ok(result)
 }
@@ -836,7 +838,7 @@ fn representative(
 /// `StorageUnit-p_nom-max[<name>,<year>]` for a storage unit's builds.
 fn limit_rows(
     lp: &mut LinearProgram,
-    index: &ModelIndex,
+    columns: &[Expr],
     ix: &Index,
     network: &Network,
     vintages: &Vintages,
@@ -852,12 +854,9 @@ fn limit_rows(
                 }
                 &network.storage_units[limit.asset].name
             } else {
-                for (v, part) in vintages.parts_of(limit.asset) {
-                    let active = vintages.network.generators[v]
-                        .capacity
-                        .active_in(period.period);
-                    if part.built_in.is_some() && active {
-                        terms.extend(index.generator_p_nom[v].map(|c| (c, 1.0)));
+                for (k, part) in vintages.parts_of(limit.asset) {
+                    if part.built_in.is_some() && part.capacity.active_in(period.period) {
+                        terms.extend(columns[k].terms.iter().copied());
                     }
                 }
                 &network.generators[limit.asset].name
@@ -879,20 +878,20 @@ fn limit_rows(
 /// retired in, add up to at most the fleet, so that what is kept never rises again.
 fn retirement_rows(
     lp: &mut LinearProgram,
-    index: &ModelIndex,
+    columns: &[Expr],
     network: &Network,
     vintages: &Vintages,
 ) {
     for (g, members, fleet) in &vintages.retirable {
-        let columns: Vec<(crate::lp::Col, f64)> = members
+        let terms: Vec<(crate::lp::Col, f64)> = members
             .iter()
-            .filter_map(|&v| index.generator_p_nom[v].map(|c| (c, 1.0)))
+            .flat_map(|&k| columns[k].terms.iter().copied())
             .collect();
         lp.row_with(
             format!("Generator-retire-once[{}]", network.generators[*g].name),
             f64::NEG_INFINITY,
             *fleet,
-            &columns,
+            &terms,
         );
     }
 }
@@ -903,9 +902,23 @@ fn retirement_rows(
 /// reports them); curtailment is counted against that capacity. Storage rows sum a unit's
 /// parts. The core's per-asset results are dropped: an operator's `p_nom` is unbounded, so
 /// they are not a network's results.
-fn fold(result: &mut PlanResult, network: &Network, plan: &PlanningFile, vintages: &Vintages) {
+fn fold(
+    result: &mut PlanResult,
+    network: &Network,
+    plan: &PlanningFile,
+    vintages: &Vintages,
+    columns: &[Expr],
+) {
     let ny = vintages.network.investment_periods.len();
     result.network_results = None;
+    let value = |e: &Expr| -> f64 {
+        e.constant
+            + e.terms
+                .iter()
+                .map(|&(c, v)| v * result.col_values.get(c).copied().unwrap_or(0.0))
+                .sum::<f64>()
+    };
+    let part_mw: Vec<f64> = columns.iter().map(value).collect();
     if result.capacities.len() != vintages.network.generators.len() * ny {
         // No solution: nothing to fold.
         return;
@@ -920,11 +933,12 @@ fn fold(result: &mut PlanResult, network: &Network, plan: &PlanningFile, vintage
             let operator = &rows[g * ny + y];
             let mut capacity = vintages.existing_mw[g][y];
             let mut built = 0.0;
-            for (v, part) in vintages.parts_of(g) {
-                let part_row = &rows[v * ny + y];
-                capacity += part_row.p_nom_opt_mw;
+            for (k, part) in vintages.parts_of(g) {
+                if part.capacity.active_in(period.period) {
+                    capacity += part_mw[k];
+                }
                 if part.built_in == Some(y) {
-                    built += part_row.p_nom_opt_mw / size.unwrap_or(1.0);
+                    built += part_mw[k] / size.unwrap_or(1.0);
                 }
             }
             let curtailment = if generator.p_max_pu.is_varying() {
@@ -953,7 +967,7 @@ fn fold(result: &mut PlanResult, network: &Network, plan: &PlanningFile, vintage
     }
     result.capacities = capacities;
     if !hourly.is_empty() {
-        result.generator_p = hourly.into_iter().take(network.generators.len()).collect();
+        result.generator_p = hourly;
     }
     let rows = std::mem::take(&mut result.storage);
     let hourly = std::mem::take(&mut result.storage_p);

@@ -21,13 +21,17 @@
 
 use std::ops::Range;
 
-use crate::build::variables::ModelIndex;
+use crate::build::variables::{LinkedStates, ModelIndex};
 use crate::lp::{Col, LinearProgram};
 use crate::network::Network;
 
 /// The inter-period states, extremes and rows of every linked storage unit, in every period
 /// it is active in.
-pub fn add_linked_state_of_charge(network: &Network, index: &ModelIndex, lp: &mut LinearProgram) {
+pub fn add_linked_state_of_charge(
+    network: &Network,
+    index: &mut ModelIndex,
+    lp: &mut LinearProgram,
+) {
     let Some(representative) = &network.representative else {
         return;
     };
@@ -56,6 +60,11 @@ pub fn add_linked_state_of_charge(network: &Network, index: &ModelIndex, lp: &mu
                 continue;
             }
             let first = range.start;
+            let mut states = LinkedStates {
+                unit: s,
+                period: y,
+                upper: Vec::new(),
+            };
             let intra =
                 |block: usize, h: usize| index.storage_state_of_charge(s, first + block * size + h);
             // Highest and lowest intra state over the first `hours` snapshots of `block`.
@@ -138,6 +147,7 @@ pub fn add_linked_state_of_charge(network: &Network, index: &ModelIndex, lp: &mu
                     format!("StorageUnit-soc_inter-upper[{name},{y},{n_real}]"),
                     &mut vec![(inter[n_real], 1.0)],
                 );
+                states.upper.push((inter[n_real], None));
             }
             for (i, &b) in sequence.iter().enumerate() {
                 let hours = if i + 1 == n_real { last } else { size };
@@ -161,6 +171,7 @@ pub fn add_linked_state_of_charge(network: &Network, index: &ModelIndex, lp: &mu
                     format!("StorageUnit-soc-upper[{name},{y},{i}]"),
                     &mut vec![(inter[i], 1.0), (high, 1.0)],
                 );
+                states.upper.push((inter[i], Some(high)));
                 lp.row_with(
                     format!("StorageUnit-soc-lower[{name},{y},{i}]"),
                     0.0,
@@ -168,6 +179,7 @@ pub fn add_linked_state_of_charge(network: &Network, index: &ModelIndex, lp: &mu
                     &[(inter[i], decay(b, hours)), (low, 1.0)],
                 );
             }
+            index.linked_storage.push(states);
         }
     }
 }

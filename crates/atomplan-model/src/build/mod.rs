@@ -75,7 +75,7 @@ pub fn build(network: &Network) -> Result<Model, Error> {
     commitment::add_unit_commitment(network, &mut index, &mut lp);
     ramping::add_ramp_limits(network, &index, &mut lp);
     // Representative blocks only (set by a plan with `[aggregation]`).
-    linked_storage::add_linked_state_of_charge(network, &index, &mut lp);
+    linked_storage::add_linked_state_of_charge(network, &mut index, &mut lp);
     check_size(&lp)?;
     Ok(Model { lp, index })
 }

@@ -43,6 +43,20 @@ pub struct ModelIndex {
     /// Status, start-up and shut-down columns of each committable generator (see `commitment.rs`).
     pub generator_commitment: Vec<Option<CommitmentColumns>>,
     pub link_commitment: Vec<Option<CommitmentColumns>>,
+    /// The states of each linked storage unit that its energy capacity bounds, per period
+    /// (`linked_storage.rs`).
+    pub linked_storage: Vec<LinkedStates>,
+}
+
+/// A linked storage unit's states in one period that must stay within its energy capacity
+/// $hP$: each real period's start state with its block's highest state within, and the end
+/// state when the unit is not cyclic (`high` `None`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LinkedStates {
+    pub unit: usize,
+    pub period: usize,
+    /// `(inter, high)`: $S_i + \overline{e}_b \le hP$, or $S_n \le hP$ without `high`.
+    pub upper: Vec<(usize, Option<usize>)>,
 }
 
 impl ModelIndex {

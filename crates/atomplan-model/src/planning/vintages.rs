@@ -32,8 +32,6 @@
 //! (unit sizes, learning, retirement, representative periods, storage, commitment, ramps, the
 //! network's own CO2 limits) still goes through the planning builder: [`applies`] decides.
 
-use std::collections::BTreeMap;
-
 use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
 
 use super::file::{PlanningFile, UnitWire};
@@ -186,10 +184,10 @@ struct Vintages {
     fixed_cost: f64,
     /// Limits on the new capacity of one base generator or storage unit alive in each period.
     limits: Vec<Limit>,
-    /// The base storage unit each storage unit of the vintage network stands for, and the
-    /// period it is built in (`None`: existing).
-    storage_origin: Vec<usize>,
-    storage_built_in: Vec<Option<usize>>,
+    /// The builds of the storage units (`generator` is the storage unit), and each unit's
+    /// existing power capacity, MW.
+    storage_parts: Vec<Part>,
+    storage_existing_mw: Vec<f64>,
     /// For each retirable fleet, its parts (indices into `parts`) by retirement period:
     /// together at most the fleet.
     retirable: Vec<(usize, Vec<usize>, f64)>,
@@ -459,68 +457,48 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
         }
     }
     out.generators = operators;
-    // Storage: the existing power capacity, and one build per period alive for the unit's
-    // `lifetime_years`, as the planning builder has it (no lead time); each part cycles (or
-    // starts from `state_of_charge_initial`, only the existing part holding it) in every period.
-    let mut storage_units = Vec::new();
-    let mut storage_origin = Vec::new();
-    let mut storage_built_in = Vec::new();
-    for (k, unit) in out.storage_units.iter().enumerate() {
-        let mut template = unit.clone();
-        template.cyclic_state_of_charge_per_period = unit.cyclic_state_of_charge;
-        template.state_of_charge_initial_per_period = true;
+    // Storage: each unit keeps its place and runs on its existing power capacity and one build
+    // per period alive for its `lifetime_years`, as the planning builder has it (no lead time),
+    // cycling (or starting from `state_of_charge_initial`) in every period.
+    let mut storage_parts = Vec::new();
+    for (k, unit) in out.storage_units.iter_mut().enumerate() {
+        unit.cyclic_state_of_charge_per_period = unit.cyclic_state_of_charge;
+        unit.state_of_charge_initial_per_period = true;
+        let base = unit.capacity.clone();
+        unit.capacity = Capacity::fixed(UNBOUNDED_MW);
+        if !base.extendable {
+            continue;
+        }
         let lifetime = plan
             .storage
             .get(&unit.name)
             .and_then(|s| s.lifetime_years)
             .unwrap_or(f64::INFINITY);
-        let existing = unit.capacity.nominal;
-        if existing > 0.0 || !unit.capacity.extendable {
-            storage_units.push(crate::network::StorageUnit {
-                capacity: Capacity {
-                    extendable: false,
-                    ..unit.capacity.clone()
-                },
-                ..template.clone()
-            });
-            storage_origin.push(k);
-            storage_built_in.push(None);
-        }
-        if !unit.capacity.extendable {
-            continue;
-        }
         for (y, &year) in years.iter().enumerate() {
-            storage_units.push(crate::network::StorageUnit {
-                name: vintage_name(&unit.name, year),
+            storage_parts.push(Part {
+                generator: k,
+                built_in: Some(y),
+                label: format!("StorageUnit-build[{},{year}]", unit.name),
                 capacity: Capacity {
                     nominal: 0.0,
                     extendable: true,
                     min: 0.0,
-                    max: unit.capacity.max,
-                    capital_cost: unit.capacity.capital_cost,
+                    max: base.max,
+                    capital_cost: base.capital_cost,
                     module: 0.0,
                     build_year: f64::from(year),
                     lifetime,
                 },
-                state_of_charge_initial: 0.0,
-                ..template.clone()
             });
-            storage_origin.push(k);
-            storage_built_in.push(Some(y));
         }
-        if unit.capacity.max.is_finite() {
+        if base.max.is_finite() {
             limits.push(Limit {
                 asset: k,
                 storage: true,
                 family: "StorageUnit-p_nom-max",
-                room_mw: vec![unit.capacity.max - existing; ny],
+                room_mw: vec![base.max - base.nominal; ny],
             });
         }
-    }
-    out.storage_units = storage_units;
-    if let Some(representative) = &mut out.representative {
-        let linked = std::mem::take(&mut representative.linked);
-        representative.linked = storage_origin.iter().map(|&k| linked[k]).collect();
     }
     Vintages {
         network: out,
@@ -530,16 +508,20 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
         max_units,
         fixed_cost,
         limits,
-        storage_origin,
-        storage_built_in,
+        storage_parts,
+        storage_existing_mw: network
+            .storage_units
+            .iter()
+            .map(|u| u.capacity.nominal)
+            .collect(),
         retirable,
     }
 }
 
 /// The planning file for the vintage network: `[investment]` and the keys the vintage network
-/// carries are taken out; what the families read stays on the operators, which keep their
-/// generators' names, and a storage unit's credit goes to each of its parts.
-fn file_for(plan: &PlanningFile, network: &Network, vintages: &Vintages) -> PlanningFile {
+/// carries are taken out; what the families read stays, on the generators and storage units
+/// that keep their names.
+fn file_for(plan: &PlanningFile) -> PlanningFile {
     let mut file = plan.clone();
     file.investment = None;
     file.units = plan
@@ -555,23 +537,17 @@ fn file_for(plan: &PlanningFile, network: &Network, vintages: &Vintages) -> Plan
             (name.clone(), kept)
         })
         .collect();
-    file.storage = BTreeMap::new();
-    for (name, storage) in &plan.storage {
-        let Some(credit) = storage.capacity_credit else {
-            continue;
-        };
-        for (v, &k) in vintages.storage_origin.iter().enumerate() {
-            if &network.storage_units[k].name == name {
-                file.storage.insert(
-                    vintages.network.storage_units[v].name.clone(),
-                    super::file::StorageWire {
-                        capacity_credit: Some(credit),
-                        ..super::file::StorageWire::default()
-                    },
-                );
-            }
-        }
-    }
+    file.storage = plan
+        .storage
+        .iter()
+        .map(|(name, storage)| {
+            let kept = super::file::StorageWire {
+                capacity_credit: storage.capacity_credit,
+                ..super::file::StorageWire::default()
+            };
+            (name.clone(), kept)
+        })
+        .collect();
     file
 }
 
@@ -585,8 +561,10 @@ struct Prepared {
     file: PlanningFile,
     co2: Vec<f64>,
     weights: Vec<Vec<f64>>,
-    /// The capacity of each part (`vintages.parts`), once the pool hook has made its column.
+    /// The capacity of each part (`vintages.parts`, `vintages.storage_parts`), once the pool
+    /// hook has made its column.
     columns: std::cell::RefCell<Vec<Expr>>,
+    storage_columns: std::cell::RefCell<Vec<Expr>>,
 }
 
 impl Prepared {
@@ -597,7 +575,7 @@ impl Prepared {
         let (base, report) = representative(network, plan, system)?;
         let periods = super::options::periods(plan);
         let vintages = expand(&base, plan, &periods);
-        let file = file_for(plan, &base, &vintages);
+        let file = file_for(plan);
         let expanded = &vintages.network;
         let co2 = expanded
             .generators
@@ -620,6 +598,7 @@ impl Prepared {
             co2,
             weights,
             columns: std::cell::RefCell::new(Vec::new()),
+            storage_columns: std::cell::RefCell::new(Vec::new()),
         })
     }
 
@@ -711,11 +690,111 @@ impl Prepared {
                 }
             }
             *self.columns.borrow_mut() = columns;
+            *self.storage_columns.borrow_mut() = self.pool_storage(lp, index, ix, ranges);
             Some(Pooled {
                 unit_size: vintages.unit_size.clone(),
                 max_units: vintages.max_units.clone(),
             })
         }
+    }
+
+    /// The storage units' capacity in each period, their builds active then plus their
+    /// existing power capacity, $C_{s,y}$: dispatch, charge and state of charge within it
+    /// (`StorageUnit-availability-dispatch`, `-store`, `-state_of_charge`), and for a unit linked
+    /// across representative periods its states (`linked_storage.rs`) within $h C_{s,y}$
+    /// (`StorageUnit-availability-linked`). Returns each build's capacity.
+    fn pool_storage(
+        &self,
+        lp: &mut LinearProgram,
+        index: &ModelIndex,
+        ix: &mut Index,
+        ranges: &[Range<usize>],
+    ) -> Vec<Expr> {
+        let vintages = &self.vintages;
+        let network = &vintages.network;
+        let periods = &network.investment_periods;
+        let columns: Vec<Expr> = vintages
+            .storage_parts
+            .iter()
+            .map(|part| {
+                let c = &part.capacity;
+                let weight: f64 = periods
+                    .iter()
+                    .filter(|p| c.active_in(p.period))
+                    .map(|p| p.objective)
+                    .sum();
+                let col = lp.col(&part.label, c.capital_cost * weight, 0.0, c.max, false);
+                Expr {
+                    terms: vec![(col, 1.0)],
+                    constant: 0.0,
+                }
+            })
+            .collect();
+        for (s, base) in self.base.storage_units.iter().enumerate() {
+            let linked = network.is_linked_storage(s);
+            for (y, period) in periods.iter().enumerate() {
+                let mut capacity = Expr::constant(vintages.storage_existing_mw[s]);
+                for (k, part) in vintages.storage_parts.iter().enumerate() {
+                    if part.generator == s && part.capacity.active_in(period.period) {
+                        capacity.add(&columns[k]);
+                    }
+                }
+                let name = &base.name;
+                let first = ranges[y].start;
+                let within = |lp: &mut LinearProgram, key: String, col: usize, k: f64| {
+                    let mut terms = vec![(col, 1.0)];
+                    terms.extend(capacity.terms.iter().map(|&(c, v)| (c, -v * k)));
+                    lp.row_with(key, f64::NEG_INFINITY, capacity.constant * k, &terms);
+                };
+                for t in ranges[y].clone() {
+                    let base_t = t - first;
+                    within(
+                        lp,
+                        format!("StorageUnit-availability-dispatch[{name},{y},{base_t}]"),
+                        index.storage_p_dispatch(s, t),
+                        base.p_max_pu.at(base_t).max(0.0),
+                    );
+                    within(
+                        lp,
+                        format!("StorageUnit-availability-store[{name},{y},{base_t}]"),
+                        index.storage_p_store(s, t),
+                        (-base.p_min_pu.at(base_t)).max(0.0),
+                    );
+                    if !linked {
+                        within(
+                            lp,
+                            format!(
+                                "StorageUnit-availability-state_of_charge[{name},{y},{base_t}]"
+                            ),
+                            index.storage_state_of_charge(s, t),
+                            base.max_hours,
+                        );
+                    }
+                }
+                let states = index
+                    .linked_storage
+                    .iter()
+                    .filter(|l| l.unit == s && l.period == y);
+                for (i, &(inter, high)) in states.flat_map(|l| l.upper.iter()).enumerate() {
+                    let mut terms = vec![(inter, 1.0)];
+                    terms.extend(high.map(|h| (h, 1.0)));
+                    terms.extend(
+                        capacity
+                            .terms
+                            .iter()
+                            .map(|&(c, v)| (c, -v * base.max_hours)),
+                    );
+                    lp.row_with(
+                        format!("StorageUnit-availability-linked[{name},{y},{i}]"),
+                        f64::NEG_INFINITY,
+                        capacity.constant * base.max_hours,
+                        &terms,
+                    );
+                }
+                ix.storage_capacity[s][y] = capacity;
+            }
+        }
+        columns
     }
 
     /// After the planning families: the rows over the parts (limits, retirement), the CO2 caps
@@ -730,7 +809,8 @@ impl Prepared {
                 .as_ref()
                 .and_then(|i| i.co2_cap_t.as_deref());
             let columns = self.columns.borrow();
-            limit_rows(lp, &columns, ix, &self.base, &self.vintages);
+            let storage_columns = self.storage_columns.borrow();
+            limit_rows(lp, (&columns, &storage_columns), &self.base, &self.vintages);
             retirement_rows(lp, &columns, &self.base, &self.vintages);
             policy::add_co2_caps(lp, caps, &self.periods, &self.co2, &self.weights, ix);
             if self.vintages.fixed_cost != 0.0 {
@@ -762,12 +842,13 @@ pub(crate) fn plan(
         prepared.extra(plan),
     )?;
     let columns = prepared.columns.borrow();
+    let storage_columns = prepared.storage_columns.borrow();
     fold(
         &mut result,
         &prepared.base,
         plan,
         &prepared.vintages,
-        &columns,
+        (&columns, &storage_columns),
     );
     result.aggregation = prepared.report;
     Ok(result)
@@ -838,8 +919,7 @@ fn representative(
 /// `StorageUnit-p_nom-max[<name>,<year>]` for a storage unit's builds.
 fn limit_rows(
     lp: &mut LinearProgram,
-    columns: &[Expr],
-    ix: &Index,
+    (columns, storage_columns): (&[Expr], &[Expr]),
     network: &Network,
     vintages: &Vintages,
 ) {
@@ -847,9 +927,9 @@ fn limit_rows(
         for (y, period) in vintages.network.investment_periods.iter().enumerate() {
             let mut terms = Vec::new();
             let name = if limit.storage {
-                for (v, &origin) in vintages.storage_origin.iter().enumerate() {
-                    if origin == limit.asset && vintages.storage_built_in[v].is_some() {
-                        terms.extend(ix.storage_capacity[v][y].terms.iter().copied());
+                for (k, part) in vintages.storage_parts.iter().enumerate() {
+                    if part.generator == limit.asset && part.capacity.active_in(period.period) {
+                        terms.extend(storage_columns[k].terms.iter().copied());
                     }
                 }
                 &network.storage_units[limit.asset].name
@@ -907,7 +987,7 @@ fn fold(
     network: &Network,
     plan: &PlanningFile,
     vintages: &Vintages,
-    columns: &[Expr],
+    (columns, storage_columns): (&[Expr], &[Expr]),
 ) {
     let ny = vintages.network.investment_periods.len();
     result.network_results = None;
@@ -969,43 +1049,39 @@ fn fold(
     if !hourly.is_empty() {
         result.generator_p = hourly;
     }
-    let rows = std::mem::take(&mut result.storage);
-    let hourly = std::mem::take(&mut result.storage_p);
-    for (k, unit) in network.storage_units.iter().enumerate() {
-        let mut dispatch = Vec::with_capacity(ny);
-        for (y, period) in vintages.network.investment_periods.iter().enumerate() {
-            let mut row = super::StorageResult {
-                storage_unit: unit.name.clone(),
-                period: Some(period.period),
-                p_nom_opt_mw: 0.0,
-                built_mw: 0.0,
-                dispatch_mwh: 0.0,
-                store_mwh: 0.0,
-            };
-            let mut p = vec![0.0; network.snapshots.len()];
-            for (v, _) in vintages
-                .storage_origin
-                .iter()
-                .enumerate()
-                .filter(|&(_, &origin)| origin == k)
-            {
-                let part = &rows[v * ny + y];
-                row.p_nom_opt_mw += part.p_nom_opt_mw;
-                row.built_mw += part.built_mw;
-                row.dispatch_mwh += part.dispatch_mwh;
-                row.store_mwh += part.store_mwh;
-                if let Some(series) = hourly.get(v).and_then(|h| h.get(y)) {
-                    for (total, value) in p.iter_mut().zip(series) {
-                        *total += value;
-                    }
-                }
+    let storage_mw: Vec<f64> = storage_columns.iter().map(value).collect();
+    for row in &mut result.storage {
+        let Some(k) = network
+            .storage_units
+            .iter()
+            .position(|u| u.name == row.storage_unit)
+        else {
+            continue;
+        };
+        let y = vintages
+            .network
+            .investment_periods
+            .iter()
+            .position(|p| Some(p.period) == row.period)
+            .unwrap_or(0);
+        let mut capacity = vintages.storage_existing_mw[k];
+        let mut built = 0.0;
+        for (j, part) in vintages.storage_parts.iter().enumerate() {
+            if part.generator != k {
+                continue;
             }
-            result.storage.push(row);
-            dispatch.push(p);
+            if part
+                .capacity
+                .active_in(vintages.network.investment_periods[y].period)
+            {
+                capacity += storage_mw[j];
+            }
+            if part.built_in == Some(y) {
+                built += storage_mw[j];
+            }
         }
-        if !hourly.is_empty() {
-            result.storage_p.push(dispatch);
-        }
+        row.p_nom_opt_mw = clean(capacity);
+        row.built_mw = clean(built);
     }
     result.hour_weights = network.snapshots.objective.clone();
 }

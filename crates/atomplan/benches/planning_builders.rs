@@ -38,7 +38,7 @@ fn main() {
     let economics = pipeline::economics(&study, &catalogue).expect("the economics stage");
     let dir = path.parent().unwrap_or(Path::new("."));
     println!(
-        "study {} ({} repeats)\nscenario | builder s (median) | core s (median) | ratio | objectives rel diff | columns builder / core",
+        "study {} ({} repeats)\nscenario | builder s (median) | core s (median) | ratio | objectives rel diff | columns builder / core | rows | build s | HiGHS s",
         path.display(),
         repeats
     );
@@ -66,12 +66,18 @@ fn main() {
         let [mut tb, mut tc] = times;
         let (tb, tc) = (median(&mut tb), median(&mut tc));
         println!(
-            "{} | {tb:.2} | {tc:.2} | {:.2} | {:.1e} | {} / {}",
+            "{} | {tb:.2} | {tc:.2} | {:.2} | {:.1e} | {} / {} | {} / {} | {:.2} / {:.2} | {:.2} / {:.2}",
             scenario.name,
             tc / tb,
             (core.objective - builder.objective).abs() / builder.objective.abs(),
             builder.variables,
-            core.variables
+            core.variables,
+            builder.constraints,
+            core.constraints,
+            builder.build_s,
+            core.build_s,
+            builder.highs_s,
+            core.highs_s,
         );
     }
 }

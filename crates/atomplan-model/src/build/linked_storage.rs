@@ -134,8 +134,13 @@ pub fn add_linked_state_of_charge(
                     )
                 })
                 .collect();
+            // A unit whose capacity is beyond any bound (its capacity per period is the
+            // planning layer's, `vintages.rs`) gets no row here.
             let at_most_full =
                 |lp: &mut LinearProgram, key: String, terms: &mut Vec<(Col, f64)>| {
+                    if e_max_col.is_none() && e_max_constant >= 1e20 {
+                        return;
+                    }
                     if let Some((col, hours)) = e_max_col {
                         terms.push((col, -hours));
                     }

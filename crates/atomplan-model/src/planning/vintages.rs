@@ -1,36 +1,38 @@
 //! The planning file's own investment periods (`[investment]`) on the core's snapshot axis.
 //!
-//! A plan over `[investment]` periods on a network of one period is turned into a network with
-//! investment periods, as a PyPSA modeller would write it for `multi_investment_periods`, and
-//! solved by the core's one builder with the planning families added (`multi_period.rs`):
+//! A plan over `[investment]` periods of a one-period network (or of a planning system, through
+//! [`super::network::network_from_system`]) is solved by the core's builder on the network with
+//! those periods on its snapshot axis, with the planning families added over its columns
+//! (`multi_period.rs`). The investment itself is a family of the planning layer, as in the
+//! planning builder (`build/planning/investment.rs`), so each generator and storage unit keeps
+//! one dispatch column per snapshot:
 //!
 //! - **Periods.** Period $y$ starts in year $Y_y$ and runs to the next period's start (the last
 //!   to `end_year`); its `objective` weighting is $W_y = \sum_{k=Y_y}^{Y_{y+1}-1} (1+r)^{-(k -
 //!   Y_0)}$ with $Y_0$ = `decision_year`, its `years` the years it stands for. The network's
-//!   snapshots are repeated in every period, with their own weightings; every time series is
-//!   repeated, and the loads of period $y$ are scaled by `load_scale[y]`.
-//! - **Existing capacity** $E_g$ (a generator's `p_nom`) is one fixed asset, active from
-//!   `online_year` (else always) until `retire_year` (else forever), paying its
-//!   `existing_fixed_om_usd_per_kw_year` in every period it is active, a constant of the
-//!   objective.
-//! - **New capacity** of an extendable generator is one vintage per period $y$ from the first
-//!   year the lead time allows ($Y_0 + \lceil \text{lead} \rceil$, and not before
-//!   `earliest_year`): an extendable asset `<name>-<year>` with `build_year` $Y_y$, `lifetime`
-//!   $L_g$ and `p_nom_max` the build-rate limit, `max_build_mw_per_year` times the years since
-//!   the previous period. Its `capital_cost` is the annual charge
-//!   $a_g = 1000\,(o_g \cdot \mathrm{IDC}_g \cdot \mathrm{CRF}(r, L_g) + \mathrm{FOM}_g)$ with
-//!   `overnight_cost_usd_per_kw` $o_g$ (else the generator's own `capital_cost`), which the core
-//!   weights by $\sum_{y \text{ active}} W_y$: what a build pays in every period it is alive.
-//! - **Rows over the vintages** (the `extra` of [`super::multi_period::plan_with`]): a
-//!   generator's `p_nom_max` holds in every period,
-//!   $\sum_{v \text{ active in } y} P_v \le \overline{P}_g - E_{g,y}$ (`Generator-p_nom-max`), and
-//!   `co2_cap_t` caps each period's emissions per year (`policy.rs`, `CO2-cap`).
+//!   snapshots (or its representative periods, with `[aggregation]`) are repeated in every
+//!   period, with their own weightings; every time series is repeated, and the loads of period
+//!   $y$ are scaled by `load_scale[y]`.
+//! - **Capacity per period.** Each generator and storage unit of the network keeps its place,
+//!   with an unbounded `p_nom` of its own; its capacity in period $y$ is
+//!   $C_{g,y} = E_{g,y} + \sum_{v \text{ active in } y} P_v$ over its capacity parts $v$, columns
+//!   of the planning layer (`Generator-build`, `Generator-kept`, `StorageUnit-build`), and it
+//!   dispatches within it (`Generator-availability`, `StorageUnit-availability-*`).
+//! - **Existing capacity** $E_{g,y}$: the generator's `p_nom` (or `existing_units` units of
+//!   `unit_size_mw`), from `online_year` until `retire_year`, paying its
+//!   `existing_fixed_om_usd_per_kw_year` while active, a constant of the objective. A
+//!   `retirable` fleet is one part per last period kept instead, each paying the fixed O&M while
+//!   active and together at most the fleet (`Generator-retire-once`).
+//! - **New capacity**: one part per period from the first year the lead time allows, alive for
+//!   `lifetime_years`, at most the build rate (and for a unit-sized design whole units within
+//!   `max_units_per_period` and `max_units`), costing the annual charge
+//!   $a_g = 1000\,(o_g \cdot \mathrm{IDC}_g \cdot \mathrm{CRF}(r, L_g) + \mathrm{FOM}_g)$ (or the
+//!   generator's `capital_cost`) in every period it is alive.
+//! - **Rows over the parts**: `Generator-p_nom-max`, `Generator-max-units`,
+//!   `StorageUnit-p_nom-max` per period, and `co2_cap_t` per period (`policy.rs`, `CO2-cap`).
 //!
-//! This is exactly the planning builder's multi-period investment (`build/planning/
-//! investment.rs`) for generators without unit sizes, learning or early retirement, and the
-//! results are folded back onto the network's own generators. A plan that uses more than that
-//! (unit sizes, learning, retirement, representative periods, storage, commitment, ramps, the
-//! network's own CO2 limits) still goes through the planning builder: [`applies`] decides.
+//! This is the planning builder's multi-period investment for everything [`unsupported`] does
+//! not name; docs/formulation/vintages.md has the derivation and the checks.
 
 use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
 
@@ -79,30 +81,12 @@ fn vintage_unit(unit: &UnitWire) -> bool {
 /// the whole plan is built there.
 pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String> {
     let mut why = Vec::new();
-    let Some(investment) = &plan.investment else {
+    if plan.investment.is_none() {
         why.push("a plan of one period (no `[investment]`)".to_owned());
         return why;
-    };
+    }
     if network.is_multi_period() {
         why.push("a network with investment periods of its own".to_owned());
-    }
-    let names: std::collections::HashSet<&str> = network
-        .generators
-        .iter()
-        .map(|g| g.name.as_str())
-        .chain(network.storage_units.iter().map(|s| s.name.as_str()))
-        .collect();
-    let years = investment.periods.iter().chain(&investment.end_year);
-    for name in &names {
-        for &year in years.clone() {
-            for made in [vintage_name(name, year), retirement_name(name, year)] {
-                if names.contains(made.as_str()) {
-                    why.push(format!(
-                        "the component `{made}`, a name its vintages would take"
-                    ));
-                }
-            }
-        }
     }
     if !plan.vendors.is_empty() {
         why.push("learning (`[vendors]`)".to_owned());
@@ -156,15 +140,6 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
         }
     }
     why
-}
-
-fn vintage_name(asset: &str, year: i32) -> String {
-    format!("{asset}-{year}")
-}
-
-/// The part of a retirable fleet that is retired at the start of period `year`.
-fn retirement_name(generator: &str, year: i32) -> String {
-    format!("{generator}-until-{year}")
 }
 
 /// The network with the plan's periods: the base network's generators as operators (in their
@@ -662,19 +637,24 @@ impl Prepared {
                     }
                     let p = index.generator_p(g, 0);
                     let first = ranges[y].start;
+                    // A generator that holds N-1 reserve is held to $p + r \le \bar p C$ by
+                    // the contingency family, which implies this row.
+                    let holds = self.holds_reserve(g);
                     for t in ranges[y].clone() {
                         let base_t = t - first;
-                        let upper = base.p_max_pu.at(base_t);
-                        let mut terms = vec![(p + t, 1.0)];
-                        terms.extend(capacity.terms.iter().map(|&(c, v)| (c, -v * upper)));
-                        lp.row_with(
-                            format!("Generator-availability[{},{y},{base_t}]", base.name),
-                            f64::NEG_INFINITY,
-                            capacity.constant * upper,
-                            &terms,
-                        );
+                        if !holds || capacity.terms.is_empty() {
+                            at_most(
+                                lp,
+                                format!("Generator-availability[{},{y},{base_t}]", base.name),
+                                p + t,
+                                &capacity,
+                                base.p_max_pu.at(base_t),
+                            );
+                        }
                         let lower = base.p_min_pu.at(base_t);
-                        if lower != 0.0 {
+                        if capacity.terms.is_empty() {
+                            lp.col_lower[p + t] = capacity.constant * lower;
+                        } else if lower != 0.0 {
                             let mut terms = vec![(p + t, 1.0)];
                             terms.extend(capacity.terms.iter().map(|&(c, v)| (c, -v * lower)));
                             lp.row_with(
@@ -696,6 +676,24 @@ impl Prepared {
                 max_units: vintages.max_units.clone(),
             })
         }
+    }
+
+    /// Whether base generator `g` holds N-1 reserve (`multi_period.rs`): it is in an area with
+    /// `n1_reserve` and its `reserve_ramp` is not 0 (the generators taken here have no ramp
+    /// limits, so the default is 1).
+    fn holds_reserve(&self, g: usize) -> bool {
+        let generator = &self.base.generators[g];
+        let bus = &self.base.buses[generator.bus].name;
+        let plan = &self.file;
+        plan.areas
+            .iter()
+            .any(|a| a.n1_reserve && a.buses.iter().any(|b| b == bus))
+            && plan
+                .units
+                .get(&generator.name)
+                .and_then(|u| u.reserve_ramp)
+                .unwrap_or(1.0)
+                > 0.0
     }
 
     /// The storage units' capacity in each period, their builds active then plus their
@@ -742,9 +740,7 @@ impl Prepared {
                 let name = &base.name;
                 let first = ranges[y].start;
                 let within = |lp: &mut LinearProgram, key: String, col: usize, k: f64| {
-                    let mut terms = vec![(col, 1.0)];
-                    terms.extend(capacity.terms.iter().map(|&(c, v)| (c, -v * k)));
-                    lp.row_with(key, f64::NEG_INFINITY, capacity.constant * k, &terms);
+                    at_most(lp, key, col, &capacity, k);
                 };
                 for t in ranges[y].clone() {
                     let base_t = t - first;
@@ -818,6 +814,17 @@ impl Prepared {
             }
         }
     }
+}
+
+/// `col <= k · C`: a bound when the capacity $C$ is a constant, else a row named `key`.
+fn at_most(lp: &mut LinearProgram, key: String, col: usize, capacity: &Expr, k: f64) {
+    if capacity.terms.is_empty() {
+        lp.col_upper[col] = lp.col_upper[col].min(capacity.constant * k);
+        return;
+    }
+    let mut terms = vec![(col, 1.0)];
+    terms.extend(capacity.terms.iter().map(|&(c, v)| (c, -v * k)));
+    lp.row_with(key, f64::NEG_INFINITY, capacity.constant * k, &terms);
 }
 
 /// Plans `network` (one period) over the planning file's `[investment]` periods on the core's

@@ -458,3 +458,31 @@ lifetime_years = 25
         routed.objective
     );
 }
+
+/// What the core's axis does not take yet is named, not ignored: learning, commitment and a
+/// plan without periods.
+#[test]
+fn what_the_core_axis_does_not_take_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    network(dir.path(), GENERATORS);
+    let system = planning::system_from_network(&read_folder(dir.path()).unwrap().network);
+    let refused = |plan: &str| {
+        let (file, diagnostics) = planning::load(plan, "plan.toml");
+        let file = file.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        planning::plan_on_core(&system, &file)
+            .unwrap_err()
+            .to_string()
+    };
+    let periods =
+        "[investment]\ndecision_year = 2025\nperiods = [2030, 2040]\ndiscount_rate = 0.05\n";
+    let learning = refused(&format!(
+        "{periods}[units.nuclear]\nunit_size_mw = 300\nvendor = \"v\"\n[vendors.v]\nlearning = [{{ units = 2, overnight_cost_usd_per_kw = 9000 }}, {{ overnight_cost_usd_per_kw = 6000 }}]\n"
+    ));
+    assert!(learning.contains("learning (`[vendors]`)"), "{learning}");
+    let commitment = refused(&format!(
+        "{periods}[units.gas]\ncommittable = true\nunit_size_mw = 100\nexisting_units = 2\n"
+    ));
+    assert!(commitment.contains("`[units.gas]`"), "{commitment}");
+    let one_period = refused("[units.gas]\ncapacity_credit = 0.9\n");
+    assert!(one_period.contains("no `[investment]`"), "{one_period}");
+}

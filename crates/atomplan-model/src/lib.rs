@@ -16,13 +16,17 @@
 //!
 //! ```text
 //! Network ─► planning::system_from_network ─► planning::System ─┐
-//! planning::load (file) ─► PlanningFile ─► planning::options::Options::resolve ─┤
-//!        ─► build::planning::build (families in build/planning/) ─► LinearProgram
+//! planning::load (file) ─► PlanningFile ─────────────────────────┤
+//!   over the file's own periods, when the core's axis takes it all (planning/vintages.rs):
+//!        ─► network with those periods ─► build::build ─► the planning families and the
+//!           capacity per period over its columns (planning/multi_period.rs) ─► LinearProgram
+//!   otherwise (planning::builder_plan):
+//!        ─► planning::options::Options::resolve ─► build::planning::build ─► LinearProgram
 //!        ─► highs_backend::solve ─► PlanResult
 //! ```
 //!
 //! A network with investment periods (a `period` level on its snapshots) is planned on the
-//! core's builder instead: `build::build`, then the planning families over its columns
+//! core's builder too: `build::build`, then the planning families over its columns
 //! (`planning/multi_period.rs`), solved by the same backend; its `PlanResult` carries the core's
 //! `Results` (`network_results`).
 //!

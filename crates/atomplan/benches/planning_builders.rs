@@ -1,4 +1,4 @@
-//! The planning model of a study's scenarios on the planning builder (`planning::plan`) and on
+//! The planning model of a study's scenarios on the planning builder (`planning::builder_plan`) and on
 //! the core's snapshot axis (`planning::plan_on_core`), in the same run: wall time of each
 //! solve, the ratio of medians, and the objectives' relative difference.
 //!
@@ -53,7 +53,7 @@ fn main() {
             for (k, times) in times.iter_mut().enumerate() {
                 let started = Instant::now();
                 let result = if k == 0 {
-                    planning::plan(&sys, &plan)
+                    planning::builder_plan(&sys, &plan)
                 } else {
                     planning::plan_on_core(&sys, &plan)
                 }

@@ -270,43 +270,67 @@ const POLICY_FAMILIES: &[&str] = &[
     "Generator-build-limit",
 ];
 
-/// The same plan as [`plan`] on the core's builder: the planning file's own periods become a
-/// network with investment periods (existing fleets, retirement parts and one vintage per
-/// period, representative periods with linked storage; `vintages.rs`,
-/// docs/formulation/vintages.md), solved with the planning families added over the core's
-/// columns. It gives [`plan`]'s objective and capacities on every plan it takes
-/// (`tests/it/vintages.rs`), but today its LP is larger (each vintage dispatches on its own), so
-/// [`plan`] stays on the planning builder (docs/benchmarks.md). The PlanResult carries the
-/// vintage network's results in `network_results`.
+/// The core network a plan of `system` runs on, and everything that keeps it off the core's
+/// snapshot axis (empty when the whole plan is built there).
+fn on_core(system: &System, plan: &PlanningFile) -> (Option<crate::network::Network>, Vec<String>) {
+    match network::network_from_system(system) {
+        Some(network) => {
+            let why = vintages::unsupported(plan, &network);
+            (Some(network), why)
+        }
+        None => (
+            None,
+            vec![
+                "a planning system with lines, extendable or committable links, commitment or \
+                  ramp attributes, representative periods of its own or CO2 limits"
+                    .to_owned(),
+            ],
+        ),
+    }
+}
+
+/// Plans `system`: on the core's builder when the plan is over the planning file's own periods
+/// and the core's snapshot axis takes all of it ([`plan_on_core`]), else on the planning builder
+/// ([`builder_plan`]). Both give the same objective and capacities on every plan the core's axis
+/// takes (`tests/it/vintages.rs`; Uzbekistan's and Kazakhstan's scenarios, docs/benchmarks.md).
+///
+/// # Errors
+/// A name the system does not have, what the builders refuse, and a `--write-lp` file that
+/// cannot be written.
+pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
+    match on_core(system, plan) {
+        (Some(network), why) if why.is_empty() => vintages::plan(&network, plan, Some(system)),
+        _ => builder_plan(system, plan),
+    }
+}
+
+/// A plan over the planning file's own periods on the core's builder: the network gets those
+/// periods on its snapshot axis (representative periods with linked storage too), each generator
+/// and storage unit runs on a capacity per period made of parts of the planning layer (existing
+/// fleets, retirement parts, one build per period), and the planning families are added over the
+/// core's columns (`vintages.rs`, docs/formulation/vintages.md).
 ///
 /// # Errors
 /// [`Error::Unsupported`] naming everything in the plan or the system the core's axis does not
 /// take yet; a name the system does not have; a `--write-lp` file that cannot be written.
 pub fn plan_on_core(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
-    let network = network::network_from_system(system).ok_or_else(|| {
-        Error::Unsupported(
-            "a planning system with lines, extendable or committable links, commitment or ramp \
-             attributes, representative periods of its own or CO2 limits, on the core's axis"
-                .to_owned(),
-        )
-    })?;
-    let why = vintages::unsupported(plan, &network);
-    if !why.is_empty() {
-        return Err(Error::Unsupported(format!(
+    match on_core(system, plan) {
+        (Some(network), why) if why.is_empty() => vintages::plan(&network, plan, Some(system)),
+        (_, why) => Err(Error::Unsupported(format!(
             "on the core's axis: {}",
             why.join("; ")
-        )));
+        ))),
     }
-    vintages::plan(&network, plan, Some(system))
 }
 
 /// Aggregate (if the plan asks for it), build and solve, on the planning builder
-/// (`build::planning::build`).
+/// (`build::planning::build`): the path of the families not yet on the core's snapshot axis
+/// (one period, commitment and operating modes, learning, refuelling, lines and extendable
+/// links), and the reference the core's path is checked against.
 ///
 /// # Errors
-/// A name the system does not have, what the builder refuses, and a `--write-lp` file that
-/// cannot be written.
-pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
+/// As [`plan`].
+pub fn builder_plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
     if plan.investment.is_some() {
         if let Some(link) = system.links.iter().find(|l| l.expansion.is_some()) {
             return Err(Error::SinglePeriodOnly(format!(
@@ -737,6 +761,11 @@ pub fn prices(
 ) -> Result<Vec<BusPrices>, Error> {
     if !result.has_solution {
         return Ok(Vec::new());
+    }
+    if let (Some(network), why) = on_core(system, plan) {
+        if why.is_empty() {
+            return vintages::prices(&network, plan, Some(system), result);
+        }
     }
     let (lp, (sys, index, periods, _), _) = build_lp(system, plan)?;
     if lp.n_cols() != result.col_values.len() {

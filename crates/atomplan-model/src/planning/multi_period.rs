@@ -230,6 +230,41 @@ pub(crate) fn plan_with(
     )
 }
 
+/// The marginal prices per bus and period of a plan [`plan_with`] solved without them
+/// (`solver.prices = false`), from the same inputs: the model is built again and its LP, with
+/// the integers fixed at the plan's solution, solved for the balance rows' duals.
+///
+/// # Errors
+/// What [`build_with`] refuses, and [`Error::Unsupported`] when `col_values` has another number
+/// of columns than the model built now.
+pub(crate) fn prices_with(
+    network: &Network,
+    plan: &PlanningFile,
+    pool: impl FnOnce(&mut LinearProgram, &ModelIndex, &mut Index, &[Range<usize>]) -> Option<Pooled>,
+    extra: impl FnOnce(&mut LinearProgram, &ModelIndex, &Index),
+    col_values: &[f64],
+) -> Result<Vec<BusPrices>, Error> {
+    let (model, ranges) = build_with(network, plan, pool, extra)?;
+    if model.lp.n_cols() != col_values.len() {
+        return Err(Error::Unsupported(format!(
+            "pricing a plan of {} columns on a model of {}",
+            col_values.len(),
+            model.lp.n_cols()
+        )));
+    }
+    let lp = if model.lp.n_integer() > 0 {
+        model.lp.with_integers_fixed(col_values)
+    } else {
+        model.lp.clone()
+    };
+    let solved = solve(&lp, &solver_settings(plan));
+    if solved.status != SolveStatus::Optimal {
+        return Ok(Vec::new());
+    }
+    let core = results::extract(network, &model.index, &solved);
+    Ok(bus_prices(network, &core, &ranges))
+}
+
 /// The core's model of `network` with the planning families of `plan` and `extra`, and each
 /// period's snapshots.
 fn build_with(

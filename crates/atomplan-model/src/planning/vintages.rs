@@ -861,6 +861,27 @@ pub(crate) fn plan(
     Ok(result)
 }
 
+/// The marginal prices of a plan [`plan`] solved without them, from the same inputs
+/// ([`super::multi_period::prices_with`]).
+///
+/// # Errors
+/// As [`plan`], and a `result` that does not come from these inputs.
+pub(crate) fn prices(
+    network: &Network,
+    plan: &PlanningFile,
+    system: Option<&System>,
+    result: &PlanResult,
+) -> Result<Vec<super::BusPrices>, Error> {
+    let prepared = Prepared::new(network, plan, system)?;
+    super::multi_period::prices_with(
+        &prepared.vintages.network,
+        &prepared.file,
+        prepared.pool(),
+        prepared.extra(plan),
+        &result.col_values,
+    )
+}
+
 /// The network on the representative periods of `[aggregation]`, when the plan has it: the same
 /// clustering of the same series as the planning builder's (`System::aggregated`), every time
 /// series reduced to the representatives' snapshots, each weighted by the hours of the year it

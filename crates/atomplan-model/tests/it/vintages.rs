@@ -1,7 +1,7 @@
 //! The planning file's own investment periods (`[investment]`) on the core's snapshot axis
 //! (`planning::plan_on_core`, `planning/vintages.rs`): its plan equals, within 1e-7 relative in
 //! the objective and 1e-3 MW in every capacity, the planning builder's multi-period investment
-//! (`planning::plan`, `build/planning/investment.rs`), whose hand-derived cases are in
+//! (`planning::builder_plan`, `build/planning/investment.rs`), whose hand-derived cases are in
 //! `planning/tests.rs`. Both models are built here from one folder.
 
 use std::path::Path;
@@ -49,14 +49,14 @@ fn hourly(dir: &Path, snapshots_n: u32, weight: f64, generators: &str) {
 }
 
 /// The plan on the core's axis (`planning::plan_on_core`, through the network a planning system
-/// becomes) and on the planning builder (`planning::plan`), from one folder.
+/// becomes) and on the planning builder (`planning::builder_plan`), from one folder.
 fn both(dir: &Path, plan: &str) -> (PlanResult, PlanResult) {
     let imported = read_folder(dir).unwrap();
     let system = planning::system_from_network(&imported.network);
     let (file, diagnostics) = planning::load(plan, "plan.toml");
     let file = file.unwrap_or_else(|| panic!("{diagnostics:?}"));
     let core = planning::plan_on_core(&system, &file).unwrap();
-    let builder = planning::plan(&system, &file).unwrap();
+    let builder = planning::builder_plan(&system, &file).unwrap();
     (core, builder)
 }
 

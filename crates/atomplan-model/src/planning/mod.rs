@@ -292,7 +292,7 @@ fn on_core(system: &System, plan: &PlanningFile) -> (Option<crate::network::Netw
 /// Plans `system`: on the core's builder when the plan is over the planning file's own periods
 /// and the core's snapshot axis takes all of it ([`plan_on_core`]), else on the planning builder
 /// ([`builder_plan`]). Both give the same objective and capacities on every plan the core's axis
-/// takes (`tests/it/vintages.rs`; Uzbekistan's and Kazakhstan's scenarios, docs/benchmarks.md).
+/// takes (`tests/it/vintages.rs`; the four flagship studies' scenarios, docs/benchmarks.md).
 ///
 /// # Errors
 /// A name the system does not have, what the builders refuse, and a `--write-lp` file that

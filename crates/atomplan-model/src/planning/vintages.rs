@@ -189,8 +189,8 @@ impl Vintages {
     }
 }
 
-/// The new capacity of a network generator alive in a period is at most `room_mw[y]`: its
-/// `p_nom_max`, or `max_units` whole units, less the existing capacity active then.
+/// The parts of a network generator active in a period are at most `room_mw[y]`: its
+/// `p_nom_max`, or `max_units` whole units, less the existing capacity that is a constant then.
 struct Limit {
     /// A network generator, or storage unit with `storage`.
     asset: usize,
@@ -424,8 +424,10 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
                 asset: g,
                 storage: false,
                 family: "Generator-p_nom-max",
+                // The fleet kept counts against `p_nom_max`: a constant, or the parts of a
+                // retirable fleet in the row.
                 room_mw: (0..ny)
-                    .map(|y| generator.capacity.max - existing_in(y))
+                    .map(|y| generator.capacity.max - existing_mw[g][y])
                     .collect(),
             }),
             _ => {}
@@ -942,8 +944,9 @@ fn representative(
     Ok((out, report))
 }
 
-/// `Generator-p_nom-max[<name>,<year>]` and `Generator-max-units[<name>,<year>]`: the new
-/// capacity of a generator alive in a period is within its [`Limit`]; and
+/// `Generator-p_nom-max[<name>,<year>]` and `Generator-max-units[<name>,<year>]`: a
+/// generator's parts active in a period (builds, and the kept parts of a retirable fleet) are
+/// within its [`Limit`]; and
 /// `StorageUnit-p_nom-max[<name>,<year>]` for a storage unit's builds.
 fn limit_rows(
     lp: &mut LinearProgram,
@@ -963,7 +966,7 @@ fn limit_rows(
                 &network.storage_units[limit.asset].name
             } else {
                 for (k, part) in vintages.parts_of(limit.asset) {
-                    if part.built_in.is_some() && part.capacity.active_in(period.period) {
+                    if part.capacity.active_in(period.period) {
                         terms.extend(columns[k].terms.iter().copied());
                     }
                 }

@@ -308,9 +308,9 @@ reserve_margin = 0.15
     assert!(units("smr", 2050) > 0.0, "{:?}", routed.by_period());
 }
 
-/// A retirable fleet retired in steps (its fixed O&M saved once wind and a battery take over)
-/// and an existing and extendable battery with a lifetime shorter than the horizon, cycling in
-/// every period.
+/// A retirable fleet retired in steps (its fixed O&M saved once wind and a battery take over),
+/// a retirable and extendable CCGT under `p_nom_max`, and an existing and extendable battery with
+/// a lifetime shorter than the horizon, cycling in every period.
 #[test]
 fn retirement_and_storage_over_periods_equal_the_planning_builder() {
     let dir = tempfile::tempdir().unwrap();
@@ -320,6 +320,7 @@ fn retirement_and_storage_over_periods_equal_the_planning_builder() {
 coal,grid,coal,700,False,inf,45,0,1.0
 peaker,grid,gas,300,False,inf,150,0,0.4
 wind,grid,wind,0,True,2500,0,0,1.0
+ccgt,grid,gas,200,True,350,70,60000,0.5
 ",
     );
     std::fs::write(
@@ -342,6 +343,11 @@ existing_fixed_om_usd_per_kw_year = 60
 
 [units.peaker]
 existing_fixed_om_usd_per_kw_year = 15
+
+[units.ccgt]
+retirable = true
+existing_fixed_om_usd_per_kw_year = 90
+lifetime_years = 30
 
 [units.wind]
 overnight_cost_usd_per_kw = 1300
@@ -379,6 +385,14 @@ reserve_margin = 0.05
         .collect();
     assert!(coal.windows(2).all(|w| w[1] <= w[0] + 1e-6), "{coal:?}");
     assert!(coal[3] < coal[0] - 1.0, "{coal:?}");
+    // The retirable CCGT fleet (200 MW) is retired and more than p_nom_max less the fleet
+    // (350 - 200 MW) is built in its place: the fleet kept, not the fleet there at the start,
+    // counts against p_nom_max (it did not in the planning builder before this test).
+    let ccgt_2045 = caps[&("ccgt".to_owned(), Some(2045))];
+    assert!(
+        ccgt_2045 > 150.0 + 1.0 && ccgt_2045 <= 350.0 + 1e-6,
+        "{ccgt_2045}"
+    );
     // The battery is built late and its p_nom_max holds.
     let battery: Vec<f64> = routed.storage.iter().map(|s| s.p_nom_opt_mw).collect();
     assert!(battery[3] > battery[0] + 1.0, "{battery:?}");

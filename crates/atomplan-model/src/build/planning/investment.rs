@@ -16,7 +16,9 @@
 //! $$P_{g,y} = E_{g,y} + S_g \sum_{y' \le y,\ Y_y - Y_{y'} < L_g} b_{g,y'}$$
 //! with `E_{g,y}` the existing capacity still in service (`online_year <= Y_y < retire_year`),
 //! or, with `retirable`, a column `k_{g,y} \in [0, E_{g,y}]` that never rises again
-//! (`Generator-retire-once`). A build pays its annual charge in every period it is alive:
+//! (`Generator-retire-once`). With a finite `p_nom_max`, $P_{g,y} \le$ `p_nom_max` in every
+//! period (`Generator-p_nom-max`, over the builds and the kept column). A build pays its annual
+//! charge in every period it is alive:
 //! $$c_{g,y} = a_g \cdot S_g \sum_{y' \ge y,\ Y_{y'} - Y_y < L_g} W_{y'},
 //! \qquad a_g = 1000\,(o_g \cdot \mathrm{IDC}_g \cdot \mathrm{CRF}(r, L_g) + \mathrm{FOM}_g)$$
 //! with `o_g` the overnight cost per kW (`overnight_cost_usd_per_kw`, else `a_g` is the
@@ -298,7 +300,7 @@ pub(super) fn generator_capacity(
                             lp.row_with(
                                 format!("Generator-p_nom-max[{},{yr}]", gen.name),
                                 f64::NEG_INFINITY,
-                                gen.p_nom_max - ex,
+                                gen.p_nom_max - c.constant,
                                 &c.terms,
                             );
                         }

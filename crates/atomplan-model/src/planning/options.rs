@@ -11,8 +11,8 @@
 use crate::build::planning::Period;
 use crate::network::Network;
 use crate::planning::file::{
-    AreaWire, CapacityLimitWire, EnergyLimitWire, PlanningFile, StorageLinking, StorageWire,
-    UnitWire, VendorWire,
+    AreaWire, CapacityLimitWire, EnergyLimitWire, InvestmentWire, PlanningFile, StorageLinking,
+    StorageWire, UnitWire, VendorWire,
 };
 use crate::planning::system::System;
 use crate::Error;
@@ -308,6 +308,18 @@ impl<'p> Options<'p> {
     }
 }
 
+/// The first year after the horizon: `end_year`, else the last period's start plus the mean
+/// period length (5 years with one period).
+pub(crate) fn end_year(inv: &InvestmentWire) -> i32 {
+    let n = inv.periods.len();
+    let mean_len = if n > 1 {
+        (inv.periods[n - 1] - inv.periods[0]) / (n as i32 - 1)
+    } else {
+        5
+    };
+    inv.end_year.unwrap_or(inv.periods[n - 1] + mean_len)
+}
+
 /// The investment periods: each runs from its first year to the next period's (the last to
 /// `end_year`, or one mean period length), weighted by the sum of its years' discount factors
 /// from the decision year.
@@ -320,12 +332,7 @@ pub(crate) fn periods(plan: &PlanningFile) -> Vec<Period> {
         }];
     };
     let n = inv.periods.len();
-    let mean_len = if n > 1 {
-        (inv.periods[n - 1] - inv.periods[0]) / (n as i32 - 1)
-    } else {
-        5
-    };
-    let end = inv.end_year.unwrap_or(inv.periods[n - 1] + mean_len);
+    let end = end_year(inv);
     (0..n)
         .map(|i| {
             let from = inv.periods[i];

@@ -179,6 +179,31 @@ struct Part {
     capacity: Capacity,
 }
 
+impl Part {
+    /// The part's column, costed in every period it is active as the core costs an extendable
+    /// asset over periods (`Network::capital_cost_weight`): MW, or whole modules of a
+    /// unit-sized design (`Generator-build-units`, integer). Returns its capacity, MW.
+    fn column(&self, lp: &mut LinearProgram, network: &Network) -> Expr {
+        let c = &self.capacity;
+        let weight = network.capital_cost_weight(c);
+        let (col, mw_per_unit) = if c.module > 0.0 {
+            let label = self
+                .label
+                .replacen("Generator-build", "Generator-build-units", 1);
+            let units = (c.max / c.module + 1e-9).floor();
+            let cost = c.capital_cost * c.module * weight;
+            (lp.col(label, cost, 0.0, units, true), c.module)
+        } else {
+            let cost = c.capital_cost * weight;
+            (lp.col(&self.label, cost, 0.0, c.max, false), 1.0)
+        };
+        Expr {
+            terms: vec![(col, mw_per_unit)],
+            constant: 0.0,
+        }
+    }
+}
+
 impl Vintages {
     /// The index (into `parts`) and part of every capacity part of base generator `g`.
     fn parts_of(&self, g: usize) -> impl Iterator<Item = (usize, &Part)> {
@@ -219,14 +244,7 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
     let years: Vec<i32> = periods.iter().map(|p| p.year.unwrap_or(0)).collect();
     let ny = years.len();
     let n_t = network.snapshots.len();
-    let end = investment.end_year.unwrap_or_else(|| {
-        let mean = if ny > 1 {
-            (years[ny - 1] - years[0]) / (ny as i32 - 1)
-        } else {
-            5
-        };
-        years[ny - 1] + mean
-    });
+    let end = super::options::end_year(investment);
     let mut out = network.clone();
     out.for_each_series(|series| *series = tiled(series, ny));
     let snapshots = &network.snapshots;
@@ -598,34 +616,7 @@ impl Prepared {
             let columns: Vec<Expr> = vintages
                 .parts
                 .iter()
-                .map(|part| {
-                    let c = &part.capacity;
-                    let weight: f64 = periods
-                        .iter()
-                        .filter(|p| c.active_in(p.period))
-                        .map(|p| p.objective)
-                        .sum();
-                    if c.module > 0.0 {
-                        let n = lp.col(
-                            part.label
-                                .replacen("Generator-build", "Generator-build-units", 1),
-                            c.capital_cost * c.module * weight,
-                            0.0,
-                            (c.max / c.module + 1e-9).floor(),
-                            true,
-                        );
-                        Expr {
-                            terms: vec![(n, c.module)],
-                            constant: 0.0,
-                        }
-                    } else {
-                        let col = lp.col(&part.label, c.capital_cost * weight, 0.0, c.max, false);
-                        Expr {
-                            terms: vec![(col, 1.0)],
-                            constant: 0.0,
-                        }
-                    }
-                })
+                .map(|part| part.column(lp, network))
                 .collect();
             ix.units = vec![vec![None; ranges.len()]; network.generators.len()];
             for (g, base) in self.base.generators.iter().enumerate() {
@@ -716,19 +707,7 @@ impl Prepared {
         let columns: Vec<Expr> = vintages
             .storage_parts
             .iter()
-            .map(|part| {
-                let c = &part.capacity;
-                let weight: f64 = periods
-                    .iter()
-                    .filter(|p| c.active_in(p.period))
-                    .map(|p| p.objective)
-                    .sum();
-                let col = lp.col(&part.label, c.capital_cost * weight, 0.0, c.max, false);
-                Expr {
-                    terms: vec![(col, 1.0)],
-                    constant: 0.0,
-                }
-            })
+            .map(|part| part.column(lp, network))
             .collect();
         for (s, base) in self.base.storage_units.iter().enumerate() {
             let linked = network.is_linked_storage(s);

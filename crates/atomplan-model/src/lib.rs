@@ -25,10 +25,12 @@
 //!        ─► highs_backend::solve ─► PlanResult
 //! ```
 //!
-//! A network with investment periods (a `period` level on its snapshots) is planned on the
-//! core's builder too: `build::build`, then the planning families over its columns
-//! (`planning/multi_period.rs`), solved by the same backend; its `PlanResult` carries the core's
-//! `Results` (`network_results`).
+//! A network with investment periods (a `period` level on its snapshots), and a network of one
+//! period whose plan only adds rows over its columns (limits, reserve margins, N-1 and
+//! refuelling on the network's own units), is planned on the core's builder too:
+//! `build::build`, then the planning families over its columns (`planning/multi_period.rs`),
+//! solved by the same backend; its `PlanResult` carries the core's `Results`
+//! (`network_results`).
 //!
 //! # The LP assembly types (for extensions)
 //!

@@ -75,9 +75,9 @@ pub struct EnergyLimitWire {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SolverWire {
-    /// Relative MIP gap at which HiGHS stops. Default 1e-4.
-    #[serde(default = "default_gap")]
-    pub mip_rel_gap: f64,
+    /// Relative MIP gap at which HiGHS stops. Absent means the core's (0: branch and bound to
+    /// the optimum), so that a planning file that sets nothing gives the core's answer.
+    pub mip_rel_gap: Option<f64>,
     /// Wall-clock limit in seconds; absent means none.
     pub time_limit: Option<f64>,
     /// Solve the linear relaxation: integer units and commitment become continuous.
@@ -106,9 +106,6 @@ fn default_prices() -> bool {
     true
 }
 
-fn default_gap() -> f64 {
-    1e-4
-}
 fn default_threads() -> u32 {
     1
 }
@@ -116,7 +113,7 @@ fn default_threads() -> u32 {
 impl Default for SolverWire {
     fn default() -> Self {
         SolverWire {
-            mip_rel_gap: default_gap(),
+            mip_rel_gap: None,
             time_limit: None,
             relax_integers: false,
             threads: default_threads(),
@@ -364,6 +361,31 @@ pub struct UnitWire {
     pub vendor: Option<String>,
 }
 
+impl UnitWire {
+    /// Whether the unit sets only what annotates a unit the network already defines (its
+    /// credit, whether it is a contingency, its reserve ramp, its refuelling), not the unit.
+    pub fn annotates_only(&self) -> bool {
+        UnitWire {
+            capacity_credit: None,
+            contingency: None,
+            reserve_ramp: None,
+            refuelling: None,
+            ..self.clone()
+        } == UnitWire::default()
+    }
+
+    /// The annotations of this unit ([`UnitWire::annotates_only`]) on `unit`.
+    pub fn annotating(&self, unit: UnitWire) -> UnitWire {
+        UnitWire {
+            capacity_credit: self.capacity_credit,
+            contingency: self.contingency,
+            reserve_ramp: self.reserve_ramp,
+            refuelling: self.refuelling.clone(),
+            ..unit
+        }
+    }
+}
+
 /// `refuelling = { ... }` of a unit.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -588,14 +610,9 @@ fn check_positive(out: &mut Vec<Diagnostic>, file: &str, field: &str, value: f64
 }
 
 fn check_solver(plan: &PlanningFile, file: &str, out: &mut Vec<Diagnostic>) {
-    check_range(
-        out,
-        file,
-        "solver.mip_rel_gap",
-        plan.solver.mip_rel_gap,
-        0.0,
-        1.0,
-    );
+    if let Some(gap) = plan.solver.mip_rel_gap {
+        check_range(out, file, "solver.mip_rel_gap", gap, 0.0, 1.0);
+    }
     if let Some(t) = plan.solver.time_limit {
         check_positive(out, file, "solver.time_limit", t);
     }

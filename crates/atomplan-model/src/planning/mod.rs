@@ -32,8 +32,8 @@ pub use crate::build::planning::policy;
 pub use crate::highs_backend::SolveStatus as Status;
 pub use file::PlanningFile;
 pub use network::{
-    solve_folder, solve_folder_with, solve_network, system_from_network, units_from_network,
-    FolderOutcome, SolverOverrides,
+    add_network_units, solve_folder, solve_folder_with, solve_network, system_from_network,
+    units_from_network, FolderOutcome, SolverOverrides,
 };
 pub use options::NameKind;
 pub use system::{Chronology, StorageUnit, System};
@@ -237,10 +237,10 @@ impl PlanResult {
 /// the caller's HiGHS options. The backend's defaults apply first (HiPO with crossover for an
 /// LP, branch and bound for a MILP), as for every core solve.
 fn solver_settings(plan: &PlanningFile) -> SolverSettings {
-    let mut options = vec![(
-        "mip_rel_gap".to_owned(),
-        format!("{:e}", plan.solver.mip_rel_gap),
-    )];
+    let mut options = Vec::new();
+    if let Some(gap) = plan.solver.mip_rel_gap {
+        options.push(("mip_rel_gap".to_owned(), format!("{gap:e}")));
+    }
     if let Some(limit) = plan.solver.time_limit {
         options.push(("time_limit".to_owned(), format!("{limit:e}")));
     }

@@ -36,7 +36,7 @@ use std::ops::Range;
 
 use atomplan_core::{Diagnostic, Location};
 
-use super::file::{PlanningFile, StorageWire, UnitWire};
+use super::file::{PlanningFile, StorageWire};
 use super::options::{Names, Options};
 use super::{
     clean, solve, solver_settings, BranchResult, BusPrices, CapacityResult, PlanResult,
@@ -81,17 +81,8 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network, file: &str) ->
             "representative periods are not built on a network with investment periods yet: the model runs on the network's own snapshots",
         ));
     }
-    let taken_unit = |unit: &UnitWire| {
-        UnitWire {
-            capacity_credit: None,
-            contingency: None,
-            reserve_ramp: None,
-            refuelling: None,
-            ..unit.clone()
-        } == UnitWire::default()
-    };
     for (name, unit) in &plan.units {
-        if !taken_unit(unit) {
+        if !unit.annotates_only() {
             keys.push((
                 format!("units.{name}"),
                 "on a network with investment periods only `capacity_credit`, `contingency`, `reserve_ramp` and `refuelling` are taken yet: a unit is the network's module (`p_nom_mod`, or the whole `p_nom` of a committable generator), its commitment and ramps are the network's, and unit sizes, operating modes, lead times and learning are built on the planning file's own periods (`[investment]`) only",
@@ -126,10 +117,41 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network, file: &str) ->
         .collect()
 }
 
-/// The snapshots of each investment period (snapshots are in period order: the reader and
-/// `periods::check` refuse anything else).
+/// The plan's periods on `network`: its investment periods, weighted by their `objective`
+/// weighting, or one period without a year (weight 1) for a network without periods, whose
+/// plan is then a plan of one period on the network's own snapshots.
+fn periods_of(network: &Network) -> Vec<Period> {
+    if network.investment_periods.is_empty() {
+        return vec![Period {
+            year: None,
+            weight: 1.0,
+            load_scale: 1.0,
+        }];
+    }
+    network
+        .investment_periods
+        .iter()
+        .map(|p| Period {
+            year: Some(p.period),
+            weight: p.objective,
+            load_scale: 1.0,
+        })
+        .collect()
+}
+
+/// Whether an asset of `capacity` is active in `period` (always, in the one period of a network
+/// without periods).
+fn active(capacity: &Capacity, period: &Period) -> bool {
+    period.year.is_none_or(|year| capacity.active_in(year))
+}
+
+/// The snapshots of each period of [`periods_of`] (snapshots are in period order: the reader
+/// and `periods::check` refuse anything else).
 fn period_ranges(network: &Network) -> Vec<Range<usize>> {
     let n_t = network.snapshots.len();
+    if network.investment_periods.is_empty() {
+        return std::iter::once(0..n_t).collect();
+    }
     let mut ranges = vec![0..0; network.investment_periods.len()];
     let mut t = 0;
     while t < n_t {
@@ -146,10 +168,9 @@ fn period_ranges(network: &Network) -> Vec<Range<usize>> {
 /// The capacity expression of an asset in each period: its column (or constant capacity) where
 /// it is active, 0 elsewhere.
 fn capacity_by_period(network: &Network, capacity: &Capacity, column: Option<usize>) -> Vec<Expr> {
-    network
-        .investment_periods
+    periods_of(network)
         .iter()
-        .map(|period| match (capacity.active_in(period.period), column) {
+        .map(|period| match (active(capacity, period), column) {
             (false, _) => Expr::constant(0.0),
             (true, Some(col)) => Expr {
                 terms: vec![(col, 1.0)],
@@ -274,15 +295,7 @@ fn build_with(
     extra: impl FnOnce(&mut LinearProgram, &ModelIndex, &Index),
 ) -> Result<(crate::build::Model, Vec<Range<usize>>), Error> {
     let mut options = Options::resolve_names(&Names::from(network), plan)?;
-    options.periods = network
-        .investment_periods
-        .iter()
-        .map(|p| Period {
-            year: Some(p.period),
-            weight: p.objective,
-            load_scale: 1.0,
-        })
-        .collect();
+    options.periods = periods_of(network);
     let mut model = crate::build::build(network)?;
     let ranges = period_ranges(network);
     let mut ix = index_of(network, &model.index, &ranges);
@@ -436,11 +449,11 @@ fn contingency_size(
 
 /// The units $n_{g,y}$ of a unit-sized generator in a period it is active in: its module count
 /// (the core's `n_mod` column, or $P/m$ when fixed), or one for a fixed committable unit.
-fn units_in(network: &Network, index: &ModelIndex, g: usize, period: i32) -> Option<Expr> {
+fn units_in(network: &Network, index: &ModelIndex, g: usize, period: &Period) -> Option<Expr> {
     let generator = &network.generators[g];
     unit_size_of(generator)?;
     let capacity = &generator.capacity;
-    if !capacity.active_in(period) {
+    if !active(capacity, period) {
         return None;
     }
     Some(match index.generator_n_mod.get(g).copied().flatten() {
@@ -479,6 +492,7 @@ fn units_reserve_and_refuelling(
     pooled: Option<&Pooled>,
 ) {
     let relax = options.file.solver.relax_integers;
+    let periods = periods_of(network);
     let n1_areas: Vec<bool> = options.areas.iter().map(|a| a.n1_reserve).collect();
     let generators = &network.generators;
     // The unit size of each generator: the pool's designs, else the network's own units.
@@ -527,10 +541,9 @@ fn units_reserve_and_refuelling(
     if pooled.is_none() {
         ix.units = (0..generators.len())
             .map(|g| {
-                network
-                    .investment_periods
+                periods_of(network)
                     .iter()
-                    .map(|period| units_in(network, index, g, period.period))
+                    .map(|period| units_in(network, index, g, period))
                     .collect()
             })
             .collect();
@@ -563,8 +576,7 @@ fn units_reserve_and_refuelling(
         let mut by_period = Vec::with_capacity(ranges.len());
         let mut seasons = Vec::new();
         for (y, range) in ranges.iter().enumerate() {
-            let period = network.investment_periods[y].period;
-            let active = gen.capacity.active_in(period);
+            let active = active(&gen.capacity, &periods[y]);
             let holds = in_n1 && rho > 0.0 && active;
             let season = refuelling.filter(|_| active).map(|r| {
                 let snapshots: Vec<usize> = range.clone().collect();
@@ -692,10 +704,9 @@ fn by_period(
     ranges: &[Range<usize>],
     result: &mut PlanResult,
 ) {
-    let periods = &network.investment_periods;
+    let periods = periods_of(network);
     let weight = |t: usize| network.snapshots.generators[t];
-    let first_active =
-        |capacity: &Capacity| periods.iter().position(|p| capacity.active_in(p.period));
+    let first_active = |capacity: &Capacity| periods.iter().position(|p| active(capacity, p));
     for (g, gen) in network.generators.iter().enumerate() {
         let solved = &core.generators[g];
         let co2 = if gen.efficiency != 0.0 {
@@ -706,7 +717,7 @@ fn by_period(
         let first = first_active(&gen.capacity);
         let mut hourly = Vec::with_capacity(periods.len());
         for (y, period) in periods.iter().enumerate() {
-            let active = gen.capacity.active_in(period.period);
+            let active = active(&gen.capacity, period);
             let capacity = if active { solved.p_nom_opt } else { 0.0 };
             let range = ranges[y].clone();
             let energy: f64 = range.clone().map(|t| weight(t) * solved.p[t]).sum();
@@ -727,7 +738,7 @@ fn by_period(
                 .map(|col| clean(x[col]));
             result.capacities.push(CapacityResult {
                 generator: gen.name.clone(),
-                period: Some(period.period),
+                period: period.year,
                 p_nom_opt_mw: clean(capacity),
                 units,
                 built: if gen.capacity.extendable && first == Some(y) {
@@ -748,13 +759,13 @@ fn by_period(
         let first = first_active(&unit.capacity);
         let mut hourly = Vec::with_capacity(periods.len());
         for (y, period) in periods.iter().enumerate() {
-            let active = unit.capacity.active_in(period.period);
+            let active = active(&unit.capacity, period);
             let range = ranges[y].clone();
             let energy =
                 |series: &[f64]| -> f64 { range.clone().map(|t| weight(t) * series[t]).sum() };
             result.storage.push(StorageResult {
                 storage_unit: unit.name.clone(),
-                period: Some(period.period),
+                period: period.year,
                 p_nom_opt_mw: clean(if active { solved.p_nom_opt } else { 0.0 }),
                 built_mw: if unit.capacity.extendable && first == Some(y) {
                     clean(solved.p_nom_opt)
@@ -808,7 +819,7 @@ fn bus_prices(
     ranges: &[Range<usize>],
 ) -> Vec<BusPrices> {
     let mut prices = Vec::new();
-    for (y, period) in network.investment_periods.iter().enumerate() {
+    for (y, period) in periods_of(network).iter().enumerate() {
         for (b, bus) in network.buses.iter().enumerate() {
             let hourly: Vec<f64> = ranges[y]
                 .clone()
@@ -828,7 +839,7 @@ fn bus_prices(
             }
             prices.push(BusPrices {
                 bus: bus.name.clone(),
-                period: Some(period.period),
+                period: period.year,
                 average_usd_per_mwh: if den > 0.0 { clean(num / den) } else { 0.0 },
                 hourly_usd_per_mwh: hourly,
             });

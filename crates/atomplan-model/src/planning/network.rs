@@ -375,6 +375,25 @@ pub enum FolderOutcome {
     Invalid(Vec<Diagnostic>),
 }
 
+/// The units of `network` ([`units_from_network`]) in `plan`: a unit the file defines wins,
+/// and one the file only annotates (`capacity_credit`, `contingency`, `reserve_ramp`,
+/// `refuelling`: [`UnitWire::annotates_only`]) keeps the network's unit with those annotations.
+pub fn add_network_units(plan: &mut PlanningFile, network: &mut Network) {
+    for (name, unit) in units_from_network(network) {
+        match plan.units.entry(name) {
+            std::collections::btree_map::Entry::Vacant(entry) => {
+                entry.insert(unit);
+            }
+            std::collections::btree_map::Entry::Occupied(mut entry) => {
+                if entry.get().annotates_only() {
+                    let annotated = entry.get().annotating(unit);
+                    entry.insert(annotated);
+                }
+            }
+        }
+    }
+}
+
 /// PyPSA's MILP attributes of a network's generators (`p_nom_mod`, `committable`,
 /// `min_up_time`, `min_down_time`, `up_time_before`, `down_time_before`, `start_up_cost`,
 /// `shut_down_cost`, `stand_by_cost`, `ramp_limit_up`, `ramp_limit_down`, `ramp_limit_start_up`,
@@ -536,11 +555,21 @@ pub fn solve_network(
         mut network,
         warnings,
     } = imported;
+    // A plan of one period that only adds rows over the network's own columns (policy limits,
+    // reserve margins, N-1 on the network's units, refuelling) is the core's model with the
+    // planning families, as a network with investment periods is; the rest (the planning file's
+    // own unit sizes, operating modes, storage, representative periods or periods) goes through
+    // the planning system.
+    let on_core = network.is_multi_period()
+        || (plan.investment.is_none()
+            && super::multi_period::unsupported(&plan, &network, plan_file).is_empty());
     let mut diags = if network.is_multi_period() {
         let periods = network.investment_periods.len();
         let mut diags = super::file::validate_for_network_periods(&plan, plan_file, periods);
         diags.extend(super::multi_period::unsupported(&plan, &network, plan_file));
         diags
+    } else if on_core {
+        super::file::validate_for_network_periods(&plan, plan_file, 1)
     } else {
         super::file::validate(&plan, plan_file)
     };
@@ -548,7 +577,7 @@ pub fn solve_network(
         return FolderOutcome::Invalid(diags);
     }
     diags.extend(warnings);
-    if network.is_multi_period() {
+    if on_core {
         diags.extend(check_names_in(
             &plan,
             &(&network).into(),
@@ -573,9 +602,7 @@ pub fn solve_network(
     // The system first (it reads the generators' time-varying commitment costs and ramp
     // limits), then PyPSA's MILP attributes become planning units; the file's own units win.
     let system = system_from_network(&network);
-    for (name, unit) in units_from_network(&mut network) {
-        plan.units.entry(name).or_insert(unit);
-    }
+    add_network_units(&mut plan, &mut network);
     diags.extend(check_names(&plan, &system, plan_file));
     if diags.iter().any(Diagnostic::is_error) {
         return FolderOutcome::Invalid(diags);

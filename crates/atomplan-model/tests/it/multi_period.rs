@@ -592,9 +592,8 @@ fn the_n1_reserve_on_network_periods_follows_the_hand_derived_case() {
             );
         }
     }
-    // The same network in one period, through the planning model's own builder (its units
-    // read from `p_nom_mod` by `units_from_network`): the same contingency family gives half
-    // the cost of the two periods.
+    // The same network in one period (on the core's builder too, as a network with one
+    // period): the same contingency family gives half the cost of the two periods.
     let single = tempfile::tempdir().unwrap();
     n1_periods(single.path(), &[], false);
     let one = solve_n1(single.path(), area);
@@ -660,6 +659,11 @@ fn a_committable_unit_is_a_contingency_and_holds_reserve_within_its_status() {
 /// nuclear units are a committable fixed plant of two `p_nom_mod` modules, or an extendable
 /// modular plant of at most two free modules (the same plan).
 fn refuelling_periods(dir: &Path, committable: bool) {
+    refuelling_network(dir, &[2030, 2040], committable);
+}
+
+/// [`refuelling_periods`] over `periods` (none: one period on the network's own snapshots).
+fn refuelling_network(dir: &Path, periods: &[i32], committable: bool) {
     let mut day = vec![(1000.0, 300.0); 24];
     day.extend([(900.0, 65.0); 24]);
     let nuclear = if committable {
@@ -668,7 +672,7 @@ fn refuelling_periods(dir: &Path, committable: bool) {
         "nuclear,grid,0,True,1200,600,10,0,2000,100,False"
     };
     let generators = format!("{nuclear}\ngas,grid,0,True,inf,0,80,50000,2030,50,False\n");
-    one_bus(dir, &[2030, 2040], &day, &generators);
+    one_bus(dir, periods, &day, &generators);
 }
 
 /// Refuelling on the core's columns: staggered outages in the low-load season need one unit of
@@ -709,5 +713,80 @@ fn refuelling_on_network_periods_follows_the_hand_derived_case() {
         // Without refuelling the nuclear plant covers the load alone.
         let free = solve_n1(dir.path(), "");
         assert!(capacity(&free, "gas", 2030).abs() < 1e-6);
+    }
+}
+
+/// The planning builder's answer for the network in `dir` with `plan`, its units read from the
+/// network's MILP attributes (`add_network_units`), as `planning::solve_folder` solves a plan of
+/// one period that the core's builder does not take.
+fn builder_plan_of(dir: &Path, plan: &str) -> atomplan_model::planning::PlanResult {
+    let mut network = read_folder(dir).unwrap().network;
+    let system = planning::system_from_network(&network);
+    let mut plan =
+        planning::file::parse(&format!("[solver]\nmip_rel_gap = 0.0\n{plan}"), "plan.toml")
+            .unwrap();
+    planning::add_network_units(&mut plan, &mut network);
+    planning::builder_plan(&system, &plan).unwrap()
+}
+
+/// A plan of one period whose families are rows over the network's own columns goes to the
+/// core's builder (`planning/network.rs::solve_network`, a network without periods as one
+/// period): it carries the core's results, and gives the hand-derived objectives of the N-1
+/// and refuelling cases in one period, equal to the planning builder's on the same network and
+/// plan (which the plans of one period that set unit sizes or operating modes still take).
+#[test]
+fn plans_of_one_period_on_the_core_equal_the_hand_derived_cases_and_the_planning_builder() {
+    let with_import = format!("{N1_AREA}interconnector_reserve_mw = 1100\n");
+    let large_exempt = format!("{N1_AREA}[units.large]\ncontingency = false\n");
+    let gas_contingency = format!("{N1_AREA}[units.gas]\ncontingency = true\n");
+    let margin = "[[areas]]\nname = \"grid\"\nbuses = [\"grid\"]\nreserve_margin = 0.2\n\
+                  [[capacity_limits]]\nname = \"few modules\"\ngenerators = [\"smr\"]\nmax_mw = 550\n";
+    let n1 = |gas_committable: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        n1_periods(dir.path(), &[], gas_committable);
+        dir
+    };
+    let refuelling = |committable: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        refuelling_network(dir.path(), &[], committable);
+        dir
+    };
+    let staggered =
+        "[units.nuclear]\nrefuelling = { cycle_months = 12, outage_days = 30, schedule = \"staggered\" }\n";
+    let simultaneous =
+        "[units.nuclear]\nrefuelling = { cycle_months = 12, outage_days = 30, schedule = \"simultaneous\" }\n";
+    let cases: Vec<(tempfile::TempDir, &str, Option<f64>)> = vec![
+        (n1(false), "", Some(950.4e6)),
+        (n1(false), N1_AREA, Some(997.752e6)),
+        (n1(false), &with_import, Some(950.4e6)),
+        (n1(false), &large_exempt, Some(950.4e6)),
+        (n1(true), N1_AREA, Some(997.752e6)),
+        (n1(true), &gas_contingency, Some(998.844e6)),
+        (n1(false), margin, None),
+        (refuelling(true), staggered, Some(133.8e6)),
+        (refuelling(true), simultaneous, Some(229.32e6)),
+        (refuelling(false), staggered, Some(133.8e6)),
+        (refuelling(false), simultaneous, Some(229.32e6)),
+    ];
+    for (dir, plan, by_hand) in &cases {
+        let core = solve_n1(dir.path(), plan);
+        assert_eq!(core.status, SolveStatus::Optimal, "{plan}");
+        assert!(core.network_results.is_some(), "{plan}");
+        assert!(core.capacities.iter().all(|c| c.period.is_none()), "{plan}");
+        if let Some(objective) = by_hand {
+            assert!(
+                relative_difference(core.objective, *objective) < 1e-9,
+                "{plan}: {} vs {objective} by hand",
+                core.objective
+            );
+        }
+        let builder = builder_plan_of(dir.path(), plan);
+        assert_eq!(builder.status, SolveStatus::Optimal, "{plan}");
+        assert!(
+            relative_difference(core.objective, builder.objective) < 1e-9,
+            "{plan}: core {} vs planning builder {}",
+            core.objective,
+            builder.objective
+        );
     }
 }

@@ -144,6 +144,17 @@ fn assert_balanced(
     }
 }
 
+/// The planning builder's answer for `network` with a planning file that sets nothing but
+/// the units PyPSA's MILP attributes make (what `planning::solve_folder` gave before a plan of
+/// one period went to the core's builder).
+fn builder_answer(network: &atomplan_model::Network) -> planning::PlanResult {
+    let mut network = network.clone();
+    let system = planning::system_from_network(&network);
+    let mut plan = planning::PlanningFile::default();
+    planning::add_network_units(&mut plan, &mut network);
+    planning::builder_plan(&system, &plan).unwrap()
+}
+
 #[test]
 fn empty_plan_equals_the_core_on_every_fixture_network() {
     let mut folders: Vec<PathBuf> = ["mesh-5node-168", "toy-2node-168", "toy-1node-24"]
@@ -188,6 +199,16 @@ fn empty_plan_equals_the_core_on_every_fixture_network() {
         assert!(
             (a - b).abs() <= 1e-6 * b.abs().max(1.0),
             "{name}: planning {a} vs core {b}"
+        );
+        // The planning builder, which a plan of one period still takes when it sets what only
+        // the planning system has (unit sizes of the file, operating modes, representative
+        // periods), gives the same objective on the same network.
+        let builder = builder_answer(&core.network);
+        assert_eq!(builder.status, Status::Optimal, "{name}");
+        assert!(
+            (builder.objective - b).abs() <= 1e-6 * b.abs().max(1.0),
+            "{name}: planning builder {} vs core {b}",
+            builder.objective
         );
         // Capacities are not compared here: several of these networks have more than one
         // optimal plan (mesh-5node-168's CCGTs differ by 0.5 % at the same objective), and the

@@ -502,7 +502,7 @@ fn problem(study: &StudyFile, system: &StudySystem, margins: &[f64]) -> Problem 
     let mut plan = pfile::PlanningFile::default();
     plan.solver.time_limit = Some(study.options.solver_time_limit_s);
     plan.solver.relax_integers = !study.options.integer_units;
-    plan.solver.mip_rel_gap = 1e-4;
+    plan.solver.mip_rel_gap = Some(1e-4);
     // Prices are computed for the kept plan only, after the reliability loop.
     plan.solver.prices = false;
     plan.aggregation = Some(pfile::AggregationWire {

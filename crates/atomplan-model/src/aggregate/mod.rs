@@ -92,17 +92,19 @@ impl Aggregation {
             .collect()
     }
 
-    /// Snapshot weightings of the reduced series, one per reduced hour: the number of original
-    /// periods that hour stands for, where a partial last period of `L` hours counts only for
-    /// the first `L` hours of its representative (as in [`Aggregation::expand`]).
-    /// So Σ weight · value over the reduced series is the sum over the rebuilt year, exactly.
-    pub fn reduced_weights(&self) -> Vec<f64> {
+    /// Snapshot weightings of the reduced series, one per reduced hour: the sum of the
+    /// `weights` of the original hours that hour stands for (with hourly snapshots of weight 1,
+    /// the number of original periods), where a partial last period of `L` hours counts only
+    /// for the first `L` hours of its representative (as in [`Aggregation::expand`]).
+    /// So Σ weight · value over the reduced series is the weighted sum over the rebuilt year,
+    /// exactly, and the reduced weights add up to the original ones.
+    pub fn reduced_weights(&self, weights: &[f64]) -> Vec<f64> {
         let ph = self.period_hours;
         let mut w = vec![0.0; self.len() * ph];
         for (p, &r) in self.assignment.iter().enumerate() {
             let len = ph.min(self.hours - p * ph);
-            for v in &mut w[r * ph..r * ph + len] {
-                *v += 1.0;
+            for (i, v) in w[r * ph..r * ph + len].iter_mut().enumerate() {
+                *v += weights[p * ph + i];
             }
         }
         w

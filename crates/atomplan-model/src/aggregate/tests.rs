@@ -32,9 +32,16 @@ fn check_exact(method: Method) {
     assert!(err.energy_rel.abs() < 1e-12, "{err}");
     // Reduced series times weights gives the annual energy.
     let reduced = agg.reduce(&year);
-    let weights = agg.reduced_weights();
+    let weights = agg.reduced_weights(&vec![1.0; year.len()]);
     let energy: f64 = reduced.iter().zip(&weights).map(|(v, w)| v * w).sum();
     assert!((energy - year.iter().sum::<f64>()).abs() < 1e-6);
+    // Snapshots that stand for more than an hour keep their weight: 8,760 snapshots of weight
+    // 3 reduce to weights that add up to 3 × 8,760, and the weighted energy is three times the
+    // year's (the weights were counts of periods, whatever the snapshots' own, before).
+    let tripled = agg.reduced_weights(&vec![3.0; year.len()]);
+    assert!((tripled.iter().sum::<f64>() - 3.0 * 8760.0).abs() < 1e-9);
+    let energy: f64 = reduced.iter().zip(&tripled).map(|(v, w)| v * w).sum();
+    assert!((energy - 3.0 * year.iter().sum::<f64>()).abs() < 1e-6 * energy);
 }
 
 #[test]
@@ -170,7 +177,7 @@ fn weights_of_a_partial_last_week_fall_on_its_first_hours() {
     };
     let agg = aggregate(&[&load, &wind], &settings).unwrap();
     assert_eq!(agg.assignment.len(), 53);
-    let weights = agg.reduced_weights();
+    let weights = agg.reduced_weights(&vec![1.0; load.len()]);
     assert!((weights.iter().sum::<f64>() - 8760.0).abs() < 1e-9);
     let r = agg.assignment[52];
     assert_eq!(weights[r * 168 + 23] - weights[r * 168 + 24], 1.0);

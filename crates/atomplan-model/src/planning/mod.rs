@@ -289,6 +289,12 @@ fn on_core(system: &System, plan: &PlanningFile) -> (Option<crate::network::Netw
     }
 }
 
+/// What keeps a plan of `system` off the core's snapshot axis, so on the planning builder
+/// (empty when [`plan`] builds it on the core's builder).
+pub fn refusals_on_core(system: &System, plan: &PlanningFile) -> Vec<String> {
+    on_core(system, plan).1
+}
+
 /// Plans `system`: on the core's builder when the plan is over the planning file's own periods
 /// and the core's snapshot axis takes all of it ([`plan_on_core`]), else on the planning builder
 /// ([`builder_plan`]). Both give the same objective and capacities on every plan the core's axis

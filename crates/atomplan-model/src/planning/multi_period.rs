@@ -24,7 +24,11 @@
 //!   `interconnector_reserve_mw`, and `[units.<name>]` `contingency` and `reserve_ramp`;
 //! - `[units.<name>] refuelling` (`refuelling.rs`): a season per period on blocks of 24 of the
 //!   period's snapshots, taking one unit (staggered) or all (simultaneous) out of the available
-//!   capacity, or out of the units online of a committable unit.
+//!   capacity, or out of the units online of a committable unit;
+//! - on the planning file's own periods (`vintages.rs`), the operation of a unit the file does
+//!   not make committable: must-run ($p \ge A$) or a minimum stable load ($p \ge m A$) of the
+//!   available capacity $A$ after refuelling, and ramp limits per MW of capacity
+//!   ([`least_output`], [`units_reserve_and_refuelling`]).
 //!
 //! With a planning file that sets none of them, the LP is the core's LP, so the answer is the
 //! core's answer (and PyPSA's). What is built on the planning model's own periods only
@@ -36,7 +40,7 @@ use std::ops::Range;
 
 use atomplan_core::{Diagnostic, Location};
 
-use super::file::{PlanningFile, StorageWire};
+use super::file::{Operation, PlanningFile, StorageWire, UnitWire};
 use super::options::{Names, Options};
 use super::{
     clean, solve, solver_settings, BranchResult, BusPrices, CapacityResult, PlanResult,
@@ -45,7 +49,7 @@ use super::{
 use crate::build::planning::contingency::{self, Designs};
 use crate::build::planning::refuelling::{self, Season};
 use crate::build::planning::{
-    policy, reserve_margin, Expr, Index, Period, BIG_UNITS, SEASON_HOURS,
+    policy, prev_hour, reserve_margin, Expr, Index, Period, BIG_UNITS, SEASON_HOURS,
 };
 use crate::diagnose::Diagnosis;
 use crate::lp::{Col, LinearProgram};
@@ -413,6 +417,47 @@ pub(crate) struct Pooled {
     pub unit_size: Vec<Option<f64>>,
     /// Per network generator: the most units it can have (the big-M of "any unit built").
     pub max_units: Vec<f64>,
+    /// Per network generator: the units a refuelling season is planned for (a staggered
+    /// season lasts one outage per unit) and the most an outage takes out.
+    pub refuelling_units: Vec<f64>,
+}
+
+/// The share of its capacity a generator may hold as N-1 reserve: `[units.<name>]
+/// reserve_ramp`, else its `ramp_rate`, else its network's smallest `ramp_limit_up`, else 1;
+/// 0 for a must-run unit, which runs at its available output.
+pub(crate) fn reserve_ramp(unit: Option<&UnitWire>, generator: &crate::network::Generator) -> f64 {
+    if unit.and_then(|u| u.operation) == Some(Operation::MustRun) {
+        return 0.0;
+    }
+    unit.and_then(|u| u.reserve_ramp.or(u.ramp_rate))
+        .or_else(|| {
+            generator
+                .operation
+                .ramp_limit_up
+                .as_ref()
+                .map(|series| match series {
+                    crate::network::Series::Static(value) => *value,
+                    crate::network::Series::Varying(values) => {
+                        values.iter().copied().fold(f64::INFINITY, f64::min)
+                    }
+                })
+        })
+        .unwrap_or(1.0)
+}
+
+/// The least output of a unit the planning file does not make committable, per MW of its
+/// available capacity: 1 when must-run, else its `min_stable_load` (0 without either).
+pub(crate) fn least_output(unit: Option<&UnitWire>) -> f64 {
+    match unit {
+        Some(u) if !u.committable => {
+            if u.operation == Some(Operation::MustRun) {
+                1.0
+            } else {
+                u.min_stable_load
+            }
+        }
+        _ => 0.0,
+    }
 }
 
 /// The unit size of a generator on the core's columns, read as the planning model reads a
@@ -502,7 +547,22 @@ fn units_reserve_and_refuelling(
     };
     let refuels =
         |g: usize| size_of(g).is_some() && options.units[g].is_some_and(|u| u.refuelling.is_some());
-    if !n1_areas.iter().any(|&n1| n1) && !(0..generators.len()).any(refuels) {
+    // The operation the planning file gives a unit it does not make committable: its least
+    // output per MW available, and its ramp limits per MW of capacity (up, down).
+    let least: Vec<f64> = (0..generators.len())
+        .map(|g| least_output(options.units[g]))
+        .collect();
+    let ramps: Vec<(Option<f64>, Option<f64>)> = (0..generators.len())
+        .map(|g| match options.units[g] {
+            Some(u) if !u.committable => (u.ramp_rate, u.ramp_rate_down.or(u.ramp_rate)),
+            _ => (None, None),
+        })
+        .collect();
+    if !n1_areas.iter().any(|&n1| n1)
+        && !(0..generators.len()).any(refuels)
+        && least.iter().all(|&l| l == 0.0)
+        && ramps.iter().all(|r| *r == (None, None))
+    {
         return;
     }
     let max_units: Vec<f64> = match pooled {
@@ -522,6 +582,10 @@ fn units_reserve_and_refuelling(
                 }
             })
             .collect(),
+    };
+    let season_units = match pooled {
+        Some(pool) => pool.refuelling_units.clone(),
+        None => max_units.clone(),
     };
     let designs = Designs {
         names: generators.iter().map(|g| g.name.as_str()).collect(),
@@ -552,16 +616,7 @@ fn units_reserve_and_refuelling(
     let mut reserve: Vec<Vec<Vec<Option<Col>>>> = Vec::with_capacity(generators.len());
     for (g, gen) in generators.iter().enumerate() {
         let in_n1 = options.area_of_bus[gen.bus].is_some_and(|a| n1_areas[a]);
-        let rho = options.units[g]
-            .and_then(|u| u.reserve_ramp)
-            .or_else(|| {
-                gen.operation.ramp_limit_up.as_ref().map(|series| {
-                    (0..network.snapshots.len())
-                        .map(|t| series.at(t))
-                        .fold(f64::INFINITY, f64::min)
-                })
-            })
-            .unwrap_or(1.0);
+        let rho = reserve_ramp(options.units[g], gen);
         // A big-M unit (extendable without modules) is bounded by its capacity instead.
         let status = index
             .generator_commitment
@@ -603,7 +658,7 @@ fn units_reserve_and_refuelling(
                     lp,
                     &gen.name,
                     r,
-                    max_units[g],
+                    season_units[g],
                     y,
                     &blocks,
                     &block_load,
@@ -628,7 +683,7 @@ fn units_reserve_and_refuelling(
                         s,
                         block,
                         1.0,
-                        max_units[g],
+                        season_units[g],
                         &ix.units[g][y],
                         &ix.any_built[g][y],
                         &mut online,
@@ -646,46 +701,104 @@ fn units_reserve_and_refuelling(
                 let r =
                     holds.then(|| contingency::reserve_column(lp, &gen.name, y, local, cap, rho));
                 columns.push(r);
-                if r.is_none() && (outage.is_none() || status.is_some()) {
-                    continue;
-                }
                 let p = index.generator_p(g, t);
                 let mut terms = vec![(p, 1.0)];
                 if let Some(r) = r {
                     terms.push((r, 1.0));
                 }
-                let upper = match status {
+                if let Some(columns) = status {
                     // p + r <= p_max · S · u
-                    Some(columns) => {
+                    if r.is_some() {
                         terms.push((columns.status + t, -max_pu * size));
-                        0.0
+                        lp.row_with(
+                            format!("Generator-p-reserve-upper[{key}]"),
+                            f64::NEG_INFINITY,
+                            0.0,
+                            &terms,
+                        );
                     }
-                    // p + r <= A, the available capacity less the units in refuelling
-                    None => {
-                        let mut available = cap.scaled(max_pu);
-                        if let Some(s) = outage {
-                            refuelling::apply_season(
-                                lp,
-                                s,
-                                block,
-                                size * max_pu,
-                                max_units[g] * size,
-                                &ix.units[g][y],
-                                &ix.any_built[g][y],
-                                &mut available,
-                                key.clone(),
-                            );
-                        }
-                        terms.extend(available.terms.iter().map(|&(c, v)| (c, -v)));
-                        available.constant
+                    continue;
+                }
+                let lower = if active { least[g] } else { 0.0 };
+                if r.is_none() && outage.is_none() && lower == 0.0 {
+                    continue;
+                }
+                // A: the available capacity less the units in refuelling.
+                let mut available = cap.scaled(max_pu);
+                if let Some(s) = outage {
+                    refuelling::apply_season(
+                        lp,
+                        s,
+                        block,
+                        size * max_pu,
+                        season_units[g] * size,
+                        &ix.units[g][y],
+                        &ix.any_built[g][y],
+                        &mut available,
+                        key.clone(),
+                    );
+                }
+                // p >= least · A (must-run: all of it; else the minimum stable load)
+                if lower > 0.0 {
+                    let mut low = vec![(p, 1.0)];
+                    low.extend(available.terms.iter().map(|&(c, v)| (c, -v * lower)));
+                    lp.row_with(
+                        format!("Generator-p-lower[{key}]"),
+                        available.constant * lower,
+                        f64::INFINITY,
+                        &low,
+                    );
+                }
+                // p + r <= A
+                if r.is_some() || outage.is_some() {
+                    terms.extend(available.terms.iter().map(|&(c, v)| (c, -v)));
+                    lp.row_with(
+                        format!("Generator-p-reserve-upper[{key}]"),
+                        f64::NEG_INFINITY,
+                        available.constant,
+                        &terms,
+                    );
+                }
+            }
+            // Ramps of a unit that is not committable, per MW of its capacity C:
+            // -r_down C <= p_t - p_{t-1} <= r_up C, from the second snapshot of a period, or
+            // wrapping inside each representative block.
+            if active && status.is_none() && ramps[g] != (None, None) {
+                let cap = &ix.capacity[g][y];
+                for local in 0..range.len() {
+                    let before = match &network.representative {
+                        Some(rep) => Some(prev_hour(local, rep.block_snapshots)),
+                        None => local.checked_sub(1),
+                    };
+                    let Some(before) = before.filter(|&b| b != local) else {
+                        continue;
+                    };
+                    let delta = [
+                        (index.generator_p(g, range.start + local), 1.0),
+                        (index.generator_p(g, range.start + before), -1.0),
+                    ];
+                    let key = format!("{},{y},{local}", gen.name);
+                    if let Some(up) = ramps[g].0 {
+                        let mut terms = delta.to_vec();
+                        terms.extend(cap.terms.iter().map(|&(c, v)| (c, -v * up)));
+                        lp.row_with(
+                            format!("Generator-ramp-up[{key}]"),
+                            f64::NEG_INFINITY,
+                            cap.constant * up,
+                            &terms,
+                        );
                     }
-                };
-                lp.row_with(
-                    format!("Generator-p-reserve-upper[{key}]"),
-                    f64::NEG_INFINITY,
-                    upper,
-                    &terms,
-                );
+                    if let Some(down) = ramps[g].1 {
+                        let mut terms = delta.to_vec();
+                        terms.extend(cap.terms.iter().map(|&(c, v)| (c, v * down)));
+                        lp.row_with(
+                            format!("Generator-ramp-down[{key}]"),
+                            -cap.constant * down,
+                            f64::INFINITY,
+                            &terms,
+                        );
+                    }
+                }
             }
             by_period.push(columns);
         }

@@ -498,7 +498,7 @@ impl System {
                     ..l.clone()
                 })
                 .collect(),
-            weights: agg.reduced_weights(),
+            weights: agg.reduced_weights(&self.weights),
             store_weights: reduce(&self.store_weights),
             // Hourly snapshots of weight 1: a representative hour's output counts as often as
             // its objective weight says.

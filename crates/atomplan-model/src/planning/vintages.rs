@@ -72,6 +72,12 @@ fn vintage_unit(unit: &UnitWire) -> bool {
         existing_units: 0,
         max_units_per_period: None,
         retirable: false,
+        // The operation of a unit that is not committable (`multi_period.rs`).
+        operation: None,
+        min_stable_load: 0.0,
+        ramp_rate: None,
+        ramp_rate_down: None,
+        refuelling: None,
         ..unit.clone()
     } == UnitWire::default()
 }
@@ -94,7 +100,7 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
     for (name, unit) in &plan.units {
         if !vintage_unit(unit) {
             why.push(format!(
-                "`[units.{name}]` with commitment, operating modes or refuelling"
+                "`[units.{name}]` with commitment (`committable`, up and down times, start-up, shut-down or stand-by costs, start-up or shut-down ramps)"
             ));
         }
     }
@@ -155,6 +161,9 @@ struct Vintages {
     /// Each base generator's `unit_size_mw` and most units (the big-M of "any unit built").
     unit_size: Vec<Option<f64>>,
     max_units: Vec<f64>,
+    /// Each base generator's units a refuelling season is planned for, as the planning builder
+    /// counts them: `max_units`, else its existing units, at least one.
+    refuelling_units: Vec<f64>,
     /// Fixed O&M of the existing capacity over the horizon (weighted), USD.
     fixed_cost: f64,
     /// Limits on the new capacity of one base generator or storage unit alive in each period.
@@ -287,6 +296,7 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
     let mut existing_mw = vec![vec![0.0; ny]; n_g];
     let mut unit_size = Vec::with_capacity(n_g);
     let mut max_units = Vec::with_capacity(n_g);
+    let mut refuelling_units = Vec::with_capacity(n_g);
     let mut fixed_cost = 0.0;
     let mut limits = Vec::new();
     let mut retirable = Vec::new();
@@ -298,6 +308,9 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
             unit.max_units
                 .map_or(crate::build::planning::BIG_UNITS, f64::from),
         );
+        refuelling_units.push(f64::from(
+            unit.max_units.unwrap_or(unit.existing_units.max(1)),
+        ));
         let mut operator = out.generators[g].clone();
         if let Some(by_period) = &unit.marginal_cost_by_period {
             operator.marginal_cost = Series::Varying(
@@ -501,6 +514,7 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
         existing_mw,
         unit_size,
         max_units,
+        refuelling_units,
         fixed_cost,
         limits,
         storage_parts,
@@ -527,6 +541,11 @@ fn file_for(plan: &PlanningFile) -> PlanningFile {
                 contingency: unit.contingency,
                 capacity_credit: unit.capacity_credit,
                 reserve_ramp: unit.reserve_ramp,
+                operation: unit.operation,
+                min_stable_load: unit.min_stable_load,
+                ramp_rate: unit.ramp_rate,
+                ramp_rate_down: unit.ramp_rate_down,
+                refuelling: unit.refuelling.clone(),
                 ..UnitWire::default()
             };
             (name.clone(), kept)
@@ -644,7 +663,11 @@ impl Prepared {
                                 base.p_max_pu.at(base_t),
                             );
                         }
-                        let lower = base.p_min_pu.at(base_t);
+                        let lower = if self.least_output(g) > 0.0 {
+                            0.0
+                        } else {
+                            base.p_min_pu.at(base_t)
+                        };
                         if capacity.terms.is_empty() {
                             lp.col_lower[p + t] = capacity.constant * lower;
                         } else if lower != 0.0 {
@@ -667,13 +690,13 @@ impl Prepared {
             Some(Pooled {
                 unit_size: vintages.unit_size.clone(),
                 max_units: vintages.max_units.clone(),
+                refuelling_units: vintages.refuelling_units.clone(),
             })
         }
     }
 
     /// Whether base generator `g` holds N-1 reserve (`multi_period.rs`): it is in an area with
-    /// `n1_reserve` and its `reserve_ramp` is not 0 (the generators taken here have no ramp
-    /// limits, so the default is 1).
+    /// `n1_reserve` and its reserve ramp ([`super::multi_period::reserve_ramp`]) is not 0.
     fn holds_reserve(&self, g: usize) -> bool {
         let generator = &self.base.generators[g];
         let bus = &self.base.buses[generator.bus].name;
@@ -681,12 +704,14 @@ impl Prepared {
         plan.areas
             .iter()
             .any(|a| a.n1_reserve && a.buses.iter().any(|b| b == bus))
-            && plan
-                .units
-                .get(&generator.name)
-                .and_then(|u| u.reserve_ramp)
-                .unwrap_or(1.0)
-                > 0.0
+            && super::multi_period::reserve_ramp(plan.units.get(&generator.name), generator) > 0.0
+    }
+
+    /// The least output per MW available the planning file gives base generator `g`
+    /// ([`super::multi_period::least_output`]); where it is positive it replaces the network's
+    /// `p_min_pu`, as in the planning builder.
+    fn least_output(&self, g: usize) -> f64 {
+        super::multi_period::least_output(self.file.units.get(&self.base.generators[g].name))
     }
 
     /// The storage units' capacity in each period, their builds active then plus their
@@ -901,8 +926,8 @@ fn representative(
         .collect();
     let snapshots = &network.snapshots;
     out.snapshots.names = hours.iter().map(|&t| snapshots.names[t].clone()).collect();
-    out.snapshots.objective = agg.reduced_weights();
-    out.snapshots.generators = agg.reduced_weights();
+    out.snapshots.objective = agg.reduced_weights(&snapshots.objective);
+    out.snapshots.generators = agg.reduced_weights(&snapshots.generators);
     out.snapshots.stores = agg.reduce(&snapshots.stores);
     out.representative = Some(crate::network::Representative {
         block_snapshots: agg.period_hours,

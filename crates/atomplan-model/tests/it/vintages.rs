@@ -262,7 +262,7 @@ max_units = 1
 
 [units.smr]
 unit_size_mw = 60
-overnight_cost_usd_per_kw = 5000
+overnight_cost_usd_per_kw = 1500
 fixed_om_usd_per_kw_year = 140
 lifetime_years = 60
 lead_time_years = 4
@@ -471,6 +471,109 @@ lifetime_years = 25
         routed_cyclic.objective,
         routed.objective
     );
+}
+
+/// The operation of units that are not committable, over periods: must-run 250 MW units with
+/// staggered refuelling (the lowest-load days), SMR modules at a minimum stable load of
+/// half their available output with 20 %/h ramps and a season the optimiser chooses, an
+/// existing coal fleet with a slower ramp down than up, and the N-1 reserve (which a must-run
+/// unit holds none of), on seven sequential days of 52 days each and on four representative
+/// days of them (where ramps wrap inside each day, and the days weigh what the days they stand
+/// for weigh), and with simultaneous outages.
+#[test]
+fn must_run_stable_load_ramps_and_refuelling_over_periods_equal_the_planning_builder() {
+    let dir = tempfile::tempdir().unwrap();
+    hourly(
+        dir.path(),
+        7 * 24,
+        8760.0 / (7.0 * 24.0),
+        "\
+coal,grid,coal,400,False,inf,40,0,1.0
+gas,grid,gas,0,True,inf,120,60000,0.5
+large,grid,nuclear,0,True,inf,9,0,1.0
+smr,grid,nuclear,0,True,inf,11,0,1.0
+wind,grid,wind,0,True,400,0,0,1.0
+",
+    );
+    let units = r#"
+[solver]
+mip_rel_gap = 0.0
+
+[investment]
+decision_year = 2025
+periods = [2030, 2040]
+discount_rate = 0.05
+end_year = 2050
+load_scale = [1.0, 1.6]
+
+[[areas]]
+name = "grid"
+buses = ["grid"]
+n1_reserve = true
+
+[units.coal]
+unit_size_mw = 200
+existing_units = 2
+ramp_rate = 0.3
+ramp_rate_down = 0.15
+
+[units.large]
+unit_size_mw = 250
+overnight_cost_usd_per_kw = 3000
+fixed_om_usd_per_kw_year = 100
+lifetime_years = 60
+lead_time_years = 5
+max_units = 2
+operation = "must_run"
+refuelling = { cycle_months = 18, outage_days = 30 }
+
+[units.smr]
+unit_size_mw = 60
+overnight_cost_usd_per_kw = 1500
+fixed_om_usd_per_kw_year = 120
+lifetime_years = 60
+lead_time_years = 5
+max_units = 4
+min_stable_load = 0.5
+ramp_rate = 0.2
+refuelling = { cycle_months = 24, outage_days = 20, optimise = true }
+
+[units.wind]
+overnight_cost_usd_per_kw = 1500
+fixed_om_usd_per_kw_year = 35
+lifetime_years = 25
+"#;
+    let flexible = units
+        .replace("operation = \"must_run\"\n", "")
+        .replace("min_stable_load = 0.5\n", "")
+        .replace("ramp_rate = 0.2\n", "")
+        .replace("ramp_rate = 0.3\nramp_rate_down = 0.15\n", "");
+    let representative = format!("{units}\n[aggregation]\nrepresentatives = 4\nseed = 1\n");
+    let simultaneous = units.replace(
+        "outage_days = 30 }",
+        "outage_days = 30, schedule = \"simultaneous\" }",
+    );
+    let mut objectives = Vec::new();
+    for plan in [
+        units,
+        flexible.as_str(),
+        representative.as_str(),
+        simultaneous.as_str(),
+    ] {
+        let (core, builder) = both(dir.path(), plan);
+        assert_same(&core, &builder);
+        objectives.push(core.objective);
+    }
+    // The operation costs more than flexible units; the plan has one must-run unit in 2040 and
+    // the four SMR modules, so every family is in the model that decides it.
+    assert!(
+        objectives[0] > objectives[1] * (1.0 + 1e-6),
+        "{objectives:?}"
+    );
+    let (core, _) = both(dir.path(), units);
+    let built = core.by_period();
+    assert!((built[&("large".to_owned(), Some(2040))] - 250.0).abs() < 1e-6);
+    assert!((built[&("smr".to_owned(), Some(2030))] - 240.0).abs() < 1e-6);
 }
 
 /// What the core's axis does not take yet is named, not ignored: learning, commitment and a

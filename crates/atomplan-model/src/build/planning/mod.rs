@@ -140,7 +140,7 @@ pub(crate) const BIG_UNITS: f64 = 1000.0;
 pub(crate) const SEASON_HOURS: usize = 24;
 
 /// Blocks (representative periods) of hours: chronology wraps within each block.
-fn prev_hour(t: usize, block_hours: usize) -> usize {
+pub(crate) fn prev_hour(t: usize, block_hours: usize) -> usize {
     let start = t - t % block_hours;
     if t == start {
         start + block_hours - 1

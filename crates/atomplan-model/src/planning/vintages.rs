@@ -78,6 +78,8 @@ fn vintage_unit(unit: &UnitWire) -> bool {
         ramp_rate: None,
         ramp_rate_down: None,
         refuelling: None,
+        // Learning steps of the unit's vendor (`learning.rs` over the build parts).
+        vendor: None,
         ..unit.clone()
     } == UnitWire::default()
 }
@@ -93,9 +95,6 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
     }
     if network.is_multi_period() {
         why.push("a network with investment periods of its own".to_owned());
-    }
-    if !plan.vendors.is_empty() {
-        why.push("learning (`[vendors]`)".to_owned());
     }
     for (name, unit) in &plan.units {
         if !vintage_unit(unit) {
@@ -183,6 +182,8 @@ struct Vintages {
 struct Part {
     generator: usize,
     built_in: Option<usize>,
+    /// The vendor's learning step a build is priced at (`learning.rs`), when it has steps.
+    step: Option<usize>,
     /// Its column's name (`Generator-build[<name>,<year>]`, `Generator-kept[<name>,<year>]`).
     label: String,
     capacity: Capacity,
@@ -360,6 +361,7 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
                 parts.push(Part {
                     generator: g,
                     built_in: None,
+                    step: None,
                     label: format!("Generator-kept[{},{}]", generator.name, years[alive[i]]),
                     capacity: Capacity {
                         nominal: 0.0,
@@ -387,11 +389,26 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
         let interest = unit.construction_interest_rate.unwrap_or(rate);
         let idc = idc_factor_uniform(interest, unit.lead_time_years);
         let crf = capital_recovery_factor(rate, lifetime.min(1e4));
+        let annual_at = |overnight: f64| {
+            overnight * 1000.0 * idc * crf + unit.fixed_om_usd_per_kw_year * 1000.0
+        };
         let annual = unit
             .overnight_cost_usd_per_kw
-            .map_or(generator.capacity.capital_cost, |o| {
-                o * 1000.0 * idc * crf + unit.fixed_om_usd_per_kw_year * 1000.0
-            });
+            .map_or(generator.capacity.capital_cost, annual_at);
+        // The overnight cost of each learning step of the design's vendor (unit-sized designs
+        // only, as in the planning builder).
+        let steps: Vec<f64> = unit
+            .vendor
+            .as_ref()
+            .and_then(|v| plan.vendors.get(v))
+            .filter(|_| size.is_some())
+            .map(|v| {
+                v.learning
+                    .iter()
+                    .map(|s| s.overnight_cost_usd_per_kw)
+                    .collect()
+            })
+            .unwrap_or_default();
         let first_year = (investment.decision_year + unit.lead_time_years.ceil() as i32)
             .max(unit.earliest_year.unwrap_or(i32::MIN));
         let mut builds = false;
@@ -425,21 +442,36 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
                 continue;
             }
             builds = true;
-            parts.push(Part {
-                generator: g,
-                built_in: Some(y),
-                label: format!("Generator-build[{},{year}]", generator.name),
-                capacity: Capacity {
-                    nominal: 0.0,
-                    extendable: true,
-                    min: 0.0,
-                    max,
-                    capital_cost: annual,
-                    module: size.unwrap_or(0.0),
-                    build_year: f64::from(year),
-                    lifetime,
-                },
-            });
+            let capacity = |capital_cost: f64| Capacity {
+                nominal: 0.0,
+                extendable: true,
+                min: 0.0,
+                max,
+                capital_cost,
+                module: size.unwrap_or(0.0),
+                build_year: f64::from(year),
+                lifetime,
+            };
+            if steps.is_empty() {
+                parts.push(Part {
+                    generator: g,
+                    built_in: Some(y),
+                    step: None,
+                    label: format!("Generator-build[{},{year}]", generator.name),
+                    capacity: capacity(annual),
+                });
+            }
+            // With a vendor's learning steps, one build per step at the step's cost, together
+            // within the period's most units (`Prepared::pool`, `Generator-build-limit`).
+            for (k, &overnight) in steps.iter().enumerate() {
+                parts.push(Part {
+                    generator: g,
+                    built_in: Some(y),
+                    step: Some(k),
+                    label: format!("Generator-build[{},{year},step{k}]", generator.name),
+                    capacity: capacity(annual_at(overnight)),
+                });
+            }
         }
         if !builds {
             continue;
@@ -486,6 +518,7 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
             storage_parts.push(Part {
                 generator: k,
                 built_in: Some(y),
+                step: None,
                 label: format!("StorageUnit-build[{},{year}]", unit.name),
                 capacity: Capacity {
                     nominal: 0.0,
@@ -546,6 +579,7 @@ fn file_for(plan: &PlanningFile) -> PlanningFile {
                 ramp_rate: unit.ramp_rate,
                 ramp_rate_down: unit.ramp_rate_down,
                 refuelling: unit.refuelling.clone(),
+                vendor: unit.vendor.clone(),
                 ..UnitWire::default()
             };
             (name.clone(), kept)
@@ -685,6 +719,7 @@ impl Prepared {
                     ix.capacity[g][y] = capacity;
                 }
             }
+            self.learning(lp, &columns, ranges.len());
             *self.columns.borrow_mut() = columns;
             *self.storage_columns.borrow_mut() = self.pool_storage(lp, index, ix, ranges);
             Some(Pooled {
@@ -693,6 +728,54 @@ impl Prepared {
                 refuelling_units: vintages.refuelling_units.clone(),
             })
         }
+    }
+
+    /// The learning steps of the vendors' designs (`build/planning/learning.rs`) over the build
+    /// parts priced at them: a period's builds of one design at its steps together within the
+    /// period's most units (`Generator-build-limit`), and the vendors' step sizes and order.
+    fn learning(&self, lp: &mut LinearProgram, columns: &[Expr], n_periods: usize) {
+        if self.file.vendors.is_empty() {
+            return;
+        }
+        let mut learning = Vec::new();
+        let mut by_build: std::collections::BTreeMap<(usize, usize), Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for (k, part) in self.vintages.parts.iter().enumerate() {
+            if let (Some(y), Some(step)) = (part.built_in, part.step) {
+                let unit_col = columns[k].terms[0].0;
+                learning.push((part.generator, y, step, unit_col));
+                by_build.entry((part.generator, y)).or_default().push(k);
+            }
+        }
+        for ((g, y), members) in &by_build {
+            let capacity = &self.vintages.parts[members[0]].capacity;
+            if members.len() > 1 {
+                let terms: Vec<(usize, f64)> = members
+                    .iter()
+                    .map(|&k| (columns[k].terms[0].0, 1.0))
+                    .collect();
+                lp.row_with(
+                    format!(
+                        "Generator-build-limit[{},{}]",
+                        self.base.generators[*g].name,
+                        self.vintages.network.investment_periods[*y].period
+                    ),
+                    f64::NEG_INFINITY,
+                    (capacity.max / capacity.module + 1e-9).floor(),
+                    &terms,
+                );
+            }
+        }
+        let names = super::options::Names::from(&self.base);
+        let options = super::options::Options::resolve_names(&names, &self.file)
+            .expect("the names were checked when the plan was prepared");
+        crate::build::planning::learning::add_learning(
+            lp,
+            &options.vendors,
+            n_periods,
+            self.file.solver.relax_integers,
+            &learning,
+        );
     }
 
     /// Whether base generator `g` holds N-1 reserve (`multi_period.rs`): it is in an area with

@@ -6,27 +6,30 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::*;
+use crate::planning::options::Vendor;
 
 /// FOAK → NOAK learning: each vendor's steps hold a number of units across all its designs
-/// and periods, and a step opens only when the previous one is full.
-pub(super) fn add_learning(
+/// and periods, and a step opens only when the previous one is full. `learning` lists the build
+/// columns by (generator, period, step, column), in units, over `n_periods` periods.
+pub(crate) fn add_learning(
     lp: &mut LinearProgram,
-    opt: &Options,
-    periods: &[Period],
-    ix: &mut Index,
+    vendors: &[Vendor],
+    n_periods: usize,
+    relax: bool,
+    learning: &[(usize, usize, usize, Col)],
 ) {
-    for vendor in &opt.vendors {
+    for vendor in vendors {
         let vname = vendor.name;
         let nsteps = vendor.wire.learning.len();
         for (k, step) in vendor.wire.learning.iter().enumerate() {
             let cols_in = |kk: usize, upto: usize| -> Vec<Col> {
-                ix.learning
+                learning
                     .iter()
                     .filter(|&&(g, y, s, _)| s == kk && y <= upto && vendor.generators.contains(&g))
                     .map(|&(_, _, _, c)| c)
                     .collect()
             };
-            let all = cols_in(k, periods.len());
+            let all = cols_in(k, n_periods);
             if all.is_empty() {
                 continue;
             }
@@ -39,14 +42,14 @@ pub(super) fn add_learning(
                     &terms,
                 );
                 if k + 1 < nsteps {
-                    for y in 0..periods.len() {
+                    for y in 0..n_periods {
                         // full_{k,y} binary: Σ_{y'<=y} b_k >= units · full ; Σ_{y'<=y} b_{k+1} <= BIG · full
                         let full = lp.col(
                             format!("Vendor-step-full[{vname},{k},{y}]"),
                             0.0,
                             0.0,
                             1.0,
-                            !opt.file.solver.relax_integers,
+                            !relax,
                         );
                         let mut terms: Vec<(Col, f64)> =
                             cols_in(k, y).iter().map(|&c| (c, 1.0)).collect();

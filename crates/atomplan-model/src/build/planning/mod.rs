@@ -26,7 +26,7 @@ mod branches;
 pub(crate) mod contingency;
 mod dispatch;
 mod investment;
-mod learning;
+pub(crate) mod learning;
 pub mod policy;
 pub(crate) mod refuelling;
 pub(crate) mod reserve_margin;
@@ -165,7 +165,13 @@ pub fn build(sys: &System, opt: &Options) -> Built {
     // ---- capacity, units and builds per period (investment.rs) ----
     fixed_cost += investment::generator_capacity(&mut lp, sys, opt, &mut ix);
     if multi {
-        add_learning(&mut lp, opt, &periods, &mut ix);
+        add_learning(
+            &mut lp,
+            &opt.vendors,
+            periods.len(),
+            plan.solver.relax_integers,
+            &ix.learning,
+        );
     }
 
     // ---- storage capacity per period ----

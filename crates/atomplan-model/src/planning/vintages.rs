@@ -107,14 +107,8 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
         !operation.committable && !operation.has_ramp_limits()
     };
     for s in &network.storage_units {
-        if s.capacity.is_modular()
-            || s.inflow != Series::Static(0.0)
-            || !(s.cyclic_state_of_charge || s.state_of_charge_initial == 0.0)
-        {
-            why.push(format!(
-                "the storage unit `{}` (modular, with inflow, or not cyclic with an initial state)",
-                s.name
-            ));
+        if s.capacity.is_modular() {
+            why.push(format!("the modular storage unit `{}`", s.name));
         }
     }
     if !network.global_constraints.is_empty() {

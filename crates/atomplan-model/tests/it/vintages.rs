@@ -473,6 +473,69 @@ lifetime_years = 25
     );
 }
 
+/// Hydro with a reservoir fed by inflow (spilling what it cannot store, no pumping) and a battery that does
+/// not cycle, starting each period from its initial state, over two periods: on fourteen and a
+/// half sequential days, and on four representative days with the reservoir linked across the
+/// year. Inflow and the initial state change the plan's cost.
+#[test]
+fn storage_inflow_and_initial_state_over_periods_equal_the_planning_builder() {
+    let dir = tempfile::tempdir().unwrap();
+    let hours = 14 * 24 + 12;
+    hourly(
+        dir.path(),
+        hours,
+        1.0,
+        "\
+coal,grid,coal,450,False,inf,40,0,1.0
+peaker,grid,gas,0,True,inf,130,50000,0.4
+wind,grid,wind,0,True,1500,0,0,1.0
+",
+    );
+    let storage = |initial: f64| {
+        format!(
+            "name,bus,p_nom,p_nom_extendable,p_nom_max,capital_cost,max_hours,efficiency_store,efficiency_dispatch,cyclic_state_of_charge,state_of_charge_initial,standing_loss,p_min_pu\n\
+             battery,grid,50,True,300,12000,4,0.95,0.95,False,{initial},0,-1\n\
+             hydro,grid,120,False,inf,0,48,1,0.9,True,0,0,0\n"
+        )
+    };
+    std::fs::write(dir.path().join("storage_units.csv"), storage(200.0)).unwrap();
+    let mut inflow = String::from("snapshot,hydro\n");
+    for t in 0..hours {
+        let mw = 40.0 + 30.0 * f64::from((t / 24) % 5) / 4.0;
+        inflow.push_str(&format!("{t},{mw}\n"));
+    }
+    std::fs::write(dir.path().join("storage_units-inflow.csv"), inflow).unwrap();
+    let plan = r#"
+[investment]
+decision_year = 2025
+periods = [2030, 2040]
+discount_rate = 0.05
+end_year = 2050
+load_scale = [1.0, 1.3]
+co2_cap_t = [inf, 1.0e5]
+
+[units.wind]
+overnight_cost_usd_per_kw = 1300
+lifetime_years = 25
+"#;
+    let (routed, builder) = both(dir.path(), plan);
+    assert_same(&routed, &builder);
+    let representative =
+        format!("{plan}\n[aggregation]\nrepresentatives = 4\nseed = 3\n\n[storage.hydro]\nlinking = \"linked\"\n");
+    let (routed_rep, builder_rep) = both(dir.path(), &representative);
+    assert_same(&routed_rep, &builder_rep);
+    // Without inflow the reservoir is only a store, and without an initial state the battery
+    // starts empty: both plans cost more.
+    std::fs::remove_file(dir.path().join("storage_units-inflow.csv")).unwrap();
+    let (dry, dry_builder) = both(dir.path(), plan);
+    assert_same(&dry, &dry_builder);
+    assert!(dry.objective > routed.objective * (1.0 + 1e-6));
+    std::fs::write(dir.path().join("storage_units.csv"), storage(0.0)).unwrap();
+    let (empty, empty_builder) = both(dir.path(), plan);
+    assert_same(&empty, &empty_builder);
+    assert!(empty.objective > dry.objective * (1.0 + 1e-9));
+}
+
 /// The operation of units that are not committable, over periods: must-run 250 MW units with
 /// staggered refuelling (the lowest-load days), SMR modules at a minimum stable load of
 /// half their available output with 20 %/h ramps and a season the optimiser chooses, an

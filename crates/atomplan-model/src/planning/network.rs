@@ -602,6 +602,25 @@ pub fn solve_network(
     // The system first (it reads the generators' time-varying commitment costs and ramp
     // limits), then PyPSA's MILP attributes become planning units; the file's own units win.
     let system = system_from_network(&network);
+    // A plan over the planning file's own periods that the core's axis takes runs on the
+    // network itself, lines and extendable links included (`vintages.rs`).
+    if plan.investment.is_some() && super::vintages::unsupported(&plan, &network).is_empty() {
+        diags.extend(check_names(&plan, &system, plan_file));
+        if diags.iter().any(Diagnostic::is_error) {
+            return FolderOutcome::Invalid(diags);
+        }
+        return match super::vintages::plan(&network, &plan, Some(&system)) {
+            Ok(result) => FolderOutcome::Solved {
+                result: Box::new(result),
+                warnings: diags,
+                network: Box::new(network),
+            },
+            Err(e) => {
+                diags.push(Diagnostic::error(Location::file(plan_file), e.to_string()));
+                FolderOutcome::Invalid(diags)
+            }
+        };
+    }
     add_network_units(&mut plan, &mut network);
     diags.extend(check_names(&plan, &system, plan_file));
     if diags.iter().any(Diagnostic::is_error) {

@@ -125,17 +125,15 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
             ));
         }
     }
+    // An extendable link or line is one capacity over the horizon, from its `build_year` for
+    // its `lifetime`, costed in every period it is active: PyPSA's multi-investment
+    // optimisation, as the core builds it on the network with the plan's periods.
     for l in &network.links {
-        if l.capacity.extendable || !plain(&l.operation) {
+        if !plain(&l.operation) || l.capacity.is_modular() {
             why.push(format!(
-                "the extendable, committable or ramp-limited link `{}`",
+                "the committable, ramp-limited or modular link `{}`",
                 l.name
             ));
-        }
-    }
-    for l in &network.lines {
-        if l.capacity.extendable {
-            why.push(format!("the extendable line `{}`", l.name));
         }
     }
     why

@@ -718,6 +718,144 @@ learning = [{ overnight_cost_usd_per_kw = 8000 }]
     assert!(nuclear >= 6.0, "{:?}", core.capacities);
 }
 
+/// A plan over the planning file's periods of a network folder (`planning::solve_folder`).
+fn solve_folder(dir: &Path, plan: &str) -> PlanResult {
+    match planning::solve_folder(dir, plan, "plan.toml") {
+        planning::FolderOutcome::Solved { result, .. } => *result,
+        planning::FolderOutcome::Invalid(diagnostics) => panic!("{diagnostics:?}"),
+    }
+}
+
+/// Three buses meshed by fixed lines under Kirchhoff's voltage law, over two periods with load
+/// growth, a CO2 cap that binds in 2040 and wind built at one bus: a network folder's plan runs on the core's axis
+/// with its lines (the planning system the builder takes has no lines on that axis), and equals
+/// the planning builder's plan of the same folder. The lines bind: with twice their rating the
+/// plan is cheaper.
+#[test]
+fn fixed_lines_over_periods_equal_the_planning_builder() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |file: &str, text: &str| std::fs::write(dir.path().join(file), text).unwrap();
+    let mut snapshots = String::from("snapshot,objective,stores,generators\n");
+    let mut loads = String::from("snapshot,north,south,east\n");
+    let mut wind = String::from("snapshot,wind\n");
+    for t in 0..24 {
+        let shape = 1.0 + 0.3 * ((f64::from(t) - 6.0) * std::f64::consts::PI / 12.0).sin();
+        snapshots.push_str(&format!("{t},365,365,365\n"));
+        loads.push_str(&format!(
+            "{t},{:.3},{:.3},{:.3}\n",
+            200.0 * shape,
+            300.0 * shape,
+            150.0
+        ));
+        wind.push_str(&format!(
+            "{t},{:.3}\n",
+            0.2 + 0.6 * f64::from((t * 5) % 7) / 6.0
+        ));
+    }
+    write("snapshots.csv", &snapshots);
+    write("loads-p_set.csv", &loads);
+    write("generators-p_max_pu.csv", &wind);
+    write("buses.csv", "name\nnorth\nsouth\neast\n");
+    write(
+        "loads.csv",
+        "name,bus\nnorth,north\nsouth,south\neast,east\n",
+    );
+    write(
+        "carriers.csv",
+        "name,co2_emissions\ncoal,1.0\ngas,0.4\nwind,0\n",
+    );
+    write(
+        "generators.csv",
+        "name,bus,carrier,p_nom,p_nom_extendable,p_nom_max,marginal_cost,capital_cost,efficiency\n\
+         coal,north,coal,700,False,inf,30,0,1.0\n\
+         gas,south,gas,0,True,inf,70,60000,0.5\n\
+         wind,east,wind,0,True,900,0,0,1.0\n",
+    );
+    let lines = |rating: f64| {
+        format!(
+            "name,bus0,bus1,x,r,s_nom\nnorth-south,north,south,0.1,0.01,{rating}\nsouth-east,south,east,0.1,0.01,{rating}\nnorth-east,north,east,0.2,0.01,{rating}\n"
+        )
+    };
+    write("lines.csv", &lines(150.0));
+    let plan = r#"
+[investment]
+decision_year = 2025
+periods = [2030, 2040]
+discount_rate = 0.05
+end_year = 2050
+load_scale = [1.0, 1.4]
+co2_cap_t = [inf, 5.0e6]
+
+[units.wind]
+overnight_cost_usd_per_kw = 1400
+lifetime_years = 25
+"#;
+    let core = solve_folder(dir.path(), plan);
+    let network = read_folder(dir.path()).unwrap().network;
+    let system = planning::system_from_network(&network);
+    let (file, diagnostics) = planning::load(plan, "plan.toml");
+    let file = file.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    assert!(!planning::refusals_on_core(&system, &file).is_empty());
+    let builder = planning::builder_plan(&system, &file).unwrap();
+    assert_same(&core, &builder);
+    write("lines.csv", &lines(300.0));
+    let wider = solve_folder(dir.path(), plan);
+    assert!(
+        wider.objective < core.objective * (1.0 - 1e-6),
+        "{} vs {}",
+        wider.objective,
+        core.objective
+    );
+}
+
+/// An extendable link over the planning file's periods is one capacity over the horizon, costed
+/// in every period it is active, as in PyPSA's multi-investment optimisation. One snapshot of
+/// 8,760 h: 100 MW of load at `b` in 2030 and 200 MW in 2040, a 10 USD/MWh plant at `a` and a
+/// 100 USD/MWh one at `b`, and a link at 400,000 USD/MW-year. Each MW of link saves
+/// 8,760 × 90 = 788,400 USD a year in the periods it carries load: the first 100 MW in both
+/// periods (built), the next 100 MW in 2040 only, worth W_2 × 788,400 < (W_1 + W_2) × 400,000
+/// (not built). So the link is 100 MW and the objective
+/// (W_1 + W_2) 400,000 · 100 + W_1 · 8,760 · 1,000 + W_2 · 8,760 · (1,000 + 10,000), with W_y the
+/// period's discount factors at 5 % from 2025.
+#[test]
+fn an_extendable_link_over_periods_follows_the_hand_derived_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |file: &str, text: &str| std::fs::write(dir.path().join(file), text).unwrap();
+    write(
+        "snapshots.csv",
+        "snapshot,objective,stores,generators\n0,8760,8760,8760\n",
+    );
+    write("buses.csv", "name\na\nb\n");
+    write("loads.csv", "name,bus,p_set\nload,b,100\n");
+    write("carriers.csv", "name,co2_emissions\ncheap,0\ndear,0\n");
+    write(
+        "generators.csv",
+        "name,bus,carrier,p_nom,p_nom_extendable,p_nom_max,marginal_cost,capital_cost,efficiency\n\
+         cheap,a,cheap,1000,False,inf,10,0,1.0\n\
+         dear,b,dear,1000,False,inf,100,0,1.0\n",
+    );
+    write(
+        "links.csv",
+        "name,bus0,bus1,p_nom,p_nom_extendable,capital_cost,efficiency\nab,a,b,0,True,400000,1.0\n",
+    );
+    let plan = "[investment]\ndecision_year = 2025\nperiods = [2030, 2040]\ndiscount_rate = 0.05\nend_year = 2050\nload_scale = [1.0, 2.0]\n";
+    let result = solve_folder(dir.path(), plan);
+    assert_eq!(result.status, Status::Optimal);
+    let weight =
+        |from: i32, to: i32| -> f64 { (from..to).map(|y| 1.05_f64.powi(-(y - 2025))).sum() };
+    let (w1, w2) = (weight(2030, 2040), weight(2040, 2050));
+    assert!(w2 * 788_400.0 < (w1 + w2) * 400_000.0);
+    let objective =
+        (w1 + w2) * 400_000.0 * 100.0 + w1 * 8760.0 * 1000.0 + w2 * 8760.0 * (1000.0 + 10_000.0);
+    assert!(
+        (result.objective - objective).abs() < 1e-9 * objective,
+        "{} vs {objective} by hand",
+        result.objective
+    );
+    let link = result.branches.iter().find(|b| b.name == "ab").unwrap();
+    assert!((link.p_nom_opt_mw - 100.0).abs() < 1e-6, "{link:?}");
+}
+
 /// What the core's axis does not take yet is named, not ignored: commitment and a plan without
 /// periods.
 #[test]

@@ -25,10 +25,13 @@
 //! - `[units.<name>] refuelling` (`refuelling.rs`): a season per period on blocks of 24 of the
 //!   period's snapshots, taking one unit (staggered) or all (simultaneous) out of the available
 //!   capacity, or out of the units online of a committable unit;
-//! - on the planning file's own periods (`vintages.rs`), the operation of a unit the file does
-//!   not make committable: must-run ($p \ge A$) or a minimum stable load ($p \ge m A$) of the
-//!   available capacity $A$ after refuelling, and ramp limits per MW of capacity
-//!   ([`least_output`], [`units_reserve_and_refuelling`]).
+//! - on the planning file's own periods (`vintages.rs`), the operation of its units: one it does
+//!   not make committable runs at least at must-run ($p \ge A$) or its minimum stable load
+//!   ($p \ge m A$) of the available capacity $A$ after refuelling ([`least_output`]); a
+//!   committable unit-sized design gets a status of at most its units built and not in
+//!   refuelling, with $m \bar p S u \le p$, $p + r \le \bar p S u$; start-ups, shut-downs,
+//!   minimum up and down times and ramps of either are `build/planning/switching.rs`'s rows
+//!   ([`units_reserve_and_refuelling`]).
 //!
 //! With a planning file that sets none of them, the LP is the core's LP, so the answer is the
 //! core's answer (and PyPSA's). What is built on the planning model's own periods only
@@ -48,8 +51,9 @@ use super::{
 };
 use crate::build::planning::contingency::{self, Designs};
 use crate::build::planning::refuelling::{self, Season};
+use crate::build::planning::switching::{Clock, Switching};
 use crate::build::planning::{
-    policy, prev_hour, reserve_margin, Expr, Index, Period, BIG_UNITS, SEASON_HOURS,
+    policy, reserve_margin, Expr, Index, Period, BIG_UNITS, SEASON_HOURS,
 };
 use crate::diagnose::Diagnosis;
 use crate::lp::{Col, LinearProgram};
@@ -554,14 +558,21 @@ fn units_reserve_and_refuelling(
         .collect();
     let ramps: Vec<(Option<f64>, Option<f64>)> = (0..generators.len())
         .map(|g| match options.units[g] {
-            Some(u) if !u.committable => (u.ramp_rate, u.ramp_rate_down.or(u.ramp_rate)),
-            _ => (None, None),
+            Some(u) => (u.ramp_rate, u.ramp_rate_down.or(u.ramp_rate)),
+            None => (None, None),
         })
         .collect();
+    // A unit-sized design the planning file makes committable (`vintages.rs`): its status is a
+    // column of the planning layer over the core's dispatch.
+    let committed = |g: usize| {
+        pooled.is_some_and(|pool| pool.unit_size[g].is_some())
+            && options.units[g].is_some_and(|u| u.committable)
+    };
     if !n1_areas.iter().any(|&n1| n1)
         && !(0..generators.len()).any(refuels)
         && least.iter().all(|&l| l == 0.0)
         && ramps.iter().all(|r| *r == (None, None))
+        && !(0..generators.len()).any(committed)
     {
         return;
     }
@@ -618,13 +629,15 @@ fn units_reserve_and_refuelling(
         let in_n1 = options.area_of_bus[gen.bus].is_some_and(|a| n1_areas[a]);
         let rho = reserve_ramp(options.units[g], gen);
         // A big-M unit (extendable without modules) is bounded by its capacity instead.
-        let status = index
+        let core_status = index
             .generator_commitment
             .get(g)
             .copied()
             .flatten()
             .filter(|_| !gen.capacity.extendable || gen.capacity.is_modular());
         let size = size_of(g).unwrap_or(0.0);
+        let unit = options.units[g];
+        let planned = committed(g);
         let refuelling = options.units[g]
             .and_then(|u| u.refuelling.as_ref())
             .filter(|_| size > 0.0);
@@ -633,6 +646,38 @@ fn units_reserve_and_refuelling(
         for (y, range) in ranges.iter().enumerate() {
             let active = active(&gen.capacity, &periods[y]);
             let holds = in_n1 && rho > 0.0 && active;
+            // The units online in each snapshot of the period: the core's status columns, or
+            // the planning layer's for a committable design (`Generator-status`, up to its units
+            // built, at its stand-by cost).
+            let status: Option<Vec<Col>> = if planned && active {
+                let u = unit.expect("a committable design has its unit");
+                let bound = ix.units[g][y].as_ref().map_or(0.0, |n| {
+                    if n.terms.is_empty() {
+                        n.constant
+                    } else {
+                        season_units[g].max(max_units[g])
+                    }
+                });
+                Some(
+                    range
+                        .clone()
+                        .enumerate()
+                        .map(|(local, t)| {
+                            lp.col(
+                                format!("Generator-status[{},{y},{local}]", gen.name),
+                                u.stand_by_cost.unwrap_or(0.0)
+                                    * network.snapshots.objective[t]
+                                    * periods[y].weight,
+                                0.0,
+                                bound,
+                                !relax,
+                            )
+                        })
+                        .collect(),
+                )
+            } else {
+                core_status.map(|columns| range.clone().map(|t| columns.status + t).collect())
+            };
             let season = refuelling.filter(|_| active).map(|r| {
                 let snapshots: Vec<usize> = range.clone().collect();
                 let chunks: Vec<&[usize]> = snapshots.chunks(SEASON_HOURS).collect();
@@ -675,8 +720,62 @@ fn units_reserve_and_refuelling(
                 let key = format!("{},{y},{local}", gen.name);
                 let cap = &ix.capacity[g][y];
                 let max_pu = gen.p_max_pu.at(t);
-                // The units online of a committable unit: at most those not in refuelling.
-                if let (Some(s), Some(columns)) = (outage, status) {
+                let u_t = status.as_ref().map(|columns| columns[local]);
+                // The units online of a committable unit: at most those not in refuelling (all
+                // units built, for a committable design of the planning file).
+                if planned {
+                    let u_t = u_t.expect("a planned status");
+                    let mut online = ix.units[g][y].clone().unwrap_or_default();
+                    if let Some(s) = outage {
+                        refuelling::apply_season(
+                            lp,
+                            s,
+                            block,
+                            1.0,
+                            season_units[g],
+                            &ix.units[g][y],
+                            &ix.any_built[g][y],
+                            &mut online,
+                            format!("{key},units"),
+                        );
+                    }
+                    let mut terms = vec![(u_t, 1.0)];
+                    terms.extend(online.terms.iter().map(|&(c, v)| (c, -v)));
+                    lp.row_with(
+                        format!("Generator-status-max[{key}]"),
+                        f64::NEG_INFINITY,
+                        online.constant,
+                        &terms,
+                    );
+                    let u = unit.expect("a committable design has its unit");
+                    // p >= low · S · u: the minimum stable load of what is available, or
+                    // PyPSA's `p_min_pu`, whichever is higher.
+                    let p_min_pu = gen.p_min_pu.at(t);
+                    let low = if u.min_stable_load > 0.0 {
+                        (u.min_stable_load * max_pu).max(p_min_pu)
+                    } else {
+                        p_min_pu
+                    };
+                    if low != 0.0 {
+                        lp.row_with(
+                            format!("Generator-p-lower[{key}]"),
+                            0.0,
+                            f64::INFINITY,
+                            &[(index.generator_p(g, t), 1.0), (u_t, -low * size)],
+                        );
+                    }
+                    if u.operation == Some(Operation::MustRun) {
+                        // Every unit that is not in refuelling is on.
+                        let mut terms = vec![(u_t, 1.0)];
+                        terms.extend(online.terms.iter().map(|&(c, v)| (c, -v)));
+                        lp.row_with(
+                            format!("Generator-must-run[{key}]"),
+                            online.constant,
+                            f64::INFINITY,
+                            &terms,
+                        );
+                    }
+                } else if let (Some(s), Some(u_t)) = (outage, u_t) {
                     let mut online = ix.units[g][y].clone().unwrap_or_default();
                     refuelling::apply_season(
                         lp,
@@ -689,7 +788,7 @@ fn units_reserve_and_refuelling(
                         &mut online,
                         format!("{key},units"),
                     );
-                    let mut terms = vec![(columns.status + t, 1.0)];
+                    let mut terms = vec![(u_t, 1.0)];
                     terms.extend(online.terms.iter().map(|&(c, v)| (c, -v)));
                     lp.row_with(
                         format!("Generator-status-refuelling[{key}]"),
@@ -706,10 +805,11 @@ fn units_reserve_and_refuelling(
                 if let Some(r) = r {
                     terms.push((r, 1.0));
                 }
-                if let Some(columns) = status {
-                    // p + r <= p_max · S · u
-                    if r.is_some() {
-                        terms.push((columns.status + t, -max_pu * size));
+                if let Some(u_t) = u_t {
+                    // p + r <= p_max · S · u (for the core's status, only where it holds reserve:
+                    // the core has p <= p_max · S · u)
+                    if r.is_some() || planned {
+                        terms.push((u_t, -max_pu * size));
                         lp.row_with(
                             format!("Generator-p-reserve-upper[{key}]"),
                             f64::NEG_INFINITY,
@@ -760,45 +860,54 @@ fn units_reserve_and_refuelling(
                     );
                 }
             }
-            // Ramps of a unit that is not committable, per MW of its capacity C:
-            // -r_down C <= p_t - p_{t-1} <= r_up C, from the second snapshot of a period, or
-            // wrapping inside each representative block.
-            if active && status.is_none() && ramps[g] != (None, None) {
-                let cap = &ix.capacity[g][y];
-                for local in 0..range.len() {
-                    let before = match &network.representative {
-                        Some(rep) => Some(prev_hour(local, rep.block_snapshots)),
-                        None => local.checked_sub(1),
-                    };
-                    let Some(before) = before.filter(|&b| b != local) else {
-                        continue;
-                    };
-                    let delta = [
-                        (index.generator_p(g, range.start + local), 1.0),
-                        (index.generator_p(g, range.start + before), -1.0),
-                    ];
-                    let key = format!("{},{y},{local}", gen.name);
-                    if let Some(up) = ramps[g].0 {
-                        let mut terms = delta.to_vec();
-                        terms.extend(cap.terms.iter().map(|&(c, v)| (c, -v * up)));
-                        lp.row_with(
-                            format!("Generator-ramp-up[{key}]"),
-                            f64::NEG_INFINITY,
-                            cap.constant * up,
-                            &terms,
-                        );
-                    }
-                    if let Some(down) = ramps[g].1 {
-                        let mut terms = delta.to_vec();
-                        terms.extend(cap.terms.iter().map(|&(c, v)| (c, v * down)));
-                        lp.row_with(
-                            format!("Generator-ramp-down[{key}]"),
-                            -cap.constant * down,
-                            f64::INFINITY,
-                            &terms,
-                        );
-                    }
-                }
+            // Start-ups, shut-downs, minimum up and down times and ramps of the planning file's
+            // units (`build/planning/switching.rs`, over the core's dispatch of the period): a
+            // committable design with its status, else ramps per MW of capacity.
+            let ramped = ramps[g] != (None, None);
+            if active && (planned || (core_status.is_none() && ramped)) {
+                let u = unit.expect("a unit with ramps or commitment");
+                let n_t = range.len();
+                let block_hours = network
+                    .representative
+                    .as_ref()
+                    .map_or(n_t, |rep| rep.block_snapshots);
+                let clock = Clock {
+                    hours: n_t,
+                    sequential: network.representative.is_none(),
+                    block_hours,
+                    weights: &network.snapshots.objective[range.clone()],
+                };
+                let n_built = ix.units[g][y].clone().unwrap_or_default();
+                let switching = Switching {
+                    kind: "Generator",
+                    name: &gen.name,
+                    period: y,
+                    period_weight: periods[y].weight,
+                    committable: planned,
+                    big_m: None,
+                    size,
+                    bounded_by: None,
+                    history_units: n_built,
+                    min_up: u.min_up_time as usize,
+                    min_down: u.min_down_time as usize,
+                    up_before: u.up_time_before.unwrap_or(1) as usize,
+                    down_before: u.down_time_before as usize,
+                    start_up_cost: vec![u.start_up_cost.unwrap_or(0.0); n_t],
+                    shut_down_cost: vec![u.shut_down_cost.unwrap_or(0.0); n_t],
+                    ramp_up: ramps[g].0.map(|r| vec![r; n_t]),
+                    ramp_down: ramps[g].1.map(|r| vec![r; n_t]),
+                    ramp_start_up: u.ramp_rate_start_up.unwrap_or(1.0),
+                    ramp_shut_down: u.ramp_rate_shut_down.unwrap_or(1.0),
+                    p_init: None,
+                    capacity: ix.capacity[g][y].clone(),
+                };
+                let u_prev: Vec<Option<Col>> = match &status {
+                    Some(columns) if planned => columns.iter().map(|&c| Some(c)).collect(),
+                    _ => vec![None; n_t],
+                };
+                let p: Vec<Col> = range.clone().map(|t| index.generator_p(g, t)).collect();
+                let (su, sd) = switching.switches(lp, &clock, &u_prev);
+                switching.ramps(lp, &clock, &p, &u_prev, (&su, &sd));
             }
             by_period.push(columns);
         }

@@ -48,40 +48,10 @@ use crate::network::{Capacity, InvestmentPeriod, Network, Series};
 use crate::Error;
 use crate::ModelIndex;
 
-/// The `[units.<name>]` keys a vintage network builds: lifetimes, costs, lead times, build
-/// rates, commissioning and retirement years, per-period marginal costs, and the keys of the
-/// families `multi_period.rs` adds over any network.
+/// Whether the core's axis takes a unit of the planning file: every key, but a committable
+/// unit needs `unit_size_mw` (its status counts units; under big-M it is the planning builder's).
 fn vintage_unit(unit: &UnitWire) -> bool {
-    UnitWire {
-        retire_year: None,
-        online_year: None,
-        existing_fixed_om_usd_per_kw_year: 0.0,
-        marginal_cost_by_period: None,
-        max_build_mw_per_year: None,
-        contingency: None,
-        capacity_credit: None,
-        reserve_ramp: None,
-        overnight_cost_usd_per_kw: None,
-        fixed_om_usd_per_kw_year: 0.0,
-        lifetime_years: None,
-        earliest_year: None,
-        lead_time_years: 0.0,
-        construction_interest_rate: None,
-        unit_size_mw: None,
-        max_units: None,
-        existing_units: 0,
-        max_units_per_period: None,
-        retirable: false,
-        // The operation of a unit that is not committable (`multi_period.rs`).
-        operation: None,
-        min_stable_load: 0.0,
-        ramp_rate: None,
-        ramp_rate_down: None,
-        refuelling: None,
-        // Learning steps of the unit's vendor (`learning.rs` over the build parts).
-        vendor: None,
-        ..unit.clone()
-    } == UnitWire::default()
+    !unit.committable || unit.unit_size_mw.is_some()
 }
 
 /// What keeps a plan over the planning file's `[investment]` periods on this one-period
@@ -99,7 +69,7 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
     for (name, unit) in &plan.units {
         if !vintage_unit(unit) {
             why.push(format!(
-                "`[units.{name}]` with commitment (`committable`, up and down times, start-up, shut-down or stand-by costs, start-up or shut-down ramps)"
+                "`[units.{name}]` committable without `unit_size_mw` (a status under big-M)"
             ));
         }
     }
@@ -572,6 +542,16 @@ fn file_for(plan: &PlanningFile) -> PlanningFile {
                 ramp_rate_down: unit.ramp_rate_down,
                 refuelling: unit.refuelling.clone(),
                 vendor: unit.vendor.clone(),
+                committable: unit.committable,
+                min_up_time: unit.min_up_time,
+                min_down_time: unit.min_down_time,
+                up_time_before: unit.up_time_before,
+                down_time_before: unit.down_time_before,
+                start_up_cost: unit.start_up_cost,
+                shut_down_cost: unit.shut_down_cost,
+                stand_by_cost: unit.stand_by_cost,
+                ramp_rate_start_up: unit.ramp_rate_start_up,
+                ramp_rate_shut_down: unit.ramp_rate_shut_down,
                 ..UnitWire::default()
             };
             (name.clone(), kept)
@@ -689,7 +669,7 @@ impl Prepared {
                                 base.p_max_pu.at(base_t),
                             );
                         }
-                        let lower = if self.least_output(g) > 0.0 {
+                        let lower = if self.least_output(g) > 0.0 || self.committable(g) {
                             0.0
                         } else {
                             base.p_min_pu.at(base_t)
@@ -780,6 +760,15 @@ impl Prepared {
             .iter()
             .any(|a| a.n1_reserve && a.buses.iter().any(|b| b == bus))
             && super::multi_period::reserve_ramp(plan.units.get(&generator.name), generator) > 0.0
+    }
+
+    /// Whether the planning file makes base generator `g` committable: its status bounds its
+    /// output, and `p_min_pu` applies per unit online (`multi_period.rs`).
+    fn committable(&self, g: usize) -> bool {
+        self.file
+            .units
+            .get(&self.base.generators[g].name)
+            .is_some_and(|u| u.committable)
     }
 
     /// The least output per MW available the planning file gives base generator `g`

@@ -856,8 +856,112 @@ fn an_extendable_link_over_periods_follows_the_hand_derived_case() {
     assert!((link.p_nom_opt_mw - 100.0).abs() < 1e-6, "{link:?}");
 }
 
-/// What the core's axis does not take yet is named, not ignored: commitment and a plan without
-/// periods.
+/// Unit commitment over periods: an existing coal fleet of two 200 MW units and 60 MW SMR
+/// modules, committable, with minimum stable loads, minimum up and down times, start-up,
+/// shut-down and stand-by costs, ramps (with start-up and shut-down ramps) and staggered
+/// refuelling, a must-run committable 250 MW design with simultaneous refuelling, and the N-1
+/// reserve held within the units online; on three sequential days and on two representative
+/// days (where switches wrap inside each day and count as often as the day stands for). The
+/// plan builds three SMR modules in 2030 and a fourth in 2040 (the must-run design is not
+/// built), so the committed modules are in the model that decides it.
+#[test]
+fn commitment_over_periods_equals_the_planning_builder() {
+    let dir = tempfile::tempdir().unwrap();
+    hourly(
+        dir.path(),
+        3 * 24,
+        8760.0 / (3.0 * 24.0),
+        "\
+coal,grid,coal,400,False,inf,40,0,1.0
+gas,grid,gas,0,True,inf,120,60000,0.5
+large,grid,nuclear,0,True,inf,9,0,1.0
+smr,grid,nuclear,0,True,inf,11,0,1.0
+wind,grid,wind,0,True,400,0,0,1.0
+",
+    );
+    let plan = r#"
+[solver]
+mip_rel_gap = 0.0
+
+[investment]
+decision_year = 2025
+periods = [2030, 2040]
+discount_rate = 0.05
+end_year = 2050
+load_scale = [1.0, 1.6]
+
+[[areas]]
+name = "grid"
+buses = ["grid"]
+n1_reserve = true
+
+[units.coal]
+unit_size_mw = 200
+existing_units = 2
+committable = true
+min_stable_load = 0.4
+min_up_time = 4
+min_down_time = 3
+start_up_cost = 8000
+shut_down_cost = 1000
+ramp_rate = 0.3
+ramp_rate_start_up = 0.5
+
+[units.large]
+unit_size_mw = 250
+overnight_cost_usd_per_kw = 3000
+fixed_om_usd_per_kw_year = 100
+lifetime_years = 60
+lead_time_years = 5
+max_units = 2
+committable = true
+operation = "must_run"
+refuelling = { cycle_months = 18, outage_days = 30, schedule = "simultaneous" }
+
+[units.smr]
+unit_size_mw = 60
+overnight_cost_usd_per_kw = 1500
+fixed_om_usd_per_kw_year = 120
+lifetime_years = 60
+lead_time_years = 5
+max_units = 4
+committable = true
+min_stable_load = 0.5
+start_up_cost = 2000
+stand_by_cost = 15
+ramp_rate = 0.2
+refuelling = { cycle_months = 24, outage_days = 20 }
+
+[units.wind]
+overnight_cost_usd_per_kw = 1500
+fixed_om_usd_per_kw_year = 35
+lifetime_years = 25
+"#;
+    let (core, builder) = both(dir.path(), plan);
+    assert_same(&core, &builder);
+    let representative = format!("{plan}\n[aggregation]\nrepresentatives = 2\nseed = 1\n");
+    let (core_rep, builder_rep) = both(dir.path(), &representative);
+    assert_same(&core_rep, &builder_rep);
+    let free = plan.replace("committable = true\n", "");
+    let (core_free, builder_free) = both(dir.path(), &free);
+    assert_same(&core_free, &builder_free);
+    // Committed units may switch off: cheaper than minimum stable loads and must-run held at
+    // every hour.
+    assert!(
+        core.objective < core_free.objective * (1.0 - 1e-6),
+        "{} vs {}",
+        core.objective,
+        core_free.objective
+    );
+    let built = core.by_period();
+    assert!(
+        (built[&("smr".to_owned(), Some(2040))] - 240.0).abs() < 1e-6,
+        "{built:?}"
+    );
+}
+
+/// What the core's axis does not take yet is named, not ignored: commitment under big-M (no
+/// unit size) and a plan without periods.
 #[test]
 fn what_the_core_axis_does_not_take_is_named() {
     let dir = tempfile::tempdir().unwrap();
@@ -872,10 +976,11 @@ fn what_the_core_axis_does_not_take_is_named() {
     };
     let periods =
         "[investment]\ndecision_year = 2025\nperiods = [2030, 2040]\ndiscount_rate = 0.05\n";
-    let commitment = refused(&format!(
-        "{periods}[units.gas]\ncommittable = true\nunit_size_mw = 100\nexisting_units = 2\n"
-    ));
-    assert!(commitment.contains("`[units.gas]`"), "{commitment}");
+    let commitment = refused(&format!("{periods}[units.gas]\ncommittable = true\n"));
+    assert!(
+        commitment.contains("`[units.gas]` committable without `unit_size_mw`"),
+        "{commitment}"
+    );
     let one_period = refused("[units.gas]\ncapacity_credit = 0.9\n");
     assert!(one_period.contains("no `[investment]`"), "{one_period}");
 }

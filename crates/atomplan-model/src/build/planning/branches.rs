@@ -224,8 +224,9 @@ fn link_operation(
         p_init: op.p_init,
         capacity: capacity.clone(),
     };
-    let (su, sd) = switching.switches(lp, sys, &status);
-    switching.ramps(lp, sys, flows, &status, (&su, &sd));
+    let clock = super::switching::Clock::of(sys);
+    let (su, sd) = switching.switches(lp, &clock, &status);
+    switching.ramps(lp, &clock, flows, &status, (&su, &sd));
     status.into_iter().flatten().collect()
 }
 

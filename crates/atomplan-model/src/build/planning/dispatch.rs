@@ -319,8 +319,9 @@ pub(super) fn generator_operation(
                 p_init: gen.p_init,
                 capacity: cap.clone(),
             };
-            let (su_t, sd_t) = switching.switches(lp, sys, &u_prev);
-            switching.ramps(lp, sys, &p_t, &u_prev, (&su_t, &sd_t));
+            let clock = super::switching::Clock::of(sys);
+            let (su_t, sd_t) = switching.switches(lp, &clock, &u_prev);
+            switching.ramps(lp, &clock, &p_t, &u_prev, (&su_t, &sd_t));
             p_y.push(p_t);
             status_y.push(u_prev.iter().flatten().copied().collect());
         }

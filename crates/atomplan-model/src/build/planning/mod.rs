@@ -31,7 +31,7 @@ pub mod policy;
 pub(crate) mod refuelling;
 pub(crate) mod reserve_margin;
 mod storage;
-mod switching;
+pub(crate) mod switching;
 
 use branches::{emission_limits, kirchhoff_voltage_law, links};
 use learning::add_learning;

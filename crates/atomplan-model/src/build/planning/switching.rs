@@ -29,7 +29,7 @@ use crate::lp::{Col, LinearProgram};
 use crate::planning::system::Chronology;
 
 /// One unit in one period, as the switching and ramp families see it.
-pub(super) struct Switching<'a> {
+pub(crate) struct Switching<'a> {
     /// `Generator` or `Link`: the rows' family prefix.
     pub kind: &'a str,
     pub name: &'a str,
@@ -63,13 +63,36 @@ pub(super) struct Switching<'a> {
     pub capacity: Expr,
 }
 
-/// The snapshot before `t`: none at the start of a sequential year, else the previous one
-/// wrapping around inside its block.
-pub(super) fn previous(sys: &System, t: usize) -> Option<usize> {
-    if matches!(sys.chronology, Chronology::Sequential) {
-        t.checked_sub(1)
-    } else {
-        Some(prev_hour(t, sys.block_hours))
+/// The snapshots of one period as the switching and ramp rows see them: a sequential year, or
+/// representative blocks that each wrap around.
+pub(crate) struct Clock<'a> {
+    pub hours: usize,
+    pub sequential: bool,
+    /// Snapshots per representative block (the whole period when sequential).
+    pub block_hours: usize,
+    /// Each snapshot's weighting: how often a switch in a representative block counts.
+    pub weights: &'a [f64],
+}
+
+impl<'a> Clock<'a> {
+    /// The planning system's clock.
+    pub(crate) fn of(sys: &'a System) -> Self {
+        Clock {
+            hours: sys.hours(),
+            sequential: matches!(sys.chronology, Chronology::Sequential),
+            block_hours: sys.block_hours,
+            weights: &sys.weights,
+        }
+    }
+
+    /// The snapshot before `t`: none at the start of a sequential year, else the previous one
+    /// wrapping around inside its block.
+    pub(crate) fn previous(&self, t: usize) -> Option<usize> {
+        if self.sequential {
+            t.checked_sub(1)
+        } else {
+            Some(prev_hour(t, self.block_hours))
+        }
     }
 }
 
@@ -89,11 +112,11 @@ impl Switching<'_> {
     pub fn switches(
         &self,
         lp: &mut LinearProgram,
-        sys: &System,
+        clock: &Clock,
         status: &[Option<Col>],
     ) -> (Vec<Option<Col>>, Vec<Option<Col>>) {
-        let nt = sys.hours();
-        let sequential = matches!(sys.chronology, Chronology::Sequential);
+        let nt = clock.hours;
+        let sequential = clock.sequential;
         let mut su_t: Vec<Option<Col>> = vec![None; nt];
         let mut sd_t: Vec<Option<Col>> = vec![None; nt];
         if !self.committable {
@@ -101,7 +124,7 @@ impl Switching<'_> {
         }
         let kind = self.kind;
         let n_h = &self.history_units;
-        let repeats = |t: usize| if sequential { 1.0 } else { sys.weights[t] };
+        let repeats = |t: usize| if sequential { 1.0 } else { clock.weights[t] };
         // A big-M unit's ramp rows need its start-up and shut-down columns, and so does a
         // bounded unit.
         let ramped = self.ramp_up.is_some() || self.ramp_down.is_some();
@@ -123,7 +146,7 @@ impl Switching<'_> {
         for t in 0..nt {
             let Some(u_t) = status[t] else { continue };
             // The previous status column, or None with the initial status h(1)·N_h.
-            let u_p = match previous(sys, t) {
+            let u_p = match clock.previous(t) {
                 Some(tp) => match status[tp] {
                     Some(c) => Some(c),
                     None => continue,
@@ -187,8 +210,8 @@ impl Switching<'_> {
         let window = |t: usize, len: usize| -> Vec<usize> {
             let mut out = vec![t];
             let mut tau = t;
-            for _ in 1..len.min(sys.block_hours) {
-                let Some(p) = previous(sys, tau) else { break };
+            for _ in 1..len.min(clock.block_hours) {
+                let Some(p) = clock.previous(tau) else { break };
                 tau = p;
                 out.push(tau);
             }
@@ -257,7 +280,7 @@ impl Switching<'_> {
     pub fn ramps(
         &self,
         lp: &mut LinearProgram,
-        sys: &System,
+        clock: &Clock,
         p: &[Col],
         status: &[Option<Col>],
         (su_t, sd_t): (&[Option<Col>], &[Option<Col>]),
@@ -281,9 +304,9 @@ impl Switching<'_> {
                 &terms,
             );
         };
-        for t in 0..sys.hours() {
+        for t in 0..clock.hours {
             // Δ = p_t − p_before as terms and a constant, and the status before it.
-            let (delta, k, status_before) = match previous(sys, t) {
+            let (delta, k, status_before) = match clock.previous(t) {
                 Some(tp) if tp == t => continue,
                 Some(tp) => (
                     vec![(p[t], 1.0), (p[tp], -1.0)],

@@ -13,6 +13,7 @@
 pub mod file;
 mod multi_period;
 pub mod network;
+mod one_period;
 pub mod options;
 pub mod system;
 mod vintages;
@@ -275,7 +276,11 @@ const POLICY_FAMILIES: &[&str] = &[
 fn on_core(system: &System, plan: &PlanningFile) -> (Option<crate::network::Network>, Vec<String>) {
     match network::network_from_system(system) {
         Some(network) => {
-            let why = vintages::unsupported(plan, &network);
+            let why = if plan.investment.is_some() {
+                vintages::unsupported(plan, &network)
+            } else {
+                one_period::unsupported(plan, &network)
+            };
             (Some(network), why)
         }
         None => (
@@ -305,8 +310,22 @@ pub fn refusals_on_core(system: &System, plan: &PlanningFile) -> Vec<String> {
 /// cannot be written.
 pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
     match on_core(system, plan) {
-        (Some(network), why) if why.is_empty() => vintages::plan(&network, plan, Some(system)),
+        (Some(network), why) if why.is_empty() => core_plan(&network, plan, system),
         _ => builder_plan(system, plan),
+    }
+}
+
+/// The plan of `network` (made from `system`) on the core's builder: over the planning file's
+/// periods (`vintages.rs`), or in one period with the file's own units (`one_period.rs`).
+fn core_plan(
+    network: &crate::network::Network,
+    plan: &PlanningFile,
+    system: &System,
+) -> Result<PlanResult, Error> {
+    if plan.investment.is_some() {
+        vintages::plan(network, plan, Some(system))
+    } else {
+        one_period::plan(network, plan)
     }
 }
 
@@ -321,7 +340,7 @@ pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
 /// take yet; a name the system does not have; a `--write-lp` file that cannot be written.
 pub fn plan_on_core(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
     match on_core(system, plan) {
-        (Some(network), why) if why.is_empty() => vintages::plan(&network, plan, Some(system)),
+        (Some(network), why) if why.is_empty() => core_plan(&network, plan, system),
         (_, why) => Err(Error::Unsupported(format!(
             "on the core's axis: {}",
             why.join("; ")
@@ -770,7 +789,11 @@ pub fn prices(
     }
     if let (Some(network), why) = on_core(system, plan) {
         if why.is_empty() {
-            return vintages::prices(&network, plan, Some(system), result);
+            return if plan.investment.is_some() {
+                vintages::prices(&network, plan, Some(system), result)
+            } else {
+                one_period::prices(&network, plan, &result.col_values)
+            };
         }
     }
     let (lp, (sys, index, periods, _), _) = build_lp(system, plan)?;

@@ -405,7 +405,19 @@ fn solve_built(
             &mut result,
         );
         if plan.solver.prices {
-            result.prices = bus_prices(network, &core, ranges);
+            // A MILP's prices come from its LP with the integers fixed at the solution, as in
+            // the planning builder (HiGHS gives a MILP no duals).
+            result.prices = if model.lp.n_integer() > 0 {
+                let fixed = solve(&model.lp.with_integers_fixed(&solved.col_values), &settings);
+                if fixed.status == SolveStatus::Optimal {
+                    let priced = results::extract(network, &model.index, &fixed);
+                    bus_prices(network, &priced, ranges)
+                } else {
+                    Vec::new()
+                }
+            } else {
+                bus_prices(network, &core, ranges)
+            };
         }
         core.objective = result.objective;
         result.network_results = Some(Box::new(core));

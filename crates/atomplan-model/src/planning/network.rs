@@ -577,6 +577,29 @@ pub fn solve_network(
         return FolderOutcome::Invalid(diags);
     }
     diags.extend(warnings);
+    // A plan of one period that sizes its own units runs on the network with those units
+    // written onto it (`one_period.rs`).
+    if !on_core
+        && plan.investment.is_none()
+        && super::one_period::unsupported(&plan, &network).is_empty()
+    {
+        let system = system_from_network(&network);
+        diags.extend(check_names(&plan, &system, plan_file));
+        if diags.iter().any(Diagnostic::is_error) {
+            return FolderOutcome::Invalid(diags);
+        }
+        return match super::one_period::plan(&network, &plan) {
+            Ok(result) => FolderOutcome::Solved {
+                result: Box::new(result),
+                warnings: diags,
+                network: Box::new(network),
+            },
+            Err(e) => {
+                diags.push(Diagnostic::error(Location::file(plan_file), e.to_string()));
+                FolderOutcome::Invalid(diags)
+            }
+        };
+    }
     if on_core {
         diags.extend(check_names_in(
             &plan,
@@ -652,7 +675,8 @@ fn core_series(values: &[f64], default: f64) -> Series {
 }
 
 /// The core network of a planning system that has only what a network with investment
-/// periods takes from the planning file's own periods (`vintages.rs`): sequential snapshots, no
+/// periods takes from the planning file's own periods (`vintages.rs`): sequential snapshots, or
+/// blocks that each wrap around (`Network::representative`, each block standing for itself), no
 /// lines, extendable or committable links, commitment or ramp attributes, or network CO2
 /// limits; `None` otherwise. Each generator gets a carrier of its own name whose
 /// `co2_emissions` is the generator's emissions per MWh (at efficiency 1), so the core counts
@@ -669,7 +693,7 @@ pub(crate) fn network_from_system(sys: &System) -> Option<Network> {
         .links
         .iter()
         .all(|l| !l.is_line && l.expansion.is_none() && l.operation.is_none());
-    if sys.chronology != Chronology::Sequential
+    if matches!(sys.chronology, Chronology::Linked { .. })
         || !sys.kvl_cycles.is_empty()
         || !sys.emission_limits.is_empty()
         || !plain_generators
@@ -744,6 +768,17 @@ pub(crate) fn network_from_system(sys: &System) -> Option<Network> {
             inflow: core_series(&s.inflow, 0.0),
             sign: s.sign,
             ..crate::network::StorageUnit::new(&s.name, s.bus, "storage")
+        });
+    }
+    // Blocks that each wrap around (representative periods without linking): the core's
+    // representative blocks, each standing for itself, no storage linked across them.
+    if sys.chronology == Chronology::Wrap && sys.block_hours > 0 && n_t > 0 {
+        let block = sys.block_hours;
+        network.representative = Some(crate::network::Representative {
+            block_snapshots: block,
+            sequence: (0..n_t.div_ceil(block)).collect(),
+            last_snapshots: n_t - (n_t.div_ceil(block) - 1) * block,
+            linked: vec![false; sys.storage_units.len()],
         });
     }
     for l in &sys.links {

@@ -66,6 +66,9 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
     if network.is_multi_period() {
         why.push("a network with investment periods of its own".to_owned());
     }
+    if network.representative.is_some() && plan.aggregation.is_some() {
+        why.push("`[aggregation]` on representative periods of the system's own".to_owned());
+    }
     for (name, unit) in &plan.units {
         if !vintage_unit(unit) {
             why.push(format!(

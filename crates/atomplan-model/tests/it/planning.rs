@@ -234,6 +234,70 @@ fn empty_plan_equals_the_core_on_every_fixture_network() {
     assert_eq!(compared, 14, "refused {refused:?}");
 }
 
+/// A plan of one period that sizes its own units runs on the core's builder, the units written
+/// onto the network (`planning/one_period.rs`): `n1.toml` (a 300 MW unit against 50 MW SMR
+/// modules and an existing 2 × 200 MW coal fleet, N-1), and the same with the coal fleet
+/// committable at a minimum stable load with a start-up cost and minimum up time, two SMR
+/// modules forced in, must-run with staggered refuelling, and a reserve margin of 50 % with
+/// credits for wind and solar. Each equals the planning
+/// builder's plan of the folder's planning system to 1e-9, and the route is the core's
+/// (`refusals_on_core` is empty).
+#[test]
+fn one_period_plans_with_the_files_units_equal_the_planning_builder() {
+    let folder = fixture("planning/toy-1node-24-nostorage");
+    let n1 = std::fs::read_to_string(fixture("planning/n1.toml")).unwrap();
+    let operated = format!(
+        "{n1}committable = true\nmin_stable_load = 0.4\nstart_up_cost = 5000\nmin_up_time = 3\n\n[units.SMR.refuelling]\ncycle_months = 18\noutage_days = 30\n\n[[capacity_limits]]\nname = \"smr\"\ngenerators = [\"SMR\"]\nmin_mw = 100\n"
+    )
+    .replace(
+        "[units.SMR]\nunit_size_mw = 50\nmax_units = 4\n",
+        "[units.SMR]\nunit_size_mw = 50\nmax_units = 4\noperation = \"must_run\"\n",
+    );
+    let margin = n1.replace(
+        "n1_reserve = true\n",
+        "n1_reserve = true\nreserve_margin = 0.5\n",
+    )
+        + "\n[units.onwind]\ncapacity_credit = 0.1\n\n[units.solar]\ncapacity_credit = 0.0\n";
+    let mut objectives = Vec::new();
+    for plan in [n1.as_str(), operated.as_str(), margin.as_str()] {
+        let core = solved(&folder, plan);
+        objectives.push(core.objective);
+        assert_eq!(core.status, Status::Optimal, "{plan}");
+        let mut network = atomplan_model::pypsa::read_folder(&folder).unwrap().network;
+        let system = planning::system_from_network(&network);
+        let (file, diagnostics) = planning::load(plan, "plan.toml");
+        let mut file = file.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let refusals = planning::refusals_on_core(&system, &file);
+        assert!(refusals.is_empty(), "{refusals:?}");
+        planning::add_network_units(&mut file, &mut network);
+        let builder = planning::builder_plan(&system, &file).unwrap();
+        assert!(
+            (core.objective - builder.objective).abs() <= 1e-9 * builder.objective,
+            "{plan}: core {} vs planning builder {}",
+            core.objective,
+            builder.objective
+        );
+        for c in &builder.capacities {
+            let mine = core.p_nom_opt(&c.generator).unwrap();
+            assert!(
+                (mine - c.p_nom_opt_mw).abs() < 1e-3,
+                "{}: {mine} vs {}",
+                c.generator,
+                c.p_nom_opt_mw
+            );
+        }
+    }
+    // The operation and the margin each cost more than N-1 alone.
+    assert!(
+        objectives[1] > objectives[0] * (1.0 + 1e-9),
+        "{objectives:?}"
+    );
+    assert!(
+        objectives[2] > objectives[0] * (1.0 + 1e-9),
+        "{objectives:?}"
+    );
+}
+
 #[test]
 fn integer_units_and_n1_on_a_pypsa_folder() {
     let folder = fixture("planning/toy-1node-24-nostorage");

@@ -1,0 +1,156 @@
+//! A plan of one period whose planning file sizes its own units (`[units.<name>]`
+//! `unit_size_mw`, `existing_units`, `max_units`, operating modes, commitment, refuelling), on the
+//! core's builder: the network as one period of `multi_period.rs`, with the units written onto it
+//! and the planning families added over its columns.
+//!
+//! PyPSA's one-period convention, as the planning builder has it: an extendable unit-sized
+//! design is a modular generator of `unit_size_mw` modules (the core's integer module count
+//! $n_g$), with $\max(E_g, \lceil \underline P_g / S_g \rceil) \le n_g \le
+//! \min(M_g, \lfloor \overline P_g / S_g \rfloor)$ for `existing_units` $E_g$ and `max_units`
+//! $M_g$, all of it costed at `capital_cost`; a fixed one is $\max(\mathrm{round}(P_g/S_g), E_g)$
+//! units. Its units $C_g/S_g$ are the N-1, refuelling and commitment families' units
+//! ([`super::multi_period::Pooled`]); its operation is `multi_period::units_reserve_and_refuelling`'s.
+//! Lead times, lifetimes, retirement and learning have no meaning in one period and are
+//! ignored, as in the planning builder.
+
+use super::file::PlanningFile;
+use super::multi_period::Pooled;
+use crate::build::planning::BIG_UNITS;
+use crate::network::{Network, Series};
+
+/// What keeps a one-period plan that sizes its own units off the core's builder (empty when
+/// [`network`] takes it): `[investment]` or `[aggregation]`, storage keys but credits,
+/// `marginal_cost_by_period`, a committable unit without a size, and a network generator with
+/// modules, commitment or ramps of its own, or with `p_min_pu` where the file's operation
+/// replaces it.
+pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String> {
+    let mut why = Vec::new();
+    if plan.investment.is_some() {
+        why.push("`[investment]` (the planning file's own periods)".to_owned());
+    }
+    if plan.aggregation.is_some() {
+        why.push("representative periods (`[aggregation]`) in one period".to_owned());
+    }
+    for (name, storage) in &plan.storage {
+        let credit_only = super::file::StorageWire {
+            capacity_credit: None,
+            ..storage.clone()
+        } == super::file::StorageWire::default();
+        if !credit_only {
+            why.push(format!("`[storage.{name}]` beyond `capacity_credit`"));
+        }
+    }
+    for g in &network.generators {
+        // The network's own units would be designs on the plain path: not mixed with the file's.
+        if g.capacity.is_modular() || g.operation.committable || g.operation.has_ramp_limits() {
+            why.push(format!(
+                "the generator `{}` with modules, commitment or ramps of its own",
+                g.name
+            ));
+        }
+        let Some(unit) = plan.units.get(&g.name) else {
+            continue;
+        };
+        let replaced_min = (unit.committable
+            || unit.min_stable_load > 0.0
+            || unit.operation == Some(super::file::Operation::MustRun))
+            && g.p_min_pu != Series::Static(0.0);
+        if replaced_min
+            || unit.marginal_cost_by_period.is_some()
+            || (unit.committable && unit.unit_size_mw.is_none())
+        {
+            why.push(format!(
+                "`[units.{}]` on a generator with a `p_min_pu` its operation replaces, with `marginal_cost_by_period`, or committable without `unit_size_mw`",
+                g.name
+            ));
+        }
+    }
+    why
+}
+
+/// `network` with the plan's unit-sized designs written onto it, and what the N-1, refuelling and
+/// commitment families read of them.
+pub(crate) fn network(network: &Network, plan: &PlanningFile) -> (Network, Pooled) {
+    let mut out = network.clone();
+    let n = network.generators.len();
+    let mut pooled = Pooled {
+        unit_size: vec![None; n],
+        max_units: vec![BIG_UNITS; n],
+        refuelling_units: vec![1.0; n],
+    };
+    for (g, generator) in out.generators.iter_mut().enumerate() {
+        let Some(unit) = plan.units.get(&generator.name) else {
+            continue;
+        };
+        let Some(size) = unit.unit_size_mw else {
+            continue;
+        };
+        let existing = f64::from(unit.existing_units);
+        let capacity = &mut generator.capacity;
+        if capacity.extendable {
+            let lo = ((capacity.min / size - 1e-9).ceil()).max(existing);
+            let most = (capacity.max / size + 1e-9).floor();
+            let hi = unit.max_units.map_or(most, |m| f64::from(m).min(most));
+            capacity.module = size;
+            capacity.min = lo * size;
+            capacity.max = if hi.is_finite() {
+                hi.max(lo) * size
+            } else {
+                f64::INFINITY
+            };
+        } else {
+            capacity.nominal = (capacity.nominal / size).round().max(existing) * size;
+        }
+        pooled.unit_size[g] = Some(size);
+        pooled.max_units[g] = unit.max_units.map_or(BIG_UNITS, f64::from);
+        pooled.refuelling_units[g] =
+            f64::from(unit.max_units.unwrap_or(unit.existing_units.max(1)));
+    }
+    (out, pooled)
+}
+
+/// Plans `network` with `plan` (of one period, sizing its own units) on the core's builder.
+///
+/// # Errors
+/// As [`super::multi_period::plan_with`].
+pub(crate) fn plan(
+    network: &Network,
+    plan: &PlanningFile,
+) -> Result<super::PlanResult, crate::Error> {
+    let (network, pooled) = self::network(network, plan);
+    super::multi_period::plan_with(&network, plan, pool(pooled), |_, _, _| {})
+}
+
+/// The marginal prices of a plan [`plan`] solved without them.
+///
+/// # Errors
+/// As [`super::multi_period::prices_with`].
+pub(crate) fn prices(
+    network: &Network,
+    plan: &PlanningFile,
+    col_values: &[f64],
+) -> Result<Vec<super::BusPrices>, crate::Error> {
+    let (network, pooled) = self::network(network, plan);
+    super::multi_period::prices_with(&network, plan, pool(pooled), |_, _, _| {}, col_values)
+}
+
+/// The pool hook: a design's units are its capacity over its unit size.
+fn pool(
+    pooled: Pooled,
+) -> impl FnOnce(
+    &mut crate::lp::LinearProgram,
+    &crate::ModelIndex,
+    &mut crate::build::planning::Index,
+    &[std::ops::Range<usize>],
+) -> Option<Pooled> {
+    move |_, _, ix, ranges| {
+        ix.units = (0..pooled.unit_size.len())
+            .map(|g| {
+                (0..ranges.len())
+                    .map(|y| pooled.unit_size[g].map(|s| ix.capacity[g][y].scaled(1.0 / s)))
+                    .collect()
+            })
+            .collect();
+        Some(pooled)
+    }
+}

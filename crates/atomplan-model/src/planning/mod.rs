@@ -325,7 +325,7 @@ fn core_plan(
     if plan.investment.is_some() {
         vintages::plan(network, plan, Some(system))
     } else {
-        one_period::plan(network, plan)
+        one_period::plan(network, plan, Some(system))
     }
 }
 
@@ -792,7 +792,7 @@ pub fn prices(
             return if plan.investment.is_some() {
                 vintages::prices(&network, plan, Some(system), result)
             } else {
-                one_period::prices(&network, plan, &result.col_values)
+                one_period::prices(&network, plan, Some(system), &result.col_values)
             };
         }
     }

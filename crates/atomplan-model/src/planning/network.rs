@@ -588,7 +588,7 @@ pub fn solve_network(
         if diags.iter().any(Diagnostic::is_error) {
             return FolderOutcome::Invalid(diags);
         }
-        return match super::one_period::plan(&network, &plan) {
+        return match super::one_period::plan(&network, &plan, Some(&system)) {
             Ok(result) => FolderOutcome::Solved {
                 result: Box::new(result),
                 warnings: diags,

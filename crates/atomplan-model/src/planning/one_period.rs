@@ -19,7 +19,8 @@ use crate::build::planning::BIG_UNITS;
 use crate::network::{Network, Series};
 
 /// What keeps a one-period plan that sizes its own units off the core's builder (empty when
-/// [`network`] takes it): `[investment]` or `[aggregation]`, storage keys but credits,
+/// [`network`] takes it): `[investment]`, `[aggregation]` on blocks of the system's own or with
+/// the network's CO2 limits,
 /// `marginal_cost_by_period`, a committable unit without a size, and a network generator with
 /// modules, commitment or ramps of its own, or with `p_min_pu` where the file's operation
 /// replaces it.
@@ -28,17 +29,11 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
     if plan.investment.is_some() {
         why.push("`[investment]` (the planning file's own periods)".to_owned());
     }
-    if plan.aggregation.is_some() {
-        why.push("representative periods (`[aggregation]`) in one period".to_owned());
+    if plan.aggregation.is_some() && network.representative.is_some() {
+        why.push("`[aggregation]` on representative periods of the system's own".to_owned());
     }
-    for (name, storage) in &plan.storage {
-        let credit_only = super::file::StorageWire {
-            capacity_credit: None,
-            ..storage.clone()
-        } == super::file::StorageWire::default();
-        if !credit_only {
-            why.push(format!("`[storage.{name}]` beyond `capacity_credit`"));
-        }
+    if plan.aggregation.is_some() && !network.global_constraints.is_empty() {
+        why.push("the network's CO2 limits with `[aggregation]`".to_owned());
     }
     for g in &network.generators {
         // The network's own units would be designs on the plain path: not mixed with the file's.
@@ -116,9 +111,15 @@ pub(crate) fn network(network: &Network, plan: &PlanningFile) -> (Network, Poole
 pub(crate) fn plan(
     network: &Network,
     plan: &PlanningFile,
+    system: Option<&super::System>,
 ) -> Result<super::PlanResult, crate::Error> {
-    let (network, pooled) = self::network(network, plan);
-    super::multi_period::plan_with(&network, plan, pool(pooled), |_, _, _| {})
+    // Representative periods first (`[aggregation]`, clustered as the planning builder clusters
+    // them, storage linked across the year where `linking` says so).
+    let (network, report) = super::vintages::representative(network, plan, system)?;
+    let (network, pooled) = self::network(&network, plan);
+    let mut result = super::multi_period::plan_with(&network, plan, pool(pooled), |_, _, _| {})?;
+    result.aggregation = report;
+    Ok(result)
 }
 
 /// The marginal prices of a plan [`plan`] solved without them.
@@ -128,9 +129,11 @@ pub(crate) fn plan(
 pub(crate) fn prices(
     network: &Network,
     plan: &PlanningFile,
+    system: Option<&super::System>,
     col_values: &[f64],
 ) -> Result<Vec<super::BusPrices>, crate::Error> {
-    let (network, pooled) = self::network(network, plan);
+    let (network, _) = super::vintages::representative(network, plan, system)?;
+    let (network, pooled) = self::network(&network, plan);
     super::multi_period::prices_with(&network, plan, pool(pooled), |_, _, _| {}, col_values)
 }
 

@@ -960,7 +960,7 @@ pub(crate) fn prices(
 /// series reduced to the representatives' snapshots, each weighted by the hours of the year it
 /// stands for, and each storage unit linked across the year or cycling within each
 /// representative as its `linking` (else `[aggregation].storage`) says.
-fn representative(
+pub(crate) fn representative(
     network: &Network,
     plan: &PlanningFile,
     system: Option<&System>,

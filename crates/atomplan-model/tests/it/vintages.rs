@@ -961,7 +961,7 @@ lifetime_years = 25
 }
 
 /// What the core's axis does not take yet is named, not ignored: commitment under big-M (no
-/// unit size) and representative periods in a plan of one period.
+/// unit size), over periods and in one period.
 #[test]
 fn what_the_core_axis_does_not_take_is_named() {
     let dir = tempfile::tempdir().unwrap();
@@ -981,9 +981,9 @@ fn what_the_core_axis_does_not_take_is_named() {
         commitment.contains("`[units.gas]` committable without `unit_size_mw`"),
         "{commitment}"
     );
-    let one_period = refused("[aggregation]\nrepresentatives = 1\n");
+    let one_period = refused("[units.gas]\ncommittable = true\n");
     assert!(
-        one_period.contains("representative periods (`[aggregation]`) in one period"),
+        one_period.contains("committable without `unit_size_mw`"),
         "{one_period}"
     );
 }

@@ -20,6 +20,8 @@
 //!   over the file's own periods, when the core's axis takes it all (planning/vintages.rs):
 //!        ─► network with those periods ─► build::build ─► the planning families and the
 //!           capacity per period over its columns (planning/multi_period.rs) ─► LinearProgram
+//!   in one period with the file's own units or representative periods (planning/one_period.rs):
+//!        ─► network with the units as modules ─► build::build ─► the planning families
 //!   otherwise (planning::builder_plan):
 //!        ─► planning::options::Options::resolve ─► build::planning::build ─► LinearProgram
 //!        ─► highs_backend::solve ─► PlanResult

@@ -176,8 +176,10 @@ fn planning_json_keys_write_lp_out_and_solver_choice_match_a_plain_solve() {
         "{planned}"
     );
     let text = std::fs::read_to_string(&lp).unwrap();
+    // The plan of one period with the file's units is the core's model (`one_period.rs`): the
+    // SMR's units are the core's module count.
     assert!(
-        text.contains("Generator_units(SMR)"),
+        text.contains("Generator_n_mod(SMR)"),
         "{}",
         &text[..text.len().min(400)]
     );

@@ -735,8 +735,7 @@ fn units_reserve_and_refuelling(
                 let u_t = status.as_ref().map(|columns| columns[local]);
                 // The units online of a committable unit: at most those not in refuelling (all
                 // units built, for a committable design of the planning file).
-                if planned {
-                    let u_t = u_t.expect("a planned status");
+                if let (true, Some(u_t)) = (planned, u_t) {
                     let mut online = ix.units[g][y].clone().unwrap_or_default();
                     if let Some(s) = outage {
                         refuelling::apply_season(

@@ -577,92 +577,64 @@ pub fn solve_network(
         return FolderOutcome::Invalid(diags);
     }
     diags.extend(warnings);
-    // A plan of one period that sizes its own units runs on the network with those units
-    // written onto it (`one_period.rs`).
-    if !on_core
-        && plan.investment.is_none()
+    // The system first (it reads the generators' time-varying commitment costs and ramp
+    // limits); the network's own plans check names against the network.
+    let system = system_from_network(&network);
+    // On the core's builder: a plan over the network's own snapshots that only adds rows
+    // (`multi_period.rs`); one of one period that sizes its own units (`one_period.rs`); one over
+    // the planning file's own periods that the core's axis takes, on the network itself, lines
+    // and extendable links included (`vintages.rs`). Otherwise the planning builder, with
+    // PyPSA's MILP attributes as planning units.
+    let route = if on_core {
+        Route::Network
+    } else if plan.investment.is_none()
         && super::one_period::unsupported(&plan, &network).is_empty()
     {
-        let system = system_from_network(&network);
-        diags.extend(check_names(&plan, &system, plan_file));
-        if diags.iter().any(Diagnostic::is_error) {
-            return FolderOutcome::Invalid(diags);
-        }
-        return match super::one_period::plan(&network, &plan, Some(&system)) {
-            Ok(result) => FolderOutcome::Solved {
-                result: Box::new(result),
-                warnings: diags,
-                network: Box::new(network),
-            },
-            Err(e) => {
-                diags.push(Diagnostic::error(Location::file(plan_file), e.to_string()));
-                FolderOutcome::Invalid(diags)
-            }
-        };
-    }
-    if on_core {
-        diags.extend(check_names_in(
+        Route::OnePeriod
+    } else if plan.investment.is_some() && super::vintages::unsupported(&plan, &network).is_empty()
+    {
+        Route::Vintages
+    } else {
+        add_network_units(&mut plan, &mut network);
+        Route::Builder
+    };
+    diags.extend(match route {
+        Route::Network => check_names_in(
             &plan,
             &(&network).into(),
             network.snapshots.len(),
             plan_file,
-        ));
-        if diags.iter().any(Diagnostic::is_error) {
-            return FolderOutcome::Invalid(diags);
-        }
-        return match super::multi_period::plan(&network, &plan) {
-            Ok(result) => FolderOutcome::Solved {
-                result: Box::new(result),
-                warnings: diags,
-                network: Box::new(network),
-            },
-            Err(e) => {
-                diags.push(Diagnostic::error(Location::file(plan_file), e.to_string()));
-                FolderOutcome::Invalid(diags)
-            }
-        };
-    }
-    // The system first (it reads the generators' time-varying commitment costs and ramp
-    // limits), then PyPSA's MILP attributes become planning units; the file's own units win.
-    let system = system_from_network(&network);
-    // A plan over the planning file's own periods that the core's axis takes runs on the
-    // network itself, lines and extendable links included (`vintages.rs`).
-    if plan.investment.is_some() && super::vintages::unsupported(&plan, &network).is_empty() {
-        diags.extend(check_names(&plan, &system, plan_file));
-        if diags.iter().any(Diagnostic::is_error) {
-            return FolderOutcome::Invalid(diags);
-        }
-        return match super::vintages::plan(&network, &plan, Some(&system)) {
-            Ok(result) => FolderOutcome::Solved {
-                result: Box::new(result),
-                warnings: diags,
-                network: Box::new(network),
-            },
-            Err(e) => {
-                diags.push(Diagnostic::error(Location::file(plan_file), e.to_string()));
-                FolderOutcome::Invalid(diags)
-            }
-        };
-    }
-    add_network_units(&mut plan, &mut network);
-    diags.extend(check_names(&plan, &system, plan_file));
+        ),
+        _ => check_names(&plan, &system, plan_file),
+    });
     if diags.iter().any(Diagnostic::is_error) {
         return FolderOutcome::Invalid(diags);
     }
-    match super::plan(&system, &plan) {
+    let result = match route {
+        Route::Network => super::multi_period::plan(&network, &plan),
+        Route::OnePeriod => super::one_period::plan(&network, &plan, Some(&system)),
+        Route::Vintages => super::vintages::plan(&network, &plan, Some(&system)),
+        Route::Builder => super::plan(&system, &plan),
+    };
+    match result {
         Ok(result) => FolderOutcome::Solved {
             result: Box::new(result),
             warnings: diags,
             network: Box::new(network),
         },
         Err(e) => {
-            diags.push(Diagnostic::error(
-                Location::file(plan_file).with_field("aggregation"),
-                e.to_string(),
-            ));
+            diags.push(Diagnostic::error(Location::file(plan_file), e.to_string()));
             FolderOutcome::Invalid(diags)
         }
     }
+}
+
+/// Which model [`solve_network`] plans a network on.
+enum Route {
+    Network,
+    OnePeriod,
+    Vintages,
+    Builder,
 }
 
 /// A planning series as the core's: empty is `default`, one value is static, more vary.

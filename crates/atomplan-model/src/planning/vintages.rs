@@ -91,6 +91,13 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
         why.push("snapshots whose `objective` and `generators` weightings differ".to_owned());
     }
     for g in &network.generators {
+        let committed = plan.units.get(&g.name).is_some_and(|u| u.committable);
+        if committed && g.p_min_pu != Series::Static(0.0) {
+            why.push(format!(
+                "the committable unit `{}` with a `p_min_pu` of its own",
+                g.name
+            ));
+        }
         if g.capacity.is_modular() || !plain(&g.operation) {
             why.push(format!(
                 "the generator `{}` with `p_nom_mod`, commitment or ramp limits",

@@ -19,11 +19,10 @@ use crate::build::planning::BIG_UNITS;
 use crate::network::{Network, Series};
 
 /// What keeps a one-period plan that sizes its own units off the core's builder (empty when
-/// [`network`] takes it): `[investment]`, `[aggregation]` on blocks of the system's own or with
-/// the network's CO2 limits,
-/// `marginal_cost_by_period`, a committable unit without a size, and a network generator with
-/// modules, commitment or ramps of its own, or with `p_min_pu` where the file's operation
-/// replaces it.
+/// [`network`] takes it): `[investment]`; `[aggregation]` on blocks of the system's own or with
+/// the network's CO2 limits; a network generator with modules, commitment or ramps of its own;
+/// and a unit with `marginal_cost_by_period`, committable without a size, or on a generator
+/// whose `p_min_pu` the file's operation replaces.
 pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String> {
     let mut why = Vec::new();
     if plan.investment.is_some() {

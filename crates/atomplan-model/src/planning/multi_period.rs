@@ -733,9 +733,11 @@ fn units_reserve_and_refuelling(
                 let cap = &ix.capacity[g][y];
                 let max_pu = gen.p_max_pu.at(t);
                 let u_t = status.as_ref().map(|columns| columns[local]);
-                // The units online of a committable unit: at most those not in refuelling (all
-                // units built, for a committable design of the planning file).
-                if let (true, Some(u_t)) = (planned, u_t) {
+                // The units online of a committable unit: at most those built and not in
+                // refuelling (`Generator-status-max` for a committable design of the planning
+                // file, which bounds its status only here; `Generator-status-refuelling` over the
+                // core's status, which the core already bounds by the units built).
+                if let Some(u_t) = u_t.filter(|_| planned || outage.is_some()) {
                     let mut online = ix.units[g][y].clone().unwrap_or_default();
                     if let Some(s) = outage {
                         refuelling::apply_season(
@@ -752,61 +754,45 @@ fn units_reserve_and_refuelling(
                     }
                     let mut terms = vec![(u_t, 1.0)];
                     terms.extend(online.terms.iter().map(|&(c, v)| (c, -v)));
-                    lp.row_with(
-                        format!("Generator-status-max[{key}]"),
-                        f64::NEG_INFINITY,
-                        online.constant,
-                        &terms,
-                    );
-                    let u = unit.expect("a committable design has its unit");
-                    // p >= low · S · u: the minimum stable load of what is available, or
-                    // PyPSA's `p_min_pu`, whichever is higher.
-                    let p_min_pu = gen.p_min_pu.at(t);
-                    let low = if u.min_stable_load > 0.0 {
-                        (u.min_stable_load * max_pu).max(p_min_pu)
+                    let family = if planned {
+                        "Generator-status-max"
                     } else {
-                        p_min_pu
+                        "Generator-status-refuelling"
                     };
-                    if low != 0.0 {
-                        lp.row_with(
-                            format!("Generator-p-lower[{key}]"),
-                            0.0,
-                            f64::INFINITY,
-                            &[(index.generator_p(g, t), 1.0), (u_t, -low * size)],
-                        );
-                    }
-                    if u.operation == Some(Operation::MustRun) {
-                        // Every unit that is not in refuelling is on.
-                        let mut terms = vec![(u_t, 1.0)];
-                        terms.extend(online.terms.iter().map(|&(c, v)| (c, -v)));
-                        lp.row_with(
-                            format!("Generator-must-run[{key}]"),
-                            online.constant,
-                            f64::INFINITY,
-                            &terms,
-                        );
-                    }
-                } else if let (Some(s), Some(u_t)) = (outage, u_t) {
-                    let mut online = ix.units[g][y].clone().unwrap_or_default();
-                    refuelling::apply_season(
-                        lp,
-                        s,
-                        block,
-                        1.0,
-                        season_units[g],
-                        &ix.units[g][y],
-                        &ix.any_built[g][y],
-                        &mut online,
-                        format!("{key},units"),
-                    );
-                    let mut terms = vec![(u_t, 1.0)];
-                    terms.extend(online.terms.iter().map(|&(c, v)| (c, -v)));
                     lp.row_with(
-                        format!("Generator-status-refuelling[{key}]"),
+                        format!("{family}[{key}]"),
                         f64::NEG_INFINITY,
                         online.constant,
                         &terms,
                     );
+                    if planned {
+                        let u = unit.expect("a committable design has its unit");
+                        // p >= low · S · u: the minimum stable load of what is available, or
+                        // PyPSA's `p_min_pu`, whichever is higher.
+                        let p_min_pu = gen.p_min_pu.at(t);
+                        let low = if u.min_stable_load > 0.0 {
+                            (u.min_stable_load * max_pu).max(p_min_pu)
+                        } else {
+                            p_min_pu
+                        };
+                        if low != 0.0 {
+                            lp.row_with(
+                                format!("Generator-p-lower[{key}]"),
+                                0.0,
+                                f64::INFINITY,
+                                &[(index.generator_p(g, t), 1.0), (u_t, -low * size)],
+                            );
+                        }
+                        if u.operation == Some(Operation::MustRun) {
+                            // Every unit that is not in refuelling is on: u >= online.
+                            lp.row_with(
+                                format!("Generator-must-run[{key}]"),
+                                online.constant,
+                                f64::INFINITY,
+                                &terms,
+                            );
+                        }
+                    }
                 }
                 let r =
                     holds.then(|| contingency::reserve_column(lp, &gen.name, y, local, cap, rho));

@@ -7,4 +7,5 @@ mod multi_period;
 mod parity;
 mod planning;
 mod pypsa_reference;
+mod reference;
 mod vintages;

@@ -144,17 +144,6 @@ fn assert_balanced(
     }
 }
 
-/// The planning builder's answer for `network` with a planning file that sets nothing but
-/// the units PyPSA's MILP attributes make (what `planning::solve_folder` gave before a plan of
-/// one period went to the core's builder).
-fn builder_answer(network: &atomplan_model::Network) -> planning::PlanResult {
-    let mut network = network.clone();
-    let system = planning::system_from_network(&network);
-    let mut plan = planning::PlanningFile::default();
-    planning::add_network_units(&mut plan, &mut network);
-    planning::builder_plan(&system, &plan).unwrap()
-}
-
 #[test]
 fn empty_plan_equals_the_core_on_every_fixture_network() {
     let mut folders: Vec<PathBuf> = ["mesh-5node-168", "toy-2node-168", "toy-1node-24"]
@@ -200,19 +189,8 @@ fn empty_plan_equals_the_core_on_every_fixture_network() {
             (a - b).abs() <= 1e-6 * b.abs().max(1.0),
             "{name}: planning {a} vs core {b}"
         );
-        // The planning builder, which a plan of one period still takes when it sets what only
-        // the planning system has (unit sizes of the file, operating modes, representative
-        // periods), gives the same objective on the same network.
-        let builder = builder_answer(&core.network);
-        assert_eq!(builder.status, Status::Optimal, "{name}");
-        assert!(
-            (builder.objective - b).abs() <= 1e-6 * b.abs().max(1.0),
-            "{name}: planning builder {} vs core {b}",
-            builder.objective
-        );
         // Capacities are not compared here: several of these networks have more than one
-        // optimal plan (mesh-5node-168's CCGTs differ by 0.5 % at the same objective), and the
-        // two models order their columns differently.
+        // optimal plan (mesh-5node-168's CCGTs differ by 0.5 % at the same objective).
         assert_binding_limits_equal(&name, &core, &plan);
         // The plan also has the core's shape, and its series are the right columns: every bus
         // balances at every snapshot.
@@ -263,28 +241,16 @@ fn one_period_plans_with_the_files_units_equal_the_planning_builder() {
         let core = solved(&folder, plan);
         objectives.push(core.objective);
         assert_eq!(core.status, Status::Optimal, "{plan}");
-        let mut network = atomplan_model::pypsa::read_folder(&folder).unwrap().network;
-        let system = planning::system_from_network(&network);
-        let (file, diagnostics) = planning::load(plan, "plan.toml");
-        let mut file = file.unwrap_or_else(|| panic!("{diagnostics:?}"));
-        let refusals = planning::refusals_on_core(&system, &file);
-        assert!(refusals.is_empty(), "{refusals:?}");
-        planning::add_network_units(&mut file, &mut network);
-        let builder = planning::builder_plan(&system, &file).unwrap();
+        let builder = super::reference::builder(&folder, plan);
         assert!(
             (core.objective - builder.objective).abs() <= 1e-9 * builder.objective,
             "{plan}: core {} vs planning builder {}",
             core.objective,
             builder.objective
         );
-        for c in &builder.capacities {
-            let mine = core.p_nom_opt(&c.generator).unwrap();
-            assert!(
-                (mine - c.p_nom_opt_mw).abs() < 1e-3,
-                "{}: {mine} vs {}",
-                c.generator,
-                c.p_nom_opt_mw
-            );
+        for ((generator, _), (mw, _, _)) in &builder.capacities {
+            let mine = core.p_nom_opt(generator).unwrap();
+            assert!((mine - mw).abs() < 1e-3, "{generator}: {mine} vs {mw}");
         }
     }
     // The operation and the margin each cost more than N-1 alone.

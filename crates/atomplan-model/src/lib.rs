@@ -15,24 +15,19 @@
 //! (`atomplan solve --planning`, the studies):
 //!
 //! ```text
-//! Network ─► planning::system_from_network ─► planning::System ─┐
-//! planning::load (file) ─► PlanningFile ─────────────────────────┤
-//!   over the file's own periods, when the core's axis takes it all (planning/vintages.rs):
-//!        ─► network with those periods ─► build::build ─► the planning families and the
-//!           capacity per period over its columns (planning/multi_period.rs) ─► LinearProgram
-//!   in one period with the file's own units or representative periods (planning/one_period.rs):
-//!        ─► network with the units as modules ─► build::build ─► the planning families
-//!   otherwise (planning::builder_plan):
-//!        ─► planning::options::Options::resolve ─► build::planning::build ─► LinearProgram
-//!        ─► highs_backend::solve ─► PlanResult
+//! pypsa::read_folder, or planning::network_from_system (a study's planning system) ─► Network ─┐
+//! planning::load (file) ─► PlanningFile ─► planning::options::Options::resolve_names ─────────┤
+//!   over the network's own snapshots, the file only adding rows (planning/multi_period.rs),
+//!   over the file's own periods (planning/vintages.rs: the network with those periods on its
+//!   snapshot axis, capacity per period made of parts), or in one period with the file's own
+//!   units (planning/one_period.rs: the units written onto the network as modules):
+//!        ─► build::build ─► the planning families over its columns (build/planning/)
+//!        ─► highs_backend::solve ─► results::extract ─► PlanResult
 //! ```
 //!
-//! A network with investment periods (a `period` level on its snapshots), and a network of one
-//! period whose plan only adds rows over its columns (limits, reserve margins, N-1 and
-//! refuelling on the network's own units), is planned on the core's builder too:
-//! `build::build`, then the planning families over its columns (`planning/multi_period.rs`),
-//! solved by the same backend; its `PlanResult` carries the core's `Results`
-//! (`network_results`).
+//! There is one model: the planning families are rows and columns added to the core's
+//! `LinearProgram` over its columns, solved by the same backend. What the planning model does
+//! not take is named, as an error ([`planning::unsupported`]).
 //!
 //! # The LP assembly types (for extensions)
 //!
@@ -52,8 +47,9 @@
 //! `index.generator_p(g, t)`, `index.generator_p_nom[g]`, `index.balance_row(bus, t)`), then call
 //! it from the flat sequence in [`build::build`]. Integer columns make HiGHS solve a MILP; nothing
 //! else changes. A nuclear-planning family goes into `build/planning/` instead, one module with
-//! its mathematics in the doc comment, over the planning model's expressions (`Expr`, `Index`):
-//! the N-1 reserve tied to the largest unit is `build/planning/contingency.rs`.
+//! its mathematics in the doc comment, over the planning layer's expressions of the core's
+//! columns (`Expr`, `Index`, filled by `planning/multi_period.rs`): the N-1 reserve tied to the
+//! largest unit is `build/planning/contingency.rs`.
 
 pub mod aggregate;
 pub mod build;

@@ -373,17 +373,6 @@ impl UnitWire {
             ..self.clone()
         } == UnitWire::default()
     }
-
-    /// The annotations of this unit ([`UnitWire::annotates_only`]) on `unit`.
-    pub fn annotating(&self, unit: UnitWire) -> UnitWire {
-        UnitWire {
-            capacity_credit: self.capacity_credit,
-            contingency: self.contingency,
-            reserve_ramp: self.reserve_ramp,
-            refuelling: self.refuelling.clone(),
-            ..unit
-        }
-    }
 }
 
 /// `refuelling = { ... }` of a unit.

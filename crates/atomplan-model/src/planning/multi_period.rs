@@ -228,6 +228,13 @@ pub(crate) fn plan(network: &Network, plan: &PlanningFile) -> Result<PlanResult,
     plan_with(network, plan, |_, _, _, _| None, |_, _, _| {})
 }
 
+#[cfg(test)]
+thread_local! {
+    /// The model [`plan_with`] built last on this thread, for unit tests that read its rows.
+    pub(crate) static LAST_LP: std::cell::RefCell<Option<LinearProgram>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// [`plan`], with two hooks for a caller whose planning generators are not the network's one
 /// by one (the planning file's own periods, `vintages.rs`): `pool` runs before the planning
 /// families and may set the capacity and unit expressions of [`Index`] itself, adding what
@@ -241,6 +248,8 @@ pub(crate) fn plan_with(
 ) -> Result<PlanResult, Error> {
     let started = std::time::Instant::now();
     let (model, ranges) = build_with(network, plan, pool, extra)?;
+    #[cfg(test)]
+    LAST_LP.with(|last| *last.borrow_mut() = Some(model.lp.clone()));
     if let Some(path) = &plan.solver.write_lp {
         let written = std::fs::File::create(path).and_then(|file| model.lp.write_lp(file));
         if let Err(error) = written {
@@ -480,7 +489,7 @@ pub(crate) fn least_output(unit: Option<&UnitWire>) -> f64 {
 /// network's units (`units_from_network`): the module (`p_nom_mod`) of an extendable modular
 /// generator, or of a committable one; the whole `p_nom` of a fixed committable generator
 /// without modules; `None` otherwise.
-fn unit_size_of(generator: &crate::network::Generator) -> Option<f64> {
+pub(crate) fn unit_size_of(generator: &crate::network::Generator) -> Option<f64> {
     let capacity = &generator.capacity;
     let committable = generator.operation.committable;
     if capacity.is_modular() && (capacity.extendable || committable) {
@@ -489,6 +498,20 @@ fn unit_size_of(generator: &crate::network::Generator) -> Option<f64> {
         Some(capacity.nominal)
     } else {
         None
+    }
+}
+
+/// The most units a unit-sized generator of the network can have (the big-M of "any unit
+/// built"): the modules of its `p_nom_max` when extendable, its modules (at least one) when
+/// fixed, else [`BIG_UNITS`].
+pub(crate) fn max_units_of(generator: &crate::network::Generator) -> f64 {
+    let capacity = &generator.capacity;
+    match unit_size_of(generator) {
+        Some(size) if capacity.extendable && capacity.max.is_finite() => {
+            (capacity.max / size + 1e-9).floor()
+        }
+        Some(size) if !capacity.extendable => (capacity.nominal / size).round().max(1.0),
+        _ => BIG_UNITS,
     }
 }
 
@@ -590,21 +613,7 @@ fn units_reserve_and_refuelling(
     }
     let max_units: Vec<f64> = match pooled {
         Some(pool) => pool.max_units.clone(),
-        None => generators
-            .iter()
-            .map(|gen| {
-                let capacity = &gen.capacity;
-                match unit_size_of(gen) {
-                    Some(size) if capacity.extendable && capacity.max.is_finite() => {
-                        (capacity.max / size + 1e-9).floor()
-                    }
-                    Some(size) if !capacity.extendable => {
-                        (capacity.nominal / size).round().max(1.0)
-                    }
-                    _ => BIG_UNITS,
-                }
-            })
-            .collect(),
+        None => generators.iter().map(max_units_of).collect(),
     };
     let season_units = match pooled {
         Some(pool) => pool.refuelling_units.clone(),
@@ -617,9 +626,13 @@ fn units_reserve_and_refuelling(
             .iter()
             .enumerate()
             .map(|(g, gen)| match pooled {
-                // A pooled design is a contingency unless `contingency = false`.
-                Some(pool) => pool.unit_size[g]
-                    .filter(|_| options.units[g].and_then(|u| u.contingency) != Some(false)),
+                // A pooled design is a contingency unless `contingency = false`, or, for the
+                // network's own committable unit, unless `contingency = true` ([`contingency_size`]).
+                Some(pool) => pool.unit_size[g].filter(|_| {
+                    options.units[g]
+                        .and_then(|u| u.contingency)
+                        .unwrap_or(!gen.operation.committable)
+                }),
                 None => contingency_size(gen, options, g),
             })
             .collect(),

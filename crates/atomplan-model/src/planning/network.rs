@@ -12,12 +12,11 @@
 //! extendable branches or network CO2 limits in a multi-period plan, and non-cyclic emitting
 //! storage under a CO2 limit with representative periods.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use atomplan_core::{Diagnostic, Location};
 
-use super::file::{PlanningFile, UnitWire};
+use super::file::PlanningFile;
 use super::system::{
     Chronology, EmissionLimit, Generator, Link, LinkExpansion, LinkOperation, Load, StorageUnit,
     System, VaryingOperation,
@@ -375,117 +374,6 @@ pub enum FolderOutcome {
     Invalid(Vec<Diagnostic>),
 }
 
-/// The units of `network` ([`units_from_network`]) in `plan`: a unit the file defines wins,
-/// and one the file only annotates (`capacity_credit`, `contingency`, `reserve_ramp`,
-/// `refuelling`: [`UnitWire::annotates_only`]) keeps the network's unit with those annotations.
-pub fn add_network_units(plan: &mut PlanningFile, network: &mut Network) {
-    for (name, unit) in units_from_network(network) {
-        match plan.units.entry(name) {
-            std::collections::btree_map::Entry::Vacant(entry) => {
-                entry.insert(unit);
-            }
-            std::collections::btree_map::Entry::Occupied(mut entry) => {
-                if entry.get().annotates_only() {
-                    let annotated = entry.get().annotating(unit);
-                    entry.insert(annotated);
-                }
-            }
-        }
-    }
-}
-
-/// PyPSA's MILP attributes of a network's generators (`p_nom_mod`, `committable`,
-/// `min_up_time`, `min_down_time`, `up_time_before`, `down_time_before`, `start_up_cost`,
-/// `shut_down_cost`, `stand_by_cost`, `ramp_limit_up`, `ramp_limit_down`, `ramp_limit_start_up`,
-/// `ramp_limit_shut_down`) as planning units, taken out of the network. Call it after
-/// [`system_from_network`], which keeps what varies by snapshot (and `p_min_pu`, `p_init`, the
-/// big-M of a committable extendable unit) on the planning generators.
-///
-/// A committable unit is one unit of its `p_nom`, or whole modules of `p_nom_mod` (fixed or
-/// extendable), or, extendable without modules, a binary status with PyPSA's big-M.
-pub fn units_from_network(network: &mut Network) -> BTreeMap<String, UnitWire> {
-    let mut units = BTreeMap::new();
-    let static_value = |series: &Series| match series {
-        Series::Static(v) => Some(*v),
-        Series::Varying(_) => None,
-    };
-    for g in &mut network.generators {
-        let op = std::mem::take(&mut g.operation);
-        let extendable = g.capacity.extendable;
-        let modular = g.capacity.is_modular();
-        let mut unit = UnitWire::default();
-        let mut used = false;
-        if modular && extendable {
-            unit.unit_size_mw = Some(g.capacity.module);
-            used = true;
-        }
-        if op.committable {
-            unit.committable = true;
-            // A modular unit commits whole modules; a fixed one is one unit; an extendable one
-            // without modules keeps a binary status with PyPSA's big-M (`Generator::big_m`).
-            if modular {
-                unit.unit_size_mw = Some(g.capacity.module);
-                if !extendable {
-                    unit.existing_units =
-                        u32::try_from((g.capacity.nominal / g.capacity.module).round() as i64)
-                            .unwrap_or(0);
-                }
-            } else if !extendable {
-                unit.unit_size_mw = Some(g.capacity.nominal);
-                unit.existing_units = 1;
-            }
-            // `p_min_pu` stays on the generator: it bounds output while the unit is on.
-            unit.min_up_time = u32::try_from(op.min_up_time).unwrap_or(u32::MAX);
-            unit.min_down_time = u32::try_from(op.min_down_time).unwrap_or(u32::MAX);
-            unit.up_time_before = Some(u32::try_from(op.up_time_before).unwrap_or(u32::MAX));
-            unit.down_time_before = u32::try_from(op.down_time_before).unwrap_or(u32::MAX);
-            // Constant costs go into the unit; varying ones are on the generator already.
-            for (series, slot) in [
-                (&op.start_up_cost, &mut unit.start_up_cost),
-                (&op.shut_down_cost, &mut unit.shut_down_cost),
-                (&op.stand_by_cost, &mut unit.stand_by_cost),
-            ] {
-                if let Some(v) = static_value(series) {
-                    *slot = (v > 0.0).then_some(v);
-                }
-            }
-            unit.contingency = Some(false);
-            used = true;
-        }
-        g.capacity.module = 0.0;
-        // A constant limit of 1 p.u. per hour or more (or none) binds nothing; a varying one is
-        // kept on the generator, and the unit's rate (1) only says that it is ramp-limited.
-        let limit = |series: &Option<Series>| match series {
-            None => None,
-            Some(Series::Static(v)) => (v.is_finite() && *v < 1.0).then_some(*v),
-            Some(Series::Varying(_)) => Some(1.0),
-        };
-        let (up, down) = (limit(&op.ramp_limit_up), limit(&op.ramp_limit_down));
-        // Start-up and shut-down limits bind committable units only (as in PyPSA).
-        let switch = |value: Option<f64>| {
-            value
-                .filter(|_| unit.committable)
-                .filter(|v| v.is_finite() && *v < 1.0)
-        };
-        let (start_up, shut_down) = (
-            switch(op.ramp_limit_start_up),
-            switch(op.ramp_limit_shut_down),
-        );
-        if up.is_some() || down.is_some() || start_up.is_some() || shut_down.is_some() {
-            // `ramp_rate` limits up; `ramp_rate_down` down, 1 (none) when absent.
-            unit.ramp_rate = Some(up.unwrap_or(1.0));
-            unit.ramp_rate_down = Some(down.unwrap_or(1.0));
-            unit.ramp_rate_start_up = start_up;
-            unit.ramp_rate_shut_down = shut_down;
-            used = true;
-        }
-        if used {
-            units.insert(g.name.clone(), unit);
-        }
-    }
-    units
-}
-
 /// What the caller sets over a planning file's `[solver]` (`atomplan solve`'s `--threads` and
 /// `--solver-option`).
 #[derive(Debug, Clone, Default)]
@@ -551,10 +439,7 @@ pub fn solve_network(
     plan.solver.highs_options = overrides.highs_options.clone();
     plan.solver.write_lp = overrides.write_lp.clone();
     plan.solver.log_to_console = overrides.log_to_console;
-    let Imported {
-        mut network,
-        warnings,
-    } = imported;
+    let Imported { network, warnings } = imported;
     // A plan of one period that only adds rows over the network's own columns (policy limits,
     // reserve margins, N-1 on the network's units, refuelling) is the core's model with the
     // planning families, as a network with investment periods is; the rest (the planning file's
@@ -580,23 +465,24 @@ pub fn solve_network(
     // The system first (it reads the generators' time-varying commitment costs and ramp
     // limits); the network's own plans check names against the network.
     let system = system_from_network(&network);
-    // On the core's builder: a plan over the network's own snapshots that only adds rows
-    // (`multi_period.rs`); one of one period that sizes its own units (`one_period.rs`); one over
-    // the planning file's own periods that the core's axis takes, on the network itself, lines
-    // and extendable links included (`vintages.rs`). Otherwise the planning builder, with
-    // PyPSA's MILP attributes as planning units.
+    // A plan over the network's own snapshots that only adds rows (`multi_period.rs`); one of
+    // one period that sizes its own units (`one_period.rs`); one over the planning file's own
+    // periods, on the network itself, lines and extendable links included (`vintages.rs`).
+    // What none of them takes is named, as an error.
     let route = if on_core {
         Route::Network
-    } else if plan.investment.is_none()
-        && super::one_period::unsupported(&plan, &network).is_empty()
-    {
+    } else if plan.investment.is_none() {
+        let why = super::one_period::unsupported(&plan, &network);
+        if !why.is_empty() {
+            return refused(diags, plan_file, &why);
+        }
         Route::OnePeriod
-    } else if plan.investment.is_some() && super::vintages::unsupported(&plan, &network).is_empty()
-    {
-        Route::Vintages
     } else {
-        add_network_units(&mut plan, &mut network);
-        Route::Builder
+        let why = super::vintages::unsupported(&plan, &network);
+        if !why.is_empty() {
+            return refused(diags, plan_file, &why);
+        }
+        Route::Vintages
     };
     diags.extend(match route {
         Route::Network => check_names_in(
@@ -605,7 +491,7 @@ pub fn solve_network(
             network.snapshots.len(),
             plan_file,
         ),
-        _ => check_names(&plan, &system, plan_file),
+        Route::OnePeriod | Route::Vintages => check_names(&plan, &system, plan_file),
     });
     if diags.iter().any(Diagnostic::is_error) {
         return FolderOutcome::Invalid(diags);
@@ -614,7 +500,6 @@ pub fn solve_network(
         Route::Network => super::multi_period::plan(&network, &plan),
         Route::OnePeriod => super::one_period::plan(&network, &plan, Some(&system)),
         Route::Vintages => super::vintages::plan(&network, &plan, Some(&system)),
-        Route::Builder => super::plan(&system, &plan),
     };
     match result {
         Ok(result) => FolderOutcome::Solved {
@@ -634,7 +519,19 @@ enum Route {
     Network,
     OnePeriod,
     Vintages,
-    Builder,
+}
+
+/// A plan the planning model does not take: every reason, as one error on the planning file,
+/// after the diagnostics so far.
+fn refused(mut diags: Vec<Diagnostic>, plan_file: &str, why: &[String]) -> FolderOutcome {
+    diags.push(Diagnostic::error(
+        Location::file(plan_file),
+        format!(
+            "the planning model does not take this plan: {}",
+            why.join("; ")
+        ),
+    ));
+    FolderOutcome::Invalid(diags)
 }
 
 /// A planning series as the core's: empty is `default`, one value is static, more vary.

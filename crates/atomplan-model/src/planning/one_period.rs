@@ -11,18 +11,22 @@
 //! units. Its units $C_g/S_g$ are the N-1, refuelling and commitment families' units
 //! ([`super::multi_period::Pooled`]); its operation is `multi_period::units_reserve_and_refuelling`'s.
 //! Lead times, lifetimes, retirement and learning have no meaning in one period and are
-//! ignored, as in the planning builder.
+//! ignored, as in the planning builder. The network's own units (modules, or a committable
+//! generator's `p_nom`) keep the core's modules, commitment and ramps and are units of the N-1
+//! and refuelling families as on the plain path (a committable one is no contingency unless
+//! `contingency = true`).
 
 use super::file::PlanningFile;
-use super::multi_period::Pooled;
+use super::multi_period::{max_units_of, unit_size_of, Pooled};
 use crate::build::planning::BIG_UNITS;
 use crate::network::{Network, Series};
 
 /// What keeps a one-period plan that sizes its own units off the core's builder (empty when
-/// [`network`] takes it): `[investment]`; `[aggregation]` on blocks of the system's own or with
-/// the network's CO2 limits; a network generator with modules, commitment or ramps of its own;
-/// and a unit with `marginal_cost_by_period`, committable without a size, or on a generator
-/// whose `p_min_pu` the file's operation replaces.
+/// [`network`] takes it): `[investment]`; `[aggregation]` on blocks of the system's own, with
+/// the network's CO2 limits, or with a generator's own commitment or ramps; a `[units.<name>]`
+/// that does more than annotate a generator with modules, commitment or ramps of its own; and a
+/// unit with `marginal_cost_by_period`, committable without a size, or on a generator whose
+/// `p_min_pu` the file's operation replaces.
 pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String> {
     let mut why = Vec::new();
     if plan.investment.is_some() {
@@ -35,14 +39,24 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
         why.push("the network's CO2 limits with `[aggregation]`".to_owned());
     }
     for g in &network.generators {
-        // The network's own units would be designs on the plain path: not mixed with the file's.
-        if g.capacity.is_modular() || g.operation.committable || g.operation.has_ramp_limits() {
+        let unit = plan.units.get(&g.name);
+        // The network's own units keep their modules, commitment and ramps (the core's rows,
+        // read by the families as units, as on the plain path); the file may only annotate
+        // them. Commitment and ramps run sequentially, so not on representative blocks.
+        let own_operation = g.operation.committable || g.operation.has_ramp_limits();
+        if (g.capacity.is_modular() || own_operation) && unit.is_some_and(|u| !u.annotates_only()) {
             why.push(format!(
-                "the generator `{}` with modules, commitment or ramps of its own",
+                "`[units.{}]` beyond `capacity_credit`, `contingency`, `reserve_ramp` and `refuelling` on a generator with modules, commitment or ramps of its own",
                 g.name
             ));
         }
-        let Some(unit) = plan.units.get(&g.name) else {
+        if own_operation && plan.aggregation.is_some() {
+            why.push(format!(
+                "the generator `{}` with commitment or ramps of its own with `[aggregation]`",
+                g.name
+            ));
+        }
+        let Some(unit) = unit else {
             continue;
         };
         let replaced_min = (unit.committable
@@ -73,10 +87,13 @@ pub(crate) fn network(network: &Network, plan: &PlanningFile) -> (Network, Poole
         refuelling_units: vec![1.0; n],
     };
     for (g, generator) in out.generators.iter_mut().enumerate() {
-        let Some(unit) = plan.units.get(&generator.name) else {
-            continue;
-        };
-        let Some(size) = unit.unit_size_mw else {
+        let size = plan.units.get(&generator.name).and_then(|u| u.unit_size_mw);
+        let (Some(unit), Some(size)) = (plan.units.get(&generator.name), size) else {
+            // The network's own unit (modules, or a committable unit of its `p_nom`), as the
+            // plain path reads it.
+            pooled.unit_size[g] = unit_size_of(generator);
+            pooled.max_units[g] = max_units_of(generator);
+            pooled.refuelling_units[g] = pooled.max_units[g];
             continue;
         };
         let existing = f64::from(unit.existing_units);

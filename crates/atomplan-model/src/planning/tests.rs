@@ -90,6 +90,14 @@ fn plan_fn(sys: &System, plan: &PlanningFile) -> PlanResult {
     super::plan(sys, plan).unwrap()
 }
 
+/// The model [`plan_fn`] solves for `plan`, as built.
+fn build_lp(sys: &System, plan: &PlanningFile) -> LinearProgram {
+    plan_fn(sys, plan);
+    super::multi_period::LAST_LP
+        .with(|last| last.borrow_mut().take())
+        .expect("a model was built")
+}
+
 /// Section "N-1 makes small modules win" of docs/formulation/planning.md.
 fn n1_grid() -> System {
     one_bus(
@@ -168,7 +176,7 @@ fn a_unit_without_reserve_ramp_holds_no_reserve_and_contingency_rows_stay_short(
     let plan = format!(
         "{N1_UNITS}\n[units.gas]\nreserve_ramp = 0\n[[areas]]\nname = \"grid\"\nbuses = [\"grid\"]\nn1_reserve = true\n"
     );
-    let (lp, _, _) = build_lp(&n1_grid(), &parse_plan(&plan)).unwrap();
+    let lp = build_lp(&n1_grid(), &parse_plan(&plan));
     let col_names: Vec<String> = (0..lp.n_cols()).map(|c| lp.col_name(c)).collect();
     assert!(col_names
         .iter()
@@ -528,7 +536,7 @@ fn representative_days_reproduce_a_repetitive_year() {
             }
         })
         .collect();
-    let sys = one_bus(
+    let mut sys = one_bus(
         year,
         vec![1.0; 8760],
         8760,
@@ -537,6 +545,9 @@ fn representative_days_reproduce_a_repetitive_year() {
             gen("peak", 0.0, true, 50_000.0, 100.0),
         ],
     );
+    // A year in sequence: `[aggregation]` clusters the snapshots of a system, not blocks of
+    // its own.
+    sys.chronology = Chronology::Sequential;
     let full = plan_fn(&sys, &parse_plan(""));
     let reduced = plan_fn(&sys, &parse_plan("[aggregation]\nrepresentatives = 2\n"));
     assert!((full.objective - reduced.objective).abs() < 1e-6 * full.objective);
@@ -641,7 +652,7 @@ end_year = 2040
     assert!((energy(&res, "gas", 2035) - 438_000.0).abs() < 1e-3);
 
     // One row for the capped period only, named by its year.
-    let (lp, _, _) = build_lp(&sys, &parse_plan(&capped)).unwrap();
+    let lp = build_lp(&sys, &parse_plan(&capped));
     let names: Vec<String> = (0..lp.n_rows())
         .map(|r| lp.row_name(r))
         .filter(|n| n.starts_with("CO2-cap"))

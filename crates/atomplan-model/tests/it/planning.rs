@@ -460,14 +460,8 @@ fn published_kazakhstan_three_zone_milp_objective() {
         .replace("threads = 2", "threads = 1");
     let res = solved(&folder, &plan);
     assert_eq!(res.status, Status::Optimal, "{}", res.solver_message);
-    // Solved on the core's builder: must-run units with refuelling, SMR modules with a minimum
-    // stable load and ramps, N-1 per area and representative days all on its snapshot axis.
-    let network = atomplan_model::pypsa::read_folder(&folder).unwrap().network;
-    let system = planning::system_from_network(&network);
-    let (file, diagnostics) = planning::load(&plan, "plan-milp.toml");
-    let file = file.unwrap_or_else(|| panic!("{diagnostics:?}"));
-    let refusals = planning::refusals_on_core(&system, &file);
-    assert!(refusals.is_empty(), "{refusals:?}");
+    // Must-run units with refuelling, SMR modules with a minimum stable load and ramps, N-1 per
+    // area and representative days, all on the core's snapshot axis.
     // The model has grown since the instance was published (one reserve total per area and
     // hour, among others: 80,800 columns against the published file's 77,920); the objective,
     // not the layout, is the gate.
@@ -659,6 +653,100 @@ fn negative_p_min_pu_on_committable_units_follows_pypsa() {
             (plan.objective - pypsa).abs() <= 1e-6 * pypsa,
             "{unit}: planning {} vs PyPSA {pypsa}",
             plan.objective
+        );
+    }
+}
+
+/// The planning file's unit sizes on a network with a committable unit of its own (the
+/// existing 400 MW coal unit of `pypsa-committable`, at a minimum of 60 %): the file's 50 MW SMR
+/// modules and 300 MW nuclear units under N-1 (one nuclear unit and two modules forced in) give
+/// the same plan as PyPSA's own modules (`p_nom_mod`) on the same network with only the N-1
+/// area and the limits in the file, the first on
+/// `planning/one_period.rs`, the second on the plain network's path. The coal unit keeps the
+/// core's commitment in both and is no contingency (it is committable). N-1 changes the cost,
+/// and both paths build the same model (rows and integers).
+#[test]
+fn the_files_units_beside_a_committable_unit_of_the_network_equal_pypsas_own_modules() {
+    let base = fixture("planning/pypsa-committable");
+    let area = "[[areas]]\nname = \"grid\"\nbuses = [\"bus\"]\nn1_reserve = true\n\n\
+                [[capacity_limits]]\nname = \"nuclear\"\ngenerators = [\"nuclear\"]\nmin_mw = 300\n\n\
+                [[capacity_limits]]\nname = \"smr\"\ngenerators = [\"SMR\"]\nmin_mw = 100\n";
+    let sized = "[units.SMR]\nunit_size_mw = 50\n\n[units.nuclear]\nunit_size_mw = 300\n";
+    let files_units = copy_of(&base);
+    let with_n1 = solved(files_units.path(), &format!("{sized}\n{area}"));
+    let without_n1 = solved(
+        files_units.path(),
+        &format!(
+            "{sized}\n{}",
+            area.replace("n1_reserve = true", "n1_reserve = false")
+        ),
+    );
+    let modular = copy_of(&base);
+    let generators = std::fs::read_to_string(base.join("generators.csv")).unwrap();
+    let mut rows = generators.lines();
+    let mut csv = format!("{},p_nom_mod\n", rows.next().unwrap());
+    for row in rows {
+        let module = match row.split(',').next().unwrap() {
+            "SMR" => 50,
+            "nuclear" => 300,
+            _ => 0,
+        };
+        csv.push_str(&format!("{row},{module}\n"));
+    }
+    std::fs::write(modular.path().join("generators.csv"), csv).unwrap();
+    let pypsa_modules = solved(modular.path(), area);
+    for result in [&with_n1, &without_n1, &pypsa_modules] {
+        assert_eq!(result.status, Status::Optimal, "{}", result.solver_message);
+        assert!(result.integer_variables > 0);
+    }
+    assert!(
+        (with_n1.objective - pypsa_modules.objective).abs() <= 1e-9 * pypsa_modules.objective,
+        "the file's units {} vs PyPSA's modules {}",
+        with_n1.objective,
+        pypsa_modules.objective
+    );
+    for g in ["SMR", "nuclear", "coal-existing"] {
+        let (a, b) = (
+            with_n1.p_nom_opt(g).unwrap(),
+            pypsa_modules.p_nom_opt(g).unwrap(),
+        );
+        assert!((a - b).abs() < 1e-6, "{g}: {a} vs {b}");
+    }
+    assert!(
+        with_n1.objective > without_n1.objective * (1.0 + 1e-9),
+        "N-1 {} vs none {}",
+        with_n1.objective,
+        without_n1.objective
+    );
+    // The same model on both paths: the core's commitment of the coal unit (a status per
+    // snapshot, its minimum of 240 MW while on) and the same integers.
+    assert_eq!(with_n1.integer_variables, pypsa_modules.integer_variables);
+    assert_eq!(with_n1.constraints, pypsa_modules.constraints);
+    let coal = &with_n1.network_results.as_ref().unwrap().generators[0];
+    assert_eq!(coal.status.len(), 24);
+    for (p, u) in coal.p.iter().zip(&coal.status) {
+        assert!(*p >= 240.0 * u - 1e-6, "{p} MW at status {u}");
+    }
+    // The file may annotate the network's own unit, not resize or operate it; and the core's
+    // commitment runs in sequence, so not on representative days.
+    for (plan, says) in [
+        (
+            format!("{sized}[units.coal-existing]\nmin_stable_load = 0.5\n"),
+            "`[units.coal-existing]` beyond",
+        ),
+        (
+            format!("{sized}[aggregation]\nrepresentatives = 2\n"),
+            "`coal-existing` with commitment or ramps of its own with `[aggregation]`",
+        ),
+    ] {
+        let FolderOutcome::Invalid(d) =
+            planning::solve_folder(files_units.path(), &plan, "plan.toml")
+        else {
+            panic!("took {plan}")
+        };
+        assert!(
+            d.iter().any(|d| d.is_error() && d.message.contains(says)),
+            "{d:?}"
         );
     }
 }

@@ -19,15 +19,18 @@ use std::path::Path;
 /// The recorded answers.
 const CSV: &str = include_str!("../fixtures/planning/builder-reference.csv");
 
+/// A generator or storage unit in a period.
+pub type Key = (String, Option<i32>);
+
 /// A plan as the planning builder answered it.
 #[derive(Debug, Default)]
 pub struct Recorded {
     pub objective: f64,
     /// Per generator and period: `p_nom_opt` (MW), what was built (units, or MW without a
     /// unit size) and the units it has (unit-sized designs only).
-    pub capacities: BTreeMap<(String, Option<i32>), (f64, f64, Option<f64>)>,
+    pub capacities: BTreeMap<Key, (f64, f64, Option<f64>)>,
     /// Per storage unit and period: `p_nom_opt` (MW) and energy discharged (MWh).
-    pub storage: BTreeMap<(String, Option<i32>), (f64, f64)>,
+    pub storage: BTreeMap<Key, (f64, f64)>,
 }
 
 /// FNV-1a, 64 bits: the same on every platform.
@@ -86,9 +89,10 @@ pub fn builder(folder: &Path, plan: &str) -> Recorded {
             "objective" => recorded.objective = number(4),
             "generator" => {
                 let units = (!fields[6].is_empty()).then(|| number(6));
-                recorded
-                    .capacities
-                    .insert((fields[2].to_owned(), period), (number(4), number(5), units));
+                recorded.capacities.insert(
+                    (fields[2].to_owned(), period),
+                    (number(4), number(5), units),
+                );
             }
             "storage" => {
                 recorded

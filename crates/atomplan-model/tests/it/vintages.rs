@@ -59,7 +59,7 @@ fn both(dir: &Path, plan: &str) -> (PlanResult, Recorded) {
     let system = planning::system_from_network(&imported.network);
     let (file, diagnostics) = planning::load(plan, "plan.toml");
     let file = file.unwrap_or_else(|| panic!("{diagnostics:?}"));
-    let core = planning::plan_on_core(&system, &file).unwrap();
+    let core = planning::plan(&system, &file).unwrap();
     (core, reference::builder(dir, plan))
 }
 
@@ -805,7 +805,7 @@ lifetime_years = 25
     let system = planning::system_from_network(&network);
     let (file, diagnostics) = planning::load(plan, "plan.toml");
     let file = file.unwrap_or_else(|| panic!("{diagnostics:?}"));
-    assert!(!planning::refusals_on_core(&system, &file).is_empty());
+    assert!(!planning::unsupported(&system, &file).is_empty());
     assert_same(&core, &reference::builder(dir.path(), plan));
     write("lines.csv", &lines(300.0));
     let wider = solve_folder(dir.path(), plan);
@@ -979,9 +979,7 @@ fn what_the_core_axis_does_not_take_is_named() {
     let refused = |plan: &str| {
         let (file, diagnostics) = planning::load(plan, "plan.toml");
         let file = file.unwrap_or_else(|| panic!("{diagnostics:?}"));
-        planning::plan_on_core(&system, &file)
-            .unwrap_err()
-            .to_string()
+        planning::plan(&system, &file).unwrap_err().to_string()
     };
     let periods =
         "[investment]\ndecision_year = 2025\nperiods = [2030, 2040]\ndiscount_rate = 0.05\n";

@@ -859,18 +859,6 @@ pub struct ReliablePlan {
     pub iterations: usize,
 }
 
-/// The planning system and planning file a scenario's plan solves at the given reserve
-/// margins (one per period): what `reliable_plan` hands the planning model, for benchmarks
-/// that time the planning model alone (`benches/planning_builders.rs`).
-pub fn planning_problem(
-    study: &StudyFile,
-    system: &StudySystem,
-    margins: &[f64],
-) -> (planning::System, pfile::PlanningFile) {
-    let Problem { sys, plan, .. } = problem(study, system, margins);
-    (sys, plan)
-}
-
 /// Solves the plan, checks each period's adequacy, and raises the reserve margin of the
 /// periods that miss `lole_standard_h` by `RESERVE_STEP`, at most
 /// `MAX_RELIABILITY_ITERATIONS` solves. With `prices`, the kept plan is priced after the loop

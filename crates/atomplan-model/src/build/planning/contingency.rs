@@ -27,6 +27,8 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::*;
+use crate::lp::LinearProgram;
+use crate::planning::options::Options;
 
 /// What the N-1 rows need to know of each generator, whichever builder made the columns: its
 /// name and bus, its unit size $S_c$ when it is a contingency design (`None` otherwise), and the
@@ -36,30 +38,6 @@ pub(crate) struct Designs<'a> {
     pub bus: Vec<usize>,
     pub unit_size: Vec<Option<f64>>,
     pub max_units: Vec<f64>,
-}
-
-impl<'a> Designs<'a> {
-    /// The planning system's generators: a design has `unit_size_mw` and `contingency` not
-    /// false.
-    pub(super) fn of_system(sys: &'a System, opt: &Options) -> Self {
-        Designs {
-            names: sys.generators.iter().map(|g| g.name.as_str()).collect(),
-            bus: sys.generators.iter().map(|g| g.bus).collect(),
-            unit_size: opt
-                .units
-                .iter()
-                .map(|unit| {
-                    unit.filter(|u| u.contingency.unwrap_or(true))
-                        .and_then(|u| u.unit_size_mw)
-                })
-                .collect(),
-            max_units: opt
-                .units
-                .iter()
-                .map(|unit| unit.and_then(|u| u.max_units).map_or(BIG_UNITS, f64::from))
-                .collect(),
-        }
-    }
 }
 
 /// The "at least one unit built" expression $z_{g,y}$ of every generator that sets the N-1

@@ -6,6 +6,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::*;
+use crate::lp::LinearProgram;
 use crate::planning::options::Vendor;
 
 /// FOAK → NOAK learning: each vendor's steps hold a number of units across all its designs

@@ -7,6 +7,8 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::*;
+use crate::lp::LinearProgram;
+use crate::planning::file::RefuellingSchedule;
 use crate::planning::file::RefuellingWire;
 
 /// Which blocks hold the refuelling season of generator `g` in period `y`.
@@ -15,42 +17,6 @@ pub enum Season {
     Fixed { blocks: Vec<bool>, staggered: bool },
     /// Season chosen by the optimiser: one binary per block.
     Chosen { cols: Vec<Col>, staggered: bool },
-}
-
-/// The refuelling season of generator `g` of a planning system in period `y` (`None` without
-/// `refuelling` or a unit size): [`season`] with the system's block loads.
-pub(super) fn refuelling_season(
-    lp: &mut LinearProgram,
-    sys: &System,
-    opt: &Options,
-    g: usize,
-    y: usize,
-    blocks: &[f64],
-    season_y: &mut Vec<Vec<Col>>,
-) -> Option<Season> {
-    let u = opt.units[g]?;
-    let r = u.refuelling.as_ref()?;
-    u.unit_size_mw?;
-    let units_max = f64::from(u.max_units.unwrap_or(u.existing_units.max(1)));
-    let block_load: Vec<f64> = (0..blocks.len())
-        .map(|b| {
-            let hours = b * SEASON_HOURS..((b + 1) * SEASON_HOURS).min(sys.hours());
-            hours
-                .map(|t| sys.loads.iter().map(|l| l.p_set_at(t)).sum::<f64>())
-                .sum::<f64>()
-        })
-        .collect();
-    let name = &sys.generators[g].name;
-    Some(season(
-        lp,
-        name,
-        r,
-        units_max,
-        y,
-        blocks,
-        &block_load,
-        season_y,
-    ))
 }
 
 /// Which blocks (of [`SEASON_HOURS`] hours, weighted `blocks[b]` hours) hold the refuelling

@@ -6,6 +6,8 @@
 //! period's load scale (row `Area-reserve-margin[area,year]`).
 
 use super::*;
+use crate::lp::LinearProgram;
+use crate::planning::options::Options;
 
 /// Where the reserve margin's terms are: the bus of each generator and storage unit, and the
 /// modelled peak load of each area in each period (`[a][y]`, MW), from the model's own hours.
@@ -13,26 +15,6 @@ pub(crate) struct Areas {
     pub generator_bus: Vec<usize>,
     pub storage_bus: Vec<usize>,
     pub modelled_peak: Vec<Vec<f64>>,
-}
-
-/// The modelled peak of each area in each period of a planning system: the largest hourly sum
-/// of the area's loads, times the period's load scale.
-pub(super) fn modelled_peaks(sys: &System, opt: &Options, periods: &[Period]) -> Vec<Vec<f64>> {
-    let nt = sys.hours();
-    (0..opt.areas.len())
-        .map(|a| {
-            let peak = (0..nt)
-                .map(|t| {
-                    sys.loads
-                        .iter()
-                        .filter(|l| opt.area_of_bus[l.bus] == Some(a))
-                        .map(|l| l.p_set_at(t))
-                        .sum::<f64>()
-                })
-                .fold(0.0, f64::max);
-            periods.iter().map(|per| peak * per.load_scale).collect()
-        })
-        .collect()
 }
 
 /// Adds one reserve-margin row per area with a margin and per period.

@@ -23,10 +23,9 @@
 //! Start-up and shut-down costs count once in a sequential year (PyPSA does not weight them)
 //! and once per day a representative day stands for.
 
-use super::{prev_hour, Expr, System};
+use super::{prev_hour, Expr};
 use crate::build::commitment::status_history;
 use crate::lp::{Col, LinearProgram};
-use crate::planning::system::Chronology;
 
 /// One unit in one period, as the switching and ramp families see it.
 pub(crate) struct Switching<'a> {
@@ -74,17 +73,7 @@ pub(crate) struct Clock<'a> {
     pub weights: &'a [f64],
 }
 
-impl<'a> Clock<'a> {
-    /// The planning system's clock.
-    pub(crate) fn of(sys: &'a System) -> Self {
-        Clock {
-            hours: sys.hours(),
-            sequential: matches!(sys.chronology, Chronology::Sequential),
-            block_hours: sys.block_hours,
-            weights: &sys.weights,
-        }
-    }
-
+impl Clock<'_> {
     /// The snapshot before `t`: none at the start of a sequential year, else the previous one
     /// wrapping around inside its block.
     pub(crate) fn previous(&self, t: usize) -> Option<usize> {

@@ -16,7 +16,7 @@
 //! $$S_i + \overline{e}_b \le h P \quad (\texttt{StorageUnit-soc-upper}), \qquad
 //!   \delta_{b,H_i} S_i + \underline{e}_b \ge 0 \quad (\texttt{StorageUnit-soc-lower}).$$
 //! A cyclic unit closes the sequence ($S_{n} = S_0$); a unit that is not starts at
-//! `state_of_charge_initial` and ends at most full. This is the planning builder's linked mode,
+//! `state_of_charge_initial` and ends at most full. This was the planning builder's linked mode,
 //! written over the core's columns; docs/formulation/planning-storage.md has the derivation.
 
 use std::ops::Range;

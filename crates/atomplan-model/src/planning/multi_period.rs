@@ -5,7 +5,8 @@
 //! `build_year` and `lifetime`, the periods' objective weightings and years, storage per period
 //! and PyPSA's own MILP attributes (`committable`, `p_nom_mod`, ramp limits). The planning file's
 //! families that are rows over capacities and dispatch are then added over the core's columns,
-//! through the same [`Index`] the planning builder fills, so the mathematics is in one place:
+//! through [`Index`], the planning layer's expressions of those columns, so the mathematics is in
+//! one place (`build/planning/`):
 //!
 //! - `[[capacity_limits]]` (`build/planning/policy.rs`): for each period $y$ from `from_year` on,
 //!   $\underline{K} \le \sum_{g} P_{g,y} \le \overline{K}$, where $P_{g,y}$ is the generator's
@@ -485,8 +486,7 @@ pub(crate) fn least_output(unit: Option<&UnitWire>) -> f64 {
     }
 }
 
-/// The unit size of a generator on the core's columns, read as the planning model reads a
-/// network's units (`units_from_network`): the module (`p_nom_mod`) of an extendable modular
+/// The unit size of a generator on the core's columns, the network's own unit: the module (`p_nom_mod`) of an extendable modular
 /// generator, or of a committable one; the whole `p_nom` of a fixed committable generator
 /// without modules; `None` otherwise.
 pub(crate) fn unit_size_of(generator: &crate::network::Generator) -> Option<f64> {

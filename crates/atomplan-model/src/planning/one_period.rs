@@ -3,7 +3,7 @@
 //! core's builder: the network as one period of `multi_period.rs`, with the units written onto it
 //! and the planning families added over its columns.
 //!
-//! PyPSA's one-period convention, as the planning builder has it: an extendable unit-sized
+//! PyPSA's one-period convention, as the planning builder (deleted) had it: an extendable unit-sized
 //! design is a modular generator of `unit_size_mw` modules (the core's integer module count
 //! $n_g$), with $\max(E_g, \lceil \underline P_g / S_g \rceil) \le n_g \le
 //! \min(M_g, \lfloor \overline P_g / S_g \rfloor)$ for `existing_units` $E_g$ and `max_units`
@@ -11,7 +11,7 @@
 //! units. Its units $C_g/S_g$ are the N-1, refuelling and commitment families' units
 //! ([`super::multi_period::Pooled`]); its operation is `multi_period::units_reserve_and_refuelling`'s.
 //! Lead times, lifetimes, retirement and learning have no meaning in one period and are
-//! ignored, as in the planning builder. The network's own units (modules, or a committable
+//! ignored. The network's own units (modules, or a committable
 //! generator's `p_nom`) keep the core's modules, commitment and ramps and are units of the N-1
 //! and refuelling families as on the plain path (a committable one is no contingency unless
 //! `contingency = true`).
@@ -23,7 +23,8 @@ use crate::network::{Network, Series};
 
 /// What keeps a one-period plan that sizes its own units off the core's builder (empty when
 /// [`network`] takes it): `[investment]`; `[aggregation]` on blocks of the system's own, with
-/// the network's CO2 limits, or with a generator's own commitment or ramps; a `[units.<name>]`
+/// non-cyclic storage that a network CO2 limit counts, or with a generator's own commitment or
+/// ramps; a `[units.<name>]`
 /// that does more than annotate a generator with modules, commitment or ramps of its own; and a
 /// unit with `marginal_cost_by_period`, committable without a size, or on a generator whose
 /// `p_min_pu` the file's operation replaces.
@@ -35,8 +36,20 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
     if plan.aggregation.is_some() && network.representative.is_some() {
         why.push("`[aggregation]` on representative periods of the system's own".to_owned());
     }
-    if plan.aggregation.is_some() && !network.global_constraints.is_empty() {
-        why.push("the network's CO2 limits with `[aggregation]`".to_owned());
+    // Representative periods have no last snapshot whose state of charge a limit could count.
+    if plan.aggregation.is_some() {
+        for limit in &network.global_constraints {
+            for unit in &network.storage_units {
+                let emits =
+                    network.carrier_attribute(&unit.carrier, &limit.carrier_attribute) != 0.0;
+                if emits && !unit.cyclic_state_of_charge {
+                    why.push(format!(
+                        "the non-cyclic storage unit `{}` under the limit `{}` with `[aggregation]`",
+                        unit.name, limit.name
+                    ));
+                }
+            }
+        }
     }
     for g in &network.generators {
         let unit = plan.units.get(&g.name);
@@ -129,12 +142,19 @@ pub(crate) fn plan(
     plan: &PlanningFile,
     system: Option<&super::System>,
 ) -> Result<super::PlanResult, crate::Error> {
-    // Representative periods first (`[aggregation]`, clustered as the planning builder clusters
-    // them, storage linked across the year where `linking` says so).
+    // Representative periods first (`[aggregation]`, clustered as a planning system is, storage
+    // linked across the year where `linking` says so).
     let (network, report) = super::vintages::representative(network, plan, system)?;
     let (network, pooled) = self::network(&network, plan);
+    let sizes = pooled.unit_size.clone();
     let mut result = super::multi_period::plan_with(&network, plan, pool(pooled), |_, _, _| {})?;
     result.aggregation = report;
+    // The units of every unit-sized design, fixed ones too (the core reports its module counts).
+    for (c, size) in result.capacities.iter_mut().zip(&sizes) {
+        if let (None, Some(size)) = (c.units, size) {
+            c.units = Some(super::clean(c.p_nom_opt_mw / size));
+        }
+    }
     Ok(result)
 }
 

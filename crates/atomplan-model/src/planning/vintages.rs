@@ -3,9 +3,8 @@
 //! A plan over `[investment]` periods of a one-period network (or of a planning system, through
 //! [`super::network::network_from_system`]) is solved by the core's builder on the network with
 //! those periods on its snapshot axis, with the planning families added over its columns
-//! (`multi_period.rs`). The investment itself is a family of the planning layer, as in the
-//! planning builder (`build/planning/investment.rs`), so each generator and storage unit keeps
-//! one dispatch column per snapshot:
+//! (`multi_period.rs`). The investment itself is a family of the planning layer, so each
+//! generator and storage unit keeps one dispatch column per snapshot:
 //!
 //! - **Periods.** Period $y$ starts in year $Y_y$ and runs to the next period's start (the last
 //!   to `end_year`); its `objective` weighting is $W_y = \sum_{k=Y_y}^{Y_{y+1}-1} (1+r)^{-(k -
@@ -31,8 +30,8 @@
 //! - **Rows over the parts**: `Generator-p_nom-max`, `Generator-max-units`,
 //!   `StorageUnit-p_nom-max` per period, and `co2_cap_t` per period (`policy.rs`, `CO2-cap`).
 //!
-//! This is the planning builder's multi-period investment for everything [`unsupported`] does
-//! not name; docs/formulation/vintages.md has the derivation and the checks.
+//! [`unsupported`] names what it does not take; docs/formulation/vintages.md has the derivation
+//! and the checks.
 
 use atomplan_econ::{capital_recovery_factor, idc_factor_uniform};
 
@@ -49,7 +48,7 @@ use crate::Error;
 use crate::ModelIndex;
 
 /// Whether the core's axis takes a unit of the planning file: every key, but a committable
-/// unit needs `unit_size_mw` (its status counts units; under big-M it is the planning builder's).
+/// unit needs `unit_size_mw` (its status counts units; a status under big-M is not built).
 fn vintage_unit(unit: &UnitWire) -> bool {
     !unit.committable || unit.unit_size_mw.is_some()
 }
@@ -132,8 +131,7 @@ struct Vintages {
     /// Each base generator's `unit_size_mw` and most units (the big-M of "any unit built").
     unit_size: Vec<Option<f64>>,
     max_units: Vec<f64>,
-    /// Each base generator's units a refuelling season is planned for, as the planning builder
-    /// counts them: `max_units`, else its existing units, at least one.
+    /// Each base generator's units a refuelling season is planned for: `max_units`, else its existing units, at least one.
     refuelling_units: Vec<f64>,
     /// Fixed O&M of the existing capacity over the horizon (weighted), USD.
     fixed_cost: f64,
@@ -300,7 +298,7 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
         operator.capacity = Capacity::fixed(UNBOUNDED_MW);
         operators.push(operator);
         // Existing capacity: the generator's `p_nom`, or its `existing_units` of `unit_size_mw`,
-        // as the planning builder counts it, from `online_year` until `retire_year`.
+        // from `online_year` until `retire_year`.
         let existing = size.map_or(generator.capacity.nominal, |s| {
             f64::from(unit.existing_units) * s
         });
@@ -368,7 +366,7 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
             .overnight_cost_usd_per_kw
             .map_or(generator.capacity.capital_cost, annual_at);
         // The overnight cost of each learning step of the design's vendor (unit-sized designs
-        // only, as in the planning builder).
+        // only).
         let steps: Vec<f64> = unit
             .vendor
             .as_ref()
@@ -470,7 +468,7 @@ fn expand(network: &Network, plan: &PlanningFile, periods: &[Period]) -> Vintage
     }
     out.generators = operators;
     // Storage: each unit keeps its place and runs on its existing power capacity and one build
-    // per period alive for its `lifetime_years`, as the planning builder has it (no lead time),
+    // per period alive for its `lifetime_years` (no lead time),
     // cycling (or starting from `state_of_charge_initial`) in every period.
     let mut storage_parts = Vec::new();
     for (k, unit) in out.storage_units.iter_mut().enumerate() {
@@ -599,7 +597,7 @@ struct Prepared {
 
 impl Prepared {
     /// `system`, when given, is the planning system the network was made from: its series are
-    /// the ones the planning builder clusters.
+    /// the ones clustered (`System::aggregated`).
     fn new(network: &Network, plan: &PlanningFile, system: Option<&System>) -> Result<Self, Error> {
         super::options::Options::resolve_names(&super::options::Names::from(network), plan)?;
         let (base, report) = representative(network, plan, system)?;
@@ -783,7 +781,7 @@ impl Prepared {
 
     /// The least output per MW available the planning file gives base generator `g`
     /// ([`super::multi_period::least_output`]); where it is positive it replaces the network's
-    /// `p_min_pu`, as in the planning builder.
+    /// `p_min_pu`.
     fn least_output(&self, g: usize) -> f64 {
         super::multi_period::least_output(self.file.units.get(&self.base.generators[g].name))
     }
@@ -963,7 +961,7 @@ pub(crate) fn prices(
 }
 
 /// The network on the representative periods of `[aggregation]`, when the plan has it: the same
-/// clustering of the same series as the planning builder's (`System::aggregated`), every time
+/// clustering of the same series as a planning system's (`System::aggregated`), every time
 /// series reduced to the representatives' snapshots, each weighted by the hours of the year it
 /// stands for, and each storage unit linked across the year or cycling within each
 /// representative as its `linking` (else `[aggregation].storage`) says.
@@ -1087,8 +1085,7 @@ fn retirement_rows(
 
 /// The result on the network's own generators: each period's row has the operator's energy,
 /// CO2 and dispatch, and as capacity its parts active then plus its existing capacity (units
-/// online and units built for a unit-sized design, MW built otherwise, as the planning builder
-/// reports them); curtailment is counted against that capacity. Storage rows sum a unit's
+/// online and units built for a unit-sized design, MW built otherwise); curtailment is counted against that capacity. Storage rows sum a unit's
 /// parts. The core's per-asset results are dropped: an operator's `p_nom` is unbounded, so
 /// they are not a network's results.
 fn fold(

@@ -218,8 +218,7 @@ fn empty_plan_equals_the_core_on_every_fixture_network() {
 /// committable at a minimum stable load with a start-up cost and minimum up time, two SMR
 /// modules forced in, must-run with staggered refuelling, and a reserve margin of 50 % with
 /// credits for wind and solar. Each equals the planning
-/// builder's plan of the folder's planning system to 1e-9, and the route is the core's
-/// (`refusals_on_core` is empty).
+/// builder's recorded plan of the same folder and file to 1e-9.
 #[test]
 fn one_period_plans_with_the_files_units_equal_the_planning_builder() {
     let folder = fixture("planning/toy-1node-24-nostorage");
@@ -749,4 +748,48 @@ fn the_files_units_beside_a_committable_unit_of_the_network_equal_pypsas_own_mod
             "{d:?}"
         );
     }
+}
+
+/// Twelve representative days of `kz-1node-8760` under its own CO2 limit (52.2 Mt), with the
+/// existing 12 GW coal fleet as 24 units of 500 MW, a 1,200 MW nuclear unit and 55 MW modules
+/// under N-1: the largest unit is a coal unit (nothing nuclear is built), so the N-1 plan is the
+/// plan without it plus 500 MW of OCGT, the cheapest capacity, at its `capital_cost` of
+/// 67,381.16 USD/MW (hand-derived). The planning builder (deleted on 7 December 2026) gave
+/// 3,795,580,255.147699 USD for the same folder and file (`atomplan solve --planning`, release
+/// build of ea8e74d).
+#[test]
+fn representative_days_under_the_networks_co2_limit_with_n1() {
+    let folder = fixture("kz-1node-8760");
+    let days = "[aggregation]\nrepresentatives = 12\nseed = 1\n";
+    let n1 = format!(
+        "{days}\n[[areas]]\nname = \"kz\"\nbuses = [\"KZ\"]\nn1_reserve = true\n\n\
+         [units.nuclear]\nunit_size_mw = 1200\nmax_units = 4\n\n\
+         [units.SMR]\nunit_size_mw = 55\nmax_units = 54\n\n\
+         [units.coal-existing]\nunit_size_mw = 500\nexisting_units = 24\n"
+    );
+    let plain = solved(&folder, days);
+    let reserved = solved(&folder, &n1);
+    for result in [&plain, &reserved] {
+        assert_eq!(result.status, Status::Optimal, "{}", result.solver_message);
+        assert_eq!(result.aggregation.as_ref().unwrap().representatives, 12);
+    }
+    let extra = reserved.p_nom_opt("OCGT").unwrap() - plain.p_nom_opt("OCGT").unwrap();
+    assert!((extra - 500.0).abs() < 1e-6, "{extra} MW of OCGT");
+    let by_hand = plain.objective + 500.0 * 67_381.16;
+    assert!(
+        (reserved.objective - by_hand).abs() <= 1e-9 * by_hand,
+        "{} vs {by_hand} by hand",
+        reserved.objective
+    );
+    let builder = 3_795_580_255.147_699;
+    assert!(
+        (reserved.objective - builder).abs() <= 1e-9 * builder,
+        "{} vs the planning builder's {builder}",
+        reserved.objective
+    );
+    assert_eq!(reserved.units("coal-existing"), Some(24.0));
+    assert_eq!(reserved.p_nom_opt("nuclear"), Some(0.0));
+    // The limit holds on the representative days' weights.
+    let co2 = &reserved.global_constraints[0];
+    assert!(co2.value <= 52.2e6 * (1.0 + 1e-9), "{co2:?}");
 }

@@ -1,8 +1,8 @@
 //! The planning file's own investment periods (`[investment]`) on the core's snapshot axis
-//! (`planning::plan_on_core`, `planning/vintages.rs`): its plan equals, within 1e-7 relative in
-//! the objective and 1e-3 MW in every capacity, the planning builder's multi-period investment
-//! (`planning::builder_plan`, `build/planning/investment.rs`), whose hand-derived cases are in
-//! `planning/tests.rs`. Both models are built here from one folder.
+//! (`planning::plan`, `planning/vintages.rs`): its plan equals, within 1e-7 relative in the
+//! objective and 1e-3 MW in every capacity, the recorded plan of the planning builder's
+//! multi-period investment (a second assembly of the model, deleted on 7 December 2026;
+//! `reference.rs`), whose hand-derived cases are in `planning/tests.rs`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -51,7 +51,7 @@ fn hourly(dir: &Path, snapshots_n: u32, weight: f64, generators: &str) {
     );
 }
 
-/// The plan on the core's axis (`planning::plan_on_core`, through the network a planning system
+/// The plan on the core's axis (`planning::plan`, through the network a planning system
 /// becomes), and the planning builder's recorded plan of the same folder and file
 /// ([`reference::builder`]).
 fn both(dir: &Path, plan: &str) -> (PlanResult, Recorded) {

@@ -439,7 +439,15 @@ pub fn solve_network(
     plan.solver.highs_options = overrides.highs_options.clone();
     plan.solver.write_lp = overrides.write_lp.clone();
     plan.solver.log_to_console = overrides.log_to_console;
-    let Imported { network, warnings } = imported;
+    let Imported {
+        mut network,
+        warnings,
+    } = imported;
+    // Over the file's own periods, the network's modules (of generators without commitment or
+    // ramps) are the file's units.
+    if plan.investment.is_some() && !network.is_multi_period() {
+        super::vintages::with_network_modules(&mut network, &mut plan);
+    }
     // A plan of one period that only adds rows over the network's own columns (policy limits,
     // reserve margins, N-1 on the network's units, refuelling) is the core's model with the
     // planning families, as a network with investment periods is; the rest (the planning file's

@@ -97,9 +97,11 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
                 g.name
             ));
         }
+        // Modules of a generator without commitment or ramps are the file's units
+        // ([`with_network_modules`], before this is asked).
         if g.capacity.is_modular() || !plain(&g.operation) {
             why.push(format!(
-                "the generator `{}` with `p_nom_mod`, commitment or ramp limits",
+                "the generator `{}` with `p_nom_mod` and commitment, or commitment or ramp limits of its own",
                 g.name
             ));
         }
@@ -903,6 +905,25 @@ fn at_most(lp: &mut LinearProgram, key: String, col: usize, capacity: &Expr, k: 
     let mut terms = vec![(col, 1.0)];
     terms.extend(capacity.terms.iter().map(|&(c, v)| (c, -v * k)));
     lp.row_with(key, f64::NEG_INFINITY, capacity.constant * k, &terms);
+}
+
+/// The network's own modules (`p_nom_mod`) of generators without commitment or ramps, as the
+/// planning file's units: an extendable modular generator is a unit-sized design of its module
+/// (unless the file gives it a `unit_size_mw` of its own), so its capacity in every period is
+/// whole modules, as PyPSA's one-period optimisation and the plain path read it; a fixed one is
+/// its capacity. The modules leave the network, whose capacity per period is made of parts.
+pub(crate) fn with_network_modules(network: &mut Network, plan: &mut PlanningFile) {
+    for g in &mut network.generators {
+        let operation = &g.operation;
+        if !g.capacity.is_modular() || operation.committable || operation.has_ramp_limits() {
+            continue;
+        }
+        if g.capacity.extendable {
+            let unit = plan.units.entry(g.name.clone()).or_default();
+            unit.unit_size_mw.get_or_insert(g.capacity.module);
+        }
+        g.capacity.module = 0.0;
+    }
 }
 
 /// Plans `network` (one period) over the planning file's `[investment]` periods on the core's

@@ -328,6 +328,145 @@ reserve_margin = 0.15
     assert!(units("smr", 2050) > 0.0, "{:?}", routed.by_period());
 }
 
+/// PyPSA's own modules over the planning file's periods: `large` and `smr` of
+/// [`unit_sizes_and_the_n1_reserve_over_periods_equal_the_planning_builder`] given as
+/// `p_nom_mod` (1,200 and 60 MW) in the network, not as the file's `unit_size_mw`, plan the same
+/// (the modules are units, `vintages::with_network_modules`), to 1e-9 in the objective and in
+/// every capacity and unit, and as the planning builder (deleted on 7 December 2026) planned the
+/// file's unit sizes.
+#[test]
+fn pypsa_modules_over_periods_are_units() {
+    let generators = "\
+old,grid,coal,600,False,inf,25,0,1.0
+gas,grid,gas,0,True,inf,120,60000,0.5
+large,grid,nuclear,0,True,inf,9,0,1.0
+smr,grid,nuclear,0,True,inf,11,0,1.0
+wind,grid,wind,0,True,500,0,0,1.0
+";
+    let sized = tempfile::tempdir().unwrap();
+    network(sized.path(), generators);
+    let modular = tempfile::tempdir().unwrap();
+    network(modular.path(), generators);
+    let csv = std::fs::read_to_string(modular.path().join("generators.csv")).unwrap();
+    let mut lines = csv.lines();
+    let mut with_modules = format!("{},p_nom_mod\n", lines.next().unwrap());
+    for line in lines {
+        let module = match line.split(',').next().unwrap() {
+            "large" => 1200,
+            "smr" => 60,
+            _ => 0,
+        };
+        with_modules.push_str(&format!("{line},{module}\n"));
+    }
+    std::fs::write(modular.path().join("generators.csv"), with_modules).unwrap();
+    let plan = r#"
+[solver]
+mip_rel_gap = 0.0
+
+[investment]
+decision_year = 2025
+periods = [2030, 2040, 2050]
+discount_rate = 0.04
+end_year = 2060
+load_scale = [1.0, 1.5, 2.0]
+
+[units.old]
+unit_size_mw = 300
+existing_units = 2
+retire_year = 2040
+existing_fixed_om_usd_per_kw_year = 50
+
+[units.large]
+unit_size_mw = 1200
+overnight_cost_usd_per_kw = 5500
+fixed_om_usd_per_kw_year = 110
+lifetime_years = 60
+lead_time_years = 8
+max_units = 1
+
+[units.smr]
+unit_size_mw = 60
+overnight_cost_usd_per_kw = 1500
+fixed_om_usd_per_kw_year = 140
+lifetime_years = 60
+lead_time_years = 4
+max_units_per_period = 8
+reserve_ramp = 0.2
+
+[units.wind]
+overnight_cost_usd_per_kw = 1500
+lifetime_years = 25
+capacity_credit = 0.1
+reserve_ramp = 0.0
+
+[units.gas]
+lifetime_years = 30
+reserve_ramp = 0.5
+
+[[areas]]
+name = "grid"
+buses = ["grid"]
+n1_reserve = true
+reserve_margin = 0.15
+"#;
+    // The same plan without `max_units` and `max_units_per_period`: the planning builder's
+    // answer with the file's unit sizes was 3,359,627,102.66419 USD (release build of ea8e74d;
+    // on the `p_nom_mod` folder it ignored the modules and planned 797.846 MW of SMR in 2050).
+    let unlimited = plan
+        .replace("max_units = 1\n", "")
+        .replace("max_units_per_period = 8\n", "");
+    for (plan, builder) in [
+        (plan, None),
+        (unlimited.as_str(), Some(3_359_627_102.664_19)),
+    ] {
+        let modules_plan = plan
+            .replace("[units.large]\nunit_size_mw = 1200\n", "[units.large]\n")
+            .replace("[units.smr]\nunit_size_mw = 60\n", "[units.smr]\n");
+        assert_ne!(modules_plan, plan);
+        let by_file = solve_folder(sized.path(), plan);
+        let by_modules = solve_folder(modular.path(), &modules_plan);
+        assert_eq!(
+            by_modules.status,
+            Status::Optimal,
+            "{:?}",
+            by_modules.diagnosis
+        );
+        assert!(
+            (by_modules.objective - by_file.objective).abs() <= 1e-9 * by_file.objective,
+            "{} vs {}",
+            by_modules.objective,
+            by_file.objective
+        );
+        for (a, b) in by_modules.capacities.iter().zip(&by_file.capacities) {
+            assert_eq!((&a.generator, a.period), (&b.generator, b.period));
+            assert!(
+                (a.p_nom_opt_mw - b.p_nom_opt_mw).abs() < 1e-6,
+                "{a:?} vs {b:?}"
+            );
+            assert_eq!(a.units, b.units, "{a:?} vs {b:?}");
+        }
+        if let Some(builder) = builder {
+            assert!(
+                (by_modules.objective - builder).abs() <= 1e-9 * builder,
+                "{} vs the planning builder's {builder}",
+                by_modules.objective
+            );
+        }
+        // Modules are built, in whole units.
+        let smr = by_modules
+            .capacities
+            .iter()
+            .filter(|c| c.generator == "smr");
+        assert!(smr.clone().any(|c| c.p_nom_opt_mw > 0.0));
+        for c in smr {
+            assert!(
+                (c.p_nom_opt_mw / 60.0 - (c.p_nom_opt_mw / 60.0).round()).abs() < 1e-9,
+                "{c:?}"
+            );
+        }
+    }
+}
+
 /// A retirable fleet retired in steps (its fixed O&M saved once wind and a battery take over),
 /// a retirable and extendable CCGT under `p_nom_max`, and an existing and extendable battery with
 /// a lifetime shorter than the horizon, cycling in every period.

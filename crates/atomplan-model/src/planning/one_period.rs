@@ -26,8 +26,7 @@ use crate::network::{Network, Series};
 /// non-cyclic storage that a network CO2 limit counts, or with a generator's own commitment or
 /// ramps; a `[units.<name>]`
 /// that does more than annotate a generator with modules, commitment or ramps of its own; and a
-/// unit with `marginal_cost_by_period`, committable without a size, or on a generator whose
-/// `p_min_pu` the file's operation replaces.
+/// committable unit without a size, or on a generator whose `p_min_pu` or `p_max_pu` varies.
 pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String> {
     let mut why = Vec::new();
     if plan.investment.is_some() {
@@ -72,21 +71,81 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
         let Some(unit) = unit else {
             continue;
         };
-        let replaced_min = (unit.committable
-            || unit.min_stable_load > 0.0
-            || unit.operation == Some(super::file::Operation::MustRun))
-            && g.p_min_pu != Series::Static(0.0);
-        if replaced_min
-            || unit.marginal_cost_by_period.is_some()
-            || (unit.committable && unit.unit_size_mw.is_none())
-        {
+        // A committable design's least output becomes its minimum stable load ([`operated`]),
+        // which needs constant limits.
+        let own_min = g.p_min_pu != Series::Static(0.0);
+        let constant = matches!(
+            (&g.p_min_pu, &g.p_max_pu),
+            (Series::Static(low), Series::Static(high)) if *low >= 0.0 && *high > 0.0
+        );
+        if unit.committable && own_min && !constant {
             why.push(format!(
-                "`[units.{}]` on a generator with a `p_min_pu` its operation replaces, with `marginal_cost_by_period`, or committable without `unit_size_mw`",
+                "`[units.{}]` committable on a generator whose `p_min_pu` or `p_max_pu` varies or is not positive",
+                g.name
+            ));
+        }
+        if unit.committable && unit.unit_size_mw.is_none() {
+            why.push(format!(
+                "`[units.{}]` committable without `unit_size_mw` (a status under big-M)",
                 g.name
             ));
         }
     }
     why
+}
+
+/// The file's operation of its units over the network's own limits, as the planning model had
+/// it: a unit that is not committable with `operation = "must_run"` or a `min_stable_load`
+/// runs at least at that share of what is available, in place of its `p_min_pu`; a committable
+/// design as [`committed_least_output`]; and `marginal_cost_by_period` (one value, the one
+/// period's) replaces the marginal cost.
+fn operated(network: &Network, plan: &PlanningFile) -> (Network, PlanningFile) {
+    let (mut network, mut plan) = committed_least_output(network, plan);
+    for g in &mut network.generators {
+        let Some(unit) = plan.units.get_mut(&g.name) else {
+            continue;
+        };
+        if let Some(cost) = unit
+            .marginal_cost_by_period
+            .as_ref()
+            .and_then(|c| c.first())
+        {
+            g.marginal_cost = Series::Static(*cost);
+        }
+        if !unit.committable
+            && (unit.min_stable_load > 0.0
+                || unit.operation == Some(super::file::Operation::MustRun))
+        {
+            g.p_min_pu = Series::Static(0.0);
+        }
+    }
+    (network, plan)
+}
+
+/// A committable design of the file on a generator with a constant `p_min_pu` $\underline\pi$
+/// and `p_max_pu` $\pi > 0$ runs at least at $\max(m \pi, \underline\pi)$ of each unit online
+/// (its `min_stable_load` $m$ of what is available, or the generator's own `p_min_pu`, whichever
+/// is higher, as the planning model had it): a minimum stable load of
+/// $\max(m, \underline\pi / \pi)$, the generator's `p_min_pu` then 0 (the core's row would
+/// hold it with every unit off). A varying limit is refused by the callers.
+pub(crate) fn committed_least_output(
+    network: &Network,
+    plan: &PlanningFile,
+) -> (Network, PlanningFile) {
+    let mut network = network.clone();
+    let mut plan = plan.clone();
+    for g in &mut network.generators {
+        let Some(unit) = plan.units.get_mut(&g.name).filter(|u| u.committable) else {
+            continue;
+        };
+        if let (Series::Static(low), Series::Static(high)) = (&g.p_min_pu, &g.p_max_pu) {
+            if *low > 0.0 && *high > 0.0 {
+                unit.min_stable_load = unit.min_stable_load.max(low / high);
+                g.p_min_pu = Series::Static(0.0);
+            }
+        }
+    }
+    (network, plan)
 }
 
 /// `network` with the plan's unit-sized designs written onto it, and what the N-1, refuelling and
@@ -142,9 +201,11 @@ pub(crate) fn plan(
     plan: &PlanningFile,
     system: Option<&super::System>,
 ) -> Result<super::PlanResult, crate::Error> {
+    let (network, plan) = operated(network, plan);
+    let plan = &plan;
     // Representative periods first (`[aggregation]`, clustered as a planning system is, storage
     // linked across the year where `linking` says so).
-    let (network, report) = super::vintages::representative(network, plan, system)?;
+    let (network, report) = super::vintages::representative(&network, plan, system)?;
     let (network, pooled) = self::network(&network, plan);
     let sizes = pooled.unit_size.clone();
     let mut result = super::multi_period::plan_with(&network, plan, pool(pooled), |_, _, _| {})?;
@@ -168,7 +229,9 @@ pub(crate) fn prices(
     system: Option<&super::System>,
     col_values: &[f64],
 ) -> Result<Vec<super::BusPrices>, crate::Error> {
-    let (network, _) = super::vintages::representative(network, plan, system)?;
+    let (network, plan) = operated(network, plan);
+    let plan = &plan;
+    let (network, _) = super::vintages::representative(&network, plan, system)?;
     let (network, pooled) = self::network(&network, plan);
     super::multi_period::prices_with(&network, plan, pool(pooled), |_, _, _| {}, col_values)
 }

@@ -90,10 +90,16 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
         why.push("snapshots whose `objective` and `generators` weightings differ".to_owned());
     }
     for g in &network.generators {
+        // A constant `p_min_pu` becomes the design's minimum stable load
+        // (`one_period::committed_least_output`).
         let committed = plan.units.get(&g.name).is_some_and(|u| u.committable);
-        if committed && g.p_min_pu != Series::Static(0.0) {
+        let constant = matches!(
+            (&g.p_min_pu, &g.p_max_pu),
+            (Series::Static(low), Series::Static(high)) if *low >= 0.0 && *high > 0.0
+        );
+        if committed && g.p_min_pu != Series::Static(0.0) && !constant {
             why.push(format!(
-                "the committable unit `{}` with a `p_min_pu` of its own",
+                "the committable unit `{}` with a varying or negative `p_min_pu`, or a varying `p_max_pu`",
                 g.name
             ));
         }
@@ -940,6 +946,8 @@ pub(crate) fn plan(
     plan: &PlanningFile,
     system: Option<&System>,
 ) -> Result<PlanResult, Error> {
+    let (network, plan) = super::one_period::committed_least_output(network, plan);
+    let (network, plan) = (&network, &plan);
     let prepared = Prepared::new(network, plan, system)?;
     let mut result = super::multi_period::plan_with(
         &prepared.vintages.network,
@@ -971,6 +979,8 @@ pub(crate) fn prices(
     system: Option<&System>,
     result: &PlanResult,
 ) -> Result<Vec<super::BusPrices>, Error> {
+    let (network, plan) = super::one_period::committed_least_output(network, plan);
+    let (network, plan) = (&network, &plan);
     let prepared = Prepared::new(network, plan, system)?;
     super::multi_period::prices_with(
         &prepared.vintages.network,

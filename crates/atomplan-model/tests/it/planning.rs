@@ -793,3 +793,58 @@ fn representative_days_under_the_networks_co2_limit_with_n1() {
     let co2 = &reserved.global_constraints[0];
     assert!(co2.value <= 52.2e6 * (1.0 + 1e-9), "{co2:?}");
 }
+
+/// The file's operation over the network's own `p_min_pu` (the 24-hour toy with `p_min_pu`
+/// 0.5 on the existing coal and 0.2 on CCGT, `n1.toml`'s units and N-1): the coal fleet
+/// committable at a minimum stable load of 0.3 below its `p_min_pu` (in one period and over two
+/// periods), CCGT at a minimum stable load of 0.4 in place of its `p_min_pu`, and the SMR's
+/// `marginal_cost_by_period` with two modules forced in. Each equals the planning builder's
+/// answer for the same folder and file, recorded before its deletion (`atomplan solve
+/// --planning`, release build of ea8e74d), to 1e-9.
+#[test]
+fn the_files_operation_over_the_networks_own_limits_equals_the_planning_builder() {
+    let folder = copy_of(&fixture("planning/toy-1node-24-nostorage"));
+    let path = folder.path().join("generators.csv");
+    let csv = std::fs::read_to_string(&path).unwrap();
+    let mut lines = csv.lines();
+    let mut with_min = format!("{},p_min_pu\n", lines.next().unwrap());
+    for line in lines {
+        let low = match line.split(',').next().unwrap() {
+            "coal-existing" => "0.5",
+            "CCGT" => "0.2",
+            _ => "0",
+        };
+        with_min.push_str(&format!("{line},{low}\n"));
+    }
+    std::fs::write(&path, with_min).unwrap();
+    let n1 = std::fs::read_to_string(fixture("planning/n1.toml")).unwrap();
+    let committed = format!(
+        "{n1}committable = true\nmin_stable_load = 0.3\nstart_up_cost = 2000\nmin_up_time = 3\n"
+    );
+    let over_periods = committed.replace(
+        "[solver]\nmip_rel_gap = 0.0\n",
+        "[solver]\nmip_rel_gap = 0.0\n\n[investment]\ndecision_year = 2025\nperiods = [2030, 2040]\ndiscount_rate = 0.05\nend_year = 2050\nload_scale = [1.0, 1.2]\n",
+    );
+    assert_ne!(over_periods, committed);
+    let ccgt = format!("{n1}\n[units.CCGT]\nmin_stable_load = 0.4\n");
+    let costed = n1.replace(
+        "[units.SMR]\nunit_size_mw = 50\nmax_units = 4\n",
+        "[units.SMR]\nunit_size_mw = 50\nmax_units = 4\nmarginal_cost_by_period = [2.0]\n",
+    )
+        + "\n[[capacity_limits]]\nname = \"smr\"\ngenerators = [\"SMR\"]\nmin_mw = 100\n";
+    assert_ne!(costed, n1);
+    for (plan, builder) in [
+        (committed.as_str(), 921_463.239_169),
+        (over_periods.as_str(), 10_300_334.013_416),
+        (ccgt.as_str(), 926_935.341_201),
+        (costed.as_str(), 1_036_380.600_366),
+    ] {
+        let result = solved(folder.path(), plan);
+        assert_eq!(result.status, Status::Optimal, "{plan}");
+        assert!(
+            (result.objective - builder).abs() <= 1e-9 * builder,
+            "{plan}: {} vs the planning builder's {builder}",
+            result.objective
+        );
+    }
+}

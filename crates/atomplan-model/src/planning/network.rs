@@ -443,10 +443,10 @@ pub fn solve_network(
         mut network,
         warnings,
     } = imported;
-    // Over the file's own periods, the network's modules (of generators without commitment or
-    // ramps) are the file's units.
+    // Over the file's own periods, the network's own units (modules, commitment, ramps) are the
+    // file's units.
     if plan.investment.is_some() && !network.is_multi_period() {
-        super::vintages::with_network_modules(&mut network, &mut plan);
+        super::vintages::with_network_units(&mut network, &mut plan);
     }
     // A plan of one period that only adds rows over the network's own columns (policy limits,
     // reserve margins, N-1 on the network's units, refuelling) is the core's model with the

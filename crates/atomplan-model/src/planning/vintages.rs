@@ -103,11 +103,11 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
                 g.name
             ));
         }
-        // Modules of a generator without commitment or ramps are the file's units
-        // ([`with_network_modules`], before this is asked).
+        // The network's own units are the file's ([`with_network_units`], before this is asked);
+        // what is left could not be.
         if g.capacity.is_modular() || !plain(&g.operation) {
             why.push(format!(
-                "the generator `{}` with `p_nom_mod` and commitment, or commitment or ramp limits of its own",
+                "the generator `{}` with commitment or ramp limits the plan cannot take as units over periods (an initial output `p_init`, varying costs or ramp limits, committable and extendable without `p_nom_mod`, or a `[units]` entry of the file beyond annotations)",
                 g.name
             ));
         }
@@ -913,21 +913,112 @@ fn at_most(lp: &mut LinearProgram, key: String, col: usize, capacity: &Expr, k: 
     lp.row_with(key, f64::NEG_INFINITY, capacity.constant * k, &terms);
 }
 
-/// The network's own modules (`p_nom_mod`) of generators without commitment or ramps, as the
-/// planning file's units: an extendable modular generator is a unit-sized design of its module
-/// (unless the file gives it a `unit_size_mw` of its own), so its capacity in every period is
-/// whole modules, as PyPSA's one-period optimisation and the plain path read it; a fixed one is
-/// its capacity. The modules leave the network, whose capacity per period is made of parts.
-pub(crate) fn with_network_modules(network: &mut Network, plan: &mut PlanningFile) {
+/// The network's own units as the planning file's, over the file's periods (PyPSA's MILP
+/// attributes as the planning model reads them; the generator keeps none of them):
+/// - an extendable generator with modules (`p_nom_mod`) is a unit-sized design of its module, so
+///   its capacity in every period is whole modules; a fixed one without commitment is its
+///   capacity;
+/// - a committable generator of a constant `p_nom` (one unit) or of modules (whole modules,
+///   `existing_units` of a fixed one) is a committable design with its minimum up and down
+///   times, its status before the start, its constant start-up, shut-down and stand-by costs,
+///   and no contingency unless the file says so; its `p_min_pu` stays on the generator
+///   ([`super::one_period::committed_least_output`]);
+/// - constant ramp limits below 1 p.u. per hour are the design's `ramp_rate`, `ramp_rate_down`
+///   (1 when absent) and, for a committable one, its start-up and shut-down ramps.
+///
+/// A generator the file defines itself (beyond `capacity_credit`, `contingency`, `reserve_ramp`
+/// and `refuelling`) keeps only its modules, as its unit size unless the file gives one; with
+/// commitment or ramps of its own, or committable without a size (big-M), or with varying costs
+/// or ramp limits or an initial output, it keeps its attributes and [`unsupported`] names it.
+pub(crate) fn with_network_units(network: &mut Network, plan: &mut PlanningFile) {
+    let constant = |series: &Series| match series {
+        Series::Static(v) => Some(*v),
+        Series::Varying(_) => None,
+    };
     for g in &mut network.generators {
-        let operation = &g.operation;
-        if !g.capacity.is_modular() || operation.committable || operation.has_ramp_limits() {
+        let op = &g.operation;
+        let capacity = &g.capacity;
+        let defined = plan.units.get(&g.name).is_some_and(|u| !u.annotates_only());
+        let limit = |series: &Option<Series>| match series {
+            None => Some(None),
+            Some(Series::Static(v)) => Some((v.is_finite() && *v < 1.0).then_some(*v)),
+            Some(Series::Varying(_)) => None,
+        };
+        let (Some(up), Some(down)) = (limit(&op.ramp_limit_up), limit(&op.ramp_limit_down)) else {
+            continue;
+        };
+        let costs = [&op.start_up_cost, &op.shut_down_cost, &op.stand_by_cost].map(constant);
+        let sized = capacity.is_modular() || !capacity.extendable;
+        // Modules without commitment or ramps: the file's own unit, of the module unless the
+        // file gives it a size.
+        if defined && !op.committable && !op.has_ramp_limits() {
+            if capacity.is_modular() && capacity.extendable {
+                if let Some(unit) = plan.units.get_mut(&g.name) {
+                    unit.unit_size_mw.get_or_insert(capacity.module);
+                }
+            }
+            g.capacity.module = 0.0;
             continue;
         }
-        if g.capacity.extendable {
-            let unit = plan.units.entry(g.name.clone()).or_default();
-            unit.unit_size_mw.get_or_insert(g.capacity.module);
+        if defined
+            || op.p_init.is_some()
+            || (op.committable && (!sized || costs.iter().any(Option::is_none)))
+        {
+            continue;
         }
+        let mut unit = super::file::UnitWire::default();
+        if capacity.is_modular() && (capacity.extendable || op.committable) {
+            unit.unit_size_mw = Some(capacity.module);
+            if !capacity.extendable {
+                unit.existing_units =
+                    u32::try_from((capacity.nominal / capacity.module).round() as i64).unwrap_or(0);
+            }
+        }
+        if op.committable {
+            if !capacity.is_modular() {
+                unit.unit_size_mw = Some(capacity.nominal);
+                unit.existing_units = 1;
+            }
+            unit.committable = true;
+            unit.min_up_time = u32::try_from(op.min_up_time).unwrap_or(u32::MAX);
+            unit.min_down_time = u32::try_from(op.min_down_time).unwrap_or(u32::MAX);
+            unit.up_time_before = Some(u32::try_from(op.up_time_before).unwrap_or(u32::MAX));
+            unit.down_time_before = u32::try_from(op.down_time_before).unwrap_or(u32::MAX);
+            let [start_up, shut_down, stand_by] = costs.map(|c| c.filter(|v| *v > 0.0));
+            unit.start_up_cost = start_up;
+            unit.shut_down_cost = shut_down;
+            unit.stand_by_cost = stand_by;
+            unit.contingency = Some(false);
+        }
+        let switch = |value: Option<f64>| {
+            value
+                .filter(|_| op.committable)
+                .filter(|v| v.is_finite() && *v < 1.0)
+        };
+        let (start_up, shut_down) = (
+            switch(op.ramp_limit_start_up),
+            switch(op.ramp_limit_shut_down),
+        );
+        if up.is_some() || down.is_some() || start_up.is_some() || shut_down.is_some() {
+            unit.ramp_rate = Some(up.unwrap_or(1.0));
+            unit.ramp_rate_down = Some(down.unwrap_or(1.0));
+            unit.ramp_rate_start_up = start_up;
+            unit.ramp_rate_shut_down = shut_down;
+        }
+        if unit == super::file::UnitWire::default() && !capacity.is_modular() {
+            continue;
+        }
+        // The file's annotations stay on the network's unit.
+        if let Some(annotations) = plan.units.get(&g.name) {
+            unit.capacity_credit = annotations.capacity_credit;
+            unit.contingency = annotations.contingency.or(unit.contingency);
+            unit.reserve_ramp = annotations.reserve_ramp;
+            unit.refuelling = annotations.refuelling.clone();
+        }
+        if unit != super::file::UnitWire::default() {
+            plan.units.insert(g.name.clone(), unit);
+        }
+        g.operation = crate::network::Operation::default();
         g.capacity.module = 0.0;
     }
 }

@@ -331,7 +331,7 @@ reserve_margin = 0.15
 /// PyPSA's own modules over the planning file's periods: `large` and `smr` of
 /// [`unit_sizes_and_the_n1_reserve_over_periods_equal_the_planning_builder`] given as
 /// `p_nom_mod` (1,200 and 60 MW) in the network, not as the file's `unit_size_mw`, plan the same
-/// (the modules are units, `vintages::with_network_modules`), to 1e-9 in the objective and in
+/// (the modules are units, `vintages::with_network_units`), to 1e-9 in the objective and in
 /// every capacity and unit, and as the planning builder (deleted on 7 December 2026) planned the
 /// file's unit sizes.
 #[test]
@@ -1131,5 +1131,57 @@ fn what_the_core_axis_does_not_take_is_named() {
     assert!(
         one_period.contains("committable without `unit_size_mw`"),
         "{one_period}"
+    );
+}
+
+/// PyPSA's MILP attributes over the planning file's periods: a network's committable units (one
+/// unit of `p_nom`, or modules), their minimum up and down times, status before the start,
+/// start-up, shut-down and stand-by costs and `p_min_pu`, and its modules, are the file's units
+/// (`vintages::with_network_units`). Two periods on the repository's PyPSA MILP folders, and
+/// with N-1 (the committable coal unit made a contingency) and the file's own SMR and nuclear
+/// sizes: each equals the planning builder's answer for the same folder and file, recorded
+/// before its deletion (`atomplan solve --planning`, release build of ea8e74d), to 1e-9. An
+/// initial output (`p_init`) is refused by name.
+#[test]
+fn pypsa_milp_units_over_periods_equal_the_planning_builder() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let periods = "[solver]\nmip_rel_gap = 0.0\n\n[investment]\ndecision_year = 2025\nperiods = [2030, 2040]\ndiscount_rate = 0.05\nend_year = 2050\nload_scale = [1.0, 1.2]\n";
+    let n1 = format!(
+        "{periods}\n[[areas]]\nname = \"grid\"\nbuses = [\"bus\"]\nn1_reserve = true\n\n\
+         [units.SMR]\nunit_size_mw = 50\novernight_cost_usd_per_kw = 4000\nlifetime_years = 60\nlead_time_years = 4\n\n\
+         [units.nuclear]\nunit_size_mw = 300\nmax_units = 1\n\n\
+         [units.coal-existing]\ncontingency = true\n"
+    );
+    for (folder, plan, builder) in [
+        ("planning/pypsa-committable", periods, 9_860_204.955_593),
+        ("planning/pypsa-initial-up", periods, 73_919.032_789),
+        ("planning/pypsa-initial-off", periods, 84_171.724_079),
+        ("planning/pypsa-modular", periods, 9_206_777.185_162),
+        ("milp/uc-updown", periods, 550_104.130_334),
+        (
+            "planning/pypsa-committable",
+            n1.as_str(),
+            10_617_304.691_225,
+        ),
+        ("planning/pypsa-modular", n1.as_str(), 9_853_513.111_656),
+    ] {
+        let result = solve_folder(&fixtures.join(folder), plan);
+        assert_eq!(result.status, Status::Optimal, "{folder}");
+        assert!(
+            (result.objective - builder).abs() <= 1e-9 * builder,
+            "{folder}: {} vs the planning builder's {builder}",
+            result.objective
+        );
+    }
+    let planning::FolderOutcome::Invalid(diagnostics) =
+        planning::solve_folder(&fixtures.join("milp/uc-ramp"), periods, "plan.toml")
+    else {
+        panic!("took an initial output over periods")
+    };
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.message.contains("`hydro`")),
+        "{diagnostics:?}"
     );
 }

@@ -443,9 +443,10 @@ pub fn solve_network(
         mut network,
         warnings,
     } = imported;
-    // Over the file's own periods, the network's own units (modules, commitment, ramps) are the
-    // file's units.
-    if plan.investment.is_some() && !network.is_multi_period() {
+    // Over the file's own periods, or on representative periods of one, the network's own units
+    // (modules, commitment, ramps) are the file's units: their switching and ramps then wrap
+    // within each representative period, as the core's (which runs in sequence) would not.
+    if (plan.investment.is_some() || plan.aggregation.is_some()) && !network.is_multi_period() {
         super::vintages::with_network_units(&mut network, &mut plan);
     }
     // A plan of one period that only adds rows over the network's own columns (policy limits,

@@ -54,7 +54,9 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
         let unit = plan.units.get(&g.name);
         // The network's own units keep their modules, commitment and ramps (the core's rows,
         // read by the families as units, as on the plain path); the file may only annotate
-        // them. Commitment and ramps run sequentially, so not on representative blocks.
+        // them. With `[aggregation]` they are the file's units (`vintages::with_network_units`,
+        // in `solve_network`), so what is left here could not be (the core's commitment runs in
+        // sequence, not within representative blocks).
         let own_operation = g.operation.committable || g.operation.has_ramp_limits();
         if (g.capacity.is_modular() || own_operation) && unit.is_some_and(|u| !u.annotates_only()) {
             why.push(format!(
@@ -64,7 +66,7 @@ pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String>
         }
         if own_operation && plan.aggregation.is_some() {
             why.push(format!(
-                "the generator `{}` with commitment or ramps of its own with `[aggregation]`",
+                "the generator `{}` with commitment or ramps of its own with `[aggregation]` (an initial output `p_init`, varying costs or ramp limits, or committable and extendable without `p_nom_mod`)",
                 g.name
             ));
         }

@@ -726,18 +726,11 @@ fn the_files_units_beside_a_committable_unit_of_the_network_equal_pypsas_own_mod
     for (p, u) in coal.p.iter().zip(&coal.status) {
         assert!(*p >= 240.0 * u - 1e-6, "{p} MW at status {u}");
     }
-    // The file may annotate the network's own unit, not resize or operate it; and the core's
-    // commitment runs in sequence, so not on representative days.
-    for (plan, says) in [
-        (
-            format!("{sized}[units.coal-existing]\nmin_stable_load = 0.5\n"),
-            "`[units.coal-existing]` beyond",
-        ),
-        (
-            format!("{sized}[aggregation]\nrepresentatives = 2\n"),
-            "`coal-existing` with commitment or ramps of its own with `[aggregation]`",
-        ),
-    ] {
+    // The file may annotate the network's own unit, not resize or operate it.
+    for (plan, says) in [(
+        format!("{sized}[units.coal-existing]\nmin_stable_load = 0.5\n"),
+        "`[units.coal-existing]` beyond",
+    )] {
         let FolderOutcome::Invalid(d) =
             planning::solve_folder(files_units.path(), &plan, "plan.toml")
         else {
@@ -847,4 +840,67 @@ fn the_files_operation_over_the_networks_own_limits_equals_the_planning_builder(
             result.objective
         );
     }
+}
+
+/// Representative days of a network with a committable unit of its own: `pypsa-committable`'s
+/// day repeated over a week with the load scaled by day, three representative days, N-1 with
+/// the committable coal unit made a contingency and 50 MW SMR modules. The network's unit is
+/// then the file's committable design (`vintages::with_network_units`), whose status wraps
+/// within each representative day, as the planning builder had it: the plan equals its answer
+/// for the same folder and file, 1,604,934.487528 USD, recorded before its deletion (`atomplan
+/// solve --planning`, release build of ea8e74d).
+#[test]
+fn representative_days_of_a_network_with_its_own_committable_unit() {
+    let folder = copy_of(&fixture("planning/pypsa-committable"));
+    let scale = [1.0, 0.8, 1.1, 0.7, 1.2, 0.9, 1.05];
+    let tile = |file: &str, scaled: bool| {
+        let path = folder.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines = text.lines();
+        let mut out = format!("{}\n", lines.next().unwrap());
+        let day: Vec<&str> = lines.collect();
+        let mut t = 0;
+        for factor in scale {
+            for line in &day {
+                let mut fields = line.split(',').skip(1).map(|v| {
+                    if scaled {
+                        format!("{:.4}", v.parse::<f64>().unwrap() * factor)
+                    } else {
+                        v.to_owned()
+                    }
+                });
+                out.push_str(&format!(
+                    "{t},{}\n",
+                    fields.by_ref().collect::<Vec<_>>().join(",")
+                ));
+                t += 1;
+            }
+        }
+        std::fs::write(&path, out).unwrap();
+    };
+    tile("loads-p_set.csv", true);
+    tile("generators-p_max_pu.csv", false);
+    let mut snapshots = String::from(",snapshot,objective,stores,generators\n");
+    for t in 0..168 {
+        snapshots.push_str(&format!(
+            "{t},2030-01-{:02} {:02}:00:00,1,1,1\n",
+            15 + t / 24,
+            t % 24
+        ));
+    }
+    std::fs::write(folder.path().join("snapshots.csv"), snapshots).unwrap();
+    let plan = "[solver]\nmip_rel_gap = 0.0\n\n[aggregation]\nrepresentatives = 3\nseed = 1\n\n\
+                [[areas]]\nname = \"grid\"\nbuses = [\"bus\"]\nn1_reserve = true\n\n\
+                [units.SMR]\nunit_size_mw = 50\nmax_units = 4\n\n\
+                [units.coal-existing]\ncontingency = true\n";
+    let result = solved(folder.path(), plan);
+    assert_eq!(result.status, Status::Optimal, "{}", result.solver_message);
+    assert_eq!(result.aggregation.as_ref().unwrap().representatives, 3);
+    let builder = 1_604_934.487_528;
+    assert!(
+        (result.objective - builder).abs() <= 1e-9 * builder,
+        "{} vs the planning builder's {builder}",
+        result.objective
+    );
+    assert_eq!(result.units("coal-existing"), Some(1.0));
 }

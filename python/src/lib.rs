@@ -27,7 +27,6 @@ fn to_py(error: Error) -> PyErr {
         Error::Input(_)
         | Error::SolverOption { .. }
         | Error::UnknownName { .. }
-        | Error::SinglePeriodOnly(_)
         | Error::Unsupported(_)
         | Error::NoProfiles
         | Error::ProfileLength { .. }

@@ -116,9 +116,6 @@ pub enum Error {
     },
     #[error("cannot write the LP to `{path}`: {message}")]
     WriteLp { path: String, message: String },
-    /// A network feature the planning model takes in one period only.
-    #[error("{0} in a multi-period plan is not supported by the planning model (it is in a single-period one, as in PyPSA)")]
-    SinglePeriodOnly(String),
     /// A combination of the network and the plan that the planning model cannot take.
     #[error("{0} is not supported by the planning model")]
     Unsupported(String),

@@ -315,10 +315,7 @@ pub fn unsupported(system: &System, plan: &PlanningFile) -> Vec<String> {
 pub fn plan(system: &System, plan: &PlanningFile) -> Result<PlanResult, Error> {
     match on_core(system, plan) {
         (Some(network), why) if why.is_empty() => core_plan(&network, plan, system),
-        (_, why) => Err(Error::Unsupported(format!(
-            "the planning model does not take {}",
-            why.join("; ")
-        ))),
+        (_, why) => Err(Error::Unsupported(why.join("; "))),
     }
 }
 
@@ -414,10 +411,7 @@ pub fn prices(
                 one_period::prices(&network, plan, Some(system), &result.col_values)
             }
         }
-        (_, why) => Err(Error::Unsupported(format!(
-            "the planning model does not take {}",
-            why.join("; ")
-        ))),
+        (_, why) => Err(Error::Unsupported(why.join("; "))),
     }
 }
 

@@ -487,9 +487,8 @@ pub(crate) fn least_output(unit: Option<&UnitWire>) -> f64 {
 }
 
 /// The unit size of a generator on the core's columns, the network's own unit: the module
-/// (`p_nom_mod`) of an extendable modular
-/// generator, or of a committable one; the whole `p_nom` of a fixed committable generator
-/// without modules; `None` otherwise.
+/// (`p_nom_mod`) of an extendable modular generator, or of a committable one; the whole `p_nom`
+/// of a fixed committable generator without modules; `None` otherwise.
 pub(crate) fn unit_size_of(generator: &crate::network::Generator) -> Option<f64> {
     let capacity = &generator.capacity;
     let committable = generator.operation.committable;

@@ -3,18 +3,17 @@
 //! core's builder: the network as one period of `multi_period.rs`, with the units written onto it
 //! and the planning families added over its columns.
 //!
-//! PyPSA's one-period convention, as the planning builder (deleted) had it: an extendable unit-sized
-//! design is a modular generator of `unit_size_mw` modules (the core's integer module count
+//! PyPSA's one-period convention, as the planning builder (deleted) had it: an extendable
+//! unit-sized design is a modular generator of `unit_size_mw` modules (the core's integer module count
 //! $n_g$), with $\max(E_g, \lceil \underline P_g / S_g \rceil) \le n_g \le
 //! \min(M_g, \lfloor \overline P_g / S_g \rfloor)$ for `existing_units` $E_g$ and `max_units`
 //! $M_g$, all of it costed at `capital_cost`; a fixed one is $\max(\mathrm{round}(P_g/S_g), E_g)$
 //! units. Its units $C_g/S_g$ are the N-1, refuelling and commitment families' units
 //! ([`super::multi_period::Pooled`]); its operation is `multi_period::units_reserve_and_refuelling`'s.
 //! Lead times, lifetimes, retirement and learning have no meaning in one period and are
-//! ignored. The network's own units (modules, or a committable
-//! generator's `p_nom`) keep the core's modules, commitment and ramps and are units of the N-1
-//! and refuelling families as on the plain path (a committable one is no contingency unless
-//! `contingency = true`).
+//! ignored. The network's own units (modules, or a committable generator's `p_nom`) keep the
+//! core's modules, commitment and ramps and are units of the N-1 and refuelling families as on
+//! the plain path (a committable one is no contingency unless `contingency = true`).
 
 use super::file::PlanningFile;
 use super::multi_period::{max_units_of, unit_size_of, Pooled};
@@ -24,9 +23,9 @@ use crate::network::{Network, Series};
 /// What keeps a one-period plan that sizes its own units off the core's builder (empty when
 /// [`network`] takes it): `[investment]`; `[aggregation]` on blocks of the system's own, with
 /// non-cyclic storage that a network CO2 limit counts, or with a generator's own commitment or
-/// ramps; a `[units.<name>]`
-/// that does more than annotate a generator with modules, commitment or ramps of its own; and a
-/// committable unit without a size, or on a generator whose `p_min_pu` or `p_max_pu` varies.
+/// ramps that could not be the file's units; a `[units.<name>]` that does more than annotate a
+/// generator with modules, commitment or ramps of its own; and a committable unit without a
+/// size, or on a generator whose `p_min_pu` or `p_max_pu` varies.
 pub(crate) fn unsupported(plan: &PlanningFile, network: &Network) -> Vec<String> {
     let mut why = Vec::new();
     if plan.investment.is_some() {

@@ -948,7 +948,7 @@ pub(crate) fn with_network_units(network: &mut Network, plan: &mut PlanningFile)
             continue;
         };
         let costs = [&op.start_up_cost, &op.shut_down_cost, &op.stand_by_cost].map(constant);
-        let sized = capacity.is_modular() || !capacity.extendable;
+        let sized = capacity.is_modular() || (!capacity.extendable && capacity.nominal > 0.0);
         // Modules without commitment or ramps: the file's own unit, of the module unless the
         // file gives it a size.
         if defined && !op.committable && !op.has_ramp_limits() {

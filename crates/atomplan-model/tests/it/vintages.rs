@@ -240,25 +240,18 @@ lead_time_years = 6
     assert!((caps[&("wind".to_owned(), Some(2030))] - 100.0).abs() < 1e-6);
 }
 
-/// Unit-sized designs over periods: a 1,200 MW unit and 60 MW modules against gas, with an
-/// existing fleet of two 300 MW units retiring in 2040, the N-1 reserve tied to the largest
-/// unit online, `max_units`, `max_units_per_period` and a reserve margin. The N-1 row of a
-/// design leaves out the reserve of all its vintages, as the planning builder's does of the
-/// one generator.
-#[test]
-fn unit_sizes_and_the_n1_reserve_over_periods_equal_the_planning_builder() {
-    let dir = tempfile::tempdir().unwrap();
-    network(
-        dir.path(),
-        "\
+/// The generators of [`unit_sizes_and_the_n1_reserve_over_periods_equal_the_planning_builder`]
+/// (and of [`pypsa_modules_over_periods_are_units`]).
+const UNIT_SIZES_GENERATORS: &str = "\
 old,grid,coal,600,False,inf,25,0,1.0
 gas,grid,gas,0,True,inf,120,60000,0.5
 large,grid,nuclear,0,True,inf,9,0,1.0
 smr,grid,nuclear,0,True,inf,11,0,1.0
 wind,grid,wind,0,True,500,0,0,1.0
-",
-    );
-    let plan = r#"
+";
+
+/// Its planning file: three periods, unit sizes, an existing fleet retiring, N-1.
+const UNIT_SIZES_PLAN: &str = r#"
 [solver]
 mip_rel_gap = 0.0
 
@@ -308,6 +301,18 @@ buses = ["grid"]
 n1_reserve = true
 reserve_margin = 0.15
 "#;
+
+/// Unit-sized designs over periods: a 1,200 MW unit and 60 MW modules against gas, with an
+/// existing fleet of two 300 MW units retiring in 2040, the N-1 reserve tied to the largest
+/// unit online, `max_units`, `max_units_per_period` and a reserve margin. The N-1 row of a
+/// design leaves out the reserve of all its vintages, as the planning builder's does of the
+/// one generator.
+#[test]
+fn unit_sizes_and_the_n1_reserve_over_periods_equal_the_planning_builder() {
+    let dir = tempfile::tempdir().unwrap();
+    network(dir.path(), UNIT_SIZES_GENERATORS);
+    let plan = UNIT_SIZES_PLAN;
+
     let (routed, builder) = both(dir.path(), plan);
     assert_same(&routed, &builder);
     // Units are whole and within their limits; the existing units are gone from 2040.
@@ -336,13 +341,7 @@ reserve_margin = 0.15
 /// file's unit sizes.
 #[test]
 fn pypsa_modules_over_periods_are_units() {
-    let generators = "\
-old,grid,coal,600,False,inf,25,0,1.0
-gas,grid,gas,0,True,inf,120,60000,0.5
-large,grid,nuclear,0,True,inf,9,0,1.0
-smr,grid,nuclear,0,True,inf,11,0,1.0
-wind,grid,wind,0,True,500,0,0,1.0
-";
+    let generators = UNIT_SIZES_GENERATORS;
     let sized = tempfile::tempdir().unwrap();
     network(sized.path(), generators);
     let modular = tempfile::tempdir().unwrap();
@@ -359,56 +358,8 @@ wind,grid,wind,0,True,500,0,0,1.0
         with_modules.push_str(&format!("{line},{module}\n"));
     }
     std::fs::write(modular.path().join("generators.csv"), with_modules).unwrap();
-    let plan = r#"
-[solver]
-mip_rel_gap = 0.0
+    let plan = UNIT_SIZES_PLAN;
 
-[investment]
-decision_year = 2025
-periods = [2030, 2040, 2050]
-discount_rate = 0.04
-end_year = 2060
-load_scale = [1.0, 1.5, 2.0]
-
-[units.old]
-unit_size_mw = 300
-existing_units = 2
-retire_year = 2040
-existing_fixed_om_usd_per_kw_year = 50
-
-[units.large]
-unit_size_mw = 1200
-overnight_cost_usd_per_kw = 5500
-fixed_om_usd_per_kw_year = 110
-lifetime_years = 60
-lead_time_years = 8
-max_units = 1
-
-[units.smr]
-unit_size_mw = 60
-overnight_cost_usd_per_kw = 1500
-fixed_om_usd_per_kw_year = 140
-lifetime_years = 60
-lead_time_years = 4
-max_units_per_period = 8
-reserve_ramp = 0.2
-
-[units.wind]
-overnight_cost_usd_per_kw = 1500
-lifetime_years = 25
-capacity_credit = 0.1
-reserve_ramp = 0.0
-
-[units.gas]
-lifetime_years = 30
-reserve_ramp = 0.5
-
-[[areas]]
-name = "grid"
-buses = ["grid"]
-n1_reserve = true
-reserve_margin = 0.15
-"#;
     // The same plan without `max_units` and `max_units_per_period`: the planning builder's
     // answer with the file's unit sizes was 3,359,627,102.66419 USD (release build of ea8e74d;
     // on the `p_nom_mod` folder it ignored the modules and planned 797.846 MW of SMR in 2050).
